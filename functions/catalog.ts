@@ -1,0 +1,40 @@
+/**
+ * The operation catalog: every HTTP operation, event rule, stream consumer and schedule of Rapport.
+ * The CDK stack, the local runtime, the OpenAPI document and the route tests all derive from it;
+ * adding an operation means adding its handler file and an entry in its family's list.
+ */
+import type { Operation } from './http/operation.ts';
+import { tmf629 } from './tmf629/operations.ts';
+
+export const operations: readonly Operation[] = [...Object.values(tmf629)];
+
+/** An EventBridge rule on the Rapport bus and the function it invokes. */
+export interface EventRule {
+  name: string;
+  description: string;
+  pattern: { source: string[]; 'detail-type'?: string[] };
+  handler: string;
+}
+
+export const eventRules: readonly EventRule[] = [
+  {
+    name: 'tmf629Notifier',
+    description: 'Delivers TMF629 Customer events to the tenant’s hub listeners',
+    pattern: { source: ['rapport.tmf629'] },
+    handler: 'functions/tmf629/notify-listeners.ts',
+  },
+];
+
+/** The table stream's consumer: carries event items to the bus. */
+export const streamPublisher = { name: 'publishEvents', handler: 'functions/events/publish-events.ts' } as const;
+
+/** A function EventBridge Scheduler runs on a rate; locally also on `POST /_local/schedules/<name>`. */
+export interface Schedule {
+  name: string;
+  description: string;
+  handler: string;
+  /** Minutes between runs. */
+  everyMinutes: number;
+}
+
+export const schedules: readonly Schedule[] = [];

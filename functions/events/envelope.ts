@@ -1,0 +1,51 @@
+import { timeOrderedId } from '../storage/ids.ts';
+
+/** The envelope every Rapport event carries as its EventBridge `detail` (see DESIGN.md, Events). */
+export interface EventEnvelope<Data = unknown> {
+  /** Unique and stable across publisher retries: consumers dedupe on it. */
+  eventId: string;
+  eventTime: string;
+  eventType: string;
+  tenantId: string;
+  subject: { type: string; id: string };
+  /** Per subject, increasing: consumers order on it. */
+  sequence: number;
+  /** The `sub` of the caller whose request caused the event (or the system job's name). */
+  actor: string;
+  correlationId: string;
+  data: Data;
+}
+
+/** An event to be written as an outbox item in the same transaction as its change. */
+export interface PendingEvent<Data = unknown> {
+  source: string;
+  envelope: EventEnvelope<Data>;
+}
+
+export const newEvent = <Data>(input: {
+  source: string;
+  eventType: string;
+  tenantId: string;
+  subject: { type: string; id: string };
+  sequence: number;
+  actor: string;
+  correlationId: string;
+  data: Data;
+  now?: Date;
+}): PendingEvent<Data> => {
+  const now = input.now ?? new Date();
+  return {
+    source: input.source,
+    envelope: {
+      eventId: timeOrderedId(now.getTime()),
+      eventTime: now.toISOString(),
+      eventType: input.eventType,
+      tenantId: input.tenantId,
+      subject: input.subject,
+      sequence: input.sequence,
+      actor: input.actor,
+      correlationId: input.correlationId,
+      data: input.data,
+    },
+  };
+};

@@ -1,0 +1,85 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { EVENT_ENTITY } from '../storage/table-schema.ts';
+import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
+
+const logger = new Logger({ serviceName: 'rapport-publisher' });
+const eventBridge = new EventBridgeClient({});
+
+/** PutEvents attempts per entry before it goes to the dead-letter queue. */
+export const MAX_ATTEMPTS = 4;
+const BASE_DELAY_MS = Number(process.env.PUBLISH_RETRY_BASE_MS ?? 50);
+
+interface Pending {
+  record: DynamoDBRecord;
+  entry: PutEventsRequestEntry;
+  error?: string;
+}
+
+/** The stream filter's condition, checked again here: only inserted event items are published. */
+const isEventInsert = (record: DynamoDBRecord): boolean =>
+  record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === EVENT_ENTITY;
+
+const toEntry = (record: DynamoDBRecord, busName: string): PutEventsRequestEntry => {
+  const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
+  return {
+    EventBusName: busName,
+    Source: String(item.source),
+    DetailType: String(item.detailType),
+    Detail: JSON.stringify(item.detail),
+    Time: new Date(String(item.createdAt)),
+  };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Puts up to 10 entries, retrying the failed ones with backoff; returns those that never made it. */
+const putWithRetries = async (batch: Pending[]): Promise<Pending[]> => {
+  let pending = batch;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt++) {
+    if (attempt > 1) await sleep(BASE_DELAY_MS * 2 ** (attempt - 2) * (1 + Math.random()));
+    try {
+      const result = await eventBridge.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+      if (!result.FailedEntryCount) return [];
+      const entries = result.Entries ?? [];
+      pending = pending
+        .map((p, i) => ({ ...p, error: entries[i]?.ErrorCode ? `${entries[i]?.ErrorCode}: ${entries[i]?.ErrorMessage}` : undefined }))
+        .filter((p) => p.error !== undefined);
+      logger.warn('PutEvents partially failed', { attempt, failed: pending.length, errors: pending.map((p) => p.error) });
+    } catch (error) {
+      pending = pending.map((p) => ({ ...p, error: `${(error as Error).name}: ${(error as Error).message}` }));
+      logger.warn('PutEvents failed', { attempt, error: error as Error });
+    }
+  }
+  return pending;
+};
+
+/**
+ * Stream publisher: carries each event item committed to the table onto the EventBridge bus, in
+ * stream order, at least once. Failed entries are retried; what still fails goes to the dead-letter
+ * queue; if even that fails, the records are reported as batch item failures so the stream retries.
+ */
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const busName = requiredEnv('EVENT_BUS_NAME');
+  const pending = event.Records.filter(isEventInsert).map((record) => ({ record, entry: toEntry(record, busName) }));
+  const failed: Pending[] = [];
+  for (let i = 0; i < pending.length; i += 10) failed.push(...(await putWithRetries(pending.slice(i, i + 10))));
+  if (failed.length === 0) {
+    logger.info('published', { count: pending.length });
+    return { batchItemFailures: [] };
+  }
+  try {
+    await sendToDeadLetterQueue(
+      requiredEnv('PUBLISH_DLQ_URL'),
+      failed.map((f) => ({ reason: f.error, entry: { ...f.entry, Time: f.entry.Time?.toISOString() }, sequenceNumber: f.record.dynamodb?.SequenceNumber })),
+    );
+    logger.error('events parked in the dead-letter queue', { count: failed.length });
+    return { batchItemFailures: [] };
+  } catch (error) {
+    logger.error('dead-letter queue unavailable; the stream will retry', { error: error as Error });
+    return { batchItemFailures: failed.map((f) => ({ itemIdentifier: f.record.dynamodb?.SequenceNumber ?? '' })) };
+  }
+};

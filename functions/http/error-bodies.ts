@@ -1,0 +1,20 @@
+import type { Family } from './operation.ts';
+import { REASONS, type HttpError } from './errors.ts';
+
+/** Each family renders errors in its own standard body. */
+const renderers: Record<Family, (error: HttpError) => Record<string, string>> = {
+  // TMF630 / TMF629 `Error`: code, reason, message, status (strings).
+  tmf629: (e) => ({
+    code: e.code,
+    reason: REASONS[e.status] ?? 'Error',
+    message: e.message,
+    status: String(e.status),
+  }),
+  // The CRM seed's error body.
+  crm: (e) => ({ title: REASONS[e.status] ?? 'Error', detail: e.message, time: new Date().toISOString() }),
+  // BIAN `HTTPError`: all strings.
+  'bian-crm': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),
+  'bian-casemgmt': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),
+};
+
+export const renderError = (family: Family, error: HttpError): Record<string, string> => renderers[family](error);

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { db, tableName } from './db.ts';
+import { keys } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table-schema.ts';
+import { unprocessable } from '../http/errors.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** How long a key is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export interface IdempotencyKey {
+  tenantId: string;
+  operation: string;
+  key: string;
+  requestHash: string;
+}
+
+const canonical = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(canonical)
+    : typeof value === 'object' && value !== null
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
+      : value;
+
+/** Same body, same hash, whatever the order of its fields. */
+export const hashRequest = (body: unknown): string => createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+
+const replayOf = (key: IdempotencyKey, item: Record<string, unknown>): StoredResponse => {
+  if (item.requestHash !== key.requestHash) {
+    throw unprocessable(`Idempotency-Key '${key.key}' was already used with a different request body.`);
+  }
+  return item.response as StoredResponse;
+};
+
+/** The response of an earlier request with this key, or undefined when the key is new. */
+export const findReplay = async (key: IdempotencyKey): Promise<StoredResponse | undefined> => {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.idempotency(key.tenantId, key.operation, key.key), ConsistentRead: true }),
+  );
+  if (!Item || Number(Item[TTL_ATTRIBUTE]) * 1000 < Date.now()) return undefined;
+  return replayOf(key, Item);
+};
+
+/** The idempotency record, written in the same transaction as the change it guards. */
+export const putIdempotencyRecord = (key: IdempotencyKey, response: StoredResponse, now = Date.now()): TransactItem => ({
+  Put: {
+    TableName: tableName(),
+    Item: {
+      ...keys.idempotency(key.tenantId, key.operation, key.key),
+      entity: 'IDEMPOTENCY',
+      requestHash: key.requestHash,
+      response,
+      [TTL_ATTRIBUTE]: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  },
+});
+
+/** A concurrent request with the same key won the race: answer with its response (or 422). */
+export const replayAfterRace = (key: IdempotencyKey, item: Record<string, unknown> | undefined): StoredResponse => {
+  if (!item) throw new Error('idempotency record missing after a failed condition');
+  const plain = 'pk' in item && typeof item.pk === 'object' ? unmarshall(item as Record<string, AttributeValue>) : item;
+  return replayOf(key, plain);
+};

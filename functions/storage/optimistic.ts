@@ -1,0 +1,19 @@
+import { ConditionFailed } from './transactions.ts';
+import { serviceUnavailable } from '../http/errors.ts';
+
+/**
+ * Runs a read-modify-write until it commits: when another writer committed between our read and
+ * our conditional write, the attempt is re-run on fresh data, so neither writer loses its change.
+ * `attempt` itself decides (for instance with If-Match) whether a conflict is the caller's to see.
+ */
+export const withOptimisticRetry = async <T>(attempt: () => Promise<T>, maxAttempts = 5): Promise<T> => {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConditionFailed) || error.index !== 0) throw error;
+      if (i >= maxAttempts) throw serviceUnavailable('The resource is being changed concurrently; retry the request.');
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** i * Math.random()));
+    }
+  }
+};

@@ -1,0 +1,55 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './db.ts';
+import { keys } from './keys.ts';
+import { EVENT_ENTITY } from './table-schema.ts';
+import type { PendingEvent } from '../events/envelope.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The outbox item of an event: the subject's timeline entry, carried to EventBridge by the stream. */
+export const eventItem = (subjectPk: string, event: PendingEvent): Record<string, unknown> => ({
+  ...keys.event(subjectPk, event.envelope.eventId),
+  entity: EVENT_ENTITY,
+  eventId: event.envelope.eventId,
+  source: event.source,
+  detailType: event.envelope.eventType,
+  detail: event.envelope,
+  createdAt: event.envelope.eventTime,
+});
+
+export const putEvent = (subjectPk: string, event: PendingEvent): TransactItem => ({
+  Put: { TableName: tableName(), Item: eventItem(subjectPk, event), ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+/** A condition of the transaction failed; `index` says which item, `item` holds its current value when asked for. */
+export class ConditionFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly item: Record<string, unknown> | undefined,
+  ) {
+    super(`condition of transaction item ${index} failed`);
+    this.name = 'ConditionFailed';
+  }
+}
+
+interface CancellationReason {
+  Code?: string;
+  Item?: Record<string, unknown>;
+}
+
+/**
+ * Writes the items in one transaction. A failed condition surfaces as ConditionFailed (with the
+ * current item when the Put or Update asked for ALL_OLD); anything else propagates.
+ */
+export const transact = async (items: TransactItem[]): Promise<void> => {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons;
+    if ((error as Error).name === 'TransactionCanceledException' && reasons) {
+      const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      if (index >= 0) throw new ConditionFailed(index, reasons[index]?.Item);
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,100 @@
+import type { Operation } from '../http/operation.ts';
+import { TMF_BASE_PATH } from './customer-view.ts';
+import { Customer, CustomerCreate, CustomerMergePatch, EventSubscription, EventSubscriptionInput, JsonPatch, TmfError } from './schemas.ts';
+
+const json = 'application/json';
+const errors = {
+  400: { description: 'Bad Request', schema: TmfError },
+  401: { description: 'Unauthorized', schema: TmfError },
+  403: { description: 'Forbidden', schema: TmfError },
+};
+
+/** TMF629 Customer Management v4 operations, as the official v4.0.0 swagger names them. */
+export const tmf629 = {
+  listCustomer: {
+    name: 'listCustomer',
+    family: 'tmf629',
+    method: 'GET',
+    path: `${TMF_BASE_PATH}/customer`,
+    handler: 'functions/tmf629/list-customer.ts',
+    access: 'read',
+    summary: 'List or find Customer objects (fields, offset, limit, equality filters on first-level attributes)',
+    responses: { 200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer' } }, ...errors },
+  },
+  retrieveCustomer: {
+    name: 'retrieveCustomer',
+    family: 'tmf629',
+    method: 'GET',
+    path: `${TMF_BASE_PATH}/customer/{id}`,
+    handler: 'functions/tmf629/retrieve-customer.ts',
+    access: 'read',
+    summary: 'Retrieves a Customer by ID (fields)',
+    responses: { 200: { description: 'Success', schema: Customer, headers: { ETag: 'string' } }, ...errors, 404: { description: 'Not Found', schema: TmfError } },
+  },
+  createCustomer: {
+    name: 'createCustomer',
+    family: 'tmf629',
+    method: 'POST',
+    path: `${TMF_BASE_PATH}/customer`,
+    handler: 'functions/tmf629/create-customer.ts',
+    access: 'write',
+    summary: 'Creates a Customer (Idempotency-Key honoured)',
+    request: { body: { [json]: CustomerCreate } },
+    responses: {
+      201: { description: 'Created', schema: Customer, headers: { Location: 'string', ETag: 'string' } },
+      ...errors,
+      415: { description: 'Unsupported Media Type', schema: TmfError },
+      422: { description: 'Idempotency-Key reused with another body', schema: TmfError },
+    },
+  },
+  patchCustomer: {
+    name: 'patchCustomer',
+    family: 'tmf629',
+    method: 'PATCH',
+    path: `${TMF_BASE_PATH}/customer/{id}`,
+    handler: 'functions/tmf629/patch-customer.ts',
+    access: 'write',
+    summary: 'Updates partially a Customer (merge patch or JSON Patch; If-Match honoured)',
+    request: {
+      body: { [json]: CustomerMergePatch, 'application/merge-patch+json': CustomerMergePatch, 'application/json-patch+json': JsonPatch },
+    },
+    responses: {
+      200: { description: 'Updated', schema: Customer, headers: { ETag: 'string' } },
+      ...errors,
+      404: { description: 'Not Found', schema: TmfError },
+      412: { description: 'Precondition Failed', schema: TmfError },
+      415: { description: 'Unsupported Media Type', schema: TmfError },
+    },
+  },
+  deleteCustomer: {
+    name: 'deleteCustomer',
+    family: 'tmf629',
+    method: 'DELETE',
+    path: `${TMF_BASE_PATH}/customer/{id}`,
+    handler: 'functions/tmf629/delete-customer.ts',
+    access: 'write',
+    summary: 'Deletes a Customer (If-Match honoured)',
+    responses: { 204: { description: 'Deleted' }, ...errors, 404: { description: 'Not Found', schema: TmfError }, 412: { description: 'Precondition Failed', schema: TmfError } },
+  },
+  registerListener: {
+    name: 'registerListener',
+    family: 'tmf629',
+    method: 'POST',
+    path: `${TMF_BASE_PATH}/hub`,
+    handler: 'functions/tmf629/register-listener.ts',
+    access: 'write',
+    summary: 'Registers a listener for Customer events (query: eventType=...)',
+    request: { body: { [json]: EventSubscriptionInput } },
+    responses: { 201: { description: 'Subscribed', schema: EventSubscription, headers: { Location: 'string' } }, ...errors },
+  },
+  unregisterListener: {
+    name: 'unregisterListener',
+    family: 'tmf629',
+    method: 'DELETE',
+    path: `${TMF_BASE_PATH}/hub/{id}`,
+    handler: 'functions/tmf629/unregister-listener.ts',
+    access: 'write',
+    summary: 'Unregisters a listener',
+    responses: { 204: { description: 'Deleted' }, ...errors, 404: { description: 'Not Found', schema: TmfError } },
+  },
+} satisfies Record<string, Operation>;

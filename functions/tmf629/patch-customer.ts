@@ -1,0 +1,75 @@
+import { defineHandler } from '../http/kernel.ts';
+import { badRequest, notFound } from '../http/errors.ts';
+import { parseWith } from '../http/validation.ts';
+import { checkIfMatch, etag } from '../http/preconditions.ts';
+import { getCustomer, replaceCustomer, type CustomerRecord } from '../storage/customers.ts';
+import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { applyMergePatch } from '../domain/merge-patch.ts';
+import { applyJsonPatch, JsonPatchError, type PatchOperation } from '../domain/json-patch.ts';
+import { customerEvents, type TmfEventType } from './customer-events.ts';
+import { tmfAttributesOf, toTmfCustomer } from './customer-view.ts';
+import { tmf629 } from './operations.ts';
+import { CustomerAttributes } from './schemas.ts';
+
+const NOT_PATCHABLE = ['id', 'href'];
+
+/** The patch applied to the customer's TMF attributes; `id` and `href` may not be touched. */
+const patched = (current: Record<string, unknown>, contentType: string | undefined, body: unknown): unknown => {
+  if (contentType === 'application/json-patch+json') {
+    const operations = body as PatchOperation[];
+    for (const operation of operations) {
+      for (const pointer of [operation.path, 'from' in operation ? operation.from : undefined]) {
+        const top = pointer?.split('/')[1];
+        if (top !== undefined && NOT_PATCHABLE.includes(top)) throw badRequest(`'${top}' is not patchable.`);
+      }
+    }
+    try {
+      return applyJsonPatch(current, operations);
+    } catch (error) {
+      if (error instanceof JsonPatchError) throw badRequest(`JSON Patch ${error.message}.`);
+      throw error;
+    }
+  }
+  const patch = body as Record<string, unknown>;
+  for (const name of NOT_PATCHABLE) if (name in patch) throw badRequest(`'${name}' is not patchable.`);
+  return applyMergePatch(current, patch);
+};
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** PATCH /customer/{id} — merge patch or JSON Patch; 200 with the full resource; If-Match → 412 when stale. */
+export const handler = defineHandler(tmf629.patchCustomer, async (request) => {
+  const { tenantId, sub } = request.caller;
+  const id = request.params.id!;
+  return withOptimisticRetry(async () => {
+    const current = await getCustomer(tenantId, id);
+    if (!current) throw notFound(`Customer '${id}' does not exist.`);
+    checkIfMatch(request.headers, current.version);
+    const before = tmfAttributesOf(current);
+    const after = parseWith(CustomerAttributes, patched(before, request.contentType, request.body), 'customer after the patch');
+    if (sameJson(before, after)) {
+      return { status: 200, body: toTmfCustomer(current, request.baseUrl), headers: { etag: etag(current.version) } };
+    }
+    const types: TmfEventType[] = ['CustomerAttributeValueChangeEvent'];
+    if (before.status !== after.status) types.push('CustomerStateChangeEvent');
+    const meta = { id, tenantId, createdAt: current.createdAt, createdBy: current.createdBy };
+    const next: CustomerRecord = {
+      ...withoutTmfAttributes(current),
+      ...after,
+      ...meta,
+      version: current.version + 1,
+      sequence: current.sequence + types.length,
+      updatedAt: new Date().toISOString(),
+      updatedBy: sub,
+    };
+    await replaceCustomer(next, current.version, customerEvents(types, next, request, current.sequence));
+    return { status: 200, body: toTmfCustomer(next, request.baseUrl), headers: { etag: etag(next.version) } };
+  });
+});
+
+/** The record without its TMF attributes, so attributes the patch removed do not survive. */
+const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
+  const rest: Record<string, unknown> = { ...record };
+  for (const name of Object.keys(tmfAttributesOf(record))) delete rest[name];
+  return rest as CustomerRecord;
+};
