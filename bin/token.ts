@@ -1,0 +1,32 @@
+/**
+ * `npm run token -- --sub <user> --tenant <tenant> [--scope <s>]... [--name <n>] [--username <u>]`
+ * prints a signed dev JWT for the local runtime, and nothing else, on stdout.
+ * Without --scope the token carries both rapport/read and rapport/write.
+ */
+import { parseArgs } from 'node:util';
+import { loadDevKey, signDevToken } from '../lib/local/dev-tokens.ts';
+import { STATE_DIR } from '../lib/local/runtime.ts';
+
+const { values } = parseArgs({
+  options: {
+    sub: { type: 'string' },
+    tenant: { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    name: { type: 'string' },
+    username: { type: 'string' },
+    'expires-in': { type: 'string' },
+  },
+});
+if (!values.sub || !values.tenant) {
+  process.stderr.write('usage: npm run token -- --sub <user> --tenant <tenant> [--scope rapport/read] [--name "Ann Smith"] [--username ann]\n');
+  process.exit(2);
+}
+const token = signDevToken(loadDevKey(STATE_DIR), {
+  sub: values.sub,
+  tenant: values.tenant,
+  scopes: values.scope?.flatMap((s) => s.split(/[ ,]/)).filter(Boolean),
+  name: values.name,
+  preferredUsername: values.username,
+  expiresInSeconds: values['expires-in'] ? Number(values['expires-in']) : undefined,
+});
+process.stdout.write(`${token}\n`);

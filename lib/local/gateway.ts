@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { operations } from '../../functions/catalog.ts';
+import { pathPattern, scopesFor, type Operation } from '../../functions/http/operation.ts';
+import { verifyDevToken } from './dev-tokens.ts';
+import { invoke } from './functions.ts';
+
+/** API Gateway's own limit on a request payload. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+const routes = operations.map((operation) => ({ operation, pattern: pathPattern(operation.path) }));
+
+export interface GatewayResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const gatewayError = (status: number, message: string): GatewayResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message }),
+});
+
+export const matchRoute = (method: string, path: string): { operation: Operation; params: Record<string, string> } | undefined => {
+  for (const { operation, pattern } of routes) {
+    if (operation.method !== method) continue;
+    const match = pattern.exec(path);
+    if (match) return { operation, params: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])) };
+  }
+  return undefined;
+};
+
+const headerValues = (request: IncomingMessage): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+};
+
+/** API Gateway hands claims to the function as strings. */
+const stringClaims = (claims: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
+
+/**
+ * The local HTTP API: matches a catalog route, verifies the bearer token (signature, expiry,
+ * audience) and the route's scopes like API Gateway's JWT authorizer, and invokes the route's
+ * handler with a real API Gateway v2 event.
+ */
+export const handleApiRequest = async (request: IncomingMessage, body: Buffer, key: KeyObject): Promise<GatewayResponse> => {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = (request.method ?? 'GET').toUpperCase();
+  const route = matchRoute(method, url.pathname);
+  if (!route) {
+    const otherMethod = operations.some((op) => pathPattern(op.path).test(url.pathname));
+    return otherMethod ? gatewayError(405, 'Method Not Allowed') : gatewayError(404, 'Not Found');
+  }
+  if (body.length > MAX_PAYLOAD_BYTES) return gatewayError(413, 'Request Entity Too Large');
+  const headers = headerValues(request);
+  const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+  if (!token) return gatewayError(401, 'Unauthorized');
+  let claims: Record<string, unknown>;
+  try {
+    claims = verifyDevToken(key, token);
+  } catch {
+    return gatewayError(401, 'Unauthorized');
+  }
+  const scopes = String(claims.scope ?? '').split(' ').filter(Boolean);
+  if (!scopesFor(route.operation.access).some((scope) => scopes.includes(scope))) return gatewayError(403, 'Forbidden');
+
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const routeKey = `${route.operation.method} ${route.operation.path}`;
+  const text = body.toString('utf8');
+  const binary = body.length > 0 && Buffer.from(text, 'utf8').length !== body.length;
+  const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers: { ...headers, 'x-forwarded-proto': 'http' },
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(route.params).length > 0 ? { pathParameters: route.params } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims(claims), scopes } },
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: binary ? body.toString('base64') : text } : {}),
+    isBase64Encoded: binary,
+  };
+  const result = (await invoke(route.operation.name, route.operation.handler, event)) as APIGatewayProxyStructuredResultV2;
+  const responseHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name] = String(value);
+  return {
+    status: result.statusCode ?? 200,
+    headers: responseHeaders,
+    body: result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? ''),
+  };
+};

@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { eventRules, schedules, streamPublisher } from '../../functions/catalog.ts';
+import { buildOpenApi, renderDocsPage } from '../openapi.ts';
+import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-endpoints.ts';
+import { loadDevKey } from './dev-tokens.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { PROJECT_ROOT, invoke } from './functions.ts';
+import { handleApiRequest } from './gateway.ts';
+import { StreamPoller } from './stream-poller.ts';
+
+export const TABLE_NAME = 'rapport';
+export const EVENT_BUS_NAME = 'rapport';
+export const STATE_DIR = join(PROJECT_ROOT, '.rapport');
+
+export interface RuntimeOptions {
+  port: number;
+  inMemory: boolean;
+  /** Seconds between scheduled runs are the schedule's own; tests can switch the timers off. */
+  schedulesEnabled?: boolean;
+}
+
+export interface Runtime {
+  baseUrl: string;
+  dynamoDbEndpoint: string;
+  stop(): Promise<void>;
+}
+
+const readBody = (request: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(text);
+};
+
+/**
+ * The whole system on one machine: DynamoDB Local with the shared table, the catalog's HTTP API
+ * behind a local JWT-verifying gateway, the stream poller running the real publisher, a local
+ * PutEvents/SQS endpoint with the stack's event rules, and the schedules on timers.
+ */
+export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
+  mkdirSync(STATE_DIR, { recursive: true });
+  const key = loadDevKey(STATE_DIR);
+  const dynamo = await startDynamoDbLocal({ dataDir: options.inMemory ? undefined : join(STATE_DIR, 'dynamodb') });
+  const cleanups: (() => Promise<void> | void)[] = [() => dynamo.stop()];
+  try {
+    const streamArn = await ensureTable(dynamo.client, TABLE_NAME);
+
+    const pendingTargets = new Set<Promise<unknown>>();
+    const deliverToRules = (event: BusEvent) => {
+      for (const rule of eventRules) {
+        if (!matchesPattern(event, rule.pattern)) continue;
+        const run = (async () => {
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            try {
+              return await invoke(rule.name, rule.handler, event);
+            } catch (error) {
+              process.stderr.write(`rule ${rule.name} target failed (attempt ${attempt}): ${(error as Error).message}\n`);
+              await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+            }
+          }
+        })();
+        pendingTargets.add(run);
+        void run.finally(() => pendingTargets.delete(run));
+      }
+    };
+    const aws = new LocalAws(LOCAL_REGION, deliverToRules);
+
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    cleanups.unshift(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+
+    // The handlers' environment, as the stack sets it for the functions; endpoints through AWS_ENDPOINT_URL_*.
+    Object.assign(process.env, {
+      TABLE_NAME,
+      EVENT_BUS_NAME,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: baseUrl,
+      AWS_ENDPOINT_URL_SQS: baseUrl,
+      PUBLISH_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-publish-dlq`,
+      NOTIFY_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-notify-dlq`,
+      ALLOW_LOOPBACK_CALLBACKS: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_DEV: 'true',
+    });
+
+    const poller = new StreamPoller(
+      new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+      streamArn,
+      (event: DynamoDBStreamEvent) => invoke(streamPublisher.name, streamPublisher.handler, event) as Promise<DynamoDBBatchResponse>,
+      options.inMemory ? undefined : join(STATE_DIR, 'stream-checkpoint.json'),
+    );
+    poller.start();
+    cleanups.unshift(() => poller.stop());
+
+    const timers = (options.schedulesEnabled ?? true)
+      ? schedules.map((schedule) => setInterval(() => void invoke(schedule.name, schedule.handler, { source: 'local.scheduler', time: new Date().toISOString() }).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)), 60_000))
+      : [];
+    cleanups.unshift(() => timers.forEach(clearInterval));
+
+    const openApi = buildOpenApi(baseUrl);
+    server.on('request', (request, response) => {
+      void (async () => {
+        try {
+          const url = new URL(request.url ?? '/', 'http://localhost');
+          const body = await readBody(request);
+          const target = request.headers['x-amz-target'];
+          if (request.method === 'POST' && typeof target === 'string') {
+            const answer = aws.handle(target, body.length ? JSON.parse(body.toString('utf8')) : {});
+            return answer
+              ? send(response, answer.status, answer.body, { 'content-type': 'application/x-amz-json-1.1' })
+              : send(response, 400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
+          }
+          if (request.method === 'GET' && url.pathname === '/_local/health') return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, table: TABLE_NAME });
+          if (request.method === 'GET' && url.pathname === '/_local/events') {
+            await poller.drain();
+            return send(response, 200, aws.events);
+          }
+          if (request.method === 'GET' && url.pathname === '/_local/dead-letters') return send(response, 200, Object.fromEntries(aws.queues));
+          if (request.method === 'POST' && url.pathname === '/_local/idle') {
+            await poller.drain();
+            await Promise.allSettled([...pendingTargets]);
+            return send(response, 200, { idle: true });
+          }
+          const scheduleName = /^\/_local\/schedules\/([^/]+)$/.exec(url.pathname)?.[1];
+          if (request.method === 'POST' && scheduleName) {
+            const schedule = schedules.find((s) => s.name === scheduleName);
+            if (!schedule) return send(response, 404, { message: `No schedule '${scheduleName}' (known: ${schedules.map((s) => s.name).join(', ') || 'none'})` });
+            const result = await invoke(schedule.name, schedule.handler, { source: 'local.scheduler', time: new Date().toISOString() });
+            return send(response, 200, result ?? {});
+          }
+          if (request.method === 'GET' && url.pathname === '/openapi.json') return send(response, 200, openApi);
+          if (request.method === 'GET' && url.pathname === '/docs') return send(response, 200, renderDocsPage(openApi), { 'content-type': 'text/html; charset=utf-8' });
+          const answer = await handleApiRequest(request, body, key);
+          send(response, answer.status, answer.body, answer.headers);
+        } catch (error) {
+          if (error instanceof URIError || error instanceof SyntaxError) return send(response, 400, { message: 'Bad Request' });
+          process.stderr.write(`local runtime: ${(error as Error).stack}\n`);
+          send(response, 500, { message: 'Internal Server Error' });
+        }
+      })();
+    });
+
+    let stopped: Promise<void> | undefined;
+    return {
+      baseUrl,
+      dynamoDbEndpoint: dynamo.endpoint,
+      stop: () => (stopped ??= (async () => { for (const cleanup of cleanups) await cleanup(); })()),
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+};

@@ -1,0 +1,138 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { EVENT_ENTITY } from '../../functions/storage/table-schema.ts';
+
+/**
+ * Polls the table's stream the way Lambda's event source mapping does and hands each batch to the
+ * real publisher handler. Only inserted event items pass (the same filter as the deployed mapping);
+ * a batch the handler reports as failed is retried from the failed record. The position per shard
+ * is kept in `checkpointFile` (when given), so a restart neither loses nor repeats events.
+ */
+export class StreamPoller {
+  private readonly positions = new Map<string, string>();
+  private readonly done = new Set<string>();
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private busy = false;
+
+  constructor(
+    private readonly client: DynamoDBStreamsClient,
+    private readonly streamArn: string,
+    private readonly invoke: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>,
+    private readonly checkpointFile?: string,
+    private readonly intervalMs = 100,
+  ) {
+    if (checkpointFile && existsSync(checkpointFile)) {
+      const saved = JSON.parse(readFileSync(checkpointFile, 'utf8')) as { streamArn: string; positions: Record<string, string> };
+      if (saved.streamArn === streamArn) for (const [shard, seq] of Object.entries(saved.positions)) this.positions.set(shard, seq);
+    }
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  /** Resolves once every record written so far has been handed over (used by tests and `/_local/events`). */
+  async drain(): Promise<void> {
+    await this.pollOnce();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.pollOnce();
+      } catch (error) {
+        if (!this.stopped) process.stderr.write(`stream poller: ${(error as Error).message}\n`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (this.busy) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      return;
+    }
+    this.busy = true;
+    try {
+      const { StreamDescription } = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+      for (const shard of StreamDescription?.Shards ?? []) {
+        const shardId = shard.ShardId!;
+        if (this.done.has(shardId)) continue;
+        if (shard.ParentShardId && !this.done.has(shard.ParentShardId) && StreamDescription?.Shards?.some((s) => s.ShardId === shard.ParentShardId)) continue;
+        await this.readShard(shardId);
+      }
+    } finally {
+      this.busy = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async readShard(shardId: string): Promise<void> {
+    const after = this.positions.get(shardId);
+    const { ShardIterator } = await this.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    let iterator = ShardIterator;
+    while (iterator && !this.stopped) {
+      const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      const records = page.Records ?? [];
+      if (records.length > 0) {
+        const delivered = await this.deliver(records);
+        if (delivered) this.save(shardId, delivered);
+        if (delivered !== records[records.length - 1]?.dynamodb?.SequenceNumber) return; // retry from the failure next round
+      }
+      if (!page.NextShardIterator) {
+        this.done.add(shardId);
+        return;
+      }
+      if (records.length === 0) return;
+      iterator = page.NextShardIterator;
+    }
+  }
+
+  /** Hands the records to the handler; returns the sequence number up to which all succeeded. */
+  private async deliver(records: _Record[]): Promise<string | undefined> {
+    const eventRecords = records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === EVENT_ENTITY);
+    const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
+    if (eventRecords.length === 0) return last;
+    const event: DynamoDBStreamEvent = {
+      Records: eventRecords.map((r) => ({ ...r, eventSourceARN: this.streamArn, awsRegion: 'us-east-1' }) as DynamoDBRecord),
+    };
+    let response: DynamoDBBatchResponse | void;
+    try {
+      response = await this.invoke(event);
+    } catch (error) {
+      process.stderr.write(`stream publisher failed: ${(error as Error).message}\n`);
+      return undefined;
+    }
+    const firstFailure = response?.batchItemFailures?.[0]?.itemIdentifier;
+    if (!firstFailure) return last;
+    const index = records.findIndex((r) => r.dynamodb?.SequenceNumber === firstFailure);
+    return index > 0 ? records[index - 1]?.dynamodb?.SequenceNumber : undefined;
+  }
+
+  private save(shardId: string, sequenceNumber: string): void {
+    this.positions.set(shardId, sequenceNumber);
+    if (this.checkpointFile) {
+      writeFileSync(this.checkpointFile, JSON.stringify({ streamArn: this.streamArn, positions: Object.fromEntries(this.positions) }));
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { toJSONSchema } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
+import { operations } from '../functions/catalog.ts';
+import { scopesFor, type Family } from '../functions/http/operation.ts';
+
+const FAMILY_TAGS: Record<Family, string> = {
+  tmf629: 'TMF629 Customer Management v4',
+  crm: 'CRM customers',
+  'bian-crm': 'BIAN Customer Relationship Management v12',
+  'bian-casemgmt': 'BIAN Customer Case Management v12',
+};
+
+const schemaOf = (schema: ZodMiniType): Record<string, unknown> => {
+  const { $schema: _ignored, ...rest } = toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  return rest;
+};
+
+const pathParameters = (path: string) =>
+  [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+
+/** The OpenAPI 3.1 document of every operation in the catalog, from its zod schemas. */
+export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const responses: Record<string, unknown> = {};
+    for (const [status, spec] of Object.entries(op.responses)) {
+      responses[status] = {
+        description: spec.description,
+        ...(spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, type]) => [name, { schema: { type } }])) } : {}),
+        ...(spec.schema ? { content: { 'application/json': { schema: schemaOf(spec.schema) } } } : {}),
+      };
+    }
+    const parameters: unknown[] = pathParameters(op.path);
+    if (op.method === 'GET') parameters.push({ name: 'fields', in: 'query', required: false, description: 'Comma-separated first-level attributes to return', schema: { type: 'string' } });
+    if (op.name === 'listCustomer') {
+      parameters.push(
+        { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+      );
+    }
+    if (op.method === 'POST' && op.name.startsWith('create')) {
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays the first response for a repeated key', schema: { type: 'string', maxLength: 255 } });
+    }
+    if (op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE') {
+      parameters.push({ name: 'If-Match', in: 'header', required: false, description: 'ETag the change is conditional on (412 when stale)', schema: { type: 'string' } });
+    }
+    paths[op.path] ??= {};
+    paths[op.path]![op.method.toLowerCase()] = {
+      operationId: op.name,
+      summary: op.summary,
+      tags: [FAMILY_TAGS[op.family]],
+      security: [{ bearer: scopesFor(op.access) }],
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(op.request?.body
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(Object.entries(op.request.body).map(([type, schema]) => [type, { schema: schemaOf(schema) }])),
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Rapport',
+      version: '0.1.0',
+      description: 'Customer store behind TMF629 Customer Management v4, BIAN CRM and Case Management v12 and a CRM customer API.',
+      license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+    },
+    servers: [{ url: serverUrl ?? 'https://api.example.com', description: serverUrl ? 'This deployment' : 'Your deployment' }],
+    tags: [...new Set(operations.map((op) => op.family))].map((family) => ({ name: FAMILY_TAGS[family], description: FAMILY_TAGS[family] })),
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with the tenant claim; scopes rapport/read and rapport/write' },
+      },
+    },
+    paths,
+  };
+};
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A readable, self-contained API reference page rendered from the OpenAPI document. */
+export const renderDocsPage = (document: Record<string, unknown>): string => {
+  const paths = document.paths as Record<string, Record<string, { operationId: string; summary: string; tags: string[]; security: { bearer: string[] }[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { description: string }> }>>;
+  const sections = new Map<string, string[]>();
+  for (const [path, methods] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const rows = sections.get(op.tags[0]!) ?? [];
+      const body = op.requestBody
+        ? `<details><summary>Request body (${Object.keys(op.requestBody.content).map(escapeHtml).join(', ')})</summary><pre>${escapeHtml(JSON.stringify(Object.values(op.requestBody.content)[0]?.schema, null, 2))}</pre></details>`
+        : '';
+      const responses = Object.entries(op.responses).map(([status, r]) => `<code>${status}</code> ${escapeHtml(r.description)}`).join(' · ');
+      rows.push(
+        `<section id="${op.operationId}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3><p>${escapeHtml(op.summary)} <small>(${escapeHtml(op.operationId)}; scope ${escapeHtml(op.security[0]?.bearer.join(', ') ?? '')})</small></p>${body}<p>${responses}</p></section>`,
+      );
+      sections.set(op.tags[0]!, rows);
+    }
+  }
+  const info = document.info as { title: string; description: string; version: string };
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)} API reference</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}h3{font-size:1em;margin:1.4em 0 .2em}.m{display:inline-block;min-width:4.5em;font-weight:700}.get{color:#0a6}.post{color:#06c}.patch{color:#b60}.put{color:#a0a}.delete{color:#c22}pre{background:#f5f5f5;padding:.6em;overflow:auto;font-size:12px}section{border-bottom:1px solid #eee;padding-bottom:.4em}</style></head>
+<body><h1>${escapeHtml(info.title)} API reference <small>v${escapeHtml(info.version)}</small></h1><p>${escapeHtml(info.description)} The machine-readable document is at <a href="/openapi.json">/openapi.json</a>.</p>
+${[...sections].map(([tag, rows]) => `<h2>${escapeHtml(tag)}</h2>${rows.join('\n')}`).join('\n')}</body></html>`;
+};
