@@ -30,6 +30,11 @@ export const addressKind = (address: string): 'loopback' | 'private' | 'link-loc
     if (lower === '::') return 'unspecified';
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
     if (mapped) return addressKind(mapped[1]!);
+    const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+    if (mappedHex) {
+      const [high, low] = [parseInt(mappedHex[1]!, 16), parseInt(mappedHex[2]!, 16)];
+      return addressKind(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+    }
     if (/^fe[89ab]/.test(lower)) return 'link-local';
     if (/^f[cd]/.test(lower) || lower.startsWith('fd00:ec2')) return 'private';
     if (lower.startsWith('ff')) return 'private';

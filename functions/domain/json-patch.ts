@@ -1,3 +1,5 @@
+import { jsonEqual } from './canonical-json.ts';
+
 /** JSON Patch (RFC 6902) over plain JSON values, with JSON Pointer (RFC 6901) paths. Pure: the input is not mutated. */
 export type PatchOperation =
   | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
@@ -78,9 +80,6 @@ const remove = (root: { doc: unknown }, pointer: string): unknown => {
   return old;
 };
 
-const deepEqual = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-const canonical = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(canonical) : isContainer(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, canonical(x)])) : v;
 
 export const applyJsonPatch = (document: unknown, operations: readonly PatchOperation[]): unknown => {
   const root = { doc: document };
@@ -109,7 +108,7 @@ export const applyJsonPatch = (document: unknown, operations: readonly PatchOper
           add(root, operation.path, structuredClone(getAt(root.doc, operation.from)));
           break;
         case 'test':
-          if (!deepEqual(getAt(root.doc, operation.path), operation.value)) throw new JsonPatchError(`test of '${operation.path}' failed`);
+          if (!jsonEqual(getAt(root.doc, operation.path), operation.value)) throw new JsonPatchError(`test of '${operation.path}' failed`);
           break;
       }
     } catch (error) {

@@ -6,6 +6,7 @@ import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table-schema.ts';
 import { unprocessable } from '../http/errors.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -25,15 +26,8 @@ export interface IdempotencyKey {
   requestHash: string;
 }
 
-const canonical = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(canonical)
-    : typeof value === 'object' && value !== null
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
-      : value;
-
 /** Same body, same hash, whatever the order of its fields. */
-export const hashRequest = (body: unknown): string => createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+export const hashRequest = (body: unknown): string => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
 const replayOf = (key: IdempotencyKey, item: Record<string, unknown>): StoredResponse => {
   if (item.requestHash !== key.requestHash) {

@@ -5,6 +5,7 @@ import { checkIfMatch, etag } from '../http/preconditions.ts';
 import { getCustomer, replaceCustomer, type CustomerRecord } from '../storage/customers.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
+import { jsonEqual } from '../domain/canonical-json.ts';
 import { applyJsonPatch, JsonPatchError, type PatchOperation } from '../domain/json-patch.ts';
 import { customerEvents, type TmfEventType } from './customer-events.ts';
 import { tmfAttributesOf, toTmfCustomer } from './customer-view.ts';
@@ -35,8 +36,6 @@ const patched = (current: Record<string, unknown>, contentType: string | undefin
   return applyMergePatch(current, patch);
 };
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 /** PATCH /customer/{id} — merge patch or JSON Patch; 200 with the full resource; If-Match → 412 when stale. */
 export const handler = defineHandler(tmf629.patchCustomer, async (request) => {
   const { tenantId, sub } = request.caller;
@@ -47,7 +46,7 @@ export const handler = defineHandler(tmf629.patchCustomer, async (request) => {
     checkIfMatch(request.headers, current.version);
     const before = tmfAttributesOf(current);
     const after = parseWith(CustomerAttributes, patched(before, request.contentType, request.body), 'customer after the patch');
-    if (sameJson(before, after)) {
+    if (jsonEqual(before, after)) {
       return { status: 200, body: toTmfCustomer(current, request.baseUrl), headers: { etag: etag(current.version) } };
     }
     const types: TmfEventType[] = ['CustomerAttributeValueChangeEvent'];

@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as createCustomer } from '../../functions/tmf629/create-customer.ts';
+import { handler as retrieveCustomer } from '../../functions/tmf629/retrieve-customer.ts';
+import { handler as listCustomer } from '../../functions/tmf629/list-customer.ts';
+import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
+import { handler as deleteCustomer } from '../../functions/tmf629/delete-customer.ts';
+import { tmf629 } from '../../functions/tmf629/operations.ts';
+import { db, tableName } from '../../functions/storage/db.ts';
+import { keys } from '../../functions/storage/keys.ts';
+import { call, uniqueTenant } from '../support/api-event.ts';
+import { TMF_CUSTOMER_PROPERTIES, tmfSchemaErrors } from '../support/tmf-schema.ts';
+
+const moon = { name: 'Moon Football Club', engagedParty: { '@referredType': 'Organization', id: '500' } };
+
+const create = (tenant: string, body: unknown = moon, headers: Record<string, string> = {}) =>
+  call(createCustomer, tmf629.createCustomer, { tenant, body, headers });
+
+const itemCollection = async (tenant: string, id: string) =>
+  (await db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(tenant, id).pk } }))).Items ?? [];
+
+const expectValidCustomer = (customer: unknown) => {
+  expect(tmfSchemaErrors('Customer', customer)).toEqual([]);
+  expect(Object.keys(customer as object).filter((k) => !TMF_CUSTOMER_PROPERTIES.includes(k))).toEqual([]);
+};
+
+describe('TMF629 customers against DynamoDB Local', () => {
+  it('creates a customer: 201, Location = href, @type defaulted, valid against the official schema, event in the same collection', async () => {
+    const tenant = uniqueTenant();
+    const created = await create(tenant);
+    expect(created.status).toBe(201);
+    expect(created.headers.location).toBe(created.body.href);
+    expect(created.body.href).toBe(`https://api.test/tmf-api/customerManagement/v4/customer/${created.body.id}`);
+    expect(created.body['@type']).toBe('Customer');
+    expect(created.headers.etag).toBe('"1"');
+    expectValidCustomer(created.body);
+
+    const items = await itemCollection(tenant, created.body.id);
+    const event = items.find((i) => i.entity === 'EVENT');
+    expect(event?.detailType).toBe('CustomerCreateEvent');
+    expect(event?.detail).toMatchObject({ tenantId: tenant, subject: { type: 'Customer', id: created.body.id }, sequence: 1, actor: 'user-1', data: { customer: { id: created.body.id, name: moon.name } } });
+    expect(tmfSchemaErrors('CustomerCreateEvent', { eventId: event?.detail.eventId, eventTime: event?.detail.eventTime, eventType: 'CustomerCreateEvent', event: event?.detail.data })).toEqual([]);
+  });
+
+  it.each([
+    [{ engagedParty: moon.engagedParty }, /name is required/],
+    [{ name: 'X' }, /engagedParty is required/],
+    [{ name: 'X', engagedParty: { id: '1' } }, /engagedParty.@referredType is required/],
+    [{ ...moon, colour: 'red' }, /unknown field 'colour'/],
+    [{ ...moon, contactMedium: [{ characteristic: {} }] }, /contactMedium\[0\].mediumType is required/],
+    [{ ...moon, creditProfile: [{ creditProfileDate: 'yesterday', validFor: {} }] }, /creditProfileDate must be a valid datetime/],
+    [{ ...moon, name: 42 }, /name must be a string/],
+  ])('refuses %j with a 400 naming the problem, and stores nothing', async (body, message) => {
+    const tenant = uniqueTenant();
+    const answer = await create(tenant, body);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'BAD_REQUEST', reason: 'Bad Request', status: '400' });
+    expect(answer.body.message).toMatch(message);
+    expect(tmfSchemaErrors('Error', answer.body)).toEqual([]);
+    const list = await call(listCustomer, tmf629.listCustomer, { tenant });
+    expect(list.body).toEqual([]);
+  });
+
+  it('answers malformed JSON with 400, a wrong content type with 415 and an oversized body with 413', async () => {
+    const tenant = uniqueTenant();
+    const malformed = await call(createCustomer, tmf629.createCustomer, { tenant, rawBody: '{"name": ' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/not valid JSON/);
+    const wrongType = await call(createCustomer, tmf629.createCustomer, { tenant, body: moon, headers: { 'content-type': 'text/plain' } });
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const huge = await call(createCustomer, tmf629.createCustomer, { tenant, body: { ...moon, statusReason: 'x'.repeat(1024 * 1024) } });
+    expect(huge.status).toBe(413);
+    const tooBigForAnItem = await call(createCustomer, tmf629.createCustomer, { tenant, body: { ...moon, statusReason: 'x'.repeat(500 * 1024) } });
+    expect(tooBigForAnItem.status).toBe(413);
+    expect((await call(listCustomer, tmf629.listCustomer, { tenant })).body).toEqual([]);
+  });
+
+  it('retrieves with fields, 404s unknown ids, and never shows another tenant’s customer', async () => {
+    const tenant = uniqueTenant();
+    const { body: created } = await create(tenant, { ...moon, status: 'Approved' });
+    const full = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id: created.id } });
+    expect(full.status).toBe(200);
+    expect(full.body).toEqual(created);
+    expect(full.headers.etag).toBe('"1"');
+    const some = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id: created.id }, query: { fields: 'status' } });
+    expect(some.body).toEqual({ id: created.id, href: created.href, '@type': 'Customer', status: 'Approved' });
+    const bad = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id: created.id }, query: { fields: 'colour' } });
+    expect(bad.status).toBe(400);
+    const missing = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id: 'c2df1950-c17c-4576-9c22-e59073a4a86a' } });
+    expect(missing.status).toBe(404);
+    expect(tmfSchemaErrors('Error', missing.body)).toEqual([]);
+    const elsewhere = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant: uniqueTenant(), params: { id: created.id } });
+    expect(elsewhere.status).toBe(404);
+  });
+
+  it('lists with filters (AND across parameters), offset/limit and the count headers', async () => {
+    const tenant = uniqueTenant();
+    const names = ['Alpha', 'Beta', 'Gamma', 'Delta', 'Beta'];
+    const created = [];
+    for (const [i, name] of names.entries()) {
+      created.push((await create(tenant, { ...moon, name, status: i % 2 === 0 ? 'Approved' : 'Initialized' })).body);
+    }
+    const all = await call(listCustomer, tmf629.listCustomer, { tenant });
+    expect(all.body.map((c: { name: string }) => c.name)).toEqual(names);
+    expect(all.headers['x-total-count']).toBe('5');
+    expect(all.headers['x-result-count']).toBe('5');
+    for (const customer of all.body) expectValidCustomer(customer);
+
+    const page = await call(listCustomer, tmf629.listCustomer, { tenant, query: { offset: '1', limit: '2' } });
+    expect(page.body.map((c: { name: string }) => c.name)).toEqual(['Beta', 'Gamma']);
+    expect(page.headers).toMatchObject({ 'x-total-count': '5', 'x-result-count': '2' });
+
+    const byName = await call(listCustomer, tmf629.listCustomer, { tenant, query: { name: 'Beta' } });
+    expect(byName.body.map((c: { id: string }) => c.id)).toEqual([created[1].id, created[4].id]);
+    const byNameAndStatus = await call(listCustomer, tmf629.listCustomer, { tenant, query: { name: 'Beta', status: 'Approved' } });
+    expect(byNameAndStatus.body.map((c: { id: string }) => c.id)).toEqual([created[4].id]);
+    const byStatus = await call(listCustomer, tmf629.listCustomer, { tenant, query: { status: 'Initialized' } });
+    expect(byStatus.body.map((c: { name: string }) => c.name)).toEqual(['Beta', 'Delta']);
+    expect(byStatus.headers['x-total-count']).toBe('2');
+    const byId = await call(listCustomer, tmf629.listCustomer, { tenant, query: { id: created[2].id, fields: 'name' } });
+    expect(byId.body).toEqual([{ id: created[2].id, href: created[2].href, '@type': 'Customer', name: 'Gamma' }]);
+    const noMatch = await call(listCustomer, tmf629.listCustomer, { tenant, query: { id: created[2].id, name: 'Alpha' } });
+    expect(noMatch.body).toEqual([]);
+    const badFilter = await call(listCustomer, tmf629.listCustomer, { tenant, query: { colour: 'red' } });
+    expect(badFilter.status).toBe(400);
+  });
+
+  it('patches with merge semantics, JSON Patch, honours If-Match, refuses id/href, and emits the right events', async () => {
+    const tenant = uniqueTenant();
+    const { body: created } = await create(tenant, { ...moon, status: 'Initialized', statusReason: 'new' });
+    const id = created.id;
+    const merge = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: { name: 'Sun Football Club', statusReason: null }, headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(merge.status).toBe(200);
+    expect(merge.body).toEqual({ ...created, name: 'Sun Football Club', statusReason: undefined });
+    expect(merge.body).not.toHaveProperty('statusReason');
+    expect(merge.headers.etag).toBe('"2"');
+    expectValidCustomer(merge.body);
+
+    const stale = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: { name: 'X' }, headers: { 'if-match': '"1"' } });
+    expect(stale.status).toBe(412);
+    const jsonPatch = await call(patchCustomer, tmf629.patchCustomer, {
+      tenant,
+      params: { id },
+      body: [{ op: 'replace', path: '/status', value: 'Approved' }, { op: 'add', path: '/characteristic', value: [{ name: 'segment', value: 'gold' }] }],
+      headers: { 'content-type': 'application/json-patch+json', 'if-match': '"2"' },
+    });
+    expect(jsonPatch.status).toBe(200);
+    expect(jsonPatch.body).toMatchObject({ status: 'Approved', characteristic: [{ name: 'segment', value: 'gold' }] });
+
+    for (const body of [{ id: 'other' }, { href: 'x' }]) {
+      expect((await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body })).status).toBe(400);
+    }
+    const idByPatch = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: [{ op: 'replace', path: '/id', value: 'x' }], headers: { 'content-type': 'application/json-patch+json' } });
+    expect(idByPatch.status).toBe(400);
+    const removeRequired = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: { engagedParty: null } });
+    expect(removeRequired.status).toBe(400);
+    expect(removeRequired.body.message).toMatch(/engagedParty is required/);
+    const failedTest = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: [{ op: 'test', path: '/name', value: 'Nope' }], headers: { 'content-type': 'application/json-patch+json' } });
+    expect(failedTest.status).toBe(400);
+    const missing = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: 'nope' }, body: { name: 'x' } });
+    expect(missing.status).toBe(404);
+
+    const current = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id } });
+    expect(current.body).toEqual(jsonPatch.body);
+    const events = (await itemCollection(tenant, id)).filter((i) => i.entity === 'EVENT').map((i) => [i.detailType, i.detail.sequence]);
+    expect(events).toEqual([
+      ['CustomerCreateEvent', 1],
+      ['CustomerAttributeValueChangeEvent', 2],
+      ['CustomerAttributeValueChangeEvent', 3],
+      ['CustomerStateChangeEvent', 4],
+    ]);
+  });
+
+  it('a no-op patch changes nothing and emits nothing', async () => {
+    const tenant = uniqueTenant();
+    const { body: created } = await create(tenant);
+    const same = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: created.id }, body: { name: moon.name } });
+    expect(same.status).toBe(200);
+    expect(same.headers.etag).toBe('"1"');
+    expect((await itemCollection(tenant, created.id)).filter((i) => i.entity === 'EVENT')).toHaveLength(1);
+  });
+
+  it('concurrent patches of different attributes all land', async () => {
+    const tenant = uniqueTenant();
+    const { body: created } = await create(tenant);
+    const distinct = [{ status: 's' }, { statusReason: 'r' }, { '@baseType': 'b' }, { '@schemaLocation': 'https://x/s.json' }, { validFor: { startDateTime: '2026-01-01T00:00:00Z' } }, { characteristic: [{ name: 'c', value: 1 }] }];
+    const answers = await Promise.all(distinct.map((body) => call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: created.id }, body })));
+    expect(answers.map((a) => a.status)).toEqual(distinct.map(() => 200));
+    const final = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id: created.id } });
+    expect(final.body).toMatchObject(Object.assign({}, ...distinct));
+    expect(final.headers.etag).toBe(`"${1 + distinct.length}"`);
+  });
+
+  it('honours Idempotency-Key: a replay returns the first response, another body is 422', async () => {
+    const tenant = uniqueTenant();
+    const key = `k-${Date.now()}`;
+    const first = await create(tenant, moon, { 'idempotency-key': key });
+    const replay = await create(tenant, { engagedParty: moon.engagedParty, name: moon.name }, { 'idempotency-key': key });
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    expect(replay.headers.location).toBe(first.headers.location);
+    const other = await create(tenant, { ...moon, name: 'Other' }, { 'idempotency-key': key });
+    expect(other.status).toBe(422);
+    const racing = await Promise.all(Array.from({ length: 5 }, () => create(tenant, { ...moon, name: 'Race' }, { 'idempotency-key': `${key}-race` })));
+    expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
+    expect(racing.every((r) => r.status === 201)).toBe(true);
+    const list = await call(listCustomer, tmf629.listCustomer, { tenant });
+    expect(list.body.map((c: { name: string }) => c.name).sort()).toEqual(['Moon Football Club', 'Race']);
+  });
+
+  it('deletes: 204, then 404; the delete event keeps the last state', async () => {
+    const tenant = uniqueTenant();
+    const { body: created } = await create(tenant);
+    expect((await call(deleteCustomer, tmf629.deleteCustomer, { tenant, params: { id: created.id }, headers: { 'if-match': '"9"' } })).status).toBe(412);
+    const deleted = await call(deleteCustomer, tmf629.deleteCustomer, { tenant, params: { id: created.id } });
+    expect(deleted.status).toBe(204);
+    expect(deleted.body).toBeUndefined();
+    expect((await call(deleteCustomer, tmf629.deleteCustomer, { tenant, params: { id: created.id } })).status).toBe(404);
+    expect((await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id: created.id } })).status).toBe(404);
+    const events = (await itemCollection(tenant, created.id)).filter((i) => i.entity === 'EVENT');
+    expect(events.map((e) => e.detailType)).toEqual(['CustomerCreateEvent', 'CustomerDeleteEvent']);
+    expect(events[1]?.detail.data.customer.name).toBe(moon.name);
+  });
+
+  it('refuses a token without a tenant claim (403) and without a subject (401)', async () => {
+    const noTenant = await call(createCustomer, tmf629.createCustomer, { body: moon, claims: { sub: 'u' } });
+    expect(noTenant.status).toBe(403);
+    const noSub = await call(createCustomer, tmf629.createCustomer, { body: moon, claims: { tenant: 't' } });
+    expect(noSub.status).toBe(401);
+  });
+});

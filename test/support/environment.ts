@@ -1,0 +1,14 @@
+/** Points in-process handlers at the run's DynamoDB Local, the way the local runtime configures its functions. */
+import { inject } from 'vitest';
+
+Object.assign(process.env, {
+  TABLE_NAME: 'rapport',
+  EVENT_BUS_NAME: 'rapport',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  PUBLISH_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/publish-dlq',
+  NOTIFY_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/notify-dlq',
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { parseFields, selectFields, UnknownFieldError } from '../../functions/domain/field-selection.ts';
+import { ListQueryError, matchesFilters, parseListQuery } from '../../functions/domain/list-filters.ts';
+
+describe('attribute selection', () => {
+  const customer = { id: '1', href: 'h', '@type': 'Customer', name: 'Moon', status: 'Approved', engagedParty: { id: '9' } };
+
+  it('keeps the selected first-level attributes plus id, href and @type', () => {
+    expect(selectFields(customer, parseFields('name', Object.keys(customer)), ['id', 'href', '@type'])).toEqual({ id: '1', href: 'h', '@type': 'Customer', name: 'Moon' });
+    expect(selectFields(customer, parseFields('status, name', Object.keys(customer)), ['id', 'href', '@type'])).toEqual({ id: '1', href: 'h', '@type': 'Customer', name: 'Moon', status: 'Approved' });
+  });
+
+  it('returns everything without fields, and names unknown attributes', () => {
+    expect(selectFields(customer, parseFields(undefined, Object.keys(customer)), ['id'])).toBe(customer);
+    expect(() => parseFields('name,colour', Object.keys(customer))).toThrow(new UnknownFieldError(['colour']));
+  });
+});
+
+describe('list query', () => {
+  const filterable = ['id', 'name', 'status'];
+
+  it('separates controls from filters and applies defaults', () => {
+    expect(parseListQuery({ name: 'Moon', fields: 'id' }, filterable)).toEqual({ offset: 0, limit: 100, fields: 'id', filters: { name: ['Moon'] } });
+    expect(parseListQuery({ offset: '5', limit: '2', status: 'A,B' }, filterable)).toEqual({ offset: 5, limit: 2, fields: undefined, filters: { status: ['A', 'B'] } });
+  });
+
+  it('rejects bad paging and unknown filters with a reason', () => {
+    expect(() => parseListQuery({ limit: '0' }, filterable)).toThrow(ListQueryError);
+    expect(() => parseListQuery({ limit: '1001' }, filterable)).toThrow(/at most 1000/);
+    expect(() => parseListQuery({ offset: '-1' }, filterable)).toThrow(/non-negative integer/);
+    expect(() => parseListQuery({ colour: 'red' }, filterable)).toThrow(/'colour' is not a filterable attribute/);
+  });
+
+  it('filters combine with AND, values of one filter with OR', () => {
+    const resource = { name: 'Moon', status: 'Approved' };
+    expect(matchesFilters(resource, { name: ['Moon'], status: ['Approved'] })).toBe(true);
+    expect(matchesFilters(resource, { name: ['Moon'], status: ['Rejected'] })).toBe(false);
+    expect(matchesFilters(resource, { status: ['Rejected', 'Approved'] })).toBe(true);
+  });
+});
