@@ -1,0 +1,304 @@
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { eventRules, operations, streamPublisher } from '../functions/catalog.ts';
+import { scopesFor, SCOPES, type Family } from '../functions/http/operation.ts';
+import { INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
+
+const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+export interface RapportStackProps extends StackProps {
+  /** JWT issuer and audience of an existing identity provider; without them the stack creates a Cognito user pool. */
+  jwtIssuer?: string;
+  jwtAudience?: string[];
+  /** Name of the claim that carries the tenant. */
+  tenantClaim?: string;
+  deletionProtection?: boolean;
+  logRetention?: logs.RetentionDays;
+  /** API stage throttling. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+/** The logical id of an operation's function: its catalog name, capitalised. */
+export const functionId = (name: string): string => `${name[0]!.toUpperCase()}${name.slice(1)}Function`;
+
+/** Every Rapport resource in one stack: table, bus, API, functions (one per catalog operation), publisher, notifier. */
+export class RapportStack extends Stack {
+  readonly table: dynamodb.TableV2;
+  readonly bus: events.EventBus;
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: RapportStackProps = {}) {
+    super(scope, id, props);
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const tenantClaim = props.tenantClaim ?? 'tenant';
+
+    // --- Storage: the single table, from the shared schema --------------------------------------
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      globalSecondaryIndexes: INDEXES.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      })),
+      dynamoStream: dynamodb.StreamViewType[STREAM_VIEW],
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy: props.deletionProtection === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+
+    // --- Events: the bus, its archive, and the queues that catch what cannot be delivered -------
+    this.bus = new events.EventBus(this, 'Bus', { description: 'Rapport domain events (TMF629, CRM, BIAN)' });
+    this.bus.archive('Archive', {
+      description: 'Every Rapport event, for replay',
+      eventPattern: { account: [this.account] },
+      retention: Duration.days(365),
+    });
+    const deadLetterQueue = (name: string, purpose: string) => {
+      const queue = new sqs.Queue(this, name, { retentionPeriod: Duration.days(14), enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED });
+      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue for ${purpose}; messages are inspected and redriven by operators, so a further DLQ has nothing to catch.` });
+      return queue;
+    };
+    const publishDlq = deadLetterQueue('PublishDeadLetterQueue', 'events the stream publisher could not put on the bus');
+    const streamDlq = deadLetterQueue('StreamDeadLetterQueue', 'stream batches the publisher failed on after all retries');
+    const notifyDlq = deadLetterQueue('NotifyDeadLetterQueue', 'TMF hub notifications that no retry could deliver');
+
+    // --- Functions -------------------------------------------------------------------------------
+    const logGroups = new Map<string, logs.LogGroup>();
+    const logGroupFor = (name: string) => {
+      let group = logGroups.get(name);
+      if (!group) {
+        group = new logs.LogGroup(this, `${name}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
+        logGroups.set(name, group);
+      }
+      return group;
+    };
+    const role = (name: string, description: string) =>
+      new iam.Role(this, name, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+    const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, extra: Partial<NodejsFunctionProps> = {}) =>
+      new NodejsFunction(this, id, {
+        entry: join(PROJECT_ROOT, entry),
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 512,
+        timeout: Duration.seconds(10),
+        role: fnRole,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        environment: {
+          TABLE_NAME: this.table.tableName,
+          TENANT_CLAIM: tenantClaim,
+          POWERTOOLS_SERVICE_NAME: 'rapport',
+          NODE_OPTIONS: '--enable-source-maps',
+          ...extra.environment,
+        },
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node24',
+          minify: true,
+          sourceMap: true,
+          sourcesContent: false,
+          mainFields: ['module', 'main'],
+          externalModules: [],
+          banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        },
+        ...extra,
+      });
+
+    // API functions share one role per access level: a read operation's function cannot write.
+    const apiRoles = {
+      read: role('ApiReadRole', 'Rapport read operations: read-only access to the table'),
+      write: role('ApiWriteRole', 'Rapport write operations: read and write access to the table'),
+    };
+    this.table.grantReadData(apiRoles.read);
+    this.table.grantReadWriteData(apiRoles.write);
+
+    // --- HTTP API with its JWT authorizer ------------------------------------------------------------
+    const authorizer = this.jwtAuthorizer(props, tenantClaim, logGroupFor, newFunction, role);
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Rapport: TMF629, BIAN CRM and Case Management, CRM customer API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
+        exposeHeaders: ['etag', 'location', 'x-total-count', 'x-result-count', 'x-correlation-id'],
+      },
+    });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 500, burstLimit: 1000 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    for (const op of operations) {
+      const fn = newFunction(functionId(op.name), op.handler, apiRoles[op.access], logGroupFor(`${familyId(op.family)}Api`), {
+        description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
+      });
+      this.api.addRoutes({
+        path: op.path,
+        methods: [HttpMethod[op.method]],
+        integration: new HttpLambdaIntegration(`${op.name}Integration`, fn),
+        authorizer,
+        authorizationScopes: scopesFor(op.access),
+      });
+    }
+
+    // --- Stream publisher: event items → EventBridge -------------------------------------------
+    const publisherRole = role('PublisherRole', 'Rapport stream publisher: reads the table stream, puts events, parks failures');
+    this.bus.grantPutEventsTo(publisherRole);
+    publishDlq.grantSendMessages(publisherRole);
+    const publisher = newFunction(functionId(streamPublisher.name), streamPublisher.handler, publisherRole, logGroupFor('Publisher'), {
+      description: 'Carries event items from the table stream to the EventBridge bus',
+      timeout: Duration.seconds(60),
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName, PUBLISH_DLQ_URL: publishDlq.queueUrl },
+    });
+    publisher.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(streamDlq),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(EVENT_ENTITY) } } },
+          }),
+        ],
+      }),
+    );
+
+    // --- Event rules and their targets (the TMF listener notifier) -----------------------------
+    const notifierRole = role('NotifierRole', 'Rapport event targets: read hub registrations, park failed deliveries');
+    this.table.grantReadData(notifierRole);
+    notifyDlq.grantSendMessages(notifierRole);
+    for (const rule of eventRules) {
+      const target = newFunction(functionId(rule.name), rule.handler, notifierRole, logGroupFor('Notifier'), {
+        description: rule.description,
+        timeout: Duration.seconds(60),
+        environment: { NOTIFY_DLQ_URL: notifyDlq.queueUrl },
+      });
+      new events.Rule(this, `${rule.name}Rule`, { eventBus: this.bus, description: rule.description, eventPattern: rule.pattern }).addTarget(
+        new targets.LambdaFunction(target, { deadLetterQueue: notifyDlq, retryAttempts: 4, maxEventAge: Duration.hours(2) }),
+      );
+    }
+
+    for (const [fnRole, what] of [
+      [apiRoles.read, 'read'],
+      [apiRoles.write, 'read/write'],
+      [notifierRole, 'read'],
+    ] as const) {
+      Validations.of(fnRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
+        reason: `The ${what} grant covers the table's own GSIs (table ARN + /index/*), which the list queries read; no other table is reachable.`,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+  }
+
+  /** The JWT authorizer: the given issuer/audience, or a Cognito user pool and app client made here. */
+  private jwtAuthorizer(
+    props: RapportStackProps,
+    tenantClaim: string,
+    logGroupFor: (name: string) => logs.LogGroup,
+    newFunction: (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, extra?: Partial<NodejsFunctionProps>) => NodejsFunction,
+    role: (name: string, description: string) => iam.Role,
+  ): HttpJwtAuthorizer {
+    if (props.jwtIssuer && props.jwtAudience?.length) {
+      return new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience, identitySource: ['$request.header.Authorization'] });
+    }
+    const triggerRole = role('TenantClaimRole', 'Cognito pre-token trigger that adds the tenant claim');
+    const tenantClaimTrigger = newFunction('TenantClaimFunction', 'functions/auth/add-tenant-claim.ts', triggerRole, logGroupFor('Auth'), {
+      description: `Adds the ${tenantClaim} claim to Cognito tokens`,
+    });
+    const pool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true, username: true },
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      customAttributes: { tenant: new cognito.StringAttribute({ mutable: false, minLen: 1, maxLen: 64 }) },
+      removalPolicy: props.deletionProtection === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      deletionProtection: props.deletionProtection ?? true,
+    });
+    pool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, tenantClaimTrigger, cognito.LambdaVersion.V2_0);
+    const plusTierReason =
+      'Threat protection needs the Cognito PLUS feature plan, a per-user cost the platform team opts into; MFA is required and self sign-up is off, so sign-in is already limited to provisioned users with a second factor. Teams with their own identity provider pass jwtIssuer/jwtAudience and get no user pool at all.';
+    Validations.of(pool).acknowledge({ id: 'AwsSolutions-COG3', reason: plusTierReason });
+    Validations.of(pool).acknowledge({ id: 'AwsSolutions-COG8', reason: plusTierReason });
+    const server = pool.addResourceServer('Api', {
+      identifier: 'rapport',
+      scopes: [
+        new cognito.ResourceServerScope({ scopeName: SCOPES.read.split('/')[1]!, scopeDescription: 'Read customers and related records' }),
+        new cognito.ResourceServerScope({ scopeName: SCOPES.write.split('/')[1]!, scopeDescription: 'Create and change customers and related records' }),
+      ],
+    });
+    const client = pool.addClient('ApiClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.custom(SCOPES.read), cognito.OAuthScope.custom(SCOPES.write)],
+        callbackUrls: ['http://localhost:3000/callback'],
+      },
+      accessTokenValidity: Duration.hours(1),
+      preventUserExistenceErrors: true,
+    });
+    client.node.addDependency(server);
+    new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    return new HttpJwtAuthorizer('JwtAuthorizer', `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, {
+      jwtAudience: [client.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+  }
+}
+
+const familyId = (family: Family): string => family.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
