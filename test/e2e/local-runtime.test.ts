@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { operations } from '../../functions/catalog.ts';
+import { SCOPES } from '../../functions/http/operation.ts';
+import { baseUrl, http, TMF, token } from '../support/http.ts';
+
+const moon = { name: 'Moon Football Club', engagedParty: { '@referredType': 'Organization', id: '500' } };
+
+describe('local runtime over HTTP', () => {
+  it('answers health', async () => {
+    const answer = await http('GET', '/_local/health', { token: null });
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('ok');
+  });
+
+  it('verifies tokens like the JWT authorizer: signature, expiry, audience, and the route’s scope', async () => {
+    expect((await http('GET', `${TMF}/customer`, { token: null })).status).toBe(401);
+    const valid = token();
+    const [header, payload] = valid.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not a signature').toString('base64url')}`;
+    expect((await http('GET', `${TMF}/customer`, { token: forged })).status).toBe(401);
+    expect((await http('GET', `${TMF}/customer`, { token: token({ expiresInSeconds: -10 }) })).status).toBe(401);
+    const otherAudience = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), aud: 'someone-else' })).toString('base64url');
+    expect((await http('GET', `${TMF}/customer`, { token: `${header}.${otherAudience}.${valid.split('.')[2]}` })).status).toBe(401);
+    const readOnly = token({ scopes: [SCOPES.read] });
+    expect((await http('GET', `${TMF}/customer`, { token: readOnly })).status).toBe(200);
+    const refused = await http('POST', `${TMF}/customer`, { token: readOnly, body: moon });
+    expect(refused.status).toBe(403);
+    expect((await http('GET', `${TMF}/customer`, { token: token({ scopes: [SCOPES.write] }) })).status).toBe(403);
+  });
+
+  it('answers unknown routes with 404 and known paths with another method with 405', async () => {
+    expect((await http('GET', '/nowhere')).status).toBe(404);
+    expect((await http('PUT', `${TMF}/customer`)).status).toBe(405);
+  });
+
+  it('hands GET requests with a JSON content type and no body through (as the CTK sends them)', async () => {
+    const answer = await http('GET', `${TMF}/customer?limit=1`, { headers: { 'content-type': 'application/json' } });
+    expect(answer.status).toBe(200);
+  });
+
+  it('publishes committed changes on the bus, EventBridge-shaped, oldest first', async () => {
+    const tenant = `events-${Date.now()}`;
+    const created = await http('POST', `${TMF}/customer`, { body: moon, token: token({ tenant }) });
+    await http('PATCH', `${TMF}/customer/${created.body.id}`, { body: { status: 'Approved' }, token: token({ tenant }) });
+    await http('DELETE', `${TMF}/customer/${created.body.id}`, { token: token({ tenant }) });
+    const bus = (await http('GET', '/_local/events', { token: null })).body as { source: string; 'detail-type': string; id: string; time: string; detail: { tenantId: string; sequence: number; eventId: string } }[];
+    const mine = bus.filter((e) => e.detail.tenantId === tenant);
+    expect(mine.map((e) => [e['detail-type'], e.detail.sequence])).toEqual([
+      ['CustomerCreateEvent', 1],
+      ['CustomerAttributeValueChangeEvent', 2],
+      ['CustomerStateChangeEvent', 3],
+      ['CustomerDeleteEvent', 4],
+    ]);
+    for (const event of mine) {
+      expect(event).toMatchObject({ source: 'rapport.tmf629', id: expect.any(String), time: expect.stringMatching(/Z$/) });
+      expect(typeof event.detail).toBe('object');
+    }
+    expect(new Set(mine.map((e) => e.detail.eventId)).size).toBe(4);
+  });
+
+  it('serves an OpenAPI 3.1 document of the whole catalog that passes the linter, and a readable reference page', async () => {
+    const document = (await http('GET', '/openapi.json', { token: null })).body;
+    expect(document.openapi).toBe('3.1.0');
+    for (const op of operations) expect(document.paths[op.path][op.method.toLowerCase()].operationId).toBe(op.name);
+    const config = await createConfig({ extends: ['recommended'], rules: { 'operation-4xx-response': 'error' } });
+    const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: `${baseUrl()}/openapi.json`, config });
+    const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
+    expect(errors).toEqual([]);
+    // The linter is live: the same document with an operation stripped of its responses fails it.
+    const broken = structuredClone(document);
+    delete broken.paths[operations[0]!.path][operations[0]!.method.toLowerCase()].responses;
+    const brokenProblems = await lintFromString({ source: JSON.stringify(broken), absoluteRef: 'broken.json', config });
+    expect(brokenProblems.filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
+    const page = await fetch(`${baseUrl()}/docs`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    for (const op of operations) expect(html).toContain(`id="${op.name}"`);
+  });
+});

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { eventually, http, startListener, TMF, token, type Listener } from '../support/http.ts';
+import { tmfSchemaErrors } from '../support/tmf-schema.ts';
+
+const moon = { name: 'Moon Football Club', engagedParty: { '@referredType': 'Organization', id: '500' } };
+const listeners: Listener[] = [];
+afterEach(async () => {
+  await Promise.all(listeners.splice(0).map((l) => l.close()));
+});
+const listen = async (...args: Parameters<typeof startListener>) => {
+  const listener = await startListener(...args);
+  listeners.push(listener);
+  return listener;
+};
+
+describe('TMF629 hub: listeners on loopback', () => {
+  it('registers (201 {id, callback, query}), delivers matching notifications, and unregisters (204, then 404)', async () => {
+    const tenant = `hub-${Date.now()}`;
+    const auth = token({ tenant });
+    const all = await listen();
+    const deletesOnly = await listen();
+    const registered = await http('POST', `${TMF}/hub`, { token: auth, body: { callback: all.url } });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toEqual({ id: expect.any(String), callback: all.url });
+    expect(tmfSchemaErrors('EventSubscription', registered.body)).toEqual([]);
+    const filtered = await http('POST', `${TMF}/hub`, { token: auth, body: { callback: deletesOnly.url, query: 'eventType=CustomerDeleteEvent' } });
+    expect(filtered.body.query).toBe('eventType=CustomerDeleteEvent');
+
+    const created = await http('POST', `${TMF}/customer`, { token: auth, body: moon });
+    await http('DELETE', `${TMF}/customer/${created.body.id}`, { token: auth });
+    await eventually('two notifications', async () => (all.received.length >= 2 ? true : undefined));
+    await eventually('the delete notification', async () => (deletesOnly.received.length >= 1 ? true : undefined));
+    await http('POST', '/_local/idle', { token: null });
+
+    expect(all.received.map((n) => n.body.eventType)).toEqual(['CustomerCreateEvent', 'CustomerDeleteEvent']);
+    expect(deletesOnly.received.map((n) => n.body.eventType)).toEqual(['CustomerDeleteEvent']);
+    const notification = all.received[0]!.body;
+    expect(notification).toMatchObject({ eventId: expect.any(String), eventTime: expect.any(String), event: { customer: { id: created.body.id, name: moon.name } } });
+    expect(tmfSchemaErrors('CustomerCreateEvent', notification)).toEqual([]);
+
+    expect((await http('DELETE', `${TMF}/hub/${registered.body.id}`, { token: auth })).status).toBe(204);
+    expect((await http('DELETE', `${TMF}/hub/${registered.body.id}`, { token: auth })).status).toBe(404);
+  });
+
+  it('never lets a slow subscriber delay the others, and parks failed deliveries in the dead-letter queue', async () => {
+    const tenant = `hub-slow-${Date.now()}`;
+    const auth = token({ tenant });
+    const held: ServerResponse[] = [];
+    const slow = await listen((_req, res) => held.push(res));
+    const fast = await listen();
+    const dead = await listen((_req, res) => res.writeHead(500).end());
+    for (const listener of [slow, fast, dead]) await http('POST', `${TMF}/hub`, { token: auth, body: { callback: listener.url } });
+
+    const created = await http('POST', `${TMF}/customer`, { token: auth, body: moon });
+    await eventually('the fast listener', async () => (fast.received.length === 1 ? true : undefined));
+    expect(held.length).toBe(1); // the slow listener has the request and has not answered yet
+    for (const res of held) res.writeHead(201).end();
+
+    const parked = await eventually('a dead letter for the failing listener', async () => {
+      const letters = (await http('GET', '/_local/dead-letters', { token: null })).body['rapport-notify-dlq'] as { body: string }[] | undefined;
+      const mine = letters?.map((l) => JSON.parse(l.body)).find((l) => l.callback === dead.url);
+      return mine;
+    });
+    expect(parked).toMatchObject({ error: 'HTTP 500', notification: { eventType: 'CustomerCreateEvent', event: { customer: { id: created.body.id } } } });
+    expect(dead.received.length).toBe(3);
+  });
+
+  it.each([
+    ['https://169.254.169.254/latest/meta-data', /link-local/],
+    ['https://10.0.0.8/hook', /private/],
+    ['http://listener.example.com/hook', /https/],
+    ['ftp://127.0.0.1/x', /http/],
+  ])('refuses the callback %s with 400', async (callback, reason) => {
+    const answer = await http('POST', `${TMF}/hub`, { body: { callback } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(reason);
+  });
+
+  it('requires a callback and a known event type in the query', async () => {
+    expect((await http('POST', `${TMF}/hub`, { body: {} })).status).toBe(400);
+    const badQuery = await http('POST', `${TMF}/hub`, { body: { callback: 'https://listener.example.com/x', query: 'eventType=SomethingElse' } });
+    expect(badQuery.status).toBe(400);
+  });
+});
