@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventRules, operations, schedules, streamPublisher } from '../../functions/catalog.ts';
+import { matchRoute } from '../../lib/local/gateway.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(root, path)).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+
+describe('the operation catalog', () => {
+  it('names each operation once, with a unique method and path', () => {
+    expect(new Set(operations.map((op) => op.name)).size).toBe(operations.length);
+    expect(new Set(operations.map((op) => `${op.method} ${op.path}`)).size).toBe(operations.length);
+  });
+
+  it.each(operations.map((op) => [op.name, op]))('%s: its handler file is functions/<family>/<operation>.ts and exports a handler', async (_name, op) => {
+    expect(op.handler).toMatch(/^functions\/[a-z0-9-]+\/[a-z0-9-]+\.ts$/);
+    expect(existsSync(join(root, op.handler))).toBe(true);
+    const module = (await import(join(root, op.handler))) as { handler?: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+
+  it('routes every catalog path, with sample parameters, to its own operation in the local gateway', () => {
+    for (const op of operations) {
+      const path = op.path.replace(/\{(\w+)\}/g, 'sample-$1');
+      const route = matchRoute(op.method, path);
+      expect(route?.operation.name, `${op.method} ${path}`).toBe(op.name);
+      for (const [param, value] of Object.entries(route!.params)) expect(value).toBe(`sample-${param}`);
+    }
+  });
+
+  it('declares a request body for the operations that take one', () => {
+    for (const op of operations.filter((o) => o.method === 'PATCH' || o.method === 'PUT' || (o.method === 'POST' && o.path.endsWith('/customer')))) {
+      expect(op.request?.body, op.name).toBeDefined();
+    }
+  });
+
+  it('lists handler files that exist for the publisher, event rules and schedules', () => {
+    for (const file of [streamPublisher.handler, ...eventRules.map((r) => r.handler), ...schedules.map((s) => s.handler)]) {
+      expect(existsSync(join(root, file)), file).toBe(true);
+    }
+  });
+});
+
+describe('code rules', () => {
+  const functionsCode = sourceFiles('functions').map((file) => [file, readFileSync(join(root, file), 'utf8')] as const);
+
+  it('never scans the table', () => {
+    for (const [file, text] of functionsCode) expect(text, file).not.toMatch(/ScanCommand|\.scan\(/);
+  });
+
+  it('never calls PutEvents from a handler other than the stream publisher', () => {
+    for (const [file, text] of functionsCode) if (text.includes('PutEventsCommand')) expect(file).toBe(streamPublisher.handler);
+  });
+
+  it('uses zod/mini in request paths (classic zod does not tree-shake)', () => {
+    for (const [file, text] of functionsCode) expect(text, file).not.toMatch(/from 'zod'/);
+  });
+});
