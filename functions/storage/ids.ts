@@ -4,19 +4,30 @@ import { randomBytes, randomUUID } from 'node:crypto';
 export const newId = (): string => randomUUID();
 
 /**
- * A time-ordered, unique identifier (48-bit millisecond time + 80 random bits, Crockford base32),
- * so event items sort by time inside an item collection.
+ * A time-ordered, unique identifier (ULID layout: 48-bit millisecond time + 80 random bits,
+ * Crockford base32), so event items sort by time inside an item collection. Monotonic within a
+ * process: ids made in the same millisecond (the events of one transaction) sort in the order made.
  */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const timeOrderedId = (now: number = Date.now()): string => {
-  let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
+const RANDOM_MAX = (1n << 80n) - 1n;
+let lastTime = -1;
+let lastRandom = 0n;
+
+const encode = (value: bigint, length: number): string => {
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out = ALPHABET[Number(value & 31n)] + out;
+    value >>= 5n;
   }
-  const bytes = randomBytes(16);
-  let random = '';
-  for (let i = 0; i < 16; i++) random += ALPHABET[(bytes[i] ?? 0) % 32];
-  return time + random;
+  return out;
+};
+
+export const timeOrderedId = (now: number = Date.now()): string => {
+  if (now <= lastTime && lastRandom < RANDOM_MAX) {
+    lastRandom += 1n;
+  } else {
+    lastTime = Math.max(now, lastTime + (lastRandom >= RANDOM_MAX ? 1 : 0));
+    lastRandom = BigInt(`0x${randomBytes(10).toString('hex')}`) >> 1n; // leave room to count up
+  }
+  return encode(BigInt(lastTime), 10) + encode(lastRandom, 16);
 };

@@ -67,9 +67,10 @@ describe('local runtime over HTTP', () => {
     const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: `${baseUrl()}/openapi.json`, config });
     const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
     expect(errors).toEqual([]);
-    // The linter is live: the same document with an operation stripped of its responses fails it.
+    // The linter is live: the same document with a path parameter left undeclared fails it.
     const broken = structuredClone(document);
-    delete broken.paths[operations[0]!.path][operations[0]!.method.toLowerCase()].responses;
+    const withParam = operations.find((op) => op.path.includes('{'))!;
+    delete broken.paths[withParam.path][withParam.method.toLowerCase()].parameters;
     const brokenProblems = await lintFromString({ source: JSON.stringify(broken), absoluteRef: 'broken.json', config });
     expect(brokenProblems.filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
     const page = await fetch(`${baseUrl()}/docs`);
