@@ -1,8 +1,8 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Operation } from './operation.ts';
+import type { Family, Operation } from './operation.ts';
 import { HttpError, badRequest, forbidden, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
 import { renderError } from './error-bodies.ts';
 import { parseWith } from './validation.ts';
@@ -43,43 +43,11 @@ export interface Response {
 export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type Result = APIGatewayProxyStructuredResultV2;
 
+/** The API Gateway event as the middlewares below leave it: each adds what it establishes. */
+type KernelEvent = Event & { kernel?: Partial<Request> };
+type Middleware = MiddlewareObj<KernelEvent, Result, Error, Context>;
+
 const TENANT_CLAIM = process.env.TENANT_CLAIM ?? 'tenant';
-
-const lowerCaseHeaders = (headers: Event['headers'] | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
-  return out;
-};
-
-const callerFrom = (event: Event): Caller => {
-  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
-  const sub = claims.sub;
-  if (typeof sub !== 'string' || sub === '') throw unauthorized('The token carries no subject.');
-  const tenant = claims[TENANT_CLAIM];
-  if (typeof tenant !== 'string' || tenant === '') throw forbidden(`The token carries no '${TENANT_CLAIM}' claim.`);
-  const scopes = event.requestContext.authorizer?.jwt?.scopes ?? String(claims.scope ?? '').split(' ').filter(Boolean);
-  return { sub, tenantId: tenant, scopes };
-};
-
-const readBody = (operation: Operation, event: Event, headers: Record<string, string>) => {
-  const accepted = operation.request?.body;
-  const raw = event.body === undefined || event.body === null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (!accepted) return { body: undefined, contentType: undefined };
-  if (raw === undefined || raw.length === 0) throw badRequest('A request body is required.');
-  if (raw.length > MAX_BODY_BYTES) throw payloadTooLarge(`The request body is ${raw.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
-  const contentType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  const schema = accepted[contentType];
-  if (!schema) {
-    throw unsupportedMediaType(`Content-Type '${contentType || '(none)'}' is not accepted here; use ${Object.keys(accepted).join(', ')}.`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
-  }
-  return { body: parseWith(schema, json, 'request body'), contentType };
-};
 
 const jsonResult = (status: number, body: unknown, headers: Record<string, string>): Result => ({
   statusCode: status,
@@ -87,49 +55,107 @@ const jsonResult = (status: number, body: unknown, headers: Record<string, strin
   body: body === undefined ? '' : JSON.stringify(body),
 });
 
-/**
- * Wraps an operation's implementation in the family's middleware stack: header normalisation,
- * body checks (415, 413, 400), zod validation, the caller from the authorizer claims, correlation
- * ids in the logs, and every error rendered in the family's error body.
- */
-export const defineHandler = <Body>(operation: Operation, implementation: (request: Request<Body>) => Promise<Response>) => {
-  const run = async (event: Event): Promise<Result> => {
-    const headers = lowerCaseHeaders(event.headers);
-    const correlationId = headers['x-correlation-id'] ?? event.requestContext.requestId;
-    logger.setCorrelationId(correlationId);
-    logger.appendKeys({ operation: operation.name, requestId: event.requestContext.requestId });
-    const respond = (status: number, body: unknown, extra: Record<string, string>) =>
-      jsonResult(status, body, { 'x-correlation-id': correlationId, ...extra });
-    try {
-      const caller = callerFrom(event);
-      logger.appendKeys({ tenantId: caller.tenantId, sub: caller.sub });
-      const { body, contentType } = readBody(operation, event, headers);
-      const query: Record<string, string> = {};
-      for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
-      if (operation.request?.query) parseWith(operation.request.query, query, 'query');
-      const proto = headers['x-forwarded-proto'] ?? 'https';
-      const response = await implementation({
-        operation,
-        body: body as Body,
-        contentType,
-        query,
-        params: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
-        headers,
-        caller,
-        correlationId,
-        baseUrl: `${proto}://${event.requestContext.domainName}`,
-      });
-      return respond(response.status, response.body, response.headers ?? {});
-    } catch (error) {
-      const httpError = toHttpError(error);
-      if (httpError.status >= 500) logger.error('request failed', { error: error as Error });
-      else logger.info('request rejected', { status: httpError.status, reason: httpError.message });
-      return respond(httpError.status, renderError(operation.family, httpError), httpError.headers);
-    } finally {
-      logger.resetKeys();
-    }
+/** Header names lower-cased; query and path parameters as plain records; the caller's base URL. */
+const normaliseRequest = (operation: Operation): Middleware => ({
+  before: ({ event }) => {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+    const query: Record<string, string> = {};
+    for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[name] = value;
+    const baseUrl = `${headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
+    event.kernel = { ...event.kernel, operation, headers, query, params, baseUrl };
+  },
+});
+
+/** Correlation id from `X-Correlation-Id` or the request id: in every log line and echoed in the response. */
+const correlationIds = (operation: Operation): Middleware => {
+  const echo: Middleware['after'] = ({ event, response }) => {
+    if (response && event.kernel?.correlationId) response.headers = { ...response.headers, 'x-correlation-id': event.kernel.correlationId };
   };
-  return middy<Event, Result, Error, Context>().use(injectLambdaContext(logger)).handler(run);
+  return {
+    before: ({ event }) => {
+      const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-correlation-id')?.[1];
+      const correlationId = header ?? event.requestContext.requestId;
+      event.kernel = { ...event.kernel, correlationId };
+      logger.setCorrelationId(correlationId);
+      logger.appendKeys({ operation: operation.name, requestId: event.requestContext.requestId });
+    },
+    after: echo,
+    onError: echo,
+  };
 };
+
+/** The caller from the JWT authorizer's claims: `sub` (401 without) and the tenant claim (403 without). */
+const callerContext = (): Middleware => ({
+  before: ({ event }) => {
+    const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+    const sub = claims.sub;
+    if (typeof sub !== 'string' || sub === '') throw unauthorized('The token carries no subject.');
+    const tenant = claims[TENANT_CLAIM];
+    if (typeof tenant !== 'string' || tenant === '') throw forbidden(`The token carries no '${TENANT_CLAIM}' claim.`);
+    const scopes = event.requestContext.authorizer?.jwt?.scopes ?? String(claims.scope ?? '').split(' ').filter(Boolean);
+    event.kernel = { ...event.kernel, caller: { sub, tenantId: tenant, scopes } };
+    logger.appendKeys({ tenantId: tenant, sub });
+  },
+});
+
+/** The body: an accepted content type (415), at most 1 MB (413), JSON (400), valid for its schema (400). */
+const validatedBody = (operation: Operation): Middleware => ({
+  before: ({ event }) => {
+    const accepted = operation.request?.body;
+    if (!accepted) return;
+    const raw = event.body == null ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    if (raw === undefined || raw.length === 0) throw badRequest('A request body is required.');
+    if (raw.length > MAX_BODY_BYTES) throw payloadTooLarge(`The request body is ${raw.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
+    const contentType = (event.kernel?.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const schema = accepted[contentType];
+    if (!schema) throw unsupportedMediaType(`Content-Type '${contentType || '(none)'}' is not accepted here; use ${Object.keys(accepted).join(', ')}.`);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+    }
+    event.kernel = { ...event.kernel, body: parseWith(schema, json, 'request body'), contentType };
+  },
+});
+
+/** Every failure becomes a response in the family's error body, here and nowhere else. */
+const errorResponses = (family: Family): Middleware => ({
+  onError: (request) => {
+    const error = toHttpError(request.error);
+    if (error.status >= 500) logger.error('request failed', { error: request.error ?? undefined });
+    else logger.info('request rejected', { status: error.status, reason: error.message });
+    request.response = jsonResult(error.status, renderError(family, error), error.headers);
+  },
+});
+
+const resetLogKeys = (): Middleware => {
+  const reset = () => logger.resetKeys();
+  return { after: reset, onError: reset };
+};
+
+/**
+ * An operation's handler: its implementation behind the family's middleware stack — request
+ * normalisation, correlation ids, the caller from the authorizer claims, body checks and zod
+ * validation, errors rendered in the family's error body, and the Powertools logger.
+ */
+export const defineHandler = <Body>(operation: Operation, implementation: (request: Request<Body>) => Promise<Response>) =>
+  middy<KernelEvent, Result, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(resetLogKeys())
+    .use(correlationIds(operation))
+    .use(errorResponses(operation.family))
+    .use(normaliseRequest(operation))
+    .use(callerContext())
+    .use(validatedBody(operation))
+    .handler(async (event) => {
+      const request = event.kernel as Request<Body>;
+      if (operation.request?.query) parseWith(operation.request.query, request.query, 'query');
+      const response = await implementation(request);
+      return jsonResult(response.status, response.body, response.headers ?? {});
+    }) as unknown as (event: Event, context: Context) => Promise<Result>;
 
 export { HttpError };

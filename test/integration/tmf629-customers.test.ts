@@ -63,8 +63,9 @@ describe('TMF629 customers against DynamoDB Local', () => {
 
   it('answers malformed JSON with 400, a wrong content type with 415 and an oversized body with 413', async () => {
     const tenant = uniqueTenant();
-    const malformed = await call(createCustomer, tmf629.createCustomer, { tenant, rawBody: '{"name": ' });
+    const malformed = await call(createCustomer, tmf629.createCustomer, { tenant, rawBody: '{"name": ', headers: { 'X-Correlation-Id': 'trace-42' } });
     expect(malformed.status).toBe(400);
+    expect(malformed.headers['x-correlation-id']).toBe('trace-42');
     expect(malformed.body.message).toMatch(/not valid JSON/);
     const wrongType = await call(createCustomer, tmf629.createCustomer, { tenant, body: moon, headers: { 'content-type': 'text/plain' } });
     expect(wrongType.status).toBe(415);
