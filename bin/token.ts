@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadDevKey, signDevToken } from '../lib/local/dev-tokens.ts';
-import { STATE_DIR } from '../lib/local/runtime.ts';
+import { STATE_DIR } from '../lib/local/state-dir.ts';
 
 const { values } = parseArgs({
   options: {

@@ -15,6 +15,8 @@ export interface BusEvent {
 }
 
 export const LOCAL_ACCOUNT = '000000000000';
+/** The local bus remembers this many events (the oldest are forgotten first), so a long session stays small. */
+export const KEPT_EVENTS = 10_000;
 
 /** Does an event match a rule's pattern? (the subset of EventBridge patterns the rules use: value lists) */
 export const matchesPattern = (event: BusEvent, pattern: EventRule['pattern']): boolean =>
@@ -92,6 +94,7 @@ export class LocalAws {
         detail,
       };
       this.events.push(event);
+      if (this.events.length > KEPT_EVENTS) this.events.splice(0, this.events.length - KEPT_EVENTS);
       this.onEvent(event);
       return { EventId: event.id };
     });

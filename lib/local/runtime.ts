@@ -8,13 +8,13 @@ import { buildOpenApi, renderDocsPage } from '../openapi.ts';
 import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-endpoints.ts';
 import { loadDevKey } from './dev-tokens.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
-import { PROJECT_ROOT, invoke } from './functions.ts';
+import { invoke } from './functions.ts';
+import { STATE_DIR } from './state-dir.ts';
 import { handleApiRequest } from './gateway.ts';
 import { StreamPoller } from './stream-poller.ts';
 
 export const TABLE_NAME = 'rapport';
 export const EVENT_BUS_NAME = 'rapport';
-export const STATE_DIR = join(PROJECT_ROOT, '.rapport');
 
 export interface RuntimeOptions {
   port: number;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { inject } from 'vitest';
 import { loadDevKey, signDevToken, type DevTokenInput } from '../../lib/local/dev-tokens.ts';
-import { STATE_DIR } from '../../lib/local/runtime.ts';
+import { STATE_DIR } from '../../lib/local/state-dir.ts';
 
 export const baseUrl = (): string => inject('baseUrl');
 export const TMF = '/tmf-api/customerManagement/v4';

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDevKey, signDevToken } from '../../lib/local/dev-tokens.ts';
+import { startRuntimeProcess } from '../support/runtime-process.ts';
+import { eventually, TMF } from '../support/http.ts';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'rapport-state-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+const accepts = (endpoint: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const url = new URL(endpoint);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+describe('the local runtime’s life cycle', () => {
+  it('keeps data across restarts, and does not publish old events again', async () => {
+    const env = { RAPPORT_STATE_DIR: stateDir };
+    const auth = { authorization: `Bearer ${signDevToken(loadDevKey(stateDir), { sub: 'u', tenant: 'persist' })}`, 'content-type': 'application/json' };
+    const first = await startRuntimeProcess([], env);
+    let id: string;
+    try {
+      const created = await fetch(`${first.baseUrl}${TMF}/customer`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Kept', engagedParty: { id: '1', '@referredType': 'Organization' } }) });
+      id = ((await created.json()) as { id: string }).id;
+      const events = (await (await fetch(`${first.baseUrl}/_local/events`)).json()) as unknown[];
+      expect(events).toHaveLength(1);
+    } finally {
+      await first.stop();
+    }
+    const second = await startRuntimeProcess([], env);
+    try {
+      const again = await fetch(`${second.baseUrl}${TMF}/customer/${id}`, { headers: auth });
+      expect(again.status).toBe(200);
+      await fetch(`${second.baseUrl}${TMF}/customer/${id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ status: 'Approved' }) });
+      const events = (await (await fetch(`${second.baseUrl}/_local/events`)).json()) as { 'detail-type': string }[];
+      expect(events.map((e) => e['detail-type'])).toEqual(['CustomerAttributeValueChangeEvent', 'CustomerStateChangeEvent']);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('leaves no DynamoDB Local (java) process behind when it is killed with SIGKILL', async () => {
+    const runtime = await startRuntimeProcess(['--in-memory']);
+    expect(await accepts(runtime.dynamoDbEndpoint)).toBe(true);
+    runtime.child.kill('SIGKILL');
+    await runtime.stop();
+    await eventually('DynamoDB Local to be gone', async () => ((await accepts(runtime.dynamoDbEndpoint)) ? undefined : true), 15_000);
+  });
+
+  it('stops DynamoDB Local on SIGTERM too', async () => {
+    const runtime = await startRuntimeProcess(['--in-memory']);
+    await runtime.stop();
+    expect(await accepts(runtime.dynamoDbEndpoint)).toBe(false);
+  });
+});
