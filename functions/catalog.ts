@@ -5,8 +5,9 @@
  */
 import type { Operation } from './http/operation.ts';
 import { tmf629 } from './tmf629/operations.ts';
+import { crm } from './crm/operations.ts';
 
-export const operations: readonly Operation[] = [...Object.values(tmf629)];
+export const operations: readonly Operation[] = [...Object.values(tmf629), ...Object.values(crm)];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */
 export interface EventRule {

@@ -31,14 +31,16 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
       };
     }
     const parameters: unknown[] = pathParameters(op.path);
-    if (op.method === 'GET') parameters.push({ name: 'fields', in: 'query', required: false, description: 'Comma-separated first-level attributes to return', schema: { type: 'string' } });
+    const querySchema = op.request?.query ? (schemaOf(op.request.query) as { properties?: Record<string, unknown> }) : undefined;
+    for (const [name, schema] of Object.entries(querySchema?.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema });
+    if (op.method === 'GET' && op.family === 'tmf629') parameters.push({ name: 'fields', in: 'query', required: false, description: 'Comma-separated first-level attributes to return', schema: { type: 'string' } });
     if (op.name === 'listCustomer') {
       parameters.push(
         { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
         { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
       );
     }
-    if (op.method === 'POST' && op.name.startsWith('create')) {
+    if (op.idempotent) {
       parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays the first response for a repeated key', schema: { type: 'string', maxLength: 255 } });
     }
     if (op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE') {

@@ -20,6 +20,8 @@ export interface EventEnvelope<Data = unknown> {
 export interface PendingEvent<Data = unknown> {
   source: string;
   envelope: EventEnvelope<Data>;
+  /** One line for the subject's timeline (the CRM view's `events`). */
+  description?: string;
 }
 
 export const newEvent = <Data>(input: {
@@ -31,11 +33,13 @@ export const newEvent = <Data>(input: {
   actor: string;
   correlationId: string;
   data: Data;
+  description?: string;
   now?: Date;
 }): PendingEvent<Data> => {
   const now = input.now ?? new Date();
   return {
     source: input.source,
+    ...(input.description ? { description: input.description } : {}),
     envelope: {
       eventId: timeOrderedId(now.getTime()),
       eventTime: now.toISOString(),

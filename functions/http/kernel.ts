@@ -16,6 +16,9 @@ export interface Caller {
   sub: string;
   tenantId: string;
   scopes: string[];
+  /** `preferred_username` and `name` claims, when the token carries them. */
+  username?: string;
+  displayName?: string;
 }
 
 /** What a handler receives: validated, normalised, with the caller resolved. */
@@ -96,7 +99,9 @@ const callerContext = (): Middleware => ({
     const tenant = claims[TENANT_CLAIM];
     if (typeof tenant !== 'string' || tenant === '') throw forbidden(`The token carries no '${TENANT_CLAIM}' claim.`);
     const scopes = event.requestContext.authorizer?.jwt?.scopes ?? String(claims.scope ?? '').split(' ').filter(Boolean);
-    event.kernel = { ...event.kernel, caller: { sub, tenantId: tenant, scopes } };
+    const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
+    const displayName = typeof claims.name === 'string' ? claims.name : undefined;
+    event.kernel = { ...event.kernel, caller: { sub, tenantId: tenant, scopes, username, displayName } };
     logger.appendKeys({ tenantId: tenant, sub });
   },
 });

@@ -30,6 +30,8 @@ export interface Operation {
     query?: ZodMiniType;
   };
   responses: Record<number, ResponseSpec>;
+  /** Creates honour `Idempotency-Key`. */
+  idempotent?: boolean;
 }
 
 /** Scope names of the two access levels, as the JWT authorizer checks them. */

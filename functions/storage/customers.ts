@@ -24,21 +24,36 @@ export interface CustomerMeta {
 /** A stored customer: its bookkeeping plus its attributes (TMF629 today; the CRM fields join them later). */
 export type CustomerRecord = CustomerMeta & { name: string } & Record<string, unknown>;
 
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk'];
 
-const toItem = (record: CustomerRecord): Record<string, unknown> => ({
-  ...record,
-  ...keys.customer(record.tenantId, record.id),
-  entity: 'CUSTOMER',
-  gsi1pk: keys.typeList(record.tenantId, 'CUSTOMER'),
-  gsi1sk: createdSortKey(record.createdAt, record.id),
-  gsi2pk: keys.nameIndex(record.tenantId),
-  gsi2sk: nameSortKey(record.name, record.id),
-});
+/**
+ * The stored item: the record, its keys, and the index keys of every list it belongs to — tenant
+ * list (gsi1), name (gsi2), owner (gsi3, when owned), CRM status (gsi4), next-action due date
+ * (gsi5, when set). Tags are a DynamoDB string set, so tag changes can be atomic set updates.
+ */
+const toItem = (record: CustomerRecord): Record<string, unknown> => {
+  const tags = record.tags as string[] | undefined;
+  const { tags: _tags, ...rest } = record;
+  return {
+    ...rest,
+    ...(tags && tags.length > 0 ? { tags: new Set(tags) } : {}),
+    ...keys.customer(record.tenantId, record.id),
+    entity: 'CUSTOMER',
+    gsi1pk: keys.typeList(record.tenantId, 'CUSTOMER'),
+    gsi1sk: createdSortKey(record.createdAt, record.id),
+    gsi2pk: keys.nameIndex(record.tenantId),
+    gsi2sk: nameSortKey(record.name, record.id),
+    ...(record.ownerId ? { gsi3pk: keys.ownerIndex(record.tenantId, String(record.ownerId)), gsi3sk: nameSortKey(record.name, record.id) } : {}),
+    gsi4pk: keys.crmStatusIndex(record.tenantId, String(record.crmStatus ?? 'LEAD')),
+    gsi4sk: nameSortKey(record.name, record.id),
+    ...(record.nextActionDueDate ? { gsi5pk: keys.nextActionIndex(record.tenantId), gsi5sk: `${String(record.nextActionDueDate)}#${record.id}` } : {}),
+  };
+};
 
-const fromItem = (item: Record<string, unknown>): CustomerRecord => {
+export const fromItem = (item: Record<string, unknown>): CustomerRecord => {
   const record = { ...item };
   for (const attribute of STORAGE_ATTRIBUTES) delete record[attribute];
+  record.tags = item.tags instanceof Set ? [...(item.tags as Set<string>)].sort() : [];
   return record as CustomerRecord;
 };
 
@@ -176,3 +191,111 @@ export const listCustomers = async (
   const window = keyItems.slice(offset, offset + limit).map((item) => String(item.id));
   return { items: await batchGet(tenantId, window), total: keyItems.length };
 };
+
+/** An opaque list position: the index's LastEvaluatedKey, base64url JSON. */
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+export class InvalidCursor extends Error {
+  constructor() {
+    super('cursor is not one this API gave out');
+    this.name = 'InvalidCursor';
+  }
+}
+
+/** Decodes a cursor and checks it belongs to the tenant (its keys start with the tenant prefix). */
+export const decodeCursor = (cursor: string | undefined, tenantId: string): Record<string, unknown> | undefined => {
+  if (cursor === undefined) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursor();
+  }
+  const prefix = `${keys.tenantPrefix(tenantId)}#`;
+  if (typeof key !== 'object' || key === null || !Object.values(key).every((v) => typeof v === 'string') || !String((key as { pk?: unknown }).pk ?? '').startsWith(prefix)) {
+    throw new InvalidCursor();
+  }
+  return key as Record<string, unknown>;
+};
+
+export interface IndexPageQuery {
+  index: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5';
+  partition: string;
+  /** Sort key condition: a prefix, or an upper bound (exclusive). */
+  sortPrefix?: string;
+  sortBefore?: string;
+  filters?: { attribute: string; equals?: string; contains?: string }[];
+  limit: number;
+  cursor?: Record<string, unknown>;
+}
+
+/** One Query on one index, one page: the customers and the cursor of the next page. */
+export const queryCustomerPage = async (query: IndexPageQuery): Promise<{ items: CustomerRecord[]; next?: Record<string, unknown> }> => {
+  const pk = `${query.index}pk`;
+  const sk = `${query.index}sk`;
+  const names: Record<string, string> = { '#pk': pk };
+  const values: Record<string, unknown> = { ':pk': query.partition };
+  let condition = '#pk = :pk';
+  if (query.sortPrefix !== undefined) {
+    names['#sk'] = sk;
+    values[':prefix'] = query.sortPrefix;
+    condition += ' AND begins_with(#sk, :prefix)';
+  } else if (query.sortBefore !== undefined) {
+    names['#sk'] = sk;
+    values[':before'] = query.sortBefore;
+    condition += ' AND #sk < :before';
+  }
+  const clauses = (query.filters ?? []).map((filter, i) => {
+    names[`#f${i}`] = filter.attribute;
+    values[`:f${i}`] = filter.equals ?? filter.contains;
+    return filter.equals !== undefined ? `#f${i} = :f${i}` : `contains(#f${i}, :f${i})`;
+  });
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: query.index,
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
+      Limit: query.limit,
+      ExclusiveStartKey: query.cursor,
+    }),
+  );
+  return { items: (page.Items ?? []).map(fromItem), next: page.LastEvaluatedKey };
+};
+
+/**
+ * Adds or removes one tag as an atomic set update (ADD / DELETE on the string set), with the
+ * event in the same transaction. The version condition only orders the events; a tag another
+ * writer added meanwhile is never lost, because no write here replaces the set.
+ */
+export const changeTag = async (record: CustomerRecord, tag: string, add: boolean, event: PendingEvent, now: string, sub: string): Promise<void> => {
+  const key = keys.customer(record.tenantId, record.id);
+  await transact([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: `${add ? 'ADD' : 'DELETE'} tags :tag SET version = :next, #sequence = :sequence, updatedAt = :now, updatedBy = :sub`,
+        ConditionExpression: `version = :expected AND ${add ? 'NOT ' : ''}contains(tags, :name)`,
+        ExpressionAttributeNames: { '#sequence': 'sequence' },
+        ExpressionAttributeValues: {
+          ':tag': new Set([tag]),
+          ':name': tag,
+          ':expected': record.version,
+          ':next': record.version + 1,
+          ':sequence': event.envelope.sequence,
+          ':now': now,
+          ':sub': sub,
+        },
+      },
+    },
+    putEvent(key.pk, event),
+  ]);
+};
+
+/** The customer's whole item collection in one Query: the customer, activities, opportunities and timeline. */
+export const getCustomerCollection = async (tenantId: string, id: string): Promise<Record<string, unknown>[]> =>
+  queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(tenantId, id).pk }, ScanIndexForward: false });

@@ -5,7 +5,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table-schema.ts';
-import { unprocessable } from '../http/errors.ts';
+import { badRequest, unprocessable } from '../http/errors.ts';
+import { ConditionFailed } from './transactions.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -66,4 +67,28 @@ export const replayAfterRace = (key: IdempotencyKey, item: Record<string, unknow
   if (!item) throw new Error('idempotency record missing after a failed condition');
   const plain = 'pk' in item && typeof item.pk === 'object' ? unmarshall(item as Record<string, AttributeValue>) : item;
   return replayOf(key, plain);
+};
+
+/**
+ * Runs a create once per `Idempotency-Key`: without the header it just runs; with it, a replay
+ * answers the first response, another body is 422, and `run` gets the idempotency record to
+ * write in its own transaction, so the key is taken exactly when the change commits. A concurrent
+ * request with the same key that commits first is answered from its record.
+ */
+export const createOnce = async (
+  input: { headers: Record<string, string>; tenantId: string; operation: string; body: unknown },
+  run: (guard: (response: StoredResponse) => TransactItem[]) => Promise<StoredResponse>,
+): Promise<StoredResponse> => {
+  const header = input.headers['idempotency-key'];
+  if (header === undefined) return run(() => []);
+  if (header.length === 0 || header.length > 255) throw badRequest('Idempotency-Key must be 1 to 255 characters.');
+  const key: IdempotencyKey = { tenantId: input.tenantId, operation: input.operation, key: header, requestHash: hashRequest(input.body) };
+  const replay = await findReplay(key);
+  if (replay) return replay;
+  try {
+    return await run((response) => [putIdempotencyRecord(key, response)]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.item !== undefined) return replayAfterRace(key, error.item);
+    throw error;
+  }
 };

@@ -14,6 +14,20 @@ export const keys = {
   typeList: (tenantId: string, type: string) => `${tenantPrefix(tenantId)}#${type}`,
   /** Customers by name (gsi2). */
   nameIndex: (tenantId: string) => `${tenantPrefix(tenantId)}#CUSTOMER#NAME`,
+  /** Customers by owner (gsi3). */
+  ownerIndex: (tenantId: string, ownerId: string) => `${tenantPrefix(tenantId)}#OWNER#${ownerId}`,
+  /** Customers by CRM status (gsi4). */
+  crmStatusIndex: (tenantId: string, status: string) => `${tenantPrefix(tenantId)}#CRMSTATUS#${status}`,
+  /** Customers by next-action due date (gsi5). */
+  nextActionIndex: (tenantId: string) => `${tenantPrefix(tenantId)}#NEXTACTION`,
+  /** The tenant's user directory, kept from verified token claims. */
+  user: (tenantId: string, sub: string) => ({ pk: `${tenantPrefix(tenantId)}#USER#${sub}`, sk: 'USER' }),
+  /** An activity or opportunity lives in its customer's item collection. */
+  child: (tenantId: string, customerId: string, kind: 'ACTIVITY' | 'OPPORTUNITY', id: string) => ({
+    pk: `${tenantPrefix(tenantId)}#CUSTOMER#${customerId}`,
+    sk: `${kind}#${id}`,
+  }),
+  tenantPrefix,
 };
 
 /** Sort key of the name index: lower-cased name, then the id to keep entries unique. */

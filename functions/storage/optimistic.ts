@@ -1,4 +1,4 @@
-import { ConditionFailed } from './transactions.ts';
+import { ConditionFailed, WriteConflict } from './transactions.ts';
 import { serviceUnavailable } from '../http/errors.ts';
 
 /**
@@ -11,9 +11,10 @@ export const withOptimisticRetry = async <T>(attempt: () => Promise<T>, maxAttem
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ConditionFailed) || error.index !== 0) throw error;
+      const raced = (error instanceof ConditionFailed && error.index === 0) || error instanceof WriteConflict;
+      if (!raced) throw error;
       if (i >= maxAttempts) throw serviceUnavailable('The resource is being changed concurrently; retry the request.');
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** i * Math.random()));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** i) * Math.random()));
     }
   }
 };

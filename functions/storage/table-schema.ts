@@ -22,8 +22,8 @@ export interface IndexDefinition {
 export const INDEXES = [
   { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'tenant-wide list of one entity type, oldest first (T#<tenant>#<TYPE> / <createdAt>#<id>)' },
   { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'customers by name (T#<tenant>#CUSTOMER#NAME / <lower-case name>#<id>): exact and prefix search' },
-  { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', purpose: 'customers by owner (T#<tenant>#OWNER#<ownerId> / <updatedAt>#<id>)' },
-  { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', purpose: 'customers by CRM status (T#<tenant>#CRMSTATUS#<status> / <updatedAt>#<id>)' },
+  { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', purpose: 'customers by owner (T#<tenant>#OWNER#<ownerId> / <lower-case name>#<id>)' },
+  { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', purpose: 'customers by CRM status (T#<tenant>#CRMSTATUS#<status> / <lower-case name>#<id>)' },
   { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', purpose: 'customers by next-action due date (T#<tenant>#NEXTACTION / <due>#<id>)' },
   { name: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk', purpose: 'sparse, sharded due index: only items due and not yet flagged (DUE#<shard> / <due>#<pk>#<sk>)' },
 ] as const satisfies readonly IndexDefinition[];

@@ -15,6 +15,7 @@ export const eventItem = (subjectPk: string, event: PendingEvent): Record<string
   detailType: event.envelope.eventType,
   detail: event.envelope,
   createdAt: event.envelope.eventTime,
+  ...(event.description ? { description: event.description } : {}),
 });
 
 export const putEvent = (subjectPk: string, event: PendingEvent): TransactItem => ({
@@ -29,6 +30,14 @@ export class ConditionFailed extends Error {
   ) {
     super(`condition of transaction item ${index} failed`);
     this.name = 'ConditionFailed';
+  }
+}
+
+/** Another transaction touched the same item at the same moment: retry on fresh data. */
+export class WriteConflict extends Error {
+  constructor() {
+    super('a concurrent transaction touched the same item');
+    this.name = 'WriteConflict';
   }
 }
 
@@ -49,7 +58,9 @@ export const transact = async (items: TransactItem[]): Promise<void> => {
     if ((error as Error).name === 'TransactionCanceledException' && reasons) {
       const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (index >= 0) throw new ConditionFailed(index, reasons[index]?.Item);
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new WriteConflict();
     }
+    if ((error as Error).name === 'TransactionConflictException') throw new WriteConflict();
     throw error;
   }
 };

@@ -39,6 +39,7 @@ export const tmf629 = {
     handler: 'functions/tmf629/create-customer.ts',
     access: 'write',
     summary: 'Creates a Customer (Idempotency-Key honoured)',
+    idempotent: true,
     request: { body: { [json]: CustomerCreate } },
     responses: {
       201: { description: 'Created', schema: Customer, headers: { Location: 'string', ETag: 'string' } },

@@ -10,7 +10,10 @@ import { invoke } from './functions.ts';
 /** API Gateway's own limit on a request payload. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-const routes = operations.map((operation) => ({ operation, pattern: pathPattern(operation.path) }));
+/** Literal segments win over parameters (as in API Gateway): `/customers/my` before `/customers/{id}`. */
+const routes = operations
+  .map((operation) => ({ operation, pattern: pathPattern(operation.path), params: (operation.path.match(/\{/g) ?? []).length }))
+  .sort((a, b) => a.params - b.params);
 
 export interface GatewayResponse {
   status: number;

@@ -1,0 +1,103 @@
+import type { Request, Response } from '../http/kernel.ts';
+import { notFound } from '../http/errors.ts';
+import { checkIfMatch, etag } from '../http/preconditions.ts';
+import { timeOrderedId } from '../storage/ids.ts';
+import { getChild, putChild, type ChildKind, type ChildRecord } from '../storage/customer-children.ts';
+import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { ConditionFailed } from '../storage/transactions.ts';
+import { crmEvent, type CrmEventType } from './crm-events.ts';
+import { customerNotFound, rememberCaller } from './customer-changes.ts';
+import { CRM_BASE_PATH } from './customer-view.ts';
+
+/** Activities and opportunities as the API shows them: without their version and event sequence. */
+export const childView = ({ version: _v, sequence: _s, ...rest }: Record<string, unknown>): Record<string, unknown> => rest;
+
+const SUBJECT = { ACTIVITY: 'Activity', OPPORTUNITY: 'Opportunity' } as const;
+const PATH = { ACTIVITY: 'activities', OPPORTUNITY: 'opportunities' } as const;
+const DATA_KEY = { ACTIVITY: 'activity', OPPORTUNITY: 'opportunity' } as const;
+
+const childNotFound = (kind: ChildKind, id: string) => notFound(`${SUBJECT[kind]} '${id}' does not exist for this customer.`);
+
+/** Creates an activity or opportunity of the customer in the path (404 when there is none), with its event. */
+export const createChild = async (
+  request: Request<unknown>,
+  kind: ChildKind,
+  fields: Record<string, unknown>,
+  event: { type: CrmEventType; description: string },
+): Promise<Response> => {
+  const customerId = request.params.id!;
+  const now = new Date().toISOString();
+  const id = timeOrderedId();
+  const record: ChildRecord = {
+    ...fields,
+    id,
+    customerId,
+    tenantId: request.caller.tenantId,
+    version: 1,
+    sequence: 1,
+    created: now,
+    createdBy: request.caller.sub,
+    updated: now,
+    updatedBy: request.caller.sub,
+  };
+  const view = childView(record);
+  try {
+    await Promise.all([
+      putChild(kind, record, undefined, [crmEvent(request, event.type, { type: SUBJECT[kind], id }, 1, { [DATA_KEY[kind]]: view }, event.description)]),
+      rememberCaller(request),
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 0) throw customerNotFound(customerId);
+    throw error;
+  }
+  return { status: 201, body: view, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${customerId}/${PATH[kind]}/${id}`, etag: etag(1) } };
+};
+
+/** Changes an activity or opportunity (404 unknown, 412 stale If-Match), its events in the same transaction. */
+export const changeChild = async (
+  request: Request<unknown>,
+  kind: ChildKind,
+  childId: string,
+  decide: (current: ChildRecord) => { record: ChildRecord; events: { type: CrmEventType; description: string; data?: Record<string, unknown> }[] },
+): Promise<Response> => {
+  const customerId = request.params.id!;
+  const remembered = rememberCaller(request);
+  const response = await withOptimisticRetry(async () => {
+    const current = await getChild(kind, request.caller.tenantId, customerId, childId);
+    if (!current) throw childNotFound(kind, childId);
+    checkIfMatch(request.headers, current.version);
+    const change = decide(current);
+    if (change.events.length === 0) return { status: 200, body: childView(current), headers: { etag: etag(current.version) } };
+    const now = new Date().toISOString();
+    const next: ChildRecord = {
+      ...change.record,
+      id: current.id,
+      customerId,
+      tenantId: current.tenantId,
+      created: current.created,
+      createdBy: current.createdBy,
+      version: current.version + 1,
+      sequence: current.sequence + change.events.length,
+      updated: now,
+      updatedBy: request.caller.sub,
+    };
+    const view = childView(next);
+    const events = change.events.map((e, i) =>
+      crmEvent(request, e.type, { type: SUBJECT[kind], id: childId }, current.sequence + i + 1, { [DATA_KEY[kind]]: view, ...e.data }, e.description),
+    );
+    await putChild(kind, next, current.version, events);
+    return { status: 200, body: view, headers: { etag: etag(next.version) } };
+  });
+  await remembered;
+  return response;
+};
+
+/** A record with the given changes applied: `null` removes a field. */
+export const withChanges = (record: ChildRecord, changes: Record<string, unknown>): ChildRecord => {
+  const next: ChildRecord = { ...record };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === null) delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  return next;
+};

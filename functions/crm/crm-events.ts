@@ -1,0 +1,30 @@
+import { newEvent, type PendingEvent } from '../events/envelope.ts';
+import type { Request } from '../http/kernel.ts';
+import { CRM_SOURCE } from './customer-view.ts';
+
+export const CRM_EVENT_TYPES = [
+  'CustomerCreated', 'CustomerUpdated', 'CrmStatusChanged', 'OwnerAssigned', 'OwnerRemoved', 'TagAdded', 'TagRemoved', 'NextActionSet',
+  'ActivityCreated', 'ActivityUpdated', 'ActivityCompleted', 'OpportunityCreated', 'OpportunityUpdated', 'OpportunityStatusChanged',
+] as const;
+export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
+
+/** A `rapport.crm` event about a subject (Customer, Activity, Opportunity) of the caller's tenant. */
+export const crmEvent = (
+  request: Request<unknown>,
+  eventType: CrmEventType,
+  subject: { type: 'Customer' | 'Activity' | 'Opportunity'; id: string },
+  sequence: number,
+  data: Record<string, unknown>,
+  description: string,
+): PendingEvent =>
+  newEvent({
+    source: CRM_SOURCE,
+    eventType,
+    tenantId: request.caller.tenantId,
+    subject,
+    sequence,
+    actor: request.caller.sub,
+    correlationId: request.correlationId,
+    data,
+    description,
+  });

@@ -1,0 +1,63 @@
+import type { CustomerRecord } from '../storage/customers.ts';
+import { profileFromTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
+
+export const CRM_BASE_PATH = '/api/v1/crm/customers';
+export const CRM_SOURCE = 'rapport.crm';
+
+/** CRM-only attributes stored on the customer item beside the TMF ones. */
+export const CRM_ATTRIBUTES = [
+  'contacts', 'avatar', 'btw', 'kvk', 'industry', 'leadSource', 'preferredLanguage', 'region', 'subsidiaryId',
+  'userId', 'visits', 'website', 'crmStatus', 'ownerId', 'nextAction', 'nextActionDueDate',
+] as const;
+
+/** The customer as the seed shows it. Type, email, phone and addresses are read from the TMF attributes. */
+export const toCrmCustomer = (record: CustomerRecord): Record<string, unknown> => {
+  const view: Record<string, unknown> = {
+    id: record.id,
+    tenantId: record.tenantId,
+    name: record.name,
+    ...profileFromTmf(record.engagedParty as EngagedParty | undefined, record.contactMedium as ContactMedium[] | undefined),
+  };
+  for (const name of CRM_ATTRIBUTES) if (record[name] !== undefined) view[name] = record[name];
+  view.crmStatus ??= 'LEAD';
+  view.tags = record.tags ?? [];
+  view.created = record.createdAt;
+  view.createdBy = record.createdBy;
+  view.updated = record.updatedAt;
+  view.updatedBy = record.updatedBy;
+  return view;
+};
+
+/** Timeline types of the seed (`events[].type`), by event detail-type of either family. */
+const TIMELINE_TYPES: Record<string, string> = {
+  CustomerCreated: 'CREATE',
+  CustomerCreateEvent: 'CREATE',
+  CustomerUpdated: 'UPDATE',
+  CustomerAttributeValueChangeEvent: 'UPDATE',
+  CrmStatusChanged: 'STATUS_CHANGE',
+  CustomerStateChangeEvent: 'STATUS_CHANGE',
+  CustomerDeleteEvent: 'DELETE',
+  OwnerAssigned: 'OWNER_ASSIGNED',
+  OwnerRemoved: 'OWNER_REMOVED',
+  TagAdded: 'TAG_ADDED',
+  TagRemoved: 'TAG_REMOVED',
+  NextActionSet: 'NEXT_ACTION',
+  ActivityCreated: 'ACTIVITY',
+  ActivityUpdated: 'ACTIVITY',
+  ActivityCompleted: 'ACTIVITY_COMPLETED',
+  OpportunityCreated: 'OPPORTUNITY',
+  OpportunityUpdated: 'OPPORTUNITY',
+  OpportunityStatusChanged: 'OPPORTUNITY_STATUS_CHANGE',
+};
+
+/** An event item as a timeline entry: the same item the stream publishes. */
+export const toTimelineEntry = (item: Record<string, unknown>) => {
+  const detail = item.detail as { eventId: string; eventTime: string; actor: string; eventType: string };
+  return {
+    id: detail.eventId,
+    type: TIMELINE_TYPES[detail.eventType] ?? detail.eventType,
+    date: detail.eventTime,
+    authorId: detail.actor,
+    description: String(item.description ?? detail.eventType),
+  };
+};

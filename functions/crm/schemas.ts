@@ -1,0 +1,199 @@
+/** CRM customer API schemas, after the seed's model (`../shared/seeds/002_…txt`). zod/mini keeps bundles small. */
+import * as z from 'zod/mini';
+import { CRM_STATUSES } from '../domain/crm-status.ts';
+import { OPPORTUNITY_STATUSES } from '../domain/opportunity-status.ts';
+
+const dateTime = z.iso.datetime({ offset: true });
+const text = (max = 1000) => z.string().check(z.maxLength(max));
+const nonEmpty = (max = 1000) => z.string().check(z.minLength(1), z.maxLength(max));
+const nullable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
+
+export const CrmStatus = z.enum(CRM_STATUSES);
+export const PartyType = z.enum(['PERSON', 'ORGANIZATION']);
+
+export const Address = z.strictObject({
+  id: z.optional(text(100)),
+  street: z.optional(text(200)),
+  houseNumber: z.optional(text(50)),
+  postalCode: z.optional(text(50)),
+  city: z.optional(text(200)),
+  country: z.optional(text(100)),
+  latitude: z.optional(z.number().check(z.gte(-90), z.lte(90))),
+  longitude: z.optional(z.number().check(z.gte(-180), z.lte(180))),
+});
+
+export const Contact = z.strictObject({
+  id: z.optional(text(100)),
+  firstName: z.optional(text(200)),
+  lastName: z.optional(text(200)),
+  email: z.optional(text(320)),
+  phone: z.optional(text(50)),
+  department: z.optional(text(200)),
+});
+
+export const Avatar = z.strictObject({
+  blobId: z.optional(text(200)),
+  thumbnailBlobId: z.optional(text(200)),
+  width: z.optional(z.int().check(z.gte(0))),
+  height: z.optional(z.int().check(z.gte(0))),
+});
+
+export const Visit = z.strictObject({ ip: z.optional(text(64)), time: z.optional(dateTime), frequency: z.optional(z.int().check(z.gte(0))) });
+
+/** Profile fields: what POST and PATCH may set. */
+const profile = {
+  name: nonEmpty(500),
+  type: PartyType,
+  email: z.email(),
+  phone: text(50),
+  billingAddress: Address,
+  deliveryAddresses: z.array(Address).check(z.maxLength(50)),
+  contacts: z.array(Contact).check(z.maxLength(200)),
+  avatar: Avatar,
+  btw: text(50),
+  kvk: text(50),
+  industry: text(200),
+  leadSource: text(200),
+  preferredLanguage: text(20),
+  region: text(200),
+  subsidiaryId: text(100),
+  userId: text(200),
+  visits: z.array(Visit).check(z.maxLength(1000)),
+  website: text(2000),
+};
+
+export const Tag = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^\s,]+$/, 'no spaces or commas'));
+
+export const CrmCustomerCreate = z.strictObject({
+  ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, z.optional(v)])),
+  name: profile.name,
+  type: profile.type,
+  crmStatus: z.optional(CrmStatus),
+  ownerId: z.optional(nonEmpty(200)),
+  tags: z.optional(z.array(Tag).check(z.maxLength(100))),
+  nextAction: z.optional(nonEmpty(1000)),
+  nextActionDueDate: z.optional(dateTime),
+}) as z.ZodMiniType<CrmCustomerInput>;
+
+/** PATCH: profile fields only (status, owner, tags and next action have their own operations); null clears. */
+export const CrmCustomerUpdate = z.strictObject({
+  ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, k === 'name' || k === 'type' ? z.optional(v) : nullable(v)])),
+}) as z.ZodMiniType<Record<string, unknown>>;
+
+export interface CrmCustomerInput {
+  name: string;
+  type: 'PERSON' | 'ORGANIZATION';
+  email?: string;
+  phone?: string;
+  billingAddress?: z.infer<typeof Address>;
+  deliveryAddresses?: z.infer<typeof Address>[];
+  crmStatus?: z.infer<typeof CrmStatus>;
+  ownerId?: string;
+  tags?: string[];
+  nextAction?: string;
+  nextActionDueDate?: string;
+  [key: string]: unknown;
+}
+
+export const CrmStatusChange = z.strictObject({ crmStatus: CrmStatus });
+export const NextActionChange = z.strictObject({ nextAction: nullable(nonEmpty(1000)), nextActionDueDate: nullable(dateTime) });
+
+export const ActivityType = z.enum(['CALL', 'MEETING', 'EMAIL', 'TASK', 'NOTE']);
+export const Priority = z.enum(['LOW', 'MEDIUM', 'HIGH']);
+const activityFields = {
+  subject: nonEmpty(500),
+  description: text(10000),
+  dueDate: dateTime,
+  scheduledAt: dateTime,
+  durationMinutes: z.int().check(z.gte(0), z.lte(60 * 24 * 30)),
+  location: text(500),
+  attendees: z.array(text(320)).check(z.maxLength(200)),
+  priority: Priority,
+  ownerId: nonEmpty(200),
+  outcome: text(5000),
+  contactName: text(200),
+  contactEmail: text(320),
+  contactPhone: text(50),
+  opportunityId: nonEmpty(100),
+};
+export const ActivityCreate = z.strictObject({
+  type: ActivityType,
+  ...Object.fromEntries(Object.entries(activityFields).map(([k, v]) => [k, z.optional(v)])),
+  subject: activityFields.subject,
+}) as z.ZodMiniType<{ type: string; subject: string; dueDate?: string; [key: string]: unknown }>;
+export const ActivityUpdate = z.strictObject({
+  type: z.optional(ActivityType),
+  ...Object.fromEntries(Object.entries(activityFields).map(([k, v]) => [k, k === 'subject' ? z.optional(v) : nullable(v)])),
+}) as z.ZodMiniType<Record<string, unknown>>;
+export const ActivityCompletion = z.strictObject({ outcome: z.optional(text(5000)) });
+
+export const OpportunityStatus = z.enum(OPPORTUNITY_STATUSES);
+const ChangeOrder = z.strictObject({
+  id: z.optional(text(100)),
+  amount: z.number(),
+  category: z.optional(text(200)),
+  date: z.optional(dateTime),
+  description: z.optional(text(2000)),
+});
+const PaymentTerm = z.strictObject({
+  id: z.optional(text(100)),
+  label: z.optional(text(200)),
+  percentage: z.number().check(z.gte(0), z.lte(100)),
+  paymentDueDays: z.optional(z.int().check(z.gte(0))),
+  relativeDays: z.optional(z.int()),
+  includeChangeOrders: z.optional(z.boolean()),
+  triggerType: z.optional(z.enum(['STATUS_CHANGE', 'DATE'])),
+  triggerStatus: z.optional(OpportunityStatus),
+  status: z.optional(z.enum(['PENDING', 'INVOICED', 'PAID'])),
+});
+const opportunityFields = {
+  name: nonEmpty(500),
+  description: text(10000),
+  value: z.number().check(z.gte(0)),
+  probability: z.int().check(z.gte(0), z.lte(100)),
+  expectedCloseDate: dateTime,
+  productIds: z.array(text(100)).check(z.maxLength(500)),
+  paymentSchedule: z.array(PaymentTerm).check(z.maxLength(50)),
+  changeOrders: z.array(ChangeOrder).check(z.maxLength(500)),
+  ownerId: nonEmpty(200),
+  nextAction: nonEmpty(1000),
+  nextActionDueDate: dateTime,
+  source: text(200),
+  notes: text(10000),
+  tags: z.array(Tag).check(z.maxLength(100)),
+};
+export const OpportunityCreate = z.strictObject({
+  ...Object.fromEntries(Object.entries(opportunityFields).map(([k, v]) => [k, z.optional(v)])),
+  name: opportunityFields.name,
+  status: z.optional(OpportunityStatus),
+}) as z.ZodMiniType<{ name: string; status?: string; [key: string]: unknown }>;
+export const OpportunityUpdate = z.strictObject({
+  ...Object.fromEntries(Object.entries(opportunityFields).map(([k, v]) => [k, k === 'name' ? z.optional(v) : nullable(v)])),
+  status: z.optional(OpportunityStatus),
+}) as z.ZodMiniType<Record<string, unknown>>;
+
+/** The seed's error body. */
+export const CrmError = z.object({ title: z.string(), detail: z.string(), time: z.string() });
+
+const TimelineEntry = z.object({ id: z.string(), type: z.string(), date: z.string(), authorId: z.string(), description: z.string() });
+export const CrmCustomer = z.looseObject({
+  id: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  type: z.optional(PartyType),
+  crmStatus: CrmStatus,
+  tags: z.array(z.string()),
+  created: z.string(),
+  createdBy: z.string(),
+  updated: z.string(),
+  updatedBy: z.string(),
+  events: z.optional(z.array(TimelineEntry)),
+});
+export const Activity = z.looseObject({ id: z.string(), customerId: z.string(), type: ActivityType, subject: z.string(), completed: z.boolean() });
+export const Opportunity = z.looseObject({ id: z.string(), customerId: z.string(), name: z.string(), status: OpportunityStatus });
+export const EnrichedCustomer = z.looseObject({
+  ...CrmCustomer.shape,
+  owner: z.optional(z.object({ id: z.string(), username: z.optional(z.string()), displayName: z.optional(z.string()) })),
+  recentActivities: z.array(Activity),
+  opportunities: z.array(Opportunity),
+});

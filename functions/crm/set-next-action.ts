@@ -1,0 +1,24 @@
+import { defineHandler } from '../http/kernel.ts';
+import type { CustomerRecord } from '../storage/customers.ts';
+import { changeCustomer } from './customer-changes.ts';
+import { crm } from './operations.ts';
+
+/** PATCH /api/v1/crm/customers/{id}/next-action — sets either or both; `null` clears; absent keeps. */
+export const handler = defineHandler<{ nextAction?: string | null; nextActionDueDate?: string | null }>(crm.setNextAction, (request) =>
+  changeCustomer(request, request.params.id!, (current) => {
+    const next: CustomerRecord = { ...current };
+    for (const field of ['nextAction', 'nextActionDueDate'] as const) {
+      const value = request.body[field];
+      if (value === null) delete next[field];
+      else if (value !== undefined) next[field] = value;
+    }
+    if (next.nextAction === current.nextAction && next.nextActionDueDate === current.nextActionDueDate) return { record: current, events: [] };
+    const description = next.nextAction
+      ? `Next action: ${String(next.nextAction)}${next.nextActionDueDate ? ` (due ${String(next.nextActionDueDate)})` : ''}`
+      : 'Next action cleared';
+    return {
+      record: next,
+      events: [{ type: 'NextActionSet', description, data: { nextAction: next.nextAction ?? null, nextActionDueDate: next.nextActionDueDate ?? null } }],
+    };
+  }),
+);

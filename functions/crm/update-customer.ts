@@ -1,0 +1,34 @@
+import { defineHandler } from '../http/kernel.ts';
+import { parseWith } from '../http/validation.ts';
+import { jsonEqual } from '../domain/canonical-json.ts';
+import { applyProfileToTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
+import type { CustomerRecord } from '../storage/customers.ts';
+import { CustomerAttributes } from '../tmf629/schemas.ts';
+import { changeCustomer } from './customer-changes.ts';
+import { crm } from './operations.ts';
+import { toCrmCustomer } from './customer-view.ts';
+
+const MAPPED = ['type', 'email', 'phone', 'billingAddress', 'deliveryAddresses'] as const;
+
+/** PATCH /api/v1/crm/customers/{id} — profile fields; `null` clears one; If-Match → 412 when stale. */
+export const handler = defineHandler<Record<string, unknown>>(crm.updateCrmCustomer, (request) =>
+  changeCustomer(request, request.params.id!, (current) => {
+    const next: CustomerRecord = { ...current };
+    const mapped: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(request.body)) {
+      if ((MAPPED as readonly string[]).includes(field)) mapped[field] = value;
+      else if (value === null) delete next[field];
+      else next[field] = value;
+    }
+    Object.assign(next, applyProfileToTmf({ engagedParty: current.engagedParty as EngagedParty, contactMedium: current.contactMedium as ContactMedium[] | undefined }, mapped));
+    if (!next.contactMedium || (next.contactMedium as unknown[]).length === 0) delete next.contactMedium;
+    const [before, after] = [toCrmCustomer(current), toCrmCustomer(next)];
+    const changed = Object.keys(request.body).filter((field) => !jsonEqual(before[field], after[field]));
+    if (changed.length === 0) return { record: current, events: [] };
+    // The TMF view must stay valid whatever changed here.
+    const { id: _id, tenantId: _t, version: _v, sequence: _s, createdAt: _ca, createdBy: _cb, updatedAt: _ua, updatedBy: _ub, tags: _tags, ...attributes } = next;
+    const tmfOnly = Object.fromEntries(Object.entries(attributes).filter(([key]) => key in CustomerAttributes.shape));
+    parseWith(CustomerAttributes, tmfOnly, 'customer after the change');
+    return { record: next, events: [{ type: 'CustomerUpdated', description: `Updated ${changed.join(', ')}`, data: { changed } }] };
+  }),
+);

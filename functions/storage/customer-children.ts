@@ -1,0 +1,73 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './db.ts';
+import { keys } from './keys.ts';
+import { putEvent, transact } from './transactions.ts';
+import type { PendingEvent } from '../events/envelope.ts';
+
+/** Activities and opportunities: records in their customer's item collection. */
+export type ChildKind = 'ACTIVITY' | 'OPPORTUNITY';
+
+export interface ChildRecord {
+  id: string;
+  customerId: string;
+  tenantId: string;
+  version: number;
+  sequence: number;
+  created: string;
+  createdBy: string;
+  updated: string;
+  updatedBy: string;
+  [key: string]: unknown;
+}
+
+const STORAGE = ['pk', 'sk', 'entity'];
+export const childFromItem = (item: Record<string, unknown>): ChildRecord => {
+  const record = { ...item };
+  for (const attribute of STORAGE) delete record[attribute];
+  return record as ChildRecord;
+};
+
+export const getChild = async (kind: ChildKind, tenantId: string, customerId: string, id: string): Promise<ChildRecord | undefined> => {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.child(tenantId, customerId, kind, id), ConsistentRead: true }));
+  return Item ? childFromItem(Item) : undefined;
+};
+
+/**
+ * Writes a child record with its event in one transaction: a new one only while its customer
+ * exists, a changed one only if it is still at `expectedVersion`.
+ */
+export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVersion: number | undefined, events: PendingEvent[]): Promise<void> => {
+  const key = keys.child(record.tenantId, record.customerId, kind, record.id);
+  const customerKey = keys.customer(record.tenantId, record.customerId);
+  await transact([
+    expectedVersion === undefined
+      ? { ConditionCheck: { TableName: tableName(), Key: customerKey, ConditionExpression: 'attribute_exists(pk)' } }
+      : {
+          Put: {
+            TableName: tableName(),
+            Item: { ...record, ...key, entity: kind },
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          },
+        },
+    ...(expectedVersion === undefined
+      ? [{ Put: { TableName: tableName(), Item: { ...record, ...key, entity: kind }, ConditionExpression: 'attribute_not_exists(pk)' } }]
+      : []),
+    ...events.map((event) => putEvent(key.pk, event)),
+  ]);
+};
+
+/** A page of a customer's children, newest first (their ids are time-ordered). */
+export const listChildren = async (kind: ChildKind, tenantId: string, customerId: string, limit: number, cursor?: Record<string, unknown>) => {
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
+      ExpressionAttributeValues: { ':pk': keys.customer(tenantId, customerId).pk, ':kind': `${kind}#` },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: cursor,
+    }),
+  );
+  return { items: (page.Items ?? []).map(childFromItem), next: page.LastEvaluatedKey };
+};
