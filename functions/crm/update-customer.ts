@@ -20,8 +20,10 @@ export const handler = defineHandler<Record<string, unknown>>(crm.updateCrmCusto
       else if (value === null) delete next[field];
       else next[field] = value;
     }
-    Object.assign(next, applyProfileToTmf({ engagedParty: current.engagedParty as EngagedParty, contactMedium: current.contactMedium as ContactMedium[] | undefined }, mapped));
-    if (!next.contactMedium || (next.contactMedium as unknown[]).length === 0) delete next.contactMedium;
+    const tmf = applyProfileToTmf({ engagedParty: current.engagedParty as EngagedParty, contactMedium: current.contactMedium as ContactMedium[] | undefined }, mapped);
+    next.engagedParty = tmf.engagedParty;
+    if (tmf.contactMedium) next.contactMedium = tmf.contactMedium;
+    else delete next.contactMedium;
     const [before, after] = [toCrmCustomer(current), toCrmCustomer(next)];
     const changed = Object.keys(request.body).filter((field) => !jsonEqual(before[field], after[field]));
     if (changed.length === 0) return { record: current, events: [] };

@@ -8,6 +8,9 @@ import type { ZodMiniType } from 'zod/mini';
 import { Customer } from '../tmf629/schemas.ts';
 import { TMF_EVENT_TYPES } from '../tmf629/customer-events.ts';
 import { TMF_SOURCE } from '../tmf629/customer-view.ts';
+import { CRM_EVENT_TYPES } from '../crm/crm-events.ts';
+import { CRM_SOURCE } from '../crm/customer-view.ts';
+import { Activity, CrmCustomer, Opportunity } from '../crm/schemas.ts';
 
 /** The envelope every event carries as `detail` (see events/envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
@@ -37,9 +40,46 @@ const TMF_DESCRIPTIONS: Record<(typeof TMF_EVENT_TYPES)[number], string> = {
   CustomerDeleteEvent: 'A customer was deleted (TMF629); data carries its last state.',
 };
 
-export const eventTypes: readonly EventType[] = TMF_EVENT_TYPES.map((detailType) => ({
-  source: TMF_SOURCE,
-  detailType,
-  description: TMF_DESCRIPTIONS[detailType],
-  detail: envelopeOf(detailType, 'Customer', z.object({ customer: Customer })),
-}));
+const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
+  CustomerCreated: 'A customer was created through the CRM API.',
+  CustomerUpdated: 'Profile fields of a customer changed; data.changed names them.',
+  CrmStatusChanged: 'The customer moved in the CRM pipeline; data.from and data.to.',
+  OwnerAssigned: 'The customer was assigned to an owner; data.from and data.to.',
+  OwnerRemoved: 'The customer lost its owner; data.from.',
+  TagAdded: 'A tag was added; data.tag.',
+  TagRemoved: 'A tag was removed; data.tag.',
+  NextActionSet: 'The next action or its due date was set or cleared.',
+  ActivityCreated: 'An activity was logged or planned.',
+  ActivityUpdated: 'An activity changed.',
+  ActivityCompleted: 'An activity was completed.',
+  OpportunityCreated: 'An opportunity was opened.',
+  OpportunityUpdated: 'An opportunity changed.',
+  OpportunityStatusChanged: 'An opportunity moved stage; data.from and data.to.',
+};
+
+const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
+  if (detailType.startsWith('Activity')) return { subject: 'Activity', data: z.looseObject({ activity: Activity }) };
+  if (detailType.startsWith('Opportunity')) {
+    const extra = detailType === 'OpportunityStatusChanged' ? { from: z.string(), to: z.string() } : {};
+    return { subject: 'Opportunity', data: z.looseObject({ opportunity: Opportunity, ...extra }) };
+  }
+  const extra =
+    detailType === 'CrmStatusChanged' ? { from: z.string(), to: z.string() }
+    : detailType === 'TagAdded' || detailType === 'TagRemoved' ? { tag: z.string() }
+    : detailType === 'CustomerUpdated' ? { changed: z.array(z.string()) }
+    : {};
+  return { subject: 'Customer', data: z.looseObject({ customer: CrmCustomer, ...extra }) };
+};
+
+export const eventTypes: readonly EventType[] = [
+  ...TMF_EVENT_TYPES.map((detailType) => ({
+    source: TMF_SOURCE,
+    detailType,
+    description: TMF_DESCRIPTIONS[detailType],
+    detail: envelopeOf(detailType, 'Customer', z.object({ customer: Customer })),
+  })),
+  ...CRM_EVENT_TYPES.map((detailType) => {
+    const { subject, data } = crmData(detailType);
+    return { source: CRM_SOURCE, detailType, description: CRM_DESCRIPTIONS[detailType], detail: envelopeOf(detailType, subject, data) };
+  }),
+];

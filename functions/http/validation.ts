@@ -13,6 +13,7 @@ const describeIssue = (issue: core.$ZodIssue): string => {
     case 'unrecognized_keys':
       return `${where} has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_value':
+      if (issue.input === undefined) return `${where} is required`;
       return `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
       return issue.origin === 'string' ? `${where} must not be empty` : `${where} must have at least ${issue.minimum} entries`;
