@@ -29,6 +29,15 @@ describe('local runtime over HTTP', () => {
     expect((await http('GET', `${TMF}/customer`, { token: token({ scopes: [SCOPES.write] }) })).status).toBe(403);
   });
 
+  it('guards every catalog route: 401 without a token, 403 for a write with a read-only token', async () => {
+    const readOnly = token({ scopes: [SCOPES.read] });
+    for (const op of operations) {
+      const path = op.path.replace(/\{(\w+)\}/g, 'sample-$1');
+      expect((await http(op.method, path, { token: null })).status, `${op.method} ${path}`).toBe(401);
+      if (op.access === 'write') expect((await http(op.method, path, { token: readOnly, body: {} })).status, `${op.method} ${path}`).toBe(403);
+    }
+  });
+
   it('answers unknown routes with 404 and known paths with another method with 405', async () => {
     expect((await http('GET', '/nowhere')).status).toBe(404);
     expect((await http('PUT', `${TMF}/customer`)).status).toBe(405);
