@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
 import { newId } from '../storage/ids.ts';
-import { insertCustomer, type CustomerRecord } from '../storage/customers.ts';
+import { insertCustomer, newCustomerMeta, type CustomerRecord } from '../storage/customers.ts';
 import { createOnce } from '../storage/idempotency.ts';
 import { applyProfileToTmf } from '../domain/customer-mapping.ts';
 import { crmEvent } from './crm-events.ts';
@@ -21,7 +21,6 @@ export const handler = defineHandler<CrmCustomerInput>(crm.createCrmCustomer, as
   return createOnce({ headers: request.headers, tenantId, operation: 'crm.createCustomer', body: request.body }, async (guard) => {
     const { type, email, phone, billingAddress, deliveryAddresses, tags, crmStatus, ...rest } = request.body;
     const id = newId();
-    const now = new Date().toISOString();
     const tmf = applyProfileToTmf({ engagedParty: { id, '@referredType': 'Organization' } }, { type, email, phone, billingAddress, deliveryAddresses });
     const record: CustomerRecord = {
       ...rest,
@@ -29,14 +28,7 @@ export const handler = defineHandler<CrmCustomerInput>(crm.createCrmCustomer, as
       '@type': 'Customer',
       crmStatus: crmStatus ?? 'LEAD',
       tags: [...new Set(tags ?? [])].sort(),
-      id,
-      tenantId,
-      version: 1,
-      sequence: 1,
-      createdAt: now,
-      createdBy: sub,
-      updatedAt: now,
-      updatedBy: sub,
+      ...newCustomerMeta(id, tenantId, sub),
     };
     const customer = toCrmCustomer(record);
     const response = { status: 201, body: customer, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${id}`, etag: etag(1) } };

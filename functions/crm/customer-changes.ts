@@ -1,4 +1,4 @@
-import type { Request, Response } from '../http/kernel.ts';
+import { logger, type Request, type Response } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import { checkIfMatch, etag } from '../http/preconditions.ts';
 import { getCustomer, replaceCustomer, type CustomerRecord } from '../storage/customers.ts';
@@ -14,9 +14,14 @@ export interface CustomerChange {
   events: { type: CrmEventType; description: string; data?: Record<string, unknown> }[];
 }
 
-/** The caller, remembered in the tenant's user directory (only write operations have the permission). */
+/**
+ * The caller, remembered in the tenant's user directory (only write operations have the
+ * permission). Best effort: a failure here is logged and never fails the caller's change.
+ */
 export const rememberCaller = (request: Request<unknown>): Promise<void> =>
-  rememberUser(request.caller.tenantId, { id: request.caller.sub, username: request.caller.username, displayName: request.caller.displayName });
+  rememberUser(request.caller.tenantId, { id: request.caller.sub, username: request.caller.username, displayName: request.caller.displayName }).catch((error: Error) =>
+    logger.warn('could not update the user directory', { error }),
+  );
 
 export const customerNotFound = (id: string) => notFound(`Customer '${id}' does not exist.`);
 

@@ -299,3 +299,15 @@ export const changeTag = async (record: CustomerRecord, tag: string, add: boolea
 /** The customer's whole item collection in one Query: the customer, activities, opportunities and timeline. */
 export const getCustomerCollection = async (tenantId: string, id: string): Promise<Record<string, unknown>[]> =>
   queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(tenantId, id).pk }, ScanIndexForward: false });
+
+/** The bookkeeping of a customer about to be created: version 1, its first event, who and when. */
+export const newCustomerMeta = (id: string, tenantId: string, sub: string, now = new Date().toISOString()): CustomerMeta => ({
+  id,
+  tenantId,
+  version: 1,
+  sequence: 1,
+  createdAt: now,
+  createdBy: sub,
+  updatedAt: now,
+  updatedBy: sub,
+});

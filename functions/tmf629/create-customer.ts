@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
 import { newId } from '../storage/ids.ts';
-import { insertCustomer, type CustomerRecord } from '../storage/customers.ts';
+import { insertCustomer, newCustomerMeta, type CustomerRecord } from '../storage/customers.ts';
 import { createOnce } from '../storage/idempotency.ts';
 import { customerEvents } from './customer-events.ts';
 import { toTmfCustomer } from './customer-view.ts';
@@ -12,19 +12,11 @@ import type { CustomerCreate } from './schemas.ts';
 export const handler = defineHandler<CustomerCreate>(tmf629.createCustomer, (request) => {
   const { tenantId, sub } = request.caller;
   return createOnce({ headers: request.headers, tenantId, operation: 'tmf629.createCustomer', body: request.body }, async (guard) => {
-    const now = new Date().toISOString();
     const record: CustomerRecord = {
       ...request.body,
       '@type': request.body['@type'] ?? 'Customer',
       crmStatus: 'LEAD',
-      id: newId(),
-      tenantId,
-      version: 1,
-      sequence: 1,
-      createdAt: now,
-      createdBy: sub,
-      updatedAt: now,
-      updatedBy: sub,
+      ...newCustomerMeta(newId(), tenantId, sub),
     };
     const customer = toTmfCustomer(record, request.baseUrl);
     const response = { status: 201, body: customer, headers: { location: customer.href, etag: etag(record.version) } };
