@@ -7,7 +7,9 @@ import { startRuntime } from '../lib/local/runtime.ts';
 const inMemory = process.argv.includes('--in-memory');
 const port = Number(process.env.PORT ?? 3000);
 
-const runtime = await startRuntime({ port, inMemory }).catch((error: Error) => {
+// RAPPORT_SCHEDULE_TIMERS=off leaves the schedules to POST /_local/schedules/<name> (the tests do).
+const schedulesEnabled = process.env.RAPPORT_SCHEDULE_TIMERS !== 'off';
+const runtime = await startRuntime({ port, inMemory, schedulesEnabled }).catch((error: Error) => {
   process.stderr.write(`Rapport could not start: ${error.message}\n`);
   process.exit(1);
 });

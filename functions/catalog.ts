@@ -38,4 +38,11 @@ export interface Schedule {
   everyMinutes: number;
 }
 
-export const schedules: readonly Schedule[] = [];
+export const schedules: readonly Schedule[] = [
+  {
+    name: 'due-sweep',
+    description: 'Flags overdue next actions and due activities (CustomerNextActionOverdue, ActivityDue)',
+    handler: 'functions/crm/sweep-due-items.ts',
+    everyMinutes: 5,
+  },
+];

@@ -19,6 +19,7 @@ export const addRapport = (app: App): RapportStack => {
     jwtAudience: context('jwtAudience')?.split(',').map((s) => s.trim()),
     tenantClaim: context('tenantClaim'),
     deletionProtection: deletionProtection === undefined ? stage === 'prod' : deletionProtection === 'true',
+    scheduleEveryMinutes: context('sweepEveryMinutes') ? Number(context('sweepEveryMinutes')) : undefined,
     throttle: context('throttleRate')
       ? { rateLimit: Number(context('throttleRate')), burstLimit: Number(context('throttleBurst') ?? context('throttleRate')) }
       : undefined,

@@ -15,7 +15,9 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventRules, operations, streamPublisher } from '../functions/catalog.ts';
+import { eventRules, operations, schedules, streamPublisher } from '../functions/catalog.ts';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { scopesFor, SCOPES, type Family } from '../functions/http/operation.ts';
 import { INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
 
@@ -31,6 +33,8 @@ export interface RapportStackProps extends StackProps {
   logRetention?: logs.RetentionDays;
   /** API stage throttling. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Minutes between due-sweep runs (and any other schedule), overriding the catalog's rate. */
+  scheduleEveryMinutes?: number;
 }
 
 /** The logical id of an operation's function: its catalog name, capitalised. */
@@ -225,10 +229,38 @@ export class RapportStack extends Stack {
       );
     }
 
+    // --- Scheduled functions (EventBridge Scheduler): the due sweep -------------------------------
+    const scheduleDlq = deadLetterQueue('ScheduleDeadLetterQueue', 'scheduled runs that failed after all retries');
+    const sweepRole = role('SweepRole', 'Rapport scheduled jobs: read the due index, flag items with their events');
+    this.table.grantReadWriteData(sweepRole);
+    for (const schedule of schedules) {
+      const id = functionId(schedule.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()));
+      const fn = newFunction(id, schedule.handler, sweepRole, logGroupFor('Schedules'), {
+        description: schedule.description,
+        timeout: Duration.seconds(120),
+        reservedConcurrentExecutions: 1,
+      });
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason: `The scheduler's role may invoke the ${schedule.name} function and only it; ':*' covers that one function's versions and aliases, as EventBridge Scheduler's Lambda target requires.`,
+      });
+      new Schedule(this, `${id}Schedule`, {
+        description: schedule.description,
+        schedule: ScheduleExpression.rate(Duration.minutes(props.scheduleEveryMinutes ?? schedule.everyMinutes)),
+        target: new LambdaInvoke(fn, {
+          input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
+          retryAttempts: 3,
+          maxEventAge: Duration.minutes(15),
+          deadLetterQueue: scheduleDlq,
+        }),
+      });
+    }
+
     for (const [fnRole, what] of [
       [apiRoles.read, 'read'],
       [apiRoles.write, 'read/write'],
       [notifierRole, 'read'],
+      [sweepRole, 'read/write'],
     ] as const) {
       Validations.of(fnRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,

@@ -48,6 +48,8 @@ const TIMELINE_TYPES: Record<string, string> = {
   OpportunityCreated: 'OPPORTUNITY',
   OpportunityUpdated: 'OPPORTUNITY',
   OpportunityStatusChanged: 'OPPORTUNITY_STATUS_CHANGE',
+  CustomerNextActionOverdue: 'NEXT_ACTION_OVERDUE',
+  ActivityDue: 'ACTIVITY_DUE',
 };
 
 /** An event item as a timeline entry: the same item the stream publishes. */

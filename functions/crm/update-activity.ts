@@ -7,6 +7,8 @@ import { crm } from './operations.ts';
 export const handler = defineHandler<Record<string, unknown>>(crm.updateActivity, (request) =>
   changeChild(request, 'ACTIVITY', request.params.activityId!, (current) => {
     const next = withChanges(current, request.body);
+    // A new due date re-arms the reminder.
+    if (request.body.dueDate !== undefined && next.dueDate !== current.dueDate) delete next.dueNotifiedAt;
     if (jsonEqual(current, next)) return { record: current, events: [] };
     return { record: next, events: [{ type: 'ActivityUpdated', description: `${String(next.type)} ${String(next.subject)} updated` }] };
   }),

@@ -35,13 +35,15 @@ export const newEvent = <Data>(input: {
   data: Data;
   description?: string;
   now?: Date;
+  /** A given id (a job that must record a fact once uses a deterministic one); otherwise a new time-ordered id. */
+  eventId?: string;
 }): PendingEvent<Data> => {
   const now = input.now ?? new Date();
   return {
     source: input.source,
     ...(input.description ? { description: input.description } : {}),
     envelope: {
-      eventId: timeOrderedId(now.getTime()),
+      eventId: input.eventId ?? timeOrderedId(now.getTime()),
       eventTime: now.toISOString(),
       eventType: input.eventType,
       tenantId: input.tenantId,

@@ -55,9 +55,19 @@ const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
   OpportunityCreated: 'An opportunity was opened.',
   OpportunityUpdated: 'An opportunity changed.',
   OpportunityStatusChanged: 'An opportunity moved stage; data.from and data.to.',
+  CustomerNextActionOverdue: "The customer's next action is overdue (the due sweep, once per due date); data carries the customer, its owner and what is due.",
+  ActivityDue: 'An activity fell due (the due sweep, once per due date); data carries the activity, its customer, its owner and the due date.',
 };
 
+const Owner = z.nullable(z.object({ id: z.string(), username: z.optional(z.string()), displayName: z.optional(z.string()) }));
+
 const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
+  if (detailType === 'CustomerNextActionOverdue') {
+    return { subject: 'Customer', data: z.object({ customer: CrmCustomer, owner: Owner, due: z.object({ nextAction: z.nullable(z.string()), nextActionDueDate: z.string() }) }) };
+  }
+  if (detailType === 'ActivityDue') {
+    return { subject: 'Activity', data: z.object({ activity: Activity, customer: z.looseObject({ id: z.string() }), owner: Owner, due: z.object({ dueDate: z.string() }) }) };
+  }
   if (detailType.startsWith('Activity')) return { subject: 'Activity', data: z.looseObject({ activity: Activity }) };
   if (detailType.startsWith('Opportunity')) {
     const extra = detailType === 'OpportunityStatusChanged' ? { from: z.string(), to: z.string() } : {};

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { putEvent, transact } from './transactions.ts';
+import { dueIndexKeys } from './due-index.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
 /** Activities and opportunities: records in their customer's item collection. */
@@ -20,7 +21,7 @@ export interface ChildRecord {
   [key: string]: unknown;
 }
 
-const STORAGE = ['pk', 'sk', 'entity'];
+const STORAGE = ['pk', 'sk', 'entity', 'gsi6pk', 'gsi6sk'];
 export const childFromItem = (item: Record<string, unknown>): ChildRecord => {
   const record = { ...item };
   for (const attribute of STORAGE) delete record[attribute];
@@ -36,8 +37,13 @@ export const getChild = async (kind: ChildKind, tenantId: string, customerId: st
  * Writes a child record with its event in one transaction: a new one only while its customer
  * exists, a changed one only if it is still at `expectedVersion`.
  */
+/** An activity is in the sparse due index while it has a due date and is neither completed nor notified. */
+const isDue = (kind: ChildKind, record: ChildRecord): record is ChildRecord & { dueDate: string } =>
+  kind === 'ACTIVITY' && typeof record.dueDate === 'string' && record.completed !== true && record.dueNotifiedAt === undefined;
+
 export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVersion: number | undefined, events: PendingEvent[]): Promise<void> => {
   const key = keys.child(record.tenantId, record.customerId, kind, record.id);
+  const item = { ...record, ...key, entity: kind, ...(isDue(kind, record) ? dueIndexKeys(key.pk, key.sk, record.dueDate) : {}) };
   const customerKey = keys.customer(record.tenantId, record.customerId);
   await transact([
     expectedVersion === undefined
@@ -45,13 +51,13 @@ export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVer
       : {
           Put: {
             TableName: tableName(),
-            Item: { ...record, ...key, entity: kind },
+            Item: item,
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': expectedVersion },
           },
         },
     ...(expectedVersion === undefined
-      ? [{ Put: { TableName: tableName(), Item: { ...record, ...key, entity: kind }, ConditionExpression: 'attribute_not_exists(pk)' } }]
+      ? [{ Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }]
       : []),
     ...events.map((event) => putEvent(key.pk, event)),
   ]);

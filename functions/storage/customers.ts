@@ -2,6 +2,7 @@ import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } fro
 import { db, tableName } from './db.ts';
 import { createdSortKey, keys, nameSortKey } from './keys.ts';
 import { putEvent, transact } from './transactions.ts';
+import { dueIndexKeys, instantKey } from './due-index.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
@@ -24,7 +25,7 @@ export interface CustomerMeta {
 /** A stored customer: its bookkeeping plus its attributes (TMF629 today; the CRM fields join them later). */
 export type CustomerRecord = CustomerMeta & { name: string } & Record<string, unknown>;
 
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk'];
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi6pk', 'gsi6sk'];
 
 /**
  * The stored item: the record, its keys, and the index keys of every list it belongs to — tenant
@@ -46,7 +47,11 @@ const toItem = (record: CustomerRecord): Record<string, unknown> => {
     ...(record.ownerId ? { gsi3pk: keys.ownerIndex(record.tenantId, String(record.ownerId)), gsi3sk: nameSortKey(record.name, record.id) } : {}),
     gsi4pk: keys.crmStatusIndex(record.tenantId, String(record.crmStatus ?? 'LEAD')),
     gsi4sk: nameSortKey(record.name, record.id),
-    ...(record.nextActionDueDate ? { gsi5pk: keys.nextActionIndex(record.tenantId), gsi5sk: `${String(record.nextActionDueDate)}#${record.id}` } : {}),
+    ...(record.nextActionDueDate ? { gsi5pk: keys.nextActionIndex(record.tenantId), gsi5sk: `${instantKey(String(record.nextActionDueDate))}#${record.id}` } : {}),
+    // In the sparse due index while the next action's due date has not been flagged.
+    ...(record.nextActionDueDate && record.nextActionFlaggedFor !== record.nextActionDueDate
+      ? dueIndexKeys(keys.customer(record.tenantId, record.id).pk, 'CUSTOMER', String(record.nextActionDueDate))
+      : {}),
   };
 };
 

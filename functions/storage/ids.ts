@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 /** A resource identifier. */
 export const newId = (): string => randomUUID();
@@ -30,4 +30,14 @@ export const timeOrderedId = (now: number = Date.now()): string => {
     lastRandom = BigInt(`0x${randomBytes(10).toString('hex')}`) >> 1n; // leave room to count up
   }
   return encode(BigInt(lastTime), 10) + encode(lastRandom, 16);
+};
+
+/**
+ * A deterministic id in the same layout: the time part from `timeMs`, the rest from a hash of
+ * `seed`. The same seed and time always give the same id, so a retried or overlapping job that
+ * records the same fact writes the same event id (and its conditional Put refuses the second).
+ */
+export const deterministicTimeOrderedId = (timeMs: number, seed: string): string => {
+  const digest = createHash('sha256').update(seed).digest();
+  return encode(BigInt(timeMs), 10) + encode(BigInt(`0x${digest.subarray(0, 10).toString('hex')}`), 16);
 };

@@ -110,7 +110,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     cleanups.unshift(() => poller.stop());
 
     const timers = (options.schedulesEnabled ?? true)
-      ? schedules.map((schedule) => setInterval(() => void invoke(schedule.name, schedule.handler, { source: 'local.scheduler', time: new Date().toISOString() }).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)), 60_000))
+      ? schedules.map((schedule) => setInterval(() => void invoke(schedule.name, schedule.handler, { scheduledTime: new Date().toISOString() }).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)), 60_000))
       : [];
     cleanups.unshift(() => timers.forEach(clearInterval));
 
@@ -142,7 +142,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           if (request.method === 'POST' && scheduleName) {
             const schedule = schedules.find((s) => s.name === scheduleName);
             if (!schedule) return send(response, 404, { message: `No schedule '${scheduleName}' (known: ${schedules.map((s) => s.name).join(', ') || 'none'})` });
-            const result = await invoke(schedule.name, schedule.handler, { source: 'local.scheduler', time: new Date().toISOString() });
+            // As EventBridge Scheduler passes it: the run's scheduled time.
+            const result = await invoke(schedule.name, schedule.handler, { scheduledTime: new Date().toISOString() });
             return send(response, 200, result ?? {});
           }
           if (request.method === 'GET' && url.pathname === '/openapi.json') return send(response, 200, openApi);

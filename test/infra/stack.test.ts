@@ -118,6 +118,20 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('runs the due sweep from EventBridge Scheduler: rate from context, scheduled time as input, retries, a DLQ, one at a time', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Target: Match.objectLike({
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 900 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+    const sweep = Object.entries(resources).find(([id, r]) => id.startsWith('DueSweepFunction') && r.Type === 'AWS::Lambda::Function')![1];
+    expect(sweep.Properties.ReservedConcurrentExecutions).toBe(1);
+    synthesize({ sweepEveryMinutes: 1 }).template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' });
+  });
+
   it('logs API access, keeps logs for a bounded time, and throttles the stage', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),

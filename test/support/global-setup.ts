@@ -16,7 +16,7 @@ declare module 'vitest' {
 }
 
 export async function setup(project: TestProject): Promise<void> {
-  runtime = await startRuntimeProcess(['--in-memory']);
+  runtime = await startRuntimeProcess(['--in-memory'], { RAPPORT_SCHEDULE_TIMERS: 'off' });
   project.provide('baseUrl', runtime.baseUrl);
   project.provide('dynamoDbEndpoint', runtime.dynamoDbEndpoint);
 }

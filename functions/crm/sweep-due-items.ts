@@ -1,0 +1,149 @@
+import type { Context } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { newEvent, type PendingEvent } from '../events/envelope.ts';
+import { DUE_SHARDS, instantKey } from '../storage/due-index.ts';
+import { flagDueItem, getItem, queryDueShard } from '../storage/due-items.ts';
+import { deterministicTimeOrderedId } from '../storage/ids.ts';
+import { fromItem } from '../storage/customers.ts';
+import { childFromItem } from '../storage/customer-children.ts';
+import { keys } from '../storage/keys.ts';
+import { findUser, type DirectoryUser } from '../storage/users.ts';
+import { ConditionFailed } from '../storage/transactions.ts';
+import { childView } from './child-changes.ts';
+import { CRM_SOURCE, toCrmCustomer } from './customer-view.ts';
+
+const logger = new Logger({ serviceName: 'rapport-due-sweep' });
+const PAGE = 25;
+/** Time kept back from the function's timeout: a run stops taking new items before it. */
+const SAFETY_MS = Number(process.env.SWEEP_SAFETY_MS ?? 5000);
+const ACTOR = 'system:due-sweep';
+
+export interface SweepInput {
+  /** EventBridge Scheduler's <aws.scheduler.scheduled-time>: the run's "now", the same on a retry. */
+  scheduledTime?: string;
+}
+
+export interface SweepResult {
+  now: string;
+  flagged: number;
+  /** Due items seen but not flagged in this run (the next run takes them). */
+  left: number;
+  /** Whether the run stopped before reading every shard to the end. */
+  stoppedEarly: boolean;
+}
+
+/** The event id of "this item fell due at this due date": the same in every run. */
+const dueEventId = (item: Record<string, unknown>, due: string) => deterministicTimeOrderedId(Date.parse(due), `${String(item.pk)}|${String(item.sk)}|${instantKey(due)}`);
+
+const owners = new Map<string, Promise<DirectoryUser>>();
+const ownerOf = (tenantId: string, ownerId: unknown): Promise<DirectoryUser> | undefined => {
+  if (typeof ownerId !== 'string') return undefined;
+  const key = `${tenantId}/${ownerId}`;
+  if (!owners.has(key)) owners.set(key, findUser(tenantId, ownerId));
+  return owners.get(key);
+};
+
+/** What flagging an item writes: the flag on the item and its event. */
+const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set: Record<string, unknown>; event: PendingEvent }> => {
+  if (item.entity === 'CUSTOMER') {
+    const customer = fromItem(item);
+    const due = String(customer.nextActionDueDate);
+    const owner = await ownerOf(customer.tenantId, customer.ownerId);
+    return {
+      set: { nextActionFlaggedFor: due },
+      event: newEvent({
+        eventId: dueEventId(item, due),
+        source: CRM_SOURCE,
+        eventType: 'CustomerNextActionOverdue',
+        tenantId: customer.tenantId,
+        subject: { type: 'Customer', id: customer.id },
+        sequence: customer.sequence + 1,
+        actor: ACTOR,
+        correlationId: `due-sweep:${now}`,
+        data: { customer: toCrmCustomer(customer), owner: owner ?? null, due: { nextAction: customer.nextAction ?? null, nextActionDueDate: due } },
+        description: `Next action overdue: ${String(customer.nextAction ?? '(none)')} (due ${due})`,
+      }),
+    };
+  }
+  const activity = childFromItem(item);
+  const due = String(activity.dueDate);
+  const [customerItem, owner] = await Promise.all([getItem(keys.customer(activity.tenantId, activity.customerId)), ownerOf(activity.tenantId, activity.ownerId)]);
+  return {
+    set: { dueNotifiedAt: now },
+    event: newEvent({
+      eventId: dueEventId(item, due),
+      source: CRM_SOURCE,
+      eventType: 'ActivityDue',
+      tenantId: activity.tenantId,
+      subject: { type: 'Activity', id: activity.id },
+      sequence: activity.sequence + 1,
+      actor: ACTOR,
+      correlationId: `due-sweep:${now}`,
+      data: {
+        activity: childView({ ...activity, dueNotifiedAt: now }),
+        customer: customerItem ? toCrmCustomer(fromItem(customerItem)) : { id: activity.customerId },
+        owner: owner ?? null,
+        due: { dueDate: due },
+      },
+      description: `${String(activity.type)} ${String(activity.subject)} is due (${due})`,
+    }),
+  };
+};
+
+/** Flags one item; a concurrent change or an overlapping run makes it re-read once and decide again. */
+const flagItem = async (item: Record<string, unknown>, now: string): Promise<boolean> => {
+  let current: Record<string, unknown> | undefined = item;
+  for (let attempt = 1; attempt <= 2 && current; attempt++) {
+    if (current.gsi6pk === undefined || String(current.gsi6sk) > `${instantKey(now)}#\uffff`) return false; // no longer due, or flagged already
+    try {
+      await flagDueItem(current, await flagOf(current, now));
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      current = await getItem({ pk: String(item.pk), sk: String(item.sk) });
+    }
+  }
+  return false;
+};
+
+/**
+ * The due sweep (EventBridge Scheduler, every 5 minutes by default): reads each shard of the
+ * sparse due index for items due at or before the schedule's time, flags each once in its own
+ * transaction with its event (CustomerNextActionOverdue, ActivityDue), and stops before its time
+ * budget; what is left stays in the index for the next run.
+ */
+export const handler = async (input: SweepInput, context?: Context): Promise<SweepResult> => {
+  const now = instantKey(input.scheduledTime ?? new Date().toISOString());
+  const deadline = Date.now() + Math.max(0, (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS);
+  owners.clear();
+  let flagged = 0;
+  let left = 0;
+  let stoppedEarly = false;
+  for (let shard = 0; shard < DUE_SHARDS; shard++) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await queryDueShard(shard, now, PAGE, cursor);
+      for (const item of page.items) {
+        if (Date.now() > deadline) {
+          left++;
+          stoppedEarly = true;
+          continue;
+        }
+        if (await flagItem(item, now)) flagged++;
+      }
+      cursor = stoppedEarly ? undefined : page.next;
+      if (stoppedEarly && page.next) left++; // at least one more beyond this page
+    } while (cursor);
+  }
+  logger.info('due sweep finished', {
+    now,
+    flagged,
+    left,
+    stoppedEarly,
+    // CloudWatch embedded metric format: ItemsFlagged and ItemsLeft per run.
+    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Rapport', Dimensions: [[]], Metrics: [{ Name: 'ItemsFlagged', Unit: 'Count' }, { Name: 'ItemsLeft', Unit: 'Count' }] }] },
+    ItemsFlagged: flagged,
+    ItemsLeft: left,
+  });
+  return { now, flagged, left, stoppedEarly };
+};

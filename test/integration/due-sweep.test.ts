@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as sweep } from '../../functions/crm/sweep-due-items.ts';
+import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
+import { handler as setNextAction } from '../../functions/crm/set-next-action.ts';
+import { handler as createActivity } from '../../functions/crm/create-activity.ts';
+import { handler as updateActivity } from '../../functions/crm/update-activity.ts';
+import { handler as completeActivity } from '../../functions/crm/complete-activity.ts';
+import { crm } from '../../functions/crm/operations.ts';
+import { db, tableName } from '../../functions/storage/db.ts';
+import { keys } from '../../functions/storage/keys.ts';
+import { call, lambdaContext, uniqueTenant } from '../support/api-event.ts';
+import { eventSchemaErrors } from '../support/event-schema.ts';
+
+// These tests live in 2019–2021: nothing else in the run is due that early, so their sweeps see only their own items.
+const customerWithDue = async (tenant: string, name: string, due?: string) => {
+  const { body } = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name, type: 'ORGANIZATION', ownerId: 'ann', ...(due ? { nextAction: `Call ${name}`, nextActionDueDate: due } : {}) } });
+  return body.id as string;
+};
+const activityWithDue = async (tenant: string, customerId: string, subject: string, due: string) =>
+  (await call(createActivity, crm.createActivity, { tenant, params: { id: customerId }, body: { type: 'TASK', subject, dueDate: due } })).body.id as string;
+
+const dueEvents = async (tenant: string, customerId: string) => {
+  const { Items = [] } = await db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: { ':pk': keys.customer(tenant, customerId).pk, ':e': 'EVENT#' } }));
+  return Items.filter((i) => i.detailType === 'CustomerNextActionOverdue' || i.detailType === 'ActivityDue');
+};
+const run = (scheduledTime: string, remainingMs = 60_000) => sweep({ scheduledTime }, { ...lambdaContext('due-sweep'), getRemainingTimeInMillis: () => remainingMs });
+
+describe('the due sweep against DynamoDB Local', () => {
+  it('flags what is due once, leaves what is not due, and reruns or overlapping runs flag nothing twice', async () => {
+    const tenant = uniqueTenant();
+    const a = await customerWithDue(tenant, 'A', '2019-01-10T09:00:00Z');
+    const b = await customerWithDue(tenant, 'B', '2019-06-01T09:00:00+02:00');
+    const later = await customerWithDue(tenant, 'Later', '2019-12-31T00:00:00Z');
+    const task = await activityWithDue(tenant, a, 'Send offer', '2019-03-01T10:00:00Z');
+    const done = await activityWithDue(tenant, a, 'Already done', '2019-03-02T10:00:00Z');
+    await call(completeActivity, crm.completeActivity, { tenant, params: { id: a, activityId: done } });
+
+    const first = await run('2019-07-01T00:00:00Z');
+    expect(first.flagged).toBeGreaterThanOrEqual(3);
+    expect((await dueEvents(tenant, a)).map((e) => e.detailType).sort()).toEqual(['ActivityDue', 'CustomerNextActionOverdue']);
+    expect((await dueEvents(tenant, b)).map((e) => e.detailType)).toEqual(['CustomerNextActionOverdue']);
+    expect(await dueEvents(tenant, later)).toEqual([]);
+
+    const overdue = (await dueEvents(tenant, a)).find((e) => e.detailType === 'CustomerNextActionOverdue')!;
+    expect(overdue.detail).toMatchObject({ tenantId: tenant, subject: { type: 'Customer', id: a }, actor: 'system:due-sweep', data: { owner: { id: 'ann' }, due: { nextAction: 'Call A', nextActionDueDate: '2019-01-10T09:00:00Z' } } });
+    const activityDue = (await dueEvents(tenant, a)).find((e) => e.detailType === 'ActivityDue')!;
+    expect(activityDue.detail).toMatchObject({ subject: { type: 'Activity', id: task }, data: { activity: { id: task, dueNotifiedAt: '2019-07-01T00:00:00.000Z' }, customer: { id: a, name: 'A' } } });
+    for (const event of [overdue, activityDue]) expect(eventSchemaErrors('rapport.crm', String(event.detailType), event.detail)).toEqual([]);
+
+    await run('2019-07-01T00:00:00Z');
+    await Promise.all([run('2019-08-01T00:00:00Z'), run('2019-08-01T00:00:00Z'), run('2019-08-01T00:00:00Z')]);
+    expect(await dueEvents(tenant, a)).toHaveLength(2);
+    expect(await dueEvents(tenant, b)).toHaveLength(1);
+
+    const flaggedLater = await Promise.all([run('2020-01-01T00:00:00Z'), run('2020-01-01T00:00:00Z')]);
+    expect(await dueEvents(tenant, later)).toHaveLength(1);
+    expect(flaggedLater.map((r) => r.flagged).reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a new due date re-arms; completing an activity or clearing the next action disarms', async () => {
+    const tenant = uniqueTenant();
+    const c = await customerWithDue(tenant, 'Rearm', '2020-02-01T00:00:00Z');
+    const moved = await activityWithDue(tenant, c, 'Moved', '2020-02-02T00:00:00Z');
+    const completed = await activityWithDue(tenant, c, 'Completed', '2020-02-03T00:00:00Z');
+    const cleared = await customerWithDue(tenant, 'Cleared', '2020-02-04T00:00:00Z');
+    await run('2020-03-01T00:00:00Z');
+    expect(await dueEvents(tenant, c)).toHaveLength(3);
+
+    await call(setNextAction, crm.setNextAction, { tenant, params: { id: c }, body: { nextActionDueDate: '2020-03-15T00:00:00Z' } });
+    await call(updateActivity, crm.updateActivity, { tenant, params: { id: c, activityId: moved }, body: { dueDate: '2020-03-20T00:00:00Z' } });
+    await call(updateActivity, crm.updateActivity, { tenant, params: { id: c, activityId: completed }, body: { dueDate: '2020-03-21T00:00:00Z' } });
+    await call(completeActivity, crm.completeActivity, { tenant, params: { id: c, activityId: completed } });
+    await call(setNextAction, crm.setNextAction, { tenant, params: { id: cleared }, body: { nextActionDueDate: '2020-03-22T00:00:00Z' } });
+    await call(setNextAction, crm.setNextAction, { tenant, params: { id: cleared }, body: { nextAction: null, nextActionDueDate: null } });
+
+    await run('2020-04-01T00:00:00Z');
+    const events = await dueEvents(tenant, c);
+    expect(events.map((e) => [e.detailType, e.detail.data.due]).filter(([, due]) => JSON.stringify(due).includes('2020-03'))).toEqual(
+      expect.arrayContaining([
+        ['CustomerNextActionOverdue', { nextAction: 'Call Rearm', nextActionDueDate: '2020-03-15T00:00:00Z' }],
+        ['ActivityDue', { dueDate: '2020-03-20T00:00:00Z' }],
+      ]),
+    );
+    expect(events).toHaveLength(5);
+    expect(await dueEvents(tenant, cleared)).toHaveLength(1);
+  });
+
+  it('stops before its time budget and leaves the rest to the next run', async () => {
+    const tenant = uniqueTenant();
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push(await customerWithDue(tenant, `Bulk ${i}`, `2021-01-0${i + 1}T00:00:00Z`));
+    const short = await run('2021-02-01T00:00:00Z', 0);
+    expect(short.stoppedEarly).toBe(true);
+    expect(short.left).toBeGreaterThan(0);
+    const counts = await Promise.all(ids.map(async (id) => (await dueEvents(tenant, id)).length));
+    expect(counts.reduce((x, y) => x + y, 0)).toBeLessThan(ids.length);
+    await run('2021-02-01T00:00:00Z');
+    expect(await Promise.all(ids.map(async (id) => (await dueEvents(tenant, id)).length))).toEqual(ids.map(() => 1));
+  });
+});
