@@ -6,8 +6,9 @@
 import type { Operation } from './http/operation.ts';
 import { tmf629 } from './tmf629/operations.ts';
 import { crm } from './crm/operations.ts';
+import { bianCrm } from './bian-crm/operations.ts';
 
-export const operations: readonly Operation[] = [...Object.values(tmf629), ...Object.values(crm)];
+export const operations: readonly Operation[] = [...Object.values(tmf629), ...Object.values(crm), ...Object.values(bianCrm)];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */
 export interface EventRule {

@@ -10,9 +10,15 @@ const FAMILY_TAGS: Record<Family, string> = {
   'bian-casemgmt': 'BIAN Customer Case Management v12',
 };
 
-const schemaOf = (schema: ZodMiniType): Record<string, unknown> => {
-  const { $schema: _ignored, ...rest } = toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
-  return rest;
+/** Definitions that recursive schemas (BIAN's) need, hoisted into components.schemas. */
+let components: Record<string, unknown> = {};
+
+/** JSON Schema of a zod schema; its `$defs` (cycles) move to components.schemas under `prefix`. */
+const schemaOf = (schema: ZodMiniType, prefix = 'Schema'): Record<string, unknown> => {
+  const { $schema: _ignored, $defs, ...rest } = toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  const rewrite = (value: unknown) => JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_, name: string) => `"#/components/schemas/${prefix}_${name}"`));
+  for (const [name, definition] of Object.entries(($defs as Record<string, unknown>) ?? {})) components[`${prefix}_${name}`] = rewrite(definition);
+  return rewrite(rest) as Record<string, unknown>;
 };
 
 const pathParameters = (path: string) =>
@@ -20,6 +26,7 @@ const pathParameters = (path: string) =>
 
 /** The OpenAPI 3.1 document of every operation in the catalog, from its zod schemas. */
 export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
+  components = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const responses: Record<string, unknown> = {};
@@ -27,11 +34,11 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
       responses[status] = {
         description: spec.description,
         ...(spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, type]) => [name, { schema: { type } }])) } : {}),
-        ...(spec.schema ? { content: { 'application/json': { schema: schemaOf(spec.schema) } } } : {}),
+        ...(spec.schema ? { content: { 'application/json': { schema: schemaOf(spec.schema, `${op.name}_${status}`) } } } : {}),
       };
     }
     const parameters: unknown[] = pathParameters(op.path);
-    const querySchema = op.request?.query ? (schemaOf(op.request.query) as { properties?: Record<string, unknown> }) : undefined;
+    const querySchema = op.request?.query ? (schemaOf(op.request.query, `${op.name}_query`) as { properties?: Record<string, unknown> }) : undefined;
     for (const [name, schema] of Object.entries(querySchema?.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema });
     if (op.method === 'GET' && op.family === 'tmf629') parameters.push({ name: 'fields', in: 'query', required: false, description: 'Comma-separated first-level attributes to return', schema: { type: 'string' } });
     if (op.name === 'listCustomer') {
@@ -57,7 +64,7 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
         ? {
             requestBody: {
               required: true,
-              content: Object.fromEntries(Object.entries(op.request.body).map(([type, schema]) => [type, { schema: schemaOf(schema) }])),
+              content: Object.fromEntries(Object.entries(op.request.body).map(([type, schema], i) => [type, { schema: schemaOf(schema, `${op.name}_body${i}`) }])),
             },
           }
         : {}),
@@ -76,6 +83,7 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
     tags: [...new Set(operations.map((op) => op.family))].map((family) => ({ name: FAMILY_TAGS[family], description: FAMILY_TAGS[family] })),
     security: [{ bearer: [] }],
     components: {
+      schemas: components,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with the tenant claim; scopes rapport/read and rapport/write' },
       },

@@ -11,6 +11,7 @@ import { TMF_SOURCE } from '../tmf629/customer-view.ts';
 import { CRM_EVENT_TYPES } from '../crm/crm-events.ts';
 import { CRM_SOURCE } from '../crm/customer-view.ts';
 import { Activity, CrmCustomer, Opportunity } from '../crm/schemas.ts';
+import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from '../bian-crm/records.ts';
 
 /** The envelope every event carries as `detail` (see events/envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
@@ -92,4 +93,13 @@ export const eventTypes: readonly EventType[] = [
     const { subject, data } = crmData(detailType);
     return { source: CRM_SOURCE, detailType, description: CRM_DESCRIPTIONS[detailType], detail: envelopeOf(detailType, subject, data) };
   }),
+  // BIAN CRM, after BIAN's AsyncAPI channels: <record>/Created and <record>/Updated, with the action term and resulting status.
+  ...(Object.keys(KINDS) as Kind[]).flatMap((kind) =>
+    (['Created', 'Updated'] as const).map((what) => ({
+      source: BIAN_CRM_SOURCE,
+      detailType: `${kind}/${what}`,
+      description: `A BIAN ${kind} was ${what.toLowerCase()}; data.action is the BIAN action term (Create, Update, Control, Exchange, Request, Grant, Capture) and data.status the resulting lifecycle status.`,
+      detail: envelopeOf(`${kind}/${what}`, kind, z.object({ action: z.string(), status: z.nullable(z.string()), record: recordView(kind) })),
+    })),
+  ),
 ];

@@ -1,0 +1,149 @@
+import type { Request, Response } from '../http/kernel.ts';
+import { badRequest, conflict, notFound } from '../http/errors.ts';
+import { newEvent } from '../events/envelope.ts';
+import { newId, timeOrderedId } from '../storage/ids.ts';
+import { getBianRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
+import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { ConditionFailed } from '../storage/transactions.ts';
+import { applyMergePatch } from '../domain/merge-patch.ts';
+import { applyControl, EXCHANGE_OUTCOMES, refusal, type BianAction, type ControlAction, type LifecycleStatus, type Priority } from '../domain/bian-lifecycle.ts';
+import { BIAN_CRM_BASE, BIAN_CRM_SOURCE, KINDS, PLAN_FAMILY, type Kind } from './records.ts';
+
+const PLAN: Kind = 'CustomerRelationshipManagementPlan';
+const PATH_SEGMENT: Record<Kind, string> = { CustomerRelationshipManagementPlan: '', Development: 'Development', Incident: 'Incident', Contact: 'Contact' };
+const ID_PARAM: Record<Kind, string> = { CustomerRelationshipManagementPlan: 'customerrelationshipmanagementid', Development: 'developmentid', Incident: 'incidentid', Contact: 'contactid' };
+
+/** The record as the API answers it: the spec's fields plus the extension attributes. */
+export const view = (kind: Kind, r: BianRecord): Record<string, unknown> => ({
+  ...r.record,
+  [`${kind}Reference`]: r.id,
+  CustomerRelationshipManagementPlanReference: r.planId,
+  ...(KINDS[kind].lifecycle ? { [`${kind}Status`]: r.status } : {}),
+  ...(kind === 'Incident' ? { IncidentPriority: r.priority } : {}),
+  ...(r.exchangeStatus ? { [`${kind}ExchangeStatus`]: r.exchangeStatus } : {}),
+  ActionRecords: r.actions,
+});
+
+const eventOf = (request: Request<unknown>, kind: Kind, record: BianRecord, action: BianAction) =>
+  newEvent({
+    source: BIAN_CRM_SOURCE,
+    eventType: `${kind}/${action === 'Create' ? 'Created' : 'Updated'}`,
+    tenantId: record.tenantId,
+    subject: { type: kind, id: record.id },
+    sequence: record.sequence,
+    actor: request.caller.sub,
+    correlationId: request.correlationId,
+    data: { action, status: record.status ?? null, record: view(kind, record) },
+    description: `${kind} ${action}`,
+  });
+
+const planId = (request: Request<unknown>) => request.params.customerrelationshipmanagementid!;
+const missing = (kind: Kind, id: string) => notFound(`${kind} '${id}' does not exist.`);
+
+/** Create: a plan starts active; a record needs its plan to exist and to be active. 200 with Location. */
+export const createRecord = async (request: Request<Record<string, unknown>>, kind: Kind): Promise<Response> => {
+  const { tenantId, sub } = request.caller;
+  const id = kind === PLAN ? newId() : timeOrderedId();
+  const plan = kind === PLAN ? undefined : await getBianRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request));
+  if (kind !== PLAN) {
+    if (!plan) throw missing(PLAN, planId(request));
+    const refused = refusal(plan.status as LifecycleStatus, 'Create', `Plan '${plan.id}'`);
+    if (refused) throw conflict(refused);
+  }
+  const now = new Date().toISOString();
+  const record: BianRecord = {
+    kind,
+    id,
+    planId: kind === PLAN ? id : planId(request),
+    tenantId,
+    record: request.body,
+    ...(KINDS[kind].lifecycle ? { status: 'active' } : {}),
+    ...(kind === 'Incident' ? { priority: 'medium' } : {}),
+    actions: [],
+    version: 1,
+    sequence: 1,
+    created: now,
+    createdBy: sub,
+    updated: now,
+    updatedBy: sub,
+  };
+  try {
+    await putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'));
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 1) throw conflict(`Plan '${record.planId}' changed meanwhile; retry.`);
+    throw error;
+  }
+  const location = `${request.baseUrl}${BIAN_CRM_BASE}/${kind === PLAN ? id : `${record.planId}/${PATH_SEGMENT[kind]}/${id}`}/Retrieve`;
+  return { status: 200, body: view(kind, record), headers: { location } };
+};
+
+/** Reads a record and its plan; 404 for either unknown (another tenant's too). */
+const load = async (request: Request<unknown>, kind: Kind) => {
+  const { tenantId } = request.caller;
+  const id = request.params[ID_PARAM[kind]]!;
+  const [plan, record] = await Promise.all([
+    getBianRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request)),
+    kind === PLAN ? Promise.resolve(undefined) : getBianRecord(PLAN_FAMILY, tenantId, planId(request), kind, id),
+  ]);
+  if (!plan) throw missing(PLAN, planId(request));
+  const target = kind === PLAN ? plan : record;
+  if (!target) throw missing(kind, id);
+  return { plan, target };
+};
+
+export const retrieveRecord = async (request: Request<unknown>, kind: Kind): Promise<Response> => ({ status: 200, body: view(kind, (await load(request, kind)).target) });
+
+/**
+ * Update, Control, Exchange, Request, Grant and Capture on a plan or one of its records: the
+ * plan's status (and an incident's own) decides whether the action may run (409 says why); the
+ * change and its event are written in one transaction conditional on both versions.
+ */
+export const actOnRecord = async (request: Request<Record<string, unknown>>, kind: Kind, action: Exclude<BianAction, 'Create' | 'Retrieve'>): Promise<Response> =>
+  withOptimisticRetry(async () => {
+    const { plan, target } = await load(request, kind);
+    const planRefusal = refusal(plan.status as LifecycleStatus, action, `Plan '${plan.id}'`);
+    if (planRefusal) throw conflict(planRefusal);
+    if (kind !== PLAN && target.status) {
+      const own = refusal(target.status as LifecycleStatus, action, `${kind} '${target.id}'`);
+      if (own) throw conflict(own);
+    }
+    const { ControlActionType, ControlActionReason, ExchangeActionType, ...fields } = request.body;
+    const next: BianRecord = { ...target, version: target.version + 1, sequence: target.sequence + 1, updated: new Date().toISOString(), updatedBy: request.caller.sub };
+    switch (action) {
+      case 'Update':
+        next.record = applyMergePatch(target.record, fields) as Record<string, unknown>;
+        break;
+      case 'Control': {
+        const outcome = applyControl({ status: target.status as LifecycleStatus, priority: target.priority as Priority | undefined }, ControlActionType as ControlAction, `${kind} '${target.id}'`);
+        if (!outcome.ok) throw conflict(outcome.reason);
+        next.status = outcome.status;
+        if (outcome.priority) next.priority = outcome.priority;
+        next.actions = [...target.actions, actionRecord('Control', request, { ControlActionType, ...(ControlActionReason ? { ControlActionReason } : {}) })];
+        break;
+      }
+      case 'Exchange':
+        if (target.exchangeStatus) throw conflict(`${kind} '${target.id}' was already ${target.exchangeStatus}; a decided record cannot be decided again.`);
+        next.exchangeStatus = EXCHANGE_OUTCOMES[String(ExchangeActionType)];
+        next.record = applyMergePatch(target.record, fields) as Record<string, unknown>;
+        break;
+      default:
+        if (Object.keys(fields).length === 0) throw badRequest(`${action} needs the details of the action in the body.`);
+        next.actions = [...target.actions, actionRecord(action, request, fields)];
+    }
+    try {
+      await putBianRecord(PLAN_FAMILY, next, { version: target.version, planVersion: kind === PLAN ? undefined : plan.version }, eventOf(request, kind, next, action));
+    } catch (error) {
+      // The plan changed under us (index 1): re-read both and decide again, like a record conflict.
+      if (error instanceof ConditionFailed && error.index === 1) throw new ConditionFailed(0, undefined);
+      throw error;
+    }
+    return { status: 200, body: view(kind, next) };
+  });
+
+const actionRecord = (action: string, request: Request<unknown>, details: Record<string, unknown>) => ({
+  ActionTaskReference: timeOrderedId(),
+  ActionType: action,
+  ActionDateTime: new Date().toISOString(),
+  ActionInvolvedParty: request.caller.sub,
+  ActionDetails: details,
+});

@@ -1,0 +1,8 @@
+import { defineHandler } from '../http/kernel.ts';
+import { actOnRecord } from './bian-actions.ts';
+import { bianCrm } from './operations.ts';
+
+const KIND = 'Development';
+
+/** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Development/{developmentid}/Exchange — Accept, verify or reject a development task. */
+export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmExchangeDevelopment, (request) => actOnRecord(request, KIND, 'Exchange'));

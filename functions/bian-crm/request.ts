@@ -1,0 +1,8 @@
+import { defineHandler } from '../http/kernel.ts';
+import { actOnRecord } from './bian-actions.ts';
+import { bianCrm } from './operations.ts';
+
+const KIND = 'CustomerRelationshipManagementPlan';
+
+/** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Request — Request an action in a relationship plan. */
+export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmRequest, (request) => actOnRecord(request, KIND, 'Request'));

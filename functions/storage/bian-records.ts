@@ -1,0 +1,76 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './db.ts';
+import { keys } from './keys.ts';
+import { putEvent, transact } from './transactions.ts';
+import type { PendingEvent } from '../events/envelope.ts';
+
+/**
+ * BIAN control records and their behaviour-qualifier records: a plan (`sk` PLAN) and its records
+ * (`DEVELOPMENT#<id>`, `INCIDENT#<id>`, …) in one item collection, so a plan and its records are
+ * read together and a record's write can check its plan in the same transaction.
+ */
+export interface BianRecord {
+  kind: string;
+  id: string;
+  planId: string;
+  tenantId: string;
+  /** The spec's fields, as sent. */
+  record: Record<string, unknown>;
+  status?: string;
+  exchangeStatus?: string;
+  priority?: string;
+  actions: Record<string, unknown>[];
+  version: number;
+  sequence: number;
+  created: string;
+  createdBy: string;
+  updated: string;
+  updatedBy: string;
+}
+
+export const bianKey = (family: string, tenantId: string, planId: string, kind: string, id: string) => ({
+  pk: `${keys.tenantPrefix(tenantId)}#${family}#${planId}`,
+  sk: kind === 'PLAN' ? 'PLAN' : `${kind.toUpperCase()}#${id}`,
+});
+
+const fromItem = (item: Record<string, unknown>): BianRecord => {
+  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
+  return rest as unknown as BianRecord;
+};
+
+export const getBianRecord = async (family: string, tenantId: string, planId: string, kind: string, id: string): Promise<BianRecord | undefined> => {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: bianKey(family, tenantId, planId, kind, id), ConsistentRead: true }));
+  return Item ? fromItem(Item) : undefined;
+};
+
+/**
+ * Writes a record with its event. A new record must not exist yet; a changed one must still be at
+ * `expectedVersion`. A record under a plan also requires the plan to be at `planVersion` (so a
+ * concurrent suspend or terminate of the plan cannot slip past the status check).
+ */
+export const putBianRecord = async (
+  family: string,
+  record: BianRecord,
+  expected: { version?: number; planVersion?: number },
+  event: PendingEvent,
+): Promise<void> => {
+  const isPlan = record.id === record.planId;
+  const key = bianKey(family, record.tenantId, record.planId, isPlan ? 'PLAN' : record.kind, record.id);
+  const planKey = bianKey(family, record.tenantId, record.planId, 'PLAN', record.planId);
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...record, ...key, entity: `BIAN_${record.kind.toUpperCase()}` },
+        ...(expected.version === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expected.version } }),
+      },
+    },
+    ...(expected.planVersion !== undefined && !isPlan
+      ? [{ ConditionCheck: { TableName: tableName(), Key: planKey, ConditionExpression: 'version = :plan', ExpressionAttributeValues: { ':plan': expected.planVersion } } }]
+      : []),
+    putEvent(key.pk, event),
+  ]);
+};
+

@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+
+const specs = join(import.meta.dirname, '..', '..', 'shared', 'specs', 'bian');
+
+/** The official BIAN files the generated schemas come from, and where each generated file goes. */
+export const BIAN_SPECS = [
+  {
+    file: join(specs, 'CustomerRelationshipManagement-v12.0.0.yaml'),
+    label: 'BIAN CustomerRelationshipManagement 12.0.0 (../shared/specs/bian/CustomerRelationshipManagement-v12.0.0.yaml)',
+    output: 'functions/bian-crm/spec-schemas.ts',
+  },
+];

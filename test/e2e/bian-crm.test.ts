@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { SCOPES } from '../../functions/http/operation.ts';
+import { http, token } from '../support/http.ts';
+import { bianSchemaErrors } from '../support/bian-schema.ts';
+import { eventSchemaErrors } from '../support/event-schema.ts';
+
+const BASE = '/CustomerRelationshipManagement';
+const newTenant = () => `bian-${Math.random().toString(36).slice(2, 10)}`;
+const plan = {
+  CustomerReference: { PartyReference: { PartyName: { Name: 'Acme BV' }, PartyType: 'Organisation', PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: 'cust-1' } } } } },
+  CustomerInsightDescription: { Text: 'Growing logistics firm' },
+};
+const valid = (name: string, body: unknown) => expect(bianSchemaErrors('bian-crm', name, body)).toEqual([]);
+const httpError = (body: Record<string, unknown>, status: number) => {
+  expect(Object.keys(body).sort()).toEqual(['message', 'status', 'status_code']);
+  expect(body.status_code).toBe(String(status));
+  valid('HTTPError', body);
+};
+
+describe('BIAN Customer Relationship Management v12 over HTTP', () => {
+  it('creates (200 + Location), retrieves, updates by merging, and refuses wrong types and unknown fields with HTTPError 400', async () => {
+    const auth = token({ tenant: newTenant() });
+    const created = await http('POST', `${BASE}/Create`, { token: auth, body: plan });
+    expect(created.status).toBe(200);
+    valid('CustomerRelationshipManagementPlan', created.body);
+    const id = created.body.CustomerRelationshipManagementPlanReference;
+    expect(created.body).toMatchObject({ ...plan, CustomerRelationshipManagementPlanStatus: 'active', ActionRecords: [] });
+    expect(created.headers.get('location')).toMatch(new RegExp(`${BASE}/${id}/Retrieve$`));
+    const updated = await http('PUT', `${BASE}/${id}/Update`, { token: auth, body: { CustomerInsightType: { Text: 'Strategic' } } });
+    expect(updated.body).toMatchObject({ ...plan, CustomerInsightType: { Text: 'Strategic' } });
+    const retrieved = await http('GET', `${BASE}/${id}/Retrieve`, { token: auth });
+    expect(retrieved.body).toEqual(updated.body);
+    valid('CustomerRelationshipManagementPlan', retrieved.body);
+
+    const wrongType = await http('POST', `${BASE}/Create`, { token: auth, body: { CustomerInsightDescription: { Text: 42 } } });
+    expect(wrongType.status).toBe(400);
+    httpError(wrongType.body, 400);
+    expect(wrongType.body.message).toMatch(/CustomerInsightDescription.Text must be a string/);
+    const unknown = await http('POST', `${BASE}/Create`, { token: auth, body: { ...plan, Colour: 'red' } });
+    expect(unknown.body.message).toMatch(/unknown field 'Colour'/);
+    const badEnum = await http('POST', `${BASE}/Create`, { token: auth, body: { CustomerReference: { PartyReference: { PartyType: 'Alien' } } } });
+    expect(badEnum.status).toBe(400);
+    const missing = await http('GET', `${BASE}/nope/Retrieve`, { token: auth });
+    expect(missing.status).toBe(404);
+    httpError(missing.body, 404);
+    expect((await http('GET', `${BASE}/${id}/Retrieve`, { token: token({ tenant: newTenant() }) })).status).toBe(404);
+    expect((await http('PUT', `${BASE}/${id}/Update`, { token: token({ scopes: [SCOPES.read] }), body: {} })).status).toBe(403);
+  });
+
+  it('runs the plan lifecycle: active ⇄ suspended → terminated, with 409 for what the status forbids', async () => {
+    const auth = token({ tenant: newTenant() });
+    const id = (await http('POST', `${BASE}/Create`, { token: auth, body: plan })).body.CustomerRelationshipManagementPlanReference;
+    const dev = (await http('POST', `${BASE}/${id}/Development/Create`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Cross-sell' } } })).body.DevelopmentReference;
+    expect((await http('PUT', `${BASE}/${id}/Control`, { token: auth, body: {} })).status).toBe(400);
+    expect((await http('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'pause' } })).status).toBe(400);
+    const resumeActive = await http('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'resume' } });
+    expect(resumeActive.status).toBe(409);
+    httpError(resumeActive.body, 409);
+    const suspended = await http('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'suspend', ControlActionReason: 'customer review' } });
+    expect(suspended.body.CustomerRelationshipManagementPlanStatus).toBe('suspended');
+    expect(suspended.body.ActionRecords[0]).toMatchObject({ ActionType: 'Control', ActionDetails: { ControlActionType: 'suspend', ControlActionReason: 'customer review' } });
+    const blocked = await http('PUT', `${BASE}/${id}/Update`, { token: auth, body: { CustomerInsightType: { Text: 'x' } } });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.message).toMatch(/suspended; only Control/);
+    expect((await http('PUT', `${BASE}/${id}/Development/${dev}/Update`, { token: auth, body: {} })).status).toBe(409);
+    expect((await http('GET', `${BASE}/${id}/Retrieve`, { token: auth })).status).toBe(200);
+    expect((await http('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'resume' } })).body.CustomerRelationshipManagementPlanStatus).toBe('active');
+    expect((await http('PUT', `${BASE}/${id}/Development/${dev}/Update`, { token: auth, body: { CustomerDevelopmentTaskDescription: { Text: 'Offer leasing' } } })).status).toBe(200);
+    expect((await http('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'terminate' } })).body.CustomerRelationshipManagementPlanStatus).toBe('terminated');
+    for (const [method, path, body] of [
+      ['PUT', `${BASE}/${id}/Control`, { ControlActionType: 'resume' }],
+      ['PUT', `${BASE}/${id}/Request`, { CustomerInsightType: { Text: 'x' } }],
+      ['PUT', `${BASE}/${id}/Development/${dev}/Request`, { CustomerDevelopmentTaskType: { Text: 'x' } }],
+      ['POST', `${BASE}/${id}/Incident/Create`, {}],
+    ] as const) {
+      const answer = await http(method, path, { token: auth, body });
+      expect(answer.status, path).toBe(409);
+      expect(answer.body.message).toMatch(/terminated; it can only be retrieved/);
+    }
+    valid('Development', (await http('GET', `${BASE}/${id}/Development/${dev}/Retrieve`, { token: auth })).body);
+  });
+
+  it('decides an exchange once, appends Request/Grant/Capture action records, and moves incident priority and status', async () => {
+    const auth = token({ tenant: newTenant() });
+    const id = (await http('POST', `${BASE}/Create`, { token: auth, body: plan })).body.CustomerRelationshipManagementPlanReference;
+    const accepted = await http('PUT', `${BASE}/${id}/Exchange`, { token: auth, body: { ExchangeActionType: 'accept' } });
+    expect(accepted.body.CustomerRelationshipManagementPlanExchangeStatus).toBe('accepted');
+    expect((await http('PUT', `${BASE}/${id}/Exchange`, { token: auth, body: { ExchangeActionType: 'reject' } })).status).toBe(409);
+    expect((await http('PUT', `${BASE}/${id}/Exchange`, { token: auth, body: { ExchangeActionType: 'confirm' } })).status).toBe(400);
+    const requested = await http('PUT', `${BASE}/${id}/Request`, { token: auth, body: { CustomerInsightType: { Text: 'Review budget' } } });
+    const granted = await http('PUT', `${BASE}/${id}/Grant`, { token: auth, body: { CustomerInsightType: { Text: 'Budget approved' } } });
+    expect(granted.body.ActionRecords.map((a: { ActionType: string }) => a.ActionType)).toEqual(['Request', 'Grant']);
+    expect(requested.body.ActionRecords[0]).toEqual({ ActionTaskReference: expect.any(String), ActionType: 'Request', ActionDateTime: expect.any(String), ActionInvolvedParty: 'e2e-user', ActionDetails: { CustomerInsightType: { Text: 'Review budget' } } });
+
+    const incident = await http('POST', `${BASE}/${id}/Incident/Create`, { token: auth, body: { CustomerIncidentType: { Text: 'Complaint' }, RelationshipIncidentRecord: { CustomerIncidentDescription: 'Late delivery' } } });
+    valid('Incident', incident.body);
+    const incidentId = incident.body.IncidentReference;
+    expect(incident.body).toMatchObject({ IncidentStatus: 'active', IncidentPriority: 'medium', CustomerRelationshipManagementPlanReference: id });
+    const control = (action: string) => http('PUT', `${BASE}/${id}/Incident/${incidentId}/Control`, { token: auth, body: { ControlActionType: action } });
+    expect((await control('raisePriority')).body.IncidentPriority).toBe('high');
+    expect((await control('raisePriority')).body.IncidentPriority).toBe('critical');
+    expect((await control('raisePriority')).status).toBe(409);
+    expect((await control('lowerPriority')).body.IncidentPriority).toBe('high');
+    const captured = await http('PUT', `${BASE}/${id}/Incident/${incidentId}/Capture`, { token: auth, body: { CustomerIncidentDescription: { Text: 'Driver was sick' } } });
+    expect(captured.body.ActionRecords.at(-1)).toMatchObject({ ActionType: 'Capture', ActionDetails: { CustomerIncidentDescription: { Text: 'Driver was sick' } } });
+    expect((await http('PUT', `${BASE}/${id}/Incident/${incidentId}/Exchange`, { token: auth, body: { ExchangeActionType: 'confirm' } })).body.IncidentExchangeStatus).toBe('confirmed');
+    expect((await http('PUT', `${BASE}/${id}/Incident/${incidentId}/Exchange`, { token: auth, body: { ExchangeActionType: 'verify' } })).status).toBe(400);
+    expect((await control('terminate')).body.IncidentStatus).toBe('terminated');
+    expect((await http('PUT', `${BASE}/${id}/Incident/${incidentId}/Update`, { token: auth, body: {} })).status).toBe(409);
+    expect((await http('GET', `${BASE}/${id}/Incident/nope/Retrieve`, { token: auth })).status).toBe(404);
+
+    const contact = await http('POST', `${BASE}/${id}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Visit' }, CustomerRelationshipContactDate: { DateContent: '2026-12-01' } } });
+    valid('Contact', contact.body);
+    const contactId = contact.body.ContactReference;
+    expect((await http('PUT', `${BASE}/${id}/Contact/${contactId}/Update`, { token: auth, body: { CustomerRelationshipContactResult: { Text: 'Signed' } } })).body.CustomerRelationshipContactResult).toEqual({ Text: 'Signed' });
+    expect((await http('PUT', `${BASE}/${id}/Contact/${contactId}/Request`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Follow-up' } } })).body.ActionRecords).toHaveLength(1);
+    valid('Contact', (await http('GET', `${BASE}/${id}/Contact/${contactId}/Retrieve`, { token: auth })).body);
+    const development = await http('POST', `${BASE}/${id}/Development/Create`, { token: auth, body: {} });
+    const devId = development.body.DevelopmentReference;
+    expect((await http('PUT', `${BASE}/${id}/Development/${devId}/Exchange`, { token: auth, body: { ExchangeActionType: 'verify' } })).body.DevelopmentExchangeStatus).toBe('verified');
+    expect((await http('PUT', `${BASE}/${id}/Development/${devId}/Request`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Workshop' } } })).status).toBe(200);
+
+    const events = ((await http('GET', '/_local/events', { token: null })).body as { source: string; 'detail-type': string; detail: { subject: { id: string }; data: { action: string; status: string | null } } }[]).filter(
+      (e) => e.source === 'rapport.bian.crm' && e.detail.subject.id === incidentId,
+    );
+    expect(events.map((e) => [e['detail-type'], e.detail.data.action])).toEqual([
+      ['Incident/Created', 'Create'], ['Incident/Updated', 'Control'], ['Incident/Updated', 'Control'], ['Incident/Updated', 'Control'], ['Incident/Updated', 'Capture'], ['Incident/Updated', 'Exchange'], ['Incident/Updated', 'Control'],
+    ]);
+    expect(events.at(-1)?.detail.data.status).toBe('terminated');
+    for (const event of events) expect(eventSchemaErrors(event.source, event['detail-type'], event.detail)).toEqual([]);
+  });
+});
