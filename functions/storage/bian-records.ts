@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
+import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
@@ -9,7 +10,7 @@ import type { PendingEvent } from '../events/envelope.ts';
  * (`DEVELOPMENT#<id>`, `INCIDENT#<id>`, …) in one item collection, so a plan and its records are
  * read together and a record's write can check its plan in the same transaction.
  */
-export interface BianRecord {
+export interface BianRecord extends Bookkeeping {
   kind: string;
   id: string;
   planId: string;
@@ -20,12 +21,6 @@ export interface BianRecord {
   exchangeStatus?: string;
   priority?: string;
   actions: Record<string, unknown>[];
-  version: number;
-  sequence: number;
-  created: string;
-  createdBy: string;
-  updated: string;
-  updatedBy: string;
 }
 
 export const bianKey = (family: string, tenantId: string, planId: string, kind: string, id: string) => ({

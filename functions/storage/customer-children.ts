@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
+import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
 import { putEvent, transact } from './transactions.ts';
 import { dueIndexKeys } from './due-index.ts';
@@ -8,16 +9,10 @@ import type { PendingEvent } from '../events/envelope.ts';
 /** Activities and opportunities: records in their customer's item collection. */
 export type ChildKind = 'ACTIVITY' | 'OPPORTUNITY';
 
-export interface ChildRecord {
+export interface ChildRecord extends Bookkeeping {
   id: string;
   customerId: string;
   tenantId: string;
-  version: number;
-  sequence: number;
-  created: string;
-  createdBy: string;
-  updated: string;
-  updatedBy: string;
   [key: string]: unknown;
 }
 
