@@ -8,6 +8,7 @@ import { ConditionFailed } from '../storage/transactions.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { applyControl, EXCHANGE_OUTCOMES, refusal, type BianAction, type ControlAction, type LifecycleStatus, type Priority } from '../domain/bian-lifecycle.ts';
 import { BIAN_CRM_BASE, BIAN_CRM_SOURCE, KINDS, PLAN_FAMILY, type Kind } from './records.ts';
+import { linkOf, mirroredActivity } from './customer-link.ts';
 
 const PLAN: Kind = 'CustomerRelationshipManagementPlan';
 const PATH_SEGMENT: Record<Kind, string> = { CustomerRelationshipManagementPlan: '', Development: 'Development', Incident: 'Incident', Contact: 'Contact' };
@@ -21,6 +22,8 @@ export const view = (kind: Kind, r: BianRecord): Record<string, unknown> => ({
   ...(KINDS[kind].lifecycle ? { [`${kind}Status`]: r.status } : {}),
   ...(kind === 'Incident' ? { IncidentPriority: r.priority } : {}),
   ...(r.exchangeStatus ? { [`${kind}ExchangeStatus`]: r.exchangeStatus } : {}),
+  ...(r.customerId ? { LinkedCustomerReference: r.customerId } : {}),
+  ...(r.externalCustomerReference ? { ExternalCustomerReference: r.externalCustomerReference } : {}),
   ActionRecords: r.actions,
 });
 
@@ -66,9 +69,11 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     createdBy: sub,
     updated: now,
     updatedBy: sub,
+    ...(kind === PLAN ? await linkOf(tenantId, request.body) : {}),
   };
+  const mirror = plan ? mirroredActivity(kind, record, plan) : undefined;
   try {
-    await putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'));
+    await putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), mirror ? [mirror] : []);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1) throw conflict(`Plan '${record.planId}' changed meanwhile; retry.`);
     throw error;
@@ -130,8 +135,14 @@ export const actOnRecord = async (request: Request<Record<string, unknown>>, kin
         if (Object.keys(fields).length === 0) throw badRequest(`${action} needs the details of the action in the body.`);
         next.actions = [...target.actions, actionRecord(action, request, fields)];
     }
+    if (kind === PLAN && next.record !== target.record) {
+      delete next.customerId;
+      delete next.externalCustomerReference;
+      Object.assign(next, await linkOf(plan.tenantId, next.record));
+    }
+    const mirror = kind === PLAN || next.record === target.record ? undefined : mirroredActivity(kind, next, plan);
     try {
-      await putBianRecord(PLAN_FAMILY, next, { version: target.version, planVersion: kind === PLAN ? undefined : plan.version }, eventOf(request, kind, next, action));
+      await putBianRecord(PLAN_FAMILY, next, { version: target.version, planVersion: kind === PLAN ? undefined : plan.version }, eventOf(request, kind, next, action), mirror ? [mirror] : []);
     } catch (error) {
       // The plan changed under us (index 1): re-read both and decide again, like a record conflict.
       if (error instanceof ConditionFailed && error.index === 1) throw new ConditionFailed(0, undefined);

@@ -52,6 +52,7 @@ export const recordView = (kind: Kind) =>
     ...(KINDS[kind].lifecycle ? { [`${kind}Status`]: z.enum(['active', 'suspended', 'terminated']) } : {}),
     ...(kind === 'Incident' ? { IncidentPriority: z.enum(['low', 'medium', 'high', 'critical']) } : {}),
     ...(KINDS[kind].exchanges.length > 0 ? { [`${kind}ExchangeStatus`]: z.optional(z.string()) } : {}),
+    ...(kind === 'CustomerRelationshipManagementPlan' ? { LinkedCustomerReference: z.optional(z.string()), ExternalCustomerReference: z.optional(z.string()) } : {}),
     ActionRecords: z.array(ActionRecord),
   });
 

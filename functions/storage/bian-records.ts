@@ -4,6 +4,9 @@ import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * BIAN control records and their behaviour-qualifier records: a plan (`sk` PLAN) and its records
@@ -20,6 +23,9 @@ export interface BianRecord extends Bookkeeping {
   status?: string;
   exchangeStatus?: string;
   priority?: string;
+  /** On a plan: the tenant's customer its CustomerReference names, or the reference kept as external. */
+  customerId?: string;
+  externalCustomerReference?: string;
   actions: Record<string, unknown>[];
 }
 
@@ -48,6 +54,8 @@ export const putBianRecord = async (
   record: BianRecord,
   expected: { version?: number; planVersion?: number },
   event: PendingEvent,
+  /** Further writes of the same change (a linked customer's mirrored activity). */
+  extra: TransactItem[] = [],
 ): Promise<void> => {
   const isPlan = record.id === record.planId;
   const key = bianKey(family, record.tenantId, record.planId, isPlan ? 'PLAN' : record.kind, record.id);
@@ -66,6 +74,7 @@ export const putBianRecord = async (
       ? [{ ConditionCheck: { TableName: tableName(), Key: planKey, ConditionExpression: 'version = :plan', ExpressionAttributeValues: { ':plan': expected.planVersion } } }]
       : []),
     putEvent(key.pk, event),
+    ...extra,
   ]);
 };
 

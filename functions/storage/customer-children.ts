@@ -36,9 +36,15 @@ export const getChild = async (kind: ChildKind, tenantId: string, customerId: st
 const isDue = (kind: ChildKind, record: ChildRecord): record is ChildRecord & { dueDate: string } =>
   kind === 'ACTIVITY' && typeof record.dueDate === 'string' && record.completed !== true && record.dueNotifiedAt === undefined;
 
+/** The stored item of a child record, with its due-index keys while it is due. */
+export const childItem = (kind: ChildKind, record: ChildRecord): Record<string, unknown> => {
+  const key = keys.child(record.tenantId, record.customerId, kind, record.id);
+  return { ...record, ...key, entity: kind, ...(isDue(kind, record) ? dueIndexKeys(key.pk, key.sk, record.dueDate) : {}) };
+};
+
 export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVersion: number | undefined, events: PendingEvent[]): Promise<void> => {
   const key = keys.child(record.tenantId, record.customerId, kind, record.id);
-  const item = { ...record, ...key, entity: kind, ...(isDue(kind, record) ? dueIndexKeys(key.pk, key.sk, record.dueDate) : {}) };
+  const item = childItem(kind, record);
   const customerKey = keys.customer(record.tenantId, record.customerId);
   await transact([
     expectedVersion === undefined

@@ -130,3 +130,46 @@ describe('BIAN Customer Relationship Management v12 over HTTP', () => {
     for (const event of events) expect(eventSchemaErrors(event.source, event['detail-type'], event.detail)).toEqual([]);
   });
 });
+
+describe('BIAN plans linked to CRM customers', () => {
+  it('links a plan to the customer it names: its dated contacts and development tasks become the customer’s activities, which the due sweep sees', async () => {
+    const tenant = newTenant();
+    const auth = token({ tenant });
+    const { body: customer } = await http('POST', '/api/v1/crm/customers', { token: auth, body: { name: 'Linked BV', type: 'ORGANIZATION' } });
+    const reference = (value: string) => ({ CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: value } } } } } });
+    const linked = await http('POST', `${BASE}/Create`, { token: auth, body: reference(customer.id) });
+    expect(linked.body.LinkedCustomerReference).toBe(customer.id);
+    valid('CustomerRelationshipManagementPlan', linked.body);
+    const external = await http('POST', `${BASE}/Create`, { token: auth, body: reference('not-a-customer') });
+    expect(external.body).toMatchObject({ ExternalCustomerReference: 'not-a-customer' });
+    expect(external.body).not.toHaveProperty('LinkedCustomerReference');
+    const otherTenant = await http('POST', `${BASE}/Create`, { token: token({ tenant: newTenant() }), body: reference(customer.id) });
+    expect(otherTenant.body.ExternalCustomerReference).toBe(customer.id);
+
+    const planId = linked.body.CustomerRelationshipManagementPlanReference;
+    const visit = await http('POST', `${BASE}/${planId}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Site visit' }, CustomerRelationshipContactDate: { DateContent: '2025-05-01' } } });
+    const call = await http('POST', `${BASE}/${planId}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Phone call' }, CustomerRelationshipContactDate: { DateContent: '2999-01-01T10:00:00Z' } } });
+    await http('POST', `${BASE}/${planId}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Undated' } } });
+    const task = await http('POST', `${BASE}/${planId}/Development/Create`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Propose leasing' } } });
+    await http('POST', `${BASE}/${external.body.CustomerRelationshipManagementPlanReference}/Development/Create`, { token: auth, body: {} });
+
+    const enriched = await http('GET', `/api/v1/crm/customers/${customer.id}`, { token: auth });
+    const activities = enriched.body.recentActivities as { id: string; type: string; subject: string; dueDate?: string }[];
+    expect(activities.map((a) => [a.id, a.type, a.subject, a.dueDate]).sort()).toEqual(
+      [
+        [visit.body.ContactReference, 'MEETING', 'Site visit', '2025-05-01T00:00:00.000Z'],
+        [call.body.ContactReference, 'CALL', 'Phone call', '2999-01-01T10:00:00.000Z'],
+        [task.body.DevelopmentReference, 'TASK', 'Propose leasing', undefined],
+      ].sort(),
+    );
+    await http('PUT', `${BASE}/${planId}/Contact/${visit.body.ContactReference}/Update`, { token: auth, body: { CustomerRelationshipContactResult: { Text: 'Good meeting' } } });
+    const listed = await http('GET', `/api/v1/crm/customers/${customer.id}/activities`, { token: auth });
+    expect(listed.body.find((a: { id: string }) => a.id === visit.body.ContactReference).outcome).toBe('Good meeting');
+
+    await http('POST', '/_local/schedules/due-sweep', { token: null });
+    const due = ((await http('GET', '/_local/events', { token: null })).body as { 'detail-type': string; detail: { tenantId: string; subject: { id: string } } }[]).filter(
+      (e) => e.detail.tenantId === tenant && e['detail-type'] === 'ActivityDue',
+    );
+    expect(due.map((e) => e.detail.subject.id)).toEqual([visit.body.ContactReference]);
+  });
+});
