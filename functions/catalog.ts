@@ -7,8 +7,9 @@ import type { Operation } from './http/operation.ts';
 import { tmf629 } from './tmf629/operations.ts';
 import { crm } from './crm/operations.ts';
 import { bianCrm } from './bian-crm/operations.ts';
+import { bianCaseMgmt } from './bian-casemgmt/operations.ts';
 
-export const operations: readonly Operation[] = [...Object.values(tmf629), ...Object.values(crm), ...Object.values(bianCrm)];
+export const operations: readonly Operation[] = [...Object.values(tmf629), ...Object.values(crm), ...Object.values(bianCrm), ...Object.values(bianCaseMgmt)];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */
 export interface EventRule {

@@ -9,4 +9,9 @@ export const BIAN_SPECS = [
     label: 'BIAN CustomerRelationshipManagement 12.0.0 (../shared/specs/bian/CustomerRelationshipManagement-v12.0.0.yaml)',
     output: 'functions/bian-crm/spec-schemas.ts',
   },
+  {
+    file: join(specs, 'CustomerCaseManagement-v12.0.0.yaml'),
+    label: 'BIAN CustomerCaseManagement 12.0.0 (../shared/specs/bian/CustomerCaseManagement-v12.0.0.yaml)',
+    output: 'functions/bian-casemgmt/spec-schemas.ts',
+  },
 ];

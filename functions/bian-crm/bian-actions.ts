@@ -9,6 +9,8 @@ import { applyMergePatch } from '../domain/merge-patch.ts';
 import { applyControl, EXCHANGE_OUTCOMES, refusal, type BianAction, type ControlAction, type LifecycleStatus, type Priority } from '../domain/bian-lifecycle.ts';
 import { BIAN_CRM_BASE, BIAN_CRM_SOURCE, KINDS, PLAN_FAMILY, type Kind } from './records.ts';
 import { linkOf, mirroredActivity } from './customer-link.ts';
+import { statisticsDelta, type IncidentState } from '../domain/case-statistics.ts';
+import { addToStatistics, getResolutionTargets } from '../storage/case-statistics.ts';
 
 const PLAN: Kind = 'CustomerRelationshipManagementPlan';
 const PATH_SEGMENT: Record<Kind, string> = { CustomerRelationshipManagementPlan: '', Development: 'Development', Incident: 'Incident', Contact: 'Contact' };
@@ -72,8 +74,9 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     ...(kind === PLAN ? await linkOf(tenantId, request.body) : {}),
   };
   const mirror = plan ? mirroredActivity(kind, record, plan) : undefined;
+  const statistics = kind === 'Incident' ? await incidentBookkeeping(undefined, record) : [];
   try {
-    await putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), mirror ? [mirror] : []);
+    await putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), [...(mirror ? [mirror] : []), ...statistics]);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1) throw conflict(`Plan '${record.planId}' changed meanwhile; retry.`);
     throw error;
@@ -141,8 +144,9 @@ export const actOnRecord = async (request: Request<Record<string, unknown>>, kin
       Object.assign(next, await linkOf(plan.tenantId, next.record));
     }
     const mirror = kind === PLAN || next.record === target.record ? undefined : mirroredActivity(kind, next, plan);
+    const statistics = kind === 'Incident' ? await incidentBookkeeping(target, next) : [];
     try {
-      await putBianRecord(PLAN_FAMILY, next, { version: target.version, planVersion: kind === PLAN ? undefined : plan.version }, eventOf(request, kind, next, action), mirror ? [mirror] : []);
+      await putBianRecord(PLAN_FAMILY, next, { version: target.version, planVersion: kind === PLAN ? undefined : plan.version }, eventOf(request, kind, next, action), [...(mirror ? [mirror] : []), ...statistics]);
     } catch (error) {
       // The plan changed under us (index 1): re-read both and decide again, like a record conflict.
       if (error instanceof ConditionFailed && error.index === 1) throw new ConditionFailed(0, undefined);
@@ -151,7 +155,28 @@ export const actOnRecord = async (request: Request<Record<string, unknown>>, kin
     return { status: 200, body: view(kind, next) };
   });
 
-const actionRecord = (action: string, request: Request<unknown>, details: Record<string, unknown>) => ({
+const stateOf = (r: BianRecord): IncidentState => ({ open: r.status !== 'terminated', priority: String(r.priority), created: r.created, resolved: r.resolved });
+
+/**
+ * What an incident change means for case management: its resolution due date (from the tenant's
+ * resolution targets, when its priority is set or changes), its resolution time when it is
+ * terminated, and the case-statistics counters — the counter update joins the change's transaction.
+ */
+const incidentBookkeeping = async (before: BianRecord | undefined, after: BianRecord) => {
+  const prioritySet = !before || before.priority !== after.priority;
+  const resolvedNow = before !== undefined && before.status !== 'terminated' && after.status === 'terminated';
+  if (resolvedNow) after.resolved = after.updated;
+  const targets = prioritySet || resolvedNow ? await getResolutionTargets(after.tenantId) : undefined;
+  if (prioritySet) {
+    const hours = targets?.[after.priority as keyof typeof targets];
+    after.resolutionDueAt = hours === undefined ? undefined : new Date(Date.parse(after.created) + hours * 3600_000).toISOString();
+    delete after.resolutionOverdueNotifiedAt;
+  }
+  return addToStatistics(after.tenantId, statisticsDelta(before && stateOf(before), stateOf(after), targets));
+};
+
+/** A Request, Grant, Capture or Control as recorded on the record it acted on. */
+export const actionRecord = (action: string, request: Request<unknown>, details: Record<string, unknown>) => ({
   ActionTaskReference: timeOrderedId(),
   ActionType: action,
   ActionDateTime: new Date().toISOString(),

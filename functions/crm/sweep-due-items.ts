@@ -11,6 +11,7 @@ import { findUser, type DirectoryUser } from '../storage/users.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { childView } from './child-changes.ts';
 import { CRM_SOURCE, toCrmCustomer } from './customer-view.ts';
+import { CASE_SOURCE } from '../bian-casemgmt/case-records.ts';
 
 const logger = new Logger({ serviceName: 'rapport-due-sweep' });
 const PAGE = 25;
@@ -45,6 +46,31 @@ const ownerOf = (tenantId: string, ownerId: unknown): Promise<DirectoryUser> | u
 
 /** What flagging an item writes: the flag on the item and its event. */
 const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set: Record<string, unknown>; event: PendingEvent }> => {
+  if (item.entity === 'BIAN_INCIDENT') {
+    const due = String(item.resolutionDueAt);
+    return {
+      set: { resolutionOverdueNotifiedAt: now },
+      event: newEvent({
+        eventId: dueEventId(item, due),
+        source: CASE_SOURCE,
+        eventType: 'IncidentResolutionOverdue',
+        tenantId: String(item.tenantId),
+        subject: { type: 'Incident', id: String(item.id) },
+        sequence: Number(item.sequence) + 1,
+        actor: ACTOR,
+        correlationId: `due-sweep:${now}`,
+        data: {
+          IncidentReference: String(item.id),
+          CustomerRelationshipManagementPlanReference: String(item.planId),
+          IncidentPriority: String(item.priority),
+          created: String(item.created),
+          resolutionDueAt: due,
+          record: item.record as Record<string, unknown>,
+        },
+        description: `Incident open past its ${String(item.priority)} resolution target (${due})`,
+      }),
+    };
+  }
   if (item.entity === 'CUSTOMER') {
     const customer = fromItem(item);
     const due = String(customer.nextActionDueDate);
@@ -107,7 +133,7 @@ const flagItem = async (item: Record<string, unknown>, now: string): Promise<boo
 };
 
 /**
- * The due sweep (EventBridge Scheduler, every 5 minutes by default): reads each shard of the
+ * The due sweep (EventBridge Scheduler; also BIAN incidents past their resolution target, IncidentResolutionOverdue), every 5 minutes by default): reads each shard of the
  * sparse due index for items due at or before the schedule's time, flags each once in its own
  * transaction with its event (CustomerNextActionOverdue, ActivityDue), and stops before its time
  * budget; what is left stays in the index for the next run.

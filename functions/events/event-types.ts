@@ -12,6 +12,7 @@ import { CRM_EVENT_TYPES } from '../crm/crm-events.ts';
 import { CRM_SOURCE } from '../crm/customer-view.ts';
 import { Activity, CrmCustomer, Opportunity } from '../crm/schemas.ts';
 import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from '../bian-crm/records.ts';
+import { CASE_SOURCE, caseView, type CaseKind } from '../bian-casemgmt/case-records.ts';
 
 /** The envelope every event carries as `detail` (see events/envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
@@ -102,4 +103,22 @@ export const eventTypes: readonly EventType[] = [
       detail: envelopeOf(`${kind}/${what}`, kind, z.object({ action: z.string(), status: z.nullable(z.string()), record: recordView(kind) })),
     })),
   ),
+  ...(['CustomerCaseManagementPlan', 'Rules', 'Performance'] as CaseKind[]).flatMap((kind) =>
+    (['Created', 'Updated'] as const).map((what) => ({
+      source: CASE_SOURCE,
+      detailType: `${kind}/${what}`,
+      description: `A BIAN case management ${kind} was ${what.toLowerCase()}; data.action is the BIAN action term (Create, Update, Request).`,
+      detail: envelopeOf(`${kind}/${what}`, kind, z.object({ action: z.string(), record: caseView(kind) })),
+    })),
+  ),
+  {
+    source: CASE_SOURCE,
+    detailType: 'IncidentResolutionOverdue',
+    description: "A BIAN CRM incident is still open past its priority's resolution target (the due sweep, once per incident and target).",
+    detail: envelopeOf(
+      'IncidentResolutionOverdue',
+      'Incident',
+      z.object({ IncidentReference: z.string(), CustomerRelationshipManagementPlanReference: z.string(), IncidentPriority: z.string(), created: z.string(), resolutionDueAt: z.string(), record: z.record(z.string(), z.unknown()) }),
+    ),
+  },
 ];

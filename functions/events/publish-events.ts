@@ -64,8 +64,16 @@ const putWithRetries = async (batch: Pending[]): Promise<Pending[]> => {
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const busName = requiredEnv('EVENT_BUS_NAME');
-  const pending = event.Records.filter(isEventInsert).map((record) => ({ record, entry: toEntry(record, busName) }));
   const failed: Pending[] = [];
+  const pending: Pending[] = [];
+  for (const record of event.Records.filter(isEventInsert)) {
+    // A record that cannot be read is parked with the rest of the failures, never blocking the stream.
+    try {
+      pending.push({ record, entry: toEntry(record, busName) });
+    } catch (error) {
+      failed.push({ record, entry: { EventBusName: busName, Detail: JSON.stringify(record.dynamodb?.Keys ?? {}) }, error: `unreadable event item: ${(error as Error).message}` });
+    }
+  }
   for (let i = 0; i < pending.length; i += 10) failed.push(...(await putWithRetries(pending.slice(i, i + 10))));
   if (failed.length === 0) {
     logger.info('published', { count: pending.length });

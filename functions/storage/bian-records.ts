@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
+import { dueIndexKeys } from './due-index.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -26,8 +27,16 @@ export interface BianRecord extends Bookkeeping {
   /** On a plan: the tenant's customer its CustomerReference names, or the reference kept as external. */
   customerId?: string;
   externalCustomerReference?: string;
+  /** On an incident: when it should be resolved by (its priority's resolution target), once notified, and when resolved. */
+  resolutionDueAt?: string;
+  resolutionOverdueNotifiedAt?: string;
+  resolved?: string;
   actions: Record<string, unknown>[];
 }
+
+/** An open incident with a resolution target not yet notified as overdue is in the sparse due index. */
+const awaitsResolution = (record: BianRecord): record is BianRecord & { resolutionDueAt: string } =>
+  record.resolutionDueAt !== undefined && record.status !== 'terminated' && record.resolutionOverdueNotifiedAt === undefined;
 
 export const bianKey = (family: string, tenantId: string, planId: string, kind: string, id: string) => ({
   pk: `${keys.tenantPrefix(tenantId)}#${family}#${planId}`,
@@ -35,7 +44,7 @@ export const bianKey = (family: string, tenantId: string, planId: string, kind: 
 });
 
 const fromItem = (item: Record<string, unknown>): BianRecord => {
-  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, entity: _e, gsi6pk: _g, gsi6sk: _h, ...rest } = item;
   return rest as unknown as BianRecord;
 };
 
@@ -64,7 +73,7 @@ export const putBianRecord = async (
     {
       Put: {
         TableName: tableName(),
-        Item: { ...record, ...key, entity: `BIAN_${record.kind.toUpperCase()}` },
+        Item: { ...record, ...key, entity: `BIAN_${record.kind.toUpperCase()}`, ...(awaitsResolution(record) ? dueIndexKeys(key.pk, key.sk, record.resolutionDueAt) : {}) },
         ...(expected.version === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expected.version } }),

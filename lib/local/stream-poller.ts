@@ -9,6 +9,23 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { EVENT_ENTITY } from '../../functions/storage/table-schema.ts';
 
+type Attribute = Record<string, unknown>;
+
+/**
+ * The streams SDK client deserializes an empty map attribute (`{"M": {}}` on the wire) to `{}`;
+ * Lambda hands the function the wire form. Restore it, at any depth, so the publisher sees what
+ * it would see in AWS.
+ */
+export const restoreEmptyMaps = (value: Attribute): Attribute => {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M) return { M: Object.fromEntries(Object.entries(value.M as Record<string, Attribute>).map(([k, v]) => [k, restoreEmptyMaps(v)])) };
+  if (value.L) return { L: (value.L as Attribute[]).map(restoreEmptyMaps) };
+  return value;
+};
+
+const restoreImage = (image: Record<string, Attribute> | undefined) =>
+  image && Object.fromEntries(Object.entries(image).map(([k, v]) => [k, restoreEmptyMaps(v)]));
+
 /**
  * Polls the table's stream the way Lambda's event source mapping does and hands each batch to the
  * real publisher handler. Only inserted event items pass (the same filter as the deployed mapping);
@@ -47,6 +64,8 @@ export class StreamPoller {
 
   /** Resolves once every record written so far has been handed over (used by tests and `/_local/events`). */
   async drain(): Promise<void> {
+    // A poll already under way may have started before the caller's write: wait for it, then poll again.
+    while (this.busy) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.pollOnce();
   }
 
@@ -114,7 +133,15 @@ export class StreamPoller {
     const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
     if (eventRecords.length === 0) return last;
     const event: DynamoDBStreamEvent = {
-      Records: eventRecords.map((r) => ({ ...r, eventSourceARN: this.streamArn, awsRegion: 'us-east-1' }) as DynamoDBRecord),
+      Records: eventRecords.map(
+        (r) =>
+          ({
+            ...r,
+            dynamodb: { ...r.dynamodb, NewImage: restoreImage(r.dynamodb?.NewImage as unknown as Record<string, Attribute>), OldImage: restoreImage(r.dynamodb?.OldImage as unknown as Record<string, Attribute>) },
+            eventSourceARN: this.streamArn,
+            awsRegion: 'us-east-1',
+          }) as DynamoDBRecord,
+      ),
     };
     let response: DynamoDBBatchResponse | void;
     try {

@@ -96,3 +96,16 @@ describe('stream publisher failure paths', () => {
     expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
   });
 });
+
+describe('stream publisher with an unreadable record', () => {
+  it('parks it in the dead-letter queue and still publishes the others', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ok' }] });
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: '' }], Failed: [] });
+    const broken: DynamoDBRecord = { eventName: 'INSERT', dynamodb: { SequenceNumber: '999', Keys: marshall({ pk: 'p', sk: 'EVENT#x' }) as never, NewImage: { entity: { S: 'EVENT' }, detail: {} } as never } };
+    const result = await handler(streamEvent([broken, eventRecord(1)]));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+    const parked = JSON.parse(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!.MessageBody!);
+    expect(parked).toMatchObject({ sequenceNumber: '999', reason: expect.stringMatching(/unreadable event item/) });
+  });
+});

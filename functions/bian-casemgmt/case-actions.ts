@@ -1,0 +1,104 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Request, Response } from '../http/kernel.ts';
+import { notFound } from '../http/errors.ts';
+import { newEvent } from '../events/envelope.ts';
+import { db, tableName } from '../storage/db.ts';
+import { newId } from '../storage/ids.ts';
+import { bianKey, getBianRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
+import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { caseStatisticsKey, putResolutionTargets } from '../storage/case-statistics.ts';
+import { applyMergePatch } from '../domain/merge-patch.ts';
+import { statisticsView, type ResolutionTargets } from '../domain/case-statistics.ts';
+import { actionRecord } from '../bian-crm/bian-actions.ts';
+import { CASE_BASE, CASE_FAMILY, CASE_SOURCE, type CaseKind } from './case-records.ts';
+
+const PLAN: CaseKind = 'CustomerCaseManagementPlan';
+const ID_PARAM: Record<CaseKind, string> = { CustomerCaseManagementPlan: 'customercasemanagementid', Rules: 'rulesid', Performance: 'performanceid' };
+
+const view = (kind: CaseKind, r: BianRecord, statistics?: Record<string, unknown>): Record<string, unknown> => ({
+  ...r.record,
+  [`${kind}Reference`]: r.id,
+  CustomerCaseManagementPlanReference: r.planId,
+  ActionRecords: r.actions,
+  ...(kind === 'Performance' ? { CaseStatistics: statisticsView(statistics) } : {}),
+});
+
+const eventOf = (request: Request<unknown>, kind: CaseKind, record: BianRecord, action: string, created: boolean) =>
+  newEvent({
+    source: CASE_SOURCE,
+    eventType: `${kind}/${created ? 'Created' : 'Updated'}`,
+    tenantId: record.tenantId,
+    subject: { type: kind, id: record.id },
+    sequence: record.sequence,
+    actor: request.caller.sub,
+    correlationId: request.correlationId,
+    data: { action, record: view(kind, record) },
+    description: `${kind} ${action}`,
+  });
+
+const planIdOf = (request: Request<unknown>) => request.params.customercasemanagementid!;
+const missing = (kind: CaseKind, id: string) => notFound(`${kind} '${id}' does not exist.`);
+
+/** Reads a record (with the tenant's case statistics for Performance, in the same single BatchGet request). */
+const read = async (request: Request<unknown>, kind: CaseKind): Promise<{ record?: BianRecord; statistics?: Record<string, unknown> }> => {
+  const { tenantId } = request.caller;
+  const planId = planIdOf(request);
+  const id = kind === PLAN ? planId : request.params[ID_PARAM[kind]]!;
+  if (kind !== 'Performance') return { record: await getBianRecord(CASE_FAMILY, tenantId, planId, kind === PLAN ? 'PLAN' : kind, id) };
+  const recordKey = bianKey(CASE_FAMILY, tenantId, planId, kind, id);
+  const statisticsKey = caseStatisticsKey(tenantId);
+  const { Responses } = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: [recordKey, statisticsKey], ConsistentRead: true } } }));
+  const items = Responses?.[tableName()] ?? [];
+  const item = items.find((i) => i.sk === recordKey.sk);
+  const { pk: _pk, sk: _sk, entity: _e, ...record } = item ?? {};
+  return { record: item ? (record as unknown as BianRecord) : undefined, statistics: items.find((i) => i.sk === statisticsKey.sk) };
+};
+
+export const createPlan = async (request: Request<Record<string, unknown>>): Promise<Response> => {
+  const { tenantId, sub } = request.caller;
+  const id = newId();
+  const now = new Date().toISOString();
+  const record: BianRecord = { kind: PLAN, id, planId: id, tenantId, record: request.body, actions: [], version: 1, sequence: 1, created: now, createdBy: sub, updated: now, updatedBy: sub };
+  await putBianRecord(CASE_FAMILY, record, {}, eventOf(request, PLAN, record, 'Create', true));
+  return { status: 200, body: view(PLAN, record), headers: { location: `${request.baseUrl}${CASE_BASE}/${id}/Retrieve` } };
+};
+
+/** Retrieve: the record wrapped under its kind, as the spec's Retrieve responses are. */
+export const retrieveCase = async (request: Request<unknown>, kind: CaseKind): Promise<Response> => {
+  const [{ record, statistics }, plan] = await Promise.all([
+    read(request, kind),
+    kind === PLAN ? Promise.resolve(true) : getBianRecord(CASE_FAMILY, request.caller.tenantId, planIdOf(request), 'PLAN', planIdOf(request)),
+  ]);
+  if (!plan) throw missing(PLAN, planIdOf(request));
+  if (!record) throw missing(kind, kind === PLAN ? planIdOf(request) : request.params[ID_PARAM[kind]]!);
+  return { status: 200, body: { [kind]: view(kind, record, statistics) } };
+};
+
+/**
+ * Update merges the given fields (and, for Rules and Performance, creates the record at the
+ * client's id when there is none: PUT semantics); Request appends an action record and needs the
+ * record to exist. Rules' ResolutionTargets become the tenant's targets in the same transaction.
+ */
+export const changeCase = async (request: Request<Record<string, unknown>>, kind: CaseKind, action: 'Update' | 'Request'): Promise<Response> =>
+  withOptimisticRetry(async () => {
+    const { tenantId, sub } = request.caller;
+    const planId = planIdOf(request);
+    const id = kind === PLAN ? planId : request.params[ID_PARAM[kind]]!;
+    const [plan, { record: current, statistics }] = await Promise.all([getBianRecord(CASE_FAMILY, tenantId, planId, 'PLAN', planId), read(request, kind)]);
+    if (!plan) throw missing(PLAN, planId);
+    if (!current && (kind === PLAN || action === 'Request')) throw missing(kind, id);
+    const now = new Date().toISOString();
+    const base: BianRecord = current ?? { kind, id, planId, tenantId, record: {}, actions: [], version: 0, sequence: 0, created: now, createdBy: sub, updated: now, updatedBy: sub };
+    const next: BianRecord = { ...base, version: base.version + 1, sequence: base.sequence + 1, updated: now, updatedBy: sub };
+    if (action === 'Update') next.record = applyMergePatch(base.record, request.body) as Record<string, unknown>;
+    else next.actions = [...base.actions, actionRecord('Request', request, request.body)];
+    const targets = kind === 'Rules' && action === 'Update' ? (next.record.ResolutionTargets as ResolutionTargets | undefined) : undefined;
+    await putBianRecord(
+      CASE_FAMILY,
+      next,
+      { version: current?.version, planVersion: kind === PLAN ? undefined : plan.version },
+      eventOf(request, kind, next, action, !current),
+      targets ? [putResolutionTargets(tenantId, targets, id)] : [],
+    );
+    return { status: 200, body: view(kind, next, statistics) };
+  });

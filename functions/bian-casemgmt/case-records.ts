@@ -1,0 +1,41 @@
+/** BIAN Customer Case Management v12 records: bodies from the official file plus Rapport's extensions. */
+import * as z from 'zod/mini';
+import type { ZodMiniType } from 'zod/mini';
+import { F_CustomerCaseManagementPlan, F_Performance, F_Rules } from './spec-schemas.ts';
+import { statisticsView } from '../domain/case-statistics.ts';
+
+export const CASE_SOURCE = 'rapport.bian.casemgmt';
+export const CASE_BASE = '/CustomerCaseManagement';
+export const CASE_FAMILY = 'CASEPLAN';
+
+export type CaseKind = 'CustomerCaseManagementPlan' | 'Rules' | 'Performance';
+
+const hours = z.number().check(z.gt(0), z.lte(24 * 365));
+/** Rules extension: resolution targets in hours per incident priority. */
+export const ResolutionTargets = z.strictObject({ low: z.optional(hours), medium: z.optional(hours), high: z.optional(hours), critical: z.optional(hours) });
+
+const FIELDS: Record<CaseKind, Record<string, ZodMiniType>> = {
+  CustomerCaseManagementPlan: F_CustomerCaseManagementPlan,
+  Rules: { ...F_Rules, ResolutionTargets: z.optional(ResolutionTargets) },
+  Performance: F_Performance,
+};
+
+export const caseBody = (kind: CaseKind) => z.strictObject({ ...FIELDS[kind] });
+
+const figures = z.object({ open: z.number(), resolved: z.number(), resolvedWithinTarget: z.number(), meanTimeToResolutionHours: z.nullable(z.number()) });
+const ActionRecord = z.looseObject({ ActionTaskReference: z.string(), ActionType: z.string() });
+
+/** The record as answered (bare), with its reference, its plan's reference, action records and extensions. */
+export const caseView = (kind: CaseKind) =>
+  z.looseObject({
+    ...FIELDS[kind],
+    [`${kind}Reference`]: z.string(),
+    CustomerCaseManagementPlanReference: z.string(),
+    ActionRecords: z.array(ActionRecord),
+    ...(kind === 'Performance' ? { CaseStatistics: z.object({ ...figures.shape, byPriority: z.record(z.string(), figures) }) } : {}),
+  });
+
+/** Retrieve answers are wrapped, as the spec's Retrieve…Response schemas say. */
+export const wrappedView = (kind: CaseKind) => z.object({ [kind]: caseView(kind) });
+
+export type CaseStatistics = ReturnType<typeof statisticsView>;
