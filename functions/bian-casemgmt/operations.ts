@@ -1,5 +1,5 @@
 import type { ZodMiniType } from 'zod/mini';
-import type { Operation, ResponseSpec } from '../http/operation.ts';
+import { operationsOf, type Operation, type ResponseSpec } from '../http/operation.ts';
 import { HTTPError } from '../bian-crm/records.ts';
 import { caseBody, caseView, wrappedView } from './case-records.ts';
 
@@ -13,17 +13,7 @@ const responses = (schema: ZodMiniType) => ({
   404: error('NotFound'),
 });
 
-const op = (name: string, method: Operation['method'], path: string, file: string, access: Operation['access'], summary: string, opResponses: Operation['responses'], request?: Operation['request']): Operation => ({
-  name,
-  family: 'bian-casemgmt',
-  method,
-  path,
-  handler: `functions/bian-casemgmt/${file}.ts`,
-  access,
-  summary,
-  responses: opResponses,
-  ...(request ? { request } : {}),
-});
+const op = operationsOf('bian-casemgmt', 'bian-casemgmt');
 
 /** BIAN Customer Case Management v12: the spec's 10 operations on its exact paths. */
 export const bianCaseMgmt = {

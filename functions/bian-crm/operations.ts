@@ -1,4 +1,4 @@
-import type { Operation, ResponseSpec } from '../http/operation.ts';
+import { operationsOf, type Operation, type ResponseSpec } from '../http/operation.ts';
 import { controlBody, exchangeBody, HTTPError, recordBody, recordView, type Kind } from './records.ts';
 
 const json = 'application/json';
@@ -11,17 +11,7 @@ const responses = (kind: Kind) => ({
   404: error('NotFound'),
 });
 
-const op = (name: string, method: Operation['method'], path: string, file: string, access: Operation['access'], summary: string, opResponses: Operation['responses'], request?: Operation['request']): Operation => ({
-  name,
-  family: 'bian-crm',
-  method,
-  path,
-  handler: `functions/bian-crm/${file}.ts`,
-  access,
-  summary,
-  responses: opResponses,
-  ...(request ? { request } : {}),
-});
+const op = operationsOf('bian-crm', 'bian-crm');
 
 /** BIAN Customer Relationship Management v12: the spec's 22 operations on its exact paths (operation ids prefixed with the family). */
 export const bianCrm = {

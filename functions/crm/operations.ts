@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
-import type { Operation, ResponseSpec } from '../http/operation.ts';
+import { operationsOf, type Operation, type ResponseSpec } from '../http/operation.ts';
 import { CRM_BASE_PATH } from './customer-view.ts';
 import {
   Activity, ActivityCreate, ActivityUpdate, CrmCustomer, CrmCustomerCreate, CrmCustomerUpdate, CrmError, CrmStatusChange,
@@ -17,17 +17,7 @@ const paging = { limit: z.optional(z.string().check(z.regex(/^[0-9]+$/))), curso
 const pagedQuery = z.strictObject(paging);
 const page = (description: string, schema: ZodMiniType = CrmCustomer) => ({ 200: { description, schema: z.array(schema), headers: { 'X-Next-Cursor': 'string' } }, ...common });
 
-const op = (name: string, method: Operation['method'], path: string, file: string, access: Operation['access'], summary: string, responses: Operation['responses'], request?: Operation['request']): Operation => ({
-  name,
-  family: 'crm',
-  method,
-  path: `${base}${path}`,
-  handler: `functions/crm/${file}.ts`,
-  access,
-  summary,
-  responses,
-  ...(request ? { request } : {}),
-});
+const op = operationsOf('crm', 'crm', base);
 
 /** The CRM customer API: the seed's eleven operations, then what a sales team needs around them. */
 export const crm = {

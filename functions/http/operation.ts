@@ -43,3 +43,18 @@ export const scopesFor = (access: Access): string[] => [SCOPES[access]];
 /** `{id}` → `:id`-free regex used by the local gateway and the route tests. */
 export const pathPattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)')}$`);
+
+/** A catalog entry builder for one family whose handlers live in `functions/<folder>/<file>.ts`. */
+export const operationsOf =
+  (family: Family, folder: string, basePath = '') =>
+  (name: string, method: HttpMethod, path: string, file: string, access: Access, summary: string, responses: Operation['responses'], request?: Operation['request']): Operation => ({
+    name,
+    family,
+    method,
+    path: `${basePath}${path}`,
+    handler: `functions/${folder}/${file}.ts`,
+    access,
+    summary,
+    responses,
+    ...(request ? { request } : {}),
+  });
