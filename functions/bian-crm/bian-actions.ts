@@ -76,7 +76,8 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
   const mirror = plan ? mirroredActivity(kind, record, plan) : undefined;
   const statistics = kind === 'Incident' ? await incidentBookkeeping(undefined, record) : [];
   try {
-    await putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), [...(mirror ? [mirror] : []), ...statistics]);
+    // Incidents share the tenant's statistics item: a transaction that collides there is simply retried.
+    await withOptimisticRetry(() => putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), [...(mirror ? [mirror] : []), ...statistics]));
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1) throw conflict(`Plan '${record.planId}' changed meanwhile; retry.`);
     throw error;
