@@ -44,21 +44,26 @@ const ownerOf = (tenantId: string, ownerId: unknown): Promise<DirectoryUser> | u
   return owners.get(key);
 };
 
+/** The event of "this item fell due at this date": the sweep as actor, a deterministic id, the run's correlation id. */
+const dueEvent = (
+  item: Record<string, unknown>,
+  due: string,
+  now: string,
+  event: { source: string; eventType: string; tenantId: string; subject: { type: string; id: string }; sequence: number; data: Record<string, unknown>; description: string },
+): PendingEvent => newEvent({ ...event, eventId: dueEventId(item, due), actor: ACTOR, correlationId: `due-sweep:${now}` });
+
 /** What flagging an item writes: the flag on the item and its event. */
 const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set: Record<string, unknown>; event: PendingEvent }> => {
   if (item.entity === 'BIAN_INCIDENT') {
     const due = String(item.resolutionDueAt);
     return {
       set: { resolutionOverdueNotifiedAt: now },
-      event: newEvent({
-        eventId: dueEventId(item, due),
+      event: dueEvent(item, due, now, {
         source: CASE_SOURCE,
         eventType: 'IncidentResolutionOverdue',
         tenantId: String(item.tenantId),
         subject: { type: 'Incident', id: String(item.id) },
         sequence: Number(item.sequence) + 1,
-        actor: ACTOR,
-        correlationId: `due-sweep:${now}`,
         data: {
           IncidentReference: String(item.id),
           CustomerRelationshipManagementPlanReference: String(item.planId),
@@ -77,15 +82,12 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
     const owner = await ownerOf(customer.tenantId, customer.ownerId);
     return {
       set: { nextActionFlaggedFor: due },
-      event: newEvent({
-        eventId: dueEventId(item, due),
+      event: dueEvent(item, due, now, {
         source: CRM_SOURCE,
         eventType: 'CustomerNextActionOverdue',
         tenantId: customer.tenantId,
         subject: { type: 'Customer', id: customer.id },
         sequence: customer.sequence + 1,
-        actor: ACTOR,
-        correlationId: `due-sweep:${now}`,
         data: { customer: toCrmCustomer(customer), owner: owner ?? null, due: { nextAction: customer.nextAction ?? null, nextActionDueDate: due } },
         description: `Next action overdue: ${String(customer.nextAction ?? '(none)')} (due ${due})`,
       }),
@@ -96,15 +98,12 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
   const [customerItem, owner] = await Promise.all([getItem(keys.customer(activity.tenantId, activity.customerId)), ownerOf(activity.tenantId, activity.ownerId)]);
   return {
     set: { dueNotifiedAt: now },
-    event: newEvent({
-      eventId: dueEventId(item, due),
+    event: dueEvent(item, due, now, {
       source: CRM_SOURCE,
       eventType: 'ActivityDue',
       tenantId: activity.tenantId,
       subject: { type: 'Activity', id: activity.id },
       sequence: activity.sequence + 1,
-      actor: ACTOR,
-      correlationId: `due-sweep:${now}`,
       data: {
         activity: childView({ ...activity, dueNotifiedAt: now }),
         customer: customerItem ? toCrmCustomer(fromItem(customerItem)) : { id: activity.customerId },
