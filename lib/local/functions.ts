@@ -21,11 +21,10 @@ const load = (file: string): Promise<Handler> => {
   return handler;
 };
 
-/** Invokes a function the way the Lambda runtime does: the event and a context. */
-export const invoke = async (name: string, file: string, event: unknown): Promise<unknown> => {
-  const handler = await load(file);
+/** A Lambda context as the runtime hands it to a function (30 s budget from now). */
+export const lambdaContext = (name: string, budgetMs = 30_000): Context => {
   const started = Date.now();
-  const context = {
+  return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
     functionVersion: '$LATEST',
@@ -34,10 +33,16 @@ export const invoke = async (name: string, file: string, event: unknown): Promis
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, 30_000 - (Date.now() - started)),
+    getRemainingTimeInMillis: () => Math.max(0, budgetMs - (Date.now() - started)),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
-  } satisfies Context;
+  };
+};
+
+/** Invokes a function the way the Lambda runtime does: the event and a context. */
+export const invoke = async (name: string, file: string, event: unknown): Promise<unknown> => {
+  const handler = await load(file);
+  const context = lambdaContext(name);
   return handler(event, context);
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Operation } from '../../functions/http/operation.ts';
+import { lambdaContext as localContext } from '../../lib/local/functions.ts';
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -56,20 +57,8 @@ export const apiEvent = (operation: Operation, options: CallOptions = {}): APIGa
   };
 };
 
-export const lambdaContext = (name = 'test'): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: name,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
-  memoryLimitInMB: '1024',
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${name}`,
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/** The same Lambda context the local runtime gives its functions. */
+export const lambdaContext = (name = 'test'): Context => localContext(name);
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
