@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { newEvent, type PendingEvent } from '../events/envelope.ts';
-import { DUE_SHARDS, instantKey } from '../storage/due-index.ts';
+import { DUE_SHARDS, dueCutoff, instantKey } from '../storage/due-index.ts';
 import { flagDueItem, getItem, queryDueShard } from '../storage/due-items.ts';
 import { deterministicTimeOrderedId } from '../storage/ids.ts';
 import { fromItem } from '../storage/customers.ts';
@@ -119,7 +119,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
 const flagItem = async (item: Record<string, unknown>, now: string): Promise<boolean> => {
   let current: Record<string, unknown> | undefined = item;
   for (let attempt = 1; attempt <= 2 && current; attempt++) {
-    if (current.gsi6pk === undefined || String(current.gsi6sk) > `${instantKey(now)}#\uffff`) return false; // no longer due, or flagged already
+    if (current.gsi6pk === undefined || String(current.gsi6sk) > dueCutoff(now)) return false; // no longer due, or flagged already
     try {
       await flagDueItem(current, await flagOf(current, now));
       return true;

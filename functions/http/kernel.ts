@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Family, Operation } from './operation.ts';
-import { HttpError, badRequest, forbidden, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
+import { badRequest, forbidden, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
 import { renderError } from './error-bodies.ts';
 import { parseWith } from './validation.ts';
 
@@ -163,4 +163,3 @@ export const defineHandler = <Body>(operation: Operation, implementation: (reque
       return jsonResult(response.status, response.body, response.headers ?? {});
     }) as unknown as (event: Event, context: Context) => Promise<Result>;
 
-export { HttpError };

@@ -141,6 +141,12 @@ const batchGet = async (tenantId: string, ids: string[]): Promise<CustomerRecord
   return ids.flatMap((id) => found.get(id) ?? []);
 };
 
+/** Records read directly (not from the creation-ordered index), in creation order, windowed. */
+const windowOf = (records: CustomerRecord[], offset: number, limit: number): CustomerPage => {
+  records.sort((a, b) => createdSortKey(a.createdAt, a.id).localeCompare(createdSortKey(b.createdAt, b.id)));
+  return { items: records.slice(offset, offset + limit), total: records.length };
+};
+
 /**
  * Lists a tenant's customers in creation order, with equality filters on first-level attributes.
  * The access path follows the most selective filter: `id` reads the items directly, `name` queries
@@ -155,9 +161,7 @@ export const listCustomers = async (
   matches: (record: Record<string, unknown>) => boolean,
 ): Promise<CustomerPage> => {
   if (filters.id) {
-    const records = (await batchGet(tenantId, [...new Set(filters.id)])).filter(matches);
-    records.sort((a, b) => createdSortKey(a.createdAt, a.id).localeCompare(createdSortKey(b.createdAt, b.id)));
-    return { items: records.slice(offset, offset + limit), total: records.length };
+    return windowOf((await batchGet(tenantId, [...new Set(filters.id)])).filter(matches), offset, limit);
   }
   if (filters.name) {
     const byName = await Promise.all(
@@ -170,9 +174,7 @@ export const listCustomers = async (
         }),
       ),
     );
-    const records = byName.flat().map(fromItem).filter(matches);
-    records.sort((a, b) => createdSortKey(a.createdAt, a.id).localeCompare(createdSortKey(b.createdAt, b.id)));
-    return { items: records.slice(offset, offset + limit), total: records.length };
+    return windowOf(byName.flat().map(fromItem).filter(matches), offset, limit);
   }
   const names: Record<string, string> = { '#id': 'id' };
   const values: Record<string, unknown> = { ':pk': keys.typeList(tenantId, 'CUSTOMER') };

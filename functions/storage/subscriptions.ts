@@ -1,7 +1,6 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { createdSortKey, keys } from './keys.ts';
-import { ConditionFailed } from './transactions.ts';
 
 /** A TMF hub registration: where to deliver which of the tenant's events. */
 export interface Subscription {
@@ -62,4 +61,3 @@ export const listSubscriptions = async (tenantId: string): Promise<Subscription[
   return out;
 };
 
-export { ConditionFailed };

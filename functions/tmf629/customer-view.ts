@@ -10,8 +10,7 @@ export const customerHref = (baseUrl: string, id: string): string => `${baseUrl}
 
 /** The TMF629 representation of a stored customer: its TMF attributes plus `id` and `href`. */
 export const toTmfCustomer = (record: CustomerRecord, baseUrl: string): Customer => {
-  const resource: Record<string, unknown> = { id: record.id, href: customerHref(baseUrl, record.id) };
-  for (const name of CUSTOMER_ATTRIBUTE_NAMES) if (record[name] !== undefined) resource[name] = record[name];
+  const resource: Record<string, unknown> = { id: record.id, href: customerHref(baseUrl, record.id), ...tmfAttributesOf(record) };
   resource['@type'] ??= 'Customer';
   return resource as Customer;
 };

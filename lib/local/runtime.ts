@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { eventRules, schedules, streamPublisher } from '../../functions/catalog.ts';
+import { eventRules, schedules, streamPublisher, type Schedule } from '../../functions/catalog.ts';
 import { buildOpenApi, renderDocsPage } from '../openapi.ts';
 import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-endpoints.ts';
 import { loadDevKey } from './dev-tokens.ts';
@@ -15,6 +15,9 @@ import { StreamPoller } from './stream-poller.ts';
 
 export const TABLE_NAME = 'rapport';
 export const EVENT_BUS_NAME = 'rapport';
+
+/** Runs a scheduled function now, with the input EventBridge Scheduler passes: the run's scheduled time. */
+const runSchedule = (schedule: Schedule) => invoke(schedule.name, schedule.handler, { scheduledTime: new Date().toISOString() });
 
 export interface RuntimeOptions {
   port: number;
@@ -110,7 +113,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     cleanups.unshift(() => poller.stop());
 
     const timers = (options.schedulesEnabled ?? true)
-      ? schedules.map((schedule) => setInterval(() => void invoke(schedule.name, schedule.handler, { scheduledTime: new Date().toISOString() }).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)), 60_000))
+      ? schedules.map((schedule) => setInterval(() => void runSchedule(schedule).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)), 60_000))
       : [];
     cleanups.unshift(() => timers.forEach(clearInterval));
 
@@ -142,8 +145,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           if (request.method === 'POST' && scheduleName) {
             const schedule = schedules.find((s) => s.name === scheduleName);
             if (!schedule) return send(response, 404, { message: `No schedule '${scheduleName}' (known: ${schedules.map((s) => s.name).join(', ') || 'none'})` });
-            // As EventBridge Scheduler passes it: the run's scheduled time.
-            const result = await invoke(schedule.name, schedule.handler, { scheduledTime: new Date().toISOString() });
+            const result = await runSchedule(schedule);
             return send(response, 200, result ?? {});
           }
           if (request.method === 'GET' && url.pathname === '/openapi.json') return send(response, 200, openApi);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uniqueTenant } from '../support/api-event.ts';
 import { http, token } from '../support/http.ts';
 import { bianSchemaErrors } from '../support/bian-schema.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
@@ -6,7 +7,6 @@ import { caseView, wrappedView } from '../../functions/bian-casemgmt/case-record
 
 const CASE = '/CustomerCaseManagement';
 const CRM = '/CustomerRelationshipManagement';
-const newTenant = () => `case-${Math.random().toString(36).slice(2, 10)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every answer checked: bare records and wrapped Retrieves against the official v12 schemas and the extensions; errors as HTTPError. */
@@ -32,7 +32,7 @@ const bus = async (tenant: string, source: string) =>
 
 describe('BIAN Customer Case Management v12 over HTTP', () => {
   it('creates, updates, requests and retrieves (wrapped) plans; Rules and Performance are created by Update at the client’s id', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = token({ tenant });
     const created = await kase('POST', `${CASE}/Create`, { token: auth, body: { CustomerCaseManagementPlanPeriod: '2026-Q4', CustomerCasePoliciesAndGuidelines: 'Answer within a day' } });
     expect(created.status).toBe(200);
@@ -47,7 +47,7 @@ describe('BIAN Customer Case Management v12 over HTTP', () => {
     expect((await kase('POST', `${CASE}/Create`, { token: auth, body: { Unknown: 'x' } })).status).toBe(400);
     expect((await kase('PUT', `${CASE}/${id}/Update`, { token: auth, body: { CustomerCaseManagementPlanPeriod: 7 } })).status).toBe(400);
     expect((await kase('GET', `${CASE}/nope/Retrieve`, { token: auth })).status).toBe(404);
-    expect((await kase('GET', `${CASE}/${id}/Retrieve`, { token: token({ tenant: newTenant() }) })).status).toBe(404);
+    expect((await kase('GET', `${CASE}/${id}/Retrieve`, { token: token({ tenant: uniqueTenant() }) })).status).toBe(404);
 
     expect((await kase('PUT', `${CASE}/${id}/Rules/r-1/Request`, { token: auth, body: { CustomerCaseDecisionCriterion: 'x' } })).status).toBe(404);
     expect((await kase('GET', `${CASE}/${id}/Rules/r-1/Retrieve`, { token: auth })).status).toBe(404);
@@ -73,7 +73,7 @@ describe('BIAN Customer Case Management v12 over HTTP', () => {
   });
 
   it('keeps live case statistics from BIAN CRM incidents, and flags incidents past their resolution target once', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = token({ tenant });
     const plan = (await kase('POST', `${CASE}/Create`, { token: auth, body: {} })).body.CustomerCaseManagementPlanReference;
     // low: 1.8 seconds, so a low incident is overdue within the test; the others are generous.

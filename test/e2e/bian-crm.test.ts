@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES } from '../../functions/http/operation.ts';
+import { uniqueTenant } from '../support/api-event.ts';
 import { http, token } from '../support/http.ts';
 import { bianSchemaErrors } from '../support/bian-schema.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
 import { recordView } from '../../functions/bian-crm/records.ts';
 
 const BASE = '/CustomerRelationshipManagement';
-const newTenant = () => `bian-${Math.random().toString(36).slice(2, 10)}`;
 const plan = {
   CustomerReference: { PartyReference: { PartyName: { Name: 'Acme BV' }, PartyType: 'Organisation', PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: 'cust-1' } } } } },
   CustomerInsightDescription: { Text: 'Growing logistics firm' },
@@ -33,7 +33,7 @@ const httpError = (body: Record<string, unknown>, status: number) => {
 
 describe('BIAN Customer Relationship Management v12 over HTTP', () => {
   it('creates (200 + Location), retrieves, updates by merging, and refuses wrong types and unknown fields with HTTPError 400', async () => {
-    const auth = token({ tenant: newTenant() });
+    const auth = token({ tenant: uniqueTenant() });
     const created = await bian('POST', `${BASE}/Create`, { token: auth, body: plan });
     expect(created.status).toBe(200);
     valid('CustomerRelationshipManagementPlan', created.body);
@@ -57,12 +57,12 @@ describe('BIAN Customer Relationship Management v12 over HTTP', () => {
     const missing = await bian('GET', `${BASE}/nope/Retrieve`, { token: auth });
     expect(missing.status).toBe(404);
     httpError(missing.body, 404);
-    expect((await bian('GET', `${BASE}/${id}/Retrieve`, { token: token({ tenant: newTenant() }) })).status).toBe(404);
+    expect((await bian('GET', `${BASE}/${id}/Retrieve`, { token: token({ tenant: uniqueTenant() }) })).status).toBe(404);
     expect((await bian('PUT', `${BASE}/${id}/Update`, { token: token({ scopes: [SCOPES.read] }), body: {} })).status).toBe(403);
   });
 
   it('runs the plan lifecycle: active ⇄ suspended → terminated, with 409 for what the status forbids', async () => {
-    const auth = token({ tenant: newTenant() });
+    const auth = token({ tenant: uniqueTenant() });
     const id = (await bian('POST', `${BASE}/Create`, { token: auth, body: plan })).body.CustomerRelationshipManagementPlanReference;
     const dev = (await bian('POST', `${BASE}/${id}/Development/Create`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Cross-sell' } } })).body.DevelopmentReference;
     expect((await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: {} })).status).toBe(400);
@@ -95,7 +95,7 @@ describe('BIAN Customer Relationship Management v12 over HTTP', () => {
   });
 
   it('decides an exchange once, appends Request/Grant/Capture action records, and moves incident priority and status', async () => {
-    const auth = token({ tenant: newTenant() });
+    const auth = token({ tenant: uniqueTenant() });
     const id = (await bian('POST', `${BASE}/Create`, { token: auth, body: plan })).body.CustomerRelationshipManagementPlanReference;
     const accepted = await bian('PUT', `${BASE}/${id}/Exchange`, { token: auth, body: { ExchangeActionType: 'accept' } });
     expect(accepted.body.CustomerRelationshipManagementPlanExchangeStatus).toBe('accepted');
@@ -147,7 +147,7 @@ describe('BIAN Customer Relationship Management v12 over HTTP', () => {
 
 describe('BIAN plans linked to CRM customers', () => {
   it('links a plan to the customer it names: its dated contacts and development tasks become the customer’s activities, which the due sweep sees', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = token({ tenant });
     const { body: customer } = await http('POST', '/api/v1/crm/customers', { token: auth, body: { name: 'Linked BV', type: 'ORGANIZATION' } });
     const reference = (value: string) => ({ CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: value } } } } } });
@@ -157,7 +157,7 @@ describe('BIAN plans linked to CRM customers', () => {
     const external = await bian('POST', `${BASE}/Create`, { token: auth, body: reference('not-a-customer') });
     expect(external.body).toMatchObject({ ExternalCustomerReference: 'not-a-customer' });
     expect(external.body).not.toHaveProperty('LinkedCustomerReference');
-    const otherTenant = await bian('POST', `${BASE}/Create`, { token: token({ tenant: newTenant() }), body: reference(customer.id) });
+    const otherTenant = await bian('POST', `${BASE}/Create`, { token: token({ tenant: uniqueTenant() }), body: reference(customer.id) });
     expect(otherTenant.body.ExternalCustomerReference).toBe(customer.id);
 
     const planId = linked.body.CustomerRelationshipManagementPlanReference;

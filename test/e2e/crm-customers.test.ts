@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES } from '../../functions/http/operation.ts';
+import { uniqueTenant } from '../support/api-event.ts';
 import { http, TMF, token } from '../support/http.ts';
 import { tmfSchemaErrors } from '../support/tmf-schema.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
 
 const CRM = '/api/v1/crm/customers';
 const tenantToken = (tenant: string, extra: Parameters<typeof token>[0] = {}) => token({ tenant, sub: 'rep-1', ...extra });
-const newTenant = () => `crm-${Math.random().toString(36).slice(2, 10)}`;
 const acme = { name: 'Acme BV', type: 'ORGANIZATION', email: 'info@acme.example', phone: '+31 20 123 4567', kvk: '12345678' };
 
 const busEvents = async (tenant: string) =>
@@ -16,7 +16,7 @@ const busEvents = async (tenant: string) =>
 
 describe('CRM customers over HTTP', () => {
   it('creates a customer (201, Location, ETag, LEAD), refuses bad input with the seed’s error body, and replays an Idempotency-Key', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const created = await http('POST', CRM, { token: auth, body: { ...acme, tags: ['vip', 'vip', 'b2b'] }, headers: { 'idempotency-key': 'k1' } });
     expect(created.status).toBe(201);
@@ -49,7 +49,7 @@ describe('CRM customers over HTTP', () => {
   });
 
   it('is one customer behind both views: CRM fields map to TMF629 and back', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const { body: crm } = await http('POST', CRM, {
       token: auth,
@@ -90,7 +90,7 @@ describe('CRM customers over HTTP', () => {
   });
 
   it('moves crmStatus along the transition table: 409 names the allowed targets, 400 for unknown, events with from and to', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const { body: c } = await http('POST', CRM, { token: auth, body: acme });
     const moved = await http('PATCH', `${CRM}/${c.id}/crm-status`, { token: auth, body: { crmStatus: 'PROSPECT' } });
@@ -115,7 +115,7 @@ describe('CRM customers over HTTP', () => {
   });
 
   it('assigns and removes owners; lists by owner and the caller’s own customers; the enriched view resolves the owner from the directory', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const ann = tenantToken(tenant, { sub: 'ann', name: 'Ann de Vries', preferredUsername: 'ann' });
     const { body: a } = await http('POST', CRM, { token: ann, body: { ...acme, name: 'Alpha' } });
     const { body: b } = await http('POST', CRM, { token: ann, body: { ...acme, name: 'Beta' } });
@@ -145,7 +145,7 @@ describe('CRM customers over HTTP', () => {
   });
 
   it('sets and clears the next action; overdue-actions lists what is due before now, earliest first', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const ids: string[] = [];
     for (const [name, due] of [['Late', '2026-01-02T09:00:00Z'], ['Later', '2026-01-05T09:00:00Z'], ['Latest', '2026-01-01T09:00:00Z'], ['Future', '2999-01-01T00:00:00Z']] as const) {
@@ -164,7 +164,7 @@ describe('CRM customers over HTTP', () => {
   });
 
   it('treats tags as a set, and 20 concurrent tag additions all survive', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const { body: c } = await http('POST', CRM, { token: auth, body: acme });
     const added = await http('POST', `${CRM}/${c.id}/tags/vip`, { token: auth });
@@ -189,7 +189,7 @@ describe('CRM customers over HTTP', () => {
   });
 
   it('lists with status, owner, tag and a name prefix, and never shows another tenant', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     for (const name of ['Bakker', 'Bakkerij Jansen', 'Visser', 'bakfiets']) await http('POST', CRM, { token: auth, body: { ...acme, name } });
     const prefix = await http('GET', `${CRM}?q=bak`, { token: auth });
@@ -202,14 +202,14 @@ describe('CRM customers over HTTP', () => {
     expect((await http('GET', `${CRM}?status=LEAD&q=bakk`, { token: auth })).body.map((c: { name: string }) => c.name)).toEqual(['Bakker', 'Bakkerij Jansen']);
     expect((await http('GET', `${CRM}?colour=red`, { token: auth })).status).toBe(400);
     expect((await http('GET', `${CRM}?limit=0`, { token: auth })).status).toBe(400);
-    const other = tenantToken(newTenant());
+    const other = tenantToken(uniqueTenant());
     expect((await http('GET', `${CRM}?q=bak`, { token: other })).body).toEqual([]);
     expect((await http('GET', `${CRM}/${v[0].id}`, { token: other })).status).toBe(404);
     expect((await http('PATCH', `${CRM}/${v[0].id}/crm-status`, { token: other, body: { crmStatus: 'LEAD' } })).status).toBe(404);
   });
 
   it('keeps activities and opportunities with the customer: create, list newest first, update, complete, status moves', async () => {
-    const tenant = newTenant();
+    const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const { body: c } = await http('POST', CRM, { token: auth, body: acme });
     const call = await http('POST', `${CRM}/${c.id}/activities`, { token: auth, body: { type: 'CALL', subject: 'Intro call', dueDate: '2026-12-01T10:00:00Z', priority: 'HIGH' } });
