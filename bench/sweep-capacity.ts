@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../lib/local/dynamodb-local.ts';
+import { lambdaContext } from '../lib/local/functions.ts';
 
 const sizes = (process.argv[2] ?? '100,10000').split(',').map(Number);
 const DUE = 10;
@@ -68,7 +69,7 @@ try {
     requests = 0;
     measuring = true;
     const t0 = performance.now();
-    const result = await sweep({ scheduledTime: '2021-01-01T00:00:00Z' });
+    const result = await sweep({ scheduledTime: '2021-01-01T00:00:00Z' }, lambdaContext('due-sweep', 600_000));
     const ms = performance.now() - t0;
     measuring = false;
     rows.push(`| ${size} | ${DUE} | ${result.flagged} | ${requests} | ${reads.toFixed(1)} | ${ms.toFixed(0)} ms | (seeded in ${(seeded / 1000).toFixed(1)} s) |`);

@@ -1,4 +1,5 @@
-import { logger, type Request, type Response } from '../http/kernel.ts';
+import type { Request, Response } from '../http/kernel.ts';
+import { logger } from '../observability.ts';
 import { notFound } from '../http/errors.ts';
 import { checkIfMatch, etag } from '../http/preconditions.ts';
 import { getCustomer, replaceCustomer, type CustomerRecord } from '../storage/customers.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import { newEvent, type PendingEvent } from '../events/envelope.ts';
 import { DUE_SHARDS, dueCutoff, instantKey } from '../storage/due-index.ts';
 import { flagDueItem, getItem, queryDueShard } from '../storage/due-items.ts';
@@ -12,8 +12,8 @@ import { ConditionFailed } from '../storage/transactions.ts';
 import { childView } from './child-changes.ts';
 import { CRM_SOURCE, toCrmCustomer } from './customer-view.ts';
 import { CASE_SOURCE } from '../bian-casemgmt/case-records.ts';
+import { BusinessMetric, count, instrumentation, logger } from '../observability.ts';
 
-const logger = new Logger({ serviceName: 'rapport-due-sweep' });
 const PAGE = 25;
 /** Time kept back from the function's timeout: a run stops taking new items before it. */
 const SAFETY_MS = Number(process.env.SWEEP_SAFETY_MS ?? 5000);
@@ -137,9 +137,9 @@ const flagItem = async (item: Record<string, unknown>, now: string): Promise<boo
  * transaction with its event (CustomerNextActionOverdue, ActivityDue), and stops before its time
  * budget; what is left stays in the index for the next run.
  */
-export const handler = async (input: SweepInput, context?: Context): Promise<SweepResult> => {
+const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> => {
   const now = instantKey(input.scheduledTime ?? new Date().toISOString());
-  const deadline = Date.now() + Math.max(0, (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS);
+  const deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MS);
   owners.clear();
   let flagged = 0;
   let left = 0;
@@ -160,15 +160,11 @@ export const handler = async (input: SweepInput, context?: Context): Promise<Swe
       if (stoppedEarly && page.next) left++; // at least one more beyond this page
     } while (cursor);
   }
-  logger.info('due sweep finished', {
-    now,
-    flagged,
-    left,
-    stoppedEarly,
-    // CloudWatch embedded metric format: ItemsFlagged and ItemsLeft per run.
-    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Rapport', Dimensions: [[]], Metrics: [{ Name: 'ItemsFlagged', Unit: 'Count' }, { Name: 'ItemsLeft', Unit: 'Count' }] }] },
-    ItemsFlagged: flagged,
-    ItemsLeft: left,
-  });
+  logger.info('due sweep finished', { now, flagged, left, stoppedEarly });
+  count(BusinessMetric.ItemsFlagged, flagged);
+  count(BusinessMetric.ItemsLeft, left);
   return { now, flagged, left, stoppedEarly };
 };
+
+/** The sweep keeps its own time budget (SAFETY_MS), so middy's early timeout is off. */
+export const handler = middy(sweep, { timeoutEarlyInMillis: 0 }).use(instrumentation());

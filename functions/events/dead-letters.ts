@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { tracer } from '../observability.ts';
 
-const sqs = new SQSClient({});
+const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 
 /**
  * Parks what could not be delivered in the dead-letter queue, so nothing is silently dropped.

@@ -2,12 +2,12 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import { EVENT_ENTITY } from '../storage/table-schema.ts';
 import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
+import { BusinessMetric, count, instrumentation, logger, tracer } from '../observability.ts';
 
-const logger = new Logger({ serviceName: 'rapport-publisher' });
-const eventBridge = new EventBridgeClient({});
+const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
 
 /** PutEvents attempts per entry before it goes to the dead-letter queue. */
 export const MAX_ATTEMPTS = 4;
@@ -62,7 +62,7 @@ const putWithRetries = async (batch: Pending[]): Promise<Pending[]> => {
  * stream order, at least once. Failed entries are retried; what still fails goes to the dead-letter
  * queue; if even that fails, the records are reported as batch item failures so the stream retries.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const busName = requiredEnv('EVENT_BUS_NAME');
   const failed: Pending[] = [];
   const pending: Pending[] = [];
@@ -74,7 +74,14 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       failed.push({ record, entry: { EventBusName: busName, Detail: JSON.stringify(record.dynamodb?.Keys ?? {}) }, error: `unreadable event item: ${(error as Error).message}` });
     }
   }
-  for (let i = 0; i < pending.length; i += 10) failed.push(...(await putWithRetries(pending.slice(i, i + 10))));
+  let published = 0;
+  for (let i = 0; i < pending.length; i += 10) {
+    const batch = pending.slice(i, i + 10);
+    const undelivered = await putWithRetries(batch);
+    published += batch.length - undelivered.length;
+    failed.push(...undelivered);
+  }
+  count(BusinessMetric.EventsPublished, published);
   if (failed.length === 0) {
     logger.info('published', { count: pending.length });
     return { batchItemFailures: [] };
@@ -85,9 +92,12 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       failed.map((f) => ({ reason: f.error, entry: { ...f.entry, Time: f.entry.Time?.toISOString() }, sequenceNumber: f.record.dynamodb?.SequenceNumber })),
     );
     logger.error('events parked in the dead-letter queue', { count: failed.length });
+    count(BusinessMetric.EventsDeadLettered, failed.length);
     return { batchItemFailures: [] };
   } catch (error) {
     logger.error('dead-letter queue unavailable; the stream will retry', { error: error as Error });
     return { batchItemFailures: failed.map((f) => ({ itemIdentifier: f.record.dynamodb?.SequenceNumber ?? '' })) };
   }
 };
+
+export const handler = middy(publish).use(instrumentation());

@@ -1,15 +1,12 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Family, Operation } from './operation.ts';
 import { badRequest, forbidden, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
 import { renderError } from './error-bodies.ts';
 import { parseWith } from './validation.ts';
+import { instrumentation, logger } from '../observability.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export const logger = new Logger({ serviceName: 'rapport' });
 
 /** Who is calling, from the verified token's claims. */
 export interface Caller {
@@ -137,20 +134,15 @@ const errorResponses = (family: Family): Middleware => ({
   },
 });
 
-const resetLogKeys = (): Middleware => {
-  const reset = () => logger.resetKeys();
-  return { after: reset, onError: reset };
-};
-
 /**
  * An operation's handler: its implementation behind the family's middleware stack — request
  * normalisation, correlation ids, the caller from the authorizer claims, body checks and zod
- * validation, errors rendered in the family's error body, and the Powertools logger.
+ * validation, errors rendered in the family's error body — after the instrumentation every function
+ * carries (tracer, logger with the Lambda context, metrics).
  */
 export const defineHandler = <Body>(operation: Operation, implementation: (request: Request<Body>) => Promise<Response>) =>
   middy<KernelEvent, Result, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(resetLogKeys())
+    .use(instrumentation())
     .use(correlationIds(operation))
     .use(errorResponses(operation.family))
     .use(normaliseRequest(operation))

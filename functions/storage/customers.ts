@@ -5,6 +5,7 @@ import { putEvent, transact } from './transactions.ts';
 import { dueIndexKeys, instantKey } from './due-index.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BusinessMetric, count } from '../observability.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -75,6 +76,7 @@ export const insertCustomer = async (record: CustomerRecord, event: PendingEvent
     putEvent(String(item.pk), event),
     ...extra,
   ]);
+  count(BusinessMetric.CustomersCreated);
 };
 
 /** Replaces the customer if it is still at `expectedVersion`, with its events, in one transaction. */

@@ -1,14 +1,14 @@
 import { lookup } from 'node:dns/promises';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import type { EventEnvelope } from '../events/envelope.ts';
 import { requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
 import { listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
 import { addressKind, checkCallbackUrl } from '../domain/callback-url.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
 import { TMF_EVENT_TYPES } from './customer-events.ts';
+import { BusinessMetric, count, instrumentation, logger } from '../observability.ts';
 
-const logger = new Logger({ serviceName: 'rapport-tmf629-notifier' });
 const TIMEOUT_MS = Number(process.env.NOTIFY_TIMEOUT_MS ?? 5000);
 const ATTEMPTS = Number(process.env.NOTIFY_ATTEMPTS ?? 3);
 const BASE_DELAY_MS = Number(process.env.NOTIFY_RETRY_BASE_MS ?? 200);
@@ -67,7 +67,7 @@ const deliver = async (subscription: Subscription, body: string): Promise<string
  * matching registration of the event's tenant, all at once, each with its own timeout and retries,
  * so a slow or dead subscriber never delays the others. Failed deliveries go to the dead-letter queue.
  */
-export const handler = async (event: EventBridgeEvent<string, EventEnvelope<{ customer: unknown }>>) => {
+const notify = async (event: EventBridgeEvent<string, EventEnvelope<{ customer: unknown }>>) => {
   const envelope = event.detail;
   const subscriptions = (await listSubscriptions(envelope.tenantId)).filter((s) => {
     try {
@@ -87,5 +87,9 @@ export const handler = async (event: EventBridgeEvent<string, EventEnvelope<{ cu
     );
   }
   logger.info('notified', { eventId: envelope.eventId, delivered: outcomes.length - failed.length, failed: failed.length });
+  count(BusinessMetric.NotificationsDelivered, outcomes.length - failed.length);
+  count(BusinessMetric.NotificationsFailed, failed.length);
   return { delivered: outcomes.length - failed.length, failed: failed.length };
 };
+
+export const handler = middy(notify).use(instrumentation());

@@ -5,6 +5,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { handler, MAX_ATTEMPTS } from '../../functions/events/publish-events.ts';
+import { lambdaContext } from '../support/api-event.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
@@ -36,7 +37,7 @@ beforeEach(() => {
 describe('stream publisher failure paths', () => {
   it('puts each event once, on the configured bus, with the envelope as detail', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }, { EventId: '2' }] });
-    const result = await handler(streamEvent([eventRecord(1), eventRecord(2)]));
+    const result = await handler(streamEvent([eventRecord(1), eventRecord(2)]), lambdaContext('publisher'));
     expect(result.batchItemFailures).toEqual([]);
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls).toHaveLength(1);
@@ -49,7 +50,7 @@ describe('stream publisher failure paths', () => {
   it('ignores records that are not inserted event items', async () => {
     const modify = { ...eventRecord(1), eventName: 'MODIFY' as const };
     const customer = { eventName: 'INSERT' as const, dynamodb: { SequenceNumber: '5', NewImage: marshall({ pk: 'x', sk: 'CUSTOMER', entity: 'CUSTOMER' }) as never } };
-    await handler(streamEvent([modify, customer]));
+    await handler(streamEvent([modify, customer]), lambdaContext('publisher'));
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
@@ -58,7 +59,7 @@ describe('stream publisher failure paths', () => {
       .on(PutEventsCommand)
       .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'ok' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }, { EventId: 'ok3' }] })
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'retried' }] });
-    const result = await handler(streamEvent([eventRecord(1), eventRecord(2), eventRecord(3)]));
+    const result = await handler(streamEvent([eventRecord(1), eventRecord(2), eventRecord(3)]), lambdaContext('publisher'));
     expect(result.batchItemFailures).toEqual([]);
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls).toHaveLength(2);
@@ -70,7 +71,7 @@ describe('stream publisher failure paths', () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     eventBridge.on(PutEventsCommand).rejects(throttled);
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: '' }], Failed: [] });
-    const result = await handler(streamEvent([eventRecord(7)]));
+    const result = await handler(streamEvent([eventRecord(7)]), lambdaContext('publisher'));
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(MAX_ATTEMPTS);
     expect(result.batchItemFailures).toEqual([]);
     const parked = sqs.commandCalls(SendMessageBatchCommand);
@@ -86,13 +87,13 @@ describe('stream publisher failure paths', () => {
       return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
     });
     sqs.on(SendMessageBatchCommand).rejects(new Error('queue unavailable'));
-    const result = await handler(streamEvent([eventRecord(1), eventRecord(2)]));
+    const result = await handler(streamEvent([eventRecord(1), eventRecord(2)]), lambdaContext('publisher'));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '102' }]);
   });
 
   it('sends at most 10 entries per PutEvents call', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
-    await handler(streamEvent(Array.from({ length: 23 }, (_, i) => eventRecord(i))));
+    await handler(streamEvent(Array.from({ length: 23 }, (_, i) => eventRecord(i))), lambdaContext('publisher'));
     expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
   });
 });
@@ -102,7 +103,7 @@ describe('stream publisher with an unreadable record', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ok' }] });
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: '' }], Failed: [] });
     const broken: DynamoDBRecord = { eventName: 'INSERT', dynamodb: { SequenceNumber: '999', Keys: marshall({ pk: 'p', sk: 'EVENT#x' }) as never, NewImage: { entity: { S: 'EVENT' }, detail: {} } as never } };
-    const result = await handler(streamEvent([broken, eventRecord(1)]));
+    const result = await handler(streamEvent([broken, eventRecord(1)]), lambdaContext('publisher'));
     expect(result.batchItemFailures).toEqual([]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
     const parked = JSON.parse(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!.MessageBody!);
