@@ -20,19 +20,25 @@ import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } f
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { scopesFor, SCOPES, type Family } from '../functions/http/operation.ts';
 import { INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
+import { SERVICE } from '../functions/business-metrics.ts';
+import { RapportMonitoring } from './monitoring.ts';
+import { SIZING } from './sizing.ts';
+import { STAGES, type Stage, type StageSettings } from './stages.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..');
 
 export interface RapportStackProps extends StackProps {
+  /** dev or prod: retention, deletion protection, throttling and alarm thresholds (lib/stages.ts). */
+  stage?: Stage;
+  /** Single settings that override the stage's. */
+  overrides?: Partial<Omit<StageSettings, 'alarms'>>;
+  /** Subscribed to the alarm topic when given. */
+  alarmEmail?: string;
   /** JWT issuer and audience of an existing identity provider; without them the stack creates a Cognito user pool. */
   jwtIssuer?: string;
   jwtAudience?: string[];
   /** Name of the claim that carries the tenant. */
   tenantClaim?: string;
-  deletionProtection?: boolean;
-  logRetention?: logs.RetentionDays;
-  /** API stage throttling. */
-  throttle?: { rateLimit: number; burstLimit: number };
   /** Minutes between due-sweep runs (and any other schedule), overriding the catalog's rate. */
   scheduleEveryMinutes?: number;
 }
@@ -45,10 +51,15 @@ export class RapportStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly bus: events.EventBus;
   readonly api: HttpApi;
+  readonly monitoring: RapportMonitoring;
+  readonly settings: StageSettings;
 
   constructor(scope: Construct, id: string, props: RapportStackProps = {}) {
     super(scope, id, props);
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const stage = props.stage ?? 'dev';
+    const settings: StageSettings = { ...STAGES[stage], ...props.overrides };
+    this.settings = settings;
+    const retention = settings.logRetention;
     const tenantClaim = props.tenantClaim ?? 'tenant';
 
     // --- Storage: the single table, from the shared schema --------------------------------------
@@ -65,8 +76,8 @@ export class RapportStack extends Stack {
       dynamoStream: dynamodb.StreamViewType[STREAM_VIEW],
       timeToLiveAttribute: TTL_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: props.deletionProtection ?? true,
-      removalPolicy: props.deletionProtection === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      deletionProtection: settings.deletionProtection,
+      removalPolicy: settings.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
     // --- Events: the bus, its archive, and the queues that catch what cannot be delivered -------
@@ -95,24 +106,30 @@ export class RapportStack extends Stack {
       }
       return group;
     };
-    const role = (name: string, description: string) =>
-      new iam.Role(this, name, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
-    const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, extra: Partial<NodejsFunctionProps> = {}) =>
+    const role = (name: string, description: string) => {
+      const created = new iam.Role(this, name, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: "Active X-Ray tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions: '*' is the only resource AWS accepts for them. Every other statement of this role names its resources.",
+      });
+      return created;
+    };
+    // Every function: Node 24 on arm64, ESM bundle, X-Ray active, its family as the Powertools service.
+    const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra: Partial<NodejsFunctionProps> = {}) =>
       new NodejsFunction(this, id, {
         entry: join(PROJECT_ROOT, entry),
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
-        timeout: Duration.seconds(10),
+        tracing: lambda.Tracing.ACTIVE,
         role: fnRole,
         logGroup,
         loggingFormat: lambda.LoggingFormat.JSON,
         environment: {
           TABLE_NAME: this.table.tableName,
           TENANT_CLAIM: tenantClaim,
-          POWERTOOLS_SERVICE_NAME: 'rapport',
+          POWERTOOLS_SERVICE_NAME: service,
           NODE_OPTIONS: '--enable-source-maps',
           ...extra.environment,
         },
@@ -138,7 +155,7 @@ export class RapportStack extends Stack {
     this.table.grantReadWriteData(apiRoles.write);
 
     // --- HTTP API with its JWT authorizer ------------------------------------------------------------
-    const authorizer = this.jwtAuthorizer(props, tenantClaim, logGroupFor, newFunction, role);
+    const { authorizer, trigger } = this.jwtAuthorizer(props, settings.deletionProtection, tenantClaim, logGroupFor, newFunction, role);
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new HttpApi(this, 'Api', {
       description: 'Rapport: TMF629, BIAN CRM and Case Management, CRM customer API',
@@ -153,7 +170,7 @@ export class RapportStack extends Stack {
     this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 500, burstLimit: 1000 },
+      throttle: settings.throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -173,10 +190,13 @@ export class RapportStack extends Stack {
       },
     });
 
+    const apiFunctions = new Map<string, lambda.IFunction[]>();
     for (const op of operations) {
-      const fn = newFunction(functionId(op.name), op.handler, apiRoles[op.access], logGroupFor(`${familyId(op.family)}Api`), {
+      const fn = newFunction(functionId(op.name), op.handler, apiRoles[op.access], logGroupFor(`${familyId(op.family)}Api`), op.family, {
         description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
+        ...(op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite),
       });
+      apiFunctions.set(op.family, [...(apiFunctions.get(op.family) ?? []), fn]);
       this.api.addRoutes({
         path: op.path,
         methods: [HttpMethod[op.method]],
@@ -190,9 +210,9 @@ export class RapportStack extends Stack {
     const publisherRole = role('PublisherRole', 'Rapport stream publisher: reads the table stream, puts events, parks failures');
     this.bus.grantPutEventsTo(publisherRole);
     publishDlq.grantSendMessages(publisherRole);
-    const publisher = newFunction(functionId(streamPublisher.name), streamPublisher.handler, publisherRole, logGroupFor('Publisher'), {
+    const publisher = newFunction(functionId(streamPublisher.name), streamPublisher.handler, publisherRole, logGroupFor('Publisher'), SERVICE.publisher, {
       description: 'Carries event items from the table stream to the EventBridge bus',
-      timeout: Duration.seconds(60),
+      ...SIZING.publisher,
       environment: { EVENT_BUS_NAME: this.bus.eventBusName, PUBLISH_DLQ_URL: publishDlq.queueUrl },
     });
     publisher.addEventSource(
@@ -218,26 +238,28 @@ export class RapportStack extends Stack {
     const notifierRole = role('NotifierRole', 'Rapport event targets: read hub registrations, park failed deliveries');
     this.table.grantReadData(notifierRole);
     notifyDlq.grantSendMessages(notifierRole);
+    const background: lambda.IFunction[] = [publisher];
     for (const rule of eventRules) {
-      const target = newFunction(functionId(rule.name), rule.handler, notifierRole, logGroupFor('Notifier'), {
+      const target = newFunction(functionId(rule.name), rule.handler, notifierRole, logGroupFor('Notifier'), SERVICE.notifier, {
         description: rule.description,
-        timeout: Duration.seconds(60),
+        ...SIZING.notifier,
         environment: { NOTIFY_DLQ_URL: notifyDlq.queueUrl },
       });
       new events.Rule(this, `${rule.name}Rule`, { eventBus: this.bus, description: rule.description, eventPattern: rule.pattern }).addTarget(
         new targets.LambdaFunction(target, { deadLetterQueue: notifyDlq, retryAttempts: 4, maxEventAge: Duration.hours(2) }),
       );
+      background.push(target);
     }
 
     // --- Scheduled functions (EventBridge Scheduler): the due sweep -------------------------------
     const scheduleDlq = deadLetterQueue('ScheduleDeadLetterQueue', 'scheduled runs that failed after all retries');
     const sweepRole = role('SweepRole', 'Rapport scheduled jobs: read the due index, flag items with their events');
     this.table.grantReadWriteData(sweepRole);
-    for (const schedule of schedules) {
+    const scheduled = schedules.map((schedule) => {
       const id = functionId(schedule.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()));
-      const fn = newFunction(id, schedule.handler, sweepRole, logGroupFor('Schedules'), {
+      const fn = newFunction(id, schedule.handler, sweepRole, logGroupFor('Schedules'), SERVICE.sweep, {
         description: schedule.description,
-        timeout: Duration.seconds(120),
+        ...SIZING.sweep,
         reservedConcurrentExecutions: 1,
       });
       Validations.of(this).acknowledge({
@@ -254,7 +276,9 @@ export class RapportStack extends Stack {
           deadLetterQueue: scheduleDlq,
         }),
       });
-    }
+      return { name: schedule.name, fn };
+    });
+    background.push(...scheduled.map((s) => s.fn));
 
     for (const [fnRole, what] of [
       [apiRoles.read, 'read'],
@@ -268,7 +292,23 @@ export class RapportStack extends Stack {
       });
     }
 
+    // --- Alarms (SNS topic) and the dashboard ----------------------------------------------------------
+    this.monitoring = new RapportMonitoring(this, 'Monitoring', {
+      stage,
+      thresholds: settings.alarms,
+      throttleRate: settings.throttle.rateLimit,
+      api: this.api,
+      apiFunctions,
+      backgroundFunctions: [...background, ...(trigger ? [trigger] : [])],
+      publisher,
+      sweep: scheduled.find((s) => s.name === 'due-sweep')!.fn,
+      deadLetterQueues: { Publish: publishDlq, Stream: streamDlq, Notify: notifyDlq, Schedule: scheduleDlq },
+      alarmEmail: props.alarmEmail,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
   }
@@ -276,17 +316,19 @@ export class RapportStack extends Stack {
   /** The JWT authorizer: the given issuer/audience, or a Cognito user pool and app client made here. */
   private jwtAuthorizer(
     props: RapportStackProps,
+    deletionProtection: boolean,
     tenantClaim: string,
     logGroupFor: (name: string) => logs.LogGroup,
-    newFunction: (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, extra?: Partial<NodejsFunctionProps>) => NodejsFunction,
+    newFunction: (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra?: Partial<NodejsFunctionProps>) => NodejsFunction,
     role: (name: string, description: string) => iam.Role,
-  ): HttpJwtAuthorizer {
+  ): { authorizer: HttpJwtAuthorizer; trigger?: NodejsFunction } {
     if (props.jwtIssuer && props.jwtAudience?.length) {
-      return new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience, identitySource: ['$request.header.Authorization'] });
+      return { authorizer: new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience, identitySource: ['$request.header.Authorization'] }) };
     }
     const triggerRole = role('TenantClaimRole', 'Cognito pre-token trigger that adds the tenant claim');
-    const tenantClaimTrigger = newFunction('TenantClaimFunction', 'functions/auth/add-tenant-claim.ts', triggerRole, logGroupFor('Auth'), {
+    const tenantClaimTrigger = newFunction('TenantClaimFunction', 'functions/auth/add-tenant-claim.ts', triggerRole, logGroupFor('Auth'), SERVICE.auth, {
       description: `Adds the ${tenantClaim} claim to Cognito tokens`,
+      ...SIZING.auth,
     });
     const pool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -297,8 +339,8 @@ export class RapportStack extends Stack {
       passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       customAttributes: { tenant: new cognito.StringAttribute({ mutable: false, minLen: 1, maxLen: 64 }) },
-      removalPolicy: props.deletionProtection === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy: deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection,
     });
     pool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, tenantClaimTrigger, cognito.LambdaVersion.V2_0);
     const plusTierReason =
@@ -326,10 +368,11 @@ export class RapportStack extends Stack {
     client.node.addDependency(server);
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
-    return new HttpJwtAuthorizer('JwtAuthorizer', `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, {
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, {
       jwtAudience: [client.userPoolClientId],
       identitySource: ['$request.header.Authorization'],
     });
+    return { authorizer, trigger: tenantClaimTrigger };
   }
 }
 

@@ -12,7 +12,8 @@ import { ConditionFailed } from '../storage/transactions.ts';
 import { childView } from './child-changes.ts';
 import { CRM_SOURCE, toCrmCustomer } from './customer-view.ts';
 import { CASE_SOURCE } from '../bian-casemgmt/case-records.ts';
-import { BusinessMetric, count, instrumentation, logger } from '../observability.ts';
+import { BusinessMetric } from '../business-metrics.ts';
+import { count, instrumentation, logger } from '../observability.ts';
 
 const PAGE = 25;
 /** Time kept back from the function's timeout: a run stops taking new items before it. */

@@ -5,7 +5,8 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import middy from '@middy/core';
 import { EVENT_ENTITY } from '../storage/table-schema.ts';
 import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
-import { BusinessMetric, count, instrumentation, logger, tracer } from '../observability.ts';
+import { BusinessMetric } from '../business-metrics.ts';
+import { count, instrumentation, logger, tracer } from '../observability.ts';
 
 const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
 

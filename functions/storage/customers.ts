@@ -5,7 +5,8 @@ import { putEvent, transact } from './transactions.ts';
 import { dueIndexKeys, instantKey } from './due-index.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BusinessMetric, count } from '../observability.ts';
+import { BusinessMetric } from '../business-metrics.ts';
+import { count } from '../observability.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -7,7 +7,8 @@ import { listSubscriptions, type Subscription } from '../storage/subscriptions.t
 import { addressKind, checkCallbackUrl } from '../domain/callback-url.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
 import { TMF_EVENT_TYPES } from './customer-events.ts';
-import { BusinessMetric, count, instrumentation, logger } from '../observability.ts';
+import { BusinessMetric } from '../business-metrics.ts';
+import { count, instrumentation, logger } from '../observability.ts';
 
 const TIMEOUT_MS = Number(process.env.NOTIFY_TIMEOUT_MS ?? 5000);
 const ATTEMPTS = Number(process.env.NOTIFY_ATTEMPTS ?? 3);

@@ -11,6 +11,7 @@ import { functionId } from '../../lib/rapport-stack.ts';
 import { operations } from '../../functions/catalog.ts';
 import { scopesFor } from '../../functions/http/operation.ts';
 import { INDEXES } from '../../functions/storage/table-schema.ts';
+import { SIZING } from '../../lib/sizing.ts';
 
 /** An app as `bin/app.ts` builds it, with bundling skipped for speed. */
 const synthesize = (context: Record<string, unknown> = {}) => {
@@ -89,12 +90,6 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('makes deletion protection configurable', () => {
-    const prod = synthesize({ stage: 'prod' }).template;
-    prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] });
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-  });
-
   it('has a custom bus with an archive', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 365 });
@@ -132,12 +127,39 @@ describe('the CDK stack', () => {
     synthesize({ sweepEveryMinutes: 1 }).template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' });
   });
 
-  it('logs API access, keeps logs for a bounded time, and throttles the stage', () => {
+  it('logs API access, keeps logs for a bounded time, and throttles the stage (dev defaults)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      DefaultRouteSettings: { ThrottlingBurstLimit: 1000, ThrottlingRateLimit: 500 },
+      DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
     });
-    for (const group of Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(30);
+    for (const group of Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(7);
+  });
+
+  it('-c stage=prod selects longer retention, deletion protection, higher throttling and tighter alarms; context overrides single settings', () => {
+    const prod = synthesize({ stage: 'prod' }).template;
+    const prodResources = prod.toJSON().Resources as Record<string, Resource>;
+    for (const group of Object.values(prodResources).filter((r) => r.Type === 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(180);
+    prod.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 1000, ThrottlingRateLimit: 500 } });
+    prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] });
+    prod.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'Rapport-prod-Api5xxRate', Threshold: 1, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'Rapport-dev-Api5xxRate', Threshold: 5 });
+    synthesize({ stage: 'prod', throttleRate: 20, throttleBurst: 40 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 40, ThrottlingRateLimit: 20 } });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+    synthesize({ stage: 'prod', deletionProtection: 'false' }).template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+    expect(() => synthesize({ stage: 'staging' })).toThrow(/stage must be one of dev, prod/);
+    expect(() => synthesize({ throttleRate: 'fast' })).toThrow(/throttleRate must be a positive number/);
+  });
+
+  it('traces every function with X-Ray, names its family as the Powertools service, and sizes it from the sizing table', () => {
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
+    expect(functions.length).toBe(operations.length + 4);
+    for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    for (const op of operations) {
+      const fn = resources[logicalIdOf(functionId(op.name))!]!;
+      const sizing = op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite;
+      expect(fn.Properties).toMatchObject({ MemorySize: sizing.memorySize, Timeout: sizing.timeout.toSeconds(), Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: op.family }) } });
+    }
+    expect(resources[logicalIdOf('DueSweepFunction')!]!.Properties).toMatchObject({ MemorySize: SIZING.sweep.memorySize, Timeout: SIZING.sweep.timeout.toSeconds() });
   });
 
   it('creates a Cognito user pool when no issuer is given, and uses the given issuer otherwise', () => {
@@ -158,6 +180,75 @@ describe('the CDK stack', () => {
     const perOperation = operationResources / operations.length;
     expect(perOperation).toBe(4);
     expect(total - operationResources + 60 * perOperation).toBeLessThan(400);
+  });
+});
+
+describe('alarms and dashboard', () => {
+  let resources: Record<string, Resource>;
+  let alarms: Resource[];
+  beforeAll(() => {
+    resources = synthesize({ alarmEmail: 'ops@example.com' }).template.toJSON().Resources as Record<string, Resource>;
+    alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+  });
+  const idsOf = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+  const alarmNamed = (name: string) => alarms.find((a) => a.Properties.AlarmName === `Rapport-dev-${name}`);
+  /** The resources an alarm's metrics are about (FunctionName, QueueName, ApiId dimensions), by logical id. */
+  const subjectsOf = (alarm: Resource) => [...JSON.stringify(alarm.Properties).matchAll(/"Value":\{"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)"/g)].map((m) => m[1]!);
+
+  it('sends every alarm, and its recovery, to one encrypted SNS topic (with the optional e-mail subscription)', () => {
+    const [topicId] = idsOf('AWS::SNS::Topic');
+    expect(resources[topicId!]!.Properties.KmsMasterKeyId).toBeDefined();
+    expect(Object.values(resources).some((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email' && r.Properties.Endpoint === 'ops@example.com')).toBe(true);
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions, String(alarm.Properties.AlarmName)).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('alarms on the API 5xx rate (5xx over requests) and p99 latency', () => {
+    const rate = alarmNamed('Api5xxRate')!;
+    const metrics = rate.Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
+    expect(metrics.map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['5xx', 'Count']);
+    expect(alarmNamed('ApiLatencyP99')).toMatchObject({ Properties: { MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 3000 } });
+  });
+
+  it('covers every function with an errors alarm and a throttles alarm, each reading at most 10 metrics', () => {
+    const functions = idsOf('AWS::Lambda::Function').filter((id) => (resources[id]!.Properties.Runtime as string) === 'nodejs24.x');
+    const byKind = (kind: string) => alarms.filter((a) => String(a.Properties.AlarmName).includes(`Lambda${kind}`));
+    for (const kind of ['Errors', 'Throttles']) {
+      const covered = new Set(byKind(kind).flatMap(subjectsOf));
+      for (const fn of functions) expect(covered.has(fn), `${fn} in a ${kind} alarm`).toBe(true);
+      for (const alarm of byKind(kind)) expect((alarm.Properties.Metrics as unknown[]).length).toBeLessThanOrEqual(11);
+    }
+  });
+
+  it('alarms as soon as any dead-letter queue holds a message, on stream iterator age, and on sweep failures', () => {
+    for (const queue of idsOf('AWS::SQS::Queue')) {
+      const alarm = alarms.find((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && subjectsOf(a).includes(queue));
+      expect(alarm, queue).toMatchObject({ Properties: { Threshold: 1, EvaluationPeriods: 1, Statistic: 'Maximum' } });
+    }
+    const publisher = idsOf('AWS::Lambda::Function').find((id) => id.startsWith('PublishEventsFunction'))!;
+    expect(alarmNamed('StreamIteratorAge')).toMatchObject({ Properties: { MetricName: 'IteratorAge', Statistic: 'Maximum', Threshold: 15 * 60 * 1000 } });
+    expect(subjectsOf(alarmNamed('StreamIteratorAge')!)).toEqual([publisher]);
+    const sweep = idsOf('AWS::Lambda::Function').find((id) => id.startsWith('DueSweepFunction'))!;
+    expect(alarmNamed('SweepFailed')).toMatchObject({ Properties: { MetricName: 'Errors', Threshold: 1 } });
+    expect(subjectsOf(alarmNamed('SweepFailed')!)).toEqual([sweep]);
+    const behind = alarmNamed('SweepFallingBehind')!;
+    expect(behind.Properties).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    expect((behind.Properties.Metrics as unknown[])[0]).toMatchObject({ MetricStat: { Metric: { Namespace: 'Rapport', MetricName: 'ItemsLeft', Dimensions: [{ Name: 'service', Value: 'due-sweep' }] }, Stat: 'Minimum' } });
+  });
+
+  it('has a dashboard with traffic, errors, latency and saturation for every family, reading each of its functions', () => {
+    const [dashboardId] = idsOf('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(resources[dashboardId!]!.Properties.DashboardBody);
+    for (const family of [...new Set(operations.map((op) => op.family))]) {
+      for (const signal of ['traffic', 'errors', 'latency', 'saturation']) expect(body, `${family}: ${signal}`).toContain(`${family}: ${signal}`);
+    }
+    for (const op of operations) expect(body, op.name).toContain(`"Ref":"${idsOf('AWS::Lambda::Function').find((id) => id.startsWith(functionId(op.name)))}"`);
+    for (const metric of ['CustomersCreated', 'EventsPublished', 'ItemsFlagged', 'NotificationsFailed']) expect(body).toContain(metric);
   });
 });
 

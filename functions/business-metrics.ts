@@ -1,0 +1,25 @@
+/**
+ * The names the functions publish their metrics under (CloudWatch namespace `Rapport`, dimension
+ * `service`), shared with the alarms and dashboard in lib/. No imports: the CDK app reads it too.
+ */
+export const METRICS_NAMESPACE = 'Rapport';
+
+/** Each a count per invocation. */
+export const BusinessMetric = {
+  CustomersCreated: 'CustomersCreated',
+  EventsPublished: 'EventsPublished',
+  EventsDeadLettered: 'EventsDeadLettered',
+  ItemsFlagged: 'ItemsFlagged',
+  ItemsLeft: 'ItemsLeft',
+  NotificationsDelivered: 'NotificationsDelivered',
+  NotificationsFailed: 'NotificationsFailed',
+} as const;
+export type BusinessMetric = (typeof BusinessMetric)[keyof typeof BusinessMetric];
+
+/** The `service` dimension of each function kind (POWERTOOLS_SERVICE_NAME, set by the stack). */
+export const SERVICE = {
+  publisher: 'events',
+  notifier: 'tmf629',
+  sweep: 'due-sweep',
+  auth: 'auth',
+} as const;

@@ -1,0 +1,23 @@
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * Memory and timeout of each kind of function, chosen from `npm run bench` (bench/RESULTS.md)
+ * rather than left at defaults:
+ * - memory: a cold API function peaks at about 80 MiB RSS (table 2); 512 MB leaves room for large
+ *   list pages and BIAN records, and buys the CPU share (Lambda scales CPU with memory) that the
+ *   CPU-bound init needs. The publisher and notifier hold at most a 100-record batch: 256 MB.
+ * - timeout: warm API operations answer in tens of milliseconds even at p99 (table 3); the timeout
+ *   covers the SDK's own retries under throttling (3 attempts with backoff) and, for writes, the
+ *   optimistic re-read-and-retry loop, and stays well under API Gateway's 30 s integration limit.
+ *   The notifier waits at most 3 × 5 s per subscriber (in parallel) plus backoff; the publisher puts
+ *   10 batches of 10 with up to 4 attempts each; the sweep stops itself 5 s before its timeout.
+ */
+export const SIZING = {
+  apiRead: { memorySize: 512, timeout: Duration.seconds(6) },
+  apiWrite: { memorySize: 512, timeout: Duration.seconds(10) },
+  publisher: { memorySize: 256, timeout: Duration.seconds(60) },
+  notifier: { memorySize: 256, timeout: Duration.seconds(30) },
+  sweep: { memorySize: 512, timeout: Duration.minutes(2) },
+  /** Cognito allows a trigger 5 s. */
+  auth: { memorySize: 256, timeout: Duration.seconds(5) },
+} as const;
