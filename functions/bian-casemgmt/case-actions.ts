@@ -1,10 +1,8 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Request, Response } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import { newEvent } from '../events/envelope.ts';
-import { db, tableName } from '../storage/db.ts';
 import { newId } from '../storage/ids.ts';
-import { bianKey, getBianRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
+import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { caseStatisticsKey, putResolutionTargets } from '../storage/case-statistics.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
@@ -39,19 +37,13 @@ const eventOf = (request: Request<unknown>, kind: CaseKind, record: BianRecord, 
 const planIdOf = (request: Request<unknown>) => request.params.customercasemanagementid!;
 const missing = (kind: CaseKind, id: string) => notFound(`${kind} '${id}' does not exist.`);
 
-/** Reads a record (with the tenant's case statistics for Performance, in the same single BatchGet request). */
-const read = async (request: Request<unknown>, kind: CaseKind): Promise<{ record?: BianRecord; statistics?: Record<string, unknown> }> => {
-  const { tenantId } = request.caller;
+/** The plan and the record (and, for Performance, the tenant's case statistics), in one request. */
+const load = async (request: Request<unknown>, kind: CaseKind) => {
   const planId = planIdOf(request);
   const id = kind === PLAN ? planId : request.params[ID_PARAM[kind]]!;
-  if (kind !== 'Performance') return { record: await getBianRecord(CASE_FAMILY, tenantId, planId, kind === PLAN ? 'PLAN' : kind, id) };
-  const recordKey = bianKey(CASE_FAMILY, tenantId, planId, kind, id);
-  const statisticsKey = caseStatisticsKey(tenantId);
-  const { Responses } = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: [recordKey, statisticsKey], ConsistentRead: true } } }));
-  const items = Responses?.[tableName()] ?? [];
-  const item = items.find((i) => i.sk === recordKey.sk);
-  const { pk: _pk, sk: _sk, entity: _e, ...record } = item ?? {};
-  return { record: item ? (record as unknown as BianRecord) : undefined, statistics: items.find((i) => i.sk === statisticsKey.sk) };
+  const further = kind === 'Performance' ? [caseStatisticsKey(request.caller.tenantId)] : [];
+  const { plan, record, further: [statistics] } = await getPlanAndRecord(CASE_FAMILY, request.caller.tenantId, planId, kind === PLAN ? 'PLAN' : kind, id, further);
+  return { plan, record, statistics, id };
 };
 
 export const createPlan = async (request: Request<Record<string, unknown>>): Promise<Response> => {
@@ -65,12 +57,9 @@ export const createPlan = async (request: Request<Record<string, unknown>>): Pro
 
 /** Retrieve: the record wrapped under its kind, as the spec's Retrieve responses are. */
 export const retrieveCase = async (request: Request<unknown>, kind: CaseKind): Promise<Response> => {
-  const [{ record, statistics }, plan] = await Promise.all([
-    read(request, kind),
-    kind === PLAN ? Promise.resolve(true) : getBianRecord(CASE_FAMILY, request.caller.tenantId, planIdOf(request), 'PLAN', planIdOf(request)),
-  ]);
+  const { plan, record, statistics, id } = await load(request, kind);
   if (!plan) throw missing(PLAN, planIdOf(request));
-  if (!record) throw missing(kind, kind === PLAN ? planIdOf(request) : request.params[ID_PARAM[kind]]!);
+  if (!record) throw missing(kind, id);
   return { status: 200, body: { [kind]: view(kind, record, statistics) } };
 };
 
@@ -83,8 +72,7 @@ export const changeCase = async (request: Request<Record<string, unknown>>, kind
   withOptimisticRetry(async () => {
     const { tenantId, sub } = request.caller;
     const planId = planIdOf(request);
-    const id = kind === PLAN ? planId : request.params[ID_PARAM[kind]]!;
-    const [plan, { record: current, statistics }] = await Promise.all([getBianRecord(CASE_FAMILY, tenantId, planId, 'PLAN', planId), read(request, kind)]);
+    const { plan, record: current, statistics, id } = await load(request, kind);
     if (!plan) throw missing(PLAN, planId);
     if (!current && (kind === PLAN || action === 'Request')) throw missing(kind, id);
     const now = new Date().toISOString();

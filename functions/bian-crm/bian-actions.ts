@@ -2,7 +2,7 @@ import type { Request, Response } from '../http/kernel.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { newEvent } from '../events/envelope.ts';
 import { newId, timeOrderedId } from '../storage/ids.ts';
-import { getBianRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
+import { getBianRecord, getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
@@ -90,12 +90,8 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
 const load = async (request: Request<unknown>, kind: Kind) => {
   const { tenantId } = request.caller;
   const id = request.params[ID_PARAM[kind]]!;
-  const [plan, record] = await Promise.all([
-    getBianRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request)),
-    kind === PLAN ? Promise.resolve(undefined) : getBianRecord(PLAN_FAMILY, tenantId, planId(request), kind, id),
-  ]);
+  const { plan, record: target } = await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), kind === PLAN ? 'PLAN' : kind, id);
   if (!plan) throw missing(PLAN, planId(request));
-  const target = kind === PLAN ? plan : record;
   if (!target) throw missing(kind, id);
   return { plan, target };
 };

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
+import { db, getItems, tableName, type ItemKey } from './db.ts';
 import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
 import { dueIndexKeys } from './due-index.ts';
@@ -51,6 +51,18 @@ const fromItem = (item: Record<string, unknown>): BianRecord => {
 export const getBianRecord = async (family: string, tenantId: string, planId: string, kind: string, id: string): Promise<BianRecord | undefined> => {
   const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: bianKey(family, tenantId, planId, kind, id), ConsistentRead: true }));
   return Item ? fromItem(Item) : undefined;
+};
+
+/**
+ * A plan and one of its records (the plan itself when `kind` is PLAN), and any further items the
+ * caller needs, in one request.
+ */
+export const getPlanAndRecord = async (family: string, tenantId: string, planId: string, kind: string, id: string, further: ItemKey[] = []) => {
+  const own = kind === 'PLAN' ? [] : [bianKey(family, tenantId, planId, kind, id)];
+  const [planItem, ...rest] = await getItems([bianKey(family, tenantId, planId, 'PLAN', planId), ...own, ...further]);
+  const plan = planItem ? fromItem(planItem) : undefined;
+  const recordItem = kind === 'PLAN' ? planItem : rest[0];
+  return { plan, record: recordItem ? fromItem(recordItem) : undefined, further: rest.slice(own.length) };
 };
 
 /**

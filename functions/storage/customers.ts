@@ -34,7 +34,7 @@ const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 
  * list (gsi1), name (gsi2), owner (gsi3, when owned), CRM status (gsi4), next-action due date
  * (gsi5, when set). Tags are a DynamoDB string set, so tag changes can be atomic set updates.
  */
-const toItem = (record: CustomerRecord): Record<string, unknown> => {
+export const toItem = (record: CustomerRecord): Record<string, unknown> => {
   const tags = record.tags as string[] | undefined;
   const { tags: _tags, ...rest } = record;
   return {

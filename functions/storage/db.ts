@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../observability.ts';
 
 /** The one document client, traced in X-Ray. Endpoint and region come from the standard AWS environment variables. */
@@ -11,4 +11,22 @@ export const tableName = (): string => {
   const name = process.env.TABLE_NAME;
   if (!name) throw new Error('TABLE_NAME is not set');
   return name;
+};
+
+export type ItemKey = { pk: string; sk: string };
+
+/**
+ * Several items (at most 100) in one strongly consistent BatchGetItem request, in the order of
+ * `itemKeys`, undefined where there is none. Unprocessed keys are asked for again.
+ */
+export const getItems = async (itemKeys: ItemKey[]): Promise<(Record<string, unknown> | undefined)[]> => {
+  const table = tableName();
+  const found = new Map<string, Record<string, unknown>>();
+  let pending: ItemKey[] = itemKeys;
+  while (pending.length > 0) {
+    const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+    for (const item of Responses?.[table] ?? []) found.set(`${String(item.pk)}\n${String(item.sk)}`, item);
+    pending = (UnprocessedKeys?.[table]?.Keys ?? []) as ItemKey[];
+  }
+  return itemKeys.map((key) => found.get(`${key.pk}\n${key.sk}`));
 };

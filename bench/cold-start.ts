@@ -1,0 +1,55 @@
+/**
+ * Table 2: for a representative function of each family, a fresh Node process loads the bundle and
+ * answers one request against DynamoDB Local; side by side with the baseline handler (a DynamoDB
+ * client and one GetItem), interleaved run by run so both see the same machine.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { operations } from '../functions/catalog.ts';
+import { apiEvent } from '../test/support/api-event.ts';
+import { median, table, withSpread } from './stats.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const REPRESENTATIVES = ['retrieveCustomer', 'getCrmCustomer', 'bianCrmRetrieve', 'bianCaseMgmtRetrievePerformance'];
+
+export const measureColdStarts = async (runs: number): Promise<string[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-'));
+  const write = async (name: string, entry: string) => {
+    const file = join(dir, `${name}.mjs`);
+    await build({ entryPoints: [join(ROOT, entry)], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node24', mainFields: ['module', 'main'], outfile: file, logLevel: 'silent', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+    return file;
+  };
+  const representatives = REPRESENTATIVES.map((name) => operations.find((op) => op.name === name)!);
+  const subjects = [
+    { name: 'baseline (DynamoDB client + GetItem)', file: await write('baseline', 'bench/baseline-handler.ts'), event: {} },
+    ...(await Promise.all(representatives.map(async (op) => ({ name: `${op.family}: ${op.name}`, file: await write(op.name, op.handler), event: apiEvent(op, { tenant: 'bench', params: Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 'none'])) }) })))),
+  ];
+  const times: Record<string, number[]> = {};
+  const ratios: Record<string, number[]> = {};
+  const memory: Record<string, number[]> = {};
+  for (let run = 0; run < runs; run++) {
+    let baseline = 0;
+    for (const subject of subjects) {
+      const started = performance.now();
+      const child = spawnSync(process.execPath, [join(ROOT, 'bench/cold-start-runner.mjs'), subject.file, JSON.stringify(subject.event)], { env: process.env, encoding: 'utf8' });
+      const wall = performance.now() - started;
+      const result = JSON.parse(child.stdout || '{}') as { ms?: number; rssMiB?: number };
+      if (!result.ms) throw new Error(`${subject.name}: ${child.stderr}`);
+      if (subject === subjects[0]) baseline = wall;
+      (times[subject.name] ??= []).push(wall);
+      (ratios[subject.name] ??= []).push(wall / baseline);
+      (memory[subject.name] ??= []).push(result.rssMiB ?? 0);
+    }
+  }
+  return [
+    ...table(
+      ['bundle', 'KB', 'process ms', 'vs baseline', 'peak RSS MiB'],
+      subjects.map((s) => [s.name, (statSync(s.file).size / 1024).toFixed(0), withSpread(times[s.name]!), withSpread(ratios[s.name]!, 2), median(memory[s.name]!).toFixed(0)]),
+    ),
+    '',
+    `${runs} runs, each running every bundle once in turn; the ratio is taken within a run. A 404 answer (one GetItem, like the baseline) keeps the work the same; the bundles are as the stack builds them, without source maps.`,
+  ];
+};

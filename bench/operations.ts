@@ -1,0 +1,165 @@
+/**
+ * Tables 3 and 4: every catalog operation invoked in-process (real handler, real middleware) against
+ * DynamoDB Local. Each call's DynamoDB requests are recorded by a middleware on the shared document
+ * client: their wall time (the union of their intervals: the bare DynamoDB calls the operation
+ * needs, SDK included) against the handler's, and what each consumed (ReturnConsumedCapacity=TOTAL).
+ * The process environment must point at DynamoDB Local before this module is imported.
+ */
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { operations } from '../functions/catalog.ts';
+import { db } from '../functions/storage/db.ts';
+import { apiEvent, lambdaContext, type CallOptions } from '../test/support/api-event.ts';
+import { scenarios, seed, type Invoke } from './scenarios.ts';
+import { median, percentile, table, withSpread } from './stats.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const TENANT = 'bench-ops';
+const CALLER = 'ann';
+
+interface Request {
+  command: string;
+  key: string;
+  write: boolean;
+  start: number;
+  end: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+type ConsumedCapacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+
+let recording: Request[] | undefined;
+const WRITES = /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)Command$/;
+db.middlewareStack.add(
+  (next, context) => async (args) => {
+    if (!recording) return next(args);
+    const log = recording;
+    const input = args.input as Record<string, unknown>;
+    input.ReturnConsumedCapacity = 'TOTAL';
+    const start = performance.now();
+    const result = await next(args);
+    const end = performance.now();
+    const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+    const command = String(context.commandName);
+    const write = WRITES.test(command);
+    const keyOf = (k: unknown) => JSON.stringify(k ?? input.KeyConditionExpression ?? input.ExpressionAttributeValues ?? '');
+    const key = keyOf(input.Key ?? input.TransactItems ?? input.RequestItems ?? input.Item);
+    log.push({ command: command.replace(/Command$/, ''), key, write, start, end, readUnits: write ? 0 : units, writeUnits: write ? units : 0 });
+    return result;
+  },
+  { step: 'initialize', name: 'benchRecorder' },
+);
+
+/** Wall time during which at least one DynamoDB request was in flight. */
+const busyTime = (requests: Request[]): number => {
+  let total = 0;
+  let until = -Infinity;
+  for (const r of [...requests].sort((a, b) => a.start - b.start)) {
+    if (r.end <= until) continue;
+    total += r.end - Math.max(r.start, until);
+    until = r.end;
+  }
+  return total;
+};
+
+/** Requests that one would do instead of several: separate writes (one transaction), the same request twice, separate point reads (one BatchGetItem). */
+const excess = (requests: Request[]): string | undefined => {
+  const writes = requests.filter((r) => r.write);
+  if (writes.length > 1) return `${writes.length} separate writes: one TransactWriteItems would do`;
+  const seen = new Set<string>();
+  for (const r of requests) {
+    const id = `${r.command}:${r.key}`;
+    if (seen.has(id)) return `${r.command} sent twice`;
+    seen.add(id);
+  }
+  const pointReads = requests.filter((r) => r.command === 'GetItem' || r.command === 'BatchGetItem');
+  return pointReads.length > 1 ? `${pointReads.length} point reads: one BatchGetItem would do, unless a key depends on an earlier answer` : undefined;
+};
+
+type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export const measureOperations = async (rounds: number, perRound: number): Promise<{ latency: string[]; capacity: string[] }> => {
+  const byName = new Map(operations.map((op) => [op.name, op]));
+  const handlers = new Map<string, Handler>();
+  for (const op of operations) handlers.set(op.name, ((await import(join(ROOT, op.handler))) as { handler: Handler }).handler);
+  const run = async (name: string, options: CallOptions) => {
+    const op = byName.get(name)!;
+    const event = apiEvent(op, { tenant: TENANT, sub: CALLER, ...options });
+    const started = performance.now();
+    const result = await handlers.get(name)!(event, lambdaContext(name));
+    const ms = performance.now() - started;
+    if ((result.statusCode ?? 200) >= 300) throw new Error(`${name} answered ${result.statusCode}: ${result.body}`);
+    return { ms, body: (result.body ? JSON.parse(result.body) : {}) as Record<string, unknown> };
+  };
+  const invoke: Invoke = async (name, options) => (await run(name, options)).body;
+  const prepared = scenarios(invoke, await seed(invoke));
+
+  const latencyRows: (string | number)[][] = [];
+  const capacityRows: (string | number)[][] = [];
+  let flagged = 0;
+  for (const op of operations) {
+    const scenario = prepared[op.name];
+    if (!scenario) throw new Error(`no bench scenario for ${op.name}`);
+    let i = 0;
+    const timed = async () => {
+      const options = await scenario(i++);
+      recording = [];
+      const { ms } = await run(op.name, options);
+      const requests = recording;
+      recording = undefined;
+      return { ms, db: busyTime(requests), requests };
+    };
+    for (let w = 0; w < 5; w++) await timed();
+    const perRoundStats: { p50: number; p99: number; db50: number; db99: number }[] = [];
+    const samples: Request[][] = [];
+    for (let r = 0; r < rounds; r++) {
+      const calls = [];
+      for (let n = 0; n < perRound; n++) calls.push(await timed());
+      samples.push(...calls.map((c) => c.requests));
+      perRoundStats.push({
+        p50: percentile(calls.map((c) => c.ms), 50),
+        p99: percentile(calls.map((c) => c.ms), 99),
+        db50: percentile(calls.map((c) => c.db), 50),
+        db99: percentile(calls.map((c) => c.db), 99),
+      });
+    }
+    const pick = (f: (s: (typeof perRoundStats)[number]) => number) => perRoundStats.map(f);
+    latencyRows.push([
+      op.name,
+      withSpread(pick((s) => s.p50), 1),
+      withSpread(pick((s) => s.p99), 1),
+      `${median(pick((s) => s.db50)).toFixed(1)} / ${median(pick((s) => s.db99)).toFixed(1)}`,
+      withSpread(pick((s) => s.p50 / s.db50), 2),
+      withSpread(pick((s) => s.p99 / s.db99), 2),
+      median(pick((s) => s.p50 - s.db50)).toFixed(1),
+    ]);
+    // Capacity: the most common request count among the timed calls, and one call with it.
+    const counts = samples.map((s) => s.length);
+    const usual = [...new Set(counts)].sort((a, b) => counts.filter((c) => c === b).length - counts.filter((c) => c === a).length)[0]!;
+    const sample = samples.find((s) => s.length === usual)!;
+    const flag = excess(sample);
+    if (flag) flagged++;
+    capacityRows.push([
+      op.name,
+      usual + (new Set(counts).size > 1 ? ` (${Math.min(...counts)}–${Math.max(...counts)})` : ''),
+      sample.map((r) => r.command).join(' → '),
+      sample.reduce((sum, r) => sum + r.readUnits, 0).toFixed(1),
+      sample.reduce((sum, r) => sum + r.writeUnits, 0).toFixed(1),
+      flag ? `**${flag}**` : '',
+    ]);
+  }
+  return {
+    latency: [
+      ...table(['operation', 'handler p50 ms', 'handler p99 ms', 'DynamoDB p50 / p99 ms', 'p50 ratio', 'p99 ratio', 'overhead p50 ms'], latencyRows),
+      '',
+      `Per operation: 5 warm-up calls, then ${rounds} rounds of ${perRound} calls; p50/p99 per round, shown as the median of the rounds (min–max). "DynamoDB" is the wall time the operation's own DynamoDB requests were in flight (SDK and DynamoDB Local included); the ratio is handler time over that, so everything above 1.00 is middleware, validation, mapping and JSON.`,
+    ],
+    capacity: [
+      ...table(['operation', 'requests', 'what', 'read units', 'write units', 'one would do?'], capacityRows),
+      '',
+      `ReturnConsumedCapacity=TOTAL on every request of a typical call (the most common request count; a range shows calls that differed, e.g. an optimistic retry). Units as DynamoDB Local reports them: transactional writes count double, and each GSI an item is in adds its write. Flagged (${flagged}): separate writes that one transaction could carry, a request sent twice, or separate point reads that one BatchGetItem could carry. A read before a write (the version for the optimistic check) is not flagged: the write's condition needs it.`,
+    ],
+  };
+};
