@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { measureBundles } from './bundle-sizes.ts';
+import { pointHandlersAt } from './environment.ts';
 import { measureColdStarts } from './cold-start.ts';
-import { measureThroughput } from './throughput.ts';
+import { measureSweepScaling } from './sweep-scaling.ts';
+import { runThroughputInChild } from './throughput.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.env.BENCH_QUICK === '1';
@@ -27,18 +29,10 @@ const section = (title: string, lines: string[]) => {
 
 if (wanted(1)) section('1. Bundle size (esbuild, minified ESM, as the stack builds it)', await measureBundles());
 
-if ([2, 3, 4, 5].some(wanted)) {
+if ([2, 3, 4].some(wanted)) {
   const dynamo = await startDynamoDbLocal({});
   try {
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      TABLE_NAME: 'bench',
-    });
+    pointHandlersAt(dynamo.endpoint, 'bench');
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     await ensureTable(client, 'bench');
     if (wanted(2)) section('2. Cold start (fresh Node process: load the bundle, answer one request against DynamoDB Local)', await measureColdStarts(quick ? 3 : 7));
@@ -49,16 +43,14 @@ if ([2, 3, 4, 5].some(wanted)) {
       if (wanted(3)) section('3. Warm latency per operation, in-process against DynamoDB Local, against its own DynamoDB time', latency);
       if (wanted(4)) section('4. DynamoDB requests and consumed capacity per operation', capacity);
     }
-    if (wanted(5)) {
-      const { measureSweepScaling } = await import('./sweep-scaling.ts');
-      section('5. Due sweep scaling: same due items, growing table', await measureSweepScaling(client, quick ? [1_000, 5_000] : [1_000, 10_000, 50_000], 10, 3));
-    }
   } finally {
     await dynamo.stop();
   }
 }
 
-if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', await measureThroughput(quick ? 1 : 3));
+if (wanted(5)) section('5. Due sweep scaling: same due items, growing table', measureSweepScaling(quick ? [1_000, 5_000] : [1_000, 10_000, 50_000], 10, 3));
+
+if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
 
 const header = [
   '# Rapport benchmark results',

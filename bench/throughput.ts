@@ -1,8 +1,13 @@
-/** Table 6: requests per second and errors through the local runtime (loopback, autocannon, fixed request counts). */
+/**
+ * Table 6: requests per second and errors through the local runtime (loopback, autocannon, fixed
+ * request counts). Runs in a process of its own (`runThroughputInChild`): the runtime configures
+ * the handlers' DynamoDB client, which must not be one an earlier table already created.
+ */
 import autocannon from 'autocannon';
 import { startRuntime } from '../lib/local/runtime.ts';
 import { loadDevKey, signDevToken } from '../lib/local/dev-tokens.ts';
 import { STATE_DIR } from '../lib/local/state-dir.ts';
+import { childMain, runInChild } from './child.ts';
 import { table, withSpread } from './stats.ts';
 
 export const measureThroughput = async (runs: number): Promise<string[]> => {
@@ -40,3 +45,7 @@ export const measureThroughput = async (runs: number): Promise<string[]> => {
     await runtime.stop();
   }
 };
+
+export const runThroughputInChild = (runs: number): string[] => runInChild<string[]>(import.meta.url, [String(runs)]);
+
+await childMain(import.meta.url, ([runs]) => measureThroughput(Number(runs)));

@@ -1,4 +1,6 @@
+import middy from '@middy/core';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { instrumentation } from '../observability.ts';
 
 /**
  * Cognito pre-token-generation trigger (event version 2), used only when the stack creates its own
@@ -6,7 +8,7 @@ import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
  * `tenant` claim the handlers read. A user without a tenant gets no claim, and every API call of
  * theirs is refused with 403.
  */
-export const handler = async (event: PreTokenGenerationV2TriggerEvent): Promise<PreTokenGenerationV2TriggerEvent> => {
+const addTenantClaim = async (event: PreTokenGenerationV2TriggerEvent): Promise<PreTokenGenerationV2TriggerEvent> => {
   const tenant = event.request.userAttributes['custom:tenant'];
   if (tenant) {
     event.response = {
@@ -18,3 +20,5 @@ export const handler = async (event: PreTokenGenerationV2TriggerEvent): Promise<
   }
   return event;
 };
+
+export const handler = middy(addTenantClaim).use(instrumentation());

@@ -2,15 +2,15 @@ import type { Request, Response } from '../http/kernel.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { newEvent } from '../events/envelope.ts';
 import { newId, timeOrderedId } from '../storage/ids.ts';
-import { getBianRecord, getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
+import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { applyControl, EXCHANGE_OUTCOMES, refusal, type BianAction, type ControlAction, type LifecycleStatus, type Priority } from '../domain/bian-lifecycle.ts';
 import { BIAN_CRM_BASE, BIAN_CRM_SOURCE, KINDS, PLAN_FAMILY, type Kind } from './records.ts';
-import { linkOf, mirroredActivity } from './customer-link.ts';
-import { statisticsDelta, type IncidentState } from '../domain/case-statistics.ts';
-import { addToStatistics, getResolutionTargets } from '../storage/case-statistics.ts';
+import { customerReferenceOf, linkOf, mirroredActivity } from './customer-link.ts';
+import { statisticsDelta, type IncidentState, type ResolutionTargets } from '../domain/case-statistics.ts';
+import { addToStatistics, targetsKey, targetsOf } from '../storage/case-statistics.ts';
 
 const PLAN: Kind = 'CustomerRelationshipManagementPlan';
 const PATH_SEGMENT: Record<Kind, string> = { CustomerRelationshipManagementPlan: '', Development: 'Development', Incident: 'Incident', Contact: 'Contact' };
@@ -49,7 +49,9 @@ const missing = (kind: Kind, id: string) => notFound(`${kind} '${id}' does not e
 export const createRecord = async (request: Request<Record<string, unknown>>, kind: Kind): Promise<Response> => {
   const { tenantId, sub } = request.caller;
   const id = kind === PLAN ? newId() : timeOrderedId();
-  const plan = kind === PLAN ? undefined : await getBianRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request));
+  // A new incident's resolution due date comes from the tenant's targets: read with the plan.
+  const { plan, further: [targets] } =
+    kind === PLAN ? { plan: undefined, further: [] } : await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request), kind === 'Incident' ? [targetsKey(tenantId)] : []);
   if (kind !== PLAN) {
     if (!plan) throw missing(PLAN, planId(request));
     const refused = refusal(plan.status as LifecycleStatus, 'Create', `Plan '${plan.id}'`);
@@ -74,7 +76,7 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     ...(kind === PLAN ? await linkOf(tenantId, request.body) : {}),
   };
   const mirror = plan ? mirroredActivity(kind, record, plan) : undefined;
-  const statistics = kind === 'Incident' ? await incidentBookkeeping(undefined, record) : [];
+  const statistics = kind === 'Incident' ? incidentBookkeeping(undefined, record, targetsOf(targets)) : [];
   try {
     // Incidents share the tenant's statistics item: a transaction that collides there is simply retried.
     await withOptimisticRetry(() => putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), [...(mirror ? [mirror] : []), ...statistics]));
@@ -86,14 +88,21 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
   return { status: 200, body: view(kind, record), headers: { location } };
 };
 
-/** Reads a record and its plan; 404 for either unknown (another tenant's too). */
-const load = async (request: Request<unknown>, kind: Kind) => {
+/** Controls that change what an incident's resolution targets decide: its due date or its resolution. */
+const TARGETED_CONTROLS = new Set(['raisePriority', 'lowerPriority', 'terminate']);
+
+/**
+ * Reads a record and its plan in one request — with the tenant's resolution targets when an
+ * incident Control needs them; 404 for either unknown (another tenant's too).
+ */
+const load = async (request: Request<unknown>, kind: Kind, action?: string) => {
   const { tenantId } = request.caller;
   const id = request.params[ID_PARAM[kind]]!;
-  const { plan, record: target } = await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), kind === PLAN ? 'PLAN' : kind, id);
+  const needsTargets = kind === 'Incident' && action === 'Control' && TARGETED_CONTROLS.has(String((request.body as Record<string, unknown>).ControlActionType));
+  const { plan, record: target, further: [targets] } = await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), kind === PLAN ? 'PLAN' : kind, id, needsTargets ? [targetsKey(tenantId)] : []);
   if (!plan) throw missing(PLAN, planId(request));
   if (!target) throw missing(kind, id);
-  return { plan, target };
+  return { plan, target, targets: targetsOf(targets) };
 };
 
 export const retrieveRecord = async (request: Request<unknown>, kind: Kind): Promise<Response> => ({ status: 200, body: view(kind, (await load(request, kind)).target) });
@@ -105,7 +114,7 @@ export const retrieveRecord = async (request: Request<unknown>, kind: Kind): Pro
  */
 export const actOnRecord = async (request: Request<Record<string, unknown>>, kind: Kind, action: Exclude<BianAction, 'Create' | 'Retrieve'>): Promise<Response> =>
   withOptimisticRetry(async () => {
-    const { plan, target } = await load(request, kind);
+    const { plan, target, targets } = await load(request, kind, action);
     const planRefusal = refusal(plan.status as LifecycleStatus, action, `Plan '${plan.id}'`);
     if (planRefusal) throw conflict(planRefusal);
     if (kind !== PLAN && target.status) {
@@ -135,13 +144,14 @@ export const actOnRecord = async (request: Request<Record<string, unknown>>, kin
         if (Object.keys(fields).length === 0) throw badRequest(`${action} needs the details of the action in the body.`);
         next.actions = [...target.actions, actionRecord(action, request, fields)];
     }
-    if (kind === PLAN && next.record !== target.record) {
+    // The customer link is decided when the reference is set or changed, not on every update.
+    if (kind === PLAN && customerReferenceOf(next.record) !== customerReferenceOf(target.record)) {
       delete next.customerId;
       delete next.externalCustomerReference;
       Object.assign(next, await linkOf(plan.tenantId, next.record));
     }
     const mirror = kind === PLAN || next.record === target.record ? undefined : mirroredActivity(kind, next, plan);
-    const statistics = kind === 'Incident' ? await incidentBookkeeping(target, next) : [];
+    const statistics = kind === 'Incident' ? incidentBookkeeping(target, next, targets) : [];
     try {
       await putBianRecord(PLAN_FAMILY, next, { version: target.version, planVersion: kind === PLAN ? undefined : plan.version }, eventOf(request, kind, next, action), [...(mirror ? [mirror] : []), ...statistics]);
     } catch (error) {
@@ -159,11 +169,10 @@ const stateOf = (r: BianRecord): IncidentState => ({ open: r.status !== 'termina
  * resolution targets, when its priority is set or changes), its resolution time when it is
  * terminated, and the case-statistics counters — the counter update joins the change's transaction.
  */
-const incidentBookkeeping = async (before: BianRecord | undefined, after: BianRecord) => {
+const incidentBookkeeping = (before: BianRecord | undefined, after: BianRecord, targets: ResolutionTargets | undefined) => {
   const prioritySet = !before || before.priority !== after.priority;
   const resolvedNow = before !== undefined && before.status !== 'terminated' && after.status === 'terminated';
   if (resolvedNow) after.resolved = after.updated;
-  const targets = prioritySet || resolvedNow ? await getResolutionTargets(after.tenantId) : undefined;
   if (prioritySet) {
     const hours = targets?.[after.priority as keyof typeof targets];
     after.resolutionDueAt = hours === undefined ? undefined : new Date(Date.parse(after.created) + hours * 3600_000).toISOString();

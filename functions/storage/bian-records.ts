@@ -1,5 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { db, getItems, tableName, type ItemKey } from './db.ts';
+import { getItems, tableName, type ItemKey } from './db.ts';
 import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
 import { dueIndexKeys } from './due-index.ts';
@@ -46,11 +45,6 @@ export const bianKey = (family: string, tenantId: string, planId: string, kind: 
 const fromItem = (item: Record<string, unknown>): BianRecord => {
   const { pk: _pk, sk: _sk, entity: _e, gsi6pk: _g, gsi6sk: _h, ...rest } = item;
   return rest as unknown as BianRecord;
-};
-
-export const getBianRecord = async (family: string, tenantId: string, planId: string, kind: string, id: string): Promise<BianRecord | undefined> => {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: bianKey(family, tenantId, planId, kind, id), ConsistentRead: true }));
-  return Item ? fromItem(Item) : undefined;
 };
 
 /**

@@ -1,12 +1,12 @@
-import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { tableName } from './db.ts';
 import { keys } from './keys.ts';
 import type { ResolutionTargets } from '../domain/case-statistics.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const caseStatisticsKey = (tenantId: string) => ({ pk: `${keys.tenantPrefix(tenantId)}#CASESTATS`, sk: 'STATS' });
-const targetsKey = (tenantId: string) => ({ pk: `${keys.tenantPrefix(tenantId)}#CASETARGETS`, sk: 'TARGETS' });
+export const targetsKey = (tenantId: string) => ({ pk: `${keys.tenantPrefix(tenantId)}#CASETARGETS`, sk: 'TARGETS' });
 
 /** Atomic counter additions, written in the transaction of the incident change that causes them. */
 export const addToStatistics = (tenantId: string, delta: Record<string, number>): TransactItem[] => {
@@ -25,11 +25,8 @@ export const addToStatistics = (tenantId: string, delta: Record<string, number>)
   ];
 };
 
-/** The tenant's resolution targets: those of the Rules record written last. */
-export const getResolutionTargets = async (tenantId: string): Promise<ResolutionTargets | undefined> => {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: targetsKey(tenantId) }));
-  return Item?.targets as ResolutionTargets | undefined;
-};
+/** The tenant's resolution targets (those of the Rules record written last) from their item. */
+export const targetsOf = (item: Record<string, unknown> | undefined): ResolutionTargets | undefined => item?.targets as ResolutionTargets | undefined;
 
 export const putResolutionTargets = (tenantId: string, targets: ResolutionTargets, rulesReference: string): TransactItem => ({
   Put: { TableName: tableName(), Item: { ...targetsKey(tenantId), entity: 'CASETARGETS', targets, rulesReference, updated: new Date().toISOString() } },

@@ -185,5 +185,13 @@ describe('BIAN plans linked to CRM customers', () => {
       (e) => e.detail.tenantId === tenant && e['detail-type'] === 'ActivityDue',
     );
     expect(due.map((e) => e.detail.subject.id)).toEqual([visit.body.ContactReference]);
+
+    // An update that changes the reference decides the link again; one that does not keeps it.
+    const later = (await bian('POST', `${BASE}/Create`, { token: auth, body: reference('not-yet') })).body.CustomerRelationshipManagementPlanReference;
+    const relinked = await bian('PUT', `${BASE}/${later}/Update`, { token: auth, body: reference(customer.id) });
+    expect(relinked.body).toMatchObject({ LinkedCustomerReference: customer.id });
+    expect(relinked.body).not.toHaveProperty('ExternalCustomerReference');
+    const kept = await bian('PUT', `${BASE}/${later}/Update`, { token: auth, body: { CustomerInsightType: { Text: 'Key account' } } });
+    expect(kept.body.LinkedCustomerReference).toBe(customer.id);
   });
 });

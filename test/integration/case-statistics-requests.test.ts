@@ -8,6 +8,8 @@ import { handler as createDevelopment } from '../../functions/bian-crm/create-de
 import { handler as updateDevelopment } from '../../functions/bian-crm/update-development.ts';
 import { handler as retrieveDevelopment } from '../../functions/bian-crm/retrieve-development.ts';
 import { handler as updateCasePlan } from '../../functions/bian-casemgmt/update.ts';
+import { handler as updateCrmPlan } from '../../functions/bian-crm/update.ts';
+import { handler as controlIncident } from '../../functions/bian-crm/control-incident.ts';
 import { bianCaseMgmt } from '../../functions/bian-casemgmt/operations.ts';
 import { bianCrm } from '../../functions/bian-crm/operations.ts';
 import { call, uniqueTenant } from '../support/api-event.ts';
@@ -23,6 +25,18 @@ describe('BIAN request counts (real handlers, DynamoDB Local)', () => {
     expect(retrieved.map((r) => r.command)).toEqual(['BatchGetItemCommand']);
     const updated = await recordRequests(() => call(updateDevelopment, bianCrm.bianCrmUpdateDevelopment, { tenant, params, body: { CustomerDevelopmentTaskType: { Text: 'Upsell' } } }));
     expect(updated.map((r) => r.command)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    // An incident: plan and resolution targets in one read at creation; plan, incident and targets for a priority change.
+    const commands = (records: { command: string }[]) => records.map((r) => r.command);
+    let incident = '';
+    const created = await recordRequests(async () => {
+      incident = (await call(createIncident, bianCrm.bianCrmCreateIncident, { tenant, params, body: {} })).body.IncidentReference;
+    });
+    expect(commands(created)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    const raised = await recordRequests(() => call(controlIncident, bianCrm.bianCrmControlIncident, { tenant, params: { ...params, incidentid: incident }, body: { ControlActionType: 'raisePriority' } }));
+    expect(commands(raised)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    // A plan update that leaves the customer reference alone does not look the customer up again.
+    const planUpdate = await recordRequests(() => call(updateCrmPlan, bianCrm.bianCrmUpdate, { tenant, params, body: { CustomerInsightType: { Text: 'Strategic' } } }));
+    expect(commands(planUpdate)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
     // A case plan is read once, not as "the plan" and again as "the record".
     const casePlan = (await call(createCasePlan, bianCaseMgmt.bianCaseMgmtCreate, { tenant, body: {} })).body.CustomerCaseManagementPlanReference;
     const caseUpdate = await recordRequests(() => call(updateCasePlan, bianCaseMgmt.bianCaseMgmtUpdate, { tenant, params: { customercasemanagementid: casePlan }, body: { CustomerCaseServicePerformanceGoals: '90%' } }));

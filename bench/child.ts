@@ -1,0 +1,22 @@
+/**
+ * Runs a bench module in a Node process of its own and returns what it measured, for tables that
+ * need a fresh DynamoDB Local or their own handler configuration (the handlers' DynamoDB client
+ * takes its endpoint once, when it is created).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const RESULT = 'BENCH-RESULT:';
+
+export const runInChild = <T>(moduleUrl: string, args: string[]): T => {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT));
+  if (child.status !== 0 || !line) throw new Error(`${fileURLToPath(moduleUrl)} ${args.join(' ')} failed (exit ${child.status})`);
+  return JSON.parse(line.slice(RESULT.length)) as T;
+};
+
+/** When `moduleUrl` is the process's entry point: runs `measure` with the arguments and hands its result to the parent. */
+export const childMain = async (moduleUrl: string, measure: (args: string[]) => Promise<unknown>): Promise<void> => {
+  if (process.argv[1] !== fileURLToPath(moduleUrl)) return;
+  process.stdout.write(`\n${RESULT}${JSON.stringify(await measure(process.argv.slice(2)))}\n`);
+};
