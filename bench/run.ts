@@ -35,7 +35,7 @@ if ([2, 3, 4].some(wanted)) {
     pointHandlersAt(dynamo.endpoint, 'bench');
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     await ensureTable(client, 'bench');
-    if (wanted(2)) section('2. Cold start (fresh Node process: load the bundle, answer one request against DynamoDB Local)', await measureColdStarts(quick ? 3 : 7));
+    if (wanted(2)) section('2. Cold start (fresh Node process: load the bundle, answer one request against DynamoDB Local)', await measureColdStarts(quick ? 3 : 15));
     if (wanted(3) || wanted(4)) {
       // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
       const { measureOperations } = await import('./operations.ts');

@@ -25,7 +25,7 @@ export const crm = {
   listCrmCustomersByStatus: op('listCrmCustomersByStatus', 'GET', '/by-status/{status}', 'list-customers-by-status', 'read', 'Customers in a CRM status, by name (limit, cursor)', page('A page of customers'), { query: pagedQuery }),
   listMyCrmCustomers: op('listMyCrmCustomers', 'GET', '/my', 'list-my-customers', 'read', "The caller's customers (owner = the token's sub)", page('A page of customers'), { query: pagedQuery }),
   listOverdueActions: op('listOverdueActions', 'GET', '/overdue-actions', 'list-overdue-actions', 'read', 'Customers whose next action is due before now, earliest first', page('A page of customers'), { query: pagedQuery }),
-  getCrmCustomer: op('getCrmCustomer', 'GET', '/{id}', 'get-customer', 'read', 'The enriched customer: owner, recent activities, opportunities and timeline', one('The enriched customer', EnrichedCustomer)),
+  getCrmCustomer: op('getCrmCustomer', 'GET', '/{id}', 'get-customer', 'read', 'The enriched customer: owner, the 10 newest activities, opportunities and the timeline (the 50 newest events, oldest first)', one('The enriched customer', EnrichedCustomer)),
   updateCrmStatus: op('updateCrmStatus', 'PATCH', '/{id}/crm-status', 'update-crm-status', 'write', 'Moves the customer along the CRM pipeline (409 for a forbidden move)', { ...changed('The customer'), 409: error('Conflict') }, { body: { [json]: CrmStatusChange } }),
   setNextAction: op('setNextAction', 'PATCH', '/{id}/next-action', 'set-next-action', 'write', 'Sets or clears the next action and its due date', changed('The customer'), { body: { [json]: NextActionChange } }),
   removeCrmOwner: op('removeCrmOwner', 'DELETE', '/{id}/owner', 'remove-owner', 'write', "Removes the customer's owner", changed('The customer')),

@@ -307,8 +307,29 @@ export const changeTag = async (record: CustomerRecord, tag: string, add: boolea
 };
 
 /** The customer's whole item collection in one Query: the customer, activities, opportunities and timeline. */
-export const getCustomerCollection = async (tenantId: string, id: string): Promise<Record<string, unknown>[]> =>
-  queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(tenantId, id).pk }, ScanIndexForward: false });
+/**
+ * What the enriched customer shows, in three Queries of its item collection sent at once, each
+ * bounded however long the customer's history grows: the customer with its newest activities (their
+ * sort keys sit just below `CUSTOMER`), its newest events (newest first), and its opportunities.
+ */
+export const getCustomerOverview = async (tenantId: string, id: string, recent: { activities: number; events: number }) => {
+  const pk = keys.customer(tenantId, id).pk;
+  const newest = (condition: string, values: Record<string, string>, limit: number) =>
+    db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: `pk = :pk AND ${condition}`, ExpressionAttributeValues: { ':pk': pk, ...values }, ScanIndexForward: false, Limit: limit }));
+  const [head, events, opportunities] = await Promise.all([
+    newest('sk BETWEEN :activities AND :customer', { ':activities': 'ACTIVITY#', ':customer': 'CUSTOMER' }, recent.activities + 1),
+    newest('begins_with(sk, :event)', { ':event': 'EVENT#' }, recent.events),
+    queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :opportunity)', ExpressionAttributeValues: { ':pk': pk, ':opportunity': 'OPPORTUNITY#' } }),
+  ]);
+  const headItems = head.Items ?? [];
+  const customer = headItems.find((item) => item.entity === 'CUSTOMER');
+  return {
+    customer: customer ? fromItem(customer) : undefined,
+    activities: headItems.filter((item) => item.entity === 'ACTIVITY'),
+    events: events.Items ?? [],
+    opportunities,
+  };
+};
 
 /** The bookkeeping of a customer about to be created: version 1, its first event, who and when. */
 export const newCustomerMeta = (id: string, tenantId: string, sub: string, now = new Date().toISOString()): CustomerMeta => ({
