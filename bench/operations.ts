@@ -11,25 +11,16 @@ import { operations } from '../functions/catalog.ts';
 import { db } from '../functions/storage/db.ts';
 import { apiEvent, lambdaContext, type CallOptions } from '../test/support/api-event.ts';
 import { scenarios, seed, type Invoke } from './scenarios.ts';
+import { busyTime, excess, type RecordedRequest } from './requests.ts';
 import { median, percentile, table, withSpread } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const TENANT = 'bench-ops';
 const CALLER = 'ann';
 
-interface Request {
-  command: string;
-  key: string;
-  write: boolean;
-  start: number;
-  end: number;
-  readUnits: number;
-  writeUnits: number;
-}
-
 type ConsumedCapacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
 
-let recording: Request[] | undefined;
+let recording: RecordedRequest[] | undefined;
 const WRITES = /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)Command$/;
 db.middlewareStack.add(
   (next, context) => async (args) => {
@@ -51,32 +42,6 @@ db.middlewareStack.add(
   },
   { step: 'initialize', name: 'benchRecorder' },
 );
-
-/** Wall time during which at least one DynamoDB request was in flight. */
-const busyTime = (requests: Request[]): number => {
-  let total = 0;
-  let until = -Infinity;
-  for (const r of [...requests].sort((a, b) => a.start - b.start)) {
-    if (r.end <= until) continue;
-    total += r.end - Math.max(r.start, until);
-    until = r.end;
-  }
-  return total;
-};
-
-/** Requests that one would do instead of several: separate writes (one transaction), the same request twice, separate point reads (one BatchGetItem). */
-const excess = (requests: Request[]): string | undefined => {
-  const writes = requests.filter((r) => r.write);
-  if (writes.length > 1) return `${writes.length} separate writes: one TransactWriteItems would do`;
-  const seen = new Set<string>();
-  for (const r of requests) {
-    const id = `${r.command}:${r.key}`;
-    if (seen.has(id)) return `${r.command} sent twice`;
-    seen.add(id);
-  }
-  const pointReads = requests.filter((r) => r.command === 'GetItem' || r.command === 'BatchGetItem');
-  return pointReads.length > 1 ? `${pointReads.length} point reads: one BatchGetItem would do, unless a key depends on an earlier answer` : undefined;
-};
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -113,7 +78,7 @@ export const measureOperations = async (rounds: number, perRound: number): Promi
     };
     for (let w = 0; w < 5; w++) await timed();
     const perRoundStats: { p50: number; p99: number; db50: number; db99: number }[] = [];
-    const samples: Request[][] = [];
+    const samples: RecordedRequest[][] = [];
     for (let r = 0; r < rounds; r++) {
       const calls = [];
       for (let n = 0; n < perRound; n++) calls.push(await timed());
