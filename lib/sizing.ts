@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 /**
  * Memory and timeout of each kind of function, chosen from `npm run bench` (bench/RESULTS.md)
  * rather than left at defaults:
- * - memory: a cold API function peaks at about 80 MiB RSS (table 2); 512 MB leaves room for large
+ * - memory: a cold API function peaks at about 75 MiB RSS (table 2); 512 MB leaves room for large
  *   list pages and BIAN records, and buys the CPU share (Lambda scales CPU with memory) that the
  *   CPU-bound init needs. The publisher and notifier hold at most a 100-record batch: 256 MB.
  * - timeout: warm API operations answer in tens of milliseconds even at p99 (table 3); the timeout
