@@ -3,10 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { handler as createTmfCustomer } from '../../functions/tmf629/create-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { handler as createCrmCustomer } from '../../functions/crm/create-customer.ts';
-import { handler as sweep } from '../../functions/crm/sweep-due-items.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { metrics } from '../../functions/observability.ts';
-import { call, lambdaContext, uniqueTenant } from '../support/api-event.ts';
+import { call, uniqueTenant } from '../support/api-event.ts';
 
 const counted = (spy: { mock: { calls: Parameters<typeof metrics.addMetric>[] } }, name: string): number =>
   spy.mock.calls.filter(([metric]) => metric === name).reduce((sum, [, , value]) => sum + value, 0);
@@ -23,17 +22,5 @@ describe('business metrics', () => {
     expect((await call(createCrmCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Metered BV', type: 'ORGANIZATION' } })).status).toBe(201);
     expect((await call(createCrmCustomer, crm.createCrmCustomer, { tenant, body: { type: 'ORGANIZATION' } })).status).toBe(400);
     expect(counted(spy, 'CustomersCreated')).toBe(2);
-  });
-
-  it('ItemsFlagged: the number of items the sweep flagged in its run', async () => {
-    const tenant = uniqueTenant();
-    // 2017: no other test has anything due that early.
-    for (const [name, due] of [['One', '2017-02-01T00:00:00Z'], ['Two', '2017-03-01T00:00:00Z']] as const) {
-      await call(createCrmCustomer, crm.createCrmCustomer, { tenant, body: { name, type: 'ORGANIZATION', nextAction: 'Call', nextActionDueDate: due } });
-    }
-    const spy = vi.spyOn(metrics, 'addMetric');
-    const result = await sweep({ scheduledTime: '2017-06-01T00:00:00Z' }, lambdaContext('due-sweep'));
-    expect(result.flagged).toBe(2);
-    expect(counted(spy, 'ItemsFlagged')).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as sweep } from '../../functions/crm/sweep-due-items.ts';
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
@@ -9,6 +9,7 @@ import { handler as completeActivity } from '../../functions/crm/complete-activi
 import { crm } from '../../functions/crm/operations.ts';
 import { db, tableName } from '../../functions/storage/db.ts';
 import { keys } from '../../functions/storage/keys.ts';
+import { metrics } from '../../functions/observability.ts';
 import { call, lambdaContext, uniqueTenant } from '../support/api-event.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
 
@@ -36,8 +37,12 @@ describe('the due sweep against DynamoDB Local', () => {
     const done = await activityWithDue(tenant, a, 'Already done', '2019-03-02T10:00:00Z');
     await call(completeActivity, crm.completeActivity, { tenant, params: { id: a, activityId: done } });
 
+    const metric = vi.spyOn(metrics, 'addMetric');
     const first = await run('2019-07-01T00:00:00Z');
     expect(first.flagged).toBeGreaterThanOrEqual(3);
+    // The ItemsFlagged business metric counts what the run flagged.
+    expect(metric.mock.calls.filter(([name]) => name === 'ItemsFlagged').map(([, , value]) => value)).toEqual([first.flagged]);
+    metric.mockRestore();
     expect((await dueEvents(tenant, a)).map((e) => e.detailType).sort()).toEqual(['ActivityDue', 'CustomerNextActionOverdue']);
     expect((await dueEvents(tenant, b)).map((e) => e.detailType)).toEqual(['CustomerNextActionOverdue']);
     expect(await dueEvents(tenant, later)).toEqual([]);

@@ -1,8 +1,9 @@
 /** Points in-process handlers at the run's DynamoDB Local, the way the local runtime configures its functions. */
 import { inject } from 'vitest';
+import { IN_PROCESS_TABLE } from './global-setup.ts';
 
 Object.assign(process.env, {
-  TABLE_NAME: 'rapport',
+  TABLE_NAME: IN_PROCESS_TABLE,
   EVENT_BUS_NAME: 'rapport',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'local',
