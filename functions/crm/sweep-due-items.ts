@@ -28,6 +28,8 @@ export interface SweepInput {
 export interface SweepResult {
   now: string;
   flagged: number;
+  /** Due activities of deleted customers: taken out of the index without an event. */
+  disarmed: number;
   /** Due items seen but not flagged in this run (the next run takes them). */
   left: number;
   /** Whether the run stopped before reading every shard to the end. */
@@ -54,7 +56,11 @@ const dueEvent = (
 ): PendingEvent => newEvent({ ...event, eventId: dueEventId(item, due), actor: ACTOR, correlationId: `due-sweep:${now}` });
 
 /** What flagging an item writes: the flag on the item and its event. */
-const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set: Record<string, unknown>; event: PendingEvent }> => {
+/**
+ * What flagging an item writes: the flag and its event — or, for an activity whose customer has
+ * been deleted, only that it left the index (a reminder about a deleted customer is noise).
+ */
+const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set: Record<string, unknown>; event?: PendingEvent }> => {
   if (item.entity === 'BIAN_INCIDENT') {
     const due = String(item.resolutionDueAt);
     return {
@@ -97,6 +103,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
   const activity = childFromItem(item);
   const due = String(activity.dueDate);
   const [customerItem, owner] = await Promise.all([getItem(keys.customer(activity.tenantId, activity.customerId)), ownerOf(activity.tenantId, activity.ownerId)]);
+  if (!customerItem) return { set: { dueDisarmedAt: now } };
   return {
     set: { dueNotifiedAt: now },
     event: dueEvent(item, due, now, {
@@ -107,7 +114,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
       sequence: activity.sequence + 1,
       data: {
         activity: childView({ ...activity, dueNotifiedAt: now }),
-        customer: customerItem ? toCrmCustomer(fromItem(customerItem)) : { id: activity.customerId },
+        customer: toCrmCustomer(fromItem(customerItem)),
         owner: owner ?? null,
         due: { dueDate: due },
       },
@@ -117,19 +124,20 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
 };
 
 /** Flags one item; a concurrent change or an overlapping run makes it re-read once and decide again. */
-const flagItem = async (item: Record<string, unknown>, now: string): Promise<boolean> => {
+const flagItem = async (item: Record<string, unknown>, now: string): Promise<'flagged' | 'disarmed' | undefined> => {
   let current: Record<string, unknown> | undefined = item;
   for (let attempt = 1; attempt <= 2 && current; attempt++) {
-    if (current.gsi6pk === undefined || String(current.gsi6sk) > dueCutoff(now)) return false; // no longer due, or flagged already
+    if (current.gsi6pk === undefined || String(current.gsi6sk) > dueCutoff(now)) return undefined; // no longer due, or flagged already
     try {
-      await flagDueItem(current, await flagOf(current, now));
-      return true;
+      const flag = await flagOf(current, now);
+      await flagDueItem(current, flag);
+      return flag.event ? 'flagged' : 'disarmed';
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       current = await getItem({ pk: String(item.pk), sk: String(item.sk) });
     }
   }
-  return false;
+  return undefined;
 };
 
 /**
@@ -143,6 +151,7 @@ const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> 
   const deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MS);
   owners.clear();
   let flagged = 0;
+  let disarmed = 0;
   let left = 0;
   let stoppedEarly = false;
   for (let shard = 0; shard < DUE_SHARDS; shard++) {
@@ -155,16 +164,18 @@ const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> 
           stoppedEarly = true;
           continue;
         }
-        if (await flagItem(item, now)) flagged++;
+        const outcome = await flagItem(item, now);
+        if (outcome === 'flagged') flagged++;
+        if (outcome === 'disarmed') disarmed++;
       }
       cursor = stoppedEarly ? undefined : page.next;
       if (stoppedEarly && page.next) left++; // at least one more beyond this page
     } while (cursor);
   }
-  logger.info('due sweep finished', { now, flagged, left, stoppedEarly });
+  logger.info('due sweep finished', { now, flagged, disarmed, left, stoppedEarly });
   count(BusinessMetric.ItemsFlagged, flagged);
   count(BusinessMetric.ItemsLeft, left);
-  return { now, flagged, left, stoppedEarly };
+  return { now, flagged, disarmed, left, stoppedEarly };
 };
 
 /** The sweep keeps its own time budget (SAFETY_MS), so middy's early timeout is off. */

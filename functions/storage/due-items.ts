@@ -29,11 +29,16 @@ export const getItem = async (key: { pk: string; sk: string }): Promise<Record<s
  */
 export const flagDueItem = async (
   item: Record<string, unknown>,
-  flag: { set: Record<string, unknown>; event: PendingEvent },
+  flag: { set: Record<string, unknown>; event?: PendingEvent },
 ): Promise<void> => {
-  const names: Record<string, string> = { '#sequence': 'sequence' };
-  const values: Record<string, unknown> = { ':expected': item.version, ':next': Number(item.version) + 1, ':sequence': flag.event.envelope.sequence };
-  const sets = ['version = :next', '#sequence = :sequence'];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expected': item.version, ':next': Number(item.version) + 1 };
+  const sets = ['version = :next'];
+  if (flag.event) {
+    names['#sequence'] = 'sequence';
+    values[':sequence'] = flag.event.envelope.sequence;
+    sets.push('#sequence = :sequence');
+  }
   Object.entries(flag.set).forEach(([attribute, value], i) => {
     names[`#s${i}`] = attribute;
     values[`:s${i}`] = value;
@@ -46,10 +51,10 @@ export const flagDueItem = async (
         Key: { pk: item.pk, sk: item.sk },
         UpdateExpression: `SET ${sets.join(', ')} REMOVE gsi6pk, gsi6sk`,
         ConditionExpression: 'version = :expected AND attribute_exists(gsi6pk)',
-        ExpressionAttributeNames: names,
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
       },
     },
-    putEvent(String(item.pk), flag.event),
+    ...(flag.event ? [putEvent(String(item.pk), flag.event)] : []),
   ]);
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as sweep } from '../../functions/crm/sweep-due-items.ts';
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
 import { handler as setNextAction } from '../../functions/crm/set-next-action.ts';
@@ -7,6 +7,8 @@ import { handler as createActivity } from '../../functions/crm/create-activity.t
 import { handler as updateActivity } from '../../functions/crm/update-activity.ts';
 import { handler as completeActivity } from '../../functions/crm/complete-activity.ts';
 import { crm } from '../../functions/crm/operations.ts';
+import { handler as deleteTmfCustomer } from '../../functions/tmf629/delete-customer.ts';
+import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { db, tableName } from '../../functions/storage/db.ts';
 import { keys } from '../../functions/storage/keys.ts';
 import { metrics } from '../../functions/observability.ts';
@@ -89,6 +91,20 @@ describe('the due sweep against DynamoDB Local', () => {
     );
     expect(events).toHaveLength(5);
     expect(await dueEvents(tenant, cleared)).toHaveLength(1);
+  });
+
+  it('takes a due activity of a deleted customer out of the index without an event', async () => {
+    const tenant = uniqueTenant();
+    const c = await customerWithDue(tenant, 'Gone');
+    const task = await activityWithDue(tenant, c, 'Orphaned', '2020-05-01T00:00:00Z');
+    expect((await call(deleteTmfCustomer, tmf629.deleteCustomer, { tenant, params: { id: c } })).status).toBe(204);
+    const result = await run('2020-06-01T00:00:00Z');
+    expect(result.disarmed).toBeGreaterThanOrEqual(1);
+    expect(await dueEvents(tenant, c)).toEqual([]);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.child(tenant, c, 'ACTIVITY', task) }));
+    expect(Item).toMatchObject({ dueDisarmedAt: '2020-06-01T00:00:00.000Z' });
+    expect(Item).not.toHaveProperty('gsi6pk');
+    expect((await run('2020-06-01T00:00:00Z')).disarmed).toBe(0);
   });
 
   it('stops before its time budget and leaves the rest to the next run', async () => {
