@@ -10,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BusinessMetric, METRICS_NAMESPACE, SERVICE } from '../functions/business-metrics.ts';
+import { pascalCase } from './names.ts';
 import type { AlarmThresholds } from './stages.ts';
 
 export interface MonitoringProps {
@@ -106,7 +107,7 @@ export class RapportMonitoring extends Construct {
     // --- Lambda errors and throttles, per family in groups of 10 functions ------------------------------
     const groups = new Map([...props.apiFunctions, ['background', props.backgroundFunctions]]);
     for (const [family, functions] of groups) {
-      const name = family.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+      const name = pascalCase(family);
       chunks(functions, ALARM_METRIC_LIMIT).forEach((group, i) => {
         const suffix = functions.length > ALARM_METRIC_LIMIT ? `${i + 1}` : '';
         const which = `${family} functions${suffix ? ` (group ${suffix})` : ''}`;

@@ -18,10 +18,11 @@ import type { Construct } from 'constructs';
 import { eventRules, operations, schedules, streamPublisher } from '../functions/catalog.ts';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { scopesFor, SCOPES, type Family } from '../functions/http/operation.ts';
+import { scopesFor, SCOPES } from '../functions/http/operation.ts';
 import { INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
 import { SERVICE } from '../functions/business-metrics.ts';
 import { RapportMonitoring } from './monitoring.ts';
+import { pascalCase } from './names.ts';
 import { SIZING } from './sizing.ts';
 import { STAGES, type Stage, type StageSettings } from './stages.ts';
 
@@ -192,7 +193,7 @@ export class RapportStack extends Stack {
 
     const apiFunctions = new Map<string, lambda.IFunction[]>();
     for (const op of operations) {
-      const fn = newFunction(functionId(op.name), op.handler, apiRoles[op.access], logGroupFor(`${familyId(op.family)}Api`), op.family, {
+      const fn = newFunction(functionId(op.name), op.handler, apiRoles[op.access], logGroupFor(`${pascalCase(op.family)}Api`), op.family, {
         description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
         ...(op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite),
       });
@@ -256,7 +257,7 @@ export class RapportStack extends Stack {
     const sweepRole = role('SweepRole', 'Rapport scheduled jobs: read the due index, flag items with their events');
     this.table.grantReadWriteData(sweepRole);
     const scheduled = schedules.map((schedule) => {
-      const id = functionId(schedule.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()));
+      const id = functionId(pascalCase(schedule.name));
       const fn = newFunction(id, schedule.handler, sweepRole, logGroupFor('Schedules'), SERVICE.sweep, {
         description: schedule.description,
         ...SIZING.sweep,
@@ -376,4 +377,3 @@ export class RapportStack extends Stack {
   }
 }
 
-const familyId = (family: Family): string => family.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());

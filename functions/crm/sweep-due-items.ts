@@ -55,7 +55,6 @@ const dueEvent = (
   event: { source: string; eventType: string; tenantId: string; subject: { type: string; id: string }; sequence: number; data: Record<string, unknown>; description: string },
 ): PendingEvent => newEvent({ ...event, eventId: dueEventId(item, due), actor: ACTOR, correlationId: `due-sweep:${now}` });
 
-/** What flagging an item writes: the flag on the item and its event. */
 /**
  * What flagging an item writes: the flag and its event — or, for an activity whose customer has
  * been deleted, only that it left the index (a reminder about a deleted customer is noise).
