@@ -1,5 +1,5 @@
-import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, getItems, tableName } from './db.ts';
 import { createdSortKey, keys, nameSortKey } from './keys.ts';
 import { putEvent, transact } from './transactions.ts';
 import { dueIndexKeys, instantKey } from './due-index.ts';
@@ -129,20 +129,8 @@ const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknow
   return items;
 };
 
-const batchGet = async (tenantId: string, ids: string[]): Promise<CustomerRecord[]> => {
-  const found = new Map<string, CustomerRecord>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [tableName()]: { Keys: ids.slice(i, i + 100).map((id) => keys.customer(tenantId, id)) },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const result = await db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[tableName()] ?? []) if (item.entity === 'CUSTOMER') found.set(String(item.id), fromItem(item));
-      request = result.UnprocessedKeys as typeof request;
-    }
-  }
-  return ids.flatMap((id) => found.get(id) ?? []);
-};
+const batchGet = async (tenantId: string, ids: string[]): Promise<CustomerRecord[]> =>
+  (await getItems(ids.map((id) => keys.customer(tenantId, id)), { consistent: false })).flatMap((item) => (item?.entity === 'CUSTOMER' ? [fromItem(item)] : []));
 
 /** Records read directly (not from the creation-ordered index), in creation order, windowed. */
 const windowOf = (records: CustomerRecord[], offset: number, limit: number): CustomerPage => {

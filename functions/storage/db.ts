@@ -16,17 +16,20 @@ export const tableName = (): string => {
 export type ItemKey = { pk: string; sk: string };
 
 /**
- * Several items (at most 100) in one strongly consistent BatchGetItem request, in the order of
- * `itemKeys`, undefined where there is none. Unprocessed keys are asked for again.
+ * Items by key in BatchGetItem requests of at most 100 keys, in the order of `itemKeys`, undefined
+ * where there is none. Strongly consistent unless `consistent` is false. Unprocessed keys are asked
+ * for again.
  */
-export const getItems = async (itemKeys: ItemKey[]): Promise<(Record<string, unknown> | undefined)[]> => {
+export const getItems = async (itemKeys: ItemKey[], { consistent = true } = {}): Promise<(Record<string, unknown> | undefined)[]> => {
   const table = tableName();
   const found = new Map<string, Record<string, unknown>>();
-  let pending: ItemKey[] = itemKeys;
-  while (pending.length > 0) {
-    const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
-    for (const item of Responses?.[table] ?? []) found.set(`${String(item.pk)}\n${String(item.sk)}`, item);
-    pending = (UnprocessedKeys?.[table]?.Keys ?? []) as ItemKey[];
+  for (let i = 0; i < itemKeys.length; i += 100) {
+    let pending: ItemKey[] = itemKeys.slice(i, i + 100);
+    while (pending.length > 0) {
+      const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }));
+      for (const item of Responses?.[table] ?? []) found.set(`${String(item.pk)}\n${String(item.sk)}`, item);
+      pending = (UnprocessedKeys?.[table]?.Keys ?? []) as ItemKey[];
+    }
   }
   return itemKeys.map((key) => found.get(`${key.pk}\n${key.sk}`));
 };
