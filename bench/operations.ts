@@ -1,47 +1,21 @@
 /**
  * Tables 3 and 4: every catalog operation invoked in-process (real handler, real middleware) against
- * DynamoDB Local. Each call's DynamoDB requests are recorded by a middleware on the shared document
- * client: their wall time (the union of their intervals: the bare DynamoDB calls the operation
+ * DynamoDB Local. Each call's DynamoDB requests are recorded (test/support/capacity.ts): their wall time (the union of their intervals: the bare DynamoDB calls the operation
  * needs, SDK included) against the handler's, and what each consumed (ReturnConsumedCapacity=TOTAL).
  * The process environment must point at DynamoDB Local before this module is imported.
  */
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { operations } from '../functions/catalog.ts';
-import { db } from '../functions/storage/db.ts';
 import { apiEvent, lambdaContext, type CallOptions } from '../test/support/api-event.ts';
+import { recordRequests, type Recorded } from '../test/support/capacity.ts';
 import { scenarios, seed, type Invoke } from './scenarios.ts';
-import { busyTime, excess, type RecordedRequest } from './requests.ts';
+import { busyTime, excess } from './requests.ts';
 import { median, percentile, table, withSpread } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const TENANT = 'bench-ops';
 const CALLER = 'ann';
-
-type ConsumedCapacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
-
-let recording: RecordedRequest[] | undefined;
-const WRITES = /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)Command$/;
-db.middlewareStack.add(
-  (next, context) => async (args) => {
-    if (!recording) return next(args);
-    const log = recording;
-    const input = args.input as Record<string, unknown>;
-    input.ReturnConsumedCapacity = 'TOTAL';
-    const start = performance.now();
-    const result = await next(args);
-    const end = performance.now();
-    const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-    const command = String(context.commandName);
-    const write = WRITES.test(command);
-    const keyOf = (k: unknown) => JSON.stringify(k ?? input.KeyConditionExpression ?? input.ExpressionAttributeValues ?? '');
-    const key = keyOf(input.Key ?? input.TransactItems ?? input.RequestItems ?? input.Item);
-    log.push({ command: command.replace(/Command$/, ''), key, write, start, end, readUnits: write ? 0 : units, writeUnits: write ? units : 0 });
-    return result;
-  },
-  { step: 'initialize', name: 'benchRecorder' },
-);
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -70,15 +44,15 @@ export const measureOperations = async (rounds: number, perRound: number): Promi
     let i = 0;
     const timed = async () => {
       const options = await scenario(i++);
-      recording = [];
-      const { ms } = await run(op.name, options);
-      const requests = recording;
-      recording = undefined;
+      let ms = 0;
+      const requests = await recordRequests(async () => {
+        ({ ms } = await run(op.name, options));
+      });
       return { ms, db: busyTime(requests), requests };
     };
     for (let w = 0; w < 5; w++) await timed();
     const perRoundStats: { p50: number; p99: number; db50: number; db99: number }[] = [];
-    const samples: RecordedRequest[][] = [];
+    const samples: Recorded[][] = [];
     for (let r = 0; r < rounds; r++) {
       const calls = [];
       for (let n = 0; n < perRound; n++) calls.push(await timed());
@@ -109,7 +83,7 @@ export const measureOperations = async (rounds: number, perRound: number): Promi
     capacityRows.push([
       op.name,
       usual + (new Set(counts).size > 1 ? ` (${Math.min(...counts)}–${Math.max(...counts)})` : ''),
-      sample.map((r) => r.command).join(' → '),
+      sample.map((r) => r.command.replace(/Command$/, '')).join(' → '),
       sample.reduce((sum, r) => sum + r.readUnits, 0).toFixed(1),
       sample.reduce((sum, r) => sum + r.writeUnits, 0).toFixed(1),
       flag ? `**${flag}**` : '',

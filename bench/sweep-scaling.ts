@@ -3,7 +3,7 @@
  * in a process of its own with a fresh DynamoDB Local: the table is filled with customers written
  * as the storage layer writes them (half of them carrying a future next-action date, so the due
  * index holds them too), then the due ones are (re)armed before each run and the real sweep
- * handler runs with ReturnConsumedCapacity=TOTAL on every request.
+ * handler runs with its requests recorded (test/support/capacity.ts: ReturnConsumedCapacity=TOTAL).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -34,6 +34,7 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
     const { db } = await import('../functions/storage/db.ts');
     const { newCustomerMeta, toItem } = await import('../functions/storage/customers.ts');
     const { handler: sweep } = await import('../functions/crm/sweep-due-items.ts');
+    const { recordRequests } = await import('../test/support/capacity.ts');
 
     /** Run r arms its due customers for a date of its own: a flag is recorded once per due date. */
     const customer = (n: number, isDue: boolean, run = 0): CustomerRecord => ({
@@ -60,34 +61,20 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
       }
     };
 
-    let measured: Omit<Run, 'ms' | 'flagged'> | undefined;
-    db.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (!measured) return next(args);
-        const log = measured;
-        (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-        const result = await next(args);
-        const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-        const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-        log.requests++;
-        if (/^(Query|GetItem|BatchGetItem)Command$/.test(String(context.commandName))) log.readUnits += units;
-        else log.writeUnits += units;
-        return result;
-      },
-      { step: 'initialize', name: 'benchSweepRecorder' },
-    );
-
     const seeding = performance.now();
     await putAll(Array.from({ length: size - due }, (_, n) => customer(n + due, false)));
     const seededSeconds = (performance.now() - seeding) / 1000;
     const results: Run[] = [];
     for (let run = 0; run < runs; run++) {
       await putAll(Array.from({ length: due }, (_, n) => customer(n, true, run)));
-      measured = { requests: 0, readUnits: 0, writeUnits: 0 };
+      let flagged = 0;
       const started = performance.now();
-      const result = await sweep({ scheduledTime: NOW }, lambdaContext('due-sweep', 600_000));
-      results.push({ ...measured, ms: performance.now() - started, flagged: result.flagged });
-      measured = undefined;
+      const requests = await recordRequests(async () => {
+        ({ flagged } = await sweep({ scheduledTime: NOW }, lambdaContext('due-sweep', 600_000)));
+      });
+      const ms = performance.now() - started;
+      const units = (kind: 'readUnits' | 'writeUnits') => requests.reduce((sum, r) => sum + r[kind], 0);
+      results.push({ requests: requests.length, readUnits: units('readUnits'), writeUnits: units('writeUnits'), ms, flagged });
     }
     return { seededSeconds, runs: results };
   } finally {

@@ -1,41 +1,56 @@
 import { db } from '../../functions/storage/db.ts';
 
+/** One DynamoDB request sent through the shared document client while recording. */
 export interface Recorded {
+  /** The SDK command's name: `GetItemCommand`, `TransactWriteItemsCommand`, … */
   command: string;
+  /** What it addressed (its key, items or key condition), to tell repeated requests apart. */
+  key: string;
+  write: boolean;
+  /** performance.now() when it was sent and when its answer came. */
+  start: number;
+  end: number;
   readUnits: number;
   writeUnits: number;
 }
 
+type ConsumedCapacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+
+const WRITES = /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)Command$/;
 let recording: Recorded[] | undefined;
 
 /**
- * Counts the DynamoDB requests the shared document client sends while `run` runs, and what each
- * consumed (ReturnConsumedCapacity=TOTAL is added to every request).
+ * Records the DynamoDB requests the shared document client sends while `run` runs, and what each
+ * consumed (ReturnConsumedCapacity=TOTAL is added to every request). Used by the request-count
+ * tests and by `npm run bench`.
  */
 db.middlewareStack.add(
   (next, context) => async (args) => {
+    if (!recording) return next(args);
+    const log = recording;
     const input = args.input as Record<string, unknown>;
-    if (recording) input.ReturnConsumedCapacity = 'TOTAL';
+    input.ReturnConsumedCapacity = 'TOTAL';
+    const start = performance.now();
     const result = await next(args);
-    if (recording) {
-      const output = result.output as { ConsumedCapacity?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number } | { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[] };
-      const all = Array.isArray(output.ConsumedCapacity) ? output.ConsumedCapacity : output.ConsumedCapacity ? [output.ConsumedCapacity] : [];
-      // With TOTAL, DynamoDB reports CapacityUnits: read units for reads, write units for writes.
-      const command = String(context.commandName);
-      const units = all.reduce((sum, c) => sum + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)), 0);
-      const isRead = /^(GetItem|Query|BatchGetItem|TransactGetItems)Command$/.test(command);
-      recording.push({ command, readUnits: isRead ? units : 0, writeUnits: isRead ? 0 : units });
-    }
+    const end = performance.now();
+    const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+    // With TOTAL, DynamoDB reports CapacityUnits: read units for reads, write units for writes.
+    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)), 0);
+    const command = String(context.commandName);
+    const write = WRITES.test(command);
+    const key = JSON.stringify(input.Key ?? input.TransactItems ?? input.RequestItems ?? input.Item ?? [input.IndexName, input.KeyConditionExpression, input.ExpressionAttributeValues]);
+    log.push({ command, key, write, start, end, readUnits: write ? 0 : units, writeUnits: write ? units : 0 });
     return result;
   },
   { step: 'initialize', name: 'rapportCapacityRecorder' },
 );
 
 export const recordRequests = async (run: () => Promise<unknown>): Promise<Recorded[]> => {
-  recording = [];
+  const requests: Recorded[] = [];
+  recording = requests;
   try {
     await run();
-    return recording;
+    return requests;
   } finally {
     recording = undefined;
   }

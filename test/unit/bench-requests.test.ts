@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { busyTime, excess, type RecordedRequest } from '../../bench/requests.ts';
+import { busyTime, excess } from '../../bench/requests.ts';
+import type { Recorded } from '../support/capacity.ts';
 
-const request = (command: string, start: number, end: number, key = command): RecordedRequest => ({
-  command,
+const request = (name: string, start: number, end: number, key = name): Recorded => ({
+  command: `${name}Command`,
   key,
-  write: /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)$/.test(command),
+  write: /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)$/.test(name),
   start,
   end,
   readUnits: 0,
