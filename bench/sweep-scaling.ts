@@ -7,7 +7,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerRecord } from '../functions/storage/customers.ts';
+import type { CustomerRecord } from '../functions/storage/customer-items.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { lambdaContext } from '../lib/local/functions.ts';
 import { childMain, runInChild } from './child.ts';
@@ -32,7 +32,7 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
     await ensureTable(new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), 'bench-sweep');
     // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
     const { db } = await import('../functions/storage/db.ts');
-    const { newCustomerMeta, toItem } = await import('../functions/storage/customers.ts');
+    const { newCustomerMeta, toItem } = await import('../functions/storage/customer-items.ts');
     const { handler: sweep } = await import('../functions/crm/sweep-due-items.ts');
     const { recordRequests } = await import('../test/support/capacity.ts');
 

@@ -19,7 +19,7 @@ import { eventRules, operations, schedules, streamPublisher } from '../functions
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { scopesFor, SCOPES } from '../functions/http/operation.ts';
-import { INDEXES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
+import { tableIndexes, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
 import { SERVICE } from '../functions/business-metrics.ts';
 import { RapportMonitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
@@ -42,7 +42,16 @@ export interface RapportStackProps extends StackProps {
   tenantClaim?: string;
   /** Minutes between due-sweep runs (and any other schedule), overriding the catalog's rate. */
   scheduleEveryMinutes?: number;
+  /** A step of moving a deployed table to the current index layout (functions/storage/table-schema.ts); none: the current layout. */
+  indexMigrationStep?: number;
 }
+
+/**
+ * The response headers a browser may read: every header an operation declares in the catalog,
+ * plus those the kernel adds to any answer (correlation id; Retry-After on 503).
+ */
+export const exposedHeaders = (): string[] =>
+  [...new Set([...operations.flatMap((op) => Object.values(op.responses).flatMap((response) => Object.keys(response.headers ?? {}))), 'X-Correlation-Id', 'Retry-After'].map((h) => h.toLowerCase()))].sort();
 
 /** The logical id of an operation's function: its catalog name, capitalised. */
 export const functionId = (name: string): string => `${name[0]!.toUpperCase()}${name.slice(1)}Function`;
@@ -68,11 +77,12 @@ export class RapportStack extends Stack {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
-      globalSecondaryIndexes: INDEXES.map((index) => ({
+      globalSecondaryIndexes: tableIndexes(props.indexMigrationStep).map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: dynamodb.ProjectionType[index.projection.type],
+        ...(index.projection.type === 'INCLUDE' ? { nonKeyAttributes: [...index.projection.attributes] } : {}),
       })),
       dynamoStream: dynamodb.StreamViewType[STREAM_VIEW],
       timeToLiveAttribute: TTL_ATTRIBUTE,
@@ -165,7 +175,7 @@ export class RapportStack extends Stack {
         allowOrigins: ['*'],
         allowMethods: [CorsHttpMethod.ANY],
         allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
-        exposeHeaders: ['etag', 'location', 'x-total-count', 'x-result-count', 'x-correlation-id'],
+        exposeHeaders: exposedHeaders(),
       },
     });
     this.api.addStage('DefaultStage', {

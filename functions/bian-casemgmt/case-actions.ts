@@ -4,7 +4,7 @@ import { newEvent } from '../events/envelope.ts';
 import { newId } from '../storage/ids.ts';
 import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
-import { caseStatisticsKey, putResolutionTargets } from '../storage/case-statistics.ts';
+import { caseStatisticsKeys, putResolutionTargets, sumStatistics } from '../storage/case-statistics.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { statisticsView, type ResolutionTargets } from '../domain/case-statistics.ts';
 import { actionRecord } from '../bian-crm/bian-actions.ts';
@@ -41,9 +41,9 @@ const missing = (kind: CaseKind, id: string) => notFound(`${kind} '${id}' does n
 const load = async (request: Request<unknown>, kind: CaseKind) => {
   const planId = planIdOf(request);
   const id = kind === PLAN ? planId : request.params[ID_PARAM[kind]]!;
-  const further = kind === 'Performance' ? [caseStatisticsKey(request.caller.tenantId)] : [];
-  const { plan, record, further: [statistics] } = await getPlanAndRecord(CASE_FAMILY, request.caller.tenantId, planId, kind === PLAN ? 'PLAN' : kind, id, further);
-  return { plan, record, statistics, id };
+  const further = kind === 'Performance' ? caseStatisticsKeys(request.caller.tenantId) : [];
+  const { plan, record, further: shards } = await getPlanAndRecord(CASE_FAMILY, request.caller.tenantId, planId, kind === PLAN ? 'PLAN' : kind, id, further);
+  return { plan, record, statistics: kind === 'Performance' ? sumStatistics(shards) : undefined, id };
 };
 
 export const createPlan = async (request: Request<Record<string, unknown>>): Promise<Response> => {

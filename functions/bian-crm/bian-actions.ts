@@ -178,7 +178,7 @@ const incidentBookkeeping = (before: BianRecord | undefined, after: BianRecord, 
     after.resolutionDueAt = hours === undefined ? undefined : new Date(Date.parse(after.created) + hours * 3600_000).toISOString();
     delete after.resolutionOverdueNotifiedAt;
   }
-  return addToStatistics(after.tenantId, statisticsDelta(before && stateOf(before), stateOf(after), targets));
+  return addToStatistics(after.tenantId, after.id, statisticsDelta(before && stateOf(before), stateOf(after), targets));
 };
 
 /** A Request, Grant, Capture or Control as recorded on the record it acted on. */

@@ -1,7 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
 import { newId } from '../storage/ids.ts';
-import { insertCustomer, newCustomerMeta, type CustomerRecord } from '../storage/customers.ts';
+import { insertCustomer } from '../storage/customers.ts';
+import { newCustomerMeta, type CustomerRecord } from '../storage/customer-items.ts';
 import { createOnce } from '../storage/idempotency.ts';
 import { applyProfileToTmf } from '../domain/customer-mapping.ts';
 import { crmEvent } from './crm-events.ts';

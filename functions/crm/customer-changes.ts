@@ -2,7 +2,8 @@ import type { Request, Response } from '../http/kernel.ts';
 import { logger } from '../observability.ts';
 import { notFound } from '../http/errors.ts';
 import { checkIfMatch, etag } from '../http/preconditions.ts';
-import { getCustomer, replaceCustomer, type CustomerRecord } from '../storage/customers.ts';
+import { getCustomer, replaceCustomer } from '../storage/customers.ts';
+import type { CustomerRecord } from '../storage/customer-items.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { rememberUser } from '../storage/users.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
@@ -62,7 +63,7 @@ export const changeCustomer = async (request: Request<unknown>, id: string, deci
     const events = change.events.map((e, i) =>
       crmEvent(request, e.type, { type: 'Customer', id }, current.sequence + i + 1, { customer, ...e.data }, e.description),
     );
-    await replaceCustomer(next, current.version, events);
+    await replaceCustomer(current, next, events);
     return customerResponse(next);
   });
   await remembered;

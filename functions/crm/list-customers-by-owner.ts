@@ -1,9 +1,9 @@
 import { defineHandler } from '../http/kernel.ts';
-import { keys } from '../storage/keys.ts';
-import { customerPage } from './customer-lists.ts';
+import { customerLists } from '../storage/customer-lists.ts';
+import { customerPageResponse, pageOf } from './customer-lists.ts';
 import { crm } from './operations.ts';
 
-/** GET /api/v1/crm/customers/by-owner/{ownerId} — one Query on the owner index per page. */
-export const handler = defineHandler(crm.listCrmCustomersByOwner, (request) =>
-  customerPage(request, { index: 'gsi3', partition: keys.ownerIndex(request.caller.tenantId, request.params.ownerId!) }),
+/** GET /api/v1/crm/customers/by-owner/{ownerId} — the owner's customers by name, a page at a time. */
+export const handler = defineHandler(crm.listCrmCustomersByOwner, async (request) =>
+  customerPageResponse(await customerLists.byOwner(request.caller.tenantId, request.params.ownerId!, {}, pageOf(request))),
 );

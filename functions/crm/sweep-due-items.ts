@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import middy from '@middy/core';
 import { newEvent, type PendingEvent } from '../events/envelope.ts';
-import { DUE_SHARDS, dueCutoff, instantKey } from '../storage/due-index.ts';
-import { flagDueItem, getItem, queryDueShard } from '../storage/due-items.ts';
+import { DUE_SHARDS, instantKey } from '../storage/due-index.ts';
+import { flagDueItem, getItem, isStillDue, queryDueShard } from '../storage/due-items.ts';
 import { deterministicTimeOrderedId } from '../storage/ids.ts';
-import { fromItem } from '../storage/customers.ts';
+import { fromItem } from '../storage/customer-items.ts';
 import { childFromItem } from '../storage/customer-children.ts';
 import { keys } from '../storage/keys.ts';
 import { findUser, type DirectoryUser } from '../storage/users.ts';
@@ -126,7 +126,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
 const flagItem = async (item: Record<string, unknown>, now: string): Promise<'flagged' | 'disarmed' | undefined> => {
   let current: Record<string, unknown> | undefined = item;
   for (let attempt = 1; attempt <= 2 && current; attempt++) {
-    if (current.gsi6pk === undefined || String(current.gsi6sk) > dueCutoff(now)) return undefined; // no longer due, or flagged already
+    if (!isStillDue(current, now)) return undefined; // no longer due, or flagged already
     try {
       const flag = await flagOf(current, now);
       await flagDueItem(current, flag);

@@ -7,12 +7,14 @@ export interface ListQuery {
   offset: number;
   limit: number;
   fields: string | undefined;
+  /** Where a previous page ended (its X-Next-Cursor); `offset` then counts from there. */
+  cursor: string | undefined;
   filters: Record<string, string[]>;
 }
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
-const CONTROLS = new Set(['offset', 'limit', 'fields']);
+const CONTROLS = new Set(['offset', 'limit', 'fields', 'cursor']);
 
 export class ListQueryError extends Error {
   constructor(message: string) {
@@ -29,7 +31,7 @@ const nonNegativeInteger = (name: string, value: string | undefined, fallback: n
   return n;
 };
 
-export const parseListQuery = (query: Record<string, string>, filterable: readonly string[]): ListQuery => {
+export const parseListQuery = (query: Record<string, string>, filterable: readonly string[], maxOffset = Number.MAX_SAFE_INTEGER): ListQuery => {
   const filters: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(query)) {
     if (CONTROLS.has(name)) continue;
@@ -38,7 +40,9 @@ export const parseListQuery = (query: Record<string, string>, filterable: readon
   }
   const limit = nonNegativeInteger('limit', query.limit, DEFAULT_LIMIT, MAX_LIMIT);
   if (limit === 0) throw new ListQueryError(`'limit' must be at least 1`);
-  return { offset: nonNegativeInteger('offset', query.offset, 0, Number.MAX_SAFE_INTEGER), limit, fields: query.fields, filters };
+  const offset = nonNegativeInteger('offset', query.offset, 0, Number.MAX_SAFE_INTEGER);
+  if (offset > maxOffset) throw new ListQueryError(`'offset' must be at most ${maxOffset}; to read further, follow the X-Next-Cursor of a page (the 'cursor' parameter)`);
+  return { offset, limit, fields: query.fields, cursor: query.cursor, filters };
 };
 
 /** Does a resource satisfy every filter? */

@@ -1,3 +1,5 @@
+import { InvalidCursor } from '../storage/list-cursor.ts';
+
 /** An error that is the caller's to fix (or a state the caller must know of): it becomes a 4xx/5xx response. */
 export class HttpError extends Error {
   constructor(
@@ -52,6 +54,7 @@ const RETRYABLE_AWS_ERRORS = new Set([
 /** Maps anything thrown to an HttpError: the one place where failures get their status. */
 export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof HttpError) return error;
+  if (error instanceof InvalidCursor) return badRequest(`cursor: ${error.message}.`);
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : '';
   if (RETRYABLE_AWS_ERRORS.has(name)) return serviceUnavailable('The service is busy; retry the request shortly.');

@@ -2,11 +2,10 @@ import { getItems, tableName, type ItemKey } from './db.ts';
 import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
 import { dueIndexKeys } from './due-index.ts';
-import { putEvent, transact } from './transactions.ts';
+import { putEvent, transact, type TransactItem } from './transactions.ts';
+import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
 import type { PendingEvent } from '../events/envelope.ts';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * BIAN control records and their behaviour-qualifier records: a plan (`sk` PLAN) and its records
@@ -43,7 +42,8 @@ export const bianKey = (family: string, tenantId: string, planId: string, kind: 
 });
 
 const fromItem = (item: Record<string, unknown>): BianRecord => {
-  const { pk: _pk, sk: _sk, entity: _e, gsi6pk: _g, gsi6sk: _h, ...rest } = item;
+  const rest = { ...item };
+  for (const attribute of ['pk', 'sk', 'entity', ...INDEX_KEY_ATTRIBUTES]) delete rest[attribute];
   return rest as unknown as BianRecord;
 };
 

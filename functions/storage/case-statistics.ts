@@ -1,22 +1,34 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { tableName } from './db.ts';
-import { keys } from './keys.ts';
+import { tableName, type ItemKey } from './db.ts';
+import { allShards, keys, shardOf } from './keys.ts';
+import type { TransactItem } from './transactions.ts';
 import type { ResolutionTargets } from '../domain/case-statistics.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/**
+ * The tenant's case statistics: counters sharded by incident reference (each incident counts in
+ * its own shard), so no one item takes every incident change of a tenant; a Performance read sums
+ * the shards, which it fetches in the same BatchGetItem as the plan and the record.
+ */
+export const caseStatisticsKeys = (tenantId: string): ItemKey[] => allShards().map((shard) => keys.caseStatistics(tenantId, shard));
+export const targetsKey = (tenantId: string) => keys.caseTargets(tenantId);
 
-export const caseStatisticsKey = (tenantId: string) => ({ pk: `${keys.tenantPrefix(tenantId)}#CASESTATS`, sk: 'STATS' });
-export const targetsKey = (tenantId: string) => ({ pk: `${keys.tenantPrefix(tenantId)}#CASETARGETS`, sk: 'TARGETS' });
+/** The counters of all shards, added up. */
+export const sumStatistics = (shards: (Record<string, unknown> | undefined)[]): Record<string, number> => {
+  const total: Record<string, number> = {};
+  for (const shard of shards) {
+    for (const [name, value] of Object.entries(shard ?? {})) if (typeof value === 'number') total[name] = (total[name] ?? 0) + value;
+  }
+  return total;
+};
 
-/** Atomic counter additions, written in the transaction of the incident change that causes them. */
-export const addToStatistics = (tenantId: string, delta: Record<string, number>): TransactItem[] => {
+/** Atomic counter additions in the incident's shard, written in the transaction of the incident change that causes them. */
+export const addToStatistics = (tenantId: string, incidentReference: string, delta: Record<string, number>): TransactItem[] => {
   const entries = Object.entries(delta);
   if (entries.length === 0) return [];
   return [
     {
       Update: {
         TableName: tableName(),
-        Key: caseStatisticsKey(tenantId),
+        Key: keys.caseStatistics(tenantId, shardOf(incidentReference)),
         UpdateExpression: `SET entity = :entity ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
         ExpressionAttributeValues: { ':entity': 'CASESTATS', ...Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])) },

@@ -4,6 +4,8 @@ import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
 import { putEvent, transact } from './transactions.ts';
 import { dueIndexKeys } from './due-index.ts';
+import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
 /** Activities and opportunities: records in their customer's item collection. */
@@ -16,7 +18,7 @@ export interface ChildRecord extends Bookkeeping {
   [key: string]: unknown;
 }
 
-const STORAGE = ['pk', 'sk', 'entity', 'gsi6pk', 'gsi6sk'];
+const STORAGE = ['pk', 'sk', 'entity', ...INDEX_KEY_ATTRIBUTES];
 export const childFromItem = (item: Record<string, unknown>): ChildRecord => {
   const record = { ...item };
   for (const attribute of STORAGE) delete record[attribute];
@@ -64,17 +66,22 @@ export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVer
   ]);
 };
 
-/** A page of a customer's children, newest first (their ids are time-ordered). */
-export const listChildren = async (kind: ChildKind, tenantId: string, customerId: string, limit: number, cursor?: Record<string, unknown>) => {
+/** A page of a customer's children, newest first (their ids are time-ordered), and the cursor of the next. */
+export const listChildren = async (kind: ChildKind, tenantId: string, customerId: string, limit: number, cursor?: string): Promise<{ items: ChildRecord[]; next?: string }> => {
+  const pk = keys.customer(tenantId, customerId).pk;
+  const list = JSON.stringify(['children', kind, tenantId, customerId]);
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, list, 1, (sk) => sk.startsWith(`${kind}#`))[0];
+  if (after === null) return { items: [] };
   const page = await db.send(
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
-      ExpressionAttributeValues: { ':pk': keys.customer(tenantId, customerId).pk, ':kind': `${kind}#` },
+      ExpressionAttributeValues: { ':pk': pk, ':kind': `${kind}#` },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: cursor,
+      ExclusiveStartKey: after ? { pk, sk: after } : undefined,
     }),
   );
-  return { items: (page.Items ?? []).map(childFromItem), next: page.LastEvaluatedKey };
+  const next = page.LastEvaluatedKey ? encodeCursor(list, [String(page.LastEvaluatedKey.sk)]) : undefined;
+  return { items: (page.Items ?? []).map(childFromItem), next };
 };

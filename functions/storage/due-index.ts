@@ -1,24 +1,24 @@
-import { createHash } from 'node:crypto';
+import { shardOf } from './keys.ts';
 
 /**
- * The sparse, sharded due index (gsi6). Only items that are due and not yet flagged carry its keys:
+ * The sparse, sharded due index (byDue). Only items that are due and not yet flagged carry its keys:
  * a customer whose next action has a due date not yet flagged, an activity with a due date that is
- * neither completed nor notified. Flagging removes the keys, so the index holds what is still to
- * do and a sweep's reads grow with the due items, not with the table. The partition is a shard
- * (the item's partition key hashed), so the index has no hot partition; the sweep queries each.
+ * neither completed nor notified, an open BIAN incident with a resolution due date. Flagging
+ * removes the keys, so the index holds what is still to do and a sweep's reads grow with the due
+ * items, not with the table. The partition is a shard (the item's partition key hashed), so the
+ * index has no hot partition; the sweep queries each. It projects keys only: the sweep reads each
+ * item it flags anyway, to decide on its current state.
  */
 export const DUE_SHARDS = 4;
 
 /** A due date as a sortable key: the same instant always gives the same UTC text. */
 export const instantKey = (iso: string): string => new Date(iso).toISOString();
 
-const shardOf = (pk: string): number => createHash('sha256').update(pk).digest()[0]! % DUE_SHARDS;
-
 export const duePartition = (shard: number): string => `DUE#${shard}`;
 
-export const dueIndexKeys = (pk: string, sk: string, dueAt: string): { gsi6pk: string; gsi6sk: string } => ({
-  gsi6pk: duePartition(shardOf(pk)),
-  gsi6sk: `${instantKey(dueAt)}#${pk}#${sk}`,
+export const dueIndexKeys = (pk: string, sk: string, dueAt: string): { duePk: string; dueSk: string } => ({
+  duePk: duePartition(shardOf(pk, DUE_SHARDS)),
+  dueSk: `${instantKey(dueAt)}#${pk}#${sk}`,
 });
 
 /** Sort-key bound for "due at or before `now`". */

@@ -1,23 +1,31 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
+import { db, getItems, tableName } from './db.ts';
 import { dueCutoff, duePartition } from './due-index.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
-/** One page of a due-index shard: items due at or before `now`, earliest first (full items: the index projects all). */
+/**
+ * One page of a due-index shard: items due at or before `now`, earliest first. The index holds
+ * keys only; the page's items are read in one strongly consistent BatchGetItem (an item that is
+ * gone meanwhile is left out).
+ */
 export const queryDueShard = async (shard: number, now: string, limit: number, cursor?: Record<string, unknown>) => {
   const page = await db.send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: 'gsi6',
-      KeyConditionExpression: 'gsi6pk = :shard AND gsi6sk <= :cutoff',
+      IndexName: 'byDue',
+      KeyConditionExpression: 'duePk = :shard AND dueSk <= :cutoff',
       ExpressionAttributeValues: { ':shard': duePartition(shard), ':cutoff': dueCutoff(now) },
       Limit: limit,
       ExclusiveStartKey: cursor,
     }),
   );
-  return { items: page.Items ?? [], next: page.LastEvaluatedKey };
+  const items = await getItems((page.Items ?? []).map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) })));
+  return { items: items.flatMap((item) => (item ? [item] : [])), next: page.LastEvaluatedKey };
 };
+
+/** Is the item still in the due index, due at or before `now` (not flagged, moved or completed meanwhile)? */
+export const isStillDue = (item: Record<string, unknown>, now: string): boolean => item.duePk !== undefined && String(item.dueSk) <= dueCutoff(now);
 
 export const getItem = async (key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> =>
   (await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }))).Item;
@@ -49,8 +57,8 @@ export const flagDueItem = async (
       Update: {
         TableName: tableName(),
         Key: { pk: item.pk, sk: item.sk },
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE gsi6pk, gsi6sk`,
-        ConditionExpression: 'version = :expected AND attribute_exists(gsi6pk)',
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE duePk, dueSk`,
+        ConditionExpression: 'version = :expected AND attribute_exists(duePk)',
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
       },

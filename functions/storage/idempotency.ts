@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table-schema.ts';
 import { badRequest, unprocessable } from '../http/errors.ts';
-import { ConditionFailed } from './transactions.ts';
+import { ConditionFailed, type TransactItem } from './transactions.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

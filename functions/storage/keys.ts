@@ -1,37 +1,68 @@
+import { createHash } from 'node:crypto';
+
 /** Key builders: the only place that knows how items are addressed. Every key starts with the tenant. */
 const tenantPrefix = (tenantId: string): string => `T#${tenantId}`;
 
+/**
+ * Shards of every tenant-wide customer index and counter. A customer's shard is fixed by its id,
+ * so its index entries and its share of the counters always sit in the same shard. Each shard is
+ * its own partition key (1,000 WCU/s each): eight give one tenant 8,000 index writes per second
+ * per index (README, "Scale: the paper model"). Changing it means re-running the backfill.
+ */
+export const LIST_SHARDS = 8;
+
+/** The shard of a value (a customer id, an incident reference): the first byte of its SHA-256. */
+export const shardOf = (value: string, shards = LIST_SHARDS): number => createHash('sha256').update(value).digest()[0]! % shards;
+
+/** Every shard number, in order. */
+export const allShards = (shards = LIST_SHARDS): number[] => Array.from({ length: shards }, (_, i) => i);
+
+const customerPk = (tenantId: string, id: string) => `${tenantPrefix(tenantId)}#CUSTOMER#${id}`;
+
 export const keys = {
-  customer: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#CUSTOMER#${id}`, sk: 'CUSTOMER' }),
-  subscription: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#HUB#${id}`, sk: 'HUB' }),
+  customer: (tenantId: string, id: string) => ({ pk: customerPk(tenantId, id), sk: 'CUSTOMER' }),
+  /** A tenant's TMF hub subscriptions share one partition: the notifier reads them all for each event. */
+  subscription: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#HUBS`, sk: `HUB#${id}` }),
+  subscriptions: (tenantId: string) => `${tenantPrefix(tenantId)}#HUBS`,
   idempotency: (tenantId: string, operation: string, key: string) => ({
     pk: `${tenantPrefix(tenantId)}#IDEMPOTENCY#${operation}#${key}`,
     sk: 'IDEMPOTENCY',
   }),
   /** Event items live in their subject's item collection: the timeline and the outbox. */
   event: (subjectPk: string, eventKey: string) => ({ pk: subjectPk, sk: `EVENT#${eventKey}` }),
-  /** Tenant-wide list of one entity type (gsi1). */
-  typeList: (tenantId: string, type: string) => `${tenantPrefix(tenantId)}#${type}`,
-  /** Customers by name (gsi2). */
-  nameIndex: (tenantId: string) => `${tenantPrefix(tenantId)}#CUSTOMER#NAME`,
-  /** Customers by owner (gsi3). */
-  ownerIndex: (tenantId: string, ownerId: string) => `${tenantPrefix(tenantId)}#OWNER#${ownerId}`,
-  /** Customers by CRM status (gsi4). */
-  crmStatusIndex: (tenantId: string, status: string) => `${tenantPrefix(tenantId)}#CRMSTATUS#${status}`,
-  /** Customers by next-action due date (gsi5). */
-  nextActionIndex: (tenantId: string) => `${tenantPrefix(tenantId)}#NEXTACTION`,
   /** The tenant's user directory, kept from verified token claims. */
   user: (tenantId: string, sub: string) => ({ pk: `${tenantPrefix(tenantId)}#USER#${sub}`, sk: 'USER' }),
   /** An activity or opportunity lives in its customer's item collection. */
   child: (tenantId: string, customerId: string, kind: 'ACTIVITY' | 'OPPORTUNITY', id: string) => ({
-    pk: `${tenantPrefix(tenantId)}#CUSTOMER#${customerId}`,
+    pk: customerPk(tenantId, customerId),
     sk: `${kind}#${id}`,
   }),
+  /** One shard of the tenant's customer count. */
+  customerCount: (tenantId: string, shard: number) => ({ pk: `${tenantPrefix(tenantId)}#COUNT#CUSTOMERS#${shard}`, sk: 'COUNT' }),
+  /** The count of the tenant's customers with exactly this name (hashed: any name fits the key). */
+  nameCount: (tenantId: string, name: string) => ({
+    pk: `${tenantPrefix(tenantId)}#COUNT#NAME#${createHash('sha256').update(name).digest('base64url')}`,
+    sk: 'COUNT',
+  }),
+  /** One shard of the tenant's case statistics (BIAN incidents, by incident reference). */
+  caseStatistics: (tenantId: string, shard: number) => ({ pk: `${tenantPrefix(tenantId)}#CASESTATS#${shard}`, sk: 'STATS' }),
+  caseTargets: (tenantId: string) => ({ pk: `${tenantPrefix(tenantId)}#CASETARGETS`, sk: 'TARGETS' }),
   tenantPrefix,
 };
 
-/** Sort key of the name index: lower-cased name, then the id to keep entries unique. */
+/** Partition keys of the sharded customer indexes (table-schema.ts). */
+export const indexPartitions = {
+  byName: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#NAME#${shard}`,
+  byOwner: (tenantId: string, ownerId: string, shard: number) => `${tenantPrefix(tenantId)}#OWNER#${ownerId}#${shard}`,
+  byStatus: (tenantId: string, status: string, shard: number) => `${tenantPrefix(tenantId)}#CRMSTATUS#${status}#${shard}`,
+  byNextAction: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#NEXTACTION#${shard}`,
+};
+
+/** Sort key of the name-ordered indexes: lower-cased name, then the id to keep entries unique. */
 export const nameSortKey = (name: string, id: string): string => `${name.toLowerCase()}#${id}`;
 
-/** Sort key of a tenant-wide list: creation time, then id. */
+/** The customer id at the end of a customer index's sort key (ids hold no '#'). */
+export const idOfSortKey = (sortKey: string): string => sortKey.slice(sortKey.lastIndexOf('#') + 1);
+
+/** Sort key of a list by time: the instant, then the id. */
 export const createdSortKey = (createdAt: string, id: string): string => `${createdAt}#${id}`;

@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
-import { createdSortKey, keys } from './keys.ts';
+import { keys } from './keys.ts';
 
 /** A TMF hub registration: where to deliver which of the tenant's events. */
 export interface Subscription {
@@ -16,13 +16,7 @@ export const insertSubscription = async (subscription: Subscription): Promise<vo
   await db.send(
     new PutCommand({
       TableName: tableName(),
-      Item: {
-        ...subscription,
-        ...keys.subscription(subscription.tenantId, subscription.id),
-        entity: 'SUBSCRIPTION',
-        gsi1pk: keys.typeList(subscription.tenantId, 'HUB'),
-        gsi1sk: createdSortKey(subscription.createdAt, subscription.id),
-      },
+      Item: { ...subscription, ...keys.subscription(subscription.tenantId, subscription.id), entity: 'SUBSCRIPTION' },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -39,7 +33,10 @@ export const deleteSubscription = async (tenantId: string, id: string): Promise<
   }
 };
 
-/** Every registration of a tenant: one Query on the tenant-wide list index. */
+/**
+ * Every registration of a tenant: one Query of the tenant's subscription partition (a tenant has
+ * a handful of listeners; the notifier needs them all for each event).
+ */
 export const listSubscriptions = async (tenantId: string): Promise<Subscription[]> => {
   const out: Subscription[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -47,9 +44,8 @@ export const listSubscriptions = async (tenantId: string): Promise<Subscription[
     const page = await db.send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.typeList(tenantId, 'HUB') },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :hub)',
+        ExpressionAttributeValues: { ':pk': keys.subscriptions(tenantId), ':hub': 'HUB#' },
         ExclusiveStartKey,
       }),
     );
@@ -60,4 +56,3 @@ export const listSubscriptions = async (tenantId: string): Promise<Subscription[
   } while (ExclusiveStartKey);
   return out;
 };
-

@@ -4,7 +4,7 @@ import { keys } from './keys.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The outbox item of an event: the subject's timeline entry, carried to EventBridge by the stream. */
 export const eventItem = (subjectPk: string, event: PendingEvent): Record<string, unknown> => ({

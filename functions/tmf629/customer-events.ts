@@ -1,5 +1,5 @@
 import { newEvent, type PendingEvent } from '../events/envelope.ts';
-import type { CustomerRecord } from '../storage/customers.ts';
+import type { CustomerRecord } from '../storage/customer-items.ts';
 import type { Request } from '../http/kernel.ts';
 import { TMF_SOURCE, toTmfCustomer } from './customer-view.ts';
 

@@ -1,7 +1,8 @@
-import type { CustomerRecord } from '../storage/customers.ts';
+import type { CustomerRecord } from '../storage/customer-items.ts';
 import { CUSTOMER_ATTRIBUTE_NAMES, type Customer } from './schemas.ts';
 import { parseFields, UnknownFieldError } from '../domain/field-selection.ts';
 import { badRequest } from '../http/errors.ts';
+import { INDEXED_FILTERS } from '../storage/customer-lists.ts';
 
 export const TMF_BASE_PATH = '/tmf-api/customerManagement/v4';
 export const TMF_SOURCE = 'rapport.tmf629';
@@ -26,8 +27,8 @@ export const tmfAttributesOf = (record: CustomerRecord): Record<string, unknown>
 export const SELECTABLE_FIELDS = ['id', 'href', ...CUSTOMER_ATTRIBUTE_NAMES];
 /** Always returned, whatever `fields` says. */
 export const ALWAYS_KEPT = ['id', 'href', '@type'];
-/** Scalar first-level attributes that can filter a list. */
-export const FILTERABLE = ['id', 'name', 'status', 'statusReason', '@type', '@baseType', '@schemaLocation'];
+/** Scalar first-level attributes that can filter a list: those the customer lists carry in their index. */
+export const FILTERABLE = INDEXED_FILTERS;
 
 /** `fields` parsed against the customer's first-level attributes; an unknown name is a 400. */
 export const selectedFields = (fields: string | undefined): string[] | undefined => {

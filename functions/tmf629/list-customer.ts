@@ -1,28 +1,36 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
-import { listCustomers } from '../storage/customers.ts';
-import { ListQueryError, matchesFilters, parseListQuery } from '../domain/list-filters.ts';
+import { listTmfCustomers, MAX_IDS, MAX_OFFSET } from '../storage/customer-lists.ts';
+import { ListQueryError, parseListQuery } from '../domain/list-filters.ts';
 import { selectFields } from '../domain/field-selection.ts';
 import { ALWAYS_KEPT, FILTERABLE, selectedFields, toTmfCustomer } from './customer-view.ts';
+import { TMF_BASE_PATH } from './customer-view.ts';
 import { tmf629 } from './operations.ts';
 
-/** GET /customer — a page of the tenant's customers, with X-Total-Count and X-Result-Count. */
+/**
+ * GET /customer — a page of the tenant's customers by name, with X-Result-Count, X-Total-Count
+ * where it is known exactly (no filter, one `name`, or `id`), and X-Next-Cursor plus a `Link`
+ * (rel="next") while there is more. `offset` goes to MAX_OFFSET; past it, callers follow the cursor.
+ */
 export const handler = defineHandler(tmf629.listCustomer, async (request) => {
   let query;
   try {
-    query = parseListQuery(request.query, FILTERABLE);
+    query = parseListQuery(request.query, FILTERABLE, MAX_OFFSET);
   } catch (error) {
     if (error instanceof ListQueryError) throw badRequest(error.message);
     throw error;
   }
+  if ((query.filters.id?.length ?? 0) > MAX_IDS) throw badRequest(`'id' takes at most ${MAX_IDS} values`);
   const fields = selectedFields(query.fields);
-  const page = await listCustomers(request.caller.tenantId, query.filters, query.offset, query.limit, (record) =>
-    matchesFilters(record, query.filters),
-  );
+  const page = await listTmfCustomers(request.caller.tenantId, query);
   const body = page.items.map((record) => selectFields(toTmfCustomer(record, request.baseUrl), fields, ALWAYS_KEPT));
-  return {
-    status: 200,
-    body,
-    headers: { 'x-total-count': String(page.total), 'x-result-count': String(body.length) },
-  };
+  const headers: Record<string, string> = { 'x-result-count': String(body.length) };
+  if (page.total !== undefined) headers['x-total-count'] = String(page.total);
+  if (page.next) {
+    const next = new URLSearchParams({ ...request.query, cursor: page.next });
+    next.delete('offset');
+    headers['x-next-cursor'] = page.next;
+    headers.link = `<${request.baseUrl}${TMF_BASE_PATH}/customer?${next.toString()}>; rel="next"`;
+  }
+  return { status: 200, body, headers };
 });

@@ -18,8 +18,12 @@ export const tmf629 = {
     path: `${TMF_BASE_PATH}/customer`,
     handler: 'functions/tmf629/list-customer.ts',
     access: 'read',
-    summary: 'List or find Customer objects (fields, offset, limit, equality filters on first-level attributes)',
-    responses: { 200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer' } }, ...errors },
+    summary:
+      'List or find Customer objects, by name. `fields`; `limit` (1–1000); `offset` (at most 2000: skipping reads index keys only); `cursor` (from X-Next-Cursor / Link rel="next", to read past that); equality filters on id, name, status, statusReason, @type, @baseType, @schemaLocation (a comma list matches any value; several parameters combine with AND). All filters run inside the name index, at most 32 index reads per page: a filtered page may hold fewer than `limit` customers and carry a cursor. X-Total-Count is exact and present for no filter, a single name, or id; absent for other filters (it would need a walk of the tenant).',
+    responses: {
+      200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer', 'X-Next-Cursor': 'string', Link: 'string' } },
+      ...errors,
+    },
   },
   retrieveCustomer: {
     name: 'retrieveCustomer',

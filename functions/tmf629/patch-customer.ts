@@ -2,7 +2,8 @@ import { defineHandler } from '../http/kernel.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { parseWith } from '../http/validation.ts';
 import { checkIfMatch, etag } from '../http/preconditions.ts';
-import { getCustomer, replaceCustomer, type CustomerRecord } from '../storage/customers.ts';
+import { getCustomer, replaceCustomer } from '../storage/customers.ts';
+import type { CustomerRecord } from '../storage/customer-items.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
@@ -61,7 +62,7 @@ export const handler = defineHandler(tmf629.patchCustomer, async (request) => {
       updatedAt: new Date().toISOString(),
       updatedBy: sub,
     };
-    await replaceCustomer(next, current.version, customerEvents(types, next, request, current.sequence));
+    await replaceCustomer(current, next, customerEvents(types, next, request, current.sequence));
     return { status: 200, body: toTmfCustomer(next, request.baseUrl), headers: { etag: etag(next.version) } };
   });
 });

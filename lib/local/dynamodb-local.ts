@@ -10,7 +10,7 @@ import {
   UpdateTimeToLiveCommand,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { INDEXES, KEY_ATTRIBUTES, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/storage/table-schema.ts';
+import { keyAttributes, STREAM_VIEW, TABLE_KEYS, tableIndexes, TTL_ATTRIBUTE, type IndexDefinition } from '../../functions/storage/table-schema.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
@@ -70,8 +70,24 @@ export const startDynamoDbLocal = async (options: { dataDir?: string }): Promise
   };
 };
 
-/** Creates the single table from the shared schema, unless it exists. Returns its stream ARN. */
-export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<string> => {
+/** An index as CreateTable and UpdateTable describe it. */
+export const globalSecondaryIndex = (index: IndexDefinition): GlobalSecondaryIndex => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' },
+  ],
+  Projection:
+    index.projection.type === 'INCLUDE'
+      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
+      : { ProjectionType: index.projection.type },
+});
+
+/**
+ * Creates the single table from the shared schema, unless it exists. Returns its stream ARN.
+ * `indexes` defaults to the current layout (a migration test builds a legacy table).
+ */
+export const ensureTable = async (client: DynamoDBClient, tableName: string, indexes: readonly IndexDefinition[] = tableIndexes()): Promise<string> => {
   const existing = await client.send(new DescribeTableCommand({ TableName: tableName })).catch((error: Error) => {
     if (error.name === 'ResourceNotFoundException') return undefined;
     throw error;
@@ -85,17 +101,8 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string): Pr
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      GlobalSecondaryIndexes: INDEXES.map(
-        (index): GlobalSecondaryIndex => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        }),
-      ),
+      AttributeDefinitions: keyAttributes(indexes).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      GlobalSecondaryIndexes: indexes.map(globalSecondaryIndex),
       StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW },
     }),
   );

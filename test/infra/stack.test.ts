@@ -83,11 +83,27 @@ describe('the CDK stack', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: INDEXES.map((index) => Match.objectLike({ IndexName: index.name })),
+      GlobalSecondaryIndexes: INDEXES.map((index) =>
+        Match.objectLike({
+          IndexName: index.name,
+          Projection:
+            index.projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] } : { ProjectionType: index.projection.type },
+        }),
+      ),
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
     });
+  });
+
+  it('projects no index whole: each holds keys, or keys and the attributes its list filters on', () => {
+    for (const index of INDEXES) expect(index.projection.type, index.name).not.toBe('ALL');
+  });
+
+  it('lets a browser read every response header an operation declares (cursors, counts, Retry-After)', () => {
+    const api = template.findResources('AWS::ApiGatewayV2::Api');
+    const exposed: string[] = Object.values(api)[0]!.Properties.CorsConfiguration.ExposeHeaders;
+    for (const header of ['x-next-cursor', 'link', 'x-total-count', 'x-result-count', 'etag', 'location', 'retry-after', 'x-correlation-id']) expect(exposed).toContain(header);
   });
 
   it('has a custom bus with an archive', () => {

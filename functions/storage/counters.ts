@@ -1,0 +1,46 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from './transactions.ts';
+import { db, getItems, tableName } from './db.ts';
+import { allShards, keys, shardOf } from './keys.ts';
+import { isCounted, type CustomerRecord } from './customer-items.ts';
+
+
+/**
+ * Counts that lists report without counting: the tenant's customers (X-Total-Count of the
+ * unfiltered TMF list) and its customers per exact name (of a `name` filter). They are kept in the
+ * transactions of the writes that change them. The tenant's count is sharded like the indexes (a
+ * customer counts in its own shard), so no counter item takes all of a tenant's creates; a name
+ * count is one item per name.
+ */
+const add = (key: { pk: string; sk: string }, amount: number, entity: string): TransactItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: key,
+    UpdateExpression: 'SET entity = :entity ADD #n :amount',
+    ExpressionAttributeNames: { '#n': 'n' },
+    ExpressionAttributeValues: { ':entity': entity, ':amount': amount },
+  },
+});
+
+/** The counter updates a customer write makes: a create (no `before`), a delete (no `after`), or a change. */
+export const customerCountChanges = (before: CustomerRecord | undefined, after: CustomerRecord | undefined): TransactItem[] => {
+  if (before && !isCounted(before)) return []; // written before the counters; the backfill counts it
+  const record = (after ?? before)!;
+  const changes: TransactItem[] = [];
+  if (!before || !after) {
+    changes.push(add(keys.customerCount(record.tenantId, shardOf(record.id)), after ? 1 : -1, 'COUNT'));
+  }
+  if (before?.name !== after?.name) {
+    if (before) changes.push(add(keys.nameCount(record.tenantId, before.name), -1, 'COUNT'));
+    if (after) changes.push(add(keys.nameCount(record.tenantId, after.name), 1, 'COUNT'));
+  }
+  return changes;
+};
+
+/** The tenant's number of customers: one BatchGetItem of its counter shards. */
+export const countCustomers = async (tenantId: string): Promise<number> =>
+  (await getItems(allShards().map((shard) => keys.customerCount(tenantId, shard)), { consistent: false })).reduce((total, item) => total + Number(item?.n ?? 0), 0);
+
+/** The tenant's number of customers named exactly `name`. */
+export const countByName = async (tenantId: string, name: string): Promise<number> =>
+  Number((await db.send(new GetCommand({ TableName: tableName(), Key: keys.nameCount(tenantId, name) }))).Item?.n ?? 0);

@@ -1,0 +1,92 @@
+import { indexPartitions, keys, nameSortKey, shardOf } from './keys.ts';
+import { dueIndexKeys, instantKey } from './due-index.ts';
+import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
+
+/** Bookkeeping every stored customer carries beside its attributes. */
+export interface CustomerMeta {
+  id: string;
+  tenantId: string;
+  /** Increases with every committed change; the ETag. */
+  version: number;
+  /** Number of events emitted for this customer so far (the events' `sequence`). */
+  sequence: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** A stored customer: its bookkeeping plus its TMF629 and CRM attributes, as one record. */
+export type CustomerRecord = CustomerMeta & { name: string } & Record<string, unknown>;
+
+export const CUSTOMER_ENTITY = 'CUSTOMER';
+
+/**
+ * Marks a customer item that the tenant's counters include (every customer written by this code;
+ * one written before the counters existed gains it, and its count, in the backfill).
+ */
+export const COUNTED = 'counted';
+
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', COUNTED, ...INDEX_KEY_ATTRIBUTES];
+
+/** Is the stored customer included in the tenant's counters? */
+export const isCounted = (record: CustomerRecord): boolean => record[COUNTED] === true;
+
+/**
+ * The index keys of a customer, from its attributes: name (every customer: the tenant list),
+ * owner (when owned), CRM status, next-action due date (when set), and the sparse due index
+ * while its next action's due date is not yet flagged. All in the customer's shard.
+ */
+export const customerIndexKeys = (record: CustomerRecord): Record<string, string> => {
+  const { tenantId, id } = record;
+  const shard = shardOf(id);
+  const byName = nameSortKey(record.name, id);
+  const due = record.nextActionDueDate === undefined || record.nextActionDueDate === null ? undefined : String(record.nextActionDueDate);
+  return {
+    namePk: indexPartitions.byName(tenantId, shard),
+    nameSk: byName,
+    ...(record.ownerId ? { ownerPk: indexPartitions.byOwner(tenantId, String(record.ownerId), shard), ownerSk: byName } : {}),
+    statusPk: indexPartitions.byStatus(tenantId, String(record.crmStatus ?? 'LEAD'), shard),
+    statusSk: byName,
+    ...(due ? { nextPk: indexPartitions.byNextAction(tenantId, shard), nextSk: `${instantKey(due)}#${id}` } : {}),
+    ...(due && record.nextActionFlaggedFor !== due ? dueIndexKeys(keys.customer(tenantId, id).pk, 'CUSTOMER', due) : {}),
+  };
+};
+
+/**
+ * The stored item: the record, its keys and its index keys. Tags are a DynamoDB string set, so
+ * tag changes can be atomic set updates. `counted` is kept as the record had it.
+ */
+export const toItem = (record: CustomerRecord, counted = isCounted(record)): Record<string, unknown> => {
+  const tags = record.tags as string[] | undefined;
+  const { tags: _tags, ...rest } = record;
+  for (const attribute of STORAGE_ATTRIBUTES) delete rest[attribute];
+  return {
+    ...rest,
+    ...(tags && tags.length > 0 ? { tags: new Set(tags) } : {}),
+    ...keys.customer(record.tenantId, record.id),
+    entity: CUSTOMER_ENTITY,
+    ...(counted ? { [COUNTED]: true } : {}),
+    ...customerIndexKeys(record),
+  };
+};
+
+/** The record of a stored item: without keys (it keeps `counted`, which no view shows). */
+export const fromItem = (item: Record<string, unknown>): CustomerRecord => {
+  const record = { ...item };
+  for (const attribute of STORAGE_ATTRIBUTES) if (attribute !== COUNTED) delete record[attribute];
+  record.tags = item.tags instanceof Set ? [...(item.tags as Set<string>)].sort() : [];
+  return record as CustomerRecord;
+};
+
+/** The bookkeeping of a customer about to be created: version 1, its first event, who and when. */
+export const newCustomerMeta = (id: string, tenantId: string, sub: string, now = new Date().toISOString()): CustomerMeta => ({
+  id,
+  tenantId,
+  version: 1,
+  sequence: 1,
+  createdAt: now,
+  createdBy: sub,
+  updatedAt: now,
+  updatedBy: sub,
+});

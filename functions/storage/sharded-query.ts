@@ -1,0 +1,145 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './db.ts';
+import type { IndexName } from './table-schema.ts';
+
+/**
+ * Reading a sharded index in order. Each shard is its own partition key with the same sort-key
+ * layout; a list is the k-way merge of the shards by sort key. The shards are read lazily, a small
+ * page at a time and in parallel, so a page of `limit` entries reads about `limit` entries plus at
+ * most one small page per shard, however many entries the tenant has.
+ */
+
+/** Where a list stands in each shard: the last sort key handed out ('' = from the start), or null once the shard is exhausted. */
+export type ShardPositions = (string | null)[];
+
+export interface ShardedQuery {
+  index: IndexName;
+  partitionKey: string;
+  sortKey: string;
+  /** One partition key value per shard. */
+  partitions: string[];
+  /** Sort key condition: a prefix, or an exclusive upper bound. */
+  sortPrefix?: string;
+  sortBefore?: string;
+  /** A filter on projected attributes, evaluated by DynamoDB inside each page. */
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  /** The table key of an entry, from its index sort key (so a position is just a sort key). */
+  tableKeyOf: (sortKey: string) => { pk: string; sk: string };
+}
+
+export interface ShardedRead {
+  /** Entries to skip before the page (TMF629 `offset`): read as index keys, never as items. */
+  skip?: number;
+  limit: number;
+  from?: ShardPositions;
+  /** At most this many Query requests in all; a filtered list stops there and hands back where it stood. */
+  maxRequests?: number;
+}
+
+export interface ShardedPage {
+  /** The page's index entries in sort-key order (keys and projected attributes). */
+  entries: Record<string, unknown>[];
+  /** Where the next page starts; undefined when every shard is exhausted. */
+  next?: ShardPositions;
+  /** How many entries the skip consumed (less than asked when the list ended first). */
+  skipped: number;
+  /** Query requests sent. */
+  requests: number;
+}
+
+interface Stream {
+  buffer: Record<string, unknown>[];
+  /** Where the next Query starts (undefined: from the beginning of the condition's range). */
+  startKey?: Record<string, unknown>;
+  done: boolean;
+  /** The last sort key handed out or, when the buffer is empty, evaluated. */
+  position: string;
+}
+
+/** DynamoDB orders string keys by their UTF-8 bytes (JavaScript's `<` compares UTF-16 units). */
+export const compareKeys = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** Does a sort key lie inside the query's condition? A position outside it is a forged or foreign cursor. */
+export const withinCondition = (query: Pick<ShardedQuery, 'sortPrefix' | 'sortBefore'>, sortKey: string): boolean =>
+  (query.sortPrefix === undefined || sortKey.startsWith(query.sortPrefix)) && (query.sortBefore === undefined || compareKeys(sortKey, query.sortBefore) < 0);
+
+export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promise<ShardedPage> => {
+  const wanted = (read.skip ?? 0) + read.limit;
+  const shards = query.partitions.length;
+  // A first page per shard a little over its fair share; refills only for shards that run dry.
+  const pageSize = Math.min(1000, Math.ceil(wanted / shards) + 4) * (query.filter ? 4 : 1);
+  const maxRequests = read.maxRequests ?? Number.POSITIVE_INFINITY;
+  const streams: Stream[] = query.partitions.map((partition, i) => {
+    const from = read.from?.[i];
+    return {
+      buffer: [],
+      done: from === null,
+      position: from ?? '',
+      startKey: from ? { ...query.tableKeyOf(from), [query.partitionKey]: partition, [query.sortKey]: from } : undefined,
+    };
+  });
+  let requests = 0;
+  const fill = async (stream: Stream, partition: string): Promise<void> => {
+    const names: Record<string, string> = { '#pk': query.partitionKey, ...(query.filter?.names ?? {}) };
+    const values: Record<string, unknown> = { ':pk': partition, ...(query.filter?.values ?? {}) };
+    let condition = '#pk = :pk';
+    if (query.sortPrefix !== undefined) {
+      names['#sk'] = query.sortKey;
+      values[':prefix'] = query.sortPrefix;
+      condition += ' AND begins_with(#sk, :prefix)';
+    } else if (query.sortBefore !== undefined) {
+      names['#sk'] = query.sortKey;
+      values[':before'] = query.sortBefore;
+      condition += ' AND #sk < :before';
+    }
+    requests++;
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: query.index,
+        KeyConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
+        Limit: pageSize,
+        ExclusiveStartKey: stream.startKey,
+      }),
+    );
+    stream.buffer = page.Items ?? [];
+    stream.startKey = page.LastEvaluatedKey;
+    stream.done = !page.LastEvaluatedKey;
+    // Everything up to the page's end was evaluated: filtered-out entries need not be read again.
+    if (page.LastEvaluatedKey && stream.buffer.length === 0) stream.position = String(page.LastEvaluatedKey[query.sortKey]);
+  };
+
+  const taken: Record<string, unknown>[] = [];
+  let stalled = false;
+  while (taken.length < wanted) {
+    const dry = streams.map((s, i) => [s, i] as const).filter(([s]) => s.buffer.length === 0 && !s.done);
+    if (dry.length > 0) {
+      if (requests + dry.length > maxRequests) {
+        stalled = true;
+        break;
+      }
+      await Promise.all(dry.map(([s, i]) => fill(s, query.partitions[i]!)));
+      continue;
+    }
+    let best: Stream | undefined;
+    for (const stream of streams) {
+      const head = stream.buffer[0];
+      if (head !== undefined && (best === undefined || compareKeys(String(head[query.sortKey]), String(best.buffer[0]![query.sortKey])) < 0)) best = stream;
+    }
+    if (!best) break;
+    const entry = best.buffer.shift()!;
+    best.position = String(entry[query.sortKey]);
+    taken.push(entry);
+  }
+  const skip = Math.min(read.skip ?? 0, taken.length);
+  const exhausted = !stalled && streams.every((s) => s.done && s.buffer.length === 0);
+  return {
+    entries: taken.slice(skip),
+    skipped: skip,
+    requests,
+    next: exhausted ? undefined : streams.map((s) => (s.done && s.buffer.length === 0 ? null : s.position)),
+  };
+};

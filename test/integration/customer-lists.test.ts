@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
+import { handler as listCustomers } from '../../functions/crm/list-customers.ts';
+import { handler as listByOwner } from '../../functions/crm/list-customers-by-owner.ts';
+import { handler as setNextAction } from '../../functions/crm/set-next-action.ts';
+import { handler as listOverdue } from '../../functions/crm/list-overdue-actions.ts';
+import { crm } from '../../functions/crm/operations.ts';
+import { LIST_SHARDS, shardOf } from '../../functions/storage/keys.ts';
+import { call, uniqueTenant } from '../support/api-event.ts';
+import { recordRequests } from '../support/capacity.ts';
+
+/** Pages through a list with its cursor; every page's requests are recorded. */
+const pageThrough = async (list: (cursor?: string) => Promise<Awaited<ReturnType<typeof call>>>) => {
+  const seen: Record<string, unknown>[] = [];
+  const requestsPerPage: number[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    let answer: Awaited<ReturnType<typeof call>> | undefined;
+    requestsPerPage.push((await recordRequests(async () => (answer = await list(cursor)))).length);
+    expect(answer!.status).toBe(200);
+    seen.push(...(answer!.body as Record<string, unknown>[]));
+    cursor = answer!.headers['x-next-cursor'];
+    if (!cursor) return { seen, requestsPerPage };
+  }
+  throw new Error('the list never ended');
+};
+
+describe('sharded customer lists (real handlers, DynamoDB Local)', () => {
+  it('merges the shards in name order: every customer exactly once across pages, each page a bounded number of requests', async () => {
+    const tenant = uniqueTenant();
+    const names = Array.from({ length: 41 }, (_, i) => `Client ${String((i * 17) % 41).padStart(2, '0')}${i % 5 === 0 ? ' Ltd' : ''}`);
+    const ids: string[] = [];
+    for (const [i, name] of names.entries()) {
+      ids.push(String((await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name, type: 'ORGANIZATION', ownerId: i % 2 ? 'ann' : 'bob', tags: i % 3 ? [] : ['vip'] } })).body.id));
+    }
+    // The customers really are spread over the shards.
+    expect(new Set(ids.map((id) => shardOf(id))).size).toBeGreaterThan(LIST_SHARDS / 2);
+    const { seen, requestsPerPage } = await pageThrough((cursor) => call(listCustomers, crm.listCrmCustomers, { tenant, query: { limit: '6', ...(cursor ? { cursor } : {}) } }));
+    const expected = ids.map((id, i) => ({ id, key: `${names[i]!.toLowerCase()}#${id}` })).sort((a, b) => (a.key < b.key ? -1 : 1)).map((e) => e.id);
+    expect(seen.map((c) => c.id)).toEqual(expected);
+    // A page: at most two Queries per shard (a first small page, one refill) and one BatchGetItem.
+    for (const requests of requestsPerPage) expect(requests).toBeLessThanOrEqual(2 * LIST_SHARDS + 1);
+
+    const owned = await pageThrough((cursor) => call(listByOwner, crm.listCrmCustomersByOwner, { tenant, params: { ownerId: 'ann' }, query: { limit: '4', ...(cursor ? { cursor } : {}) } }));
+    expect(owned.seen.map((c) => c.id).sort()).toEqual(ids.filter((_, i) => i % 2).sort());
+    expect(owned.seen.every((c) => c.ownerId === 'ann')).toBe(true);
+
+    // A post-filter (tag) reads a bounded number of rounds and may answer a short page with a cursor; all matches arrive once.
+    const tagged = await pageThrough((cursor) => call(listCustomers, crm.listCrmCustomers, { tenant, query: { tag: 'vip', limit: '3', ...(cursor ? { cursor } : {}) } }));
+    expect(tagged.seen.map((c) => c.id).sort()).toEqual(ids.filter((_, i) => i % 3 === 0).sort());
+    const prefix = await pageThrough((cursor) => call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'CLIENT 1', limit: '4', ...(cursor ? { cursor } : {}) } }));
+    expect(prefix.seen.map((c) => String(c.name)).sort()).toEqual(names.filter((n) => n.startsWith('Client 1')).sort());
+  });
+
+  it('lists overdue next actions earliest first across shards', async () => {
+    const tenant = uniqueTenant();
+    const due: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { body } = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: `Due ${i}`, type: 'PERSON' } });
+      const when = new Date(Date.UTC(2021, 0, 1 + ((i * 5) % 12))).toISOString();
+      await call(setNextAction, crm.setNextAction, { tenant, params: { id: body.id }, body: { nextAction: 'Call', nextActionDueDate: i === 11 ? '2999-01-01T00:00:00.000Z' : when } });
+      if (i !== 11) due.push(when);
+    }
+    const { seen } = await pageThrough((cursor) => call(listOverdue, crm.listOverdueActions, { tenant, query: { limit: '5', ...(cursor ? { cursor } : {}) } }));
+    expect(seen.map((c) => c.nextActionDueDate)).toEqual(due.sort());
+  });
+
+  it('refuses a cursor of another list, a forged one, and one from outside the list’s range', async () => {
+    const tenant = uniqueTenant();
+    for (let i = 0; i < 3; i++) await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: `C${i}`, type: 'PERSON', ownerId: 'ann' } });
+    const first = await call(listCustomers, crm.listCrmCustomers, { tenant, query: { limit: '1' } });
+    const cursor = first.headers['x-next-cursor'];
+    expect(cursor).toBeDefined();
+    const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const list = JSON.parse(Buffer.from(cursor!, 'base64url').toString()).l;
+    for (const bad of [
+      'not base64 json',
+      forge({ pk: `T#${tenant}#CUSTOMER#x` }),
+      forge({ l: list, p: ['x'] }),
+      forge({ l: list, p: Array(LIST_SHARDS).fill('a'.repeat(1100)) }),
+      forge({ l: list, p: Array(LIST_SHARDS).fill(7) }),
+    ]) {
+      const answer = await call(listCustomers, crm.listCrmCustomers, { tenant, query: { cursor: bad } });
+      expect(answer.status, bad).toBe(400);
+    }
+    expect((await call(listByOwner, crm.listCrmCustomersByOwner, { tenant, params: { ownerId: 'ann' }, query: { cursor: cursor! } })).status).toBe(400);
+    expect((await call(listCustomers, crm.listCrmCustomers, { tenant: uniqueTenant(), query: { cursor: cursor! } })).status).toBe(400);
+    const prefixed = await call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'c', limit: '1' } });
+    const outside = forge({ l: JSON.parse(Buffer.from(prefixed.headers['x-next-cursor']!, 'base64url').toString()).l, p: Array(LIST_SHARDS).fill('zzz#1') });
+    expect((await call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'c', cursor: outside } })).status).toBe(400);
+  });
+});
