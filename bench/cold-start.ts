@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { operations } from '../functions/catalog.ts';
 import type { Operation } from '../functions/http/operation.ts';
 import { apiEvent } from '../test/support/api-event.ts';
@@ -18,31 +18,17 @@ const REPRESENTATIVES = ['retrieveCustomer', 'getCrmCustomer', 'bianCrmRetrieve'
 
 const eventFor = (op: Operation) => apiEvent(op, { tenant: 'bench', params: Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 'none'])) });
 
-/** Resolves the Powertools Tracer to a no-op of the same shape, for the comparison row only. */
-const withoutTracer: Plugin = {
-  name: 'without-tracer',
-  setup(plugin) {
-    plugin.onResolve({ filter: /^@aws-lambda-powertools\/tracer(\/middleware)?$/ }, (args) => ({ path: args.path, namespace: 'no-tracer' }));
-    plugin.onLoad({ filter: /.*/, namespace: 'no-tracer' }, () => ({
-      contents: 'export class Tracer { captureAWSv3Client(client) { return client; } }\nexport const captureLambdaHandler = () => ({ before: () => undefined });',
-      loader: 'js',
-    }));
-  },
-};
-
 export const measureColdStarts = async (runs: number): Promise<string[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-'));
-  const write = async (name: string, entry: string, plugins: Plugin[] = []) => {
+  const write = async (name: string, entry: string) => {
     const file = join(dir, `${name}.mjs`);
-    await build({ entryPoints: [join(ROOT, entry)], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node24', mainFields: ['module', 'main'], outfile: file, logLevel: 'silent', plugins, banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+    await build({ entryPoints: [join(ROOT, entry)], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node24', mainFields: ['module', 'main'], outfile: file, logLevel: 'silent', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
     return file;
   };
   const representatives = REPRESENTATIVES.map((name) => operations.find((op) => op.name === name)!);
   const subjects = [
     { name: 'baseline (DynamoDB client + GetItem)', file: await write('baseline', 'bench/baseline-handler.ts'), event: {} },
     ...(await Promise.all(representatives.map(async (op) => ({ name: `${op.family}: ${op.name}`, file: await write(op.name, op.handler), event: eventFor(op) })))),
-    // What the X-Ray SDK costs: the first representative again, its Tracer swapped for a no-op at build time.
-    { name: `${representatives[0]!.name} without the X-Ray SDK (comparison only)`, file: await write('no-tracer', representatives[0]!.handler, [withoutTracer]), event: eventFor(representatives[0]!) },
   ];
   const times: Record<string, number[]> = {};
   const ratios: Record<string, number[]> = {};

@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with six tables — bundle sizes, cold start against the
+ * `npm run bench`: writes bench/RESULTS.md with seven tables — bundle sizes, cold start against the
  * minimal GetItem handler, warm latency per operation against its own DynamoDB time, DynamoDB
- * requests and capacity per operation, the due sweep at growing table sizes, and throughput through
- * the local runtime. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * requests and capacity per operation, the due sweep at growing table sizes, throughput through
+ * the local runtime, and cost vs tenant size. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { pointHandlersAt } from './environment.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { measureSweepScaling } from './sweep-scaling.ts';
 import { runThroughputInChild } from './throughput.ts';
+import { measureTenantScaling } from './tenant-scaling.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.env.BENCH_QUICK === '1';
@@ -49,6 +50,8 @@ if ([2, 3, 4].some(wanted)) {
 }
 
 if (wanted(5)) section('5. Due sweep scaling: same due items, growing table', measureSweepScaling(quick ? [1_000, 5_000] : [1_000, 10_000, 50_000], 10, 3));
+
+if (wanted(7)) section('7. Cost vs tenant size: every list, the enriched read and each kind of write at growing tenants', measureTenantScaling(quick ? [1_000, 5_000] : [1_000, 10_000, 100_000], quick ? 5 : 9));
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
 

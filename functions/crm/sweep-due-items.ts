@@ -13,7 +13,9 @@ import { childView } from './child-changes.ts';
 import { CRM_SOURCE, toCrmCustomer } from './customer-view.ts';
 import { CASE_SOURCE } from '../bian-casemgmt/case-records.ts';
 import { BusinessMetric } from '../business-metrics.ts';
-import { count, instrumentation, logger } from '../observability.ts';
+import { count, logger } from '../observability.ts';
+import { traced, tracedInstrumentation } from '../tracing.ts';
+import { dynamodb } from '../storage/db.ts';
 
 const PAGE = 25;
 /** Time kept back from the function's timeout: a run stops taking new items before it. */
@@ -178,4 +180,6 @@ const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> 
 };
 
 /** The sweep keeps its own time budget (SAFETY_MS), so middy's early timeout is off. */
-export const handler = middy(sweep, { timeoutEarlyInMillis: 0 }).use(instrumentation());
+traced(dynamodb);
+
+export const handler = middy(sweep, { timeoutEarlyInMillis: 0 }).use(tracedInstrumentation());

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from '../observability.ts';
+import { traced } from '../tracing.ts';
 
-const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+const sqs = traced(new SQSClient({}));
 
 /**
  * Parks what could not be delivered in the dead-letter queue, so nothing is silently dropped.

@@ -6,9 +6,10 @@ import middy from '@middy/core';
 import { EVENT_ENTITY } from '../storage/table-schema.ts';
 import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
 import { BusinessMetric } from '../business-metrics.ts';
-import { count, instrumentation, logger, tracer } from '../observability.ts';
+import { count, logger } from '../observability.ts';
+import { traced, tracedInstrumentation } from '../tracing.ts';
 
-const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
+const eventBridge = traced(new EventBridgeClient({}));
 
 /** PutEvents attempts per entry before it goes to the dead-letter queue. */
 export const MAX_ATTEMPTS = 4;
@@ -101,4 +102,4 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
   }
 };
 
-export const handler = middy(publish).use(instrumentation());
+export const handler = middy(publish).use(tracedInstrumentation());

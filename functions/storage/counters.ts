@@ -1,6 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from './transactions.ts';
-import { db, getItems, tableName } from './db.ts';
+import { getItems, tableName, type ItemKey } from './db.ts';
 import { allShards, keys, shardOf } from './keys.ts';
 import { isCounted, type CustomerRecord } from './customer-items.ts';
 
@@ -37,10 +36,11 @@ export const customerCountChanges = (before: CustomerRecord | undefined, after: 
   return changes;
 };
 
-/** The tenant's number of customers: one BatchGetItem of its counter shards. */
-export const countCustomers = async (tenantId: string): Promise<number> =>
-  (await getItems(allShards().map((shard) => keys.customerCount(tenantId, shard)), { consistent: false })).reduce((total, item) => total + Number(item?.n ?? 0), 0);
+/** The keys of the tenant's customer count shards (read them together, e.g. with a page's items). */
+export const customerCountKeys = (tenantId: string): ItemKey[] => allShards().map((shard) => keys.customerCount(tenantId, shard));
 
-/** The tenant's number of customers named exactly `name`. */
-export const countByName = async (tenantId: string, name: string): Promise<number> =>
-  Number((await db.send(new GetCommand({ TableName: tableName(), Key: keys.nameCount(tenantId, name) }))).Item?.n ?? 0);
+/** The sum of counter items read (absent ones count 0). */
+export const sumCounts = (items: (Record<string, unknown> | undefined)[]): number => items.reduce((total, item) => total + Number(item?.n ?? 0), 0);
+
+/** The tenant's number of customers: one BatchGetItem of its counter shards. */
+export const countCustomers = async (tenantId: string): Promise<number> => sumCounts(await getItems(customerCountKeys(tenantId), { consistent: false }));

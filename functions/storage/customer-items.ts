@@ -45,9 +45,8 @@ export const customerIndexKeys = (record: CustomerRecord): Record<string, string
   return {
     namePk: indexPartitions.byName(tenantId, shard),
     nameSk: byName,
-    ...(record.ownerId ? { ownerPk: indexPartitions.byOwner(tenantId, String(record.ownerId), shard), ownerSk: byName } : {}),
+    ...(record.ownerId ? { ownerPk: indexPartitions.byOwner(tenantId, String(record.ownerId), shard) } : {}),
     statusPk: indexPartitions.byStatus(tenantId, String(record.crmStatus ?? 'LEAD'), shard),
-    statusSk: byName,
     ...(due ? { nextPk: indexPartitions.byNextAction(tenantId, shard), nextSk: `${instantKey(due)}#${id}` } : {}),
     ...(due && record.nextActionFlaggedFor !== due ? dueIndexKeys(keys.customer(tenantId, id).pk, 'CUSTOMER', due) : {}),
   };

@@ -1,7 +1,7 @@
 import { getItems } from './db.ts';
 import { allShards, idOfSortKey, indexPartitions, keys, LIST_SHARDS, nameSortKey } from './keys.ts';
 import { fromItem, type CustomerRecord } from './customer-items.ts';
-import { countByName, countCustomers } from './counters.ts';
+import { customerCountKeys, sumCounts } from './counters.ts';
 import { instantKey } from './due-index.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { compareKeys, readSharded, withinCondition, type ShardedQuery, type ShardPositions } from './sharded-query.ts';
@@ -174,9 +174,12 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
   });
   const list = listId('tmf', tenantId, JSON.stringify(filters));
   const filtered = Object.keys(filters).length > 0;
-  const [read, total] = await Promise.all([
-    readSharded(query, { skip: request.offset, limit: request.limit, from: positionsOf(query, list, request.cursor), ...(filtered ? { maxRequests: FILTERED_REQUESTS } : {}) }),
-    !filtered ? countCustomers(tenantId) : singleName !== undefined && Object.keys(filters).length === 1 ? countByName(tenantId, singleName) : undefined,
-  ]);
-  return { items: await customersOf(tenantId, query, read.entries), next: read.next ? encodeCursor(list, read.next) : undefined, total };
+  const read = await readSharded(query, { skip: request.offset, limit: request.limit, from: positionsOf(query, list, request.cursor), ...(filtered ? { maxRequests: FILTERED_REQUESTS } : {}) });
+  // The counters join the page's BatchGetItem: one request for both.
+  const counters = !filtered ? customerCountKeys(tenantId) : singleName !== undefined && Object.keys(filters).length === 1 ? [keys.nameCount(tenantId, singleName)] : [];
+  const pageKeys = read.entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey]))));
+  const found = await getItems([...pageKeys, ...counters], { consistent: false });
+  const total = counters.length > 0 ? sumCounts(found.slice(pageKeys.length)) : undefined;
+  const items = found.slice(0, pageKeys.length).flatMap((item) => (item ? [fromItem(item)] : []));
+  return { items, next: read.next ? encodeCursor(list, read.next) : undefined, total };
 };

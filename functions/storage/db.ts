@@ -1,9 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '../observability.ts';
 
-/** The one document client, traced in X-Ray. Endpoint and region come from the standard AWS environment variables. */
-export const db = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+/** The one DynamoDB client. Endpoint and region come from the standard AWS environment variables. */
+export const dynamodb = new DynamoDBClient({});
+
+/** The document client over it (a background function may trace `dynamodb` in X-Ray: tracing.ts). */
+export const db = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },
 });
 

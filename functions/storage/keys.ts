@@ -44,7 +44,7 @@ export const keys = {
     pk: `${tenantPrefix(tenantId)}#COUNT#NAME#${createHash('sha256').update(name).digest('base64url')}`,
     sk: 'COUNT',
   }),
-  /** One shard of the tenant's case statistics (BIAN incidents, by incident reference). */
+  /** One shard of the tenant's case statistics (BIAN incidents, by incident reference; CASE_STATISTICS_SHARDS). */
   caseStatistics: (tenantId: string, shard: number) => ({ pk: `${tenantPrefix(tenantId)}#CASESTATS#${shard}`, sk: 'STATS' }),
   caseTargets: (tenantId: string) => ({ pk: `${tenantPrefix(tenantId)}#CASETARGETS`, sk: 'TARGETS' }),
   tenantPrefix,

@@ -26,7 +26,8 @@ export interface IndexDefinition {
 export const NAME_INDEX_ATTRIBUTES = ['name', 'status', 'statusReason', '@type', '@baseType', '@schemaLocation'] as const;
 
 /**
- * The global secondary indexes, each for one access pattern. Every customer index is sharded
+ * The global secondary indexes, each for one access pattern. The three name-ordered ones share
+ * one sort key attribute (`nameSk`), so an item stores its name key once. Every customer index is sharded
  * (`…#<shard>` at the end of its partition key, the shard taken from the customer id), so no one
  * partition key carries all of a tenant's writes; lists merge the shards in sort-key order. Every
  * partition key value of a customer index starts with the tenant.
@@ -42,14 +43,14 @@ export const INDEXES = [
   {
     name: 'byOwner',
     partitionKey: 'ownerPk',
-    sortKey: 'ownerSk',
+    sortKey: 'nameSk',
     projection: { type: 'KEYS_ONLY' },
     purpose: 'customers by owner, by name (T#<tenant>#OWNER#<ownerId>#<shard> / <lower-case name>#<id>)',
   },
   {
     name: 'byStatus',
     partitionKey: 'statusPk',
-    sortKey: 'statusSk',
+    sortKey: 'nameSk',
     projection: { type: 'KEYS_ONLY' },
     purpose: 'customers by CRM status, by name (T#<tenant>#CRMSTATUS#<status>#<shard> / <lower-case name>#<id>)',
   },
@@ -81,7 +82,7 @@ export const LEGACY_INDEXES = [1, 2, 3, 4, 5, 6].map(
 );
 
 /** The attributes of every index key, current and legacy: storage strips them from records. */
-export const INDEX_KEY_ATTRIBUTES: readonly string[] = [...INDEXES, ...LEGACY_INDEXES].flatMap((index) => [index.partitionKey, index.sortKey]);
+export const INDEX_KEY_ATTRIBUTES: readonly string[] = [...new Set([...INDEXES, ...LEGACY_INDEXES].flatMap((index) => [index.partitionKey, index.sortKey]))];
 
 /** Stream view: the publisher needs the new image of each inserted event item. */
 export const STREAM_VIEW = 'NEW_AND_OLD_IMAGES' as const;
@@ -106,7 +107,5 @@ export const tableIndexes = (migrationStep?: number): readonly IndexDefinition[]
 
 /** Every attribute used in a key of the table or of the given indexes (all strings). */
 export const keyAttributes = (indexes: readonly IndexDefinition[]): string[] => [
-  TABLE_KEYS.partitionKey,
-  TABLE_KEYS.sortKey,
-  ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ...new Set([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])]),
 ];

@@ -8,7 +8,9 @@ import { addressKind, checkCallbackUrl } from '../domain/callback-url.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
 import { TMF_EVENT_TYPES } from './customer-events.ts';
 import { BusinessMetric } from '../business-metrics.ts';
-import { count, instrumentation, logger } from '../observability.ts';
+import { count, logger } from '../observability.ts';
+import { traced, tracedInstrumentation } from '../tracing.ts';
+import { dynamodb } from '../storage/db.ts';
 
 const TIMEOUT_MS = Number(process.env.NOTIFY_TIMEOUT_MS ?? 5000);
 const ATTEMPTS = Number(process.env.NOTIFY_ATTEMPTS ?? 3);
@@ -93,4 +95,6 @@ const notify = async (event: EventBridgeEvent<string, EventEnvelope<{ customer: 
   return { delivered: outcomes.length - failed.length, failed: failed.length };
 };
 
-export const handler = middy(notify).use(instrumentation());
+traced(dynamodb);
+
+export const handler = middy(notify).use(tracedInstrumentation());

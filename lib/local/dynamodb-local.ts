@@ -7,10 +7,13 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { keyAttributes, STREAM_VIEW, TABLE_KEYS, tableIndexes, TTL_ATTRIBUTE, type IndexDefinition } from '../../functions/storage/table-schema.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { INDEXES, keyAttributes, LEGACY_INDEXES, STREAM_VIEW, TABLE_KEYS, tableIndexes, TTL_ATTRIBUTE, type IndexDefinition } from '../../functions/storage/table-schema.ts';
+import { backfill, type BackfillReport } from '../../functions/storage/backfill.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
@@ -108,4 +111,48 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string, ind
   );
   await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } })).catch(() => undefined);
   return created.TableDescription!.LatestStreamArn!;
+};
+
+const indexesOf = async (client: DynamoDBClient, tableName: string): Promise<{ name: string; status: string }[]> =>
+  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map((index) => ({ name: index.IndexName!, status: index.IndexStatus ?? 'ACTIVE' }));
+
+const untilActive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  for (let i = 0; i < 600; i++) {
+    const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    if (table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`table ${tableName} did not become active`);
+};
+
+/**
+ * Moves a table of the legacy index layout to the current one, the way a deployment moves
+ * (README): each missing index created in an update of its own, the backfill, then each legacy
+ * index deleted in an update of its own. Nothing to do for a current table. The local runtime
+ * runs it on a `.rapport/` table made by an older version; the migration test runs it too.
+ */
+export const upgradeTable = async (client: DynamoDBClient, tableName: string): Promise<{ created: string[]; deleted: string[]; backfill?: BackfillReport }> => {
+  const present = new Set((await indexesOf(client, tableName)).map((index) => index.name));
+  const created: string[] = [];
+  const deleted: string[] = [];
+  for (const index of INDEXES.filter((i) => !present.has(i.name))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [{ Create: { ...globalSecondaryIndex(index) } as never }],
+      }),
+    );
+    await untilActive(client, tableName);
+    created.push(index.name);
+  }
+  const legacy = LEGACY_INDEXES.filter((i) => present.has(i.name));
+  if (created.length === 0 && legacy.length === 0) return { created, deleted };
+  const report = await backfill(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), tableName);
+  for (const index of legacy) {
+    await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.name } }] }));
+    await untilActive(client, tableName);
+    deleted.push(index.name);
+  }
+  return { created, deleted, backfill: report };
 };

@@ -7,7 +7,7 @@ import { eventRules, schedules, streamPublisher, type Schedule } from '../../fun
 import { buildOpenApi, renderDocsPage } from '../openapi.ts';
 import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-endpoints.ts';
 import { loadDevKey } from './dev-tokens.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal, upgradeTable } from './dynamodb-local.ts';
 import { invoke } from './functions.ts';
 import { STATE_DIR } from './state-dir.ts';
 import { handleApiRequest } from './gateway.ts';
@@ -58,6 +58,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
   const cleanups: (() => Promise<void> | void)[] = [() => dynamo.stop()];
   try {
     const streamArn = await ensureTable(dynamo.client, TABLE_NAME);
+    // A .rapport/ table made by an older version moves to the current index layout, as a deployment would.
+    const upgraded = await upgradeTable(dynamo.client, TABLE_NAME);
+    if (upgraded.created.length > 0 || upgraded.deleted.length > 0) process.stderr.write(`rapport: moved the local table to the current index layout ${JSON.stringify(upgraded)}\n`);
 
     const pendingTargets = new Set<Promise<unknown>>();
     const deliverToRules = (event: BusEvent) => {

@@ -45,7 +45,7 @@ describe('the local runtime’s life cycle', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 90_000); // two cold starts of the runtime with a persistent DynamoDB Local: ~15 s alone, up to 30 s beside the rest of the suite
 
   it('leaves no DynamoDB Local (java) process behind when it is killed with SIGKILL', async () => {
     const runtime = await startRuntimeProcess(['--in-memory']);
