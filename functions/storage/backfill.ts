@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, ScanCommand, TransactWriteCommand, UpdateCom
 import { COUNTED, customerIndexKeys, CUSTOMER_ENTITY, fromItem } from './customer-items.ts';
 import { keys, shardOf } from './keys.ts';
 import { LEGACY_INDEXES } from './table-schema.ts';
+import { DUE_SHARDS, duePartition } from './due-index.ts';
 
 /**
  * Moves a table's items from the legacy index layout to the current one (README: "Moving a
@@ -95,9 +96,10 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
         new UpdateCommand({
           TableName: table,
           Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: 'SET duePk = :pk, dueSk = :sk REMOVE gsi6pk, gsi6sk',
+          UpdateExpression: 'SET duePk = :duePk, dueSk = :sk REMOVE gsi6pk, gsi6sk',
           ConditionExpression: 'gsi6pk = :pk AND gsi6sk = :sk',
-          ExpressionAttributeValues: { ':pk': item.gsi6pk, ':sk': item.gsi6sk },
+          // Same sort key; the shard recomputed for the current number of due shards.
+          ExpressionAttributeValues: { ':pk': item.gsi6pk, ':sk': item.gsi6sk, ':duePk': duePartition(shardOf(String(item.pk), DUE_SHARDS)) },
         }),
       );
       report.dueEntriesMoved++;

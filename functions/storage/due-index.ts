@@ -6,10 +6,12 @@ import { shardOf } from './keys.ts';
  * neither completed nor notified, an open BIAN incident with a resolution due date. Flagging
  * removes the keys, so the index holds what is still to do and a sweep's reads grow with the due
  * items, not with the table. The partition is a shard (the item's partition key hashed), so the
- * index has no hot partition; the sweep queries each. It projects keys only: the sweep reads each
+ * index has no hot partition: its partitions are shared by every tenant, so there are 32 — 32,000
+ * index writes a second for the whole deployment (each due-date move is two) — and the sweep
+ * queries each, 32 small Queries a run. It projects keys only: the sweep reads each
  * item it flags anyway, to decide on its current state.
  */
-export const DUE_SHARDS = 4;
+export const DUE_SHARDS = 32;
 
 /** A due date as a sortable key: the same instant always gives the same UTC text. */
 export const instantKey = (iso: string): string => new Date(iso).toISOString();

@@ -66,8 +66,9 @@ export const withinCondition = (query: Pick<ShardedQuery, 'sortPrefix' | 'sortBe
 export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promise<ShardedPage> => {
   const wanted = (read.skip ?? 0) + read.limit;
   const shards = query.partitions.length;
-  // A first page per shard a little over its fair share; refills only for shards that run dry.
-  const pageSize = Math.min(1000, Math.ceil(wanted / shards) + 4) * (query.filter ? 4 : 1);
+  // Each Query asks for a little over the shard's fair share of what is still wanted: the first
+  // page, and a refill for a shard that runs dry, so the merge over-reads at most a few entries per shard.
+  const pageSize = (taken: number) => Math.min(1000, Math.ceil((wanted - taken) / shards) + 4) * (query.filter ? 4 : 1);
   const maxRequests = read.maxRequests ?? Number.POSITIVE_INFINITY;
   const streams: Stream[] = query.partitions.map((partition, i) => {
     const from = read.from?.[i];
@@ -79,7 +80,7 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
     };
   });
   let requests = 0;
-  const fill = async (stream: Stream, partition: string): Promise<void> => {
+  const fill = async (stream: Stream, partition: string, limit: number): Promise<void> => {
     const names: Record<string, string> = { '#pk': query.partitionKey, ...(query.filter?.names ?? {}) };
     const values: Record<string, unknown> = { ':pk': partition, ...(query.filter?.values ?? {}) };
     let condition = '#pk = :pk';
@@ -101,7 +102,7 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
-        Limit: pageSize,
+        Limit: limit,
         ExclusiveStartKey: stream.startKey,
       }),
     );
@@ -121,7 +122,7 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
         stalled = true;
         break;
       }
-      await Promise.all(dry.map(([s, i]) => fill(s, query.partitions[i]!)));
+      await Promise.all(dry.map(([s, i]) => fill(s, query.partitions[i]!, pageSize(taken.length))));
       continue;
     }
     let best: Stream | undefined;

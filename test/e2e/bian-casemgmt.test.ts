@@ -105,7 +105,12 @@ describe('BIAN Customer Case Management v12 over HTTP', () => {
     await http('POST', '/_local/schedules/due-sweep', { token: null });
     await http('POST', '/_local/schedules/due-sweep', { token: null });
     const overdue = (await bus(tenant, 'rapport.bian.casemgmt')).filter((e) => e['detail-type'] === 'IncidentResolutionOverdue');
-    expect(overdue.map((e) => e.detail.subject.id)).toEqual([d]);
+    // d is open and overdue: flagged, once. c was overdue and open during the sleep above, so a due
+    // sweep that another test file ran in that window may rightly have flagged it too — once at most.
+    const flagged = overdue.map((e) => e.detail.subject.id as string);
+    expect(flagged.filter((id) => id === d)).toEqual([d]);
+    expect(flagged.filter((id) => id !== d).every((id) => id === c)).toBe(true);
+    expect(new Set(flagged).size).toBe(flagged.length);
     expect(eventSchemaErrors('rapport.bian.casemgmt', 'IncidentResolutionOverdue', overdue[0]!.detail)).toEqual([]);
   });
 });
