@@ -1,3 +1,4 @@
+import { INDEXED_FILTERS, MAX_IDS, MAX_OFFSET } from '../functions/storage/customer-lists.ts';
 import { toJSONSchema } from 'zod';
 import type { ZodMiniType } from 'zod/mini';
 import { operations } from '../functions/catalog.ts';
@@ -43,8 +44,16 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
     if (op.method === 'GET' && op.family === 'tmf629') parameters.push({ name: 'fields', in: 'query', required: false, description: 'Comma-separated first-level attributes to return', schema: { type: 'string' } });
     if (op.name === 'listCustomer') {
       parameters.push(
-        { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+        { name: 'offset', in: 'query', required: false, description: `Entries to skip (index keys only, never items): at most ${MAX_OFFSET}; past it, follow the cursor`, schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET } },
         { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+        { name: 'cursor', in: 'query', required: false, description: 'Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there', schema: { type: 'string' } },
+        ...INDEXED_FILTERS.map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          description: `Equality filter (a comma list matches any value); runs inside the name index${name === 'id' ? ` (at most ${MAX_IDS} ids)` : ''}. X-Total-Count is given for no filter, a single name, or id.`,
+          schema: { type: 'string' },
+        })),
       );
     }
     if (op.idempotent) {

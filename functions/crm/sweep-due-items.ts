@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import middy from '@middy/core';
 import { newEvent, type PendingEvent } from '../events/envelope.ts';
 import { DUE_SHARDS, instantKey } from '../storage/due-index.ts';
-import { flagDueItem, getItem, isStillDue, queryDueShard } from '../storage/due-items.ts';
+import { dueItemKind, flagDueItem, getItem, isStillDue, queryDueShard } from '../storage/due-items.ts';
 import { deterministicTimeOrderedId } from '../storage/ids.ts';
 import { fromItem } from '../storage/customer-items.ts';
 import { childFromItem } from '../storage/customer-children.ts';
@@ -62,7 +62,8 @@ const dueEvent = (
  * been deleted, only that it left the index (a reminder about a deleted customer is noise).
  */
 const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set: Record<string, unknown>; event?: PendingEvent }> => {
-  if (item.entity === 'BIAN_INCIDENT') {
+  const kind = dueItemKind(item);
+  if (kind === 'incident') {
     const due = String(item.resolutionDueAt);
     return {
       set: { resolutionOverdueNotifiedAt: now },
@@ -84,7 +85,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
       }),
     };
   }
-  if (item.entity === 'CUSTOMER') {
+  if (kind === 'customer') {
     const customer = fromItem(item);
     const due = String(customer.nextActionDueDate);
     const owner = await ownerOf(customer.tenantId, customer.ownerId);

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, getItems, tableName } from './db.ts';
 import { dueCutoff, duePartition } from './due-index.ts';
+import { CUSTOMER_ENTITY } from './customer-items.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
@@ -23,6 +24,10 @@ export const queryDueShard = async (shard: number, now: string, limit: number, c
   const items = await getItems((page.Items ?? []).map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) })));
   return { items: items.flatMap((item) => (item ? [item] : [])), next: page.LastEvaluatedKey };
 };
+
+/** What a due item is: a customer's next action, a BIAN incident's resolution target, or an activity. */
+export const dueItemKind = (item: Record<string, unknown>): 'customer' | 'incident' | 'activity' =>
+  item.entity === CUSTOMER_ENTITY ? 'customer' : item.entity === 'BIAN_INCIDENT' ? 'incident' : 'activity';
 
 /** Is the item still in the due index, due at or before `now` (not flagged, moved or completed meanwhile)? */
 export const isStillDue = (item: Record<string, unknown>, now: string): boolean => item.duePk !== undefined && String(item.dueSk) <= dueCutoff(now);
