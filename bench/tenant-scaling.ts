@@ -1,10 +1,10 @@
 /**
- * Table 7: cost vs tenant size. One tenant holds 1,000, 10,000 and then 100,000 customers, each
- * size in a process of its own with a fresh DynamoDB Local, seeded with BatchWriteItem of the
- * storage layer's own item builder (customer items with their index keys, and the counters as the
- * writes keep them). Then every list, the enriched read and each kind of write runs through the
- * real handlers in-process: median latency, DynamoDB requests and consumed read/write units per
- * call, and each figure's ratio to the 1,000-customer tenant.
+ * Table 7: cost vs tenant size. One tenant holds 1,000, 10,000 and 100,000 customers, each size
+ * in a DynamoDB Local of its own, seeded with BatchWriteItem of the storage layer's own item
+ * builder (customer items with their index keys, and the counters as the writes keep them). Then
+ * every list, the enriched read and each kind of write runs through the real handlers in one
+ * process, the sizes interleaved call by call: median latency, DynamoDB requests and consumed
+ * read/write units per call, and each figure's ratio to the 1,000-customer tenant.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -49,11 +49,17 @@ const customerAt = (n: number): CustomerRecord => ({
   ...(n % 5 === 0 ? { nextAction: 'Call back', nextActionDueDate: new Date(Date.UTC(2021, 0, 1) + n * 60_000).toISOString() } : {}),
 });
 
-const measureSize = async (size: number, calls: number): Promise<{ seededSeconds: number; figures: Measured }> => {
-  const dynamo = await startDynamoDbLocal({});
+/**
+ * All sizes side by side: one DynamoDB Local per size (each seeded alone, so none slows another's
+ * seeding), one process, and every call interleaved across the sizes — call i of a scenario runs
+ * at 1,000, then at 10,000, then at 100,000 — so the machine's noise falls on all of them alike.
+ * The handlers' one DynamoDB client is pointed at the size's DynamoDB Local request by request.
+ */
+const measureSizes = async (sizes: number[], calls: number): Promise<{ seededSeconds: number[]; figures: Measured[] }> => {
+  const locals = await Promise.all(sizes.map(() => startDynamoDbLocal({})));
   try {
-    pointHandlersAt(dynamo.endpoint, TABLE);
-    await ensureTable(new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), TABLE);
+    pointHandlersAt(locals[0]!.endpoint, TABLE);
+    for (const local of locals) await ensureTable(new DynamoDBClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), TABLE);
     // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
     const { db } = await import('../functions/storage/db.ts');
     const { toItem } = await import('../functions/storage/customer-items.ts');
@@ -61,6 +67,19 @@ const measureSize = async (size: number, calls: number): Promise<{ seededSeconds
     const { operations } = await import('../functions/catalog.ts');
     const { call } = await import('../test/support/api-event.ts');
     const { recordRequests } = await import('../test/support/capacity.ts');
+
+    // Every request goes to the DynamoDB Local of the size being measured (set before each call).
+    let current = 0;
+    const ports = locals.map((local) => Number(new URL(local.endpoint).port));
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { port?: number; headers: Record<string, string> };
+        request.port = ports[current];
+        request.headers.host = `127.0.0.1:${ports[current]}`;
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'benchSizeRouter' },
+    );
 
     const writeAll = async (items: Record<string, unknown>[]) => {
       const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
@@ -76,16 +95,21 @@ const measureSize = async (size: number, calls: number): Promise<{ seededSeconds
         );
       }
     };
-    const seeding = performance.now();
-    const records = Array.from({ length: size }, (_, n) => customerAt(n));
-    const shardCounts = new Map<number, number>();
-    for (const r of records) shardCounts.set(shardOf(r.id), (shardCounts.get(shardOf(r.id)) ?? 0) + 1);
-    await writeAll([
-      ...records.map((r) => toItem(r, true)),
-      ...[...shardCounts].map(([shard, n]) => ({ ...keys.customerCount(TENANT, shard), entity: 'COUNT', n })),
-      ...records.map((r) => ({ ...keys.nameCount(TENANT, r.name), entity: 'COUNT', n: 1 })),
-    ]);
-    const seededSeconds = (performance.now() - seeding) / 1000;
+    const seededSeconds: number[] = [];
+    const all = sizes.map((size) => Array.from({ length: size }, (_, n) => customerAt(n)));
+    for (const [k, records] of all.entries()) {
+      current = k;
+      const seeding = performance.now();
+      const shardCounts = new Map<number, number>();
+      for (const r of records) shardCounts.set(shardOf(r.id), (shardCounts.get(shardOf(r.id)) ?? 0) + 1);
+      await writeAll([
+        ...records.map((r) => toItem(r, true)),
+        ...[...shardCounts].map(([shard, n]) => ({ ...keys.customerCount(TENANT, shard), entity: 'COUNT', n })),
+        ...records.map((r) => ({ ...keys.nameCount(TENANT, r.name), entity: 'COUNT', n: 1 })),
+      ]);
+      seededSeconds.push((performance.now() - seeding) / 1000);
+      process.stderr.write(`bench: tenant of ${records.length} customers seeded in ${seededSeconds.at(-1)!.toFixed(0)} s\n`);
+    }
 
     const handlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
     const invoke = async (name: string, options: CallOptions) => {
@@ -95,66 +119,74 @@ const measureSize = async (size: number, calls: number): Promise<{ seededSeconds
       if (answer.status >= 300) throw new Error(`${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
       return answer;
     };
-    // The customer every change and the enriched read act on: one in the middle of the name order, with a history.
-    const target = records[Math.floor(size / 10) * 5]!.id; // a LEAD, so the status scenario can start with ACTIVE
-    for (let i = 0; i < 5; i++) await invoke('createActivity', { params: { id: target }, body: { type: 'CALL', subject: `Call ${i}` } });
-    const page1 = await invoke('listCrmCustomers', { query: { limit: '20' } });
-    const scenarios: [string, (i: number) => [string, CallOptions]][] = [
+    // Per size, the customer every change and the enriched read act on (a LEAD with a history), and a first page's cursor.
+    const targets: string[] = [];
+    const cursors: string[] = [];
+    for (const [k, records] of all.entries()) {
+      current = k;
+      const target = records[Math.floor(records.length / 10) * 5]!.id;
+      for (let i = 0; i < 5; i++) await invoke('createActivity', { params: { id: target }, body: { type: 'CALL', subject: `Call ${i}` } });
+      targets.push(target);
+      cursors.push(String((await invoke('listCrmCustomers', { query: { limit: '20' } })).headers['x-next-cursor']));
+    }
+    const scenarios: [string, (i: number, k: number) => [string, CallOptions]][] = [
       ['TMF list, limit 20', () => ['listCustomer', { query: { limit: '20' } }]],
       ['TMF list, offset 500', () => ['listCustomer', { query: { offset: '500', limit: '20' } }]],
-      ['TMF list, name filter', () => ['listCustomer', { query: { name: records[7]!.name } }]],
+      ['TMF list, name filter', () => ['listCustomer', { query: { name: all[0]![7]!.name } }]],
       ['TMF list, status filter (not counted)', () => ['listCustomer', { query: { status: 'Approved', limit: '20' } }]],
       ['CRM list, limit 20', () => ['listCrmCustomers', { query: { limit: '20' } }]],
-      ['CRM list, next page (cursor)', () => ['listCrmCustomers', { query: { limit: '20', cursor: String(page1.headers['x-next-cursor']) } }]],
+      ['CRM list, next page (cursor)', (_, k) => ['listCrmCustomers', { query: { limit: '20', cursor: cursors[k]! } }]],
       ['CRM list, name prefix q', () => ['listCrmCustomers', { query: { q: 'customer 0005', limit: '20' } }]],
       ['CRM list, tag filter', () => ['listCrmCustomers', { query: { tag: 'vip', limit: '20' } }]],
       ['CRM by owner', () => ['listCrmCustomersByOwner', { params: { ownerId: 'owner-3' }, query: { limit: '20' } }]],
       ['CRM by status', () => ['listCrmCustomersByStatus', { params: { status: 'PROSPECT' }, query: { limit: '20' } }]],
       ['CRM my customers', () => ['listMyCrmCustomers', { query: { limit: '20' } }]],
       ['CRM overdue actions', () => ['listOverdueActions', { query: { limit: '20' } }]],
-      ['CRM activities of a customer', () => ['listActivities', { params: { id: target }, query: { limit: '20' } }]],
-      ['CRM enriched customer', () => ['getCrmCustomer', { params: { id: target } }]],
+      ['CRM activities of a customer', (_, k) => ['listActivities', { params: { id: targets[k]! }, query: { limit: '20' } }]],
+      ['CRM enriched customer', (_, k) => ['getCrmCustomer', { params: { id: targets[k]! } }]],
       ['create (CRM)', (i) => ['createCrmCustomer', { body: { name: `New ${i}`, type: 'ORGANIZATION', email: `new${i}@example.com`, ownerId: 'owner-1' } }]],
       ['create (TMF)', (i) => ['createCustomer', { body: { name: `TMF ${i}`, engagedParty: { id: `t${i}`, '@referredType': 'Organization' } } }]],
-      ['tag change', (i) => ['addCrmTag', { params: { id: target, tag: `t${i}` } }]],
-      ['owner change', (i) => ['assignCrmOwner', { params: { id: target, ownerId: `owner-${i % 2 ? 2 : 3}` } }]],
-      ['status change', (i) => ['updateCrmStatus', { params: { id: target }, body: { crmStatus: i % 2 ? 'CUSTOMER' : 'ACTIVE' } }]],
-      ['next-action change', (i) => ['setNextAction', { params: { id: target }, body: { nextAction: 'Visit', nextActionDueDate: new Date(Date.UTC(2030, 0, 1 + i)).toISOString() } }]],
-      ['profile change (CRM PATCH)', (i) => ['updateCrmCustomer', { params: { id: target }, body: { industry: `Industry ${i}` } }]],
-      ['TMF PATCH', (i) => ['patchCustomer', { params: { id: target }, headers: { 'content-type': 'application/merge-patch+json' }, body: { statusReason: `r${i}` } }]],
-      ['activity create', (i) => ['createActivity', { params: { id: target }, body: { type: 'NOTE', subject: `Note ${i}` } }]],
-      ['TMF DELETE', (i) => ['deleteCustomer', { params: { id: records[i]!.id } }]],
+      ['tag change', (i, k) => ['addCrmTag', { params: { id: targets[k]!, tag: `t${i}` } }]],
+      ['owner change', (i, k) => ['assignCrmOwner', { params: { id: targets[k]!, ownerId: `owner-${i % 2 ? 2 : 3}` } }]],
+      ['status change', (i, k) => ['updateCrmStatus', { params: { id: targets[k]! }, body: { crmStatus: i % 2 ? 'CUSTOMER' : 'ACTIVE' } }]],
+      ['next-action change', (i, k) => ['setNextAction', { params: { id: targets[k]! }, body: { nextAction: 'Visit', nextActionDueDate: new Date(Date.UTC(2030, 0, 1 + i)).toISOString() } }]],
+      ['profile change (CRM PATCH)', (i, k) => ['updateCrmCustomer', { params: { id: targets[k]! }, body: { industry: `Industry ${i}` } }]],
+      ['TMF PATCH', (i, k) => ['patchCustomer', { params: { id: targets[k]! }, headers: { 'content-type': 'application/merge-patch+json' }, body: { statusReason: `r${i}` } }]],
+      ['activity create', (i, k) => ['createActivity', { params: { id: targets[k]! }, body: { type: 'NOTE', subject: `Note ${i}` } }]],
+      ['TMF DELETE', (i, k) => ['deleteCustomer', { params: { id: all[k]![i]!.id } }]],
     ];
-    const figures: Measured = {};
+    const figures: Measured[] = sizes.map(() => ({}));
     for (const [label, scenario] of scenarios) {
-      const samples: Figure[] = [];
+      const samples: Figure[][] = sizes.map(() => []);
       for (let i = 0; i < calls + 2; i++) {
-        const [name, options] = scenario(i);
-        const started = performance.now();
-        const requests = await recordRequests(() => invoke(name, options));
-        const ms = performance.now() - started;
-        if (i < 2) continue; // warm-up
-        samples.push({ ms, requests: requests.length, readUnits: requests.reduce((s, r) => s + r.readUnits, 0), writeUnits: requests.reduce((s, r) => s + r.writeUnits, 0) });
+        for (let k = 0; k < sizes.length; k++) {
+          current = k;
+          const [name, options] = scenario(i, k);
+          const started = performance.now();
+          const requests = await recordRequests(() => invoke(name, options));
+          const ms = performance.now() - started;
+          if (i < 2) continue; // warm-up
+          samples[k]!.push({ ms, requests: requests.length, readUnits: requests.reduce((s, r) => s + r.readUnits, 0), writeUnits: requests.reduce((s, r) => s + r.writeUnits, 0) });
+        }
       }
-      figures[label] = {
-        ms: median(samples.map((s) => s.ms)),
-        requests: median(samples.map((s) => s.requests)),
-        readUnits: median(samples.map((s) => s.readUnits)),
-        writeUnits: median(samples.map((s) => s.writeUnits)),
-      };
+      for (const [k, list] of samples.entries()) {
+        figures[k]![label] = {
+          ms: median(list.map((s) => s.ms)),
+          requests: median(list.map((s) => s.requests)),
+          readUnits: median(list.map((s) => s.readUnits)),
+          writeUnits: median(list.map((s) => s.writeUnits)),
+        };
+      }
     }
     return { seededSeconds, figures };
   } finally {
-    await dynamo.stop();
+    await Promise.all(locals.map((local) => local.stop()));
   }
 };
 
 export const measureTenantScaling = (sizes: number[], calls: number): string[] => {
-  const results = sizes.map((size) => {
-    const result = runInChild<Awaited<ReturnType<typeof measureSize>>>(import.meta.url, [String(size), String(calls)]);
-    process.stderr.write(`bench: tenant of ${size} customers measured (seeded in ${result.seededSeconds.toFixed(0)} s)\n`);
-    return { size, ...result };
-  });
+  const measured = runInChild<Awaited<ReturnType<typeof measureSizes>>>(import.meta.url, [sizes.join(','), String(calls)]);
+  const results = sizes.map((size, k) => ({ size, seededSeconds: measured.seededSeconds[k]!, figures: measured.figures[k]! }));
   const base = results[0]!;
   const ratio = (value: number, of: number) => (of === 0 ? (value === 0 ? '1.00' : '∞') : (value / of).toFixed(2));
   const rows = Object.keys(base.figures).map((label) => {
@@ -172,8 +204,8 @@ export const measureTenantScaling = (sizes: number[], calls: number): string[] =
   return [
     ...table(['operation', ...results.map((r) => `${r.size.toLocaleString('en-US')} customers`), `latency ×, ${last} vs ${base.size.toLocaleString('en-US')}`, `capacity units ×, ${last} vs ${base.size.toLocaleString('en-US')}`], rows),
     '',
-    `One tenant, each size in a fresh DynamoDB Local seeded with BatchWriteItem of storage's own item builder (${results.map((r) => `${r.size.toLocaleString('en-US')} in ${r.seededSeconds.toFixed(0)} s`).join(', ')}): ${OWNERS} owners, five CRM statuses, every 10th customer tagged, every 5th with an overdue next action. Each figure is the median of ${calls} calls after 2 warm-ups, through the real handlers in-process. Goal: every ratio ≤ 1.2 — the work of a request follows its page, not the tenant.`,
+    `One tenant per size, each in a DynamoDB Local of its own, seeded with BatchWriteItem of storage's own item builder (${results.map((r) => `${r.size.toLocaleString('en-US')} in ${r.seededSeconds.toFixed(0)} s`).join(', ')}): ${OWNERS} owners, five CRM statuses, every 10th customer tagged, every 5th with an overdue next action. Each figure is the median of ${calls} calls after 2 warm-ups, through the real handlers in one process, the sizes interleaved call by call. Goal: every ratio ≤ 1.2 — the work of a request follows its page, not the tenant.`,
   ];
 };
 
-await childMain(import.meta.url, ([size, calls]) => measureSize(Number(size), Number(calls)));
+await childMain(import.meta.url, ([sizes, calls]) => measureSizes(sizes!.split(',').map(Number), Number(calls)));
