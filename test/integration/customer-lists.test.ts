@@ -90,3 +90,37 @@ describe('sharded customer lists (real handlers, DynamoDB Local)', () => {
     expect((await call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'c', cursor: outside } })).status).toBe(400);
   });
 });
+
+describe('the TMF list’s merged order, offsets and cursors (real handlers, DynamoDB Local)', () => {
+  it('pages through every customer once in DynamoDB’s byte order of the name key, for any mix of limit, offset and cursor', async () => {
+    const { handler: createTmf } = await import('../../functions/tmf629/create-customer.ts');
+    const { handler: listTmf } = await import('../../functions/tmf629/list-customer.ts');
+    const { tmf629 } = await import('../../functions/tmf629/operations.ts');
+    const tenant = uniqueTenant();
+    // Names whose UTF-8 byte order differs from JavaScript's UTF-16 order (an emoji sorts after U+FFxx in UTF-8, before it in UTF-16).
+    const names = ['zeta', 'Alpha', 'alpha', 'Émile', 'émile', '😀 smile', '\uff21 fullwidth', 'ß', 'Zulu', 'beta', 'Beta', 'mu', 'nu', 'xi', 'omicron', 'pi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'chi', 'psi', 'omega'];
+    const created: { id: string; name: string }[] = [];
+    for (const name of names) created.push((await call(createTmf, tmf629.createCustomer, { tenant, body: { name, engagedParty: { id: 'p', '@referredType': 'Individual' } } })).body);
+    const key = (c: { id: string; name: string }) => Buffer.from(`${c.name.toLowerCase()}#${c.id}`, 'utf8');
+    const expected = [...created].sort((a, b) => Buffer.compare(key(a), key(b))).map((c) => c.id);
+    for (const [limit, offset] of [[1, 0], [3, 2], [5, 7], [7, 1], [24, 0], [50, 3]] as const) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let first = true;
+      for (let page = 0; page < 50; page++) {
+        const answer = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: String(limit), ...(first ? { offset: String(offset) } : {}), ...(cursor ? { cursor } : {}) } });
+        expect(answer.status).toBe(200);
+        expect(answer.headers['x-total-count']).toBe(String(names.length));
+        seen.push(...answer.body.map((c: { id: string }) => c.id));
+        cursor = answer.headers['x-next-cursor'];
+        first = false;
+        if (!cursor) break;
+      }
+      expect(seen, `limit ${limit}, offset ${offset}`).toEqual(expected.slice(offset));
+    }
+    // An offset counts from the cursor too.
+    const firstPage = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '4' } });
+    const skipped = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '3', offset: '2', cursor: firstPage.headers['x-next-cursor']! } });
+    expect(skipped.body.map((c: { id: string }) => c.id)).toEqual(expected.slice(6, 9));
+  });
+});
