@@ -129,9 +129,19 @@ export interface TmfListRequest {
   offset: number;
   limit: number;
   cursor?: string;
+  /**
+   * The attributes the caller will show (from `fields`); when the name index carries all of them,
+   * the page is answered from the index entries and no customer item is read.
+   */
+  attributes?: readonly string[];
 }
 
-export interface TmfListPage extends CustomerListPage {
+/** A listed customer: a whole record, or the attributes the name index carries when those were all that was asked for. */
+export type ListedCustomer = Pick<CustomerRecord, 'id'> & Record<string, unknown>;
+
+export interface TmfListPage {
+  items: ListedCustomer[];
+  next?: string;
   /** The number of customers matching the filters, when it is known exactly without walking them. */
   total?: number;
 }
@@ -177,9 +187,12 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
   const read = await readSharded(query, { skip: request.offset, limit: request.limit, from: positionsOf(query, list, request.cursor), ...(filtered ? { maxRequests: FILTERED_REQUESTS } : {}) });
   // The counters join the page's BatchGetItem: one request for both.
   const counters = !filtered ? customerCountKeys(tenantId) : singleName !== undefined && Object.keys(filters).length === 1 ? [keys.nameCount(tenantId, singleName)] : [];
-  const pageKeys = read.entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey]))));
-  const found = await getItems([...pageKeys, ...counters], { consistent: false });
+  const fromIndex = request.attributes !== undefined && request.attributes.every((name) => INDEXED_FILTERS.includes(name));
+  const pageKeys = fromIndex ? [] : read.entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey]))));
+  const found = pageKeys.length + counters.length > 0 ? await getItems([...pageKeys, ...counters], { consistent: false }) : [];
   const total = counters.length > 0 ? sumCounts(found.slice(pageKeys.length)) : undefined;
-  const items = found.slice(0, pageKeys.length).flatMap((item) => (item ? [fromItem(item)] : []));
+  const items: ListedCustomer[] = fromIndex
+    ? read.entries.map((entry) => ({ id: idOfSortKey(String(entry[query.sortKey])), ...Object.fromEntries(NAME_INDEX_ATTRIBUTES.filter((name) => entry[name] !== undefined).map((name) => [name, entry[name]])) }))
+    : found.slice(0, pageKeys.length).flatMap((item) => (item ? [fromItem(item)] : []));
   return { items, next: read.next ? encodeCursor(list, read.next) : undefined, total };
 };

@@ -22,7 +22,9 @@ export const handler = defineHandler(tmf629.listCustomer, async (request) => {
   }
   if ((query.filters.id?.length ?? 0) > MAX_IDS) throw badRequest(`'id' takes at most ${MAX_IDS} values`);
   const fields = selectedFields(query.fields);
-  const page = await listTmfCustomers(request.caller.tenantId, query);
+  // With `fields`, only those (and the always-kept ones, href being made from the id) are needed.
+  const attributes = fields && [...fields, ...ALWAYS_KEPT].filter((name) => name !== 'href');
+  const page = await listTmfCustomers(request.caller.tenantId, { ...query, attributes });
   const body = page.items.map((record) => selectFields(toTmfCustomer(record, request.baseUrl), fields, ALWAYS_KEPT));
   const headers: Record<string, string> = { 'x-result-count': String(body.length) };
   if (page.total !== undefined) headers['x-total-count'] = String(page.total);

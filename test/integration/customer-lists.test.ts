@@ -118,6 +118,16 @@ describe('the TMF list’s merged order, offsets and cursors (real handlers, Dyn
       }
       expect(seen, `limit ${limit}, offset ${offset}`).toEqual(expected.slice(offset));
     }
+    // Only attributes the name index carries: the page comes from the index alone, no customer item read.
+    const full = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '6', offset: '3' } });
+    let slim: Awaited<ReturnType<typeof call>> | undefined;
+    const requests = await recordRequests(async () => (slim = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '6', offset: '3', fields: 'name,status' } })));
+    expect(slim!.body).toEqual(full.body.map((c: Record<string, unknown>) => ({ id: c.id, href: c.href, '@type': c['@type'], name: c.name })));
+    expect(slim!.headers['x-total-count']).toBe(String(names.length));
+    expect(requests.filter((r) => r.key.includes('"sk":"CUSTOMER"'))).toEqual([]);
+    // An attribute the index does not carry: the items are read.
+    const engaged = await recordRequests(() => call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '2', fields: 'engagedParty' } }));
+    expect(engaged.filter((r) => r.key.includes('"sk":"CUSTOMER"'))).toHaveLength(1);
     // An offset counts from the cursor too.
     const firstPage = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '4' } });
     const skipped = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '3', offset: '2', cursor: firstPage.headers['x-next-cursor']! } });
