@@ -1,8 +1,7 @@
 import type { TransactItem } from './transactions.ts';
-import { getItems, tableName, type ItemKey } from './db.ts';
+import { tableName, type ItemKey } from './db.ts';
 import { allShards, keys, shardOf } from './keys.ts';
 import { isCounted, type CustomerRecord } from './customer-items.ts';
-
 
 /**
  * Counts that lists report without counting: the tenant's customers (X-Total-Count of the
@@ -11,13 +10,13 @@ import { isCounted, type CustomerRecord } from './customer-items.ts';
  * customer counts in its own shard), so no counter item takes all of a tenant's creates; a name
  * count is one item per name.
  */
-const add = (key: { pk: string; sk: string }, amount: number, entity: string): TransactItem => ({
+const add = (key: ItemKey, amount: number): TransactItem => ({
   Update: {
     TableName: tableName(),
     Key: key,
     UpdateExpression: 'SET entity = :entity ADD #n :amount',
     ExpressionAttributeNames: { '#n': 'n' },
-    ExpressionAttributeValues: { ':entity': entity, ':amount': amount },
+    ExpressionAttributeValues: { ':entity': 'COUNT', ':amount': amount },
   },
 });
 
@@ -27,11 +26,11 @@ export const customerCountChanges = (before: CustomerRecord | undefined, after: 
   const record = (after ?? before)!;
   const changes: TransactItem[] = [];
   if (!before || !after) {
-    changes.push(add(keys.customerCount(record.tenantId, shardOf(record.id)), after ? 1 : -1, 'COUNT'));
+    changes.push(add(keys.customerCount(record.tenantId, shardOf(record.id)), after ? 1 : -1));
   }
   if (before?.name !== after?.name) {
-    if (before) changes.push(add(keys.nameCount(record.tenantId, before.name), -1, 'COUNT'));
-    if (after) changes.push(add(keys.nameCount(record.tenantId, after.name), 1, 'COUNT'));
+    if (before) changes.push(add(keys.nameCount(record.tenantId, before.name), -1));
+    if (after) changes.push(add(keys.nameCount(record.tenantId, after.name), 1));
   }
   return changes;
 };
@@ -41,6 +40,3 @@ export const customerCountKeys = (tenantId: string): ItemKey[] => allShards().ma
 
 /** The sum of counter items read (absent ones count 0). */
 export const sumCounts = (items: (Record<string, unknown> | undefined)[]): number => items.reduce((total, item) => total + Number(item?.n ?? 0), 0);
-
-/** The tenant's number of customers: one BatchGetItem of its counter shards. */
-export const countCustomers = async (tenantId: string): Promise<number> => sumCounts(await getItems(customerCountKeys(tenantId), { consistent: false }));

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { putEvent, transact, type TransactItem } from './transactions.ts';
-import { CUSTOMER_ENTITY, fromItem, toItem, type CustomerRecord } from './customer-items.ts';
+import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { customerCountChanges } from './counters.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 import { BusinessMetric } from '../business-metrics.ts';
@@ -29,7 +29,7 @@ export const insertCustomer = async (record: CustomerRecord, event: PendingEvent
 
 /** Replaces the customer `before` (if it is still at its version) with `after`, with its events and count changes, in one transaction. */
 export const replaceCustomer = async (before: CustomerRecord, after: CustomerRecord, events: PendingEvent[]): Promise<void> => {
-  const item = toItem(after, before.counted === true);
+  const item = toItem(after, isCounted(before));
   await transact([
     {
       Put: {

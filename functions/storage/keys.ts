@@ -63,6 +63,3 @@ export const nameSortKey = (name: string, id: string): string => `${name.toLower
 
 /** The customer id at the end of a customer index's sort key (ids hold no '#'). */
 export const idOfSortKey = (sortKey: string): string => sortKey.slice(sortKey.lastIndexOf('#') + 1);
-
-/** Sort key of a list by time: the instant, then the id. */
-export const createdSortKey = (createdAt: string, id: string): string => `${createdAt}#${id}`;

@@ -41,10 +41,6 @@ export interface ShardedPage {
   entries: Record<string, unknown>[];
   /** Where the next page starts; undefined when every shard is exhausted. */
   next?: ShardPositions;
-  /** How many entries the skip consumed (less than asked when the list ended first). */
-  skipped: number;
-  /** Query requests sent. */
-  requests: number;
 }
 
 interface Stream {
@@ -139,8 +135,6 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
   const exhausted = !stalled && streams.every((s) => s.done && s.buffer.length === 0);
   return {
     entries: taken.slice(skip),
-    skipped: skip,
-    requests,
     next: exhausted ? undefined : streams.map((s) => (s.done && s.buffer.length === 0 ? null : s.position)),
   };
 };
