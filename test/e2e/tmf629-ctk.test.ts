@@ -1,18 +1,16 @@
 /**
- * TM Forum's own TMF629 v4.0.0 conformance test kit (../shared/ctk/tmf629), run with newman
+ * TM Forum's own TMF629 v4.0.0 conformance test kit (a contract file: ctk/tmf629), run with newman
  * against the local runtime. Like the kit's runner, the request headers of config.json are set on
  * every request of the collection, with the Authorization header added to them, and the
  * environment's `Customer` URL points at this API.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import newman, { type NewmanRunSummary } from 'newman';
 import { baseUrl, TMF, token } from '../support/http.ts';
+import { requireContract } from '../support/contracts.ts';
 
-const ctkDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'ctk', 'tmf629');
-const readJson = (name: string) => JSON.parse(readFileSync(join(ctkDir, name), 'utf8'));
+const readJson = (name: string) => JSON.parse(readFileSync(requireContract('ctk', 'tmf629', name), 'utf8'));
 
 interface PostmanItem {
   item?: PostmanItem[];
