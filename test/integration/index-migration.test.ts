@@ -14,6 +14,7 @@ import { handler as createCustomer } from '../../functions/crm/create-customer.t
 import { handler as listByOwner } from '../../functions/crm/list-customers-by-owner.ts';
 import { handler as listOverdue } from '../../functions/crm/list-overdue-actions.ts';
 import { handler as updateStatus } from '../../functions/crm/update-crm-status.ts';
+import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { call, uniqueTenant } from '../support/api-event.ts';
@@ -65,19 +66,26 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
   });
 
   it('adds each index, backfills, drops each legacy index, and every list and count then works', async () => {
+    // The current code changing a customer the counters do not know yet (as during the deploys before the backfill): no count moves.
+    const renamed = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: customers[4]!.id }, body: { name: 'Legacy Z' }, headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(renamed.status).toBe(200);
     const result = await upgradeTable(client, table);
     expect(result.created).toEqual(INDEXES.map((i) => i.name));
     expect(result.deleted).toEqual(LEGACY_INDEXES.map((i) => i.name));
-    expect(result.backfill).toMatchObject({ customersCounted: 5, dueEntriesMoved: 1, subscriptionsMoved: 1, statisticsMoved: 1, legacyKeysRemoved: 5 });
+    // Four customers still carry legacy keys; the renamed one lost them when the current code wrote it.
+    expect(result.backfill).toMatchObject({ customersCounted: 5, dueEntriesMoved: 1, subscriptionsMoved: 1, statisticsMoved: 1, legacyKeysRemoved: 4 });
     const indexes = (await client.send(new DescribeTableCommand({ TableName: table }))).Table!.GlobalSecondaryIndexes!.map((i) => i.IndexName);
     expect(indexes.sort()).toEqual(INDEXES.map((i) => i.name).sort());
 
     // A customer written by the current code beside the migrated ones.
     await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Legacy F', type: 'PERSON', ownerId: 'ann' } });
     const list = await call(listCustomer, tmf629.listCustomer, { tenant });
-    expect(list.body.map((c: { name: string }) => c.name)).toEqual(['Legacy A', 'Legacy B', 'Legacy C', 'Legacy D', 'Legacy E', 'Legacy F']);
+    expect(list.body.map((c: { name: string }) => c.name)).toEqual(['Legacy B', 'Legacy C', 'Legacy D', 'Legacy E', 'Legacy F', 'Legacy Z']);
     expect(list.headers['x-total-count']).toBe('6');
     expect((await call(listCustomer, tmf629.listCustomer, { tenant, query: { name: 'Legacy C' } })).headers['x-total-count']).toBe('1');
+    // The renamed one was counted once, under its new name.
+    expect((await call(listCustomer, tmf629.listCustomer, { tenant, query: { name: 'Legacy Z' } })).headers['x-total-count']).toBe('1');
+    expect((await call(listCustomer, tmf629.listCustomer, { tenant, query: { name: 'Legacy A' } })).headers['x-total-count']).toBe('0');
     expect((await call(listByOwner, crm.listCrmCustomersByOwner, { tenant, params: { ownerId: 'ann' } })).body).toHaveLength(6);
     const overdue = await call(listOverdue, crm.listOverdueActions, { tenant });
     expect(overdue.body.map((c: { id: string }) => c.id)).toEqual([customers[1]!.id]);

@@ -150,6 +150,22 @@ describe('TMF629 customers against DynamoDB Local', () => {
     expect(otherList.status).toBe(400);
   });
 
+  it('keeps the counts exact under concurrent creates, renames and deletes', async () => {
+    const tenant = uniqueTenant();
+    const created = await Promise.all(Array.from({ length: 16 }, () => create(tenant, { ...moon, name: 'Crowd' })));
+    const ids = created.map((c) => c.body.id as string);
+    await Promise.all([
+      ...ids.slice(0, 5).map((id) => call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: { name: 'Renamed crowd' }, headers: { 'content-type': 'application/merge-patch+json' } })),
+      ...ids.slice(5, 8).map((id) => call(deleteCustomer, tmf629.deleteCustomer, { tenant, params: { id } })),
+      ...Array.from({ length: 4 }, () => create(tenant, { ...moon, name: 'Crowd' })),
+    ]);
+    const total = async (query: Record<string, string> = {}) => (await call(listCustomer, tmf629.listCustomer, { tenant, query })).headers['x-total-count'];
+    expect(await total()).toBe('17');
+    expect(await total({ name: 'Crowd' })).toBe('12');
+    expect(await total({ name: 'Renamed crowd' })).toBe('5');
+    expect((await call(listCustomer, tmf629.listCustomer, { tenant, query: { limit: '100' } })).body).toHaveLength(17);
+  });
+
   it('keeps the counts exact through creates, renames and deletes', async () => {
     const tenant = uniqueTenant();
     const a = (await create(tenant, { ...moon, name: 'Counted' })).body;
