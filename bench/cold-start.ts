@@ -74,9 +74,9 @@ export const measureColdStarts = async (runs: number): Promise<string[]> => {
       if (!result.ms) throw new Error(`${subject.name}: ${child.stderr.slice(-2000)}`);
       if (result.status !== 200) throw new Error(`${subject.name} answered ${result.status}: every cold request must be a successful read`);
       if (subject === subjects[0]) baseline = wall;
-      (times[subject.name] ??= []).push(wall);
-      (ratios[subject.name] ??= []).push(wall / baseline);
-      (memory[subject.name] ??= []).push(result.rssMiB ?? 0);
+      times[subject.name] = [...(times[subject.name] ?? []), wall];
+      ratios[subject.name] = [...(ratios[subject.name] ?? []), wall / baseline];
+      memory[subject.name] = [...(memory[subject.name] ?? []), result.rssMiB ?? 0];
     }
   }
   return [

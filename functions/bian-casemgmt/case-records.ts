@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
 import { F_CustomerCaseManagementPlan, F_Performance, F_Rules } from './spec-schemas.ts';
-import { statisticsView } from '../domain/case-statistics.ts';
+import type { statisticsView } from '../domain/case-statistics.ts';
 
 export const CASE_SOURCE = 'rapport.bian.casemgmt';
 export const CASE_BASE = '/CustomerCaseManagement';

@@ -187,7 +187,7 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
   const read = await readSharded(query, { skip: request.offset, limit: request.limit, from: positionsOf(query, list, request.cursor), ...(filtered ? { maxRequests: FILTERED_REQUESTS } : {}) });
   // The counters join the page's BatchGetItem: one request for both.
   const counters = !filtered ? customerCountKeys(tenantId) : singleName !== undefined && Object.keys(filters).length === 1 ? [keys.nameCount(tenantId, singleName)] : [];
-  const fromIndex = request.attributes !== undefined && request.attributes.every((name) => INDEXED_FILTERS.includes(name));
+  const fromIndex = request.attributes?.every((name) => INDEXED_FILTERS.includes(name)) === true;
   const pageKeys = fromIndex ? [] : read.entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey]))));
   const found = pageKeys.length + counters.length > 0 ? await getItems([...pageKeys, ...counters], { consistent: false }) : [];
   const total = counters.length > 0 ? sumCounts(found.slice(pageKeys.length)) : undefined;

@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
 import { listTmfCustomers, MAX_IDS, MAX_OFFSET } from '../storage/customer-lists.ts';
-import { ListQueryError, parseListQuery } from '../domain/list-filters.ts';
+import { ListQueryError, parseListQuery, type ListQuery } from '../domain/list-filters.ts';
 import { selectFields } from '../domain/field-selection.ts';
 import { ALWAYS_KEPT, FILTERABLE, selectedFields, toTmfCustomer } from './customer-view.ts';
 import { TMF_BASE_PATH } from './customer-view.ts';
@@ -13,7 +13,7 @@ import { tmf629 } from './operations.ts';
  * (rel="next") while there is more. `offset` goes to MAX_OFFSET; past it, callers follow the cursor.
  */
 export const handler = defineHandler(tmf629.listCustomer, async (request) => {
-  let query;
+  let query: ListQuery;
   try {
     query = parseListQuery(request.query, FILTERABLE, MAX_OFFSET);
   } catch (error) {

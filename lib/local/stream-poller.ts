@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
+  type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record,
@@ -43,7 +43,7 @@ export class StreamPoller {
   constructor(
     private readonly client: DynamoDBStreamsClient,
     private readonly streamArn: string,
-    private readonly invoke: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>,
+    private readonly invoke: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>,
     private readonly checkpointFile?: string,
     private readonly intervalMs = 100,
   ) {
@@ -143,7 +143,7 @@ export class StreamPoller {
           }) as DynamoDBRecord,
       ),
     };
-    let response: DynamoDBBatchResponse | void;
+    let response: DynamoDBBatchResponse | undefined;
     try {
       response = await this.invoke(event);
     } catch (error) {
