@@ -20,8 +20,15 @@ export const measureBundles = async (): Promise<string[]> => {
     byPackage[pkg] = (byPackage[pkg] ?? 0) + bytes;
   }
   return [
-    ...table(['function', 'KB'], bundles.map((b) => [b.name, (b.bytes / 1024).toFixed(1)])),
+    ...table(
+      ['function', 'KB'],
+      bundles.map((b) => [b.name, (b.bytes / 1024).toFixed(1)]),
+    ),
     '',
-    `Largest: ${largest.name}. What it is made of (KB): ${Object.entries(byPackage).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([p, b]) => `${p} ${(b / 1024).toFixed(0)}`).join(', ')}. Budget: 600 KB per API operation (DESIGN.md), enforced by test/infra/bundle-size.test.ts. Sizes are deterministic: one build.`,
+    `Largest: ${largest.name}. What it is made of (KB): ${Object.entries(byPackage)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([p, b]) => `${p} ${(b / 1024).toFixed(0)}`)
+      .join(', ')}. Budget: 600 KB per API operation (DESIGN.md), enforced by test/infra/bundle-size.test.ts. Sizes are deterministic: one build.`,
   ];
 };

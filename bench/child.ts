@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 const RESULT = 'BENCH-RESULT:';
 
 export const runInChild = <T>(moduleUrl: string, args: string[]): T => {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT));
   if (child.status !== 0 || !line) throw new Error(`${fileURLToPath(moduleUrl)} ${args.join(' ')} failed (exit ${child.status})`);
   return JSON.parse(line.slice(RESULT.length)) as T;

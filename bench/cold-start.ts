@@ -16,7 +16,6 @@ import { median, table, withSpread } from './stats.ts';
 const ROOT = join(import.meta.dirname, '..');
 const REPRESENTATIVES = ['retrieveCustomer', 'getCrmCustomer', 'bianCrmRetrieve', 'bianCaseMgmtRetrievePerformance'];
 
-
 /**
  * What each representative reads: records made through the real handlers first, so every cold
  * request is a successful read (200), like the baseline's GetItem of the same customer.
@@ -51,7 +50,18 @@ export const measureColdStarts = async (runs: number): Promise<string[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-'));
   const write = async (name: string, entry: string) => {
     const file = join(dir, `${name}.mjs`);
-    await build({ entryPoints: [join(ROOT, entry)], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node24', mainFields: ['module', 'main'], outfile: file, logLevel: 'silent', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+    await build({
+      entryPoints: [join(ROOT, entry)],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      outfile: file,
+      logLevel: 'silent',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
     return file;
   };
   const representatives = REPRESENTATIVES.map((name) => operations.find((op) => op.name === name)!);
@@ -59,7 +69,9 @@ export const measureColdStarts = async (runs: number): Promise<string[]> => {
   const eventFor = (op: Operation) => apiEvent(op, { tenant: 'bench', params: params[op.name] });
   const subjects = [
     { name: 'baseline (DynamoDB client + GetItem)', file: await write('baseline', 'bench/baseline-handler.ts'), event: {} },
-    ...(await Promise.all(representatives.map(async (op) => ({ name: `${op.family}: ${op.name}`, file: await write(op.name, op.handler), event: eventFor(op) })))),
+    ...(await Promise.all(
+      representatives.map(async (op) => ({ name: `${op.family}: ${op.name}`, file: await write(op.name, op.handler), event: eventFor(op) })),
+    )),
   ];
   const times: Record<string, number[]> = {};
   const ratios: Record<string, number[]> = {};
@@ -68,7 +80,10 @@ export const measureColdStarts = async (runs: number): Promise<string[]> => {
     let baseline = 0;
     for (const subject of subjects) {
       const started = performance.now();
-      const child = spawnSync(process.execPath, [join(ROOT, 'bench/cold-start-runner.mjs'), subject.file, JSON.stringify(subject.event)], { env: process.env, encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [join(ROOT, 'bench/cold-start-runner.mjs'), subject.file, JSON.stringify(subject.event)], {
+        env: process.env,
+        encoding: 'utf8',
+      });
       const wall = performance.now() - started;
       const result = JSON.parse(child.stdout || '{}') as { ms?: number; rssMiB?: number; status?: number };
       if (!result.ms) throw new Error(`${subject.name}: ${child.stderr.slice(-2000)}`);
@@ -82,7 +97,13 @@ export const measureColdStarts = async (runs: number): Promise<string[]> => {
   return [
     ...table(
       ['bundle', 'KB', 'process ms', 'vs baseline', 'peak RSS MiB'],
-      subjects.map((s) => [s.name, (statSync(s.file).size / 1024).toFixed(0), withSpread(times[s.name]!), withSpread(ratios[s.name]!, 2), median(memory[s.name]!).toFixed(0)]),
+      subjects.map((s) => [
+        s.name,
+        (statSync(s.file).size / 1024).toFixed(0),
+        withSpread(times[s.name]!),
+        withSpread(ratios[s.name]!, 2),
+        median(memory[s.name]!).toFixed(0),
+      ]),
     ),
     '',
     `${runs} runs, each running every bundle once in turn; the ratio is taken within a run. Every request is a successful read of records made first (the baseline reads the same customer); the bundles are as the stack builds them, without source maps.`,

@@ -58,20 +58,44 @@ export const measureOperations = async (rounds: number, perRound: number): Promi
       for (let n = 0; n < perRound; n++) calls.push(await timed());
       samples.push(...calls.map((c) => c.requests));
       perRoundStats.push({
-        p50: percentile(calls.map((c) => c.ms), 50),
-        p99: percentile(calls.map((c) => c.ms), 99),
-        db50: percentile(calls.map((c) => c.db), 50),
-        db99: percentile(calls.map((c) => c.db), 99),
+        p50: percentile(
+          calls.map((c) => c.ms),
+          50,
+        ),
+        p99: percentile(
+          calls.map((c) => c.ms),
+          99,
+        ),
+        db50: percentile(
+          calls.map((c) => c.db),
+          50,
+        ),
+        db99: percentile(
+          calls.map((c) => c.db),
+          99,
+        ),
       });
     }
     const pick = (f: (s: (typeof perRoundStats)[number]) => number) => perRoundStats.map(f);
     latencyRows.push([
       op.name,
-      withSpread(pick((s) => s.p50), 1),
-      withSpread(pick((s) => s.p99), 1),
+      withSpread(
+        pick((s) => s.p50),
+        1,
+      ),
+      withSpread(
+        pick((s) => s.p99),
+        1,
+      ),
       `${median(pick((s) => s.db50)).toFixed(1)} / ${median(pick((s) => s.db99)).toFixed(1)}`,
-      withSpread(pick((s) => s.p50 / s.db50), 2),
-      withSpread(pick((s) => s.p99 / s.db99), 2),
+      withSpread(
+        pick((s) => s.p50 / s.db50),
+        2,
+      ),
+      withSpread(
+        pick((s) => s.p99 / s.db99),
+        2,
+      ),
       median(pick((s) => s.p50 - s.db50)).toFixed(1),
     ]);
     // Capacity: the most common request count among the timed calls, and one call with it.

@@ -26,4 +26,3 @@ export const excess = (requests: Recorded[]): string | undefined => {
   const pointReads = requests.filter((r) => r.command === 'GetItemCommand' || r.command === 'BatchGetItemCommand');
   return pointReads.length > 1 ? `${pointReads.length} point reads: one BatchGetItem would do, unless a key depends on an earlier answer` : undefined;
 };
-

@@ -36,7 +36,8 @@ if ([2, 3, 4].some(wanted)) {
     pointHandlersAt(dynamo.endpoint, 'bench');
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     await ensureTable(client, 'bench');
-    if (wanted(2)) section('2. Cold start (fresh Node process: load the bundle, answer one request against DynamoDB Local)', await measureColdStarts(quick ? 3 : 15));
+    if (wanted(2))
+      section('2. Cold start (fresh Node process: load the bundle, answer one request against DynamoDB Local)', await measureColdStarts(quick ? 3 : 15));
     if (wanted(3) || wanted(4)) {
       // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
       const { measureOperations } = await import('./operations.ts');
@@ -51,7 +52,11 @@ if ([2, 3, 4].some(wanted)) {
 
 if (wanted(5)) section('5. Due sweep scaling: same due items, growing table', measureSweepScaling(quick ? [1_000, 5_000] : [1_000, 10_000, 50_000], 10, 3));
 
-if (wanted(7)) section('7. Cost vs tenant size: every list, the enriched read and each kind of write at growing tenants', measureTenantScaling(quick ? [1_000, 5_000] : [1_000, 10_000, 100_000], quick ? 5 : 9));
+if (wanted(7))
+  section(
+    '7. Cost vs tenant size: every list, the enriched read and each kind of write at growing tenants',
+    measureTenantScaling(quick ? [1_000, 5_000] : [1_000, 10_000, 100_000], quick ? 5 : 9),
+  );
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
 

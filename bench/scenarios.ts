@@ -11,49 +11,111 @@ export type Invoke = (operation: string, options: CallOptions) => Promise<Record
 export type Scenario = (i: number) => Promise<CallOptions>;
 
 const BIAN_PLAN = {
-  CustomerReference: { PartyReference: { PartyName: { Name: 'Acme BV' }, PartyType: 'Organisation', PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: 'external-1' } } } } },
+  CustomerReference: {
+    PartyReference: {
+      PartyName: { Name: 'Acme BV' },
+      PartyType: 'Organisation',
+      PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: 'external-1' } } },
+    },
+  },
   CustomerInsightDescription: { Text: 'Growing logistics firm' },
 };
 
 export const seed = async (invoke: Invoke) => {
   const customer = async (name: string, extra: Record<string, unknown> = {}) =>
-    String((await invoke('createCrmCustomer', { body: { name, type: 'ORGANIZATION', email: 'info@example.com', ownerId: 'ann', tags: ['vip'], ...extra } })).id);
-  for (let n = 0; n < 30; n++) await customer(`Customer ${String(n).padStart(2, '0')}`, n % 3 === 0 ? { nextAction: 'Call back', nextActionDueDate: '2020-01-01T09:00:00Z' } : {});
+    String(
+      (await invoke('createCrmCustomer', { body: { name, type: 'ORGANIZATION', email: 'info@example.com', ownerId: 'ann', tags: ['vip'], ...extra } })).id,
+    );
+  for (let n = 0; n < 30; n++)
+    await customer(`Customer ${String(n).padStart(2, '0')}`, n % 3 === 0 ? { nextAction: 'Call back', nextActionDueDate: '2020-01-01T09:00:00Z' } : {});
   const main = await customer('Main Customer');
   const activityHolder = await customer('Activity Holder');
   const activities: string[] = [];
-  for (let n = 0; n < 5; n++) activities.push(String((await invoke('createActivity', { params: { id: main }, body: { type: 'CALL', subject: `Call ${n}` } })).id));
+  for (let n = 0; n < 5; n++)
+    activities.push(String((await invoke('createActivity', { params: { id: main }, body: { type: 'CALL', subject: `Call ${n}` } })).id));
   const opportunities: string[] = [];
-  for (let n = 0; n < 3; n++) opportunities.push(String((await invoke('createOpportunity', { params: { id: main }, body: { name: `Deal ${n}`, value: 1000 * (n + 1) } })).id));
+  for (let n = 0; n < 3; n++)
+    opportunities.push(String((await invoke('createOpportunity', { params: { id: main }, body: { name: `Deal ${n}`, value: 1000 * (n + 1) } })).id));
   const plan = async () => String((await invoke('bianCrmCreate', { body: BIAN_PLAN })).CustomerRelationshipManagementPlanReference);
   const crmPlan = await plan();
   const controlledPlan = await plan();
-  const development = async () => String((await invoke('bianCrmCreateDevelopment', { params: { customerrelationshipmanagementid: crmPlan }, body: { CustomerDevelopmentTaskType: { Text: 'Cross-sell' } } })).DevelopmentReference);
-  const incident = async () => String((await invoke('bianCrmCreateIncident', { params: { customerrelationshipmanagementid: crmPlan }, body: { CustomerIncidentType: { Text: 'Complaint' } } })).IncidentReference);
-  const contact = async () => String((await invoke('bianCrmCreateContact', { params: { customerrelationshipmanagementid: crmPlan }, body: { CustomerRelationshipContactType: { Text: 'Visit' } } })).ContactReference);
-  const casePlan = async () => String((await invoke('bianCaseMgmtCreate', { body: { CustomerCaseManagementPlanPeriod: '2026-Q4' } })).CustomerCaseManagementPlanReference);
+  const development = async () =>
+    String(
+      (
+        await invoke('bianCrmCreateDevelopment', {
+          params: { customerrelationshipmanagementid: crmPlan },
+          body: { CustomerDevelopmentTaskType: { Text: 'Cross-sell' } },
+        })
+      ).DevelopmentReference,
+    );
+  const incident = async () =>
+    String(
+      (await invoke('bianCrmCreateIncident', { params: { customerrelationshipmanagementid: crmPlan }, body: { CustomerIncidentType: { Text: 'Complaint' } } }))
+        .IncidentReference,
+    );
+  const contact = async () =>
+    String(
+      (
+        await invoke('bianCrmCreateContact', {
+          params: { customerrelationshipmanagementid: crmPlan },
+          body: { CustomerRelationshipContactType: { Text: 'Visit' } },
+        })
+      ).ContactReference,
+    );
+  const casePlan = async () =>
+    String((await invoke('bianCaseMgmtCreate', { body: { CustomerCaseManagementPlanPeriod: '2026-Q4' } })).CustomerCaseManagementPlanReference);
   const mainCasePlan = await casePlan();
-  await invoke('bianCaseMgmtUpdateRules', { params: { customercasemanagementid: mainCasePlan, rulesid: 'rules-1' }, body: { CustomerCaseDecisionCriterion: 'Impact' } });
-  await invoke('bianCaseMgmtUpdatePerformance', { params: { customercasemanagementid: mainCasePlan, performanceid: 'perf-1' }, body: { CustomerCaseLoadingProjections: 'Flat' } });
+  await invoke('bianCaseMgmtUpdateRules', {
+    params: { customercasemanagementid: mainCasePlan, rulesid: 'rules-1' },
+    body: { CustomerCaseDecisionCriterion: 'Impact' },
+  });
+  await invoke('bianCaseMgmtUpdatePerformance', {
+    params: { customercasemanagementid: mainCasePlan, performanceid: 'perf-1' },
+    body: { CustomerCaseLoadingProjections: 'Flat' },
+  });
   return {
-    main, activityHolder, activities, opportunities, customer, plan, crmPlan, controlledPlan, development, incident, contact, casePlan, mainCasePlan,
-    developmentId: await development(), incidentId: await incident(), controlledIncident: await incident(), contactId: await contact(),
+    main,
+    activityHolder,
+    activities,
+    opportunities,
+    customer,
+    plan,
+    crmPlan,
+    controlledPlan,
+    development,
+    incident,
+    contact,
+    casePlan,
+    mainCasePlan,
+    developmentId: await development(),
+    incidentId: await incident(),
+    controlledIncident: await incident(),
+    contactId: await contact(),
   };
 };
 
 export const scenarios = (invoke: Invoke, s: Awaited<ReturnType<typeof seed>>): Record<string, Scenario> => {
   const plan = { customerrelationshipmanagementid: s.crmPlan };
   const casePlan = { customercasemanagementid: s.mainCasePlan };
-  const fixed = (options: CallOptions): Scenario => async () => options;
+  const fixed =
+    (options: CallOptions): Scenario =>
+    async () =>
+      options;
   return {
     // TMF629
     listCustomer: fixed({ query: { limit: '20' } }),
     retrieveCustomer: fixed({ params: { id: s.main } }),
     createCustomer: async (i) => ({ body: { name: `TMF ${i}`, engagedParty: { id: `p${i}`, '@referredType': 'Organization' } } }),
-    patchCustomer: async (i) => ({ params: { id: s.main }, headers: { 'content-type': 'application/merge-patch+json' }, body: { statusReason: `revision ${i}` } }),
+    patchCustomer: async (i) => ({
+      params: { id: s.main },
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: { statusReason: `revision ${i}` },
+    }),
     deleteCustomer: async (i) => ({ params: { id: await s.customer(`Doomed ${i}`) } }),
     registerListener: async (i) => ({ body: { callback: `https://93.184.215.14/hooks/${i}`, query: 'eventType=CustomerCreateEvent' } }),
-    unregisterListener: async (i) => ({ params: { id: String((await invoke('registerListener', { body: { callback: `https://93.184.215.14/gone/${i}` } })).id) } }),
+    unregisterListener: async (i) => ({
+      params: { id: String((await invoke('registerListener', { body: { callback: `https://93.184.215.14/gone/${i}` } })).id) },
+    }),
     // CRM
     listCrmCustomersByOwner: fixed({ params: { ownerId: 'ann' }, query: { limit: '20' } }),
     listCrmCustomersByStatus: fixed({ params: { status: 'LEAD' }, query: { limit: '20' } }),
@@ -61,7 +123,10 @@ export const scenarios = (invoke: Invoke, s: Awaited<ReturnType<typeof seed>>): 
     listOverdueActions: fixed({ query: { limit: '20' } }),
     getCrmCustomer: fixed({ params: { id: s.main } }),
     updateCrmStatus: async (i) => ({ params: { id: s.main }, body: { crmStatus: i % 2 === 0 ? 'PROSPECT' : 'LEAD' } }),
-    setNextAction: async (i) => ({ params: { id: s.main }, body: { nextAction: 'Send proposal', nextActionDueDate: new Date(Date.UTC(2030, 0, 1 + i)).toISOString() } }),
+    setNextAction: async (i) => ({
+      params: { id: s.main },
+      body: { nextAction: 'Send proposal', nextActionDueDate: new Date(Date.UTC(2030, 0, 1 + i)).toISOString() },
+    }),
     removeCrmOwner: async () => {
       await invoke('assignCrmOwner', { params: { id: s.activityHolder, ownerId: 'bob' } });
       return { params: { id: s.activityHolder } };
@@ -91,30 +156,51 @@ export const scenarios = (invoke: Invoke, s: Awaited<ReturnType<typeof seed>>): 
     // BIAN Customer Relationship Management
     bianCrmCreate: fixed({ body: BIAN_PLAN }),
     bianCrmUpdate: async (i) => ({ params: plan, body: { CustomerInsightType: { Text: `Strategic ${i}` } } }),
-    bianCrmControl: async (i) => ({ params: { customerrelationshipmanagementid: s.controlledPlan }, body: { ControlActionType: i % 2 === 0 ? 'suspend' : 'resume' } }),
+    bianCrmControl: async (i) => ({
+      params: { customerrelationshipmanagementid: s.controlledPlan },
+      body: { ControlActionType: i % 2 === 0 ? 'suspend' : 'resume' },
+    }),
     bianCrmExchange: async () => ({ params: { customerrelationshipmanagementid: await s.plan() }, body: { ExchangeActionType: 'accept' } }),
     bianCrmRequest: async () => ({ params: { customerrelationshipmanagementid: await s.plan() }, body: { CustomerInsightType: { Text: 'Review budget' } } }),
     bianCrmGrant: async () => ({ params: { customerrelationshipmanagementid: await s.plan() }, body: { CustomerInsightType: { Text: 'Budget approved' } } }),
     bianCrmRetrieve: fixed({ params: plan }),
     bianCrmCreateDevelopment: fixed({ params: plan, body: { CustomerDevelopmentTaskType: { Text: 'Cross-sell' } } }),
-    bianCrmUpdateDevelopment: async (i) => ({ params: { ...plan, developmentid: s.developmentId }, body: { CustomerDevelopmentTaskType: { Text: `Upsell ${i}` } } }),
+    bianCrmUpdateDevelopment: async (i) => ({
+      params: { ...plan, developmentid: s.developmentId },
+      body: { CustomerDevelopmentTaskType: { Text: `Upsell ${i}` } },
+    }),
     bianCrmExchangeDevelopment: async () => ({ params: { ...plan, developmentid: await s.development() }, body: { ExchangeActionType: 'accept' } }),
-    bianCrmRequestDevelopment: async () => ({ params: { ...plan, developmentid: await s.development() }, body: { CustomerDevelopmentTaskType: { Text: 'Workshop' } } }),
+    bianCrmRequestDevelopment: async () => ({
+      params: { ...plan, developmentid: await s.development() },
+      body: { CustomerDevelopmentTaskType: { Text: 'Workshop' } },
+    }),
     bianCrmRetrieveDevelopment: fixed({ params: { ...plan, developmentid: s.developmentId } }),
     bianCrmCreateIncident: fixed({ params: plan, body: { CustomerIncidentType: { Text: 'Complaint' } } }),
     bianCrmUpdateIncident: async (i) => ({ params: { ...plan, incidentid: s.incidentId }, body: { CustomerIncidentType: { Text: `Complaint ${i}` } } }),
-    bianCrmControlIncident: async (i) => ({ params: { ...plan, incidentid: s.controlledIncident }, body: { ControlActionType: i % 2 === 0 ? 'raisePriority' : 'lowerPriority' } }),
+    bianCrmControlIncident: async (i) => ({
+      params: { ...plan, incidentid: s.controlledIncident },
+      body: { ControlActionType: i % 2 === 0 ? 'raisePriority' : 'lowerPriority' },
+    }),
     bianCrmExchangeIncident: async () => ({ params: { ...plan, incidentid: await s.incident() }, body: { ExchangeActionType: 'confirm' } }),
-    bianCrmCaptureIncident: async () => ({ params: { ...plan, incidentid: await s.incident() }, body: { CustomerIncidentDescription: { Text: 'Driver was sick' } } }),
+    bianCrmCaptureIncident: async () => ({
+      params: { ...plan, incidentid: await s.incident() },
+      body: { CustomerIncidentDescription: { Text: 'Driver was sick' } },
+    }),
     bianCrmRetrieveIncident: fixed({ params: { ...plan, incidentid: s.incidentId } }),
     bianCrmCreateContact: fixed({ params: plan, body: { CustomerRelationshipContactType: { Text: 'Visit' } } }),
     bianCrmUpdateContact: async (i) => ({ params: { ...plan, contactid: s.contactId }, body: { CustomerRelationshipContactType: { Text: `Visit ${i}` } } }),
-    bianCrmRequestContact: async () => ({ params: { ...plan, contactid: await s.contact() }, body: { CustomerRelationshipContactType: { Text: 'Follow-up' } } }),
+    bianCrmRequestContact: async () => ({
+      params: { ...plan, contactid: await s.contact() },
+      body: { CustomerRelationshipContactType: { Text: 'Follow-up' } },
+    }),
     bianCrmRetrieveContact: fixed({ params: { ...plan, contactid: s.contactId } }),
     // BIAN Customer Case Management
     bianCaseMgmtCreate: fixed({ body: { CustomerCaseManagementPlanPeriod: '2026-Q4', CustomerCasePoliciesAndGuidelines: 'Answer within a day' } }),
     bianCaseMgmtUpdate: async (i) => ({ params: casePlan, body: { CustomerCaseServicePerformanceGoals: `${80 + (i % 20)}% in target` } }),
-    bianCaseMgmtRequest: async () => ({ params: { customercasemanagementid: await s.casePlan() }, body: { CustomerCasePoliciesAndGuidelines: 'Review escalation policy' } }),
+    bianCaseMgmtRequest: async () => ({
+      params: { customercasemanagementid: await s.casePlan() },
+      body: { CustomerCasePoliciesAndGuidelines: 'Review escalation policy' },
+    }),
     bianCaseMgmtRetrieve: fixed({ params: casePlan }),
     bianCaseMgmtUpdateRules: async (i) => ({ params: { ...casePlan, rulesid: 'rules-1' }, body: { CustomerCaseDecisionCriterion: `Impact ${i}` } }),
     bianCaseMgmtRequestRules: async (i) => {

@@ -44,7 +44,11 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
       engagedParty: { id: `p${n}`, '@referredType': 'Organization' },
       crmStatus: 'LEAD',
       ownerId: `owner-${n % 20}`,
-      ...(isDue ? { nextAction: 'Call back', nextActionDueDate: new Date(Date.UTC(2020, 11, 1 + run, 9)).toISOString() } : n % 2 === 0 ? { nextAction: 'Later', nextActionDueDate: '2999-01-01T00:00:00Z' } : {}),
+      ...(isDue
+        ? { nextAction: 'Call back', nextActionDueDate: new Date(Date.UTC(2020, 11, 1 + run, 9)).toISOString() }
+        : n % 2 === 0
+          ? { nextAction: 'Later', nextActionDueDate: '2999-01-01T00:00:00Z' }
+          : {}),
     });
     const putAll = async (records: CustomerRecord[]) => {
       const batches = Array.from({ length: Math.ceil(records.length / 25) }, (_, i) => records.slice(i * 25, i * 25 + 25));

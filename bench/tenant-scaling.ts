@@ -59,7 +59,8 @@ const measureSizes = async (sizes: number[], calls: number): Promise<{ seededSec
   const locals = await Promise.all(sizes.map(() => startDynamoDbLocal({})));
   try {
     pointHandlersAt(locals[0]!.endpoint, TABLE);
-    for (const local of locals) await ensureTable(new DynamoDBClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), TABLE);
+    for (const local of locals)
+      await ensureTable(new DynamoDBClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), TABLE);
     // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
     const { db } = await import('../functions/storage/db.ts');
     const { toItem } = await import('../functions/storage/customer-items.ts');
@@ -149,9 +150,21 @@ const measureSizes = async (sizes: number[], calls: number): Promise<{ seededSec
       ['tag change', (i, k) => ['addCrmTag', { params: { id: targets[k]!, tag: `t${i}` } }]],
       ['owner change', (i, k) => ['assignCrmOwner', { params: { id: targets[k]!, ownerId: `owner-${i % 2 ? 2 : 3}` } }]],
       ['status change', (i, k) => ['updateCrmStatus', { params: { id: targets[k]! }, body: { crmStatus: i % 2 ? 'CUSTOMER' : 'ACTIVE' } }]],
-      ['next-action change', (i, k) => ['setNextAction', { params: { id: targets[k]! }, body: { nextAction: 'Visit', nextActionDueDate: new Date(Date.UTC(2030, 0, 1 + i)).toISOString() } }]],
+      [
+        'next-action change',
+        (i, k) => [
+          'setNextAction',
+          { params: { id: targets[k]! }, body: { nextAction: 'Visit', nextActionDueDate: new Date(Date.UTC(2030, 0, 1 + i)).toISOString() } },
+        ],
+      ],
       ['profile change (CRM PATCH)', (i, k) => ['updateCrmCustomer', { params: { id: targets[k]! }, body: { industry: `Industry ${i}` } }]],
-      ['TMF PATCH', (i, k) => ['patchCustomer', { params: { id: targets[k]! }, headers: { 'content-type': 'application/merge-patch+json' }, body: { statusReason: `r${i}` } }]],
+      [
+        'TMF PATCH',
+        (i, k) => [
+          'patchCustomer',
+          { params: { id: targets[k]! }, headers: { 'content-type': 'application/merge-patch+json' }, body: { statusReason: `r${i}` } },
+        ],
+      ],
       ['activity create', (i, k) => ['createActivity', { params: { id: targets[k]! }, body: { type: 'NOTE', subject: `Note ${i}` } }]],
       ['TMF DELETE', (i, k) => ['deleteCustomer', { params: { id: all[k]![i]!.id } }]],
     ];
@@ -166,7 +179,12 @@ const measureSizes = async (sizes: number[], calls: number): Promise<{ seededSec
           const requests = await recordRequests(() => invoke(name, options));
           const ms = performance.now() - started;
           if (i < 2) continue; // warm-up
-          samples[k]!.push({ ms, requests: requests.length, readUnits: requests.reduce((s, r) => s + r.readUnits, 0), writeUnits: requests.reduce((s, r) => s + r.writeUnits, 0) });
+          samples[k]!.push({
+            ms,
+            requests: requests.length,
+            readUnits: requests.reduce((s, r) => s + r.readUnits, 0),
+            writeUnits: requests.reduce((s, r) => s + r.writeUnits, 0),
+          });
         }
       }
       for (const [k, list] of samples.entries()) {
@@ -202,7 +220,15 @@ export const measureTenantScaling = (sizes: number[], calls: number): string[] =
   });
   const last = results.at(-1)!.size.toLocaleString('en-US');
   return [
-    ...table(['operation', ...results.map((r) => `${r.size.toLocaleString('en-US')} customers`), `latency ×, ${last} vs ${base.size.toLocaleString('en-US')}`, `capacity units ×, ${last} vs ${base.size.toLocaleString('en-US')}`], rows),
+    ...table(
+      [
+        'operation',
+        ...results.map((r) => `${r.size.toLocaleString('en-US')} customers`),
+        `latency ×, ${last} vs ${base.size.toLocaleString('en-US')}`,
+        `capacity units ×, ${last} vs ${base.size.toLocaleString('en-US')}`,
+      ],
+      rows,
+    ),
     '',
     `One tenant per size, each in a DynamoDB Local of its own, seeded with BatchWriteItem of storage's own item builder (${results.map((r) => `${r.size.toLocaleString('en-US')} in ${r.seededSeconds.toFixed(0)} s`).join(', ')}): ${OWNERS} owners, five CRM statuses, every 10th customer tagged, every 5th with an overdue next action. Each figure is the median of ${calls} calls after 2 warm-ups, through the real handlers in one process, the sizes interleaved call by call. Goal: every ratio ≤ 1.2 — the work of a request follows its page, not the tenant.`,
   ];

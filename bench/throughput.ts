@@ -15,11 +15,23 @@ export const measureThroughput = async (runs: number): Promise<string[]> => {
   try {
     const authorization = `Bearer ${signDevToken(loadDevKey(STATE_DIR), { sub: 'bench', tenant: 'bench-throughput' })}`;
     const headers = { authorization, 'content-type': 'application/json' };
-    const created = (await (await fetch(`${runtime.baseUrl}/tmf-api/customerManagement/v4/customer`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench', engagedParty: { id: '1', '@referredType': 'Organization' } }) })).json()) as { id: string };
+    const created = (await (
+      await fetch(`${runtime.baseUrl}/tmf-api/customerManagement/v4/customer`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'Bench', engagedParty: { id: '1', '@referredType': 'Organization' } }),
+      })
+    ).json()) as { id: string };
     const scenarios = [
       { name: 'GET /tmf-api/…/customer/{id}', method: 'GET' as const, path: `/tmf-api/customerManagement/v4/customer/${created.id}`, amount: 1500 },
       { name: 'GET /api/v1/crm/customers?limit=20', method: 'GET' as const, path: '/api/v1/crm/customers?limit=20', amount: 1000 },
-      { name: 'POST /api/v1/crm/customers', method: 'POST' as const, path: '/api/v1/crm/customers', body: JSON.stringify({ name: 'Bench BV', type: 'ORGANIZATION' }), amount: 600 },
+      {
+        name: 'POST /api/v1/crm/customers',
+        method: 'POST' as const,
+        path: '/api/v1/crm/customers',
+        body: JSON.stringify({ name: 'Bench BV', type: 'ORGANIZATION' }),
+        amount: 600,
+      },
     ];
     const rows = [];
     for (const scenario of scenarios) {
@@ -28,7 +40,14 @@ export const measureThroughput = async (runs: number): Promise<string[]> => {
       const p99s: number[] = [];
       let errors = 0;
       for (let run = 0; run < runs; run++) {
-        const result = await autocannon({ url: `${runtime.baseUrl}${scenario.path}`, method: scenario.method, headers, body: scenario.body, connections: 10, amount: scenario.amount });
+        const result = await autocannon({
+          url: `${runtime.baseUrl}${scenario.path}`,
+          method: scenario.method,
+          headers,
+          body: scenario.body,
+          connections: 10,
+          amount: scenario.amount,
+        });
         rates.push(result.requests.average);
         p50s.push(result.latency.p50);
         p99s.push(result.latency.p99);

@@ -111,20 +111,60 @@ export class RapportMonitoring extends Construct {
       chunks(functions, ALARM_METRIC_LIMIT).forEach((group, i) => {
         const suffix = functions.length > ALARM_METRIC_LIMIT ? `${i + 1}` : '';
         const which = `${family} functions${suffix ? ` (group ${suffix})` : ''}`;
-        alarm(`${name}LambdaErrors${suffix}`, `Unhandled errors, timeouts or out-of-memory in the ${which}.`, combined('SUM', `${family} errors`, group.map((fn) => fn.metricErrors({ period: t.period })), t.period), t.lambdaErrors);
-        alarm(`${name}LambdaThrottles${suffix}`, `Lambda throttled invocations of the ${which}.`, combined('SUM', `${family} throttles`, group.map((fn) => fn.metricThrottles({ period: t.period })), t.period), t.lambdaThrottles);
+        alarm(
+          `${name}LambdaErrors${suffix}`,
+          `Unhandled errors, timeouts or out-of-memory in the ${which}.`,
+          combined(
+            'SUM',
+            `${family} errors`,
+            group.map((fn) => fn.metricErrors({ period: t.period })),
+            t.period,
+          ),
+          t.lambdaErrors,
+        );
+        alarm(
+          `${name}LambdaThrottles${suffix}`,
+          `Lambda throttled invocations of the ${which}.`,
+          combined(
+            'SUM',
+            `${family} throttles`,
+            group.map((fn) => fn.metricThrottles({ period: t.period })),
+            t.period,
+          ),
+          t.lambdaThrottles,
+        );
       });
     }
 
     // --- Dead letters, event lateness, the sweep ----------------------------------------------------
     for (const [what, queue] of Object.entries(props.deadLetterQueues)) {
-      alarm(`${what}DeadLettersNotEmpty`, `The ${what} dead-letter queue holds messages: something was not delivered.`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), 1, { evaluationPeriods: 1, datapointsToAlarm: 1 });
+      alarm(
+        `${what}DeadLettersNotEmpty`,
+        `The ${what} dead-letter queue holds messages: something was not delivered.`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        1,
+        { evaluationPeriods: 1, datapointsToAlarm: 1 },
+      );
     }
     const iteratorAge = props.publisher.metric('IteratorAge', { period: t.period, statistic: 'Maximum' });
-    alarm('StreamIteratorAge', `Events reach the bus ${t.streamIteratorAge.toHumanString()} or more after they were committed.`, iteratorAge, t.streamIteratorAge.toMilliseconds());
-    alarm('SweepFailed', 'A due-sweep run failed (error, timeout or out of memory).', props.sweep.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }), 1, { evaluationPeriods: 1, datapointsToAlarm: 1 });
+    alarm(
+      'StreamIteratorAge',
+      `Events reach the bus ${t.streamIteratorAge.toHumanString()} or more after they were committed.`,
+      iteratorAge,
+      t.streamIteratorAge.toMilliseconds(),
+    );
+    alarm(
+      'SweepFailed',
+      'A due-sweep run failed (error, timeout or out of memory).',
+      props.sweep.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+      1,
+      { evaluationPeriods: 1, datapointsToAlarm: 1 },
+    );
     const itemsLeft = business(BusinessMetric.ItemsLeft, SERVICE.sweep, Duration.minutes(15), 'Minimum');
-    alarm('SweepFallingBehind', 'Every due-sweep run for 45 minutes left due items for the next run: more is due than a run can flag.', itemsLeft, 1, { evaluationPeriods: 3, datapointsToAlarm: 3 });
+    alarm('SweepFallingBehind', 'Every due-sweep run for 45 minutes left due items for the next run: more is due than a run can flag.', itemsLeft, 1, {
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
 
     // --- Dashboard: golden signals (traffic, errors, latency, saturation) per family ----------------
     const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
@@ -132,16 +172,50 @@ export class RapportMonitoring extends Construct {
     const lambdaRow = (family: string, functions: lambda.IFunction[]) => {
       const period = Duration.minutes(1);
       return [
-        graph(`${family}: traffic`, [combined('SUM', 'invocations', functions.map((fn) => fn.metricInvocations({ period })), period)]),
+        graph(`${family}: traffic`, [
+          combined(
+            'SUM',
+            'invocations',
+            functions.map((fn) => fn.metricInvocations({ period })),
+            period,
+          ),
+        ]),
         graph(`${family}: errors`, [
-          combined('SUM', 'errors', functions.map((fn) => fn.metricErrors({ period })), period),
-          combined('SUM', 'throttles', functions.map((fn) => fn.metricThrottles({ period })), period),
+          combined(
+            'SUM',
+            'errors',
+            functions.map((fn) => fn.metricErrors({ period })),
+            period,
+          ),
+          combined(
+            'SUM',
+            'throttles',
+            functions.map((fn) => fn.metricThrottles({ period })),
+            period,
+          ),
         ]),
         graph(`${family}: latency (slowest function)`, [
-          combined('MAX', 'p50 ms', functions.map((fn) => fn.metricDuration({ period, statistic: 'p50' })), period),
-          combined('MAX', 'p99 ms', functions.map((fn) => fn.metricDuration({ period, statistic: 'p99' })), period),
+          combined(
+            'MAX',
+            'p50 ms',
+            functions.map((fn) => fn.metricDuration({ period, statistic: 'p50' })),
+            period,
+          ),
+          combined(
+            'MAX',
+            'p99 ms',
+            functions.map((fn) => fn.metricDuration({ period, statistic: 'p99' })),
+            period,
+          ),
         ]),
-        graph(`${family}: saturation`, [combined('SUM', 'concurrent executions', functions.map((fn) => fn.metric('ConcurrentExecutions', { period, statistic: 'Maximum' })), period)]),
+        graph(`${family}: saturation`, [
+          combined(
+            'SUM',
+            'concurrent executions',
+            functions.map((fn) => fn.metric('ConcurrentExecutions', { period, statistic: 'Maximum' })),
+            period,
+          ),
+        ]),
       ];
     };
     const minute = Duration.minutes(1);
@@ -149,14 +223,34 @@ export class RapportMonitoring extends Construct {
       dashboardName: stackName,
       defaultInterval: Duration.hours(3),
       widgets: [
-        [new cloudwatch.TextWidget({ markdown: `# Rapport (${props.stage})\nGolden signals per family; alarms at the bottom, explained in the README ("Operating Rapport").`, width: 24, height: 2 })],
+        [
+          new cloudwatch.TextWidget({
+            markdown: `# Rapport (${props.stage})\nGolden signals per family; alarms at the bottom, explained in the README ("Operating Rapport").`,
+            width: 24,
+            height: 2,
+          }),
+        ],
         [
           graph('API: traffic', [props.api.metricCount({ period: minute, statistic: 'Sum', label: 'requests' })]),
-          graph('API: errors', [props.api.metricServerError({ period: minute, statistic: 'Sum', label: '5xx' }), props.api.metricClientError({ period: minute, statistic: 'Sum', label: '4xx' })]),
-          graph('API: latency', [props.api.metricLatency({ period: minute, statistic: 'p50', label: 'p50 ms' }), props.api.metricLatency({ period: minute, statistic: 'p99', label: 'p99 ms' }), props.api.metricIntegrationLatency({ period: minute, statistic: 'p99', label: 'integration p99 ms' })]),
+          graph('API: errors', [
+            props.api.metricServerError({ period: minute, statistic: 'Sum', label: '5xx' }),
+            props.api.metricClientError({ period: minute, statistic: 'Sum', label: '4xx' }),
+          ]),
+          graph('API: latency', [
+            props.api.metricLatency({ period: minute, statistic: 'p50', label: 'p50 ms' }),
+            props.api.metricLatency({ period: minute, statistic: 'p99', label: 'p99 ms' }),
+            props.api.metricIntegrationLatency({ period: minute, statistic: 'p99', label: 'integration p99 ms' }),
+          ]),
           new cloudwatch.GraphWidget({
             title: 'API: saturation (requests/s against the stage rate limit)',
-            left: [new cloudwatch.MathExpression({ expression: 'requests / PERIOD(requests)', usingMetrics: { requests: props.api.metricCount({ period: minute, statistic: 'Sum' }) }, label: 'requests/s', period: minute })],
+            left: [
+              new cloudwatch.MathExpression({
+                expression: 'requests / PERIOD(requests)',
+                usingMetrics: { requests: props.api.metricCount({ period: minute, statistic: 'Sum' }) },
+                label: 'requests/s',
+                period: minute,
+              }),
+            ],
             leftAnnotations: [{ value: props.throttleRate, label: 'stage rate limit' }],
             width: 6,
             height: 6,
@@ -165,13 +259,28 @@ export class RapportMonitoring extends Construct {
         ...[...props.apiFunctions].map(([family, functions]) => lambdaRow(family, functions)),
         lambdaRow('background', props.backgroundFunctions),
         [
-          graph('Events', [business(BusinessMetric.EventsPublished, SERVICE.publisher, minute), business(BusinessMetric.EventsDeadLettered, SERVICE.publisher, minute)], [props.publisher.metric('IteratorAge', { period: minute, statistic: 'Maximum', label: 'iterator age ms' })]),
+          graph(
+            'Events',
+            [business(BusinessMetric.EventsPublished, SERVICE.publisher, minute), business(BusinessMetric.EventsDeadLettered, SERVICE.publisher, minute)],
+            [props.publisher.metric('IteratorAge', { period: minute, statistic: 'Maximum', label: 'iterator age ms' })],
+          ),
           graph('Customers created', [business(BusinessMetric.CustomersCreated, 'tmf629', minute), business(BusinessMetric.CustomersCreated, 'crm', minute)]),
-          graph('Due sweep', [business(BusinessMetric.ItemsFlagged, SERVICE.sweep, Duration.minutes(5)), business(BusinessMetric.ItemsLeft, SERVICE.sweep, Duration.minutes(5))]),
-          graph('Hub notifications', [business(BusinessMetric.NotificationsDelivered, SERVICE.notifier, minute), business(BusinessMetric.NotificationsFailed, SERVICE.notifier, minute)]),
+          graph('Due sweep', [
+            business(BusinessMetric.ItemsFlagged, SERVICE.sweep, Duration.minutes(5)),
+            business(BusinessMetric.ItemsLeft, SERVICE.sweep, Duration.minutes(5)),
+          ]),
+          graph('Hub notifications', [
+            business(BusinessMetric.NotificationsDelivered, SERVICE.notifier, minute),
+            business(BusinessMetric.NotificationsFailed, SERVICE.notifier, minute),
+          ]),
         ],
         [
-          graph('Dead-letter queues (messages)', Object.entries(props.deadLetterQueues).map(([what, queue]) => queue.metricApproximateNumberOfMessagesVisible({ period: minute, statistic: 'Maximum', label: what }))),
+          graph(
+            'Dead-letter queues (messages)',
+            Object.entries(props.deadLetterQueues).map(([what, queue]) =>
+              queue.metricApproximateNumberOfMessagesVisible({ period: minute, statistic: 'Maximum', label: what }),
+            ),
+          ),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 18, height: 6 }),
         ],
       ],

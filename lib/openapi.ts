@@ -17,7 +17,8 @@ let components: Record<string, unknown> = {};
 /** JSON Schema of a zod schema; its `$defs` (cycles) move to components.schemas under `prefix`. */
 const schemaOf = (schema: ZodMiniType, prefix = 'Schema'): Record<string, unknown> => {
   const { $schema: _ignored, $defs, ...rest } = toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
-  const rewrite = (value: unknown) => JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_, name: string) => `"#/components/schemas/${prefix}_${name}"`));
+  const rewrite = (value: unknown) =>
+    JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_, name: string) => `"#/components/schemas/${prefix}_${name}"`));
   for (const [name, definition] of Object.entries(($defs as Record<string, unknown>) ?? {})) components[`${prefix}_${name}`] = rewrite(definition);
   return rewrite(rest) as Record<string, unknown>;
 };
@@ -41,12 +42,31 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
     const parameters: unknown[] = pathParameters(op.path);
     const querySchema = op.request?.query ? (schemaOf(op.request.query, `${op.name}_query`) as { properties?: Record<string, unknown> }) : undefined;
     for (const [name, schema] of Object.entries(querySchema?.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema });
-    if (op.method === 'GET' && op.family === 'tmf629') parameters.push({ name: 'fields', in: 'query', required: false, description: 'Comma-separated first-level attributes to return', schema: { type: 'string' } });
+    if (op.method === 'GET' && op.family === 'tmf629')
+      parameters.push({
+        name: 'fields',
+        in: 'query',
+        required: false,
+        description: 'Comma-separated first-level attributes to return',
+        schema: { type: 'string' },
+      });
     if (op.name === 'listCustomer') {
       parameters.push(
-        { name: 'offset', in: 'query', required: false, description: `Entries to skip (index keys only, never items): at most ${MAX_OFFSET}; past it, follow the cursor`, schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET } },
+        {
+          name: 'offset',
+          in: 'query',
+          required: false,
+          description: `Entries to skip (index keys only, never items): at most ${MAX_OFFSET}; past it, follow the cursor`,
+          schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET },
+        },
         { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-        { name: 'cursor', in: 'query', required: false, description: 'Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there', schema: { type: 'string' } },
+        {
+          name: 'cursor',
+          in: 'query',
+          required: false,
+          description: 'Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there',
+          schema: { type: 'string' },
+        },
         ...INDEXED_FILTERS.map((name) => ({
           name,
           in: 'query',
@@ -57,10 +77,22 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
       );
     }
     if (op.idempotent) {
-      parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays the first response for a repeated key', schema: { type: 'string', maxLength: 255 } });
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Replays the first response for a repeated key',
+        schema: { type: 'string', maxLength: 255 },
+      });
     }
     if (op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE') {
-      parameters.push({ name: 'If-Match', in: 'header', required: false, description: 'ETag the change is conditional on (412 when stale)', schema: { type: 'string' } });
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'ETag the change is conditional on (412 when stale)',
+        schema: { type: 'string' },
+      });
     }
     paths[op.path] ??= {};
     paths[op.path]![op.method.toLowerCase()] = {
@@ -73,7 +105,9 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
         ? {
             requestBody: {
               required: true,
-              content: Object.fromEntries(Object.entries(op.request.body).map(([type, schema], i) => [type, { schema: schemaOf(schema, `${op.name}_body${i}`) }])),
+              content: Object.fromEntries(
+                Object.entries(op.request.body).map(([type, schema], i) => [type, { schema: schemaOf(schema, `${op.name}_body${i}`) }]),
+              ),
             },
           }
         : {}),
@@ -105,7 +139,20 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&
 
 /** A readable, self-contained API reference page rendered from the OpenAPI document. */
 export const renderDocsPage = (document: Record<string, unknown>): string => {
-  const paths = document.paths as Record<string, Record<string, { operationId: string; summary: string; tags: string[]; security: { bearer: string[] }[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { description: string }> }>>;
+  const paths = document.paths as Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        summary: string;
+        tags: string[];
+        security: { bearer: string[] }[];
+        requestBody?: { content: Record<string, { schema: unknown }> };
+        responses: Record<string, { description: string }>;
+      }
+    >
+  >;
   const sections = new Map<string, string[]>();
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(methods)) {
@@ -113,7 +160,9 @@ export const renderDocsPage = (document: Record<string, unknown>): string => {
       const body = op.requestBody
         ? `<details><summary>Request body (${Object.keys(op.requestBody.content).map(escapeHtml).join(', ')})</summary><pre>${escapeHtml(JSON.stringify(Object.values(op.requestBody.content)[0]?.schema, null, 2))}</pre></details>`
         : '';
-      const responses = Object.entries(op.responses).map(([status, r]) => `<code>${status}</code> ${escapeHtml(r.description)}`).join(' · ');
+      const responses = Object.entries(op.responses)
+        .map(([status, r]) => `<code>${status}</code> ${escapeHtml(r.description)}`)
+        .join(' · ');
       rows.push(
         `<section id="${op.operationId}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3><p>${escapeHtml(op.summary)} <small>(${escapeHtml(op.operationId)}; scope ${escapeHtml(op.security[0]?.bearer.join(', ') ?? '')})</small></p>${body}<p>${responses}</p></section>`,
       );

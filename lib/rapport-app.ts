@@ -33,12 +33,19 @@ export const addRapport = (app: App): RapportStack => {
     overrides: {
       ...(deletionProtection === undefined ? {} : { deletionProtection: deletionProtection === 'true' }),
       ...(throttleRate || throttleBurst
-        ? { throttle: { rateLimit: throttleRate ?? STAGES[stage].throttle.rateLimit, burstLimit: throttleBurst ?? Math.max(throttleRate ?? 0, STAGES[stage].throttle.burstLimit) } }
+        ? {
+            throttle: {
+              rateLimit: throttleRate ?? STAGES[stage].throttle.rateLimit,
+              burstLimit: throttleBurst ?? Math.max(throttleRate ?? 0, STAGES[stage].throttle.burstLimit),
+            },
+          }
         : {}),
     },
     alarmEmail: context('alarmEmail'),
     jwtIssuer: context('jwtIssuer'),
-    jwtAudience: context('jwtAudience')?.split(',').map((s) => s.trim()),
+    jwtAudience: context('jwtAudience')
+      ?.split(',')
+      .map((s) => s.trim()),
     tenantClaim: context('tenantClaim'),
     scheduleEveryMinutes: positive('sweepEveryMinutes'),
     indexMigrationStep: positive('indexMigrationStep'),

@@ -51,7 +51,15 @@ export interface RapportStackProps extends StackProps {
  * plus those the kernel adds to any answer (correlation id; Retry-After on 503).
  */
 export const exposedHeaders = (): string[] =>
-  [...new Set([...operations.flatMap((op) => Object.values(op.responses).flatMap((response) => Object.keys(response.headers ?? {}))), 'X-Correlation-Id', 'Retry-After'].map((h) => h.toLowerCase()))].sort();
+  [
+    ...new Set(
+      [
+        ...operations.flatMap((op) => Object.values(op.responses).flatMap((response) => Object.keys(response.headers ?? {}))),
+        'X-Correlation-Id',
+        'Retry-After',
+      ].map((h) => h.toLowerCase()),
+    ),
+  ].sort();
 
 /** The logical id of an operation's function: its catalog name, capitalised. */
 export const functionId = (name: string): string => `${name[0]!.toUpperCase()}${name.slice(1)}Function`;
@@ -100,7 +108,10 @@ export class RapportStack extends Stack {
     });
     const deadLetterQueue = (name: string, purpose: string) => {
       const queue = new sqs.Queue(this, name, { retentionPeriod: Duration.days(14), enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED });
-      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue for ${purpose}; messages are inspected and redriven by operators, so a further DLQ has nothing to catch.` });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `This queue is itself the dead-letter queue for ${purpose}; messages are inspected and redriven by operators, so a further DLQ has nothing to catch.`,
+      });
       return queue;
     };
     const publishDlq = deadLetterQueue('PublishDeadLetterQueue', 'events the stream publisher could not put on the bus');
@@ -121,7 +132,8 @@ export class RapportStack extends Stack {
       const created = new iam.Role(this, name, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
       Validations.of(created).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: "Active X-Ray tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions: '*' is the only resource AWS accepts for them. Every other statement of this role names its resources.",
+        reason:
+          "Active X-Ray tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions: '*' is the only resource AWS accepts for them. Every other statement of this role names its resources.",
       });
       return created;
     };
@@ -330,11 +342,23 @@ export class RapportStack extends Stack {
     deletionProtection: boolean,
     tenantClaim: string,
     logGroupFor: (name: string) => logs.LogGroup,
-    newFunction: (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra?: Partial<NodejsFunctionProps>) => NodejsFunction,
+    newFunction: (
+      id: string,
+      entry: string,
+      fnRole: iam.IRole,
+      logGroup: logs.ILogGroup,
+      service: string,
+      extra?: Partial<NodejsFunctionProps>,
+    ) => NodejsFunction,
     role: (name: string, description: string) => iam.Role,
   ): { authorizer: HttpJwtAuthorizer; trigger?: NodejsFunction } {
     if (props.jwtIssuer && props.jwtAudience?.length) {
-      return { authorizer: new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience, identitySource: ['$request.header.Authorization'] }) };
+      return {
+        authorizer: new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+          jwtAudience: props.jwtAudience,
+          identitySource: ['$request.header.Authorization'],
+        }),
+      };
     }
     const triggerRole = role('TenantClaimRole', 'Cognito pre-token trigger that adds the tenant claim');
     const tenantClaimTrigger = newFunction('TenantClaimFunction', 'functions/auth/add-tenant-claim.ts', triggerRole, logGroupFor('Auth'), SERVICE.auth, {
@@ -386,4 +410,3 @@ export class RapportStack extends Stack {
     return { authorizer, trigger: tenantClaimTrigger };
   }
 }
-

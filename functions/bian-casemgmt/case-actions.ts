@@ -50,7 +50,20 @@ export const createPlan = async (request: Request<Record<string, unknown>>): Pro
   const { tenantId, sub } = request.caller;
   const id = newId();
   const now = new Date().toISOString();
-  const record: BianRecord = { kind: PLAN, id, planId: id, tenantId, record: request.body, actions: [], version: 1, sequence: 1, created: now, createdBy: sub, updated: now, updatedBy: sub };
+  const record: BianRecord = {
+    kind: PLAN,
+    id,
+    planId: id,
+    tenantId,
+    record: request.body,
+    actions: [],
+    version: 1,
+    sequence: 1,
+    created: now,
+    createdBy: sub,
+    updated: now,
+    updatedBy: sub,
+  };
   await putBianRecord(CASE_FAMILY, record, {}, eventOf(request, PLAN, record, 'Create', true));
   return { status: 200, body: view(PLAN, record), headers: { location: `${request.baseUrl}${CASE_BASE}/${id}/Retrieve` } };
 };
@@ -76,7 +89,20 @@ export const changeCase = async (request: Request<Record<string, unknown>>, kind
     if (!plan) throw missing(PLAN, planId);
     if (!current && (kind === PLAN || action === 'Request')) throw missing(kind, id);
     const now = new Date().toISOString();
-    const base: BianRecord = current ?? { kind, id, planId, tenantId, record: {}, actions: [], version: 0, sequence: 0, created: now, createdBy: sub, updated: now, updatedBy: sub };
+    const base: BianRecord = current ?? {
+      kind,
+      id,
+      planId,
+      tenantId,
+      record: {},
+      actions: [],
+      version: 0,
+      sequence: 0,
+      created: now,
+      createdBy: sub,
+      updated: now,
+      updatedBy: sub,
+    };
     const next: BianRecord = { ...base, version: base.version + 1, sequence: base.sequence + 1, updated: now, updatedBy: sub };
     if (action === 'Update') next.record = applyMergePatch(base.record, request.body) as Record<string, unknown>;
     else next.actions = [...base.actions, actionRecord('Request', request, request.body)];

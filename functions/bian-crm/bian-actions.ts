@@ -6,7 +6,15 @@ import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bia
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
-import { applyControl, EXCHANGE_OUTCOMES, refusal, type BianAction, type ControlAction, type LifecycleStatus, type Priority } from '../domain/bian-lifecycle.ts';
+import {
+  applyControl,
+  EXCHANGE_OUTCOMES,
+  refusal,
+  type BianAction,
+  type ControlAction,
+  type LifecycleStatus,
+  type Priority,
+} from '../domain/bian-lifecycle.ts';
 import { BIAN_CRM_BASE, BIAN_CRM_SOURCE, KINDS, PLAN_FAMILY, type Kind } from './records.ts';
 import { customerReferenceOf, linkOf, mirroredActivity } from './customer-link.ts';
 import { statisticsDelta, type IncidentState, type ResolutionTargets } from '../domain/case-statistics.ts';
@@ -14,7 +22,12 @@ import { addToStatistics, targetsKey, targetsOf } from '../storage/case-statisti
 
 const PLAN: Kind = 'CustomerRelationshipManagementPlan';
 const PATH_SEGMENT: Record<Kind, string> = { CustomerRelationshipManagementPlan: '', Development: 'Development', Incident: 'Incident', Contact: 'Contact' };
-const ID_PARAM: Record<Kind, string> = { CustomerRelationshipManagementPlan: 'customerrelationshipmanagementid', Development: 'developmentid', Incident: 'incidentid', Contact: 'contactid' };
+const ID_PARAM: Record<Kind, string> = {
+  CustomerRelationshipManagementPlan: 'customerrelationshipmanagementid',
+  Development: 'developmentid',
+  Incident: 'incidentid',
+  Contact: 'contactid',
+};
 
 /** The record as the API answers it: the spec's fields plus the extension attributes. */
 export const view = (kind: Kind, r: BianRecord): Record<string, unknown> => ({
@@ -50,8 +63,13 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
   const { tenantId, sub } = request.caller;
   const id = kind === PLAN ? newId() : timeOrderedId();
   // A new incident's resolution due date comes from the tenant's targets: read with the plan.
-  const { plan, further: [targets] } =
-    kind === PLAN ? { plan: undefined, further: [] } : await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request), kind === 'Incident' ? [targetsKey(tenantId)] : []);
+  const {
+    plan,
+    further: [targets],
+  } =
+    kind === PLAN
+      ? { plan: undefined, further: [] }
+      : await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request), kind === 'Incident' ? [targetsKey(tenantId)] : []);
   if (kind !== PLAN) {
     if (!plan) throw missing(PLAN, planId(request));
     const refused = refusal(plan.status as LifecycleStatus, 'Create', `Plan '${plan.id}'`);
@@ -79,7 +97,12 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
   const statistics = kind === 'Incident' ? incidentBookkeeping(undefined, record, targetsOf(targets)) : [];
   try {
     // Incidents share the tenant's statistics item: a transaction that collides there is simply retried.
-    await withOptimisticRetry(() => putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), [...(mirror ? [mirror] : []), ...statistics]));
+    await withOptimisticRetry(() =>
+      putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), [
+        ...(mirror ? [mirror] : []),
+        ...statistics,
+      ]),
+    );
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1) throw conflict(`Plan '${record.planId}' changed meanwhile; retry.`);
     throw error;
@@ -98,21 +121,33 @@ const TARGETED_CONTROLS = new Set(['raisePriority', 'lowerPriority', 'terminate'
 const load = async (request: Request<unknown>, kind: Kind, action?: string) => {
   const { tenantId } = request.caller;
   const id = request.params[ID_PARAM[kind]]!;
-  const needsTargets = kind === 'Incident' && action === 'Control' && TARGETED_CONTROLS.has(String((request.body as Record<string, unknown>).ControlActionType));
-  const { plan, record: target, further: [targets] } = await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), kind === PLAN ? 'PLAN' : kind, id, needsTargets ? [targetsKey(tenantId)] : []);
+  const needsTargets =
+    kind === 'Incident' && action === 'Control' && TARGETED_CONTROLS.has(String((request.body as Record<string, unknown>).ControlActionType));
+  const {
+    plan,
+    record: target,
+    further: [targets],
+  } = await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), kind === PLAN ? 'PLAN' : kind, id, needsTargets ? [targetsKey(tenantId)] : []);
   if (!plan) throw missing(PLAN, planId(request));
   if (!target) throw missing(kind, id);
   return { plan, target, targets: targetsOf(targets) };
 };
 
-export const retrieveRecord = async (request: Request<unknown>, kind: Kind): Promise<Response> => ({ status: 200, body: view(kind, (await load(request, kind)).target) });
+export const retrieveRecord = async (request: Request<unknown>, kind: Kind): Promise<Response> => ({
+  status: 200,
+  body: view(kind, (await load(request, kind)).target),
+});
 
 /**
  * Update, Control, Exchange, Request, Grant and Capture on a plan or one of its records: the
  * plan's status (and an incident's own) decides whether the action may run (409 says why); the
  * change and its event are written in one transaction conditional on both versions.
  */
-export const actOnRecord = async (request: Request<Record<string, unknown>>, kind: Kind, action: Exclude<BianAction, 'Create' | 'Retrieve'>): Promise<Response> =>
+export const actOnRecord = async (
+  request: Request<Record<string, unknown>>,
+  kind: Kind,
+  action: Exclude<BianAction, 'Create' | 'Retrieve'>,
+): Promise<Response> =>
   withOptimisticRetry(async () => {
     const { plan, target, targets } = await load(request, kind, action);
     const planRefusal = refusal(plan.status as LifecycleStatus, action, `Plan '${plan.id}'`);
@@ -122,13 +157,23 @@ export const actOnRecord = async (request: Request<Record<string, unknown>>, kin
       if (own) throw conflict(own);
     }
     const { ControlActionType, ControlActionReason, ExchangeActionType, ...fields } = request.body;
-    const next: BianRecord = { ...target, version: target.version + 1, sequence: target.sequence + 1, updated: new Date().toISOString(), updatedBy: request.caller.sub };
+    const next: BianRecord = {
+      ...target,
+      version: target.version + 1,
+      sequence: target.sequence + 1,
+      updated: new Date().toISOString(),
+      updatedBy: request.caller.sub,
+    };
     switch (action) {
       case 'Update':
         next.record = applyMergePatch(target.record, fields) as Record<string, unknown>;
         break;
       case 'Control': {
-        const outcome = applyControl({ status: target.status as LifecycleStatus, priority: target.priority as Priority | undefined }, ControlActionType as ControlAction, `${kind} '${target.id}'`);
+        const outcome = applyControl(
+          { status: target.status as LifecycleStatus, priority: target.priority as Priority | undefined },
+          ControlActionType as ControlAction,
+          `${kind} '${target.id}'`,
+        );
         if (!outcome.ok) throw conflict(outcome.reason);
         next.status = outcome.status;
         if (outcome.priority) next.priority = outcome.priority;
@@ -153,7 +198,13 @@ export const actOnRecord = async (request: Request<Record<string, unknown>>, kin
     const mirror = kind === PLAN || next.record === target.record ? undefined : mirroredActivity(kind, next, plan);
     const statistics = kind === 'Incident' ? incidentBookkeeping(target, next, targets) : [];
     try {
-      await putBianRecord(PLAN_FAMILY, next, { version: target.version, planVersion: kind === PLAN ? undefined : plan.version }, eventOf(request, kind, next, action), [...(mirror ? [mirror] : []), ...statistics]);
+      await putBianRecord(
+        PLAN_FAMILY,
+        next,
+        { version: target.version, planVersion: kind === PLAN ? undefined : plan.version },
+        eventOf(request, kind, next, action),
+        [...(mirror ? [mirror] : []), ...statistics],
+      );
     } catch (error) {
       // The plan changed under us (index 1): re-read both and decide again, like a record conflict.
       if (error instanceof ConditionFailed && error.index === 1) throw new ConditionFailed(0, undefined);

@@ -48,9 +48,18 @@ export const mirroredActivity = (kind: string, record: BianRecord, plan: BianRec
     const dueDate = instantOf(fields.CustomerRelationshipContactDate);
     if (!dueDate) return undefined;
     const contactType = text(fields.CustomerRelationshipContactType) ?? 'Contact';
-    activity = { type: /call|phone/i.test(contactType) ? 'CALL' : 'MEETING', subject: contactType, dueDate, outcome: text(fields.CustomerRelationshipContactResult) };
+    activity = {
+      type: /call|phone/i.test(contactType) ? 'CALL' : 'MEETING',
+      subject: contactType,
+      dueDate,
+      outcome: text(fields.CustomerRelationshipContactResult),
+    };
   } else {
-    activity = { type: 'TASK', subject: text(fields.CustomerDevelopmentTaskType) ?? 'Development task', description: text(fields.CustomerDevelopmentTaskDescription) };
+    activity = {
+      type: 'TASK',
+      subject: text(fields.CustomerDevelopmentTaskType) ?? 'Development task',
+      description: text(fields.CustomerDevelopmentTaskDescription),
+    };
   }
   const mirror: ChildRecord = {
     ...Object.fromEntries(Object.entries(activity).filter(([, v]) => v !== undefined)),

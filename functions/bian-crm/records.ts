@@ -26,7 +26,12 @@ interface KindSpec {
 }
 
 export const KINDS: Record<Kind, KindSpec> = {
-  CustomerRelationshipManagementPlan: { fields: F_CustomerRelationshipManagementPlan, controls: LIFECYCLE_CONTROLS, exchanges: ['accept', 'verify', 'reject'], lifecycle: true },
+  CustomerRelationshipManagementPlan: {
+    fields: F_CustomerRelationshipManagementPlan,
+    controls: LIFECYCLE_CONTROLS,
+    exchanges: ['accept', 'verify', 'reject'],
+    lifecycle: true,
+  },
   Development: { fields: F_Development, controls: [], exchanges: ['accept', 'verify', 'reject'], lifecycle: false },
   Incident: { fields: F_Incident, controls: [...PRIORITY_CONTROLS, ...LIFECYCLE_CONTROLS], exchanges: ['accept', 'reject', 'confirm'], lifecycle: true },
   Contact: { fields: F_Contact, controls: [], exchanges: [], lifecycle: false },
@@ -42,7 +47,13 @@ export const controlBody = (kind: Kind) =>
 /** Exchange: the record's fields plus ExchangeActionType (required). */
 export const exchangeBody = (kind: Kind) => z.strictObject({ ...KINDS[kind].fields, ExchangeActionType: enumOf(KINDS[kind].exchanges) });
 
-const ActionRecord = z.looseObject({ ActionTaskReference: z.string(), ActionType: z.string(), ActionDateTime: z.string(), ActionInvolvedParty: z.string(), ActionDetails: z.record(z.string(), z.unknown()) });
+const ActionRecord = z.looseObject({
+  ActionTaskReference: z.string(),
+  ActionType: z.string(),
+  ActionDateTime: z.string(),
+  ActionInvolvedParty: z.string(),
+  ActionDetails: z.record(z.string(), z.unknown()),
+});
 
 /** The record as answered: the spec's fields plus the documented extension attributes. */
 export const recordView = (kind: Kind) =>
@@ -53,7 +64,9 @@ export const recordView = (kind: Kind) =>
     ...(KINDS[kind].lifecycle ? { [`${kind}Status`]: z.enum(['active', 'suspended', 'terminated']) } : {}),
     ...(kind === 'Incident' ? { IncidentPriority: z.enum(['low', 'medium', 'high', 'critical']) } : {}),
     ...(KINDS[kind].exchanges.length > 0 ? { [`${kind}ExchangeStatus`]: z.optional(z.string()) } : {}),
-    ...(kind === 'CustomerRelationshipManagementPlan' ? { LinkedCustomerReference: z.optional(z.string()), ExternalCustomerReference: z.optional(z.string()) } : {}),
+    ...(kind === 'CustomerRelationshipManagementPlan'
+      ? { LinkedCustomerReference: z.optional(z.string()), ExternalCustomerReference: z.optional(z.string()) }
+      : {}),
     ActionRecords: z.array(ActionRecord),
   });
 

@@ -10,6 +10,9 @@ export const handler = defineHandler(crm.assignCrmOwner, (request) => {
   return changeCustomer(request, request.params.id!, (current) =>
     current.ownerId === ownerId
       ? { record: current, events: [] }
-      : { record: { ...current, ownerId }, events: [{ type: 'OwnerAssigned', description: `Assigned to ${ownerId}`, data: { from: current.ownerId ?? null, to: ownerId } }] },
+      : {
+          record: { ...current, ownerId },
+          events: [{ type: 'OwnerAssigned', description: `Assigned to ${ownerId}`, data: { from: current.ownerId ?? null, to: ownerId } }],
+        },
   );
 });

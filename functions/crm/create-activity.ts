@@ -4,8 +4,13 @@ import { crm } from './operations.ts';
 
 /** POST /api/v1/crm/customers/{id}/activities — 201; owned by the caller unless `ownerId` says otherwise. */
 export const handler = defineHandler<{ type: string; subject: string; [key: string]: unknown }>(crm.createActivity, (request) =>
-  createChild(request, 'ACTIVITY', { ownerId: request.caller.sub, priority: 'MEDIUM', ...request.body, completed: false }, {
-    type: 'ActivityCreated',
-    description: `${request.body.type} ${request.body.subject}`,
-  }),
+  createChild(
+    request,
+    'ACTIVITY',
+    { ownerId: request.caller.sub, priority: 'MEDIUM', ...request.body, completed: false },
+    {
+      type: 'ActivityCreated',
+      description: `${request.body.type} ${request.body.subject}`,
+    },
+  ),
 );

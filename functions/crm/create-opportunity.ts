@@ -4,8 +4,13 @@ import { crm } from './operations.ts';
 
 /** POST /api/v1/crm/customers/{id}/opportunities — 201; starts NEW and owned by the caller unless told otherwise. */
 export const handler = defineHandler<{ name: string; [key: string]: unknown }>(crm.createOpportunity, (request) =>
-  createChild(request, 'OPPORTUNITY', { status: 'NEW', ownerId: request.caller.sub, ...request.body }, {
-    type: 'OpportunityCreated',
-    description: `Opportunity ${request.body.name} opened`,
-  }),
+  createChild(
+    request,
+    'OPPORTUNITY',
+    { status: 'NEW', ownerId: request.caller.sub, ...request.body },
+    {
+      type: 'OpportunityCreated',
+      description: `Opportunity ${request.body.name} opened`,
+    },
+  ),
 );

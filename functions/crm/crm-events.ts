@@ -3,9 +3,22 @@ import type { Request } from '../http/kernel.ts';
 import { CRM_SOURCE } from './customer-view.ts';
 
 export const CRM_EVENT_TYPES = [
-  'CustomerCreated', 'CustomerUpdated', 'CrmStatusChanged', 'OwnerAssigned', 'OwnerRemoved', 'TagAdded', 'TagRemoved', 'NextActionSet',
-  'ActivityCreated', 'ActivityUpdated', 'ActivityCompleted', 'OpportunityCreated', 'OpportunityUpdated', 'OpportunityStatusChanged',
-  'CustomerNextActionOverdue', 'ActivityDue',
+  'CustomerCreated',
+  'CustomerUpdated',
+  'CrmStatusChanged',
+  'OwnerAssigned',
+  'OwnerRemoved',
+  'TagAdded',
+  'TagRemoved',
+  'NextActionSet',
+  'ActivityCreated',
+  'ActivityUpdated',
+  'ActivityCompleted',
+  'OpportunityCreated',
+  'OpportunityUpdated',
+  'OpportunityStatusChanged',
+  'CustomerNextActionOverdue',
+  'ActivityDue',
 ] as const;
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 

@@ -21,8 +21,8 @@ export interface CustomerChange {
  * permission). Best effort: a failure here is logged and never fails the caller's change.
  */
 export const rememberCaller = (request: Request<unknown>): Promise<void> =>
-  rememberUser(request.caller.tenantId, { id: request.caller.sub, username: request.caller.username, displayName: request.caller.displayName }).catch((error: Error) =>
-    logger.warn('could not update the user directory', { error }),
+  rememberUser(request.caller.tenantId, { id: request.caller.sub, username: request.caller.username, displayName: request.caller.displayName }).catch(
+    (error: Error) => logger.warn('could not update the user directory', { error }),
   );
 
 export const customerNotFound = (id: string) => notFound(`Customer '${id}' does not exist.`);

@@ -16,7 +16,11 @@ export const pageOf = (request: Request<unknown>): PageRequest => {
 };
 
 /** A page as the API answers it: the items, and `X-Next-Cursor` when there is more. */
-export const pageResponse = (items: unknown[], next: string | undefined): Response => ({ status: 200, body: items, headers: next ? { 'x-next-cursor': next } : {} });
+export const pageResponse = (items: unknown[], next: string | undefined): Response => ({
+  status: 200,
+  body: items,
+  headers: next ? { 'x-next-cursor': next } : {},
+});
 
 /** A page of customers in the CRM view. */
 export const customerPageResponse = (page: CustomerListPage): Response => pageResponse(page.items.map(toCrmCustomer), page.next);

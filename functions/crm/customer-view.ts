@@ -6,8 +6,22 @@ export const CRM_SOURCE = 'rapport.crm';
 
 /** CRM-only attributes stored on the customer item beside the TMF ones. */
 export const CRM_ATTRIBUTES = [
-  'contacts', 'avatar', 'btw', 'kvk', 'industry', 'leadSource', 'preferredLanguage', 'region', 'subsidiaryId',
-  'userId', 'visits', 'website', 'crmStatus', 'ownerId', 'nextAction', 'nextActionDueDate',
+  'contacts',
+  'avatar',
+  'btw',
+  'kvk',
+  'industry',
+  'leadSource',
+  'preferredLanguage',
+  'region',
+  'subsidiaryId',
+  'userId',
+  'visits',
+  'website',
+  'crmStatus',
+  'ownerId',
+  'nextAction',
+  'nextActionDueDate',
 ] as const;
 
 /** The customer as the seed shows it. Type, email, phone and addresses are read from the TMF attributes. */

@@ -19,7 +19,12 @@ export const RECENT_EVENTS = 50;
 export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
   const { tenantId } = request.caller;
   const id = request.params.id!;
-  const { customer: record, activities, events, opportunities } = await getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS });
+  const {
+    customer: record,
+    activities,
+    events,
+    opportunities,
+  } = await getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS });
   if (!record) throw customerNotFound(id);
   const owner = record.ownerId ? await findUser(tenantId, String(record.ownerId)) : undefined;
   return {

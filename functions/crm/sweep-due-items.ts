@@ -39,7 +39,8 @@ export interface SweepResult {
 }
 
 /** The event id of "this item fell due at this due date": the same in every run. */
-const dueEventId = (item: Record<string, unknown>, due: string) => deterministicTimeOrderedId(Date.parse(due), `${String(item.pk)}|${String(item.sk)}|${instantKey(due)}`);
+const dueEventId = (item: Record<string, unknown>, due: string) =>
+  deterministicTimeOrderedId(Date.parse(due), `${String(item.pk)}|${String(item.sk)}|${instantKey(due)}`);
 
 const owners = new Map<string, Promise<DirectoryUser>>();
 const ownerOf = (tenantId: string, ownerId: unknown): Promise<DirectoryUser> | undefined => {
@@ -54,7 +55,15 @@ const dueEvent = (
   item: Record<string, unknown>,
   due: string,
   now: string,
-  event: { source: string; eventType: string; tenantId: string; subject: { type: string; id: string }; sequence: number; data: Record<string, unknown>; description: string },
+  event: {
+    source: string;
+    eventType: string;
+    tenantId: string;
+    subject: { type: string; id: string };
+    sequence: number;
+    data: Record<string, unknown>;
+    description: string;
+  },
 ): PendingEvent => newEvent({ ...event, eventId: dueEventId(item, due), actor: ACTOR, correlationId: `due-sweep:${now}` });
 
 /**
@@ -104,7 +113,10 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
   }
   const activity = childFromItem(item);
   const due = String(activity.dueDate);
-  const [customerItem, owner] = await Promise.all([getItem(keys.customer(activity.tenantId, activity.customerId)), ownerOf(activity.tenantId, activity.ownerId)]);
+  const [customerItem, owner] = await Promise.all([
+    getItem(keys.customer(activity.tenantId, activity.customerId)),
+    ownerOf(activity.tenantId, activity.ownerId),
+  ]);
   if (!customerItem) return { set: { dueDisarmedAt: now } };
   return {
     set: { dueNotifiedAt: now },

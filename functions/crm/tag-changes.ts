@@ -34,7 +34,14 @@ export const changeTagOf = async (request: Request<unknown>, add: boolean): Prom
       updatedAt: now,
       updatedBy: request.caller.sub,
     };
-    const event = crmEvent(request, add ? 'TagAdded' : 'TagRemoved', { type: 'Customer', id }, next.sequence, { customer: toCrmCustomer(next), tag }, `Tag ${tag} ${add ? 'added' : 'removed'}`);
+    const event = crmEvent(
+      request,
+      add ? 'TagAdded' : 'TagRemoved',
+      { type: 'Customer', id },
+      next.sequence,
+      { customer: toCrmCustomer(next), tag },
+      `Tag ${tag} ${add ? 'added' : 'removed'}`,
+    );
     await changeTag(current, tag, add, event, now, request.caller.sub);
     return customerResponse(next);
   }, TAG_ATTEMPTS);

@@ -12,6 +12,9 @@ export const handler = defineHandler<{ crmStatus: CrmStatus }>(crm.updateCrmStat
     const verdict = checkTransition(CRM_STATUS_TRANSITIONS, from, to);
     if (!verdict.ok) throw conflict(`crmStatus cannot move from ${from} to ${to}; allowed from ${from}: ${verdict.allowed.join(', ') || 'none'}.`);
     if (!verdict.changed) return { record: current, events: [] };
-    return { record: { ...current, crmStatus: to }, events: [{ type: 'CrmStatusChanged', description: `Status changed from ${from} to ${to}`, data: { from, to } }] };
+    return {
+      record: { ...current, crmStatus: to },
+      events: [{ type: 'CrmStatusChanged', description: `Status changed from ${from} to ${to}`, data: { from, to } }],
+    };
   }),
 );

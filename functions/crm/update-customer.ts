@@ -20,7 +20,10 @@ export const handler = defineHandler<Record<string, unknown>>(crm.updateCrmCusto
       else if (value === null) delete next[field];
       else next[field] = value;
     }
-    const tmf = applyProfileToTmf({ engagedParty: current.engagedParty as EngagedParty, contactMedium: current.contactMedium as ContactMedium[] | undefined }, mapped);
+    const tmf = applyProfileToTmf(
+      { engagedParty: current.engagedParty as EngagedParty, contactMedium: current.contactMedium as ContactMedium[] | undefined },
+      mapped,
+    );
     next.engagedParty = tmf.engagedParty;
     if (tmf.contactMedium) next.contactMedium = tmf.contactMedium;
     else delete next.contactMedium;
@@ -28,7 +31,18 @@ export const handler = defineHandler<Record<string, unknown>>(crm.updateCrmCusto
     const changed = Object.keys(request.body).filter((field) => !jsonEqual(before[field], after[field]));
     if (changed.length === 0) return { record: current, events: [] };
     // The TMF view must stay valid whatever changed here.
-    const { id: _id, tenantId: _t, version: _v, sequence: _s, createdAt: _ca, createdBy: _cb, updatedAt: _ua, updatedBy: _ub, tags: _tags, ...attributes } = next;
+    const {
+      id: _id,
+      tenantId: _t,
+      version: _v,
+      sequence: _s,
+      createdAt: _ca,
+      createdBy: _cb,
+      updatedAt: _ua,
+      updatedBy: _ub,
+      tags: _tags,
+      ...attributes
+    } = next;
     const tmfOnly = Object.fromEntries(Object.entries(attributes).filter(([key]) => key in CustomerAttributes.shape));
     parseWith(CustomerAttributes, tmfOnly, 'customer after the change');
     return { record: next, events: [{ type: 'CustomerUpdated', description: `Updated ${changed.join(', ')}`, data: { changed } }] };

@@ -19,7 +19,8 @@ export const handler = defineHandler<Record<string, unknown>>(crm.updateOpportun
     const events: { type: CrmEventType; description: string; data?: Record<string, unknown> }[] = [
       { type: 'OpportunityUpdated', description: `Opportunity ${String(next.name)} updated` },
     ];
-    if (verdict.changed) events.push({ type: 'OpportunityStatusChanged', description: `Opportunity ${String(next.name)} moved from ${from} to ${to}`, data: { from, to } });
+    if (verdict.changed)
+      events.push({ type: 'OpportunityStatusChanged', description: `Opportunity ${String(next.name)} moved from ${from} to ${to}`, data: { from, to } });
     return { record: next, events };
   }),
 );

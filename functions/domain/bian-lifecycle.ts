@@ -25,9 +25,13 @@ export type ControlOutcome = { ok: true; status: LifecycleStatus; priority?: Pri
 export const applyControl = (current: { status: LifecycleStatus; priority?: Priority }, action: ControlAction, what: string): ControlOutcome => {
   switch (action) {
     case 'suspend':
-      return current.status === 'active' ? { ok: true, status: 'suspended' } : { ok: false, reason: `${what} is ${current.status}; only an active record can be suspended.` };
+      return current.status === 'active'
+        ? { ok: true, status: 'suspended' }
+        : { ok: false, reason: `${what} is ${current.status}; only an active record can be suspended.` };
     case 'resume':
-      return current.status === 'suspended' ? { ok: true, status: 'active' } : { ok: false, reason: `${what} is ${current.status}; only a suspended record can be resumed.` };
+      return current.status === 'suspended'
+        ? { ok: true, status: 'active' }
+        : { ok: false, reason: `${what} is ${current.status}; only a suspended record can be resumed.` };
     case 'terminate':
       return current.status === 'terminated' ? { ok: false, reason: `${what} is already terminated.` } : { ok: true, status: 'terminated' };
     case 'raisePriority':

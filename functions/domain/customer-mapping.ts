@@ -118,10 +118,17 @@ export const applyProfileToTmf = (
   const replace = (drop: (m: ContactMedium) => boolean, add: ContactMedium[]) => {
     media = [...media.filter((m) => !drop(m)), ...add];
   };
-  if (change.email !== undefined) replace(isMedium('Email'), change.email === null ? [] : [{ mediumType: 'Email', preferred: true, characteristic: { emailAddress: change.email } }]);
-  if (change.phone !== undefined) replace(isMedium('Phone'), change.phone === null ? [] : [{ mediumType: 'Phone', preferred: true, characteristic: { phoneNumber: change.phone } }]);
+  if (change.email !== undefined)
+    replace(isMedium('Email'), change.email === null ? [] : [{ mediumType: 'Email', preferred: true, characteristic: { emailAddress: change.email } }]);
+  if (change.phone !== undefined)
+    replace(isMedium('Phone'), change.phone === null ? [] : [{ mediumType: 'Phone', preferred: true, characteristic: { phoneNumber: change.phone } }]);
   const mailingOf = (type: string) => (m: ContactMedium) => isMedium(MAILING)(m) && m.characteristic.contactType === type;
-  if (change.billingAddress !== undefined) replace(mailingOf('billing'), change.billingAddress === null ? [] : [toMailingMedium(change.billingAddress, 'billing')]);
-  if (change.deliveryAddresses !== undefined) replace(mailingOf('delivery'), (change.deliveryAddresses ?? []).map((a) => toMailingMedium(a, 'delivery')));
+  if (change.billingAddress !== undefined)
+    replace(mailingOf('billing'), change.billingAddress === null ? [] : [toMailingMedium(change.billingAddress, 'billing')]);
+  if (change.deliveryAddresses !== undefined)
+    replace(
+      mailingOf('delivery'),
+      (change.deliveryAddresses ?? []).map((a) => toMailingMedium(a, 'delivery')),
+    );
   return { engagedParty, ...(media.length > 0 ? { contactMedium: media } : {}) };
 };

@@ -5,7 +5,10 @@
  */
 export const parseFields = (fields: string | undefined, known: readonly string[]): string[] | undefined => {
   if (fields === undefined) return undefined;
-  const names = fields.split(',').map((f) => f.trim()).filter(Boolean);
+  const names = fields
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) throw new UnknownFieldError(unknown);
   return names;

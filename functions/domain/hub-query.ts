@@ -12,7 +12,10 @@ export class HubQueryError extends Error {
 export const parseHubQuery = (query: string | undefined, knownTypes: readonly string[]): { eventTypes?: string[] } => {
   if (query === undefined || query.trim() === '') return {};
   const eventTypes: string[] = [];
-  for (const clause of query.split('&').map((c) => c.trim()).filter(Boolean)) {
+  for (const clause of query
+    .split('&')
+    .map((c) => c.trim())
+    .filter(Boolean)) {
     const [name, value] = clause.split('=', 2).map((s) => s.trim());
     if (name !== 'eventType' || !value) throw new HubQueryError(`unsupported query clause '${clause}' (use eventType=<type>[,<type>])`);
     for (const type of value.split(',').map((t) => t.trim())) {

@@ -16,7 +16,10 @@ export class JsonPatchError extends Error {
 export const parsePointer = (pointer: string): string[] => {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new JsonPatchError(`'${pointer}' is not a JSON Pointer (it must start with '/')`);
-  return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 };
 
 type Container = Record<string, unknown> | unknown[];
@@ -79,7 +82,6 @@ const remove = (root: { doc: unknown }, pointer: string): unknown => {
   delete parent[token];
   return old;
 };
-
 
 export const applyJsonPatch = (document: unknown, operations: readonly PatchOperation[]): unknown => {
   const root = { doc: document };

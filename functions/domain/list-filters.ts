@@ -41,7 +41,8 @@ export const parseListQuery = (query: Record<string, string>, filterable: readon
   const limit = nonNegativeInteger('limit', query.limit, DEFAULT_LIMIT, MAX_LIMIT);
   if (limit === 0) throw new ListQueryError(`'limit' must be at least 1`);
   const offset = nonNegativeInteger('offset', query.offset, 0, Number.MAX_SAFE_INTEGER);
-  if (offset > maxOffset) throw new ListQueryError(`'offset' must be at most ${maxOffset}; to read further, follow the X-Next-Cursor of a page (the 'cursor' parameter)`);
+  if (offset > maxOffset)
+    throw new ListQueryError(`'offset' must be at most ${maxOffset}; to read further, follow the X-Next-Cursor of a page (the 'cursor' parameter)`);
   return { offset, limit, fields: query.fields, cursor: query.cursor, filters };
 };
 

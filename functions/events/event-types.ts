@@ -65,10 +65,16 @@ const Owner = z.nullable(z.object({ id: z.string(), username: z.optional(z.strin
 
 const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
   if (detailType === 'CustomerNextActionOverdue') {
-    return { subject: 'Customer', data: z.object({ customer: CrmCustomer, owner: Owner, due: z.object({ nextAction: z.nullable(z.string()), nextActionDueDate: z.string() }) }) };
+    return {
+      subject: 'Customer',
+      data: z.object({ customer: CrmCustomer, owner: Owner, due: z.object({ nextAction: z.nullable(z.string()), nextActionDueDate: z.string() }) }),
+    };
   }
   if (detailType === 'ActivityDue') {
-    return { subject: 'Activity', data: z.object({ activity: Activity, customer: z.looseObject({ id: z.string() }), owner: Owner, due: z.object({ dueDate: z.string() }) }) };
+    return {
+      subject: 'Activity',
+      data: z.object({ activity: Activity, customer: z.looseObject({ id: z.string() }), owner: Owner, due: z.object({ dueDate: z.string() }) }),
+    };
   }
   if (detailType.startsWith('Activity')) return { subject: 'Activity', data: z.looseObject({ activity: Activity }) };
   if (detailType.startsWith('Opportunity')) {
@@ -76,10 +82,13 @@ const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
     return { subject: 'Opportunity', data: z.looseObject({ opportunity: Opportunity, ...extra }) };
   }
   const extra =
-    detailType === 'CrmStatusChanged' ? { from: z.string(), to: z.string() }
-    : detailType === 'TagAdded' || detailType === 'TagRemoved' ? { tag: z.string() }
-    : detailType === 'CustomerUpdated' ? { changed: z.array(z.string()) }
-    : {};
+    detailType === 'CrmStatusChanged'
+      ? { from: z.string(), to: z.string() }
+      : detailType === 'TagAdded' || detailType === 'TagRemoved'
+        ? { tag: z.string() }
+        : detailType === 'CustomerUpdated'
+          ? { changed: z.array(z.string()) }
+          : {};
   return { subject: 'Customer', data: z.looseObject({ customer: CrmCustomer, ...extra }) };
 };
 
@@ -118,7 +127,14 @@ export const eventTypes: readonly EventType[] = [
     detail: envelopeOf(
       'IncidentResolutionOverdue',
       'Incident',
-      z.object({ IncidentReference: z.string(), CustomerRelationshipManagementPlanReference: z.string(), IncidentPriority: z.string(), created: z.string(), resolutionDueAt: z.string(), record: z.record(z.string(), z.unknown()) }),
+      z.object({
+        IncidentReference: z.string(),
+        CustomerRelationshipManagementPlanReference: z.string(),
+        IncidentPriority: z.string(),
+        created: z.string(),
+        resolutionDueAt: z.string(),
+        record: z.record(z.string(), z.unknown()),
+      }),
     ),
   },
 ];

@@ -22,8 +22,7 @@ interface Pending {
 }
 
 /** The stream filter's condition, checked again here: only inserted event items are published. */
-const isEventInsert = (record: DynamoDBRecord): boolean =>
-  record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === EVENT_ENTITY;
+const isEventInsert = (record: DynamoDBRecord): boolean => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === EVENT_ENTITY;
 
 const toEntry = (record: DynamoDBRecord, busName: string): PutEventsRequestEntry => {
   const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
@@ -73,7 +72,11 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
     try {
       pending.push({ record, entry: toEntry(record, busName) });
     } catch (error) {
-      failed.push({ record, entry: { EventBusName: busName, Detail: JSON.stringify(record.dynamodb?.Keys ?? {}) }, error: `unreadable event item: ${(error as Error).message}` });
+      failed.push({
+        record,
+        entry: { EventBusName: busName, Detail: JSON.stringify(record.dynamodb?.Keys ?? {}) },
+        error: `unreadable event item: ${(error as Error).message}`,
+      });
     }
   }
   let published = 0;

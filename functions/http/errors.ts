@@ -22,8 +22,7 @@ export const preconditionFailed = (message: string): HttpError => new HttpError(
 export const payloadTooLarge = (message: string): HttpError => new HttpError(413, 'PAYLOAD_TOO_LARGE', message);
 export const unsupportedMediaType = (message: string): HttpError => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
 export const unprocessable = (message: string): HttpError => new HttpError(422, 'UNPROCESSABLE_ENTITY', message);
-export const serviceUnavailable = (message: string): HttpError =>
-  new HttpError(503, 'SERVICE_UNAVAILABLE', message, { 'retry-after': '1' });
+export const serviceUnavailable = (message: string): HttpError => new HttpError(503, 'SERVICE_UNAVAILABLE', message, { 'retry-after': '1' });
 
 /** Standard reason phrases, used in error bodies. */
 export const REASONS: Record<number, string> = {

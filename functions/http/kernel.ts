@@ -95,7 +95,11 @@ const callerContext = (): Middleware => ({
     if (typeof sub !== 'string' || sub === '') throw unauthorized('The token carries no subject.');
     const tenant = claims[TENANT_CLAIM];
     if (typeof tenant !== 'string' || tenant === '') throw forbidden(`The token carries no '${TENANT_CLAIM}' claim.`);
-    const scopes = event.requestContext.authorizer?.jwt?.scopes ?? String(claims.scope ?? '').split(' ').filter(Boolean);
+    const scopes =
+      event.requestContext.authorizer?.jwt?.scopes ??
+      String(claims.scope ?? '')
+        .split(' ')
+        .filter(Boolean);
     const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
     const displayName = typeof claims.name === 'string' ? claims.name : undefined;
     event.kernel = { ...event.kernel, caller: { sub, tenantId: tenant, scopes, username, displayName } };
@@ -154,4 +158,3 @@ export const defineHandler = <Body>(operation: Operation, implementation: (reque
       const response = await implementation(request);
       return jsonResult(response.status, response.body, response.headers ?? {});
     }) as unknown as (event: Event, context: Context) => Promise<Result>;
-

@@ -41,13 +41,21 @@ export const SCOPES: Record<Access, string> = { read: 'rapport/read', write: 'ra
 export const scopesFor = (access: Access): string[] => [SCOPES[access]];
 
 /** `{id}` → `:id`-free regex used by the local gateway and the route tests. */
-export const pathPattern = (path: string): RegExp =>
-  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)')}$`);
+export const pathPattern = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)')}$`);
 
 /** A catalog entry builder for one family whose handlers live in `functions/<folder>/<file>.ts`. */
 export const operationsOf =
   (family: Family, folder: string, basePath = '') =>
-  (name: string, method: HttpMethod, path: string, file: string, access: Access, summary: string, responses: Operation['responses'], request?: Operation['request']): Operation => ({
+  (
+    name: string,
+    method: HttpMethod,
+    path: string,
+    file: string,
+    access: Access,
+    summary: string,
+    responses: Operation['responses'],
+    request?: Operation['request'],
+  ): Operation => ({
     name,
     family,
     method,

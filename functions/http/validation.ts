@@ -3,7 +3,12 @@ import type { core } from 'zod/mini';
 import { badRequest } from './errors.ts';
 
 const describePath = (path: readonly PropertyKey[]): string =>
-  path.length === 0 ? 'body' : path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  path.length === 0
+    ? 'body'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[');
 
 const describeIssue = (issue: core.$ZodIssue): string => {
   const where = describePath(issue.path);

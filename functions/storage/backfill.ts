@@ -36,7 +36,15 @@ const conditionFailed = (error: unknown): boolean =>
   ((error as Error).name === 'TransactionCanceledException' && /ConditionalCheckFailed|TransactionConflict/.test((error as Error).message));
 
 export const backfill = async (db: DynamoDBDocumentClient, table: string, options: { tenantId?: string; segments?: number } = {}): Promise<BackfillReport> => {
-  const report: BackfillReport = { scanned: 0, customersCounted: 0, dueEntriesMoved: 0, subscriptionsMoved: 0, statisticsMoved: 0, legacyKeysRemoved: 0, retries: 0 };
+  const report: BackfillReport = {
+    scanned: 0,
+    customersCounted: 0,
+    dueEntriesMoved: 0,
+    subscriptionsMoved: 0,
+    statisticsMoved: 0,
+    legacyKeysRemoved: 0,
+    retries: 0,
+  };
   const read = async (pk: unknown, sk: unknown): Promise<Record<string, unknown> | undefined> =>
     (await db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
 
@@ -69,7 +77,13 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
         ExpressionAttributeValues: values,
       };
       const counts = (pk: string, sk: string) => ({
-        Update: { TableName: table, Key: { pk, sk }, UpdateExpression: 'SET entity = :entity ADD #n :one', ExpressionAttributeNames: { '#n': 'n' }, ExpressionAttributeValues: { ':entity': 'COUNT', ':one': 1 } },
+        Update: {
+          TableName: table,
+          Key: { pk, sk },
+          UpdateExpression: 'SET entity = :entity ADD #n :one',
+          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeValues: { ':entity': 'COUNT', ':one': 1 },
+        },
       });
       try {
         if (current[COUNTED] === true) {
@@ -174,7 +188,9 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
             TotalSegments: segments,
             ExclusiveStartKey,
             ConsistentRead: true,
-            ...(options.tenantId ? { FilterExpression: 'begins_with(pk, :tenant)', ExpressionAttributeValues: { ':tenant': `${keys.tenantPrefix(options.tenantId)}#` } } : {}),
+            ...(options.tenantId
+              ? { FilterExpression: 'begins_with(pk, :tenant)', ExpressionAttributeValues: { ':tenant': `${keys.tenantPrefix(options.tenantId)}#` } }
+              : {}),
           }),
         );
         for (const item of page.Items ?? []) await visit(item);

@@ -6,7 +6,6 @@ import { putEvent, transact, type TransactItem } from './transactions.ts';
 import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
-
 /**
  * BIAN control records and their behaviour-qualifier records: a plan (`sk` PLAN) and its records
  * (`DEVELOPMENT#<id>`, `INCIDENT#<id>`, …) in one item collection, so a plan and its records are
@@ -79,17 +78,30 @@ export const putBianRecord = async (
     {
       Put: {
         TableName: tableName(),
-        Item: { ...record, ...key, entity: `BIAN_${record.kind.toUpperCase()}`, ...(awaitsResolution(record) ? dueIndexKeys(key.pk, key.sk, record.resolutionDueAt) : {}) },
+        Item: {
+          ...record,
+          ...key,
+          entity: `BIAN_${record.kind.toUpperCase()}`,
+          ...(awaitsResolution(record) ? dueIndexKeys(key.pk, key.sk, record.resolutionDueAt) : {}),
+        },
         ...(expected.version === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expected.version } }),
       },
     },
     ...(expected.planVersion !== undefined && !isPlan
-      ? [{ ConditionCheck: { TableName: tableName(), Key: planKey, ConditionExpression: 'version = :plan', ExpressionAttributeValues: { ':plan': expected.planVersion } } }]
+      ? [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: planKey,
+              ConditionExpression: 'version = :plan',
+              ExpressionAttributeValues: { ':plan': expected.planVersion },
+            },
+          },
+        ]
       : []),
     putEvent(key.pk, event),
     ...extra,
   ]);
 };
-

@@ -59,15 +59,19 @@ export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVer
             ExpressionAttributeValues: { ':expected': expectedVersion },
           },
         },
-    ...(expectedVersion === undefined
-      ? [{ Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }]
-      : []),
+    ...(expectedVersion === undefined ? [{ Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
     ...events.map((event) => putEvent(key.pk, event)),
   ]);
 };
 
 /** A page of a customer's children, newest first (their ids are time-ordered), and the cursor of the next. */
-export const listChildren = async (kind: ChildKind, tenantId: string, customerId: string, limit: number, cursor?: string): Promise<{ items: ChildRecord[]; next?: string }> => {
+export const listChildren = async (
+  kind: ChildKind,
+  tenantId: string,
+  customerId: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ items: ChildRecord[]; next?: string }> => {
   const pk = keys.customer(tenantId, customerId).pk;
   const list = JSON.stringify(['children', kind, tenantId, customerId]);
   const after = cursor === undefined ? undefined : decodeCursor(cursor, list, 1, (sk) => sk.startsWith(`${kind}#`))[0];

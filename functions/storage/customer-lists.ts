@@ -39,7 +39,12 @@ type CustomerIndex = 'byName' | 'byOwner' | 'byStatus' | 'byNextAction';
 
 const definition = (name: CustomerIndex) => INDEXES.find((index) => index.name === name)!;
 
-const shardedQuery = (tenantId: string, name: CustomerIndex, partitionOf: (shard: number) => string, condition: Pick<ShardedQuery, 'sortPrefix' | 'sortBefore' | 'filter'> = {}): ShardedQuery => {
+const shardedQuery = (
+  tenantId: string,
+  name: CustomerIndex,
+  partitionOf: (shard: number) => string,
+  condition: Pick<ShardedQuery, 'sortPrefix' | 'sortBefore' | 'filter'> = {},
+): ShardedQuery => {
   const index = definition(name);
   return {
     index: index.name,
@@ -59,7 +64,10 @@ const positionsOf = (query: ShardedQuery, list: string, cursor: string | undefin
 
 /** The customers of index entries, in the entries' order (an entry whose item is gone meanwhile is left out). */
 const customersOf = async (tenantId: string, query: ShardedQuery, entries: Record<string, unknown>[]): Promise<CustomerRecord[]> => {
-  const items = await getItems(entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey])))), { consistent: false });
+  const items = await getItems(
+    entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey])))),
+    { consistent: false },
+  );
   return items.flatMap((item) => (item ? [fromItem(item)] : []));
 };
 
@@ -72,7 +80,13 @@ const matches = (record: CustomerRecord, filters: CustomerFilters): boolean =>
  * BatchGetItem. With filters, up to FILTER_ROUNDS such rounds (each reading only what is still
  * missing), so a page may hold fewer than `limit` customers and still have a cursor.
  */
-const customerPage = async (tenantId: string, query: ShardedQuery, list: string, page: PageRequest, filters: CustomerFilters = {}): Promise<CustomerListPage> => {
+const customerPage = async (
+  tenantId: string,
+  query: ShardedQuery,
+  list: string,
+  page: PageRequest,
+  filters: CustomerFilters = {},
+): Promise<CustomerListPage> => {
   let from = positionsOf(query, list, page.cursor);
   const items: CustomerRecord[] = [];
   const filtered = filters.tag !== undefined || filters.crmStatus !== undefined;
@@ -171,7 +185,12 @@ const tmfFilter = (filters: Record<string, string[]>): ShardedQuery['filter'] =>
 export const listTmfCustomers = async (tenantId: string, request: TmfListRequest): Promise<TmfListPage> => {
   const { id: ids, ...filters } = request.filters;
   if (ids) {
-    const found = (await getItems([...new Set(ids)].map((id) => keys.customer(tenantId, id)), { consistent: false }))
+    const found = (
+      await getItems(
+        [...new Set(ids)].map((id) => keys.customer(tenantId, id)),
+        { consistent: false },
+      )
+    )
       .flatMap((item) => (item?.entity === 'CUSTOMER' ? [fromItem(item)] : []))
       .filter((record) => matchesFilters(record, filters))
       .sort(byNameOrder);
@@ -184,15 +203,27 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
   });
   const list = listId('tmf', tenantId, JSON.stringify(filters));
   const filtered = Object.keys(filters).length > 0;
-  const read = await readSharded(query, { skip: request.offset, limit: request.limit, from: positionsOf(query, list, request.cursor), ...(filtered ? { maxRequests: FILTERED_REQUESTS } : {}) });
+  const read = await readSharded(query, {
+    skip: request.offset,
+    limit: request.limit,
+    from: positionsOf(query, list, request.cursor),
+    ...(filtered ? { maxRequests: FILTERED_REQUESTS } : {}),
+  });
   // The counters join the page's BatchGetItem: one request for both.
-  const counters = !filtered ? customerCountKeys(tenantId) : singleName !== undefined && Object.keys(filters).length === 1 ? [keys.nameCount(tenantId, singleName)] : [];
+  const counters = !filtered
+    ? customerCountKeys(tenantId)
+    : singleName !== undefined && Object.keys(filters).length === 1
+      ? [keys.nameCount(tenantId, singleName)]
+      : [];
   const fromIndex = request.attributes?.every((name) => INDEXED_FILTERS.includes(name)) === true;
   const pageKeys = fromIndex ? [] : read.entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey]))));
   const found = pageKeys.length + counters.length > 0 ? await getItems([...pageKeys, ...counters], { consistent: false }) : [];
   const total = counters.length > 0 ? sumCounts(found.slice(pageKeys.length)) : undefined;
   const items: ListedCustomer[] = fromIndex
-    ? read.entries.map((entry) => ({ id: idOfSortKey(String(entry[query.sortKey])), ...Object.fromEntries(NAME_INDEX_ATTRIBUTES.filter((name) => entry[name] !== undefined).map((name) => [name, entry[name]])) }))
+    ? read.entries.map((entry) => ({
+        id: idOfSortKey(String(entry[query.sortKey])),
+        ...Object.fromEntries(NAME_INDEX_ATTRIBUTES.filter((name) => entry[name] !== undefined).map((name) => [name, entry[name]])),
+      }))
     : found.slice(0, pageKeys.length).flatMap((item) => (item ? [fromItem(item)] : []));
   return { items, next: read.next ? encodeCursor(list, read.next) : undefined, total };
 };

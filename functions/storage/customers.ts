@@ -98,7 +98,12 @@ const allOpportunities = async (pk: string): Promise<Record<string, unknown>[]> 
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
-      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :opportunity)', ExpressionAttributeValues: { ':pk': pk, ':opportunity': 'OPPORTUNITY#' }, ExclusiveStartKey }),
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :opportunity)',
+        ExpressionAttributeValues: { ':pk': pk, ':opportunity': 'OPPORTUNITY#' },
+        ExclusiveStartKey,
+      }),
     );
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -114,7 +119,15 @@ const allOpportunities = async (pk: string): Promise<Record<string, unknown>[]> 
 export const getCustomerOverview = async (tenantId: string, id: string, recent: { activities: number; events: number }) => {
   const pk = keys.customer(tenantId, id).pk;
   const newest = (condition: string, values: Record<string, string>, limit: number) =>
-    db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: `pk = :pk AND ${condition}`, ExpressionAttributeValues: { ':pk': pk, ...values }, ScanIndexForward: false, Limit: limit }));
+    db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: `pk = :pk AND ${condition}`,
+        ExpressionAttributeValues: { ':pk': pk, ...values },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
   const [head, events, opportunities] = await Promise.all([
     newest('sk BETWEEN :activities AND :customer', { ':activities': 'ACTIVITY#', ':customer': CUSTOMER_ENTITY }, recent.activities + 1),
     newest('begins_with(sk, :event)', { ':event': 'EVENT#' }, recent.events),

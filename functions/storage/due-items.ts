@@ -40,10 +40,7 @@ export const getItem = async (key: { pk: string; sk: string }): Promise<Record<s
  * (same version, so the same due date and still open), records the flag, leaves the due index,
  * and its event item (deterministic id) is written with it.
  */
-export const flagDueItem = async (
-  item: Record<string, unknown>,
-  flag: { set: Record<string, unknown>; event?: PendingEvent },
-): Promise<void> => {
+export const flagDueItem = async (item: Record<string, unknown>, flag: { set: Record<string, unknown>; event?: PendingEvent }): Promise<void> => {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':expected': item.version, ':next': Number(item.version) + 1 };
   const sets = ['version = :next'];

@@ -9,7 +9,6 @@ import { badRequest, unprocessable } from '../http/errors.ts';
 import { ConditionFailed, type TransactItem } from './transactions.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 
-
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -38,9 +37,7 @@ const replayOf = (key: IdempotencyKey, item: Record<string, unknown>): StoredRes
 
 /** The response of an earlier request with this key, or undefined when the key is new. */
 export const findReplay = async (key: IdempotencyKey): Promise<StoredResponse | undefined> => {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName(), Key: keys.idempotency(key.tenantId, key.operation, key.key), ConsistentRead: true }),
-  );
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.idempotency(key.tenantId, key.operation, key.key), ConsistentRead: true }));
   if (!Item || Number(Item[TTL_ATTRIBUTE]) * 1000 < Date.now()) return undefined;
   return replayOf(key, Item);
 };

@@ -50,7 +50,14 @@ export const listSubscriptions = async (tenantId: string): Promise<Subscription[
       }),
     );
     for (const item of page.Items ?? []) {
-      out.push({ id: String(item.id), tenantId, callback: String(item.callback), query: item.query as string | undefined, createdAt: String(item.createdAt), createdBy: String(item.createdBy) });
+      out.push({
+        id: String(item.id),
+        tenantId,
+        callback: String(item.callback),
+        query: item.query as string | undefined,
+        createdAt: String(item.createdAt),
+        createdBy: String(item.createdBy),
+      });
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

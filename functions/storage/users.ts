@@ -32,5 +32,7 @@ export const rememberUser = async (tenantId: string, user: DirectoryUser): Promi
 /** The directory entry of a user, or `{id}` alone for one never seen. */
 export const findUser = async (tenantId: string, id: string): Promise<DirectoryUser> => {
   const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.user(tenantId, id) }));
-  return Item ? { id, ...(Item.username ? { username: String(Item.username) } : {}), ...(Item.displayName ? { displayName: String(Item.displayName) } : {}) } : { id };
+  return Item
+    ? { id, ...(Item.username ? { username: String(Item.username) } : {}), ...(Item.displayName ? { displayName: String(Item.displayName) } : {}) }
+    : { id };
 };

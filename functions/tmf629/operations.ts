@@ -33,7 +33,11 @@ export const tmf629 = {
     handler: 'functions/tmf629/retrieve-customer.ts',
     access: 'read',
     summary: 'Retrieves a Customer by ID (fields)',
-    responses: { 200: { description: 'Success', schema: Customer, headers: { ETag: 'string' } }, ...errors, 404: { description: 'Not Found', schema: TmfError } },
+    responses: {
+      200: { description: 'Success', schema: Customer, headers: { ETag: 'string' } },
+      ...errors,
+      404: { description: 'Not Found', schema: TmfError },
+    },
   },
   createCustomer: {
     name: 'createCustomer',
@@ -79,7 +83,12 @@ export const tmf629 = {
     handler: 'functions/tmf629/delete-customer.ts',
     access: 'write',
     summary: 'Deletes a Customer (If-Match honoured)',
-    responses: { 204: { description: 'Deleted' }, ...errors, 404: { description: 'Not Found', schema: TmfError }, 412: { description: 'Precondition Failed', schema: TmfError } },
+    responses: {
+      204: { description: 'Deleted' },
+      ...errors,
+      404: { description: 'Not Found', schema: TmfError },
+      412: { description: 'Precondition Failed', schema: TmfError },
+    },
   },
   registerListener: {
     name: 'registerListener',

@@ -12,7 +12,16 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { INDEXES, keyAttributes, LEGACY_INDEXES, STREAM_VIEW, TABLE_KEYS, tableIndexes, TTL_ATTRIBUTE, type IndexDefinition } from '../../functions/storage/table-schema.ts';
+import {
+  INDEXES,
+  keyAttributes,
+  LEGACY_INDEXES,
+  STREAM_VIEW,
+  TABLE_KEYS,
+  tableIndexes,
+  TTL_ATTRIBUTE,
+  type IndexDefinition,
+} from '../../functions/storage/table-schema.ts';
 import { backfill, type BackfillReport } from '../../functions/storage/backfill.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -109,12 +118,17 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string, ind
       StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW },
     }),
   );
-  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } })).catch(() => undefined);
+  await client
+    .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))
+    .catch(() => undefined);
   return created.TableDescription!.LatestStreamArn!;
 };
 
 const indexesOf = async (client: DynamoDBClient, tableName: string): Promise<{ name: string; status: string }[]> =>
-  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map((index) => ({ name: index.IndexName!, status: index.IndexStatus ?? 'ACTIVE' }));
+  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
+    name: index.IndexName!,
+    status: index.IndexStatus ?? 'ACTIVE',
+  }));
 
 const untilActive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   for (let i = 0; i < 600; i++) {

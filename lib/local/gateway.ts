@@ -71,7 +71,9 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   } catch {
     return gatewayError(401, 'Unauthorized');
   }
-  const scopes = String(claims.scope ?? '').split(' ').filter(Boolean);
+  const scopes = String(claims.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
   if (!scopesFor(route.operation.access).some((scope) => scopes.includes(scope))) return gatewayError(403, 'Forbidden');
 
   const query: Record<string, string> = {};

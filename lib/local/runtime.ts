@@ -60,7 +60,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const streamArn = await ensureTable(dynamo.client, TABLE_NAME);
     // A .rapport/ table made by an older version moves to the current index layout, as a deployment would.
     const upgraded = await upgradeTable(dynamo.client, TABLE_NAME);
-    if (upgraded.created.length > 0 || upgraded.deleted.length > 0) process.stderr.write(`rapport: moved the local table to the current index layout ${JSON.stringify(upgraded)}\n`);
+    if (upgraded.created.length > 0 || upgraded.deleted.length > 0)
+      process.stderr.write(`rapport: moved the local table to the current index layout ${JSON.stringify(upgraded)}\n`);
 
     const pendingTargets = new Set<Promise<unknown>>();
     const deliverToRules = (event: BusEvent) => {
@@ -87,7 +88,13 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const baseUrl = `http://127.0.0.1:${port}`;
-    cleanups.unshift(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    cleanups.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
 
     // The handlers' environment, as the stack sets it for the functions; endpoints through AWS_ENDPOINT_URL_*.
     Object.assign(process.env, {
@@ -115,9 +122,15 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     poller.start();
     cleanups.unshift(() => poller.stop());
 
-    const timers = (options.schedulesEnabled ?? true)
-      ? schedules.map((schedule) => setInterval(() => void runSchedule(schedule).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)), 60_000))
-      : [];
+    const timers =
+      (options.schedulesEnabled ?? true)
+        ? schedules.map((schedule) =>
+            setInterval(
+              () => void runSchedule(schedule).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)),
+              60_000,
+            ),
+          )
+        : [];
     cleanups.unshift(() => timers.forEach(clearInterval));
 
     const openApi = buildOpenApi(baseUrl);
@@ -133,7 +146,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
               ? send(response, answer.status, answer.body, { 'content-type': 'application/x-amz-json-1.1' })
               : send(response, 400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
           }
-          if (request.method === 'GET' && url.pathname === '/_local/health') return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, table: TABLE_NAME });
+          if (request.method === 'GET' && url.pathname === '/_local/health')
+            return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, table: TABLE_NAME });
           if (request.method === 'GET' && url.pathname === '/_local/events') {
             await poller.drain();
             return send(response, 200, aws.events);
@@ -147,12 +161,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           const scheduleName = /^\/_local\/schedules\/([^/]+)$/.exec(url.pathname)?.[1];
           if (request.method === 'POST' && scheduleName) {
             const schedule = schedules.find((s) => s.name === scheduleName);
-            if (!schedule) return send(response, 404, { message: `No schedule '${scheduleName}' (known: ${schedules.map((s) => s.name).join(', ') || 'none'})` });
+            if (!schedule)
+              return send(response, 404, { message: `No schedule '${scheduleName}' (known: ${schedules.map((s) => s.name).join(', ') || 'none'})` });
             const result = await runSchedule(schedule);
             return send(response, 200, result ?? {});
           }
           if (request.method === 'GET' && url.pathname === '/openapi.json') return send(response, 200, openApi);
-          if (request.method === 'GET' && url.pathname === '/docs') return send(response, 200, renderDocsPage(openApi), { 'content-type': 'text/html; charset=utf-8' });
+          if (request.method === 'GET' && url.pathname === '/docs')
+            return send(response, 200, renderDocsPage(openApi), { 'content-type': 'text/html; charset=utf-8' });
           const answer = await handleApiRequest(request, body, key);
           send(response, answer.status, answer.body, answer.headers);
         } catch (error) {
@@ -167,7 +183,10 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     return {
       baseUrl,
       dynamoDbEndpoint: dynamo.endpoint,
-      stop: () => (stopped ??= (async () => { for (const cleanup of cleanups) await cleanup(); })()),
+      stop: () =>
+        (stopped ??= (async () => {
+          for (const cleanup of cleanups) await cleanup();
+        })()),
     };
   } catch (error) {
     await dynamo.stop();

@@ -1,11 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import {
-  DescribeStreamCommand,
-  type DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeStreamCommand, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { EVENT_ENTITY } from '../../functions/storage/table-schema.ts';
 
@@ -137,7 +131,11 @@ export class StreamPoller {
         (r) =>
           ({
             ...r,
-            dynamodb: { ...r.dynamodb, NewImage: restoreImage(r.dynamodb?.NewImage as unknown as Record<string, Attribute>), OldImage: restoreImage(r.dynamodb?.OldImage as unknown as Record<string, Attribute>) },
+            dynamodb: {
+              ...r.dynamodb,
+              NewImage: restoreImage(r.dynamodb?.NewImage as unknown as Record<string, Attribute>),
+              OldImage: restoreImage(r.dynamodb?.OldImage as unknown as Record<string, Attribute>),
+            },
             eventSourceARN: this.streamArn,
             awsRegion: 'us-east-1',
           }) as DynamoDBRecord,

@@ -26,15 +26,22 @@ const kase = async (method: string, path: string, options: Parameters<typeof htt
 };
 
 const bus = async (tenant: string, source: string) =>
-  ((await http('GET', '/_local/events', { token: null })).body as { source: string; 'detail-type': string; detail: { tenantId: string; subject: { id: string } } }[]).filter(
-    (e) => e.detail.tenantId === tenant && e.source === source,
-  );
+  (
+    (await http('GET', '/_local/events', { token: null })).body as {
+      source: string;
+      'detail-type': string;
+      detail: { tenantId: string; subject: { id: string } };
+    }[]
+  ).filter((e) => e.detail.tenantId === tenant && e.source === source);
 
 describe('BIAN Customer Case Management v12 over HTTP', () => {
   it('creates, updates, requests and retrieves (wrapped) plans; Rules and Performance are created by Update at the client’s id', async () => {
     const tenant = uniqueTenant();
     const auth = token({ tenant });
-    const created = await kase('POST', `${CASE}/Create`, { token: auth, body: { CustomerCaseManagementPlanPeriod: '2026-Q4', CustomerCasePoliciesAndGuidelines: 'Answer within a day' } });
+    const created = await kase('POST', `${CASE}/Create`, {
+      token: auth,
+      body: { CustomerCaseManagementPlanPeriod: '2026-Q4', CustomerCasePoliciesAndGuidelines: 'Answer within a day' },
+    });
     expect(created.status).toBe(200);
     const id = created.body.CustomerCaseManagementPlanReference;
     expect(created.headers.get('location')).toMatch(new RegExp(`${CASE}/${id}/Retrieve$`));
@@ -51,23 +58,37 @@ describe('BIAN Customer Case Management v12 over HTTP', () => {
 
     expect((await kase('PUT', `${CASE}/${id}/Rules/r-1/Request`, { token: auth, body: { CustomerCaseDecisionCriterion: 'x' } })).status).toBe(404);
     expect((await kase('GET', `${CASE}/${id}/Rules/r-1/Retrieve`, { token: auth })).status).toBe(404);
-    const rules = await kase('PUT', `${CASE}/${id}/Rules/r-1/Update`, { token: auth, body: { CustomerCaseDecisionCriterion: 'Impact', ResolutionTargets: { critical: 1, high: 4 } } });
+    const rules = await kase('PUT', `${CASE}/${id}/Rules/r-1/Update`, {
+      token: auth,
+      body: { CustomerCaseDecisionCriterion: 'Impact', ResolutionTargets: { critical: 1, high: 4 } },
+    });
     expect(rules.body).toMatchObject({ RulesReference: 'r-1', CustomerCaseManagementPlanReference: id, ResolutionTargets: { critical: 1, high: 4 } });
     await kase('PUT', `${CASE}/${id}/Rules/r-1/Update`, { token: auth, body: { CustomerCaseDecisionCriterionRules: 'Refund below 100 EUR' } });
     expect((await kase('PUT', `${CASE}/${id}/Rules/r-1/Update`, { token: auth, body: { ResolutionTargets: { high: -1 } } })).status).toBe(400);
     const rulesNow = await kase('GET', `${CASE}/${id}/Rules/r-1/Retrieve`, { token: auth });
     expect(rulesNow.body.Rules).toMatchObject({ CustomerCaseDecisionCriterion: 'Impact', CustomerCaseDecisionCriterionRules: 'Refund below 100 EUR' });
-    expect((await kase('PUT', `${CASE}/${id}/Rules/r-1/Request`, { token: auth, body: { CustomerCaseDecisionCriterion: 'Re-evaluate' } })).body.ActionRecords).toHaveLength(1);
+    expect(
+      (await kase('PUT', `${CASE}/${id}/Rules/r-1/Request`, { token: auth, body: { CustomerCaseDecisionCriterion: 'Re-evaluate' } })).body.ActionRecords,
+    ).toHaveLength(1);
     expect((await kase('PUT', `${CASE}/missing/Rules/r-1/Update`, { token: auth, body: {} })).status).toBe(404);
     const perf = await kase('PUT', `${CASE}/${id}/Performance/p-1/Update`, { token: auth, body: { CustomerCaseLoadingProjections: 'Flat' } });
     expect(perf.body.PerformanceReference).toBe('p-1');
     await kase('PUT', `${CASE}/${id}/Performance/p-1/Request`, { token: auth, body: { CustomerCaseResourceUtilization: 'Add a second shift' } });
-    expect((await kase('GET', `${CASE}/${id}/Performance/p-1/Retrieve`, { token: auth })).body.Performance.CaseStatistics).toMatchObject({ open: 0, resolved: 0 });
+    expect((await kase('GET', `${CASE}/${id}/Performance/p-1/Retrieve`, { token: auth })).body.Performance.CaseStatistics).toMatchObject({
+      open: 0,
+      resolved: 0,
+    });
 
     const events = await bus(tenant, 'rapport.bian.casemgmt');
     expect(events.map((e) => e['detail-type'])).toEqual([
-      'CustomerCaseManagementPlan/Created', 'CustomerCaseManagementPlan/Updated', 'CustomerCaseManagementPlan/Updated',
-      'Rules/Created', 'Rules/Updated', 'Rules/Updated', 'Performance/Created', 'Performance/Updated',
+      'CustomerCaseManagementPlan/Created',
+      'CustomerCaseManagementPlan/Updated',
+      'CustomerCaseManagementPlan/Updated',
+      'Rules/Created',
+      'Rules/Updated',
+      'Rules/Updated',
+      'Performance/Created',
+      'Performance/Updated',
     ]);
     for (const event of events) expect(eventSchemaErrors(event.source, event['detail-type'], event.detail)).toEqual([]);
   });
@@ -80,7 +101,8 @@ describe('BIAN Customer Case Management v12 over HTTP', () => {
     await kase('PUT', `${CASE}/${plan}/Rules/targets/Update`, { token: auth, body: { ResolutionTargets: { low: 0.0005, medium: 24, high: 8, critical: 2 } } });
     const crmPlan = (await http('POST', `${CRM}/Create`, { token: auth, body: {} })).body.CustomerRelationshipManagementPlanReference;
     const incident = async () => (await http('POST', `${CRM}/${crmPlan}/Incident/Create`, { token: auth, body: {} })).body.IncidentReference as string;
-    const control = (id: string, action: string) => http('PUT', `${CRM}/${crmPlan}/Incident/${id}/Control`, { token: auth, body: { ControlActionType: action } });
+    const control = (id: string, action: string) =>
+      http('PUT', `${CRM}/${crmPlan}/Incident/${id}/Control`, { token: auth, body: { ControlActionType: action } });
     const [a, b, c, d] = [await incident(), await incident(), await incident(), await incident()];
     await control(b, 'raisePriority');
     await control(a, 'terminate'); // medium, resolved within 24 h

@@ -8,7 +8,13 @@ import { recordView } from '../../functions/bian-crm/records.ts';
 
 const BASE = '/CustomerRelationshipManagement';
 const plan = {
-  CustomerReference: { PartyReference: { PartyName: { Name: 'Acme BV' }, PartyType: 'Organisation', PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: 'cust-1' } } } } },
+  CustomerReference: {
+    PartyReference: {
+      PartyName: { Name: 'Acme BV' },
+      PartyType: 'Organisation',
+      PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: 'cust-1' } } },
+    },
+  },
   CustomerInsightDescription: { Text: 'Growing logistics firm' },
 };
 const valid = (name: string, body: unknown) => expect(bianSchemaErrors('bian-crm', name, body)).toEqual([]);
@@ -64,23 +70,37 @@ describe('BIAN Customer Relationship Management v12 over HTTP', () => {
   it('runs the plan lifecycle: active ⇄ suspended → terminated, with 409 for what the status forbids', async () => {
     const auth = token({ tenant: uniqueTenant() });
     const id = (await bian('POST', `${BASE}/Create`, { token: auth, body: plan })).body.CustomerRelationshipManagementPlanReference;
-    const dev = (await bian('POST', `${BASE}/${id}/Development/Create`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Cross-sell' } } })).body.DevelopmentReference;
+    const dev = (await bian('POST', `${BASE}/${id}/Development/Create`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Cross-sell' } } })).body
+      .DevelopmentReference;
     expect((await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: {} })).status).toBe(400);
     expect((await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'pause' } })).status).toBe(400);
     const resumeActive = await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'resume' } });
     expect(resumeActive.status).toBe(409);
     httpError(resumeActive.body, 409);
-    const suspended = await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'suspend', ControlActionReason: 'customer review' } });
+    const suspended = await bian('PUT', `${BASE}/${id}/Control`, {
+      token: auth,
+      body: { ControlActionType: 'suspend', ControlActionReason: 'customer review' },
+    });
     expect(suspended.body.CustomerRelationshipManagementPlanStatus).toBe('suspended');
-    expect(suspended.body.ActionRecords[0]).toMatchObject({ ActionType: 'Control', ActionDetails: { ControlActionType: 'suspend', ControlActionReason: 'customer review' } });
+    expect(suspended.body.ActionRecords[0]).toMatchObject({
+      ActionType: 'Control',
+      ActionDetails: { ControlActionType: 'suspend', ControlActionReason: 'customer review' },
+    });
     const blocked = await bian('PUT', `${BASE}/${id}/Update`, { token: auth, body: { CustomerInsightType: { Text: 'x' } } });
     expect(blocked.status).toBe(409);
     expect(blocked.body.message).toMatch(/suspended; only Control/);
     expect((await bian('PUT', `${BASE}/${id}/Development/${dev}/Update`, { token: auth, body: {} })).status).toBe(409);
     expect((await bian('GET', `${BASE}/${id}/Retrieve`, { token: auth })).status).toBe(200);
-    expect((await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'resume' } })).body.CustomerRelationshipManagementPlanStatus).toBe('active');
-    expect((await bian('PUT', `${BASE}/${id}/Development/${dev}/Update`, { token: auth, body: { CustomerDevelopmentTaskDescription: { Text: 'Offer leasing' } } })).status).toBe(200);
-    expect((await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'terminate' } })).body.CustomerRelationshipManagementPlanStatus).toBe('terminated');
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'resume' } })).body.CustomerRelationshipManagementPlanStatus,
+    ).toBe('active');
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Development/${dev}/Update`, { token: auth, body: { CustomerDevelopmentTaskDescription: { Text: 'Offer leasing' } } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Control`, { token: auth, body: { ControlActionType: 'terminate' } })).body.CustomerRelationshipManagementPlanStatus,
+    ).toBe('terminated');
     for (const [method, path, body] of [
       ['PUT', `${BASE}/${id}/Control`, { ControlActionType: 'resume' }],
       ['PUT', `${BASE}/${id}/Request`, { CustomerInsightType: { Text: 'x' } }],
@@ -104,9 +124,18 @@ describe('BIAN Customer Relationship Management v12 over HTTP', () => {
     const requested = await bian('PUT', `${BASE}/${id}/Request`, { token: auth, body: { CustomerInsightType: { Text: 'Review budget' } } });
     const granted = await bian('PUT', `${BASE}/${id}/Grant`, { token: auth, body: { CustomerInsightType: { Text: 'Budget approved' } } });
     expect(granted.body.ActionRecords.map((a: { ActionType: string }) => a.ActionType)).toEqual(['Request', 'Grant']);
-    expect(requested.body.ActionRecords[0]).toEqual({ ActionTaskReference: expect.any(String), ActionType: 'Request', ActionDateTime: expect.any(String), ActionInvolvedParty: 'e2e-user', ActionDetails: { CustomerInsightType: { Text: 'Review budget' } } });
+    expect(requested.body.ActionRecords[0]).toEqual({
+      ActionTaskReference: expect.any(String),
+      ActionType: 'Request',
+      ActionDateTime: expect.any(String),
+      ActionInvolvedParty: 'e2e-user',
+      ActionDetails: { CustomerInsightType: { Text: 'Review budget' } },
+    });
 
-    const incident = await bian('POST', `${BASE}/${id}/Incident/Create`, { token: auth, body: { CustomerIncidentType: { Text: 'Complaint' }, RelationshipIncidentRecord: { CustomerIncidentDescription: 'Late delivery' } } });
+    const incident = await bian('POST', `${BASE}/${id}/Incident/Create`, {
+      token: auth,
+      body: { CustomerIncidentType: { Text: 'Complaint' }, RelationshipIncidentRecord: { CustomerIncidentDescription: 'Late delivery' } },
+    });
     valid('Incident', incident.body);
     const incidentId = incident.body.IncidentReference;
     expect(incident.body).toMatchObject({ IncidentStatus: 'active', IncidentPriority: 'medium', CustomerRelationshipManagementPlanReference: id });
@@ -115,30 +144,63 @@ describe('BIAN Customer Relationship Management v12 over HTTP', () => {
     expect((await control('raisePriority')).body.IncidentPriority).toBe('critical');
     expect((await control('raisePriority')).status).toBe(409);
     expect((await control('lowerPriority')).body.IncidentPriority).toBe('high');
-    const captured = await bian('PUT', `${BASE}/${id}/Incident/${incidentId}/Capture`, { token: auth, body: { CustomerIncidentDescription: { Text: 'Driver was sick' } } });
-    expect(captured.body.ActionRecords.at(-1)).toMatchObject({ ActionType: 'Capture', ActionDetails: { CustomerIncidentDescription: { Text: 'Driver was sick' } } });
-    expect((await bian('PUT', `${BASE}/${id}/Incident/${incidentId}/Exchange`, { token: auth, body: { ExchangeActionType: 'confirm' } })).body.IncidentExchangeStatus).toBe('confirmed');
+    const captured = await bian('PUT', `${BASE}/${id}/Incident/${incidentId}/Capture`, {
+      token: auth,
+      body: { CustomerIncidentDescription: { Text: 'Driver was sick' } },
+    });
+    expect(captured.body.ActionRecords.at(-1)).toMatchObject({
+      ActionType: 'Capture',
+      ActionDetails: { CustomerIncidentDescription: { Text: 'Driver was sick' } },
+    });
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Incident/${incidentId}/Exchange`, { token: auth, body: { ExchangeActionType: 'confirm' } })).body
+        .IncidentExchangeStatus,
+    ).toBe('confirmed');
     expect((await bian('PUT', `${BASE}/${id}/Incident/${incidentId}/Exchange`, { token: auth, body: { ExchangeActionType: 'verify' } })).status).toBe(400);
     expect((await control('terminate')).body.IncidentStatus).toBe('terminated');
     expect((await bian('PUT', `${BASE}/${id}/Incident/${incidentId}/Update`, { token: auth, body: {} })).status).toBe(409);
     expect((await bian('GET', `${BASE}/${id}/Incident/nope/Retrieve`, { token: auth })).status).toBe(404);
 
-    const contact = await bian('POST', `${BASE}/${id}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Visit' }, CustomerRelationshipContactDate: { DateContent: '2026-12-01' } } });
+    const contact = await bian('POST', `${BASE}/${id}/Contact/Create`, {
+      token: auth,
+      body: { CustomerRelationshipContactType: { Text: 'Visit' }, CustomerRelationshipContactDate: { DateContent: '2026-12-01' } },
+    });
     valid('Contact', contact.body);
     const contactId = contact.body.ContactReference;
-    expect((await bian('PUT', `${BASE}/${id}/Contact/${contactId}/Update`, { token: auth, body: { CustomerRelationshipContactResult: { Text: 'Signed' } } })).body.CustomerRelationshipContactResult).toEqual({ Text: 'Signed' });
-    expect((await bian('PUT', `${BASE}/${id}/Contact/${contactId}/Request`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Follow-up' } } })).body.ActionRecords).toHaveLength(1);
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Contact/${contactId}/Update`, { token: auth, body: { CustomerRelationshipContactResult: { Text: 'Signed' } } })).body
+        .CustomerRelationshipContactResult,
+    ).toEqual({ Text: 'Signed' });
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Contact/${contactId}/Request`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Follow-up' } } })).body
+        .ActionRecords,
+    ).toHaveLength(1);
     valid('Contact', (await bian('GET', `${BASE}/${id}/Contact/${contactId}/Retrieve`, { token: auth })).body);
     const development = await bian('POST', `${BASE}/${id}/Development/Create`, { token: auth, body: {} });
     const devId = development.body.DevelopmentReference;
-    expect((await bian('PUT', `${BASE}/${id}/Development/${devId}/Exchange`, { token: auth, body: { ExchangeActionType: 'verify' } })).body.DevelopmentExchangeStatus).toBe('verified');
-    expect((await bian('PUT', `${BASE}/${id}/Development/${devId}/Request`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Workshop' } } })).status).toBe(200);
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Development/${devId}/Exchange`, { token: auth, body: { ExchangeActionType: 'verify' } })).body
+        .DevelopmentExchangeStatus,
+    ).toBe('verified');
+    expect(
+      (await bian('PUT', `${BASE}/${id}/Development/${devId}/Request`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Workshop' } } })).status,
+    ).toBe(200);
 
-    const events = ((await http('GET', '/_local/events', { token: null })).body as { source: string; 'detail-type': string; detail: { subject: { id: string }; data: { action: string; status: string | null } } }[]).filter(
-      (e) => e.source === 'rapport.bian.crm' && e.detail.subject.id === incidentId,
-    );
+    const events = (
+      (await http('GET', '/_local/events', { token: null })).body as {
+        source: string;
+        'detail-type': string;
+        detail: { subject: { id: string }; data: { action: string; status: string | null } };
+      }[]
+    ).filter((e) => e.source === 'rapport.bian.crm' && e.detail.subject.id === incidentId);
     expect(events.map((e) => [e['detail-type'], e.detail.data.action])).toEqual([
-      ['Incident/Created', 'Create'], ['Incident/Updated', 'Control'], ['Incident/Updated', 'Control'], ['Incident/Updated', 'Control'], ['Incident/Updated', 'Capture'], ['Incident/Updated', 'Exchange'], ['Incident/Updated', 'Control'],
+      ['Incident/Created', 'Create'],
+      ['Incident/Updated', 'Control'],
+      ['Incident/Updated', 'Control'],
+      ['Incident/Updated', 'Control'],
+      ['Incident/Updated', 'Capture'],
+      ['Incident/Updated', 'Exchange'],
+      ['Incident/Updated', 'Control'],
     ]);
     expect(events.at(-1)?.detail.data.status).toBe('terminated');
     for (const event of events) expect(eventSchemaErrors(event.source, event['detail-type'], event.detail)).toEqual([]);
@@ -150,7 +212,9 @@ describe('BIAN plans linked to CRM customers', () => {
     const tenant = uniqueTenant();
     const auth = token({ tenant });
     const { body: customer } = await http('POST', '/api/v1/crm/customers', { token: auth, body: { name: 'Linked BV', type: 'ORGANIZATION' } });
-    const reference = (value: string) => ({ CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: value } } } } } });
+    const reference = (value: string) => ({
+      CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: value } } } } },
+    });
     const linked = await bian('POST', `${BASE}/Create`, { token: auth, body: reference(customer.id) });
     expect(linked.body.LinkedCustomerReference).toBe(customer.id);
     valid('CustomerRelationshipManagementPlan', linked.body);
@@ -161,10 +225,19 @@ describe('BIAN plans linked to CRM customers', () => {
     expect(otherTenant.body.ExternalCustomerReference).toBe(customer.id);
 
     const planId = linked.body.CustomerRelationshipManagementPlanReference;
-    const visit = await bian('POST', `${BASE}/${planId}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Site visit' }, CustomerRelationshipContactDate: { DateContent: '2025-05-01' } } });
-    const call = await bian('POST', `${BASE}/${planId}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Phone call' }, CustomerRelationshipContactDate: { DateContent: '2999-01-01T10:00:00Z' } } });
+    const visit = await bian('POST', `${BASE}/${planId}/Contact/Create`, {
+      token: auth,
+      body: { CustomerRelationshipContactType: { Text: 'Site visit' }, CustomerRelationshipContactDate: { DateContent: '2025-05-01' } },
+    });
+    const call = await bian('POST', `${BASE}/${planId}/Contact/Create`, {
+      token: auth,
+      body: { CustomerRelationshipContactType: { Text: 'Phone call' }, CustomerRelationshipContactDate: { DateContent: '2999-01-01T10:00:00Z' } },
+    });
     await bian('POST', `${BASE}/${planId}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Undated' } } });
-    const task = await bian('POST', `${BASE}/${planId}/Development/Create`, { token: auth, body: { CustomerDevelopmentTaskType: { Text: 'Propose leasing' } } });
+    const task = await bian('POST', `${BASE}/${planId}/Development/Create`, {
+      token: auth,
+      body: { CustomerDevelopmentTaskType: { Text: 'Propose leasing' } },
+    });
     await bian('POST', `${BASE}/${external.body.CustomerRelationshipManagementPlanReference}/Development/Create`, { token: auth, body: {} });
 
     const enriched = await http('GET', `/api/v1/crm/customers/${customer.id}`, { token: auth });
@@ -176,14 +249,17 @@ describe('BIAN plans linked to CRM customers', () => {
         [task.body.DevelopmentReference, 'TASK', 'Propose leasing', undefined],
       ].sort(),
     );
-    await bian('PUT', `${BASE}/${planId}/Contact/${visit.body.ContactReference}/Update`, { token: auth, body: { CustomerRelationshipContactResult: { Text: 'Good meeting' } } });
+    await bian('PUT', `${BASE}/${planId}/Contact/${visit.body.ContactReference}/Update`, {
+      token: auth,
+      body: { CustomerRelationshipContactResult: { Text: 'Good meeting' } },
+    });
     const listed = await http('GET', `/api/v1/crm/customers/${customer.id}/activities`, { token: auth });
     expect(listed.body.find((a: { id: string }) => a.id === visit.body.ContactReference).outcome).toBe('Good meeting');
 
     await http('POST', '/_local/schedules/due-sweep', { token: null });
-    const due = ((await http('GET', '/_local/events', { token: null })).body as { 'detail-type': string; detail: { tenantId: string; subject: { id: string } } }[]).filter(
-      (e) => e.detail.tenantId === tenant && e['detail-type'] === 'ActivityDue',
-    );
+    const due = (
+      (await http('GET', '/_local/events', { token: null })).body as { 'detail-type': string; detail: { tenantId: string; subject: { id: string } } }[]
+    ).filter((e) => e.detail.tenantId === tenant && e['detail-type'] === 'ActivityDue');
     expect(due.map((e) => e.detail.subject.id)).toEqual([visit.body.ContactReference]);
 
     // An update that changes the reference decides the link again; one that does not keeps it.

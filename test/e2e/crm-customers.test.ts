@@ -10,9 +10,13 @@ const tenantToken = (tenant: string, extra: Parameters<typeof token>[0] = {}) =>
 const acme = { name: 'Acme BV', type: 'ORGANIZATION', email: 'info@acme.example', phone: '+31 20 123 4567', kvk: '12345678' };
 
 const busEvents = async (tenant: string) =>
-  ((await http('GET', '/_local/events', { token: null })).body as { source: string; 'detail-type': string; detail: { tenantId: string; data: Record<string, unknown> } }[]).filter(
-    (e) => e.detail.tenantId === tenant && e.source === 'rapport.crm',
-  );
+  (
+    (await http('GET', '/_local/events', { token: null })).body as {
+      source: string;
+      'detail-type': string;
+      detail: { tenantId: string; data: Record<string, unknown> };
+    }[]
+  ).filter((e) => e.detail.tenantId === tenant && e.source === 'rapport.crm');
 
 describe('CRM customers over HTTP', () => {
   it('creates a customer (201, Location, ETag, LEAD), refuses bad input with the seed’s error body, and replays an Idempotency-Key', async () => {
@@ -53,7 +57,12 @@ describe('CRM customers over HTTP', () => {
     const auth = tenantToken(tenant);
     const { body: crm } = await http('POST', CRM, {
       token: auth,
-      body: { name: 'Jan Jansen', type: 'PERSON', email: 'jan@example.nl', billingAddress: { street: 'Dam', houseNumber: '1', postalCode: '1012 JS', city: 'Amsterdam', country: 'NL' } },
+      body: {
+        name: 'Jan Jansen',
+        type: 'PERSON',
+        email: 'jan@example.nl',
+        billingAddress: { street: 'Dam', houseNumber: '1', postalCode: '1012 JS', city: 'Amsterdam', country: 'NL' },
+      },
     });
     const tmf = await http('GET', `${TMF}/customer/${crm.id}`, { token: auth });
     expect(tmf.status).toBe(200);
@@ -62,18 +71,34 @@ describe('CRM customers over HTTP', () => {
     expect(tmf.body.contactMedium).toEqual(
       expect.arrayContaining([
         { mediumType: 'Email', preferred: true, characteristic: { emailAddress: 'jan@example.nl' } },
-        { mediumType: 'MailingAddress', characteristic: { contactType: 'billing', street1: 'Dam', street2: '1', postCode: '1012 JS', city: 'Amsterdam', country: 'NL' } },
+        {
+          mediumType: 'MailingAddress',
+          characteristic: { contactType: 'billing', street1: 'Dam', street2: '1', postCode: '1012 JS', city: 'Amsterdam', country: 'NL' },
+        },
       ]),
     );
     // TMF status and crmStatus are separate fields.
-    await http('PATCH', `${TMF}/customer/${crm.id}`, { token: auth, body: { status: 'Approved', contactMedium: [...tmf.body.contactMedium, { mediumType: 'Phone', characteristic: { phoneNumber: '+31 6 1234 5678' } }] } });
+    await http('PATCH', `${TMF}/customer/${crm.id}`, {
+      token: auth,
+      body: { status: 'Approved', contactMedium: [...tmf.body.contactMedium, { mediumType: 'Phone', characteristic: { phoneNumber: '+31 6 1234 5678' } }] },
+    });
     const after = await http('GET', `${CRM}/${crm.id}`, { token: auth });
-    expect(after.body).toMatchObject({ type: 'PERSON', email: 'jan@example.nl', phone: '+31 6 1234 5678', crmStatus: 'LEAD', billingAddress: { street: 'Dam', city: 'Amsterdam' } });
+    expect(after.body).toMatchObject({
+      type: 'PERSON',
+      email: 'jan@example.nl',
+      phone: '+31 6 1234 5678',
+      crmStatus: 'LEAD',
+      billingAddress: { street: 'Dam', city: 'Amsterdam' },
+    });
     expect(after.body).not.toHaveProperty('status');
 
     const fromTmf = await http('POST', `${TMF}/customer`, {
       token: auth,
-      body: { name: 'Orbit Ltd', engagedParty: { id: 'p-9', '@referredType': 'Organization' }, contactMedium: [{ mediumType: 'Email', characteristic: { emailAddress: 'hello@orbit.example' } }] },
+      body: {
+        name: 'Orbit Ltd',
+        engagedParty: { id: 'p-9', '@referredType': 'Organization' },
+        contactMedium: [{ mediumType: 'Email', characteristic: { emailAddress: 'hello@orbit.example' } }],
+      },
     });
     const seenHere = await http('GET', `${CRM}/${fromTmf.body.id}`, { token: auth });
     expect(seenHere.body).toMatchObject({ name: 'Orbit Ltd', type: 'ORGANIZATION', email: 'hello@orbit.example', crmStatus: 'LEAD', tags: [] });
@@ -107,7 +132,10 @@ describe('CRM customers over HTTP', () => {
     expect((await http('PATCH', `${CRM}/${c.id}/crm-status`, { token: auth, body: { crmStatus: 'LEAD' }, headers: { 'if-match': '"1"' } })).status).toBe(412);
     for (const event of await busEvents(tenant)) expect(eventSchemaErrors(event.source, event['detail-type'], event.detail)).toEqual([]);
     const changes = (await busEvents(tenant)).filter((e) => e['detail-type'] === 'CrmStatusChanged').map((e) => [e.detail.data.from, e.detail.data.to]);
-    expect(changes).toEqual([['LEAD', 'PROSPECT'], ['PROSPECT', 'CHURNED']]);
+    expect(changes).toEqual([
+      ['LEAD', 'PROSPECT'],
+      ['PROSPECT', 'CHURNED'],
+    ]);
     const byStatus = await http('GET', `${CRM}/by-status/CHURNED`, { token: auth });
     expect(byStatus.body.map((x: { id: string }) => x.id)).toEqual([c.id]);
     expect((await http('GET', `${CRM}/by-status/LEAD`, { token: auth })).body).toEqual([]);
@@ -148,7 +176,12 @@ describe('CRM customers over HTTP', () => {
     const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const ids: string[] = [];
-    for (const [name, due] of [['Late', '2026-01-02T09:00:00Z'], ['Later', '2026-01-05T09:00:00Z'], ['Latest', '2026-01-01T09:00:00Z'], ['Future', '2999-01-01T00:00:00Z']] as const) {
+    for (const [name, due] of [
+      ['Late', '2026-01-02T09:00:00Z'],
+      ['Later', '2026-01-05T09:00:00Z'],
+      ['Latest', '2026-01-01T09:00:00Z'],
+      ['Future', '2999-01-01T00:00:00Z'],
+    ] as const) {
       const { body } = await http('POST', CRM, { token: auth, body: { ...acme, name } });
       const set = await http('PATCH', `${CRM}/${body.id}/next-action`, { token: auth, body: { nextAction: `Call ${name}`, nextActionDueDate: due } });
       expect(set.body).toMatchObject({ nextAction: `Call ${name}`, nextActionDueDate: due });
@@ -212,7 +245,10 @@ describe('CRM customers over HTTP', () => {
     const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const { body: c } = await http('POST', CRM, { token: auth, body: acme });
-    const call = await http('POST', `${CRM}/${c.id}/activities`, { token: auth, body: { type: 'CALL', subject: 'Intro call', dueDate: '2026-12-01T10:00:00Z', priority: 'HIGH' } });
+    const call = await http('POST', `${CRM}/${c.id}/activities`, {
+      token: auth,
+      body: { type: 'CALL', subject: 'Intro call', dueDate: '2026-12-01T10:00:00Z', priority: 'HIGH' },
+    });
     expect(call.status).toBe(201);
     expect(call.body).toMatchObject({ customerId: c.id, type: 'CALL', subject: 'Intro call', completed: false, ownerId: 'rep-1', priority: 'HIGH' });
     expect(call.headers.get('location')).toMatch(new RegExp(`/activities/${call.body.id}$`));
@@ -222,10 +258,16 @@ describe('CRM customers over HTTP', () => {
     const list = await http('GET', `${CRM}/${c.id}/activities`, { token: auth });
     expect(list.body.map((a: { id: string }) => a.id)).toEqual([note.body.id, call.body.id]);
     expect((await http('GET', `${CRM}/missing/activities`, { token: auth })).status).toBe(404);
-    const updated = await http('PATCH', `${CRM}/${c.id}/activities/${call.body.id}`, { token: auth, body: { location: 'Teams', priority: null }, headers: { 'if-match': '"1"' } });
+    const updated = await http('PATCH', `${CRM}/${c.id}/activities/${call.body.id}`, {
+      token: auth,
+      body: { location: 'Teams', priority: null },
+      headers: { 'if-match': '"1"' },
+    });
     expect(updated.body).toMatchObject({ location: 'Teams' });
     expect(updated.body).not.toHaveProperty('priority');
-    expect((await http('PATCH', `${CRM}/${c.id}/activities/${call.body.id}`, { token: auth, body: { location: 'x' }, headers: { 'if-match': '"1"' } })).status).toBe(412);
+    expect(
+      (await http('PATCH', `${CRM}/${c.id}/activities/${call.body.id}`, { token: auth, body: { location: 'x' }, headers: { 'if-match': '"1"' } })).status,
+    ).toBe(412);
     const done = await http('POST', `${CRM}/${c.id}/activities/${call.body.id}/complete`, { token: auth });
     expect(done.body).toMatchObject({ completed: true, completedAt: expect.any(String) });
     const doneAgain = await http('POST', `${CRM}/${c.id}/activities/${call.body.id}/complete`, { token: auth });
@@ -241,18 +283,39 @@ describe('CRM customers over HTTP', () => {
     const qualified = await http('PATCH', `${CRM}/${c.id}/opportunities/${deal.body.id}`, { token: auth, body: { status: 'QUALIFIED', probability: 50 } });
     expect(qualified.body).toMatchObject({ status: 'QUALIFIED', probability: 50 });
     await http('PATCH', `${CRM}/${c.id}/opportunities/${deal.body.id}`, { token: auth, body: { status: 'LOST' } });
-    expect((await http('PATCH', `${CRM}/${c.id}/opportunities/${deal.body.id}`, { token: auth, body: { status: 'NEW' } })).body.detail).toMatch(/none \(it is final\)/);
+    expect((await http('PATCH', `${CRM}/${c.id}/opportunities/${deal.body.id}`, { token: auth, body: { status: 'NEW' } })).body.detail).toMatch(
+      /none \(it is final\)/,
+    );
     expect((await http('GET', `${CRM}/${c.id}/opportunities`, { token: auth })).body.map((o: { status: string }) => o.status)).toEqual(['LOST']);
 
     const enriched = await http('GET', `${CRM}/${c.id}`, { token: auth });
     expect(enriched.body.recentActivities.map((a: { id: string }) => a.id)).toEqual([note.body.id, call.body.id]);
     expect(enriched.body.opportunities.map((o: { id: string }) => o.id)).toEqual([deal.body.id]);
     expect(enriched.body.events.map((e: { type: string }) => e.type)).toEqual([
-      'CREATE', 'ACTIVITY', 'ACTIVITY', 'ACTIVITY', 'ACTIVITY_COMPLETED', 'OPPORTUNITY', 'OPPORTUNITY', 'OPPORTUNITY_STATUS_CHANGE', 'OPPORTUNITY', 'OPPORTUNITY_STATUS_CHANGE',
+      'CREATE',
+      'ACTIVITY',
+      'ACTIVITY',
+      'ACTIVITY',
+      'ACTIVITY_COMPLETED',
+      'OPPORTUNITY',
+      'OPPORTUNITY',
+      'OPPORTUNITY_STATUS_CHANGE',
+      'OPPORTUNITY',
+      'OPPORTUNITY_STATUS_CHANGE',
     ]);
-    for (const entry of enriched.body.events) expect(entry).toEqual({ id: expect.any(String), type: expect.any(String), date: expect.any(String), authorId: 'rep-1', description: expect.any(String) });
+    for (const entry of enriched.body.events)
+      expect(entry).toEqual({ id: expect.any(String), type: expect.any(String), date: expect.any(String), authorId: 'rep-1', description: expect.any(String) });
     const published = await busEvents(tenant);
-    expect(published.map((e) => e['detail-type'])).toEqual(expect.arrayContaining(['ActivityCreated', 'ActivityUpdated', 'ActivityCompleted', 'OpportunityCreated', 'OpportunityUpdated', 'OpportunityStatusChanged']));
+    expect(published.map((e) => e['detail-type'])).toEqual(
+      expect.arrayContaining([
+        'ActivityCreated',
+        'ActivityUpdated',
+        'ActivityCompleted',
+        'OpportunityCreated',
+        'OpportunityUpdated',
+        'OpportunityStatusChanged',
+      ]),
+    );
     for (const event of published) expect(eventSchemaErrors(event.source, event['detail-type'], event.detail)).toEqual([]);
   });
 });

@@ -7,17 +7,27 @@ describe('the due sweep through the local runtime', () => {
   it('runs on POST /_local/schedules/due-sweep and puts CustomerNextActionOverdue and ActivityDue on the bus, once', async () => {
     const tenant = `sweep-${Date.now()}`;
     const auth = token({ tenant, sub: 'rep-1' });
-    const { body: c } = await http('POST', CRM, { token: auth, body: { name: 'Due BV', type: 'ORGANIZATION', nextAction: 'Call back', nextActionDueDate: '2025-06-01T08:00:00Z' } });
-    const { body: a } = await http('POST', `${CRM}/${c.id}/activities`, { token: auth, body: { type: 'CALL', subject: 'Follow up', dueDate: '2025-06-02T08:00:00Z' } });
+    const { body: c } = await http('POST', CRM, {
+      token: auth,
+      body: { name: 'Due BV', type: 'ORGANIZATION', nextAction: 'Call back', nextActionDueDate: '2025-06-01T08:00:00Z' },
+    });
+    const { body: a } = await http('POST', `${CRM}/${c.id}/activities`, {
+      token: auth,
+      body: { type: 'CALL', subject: 'Follow up', dueDate: '2025-06-02T08:00:00Z' },
+    });
     await http('POST', `${CRM}/${c.id}/activities`, { token: auth, body: { type: 'TASK', subject: 'Not yet', dueDate: '2999-01-01T00:00:00Z' } });
 
     const first = await http('POST', '/_local/schedules/due-sweep', { token: null });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ flagged: expect.any(Number), left: 0, stoppedEarly: false });
     await http('POST', '/_local/schedules/due-sweep', { token: null });
-    const events = ((await http('GET', '/_local/events', { token: null })).body as { source: string; 'detail-type': string; detail: { tenantId: string; subject: { id: string } } }[]).filter(
-      (e) => e.detail.tenantId === tenant && (e['detail-type'] === 'CustomerNextActionOverdue' || e['detail-type'] === 'ActivityDue'),
-    );
+    const events = (
+      (await http('GET', '/_local/events', { token: null })).body as {
+        source: string;
+        'detail-type': string;
+        detail: { tenantId: string; subject: { id: string } };
+      }[]
+    ).filter((e) => e.detail.tenantId === tenant && (e['detail-type'] === 'CustomerNextActionOverdue' || e['detail-type'] === 'ActivityDue'));
     expect(events.map((e) => [e.source, e['detail-type'], e.detail.subject.id]).sort()).toEqual([
       ['rapport.crm', 'ActivityDue', a.id],
       ['rapport.crm', 'CustomerNextActionOverdue', c.id],

@@ -20,7 +20,9 @@ describe('local runtime over HTTP', () => {
     const forged = `${header}.${payload}.${Buffer.from('not a signature').toString('base64url')}`;
     expect((await http('GET', `${TMF}/customer`, { token: forged })).status).toBe(401);
     expect((await http('GET', `${TMF}/customer`, { token: token({ expiresInSeconds: -10 }) })).status).toBe(401);
-    const otherAudience = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), aud: 'someone-else' })).toString('base64url');
+    const otherAudience = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), aud: 'someone-else' })).toString(
+      'base64url',
+    );
     expect((await http('GET', `${TMF}/customer`, { token: `${header}.${otherAudience}.${valid.split('.')[2]}` })).status).toBe(401);
     const readOnly = token({ scopes: [SCOPES.read] });
     expect((await http('GET', `${TMF}/customer`, { token: readOnly })).status).toBe(200);
@@ -53,7 +55,13 @@ describe('local runtime over HTTP', () => {
     const created = await http('POST', `${TMF}/customer`, { body: moon, token: token({ tenant }) });
     await http('PATCH', `${TMF}/customer/${created.body.id}`, { body: { status: 'Approved' }, token: token({ tenant }) });
     await http('DELETE', `${TMF}/customer/${created.body.id}`, { token: token({ tenant }) });
-    const bus = (await http('GET', '/_local/events', { token: null })).body as { source: string; 'detail-type': string; id: string; time: string; detail: { tenantId: string; sequence: number; eventId: string } }[];
+    const bus = (await http('GET', '/_local/events', { token: null })).body as {
+      source: string;
+      'detail-type': string;
+      id: string;
+      time: string;
+      detail: { tenantId: string; sequence: number; eventId: string };
+    }[];
     const mine = bus.filter((e) => e.detail.tenantId === tenant);
     expect(mine.map((e) => [e['detail-type'], e.detail.sequence])).toEqual([
       ['CustomerCreateEvent', 1],

@@ -28,7 +28,11 @@ describe('the local runtime’s life cycle', () => {
     const first = await startRuntimeProcess([], env);
     let id: string;
     try {
-      const created = await fetch(`${first.baseUrl}${TMF}/customer`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Kept', engagedParty: { id: '1', '@referredType': 'Organization' } }) });
+      const created = await fetch(`${first.baseUrl}${TMF}/customer`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: 'Kept', engagedParty: { id: '1', '@referredType': 'Organization' } }),
+      });
       id = ((await created.json()) as { id: string }).id;
       const events = (await (await fetch(`${first.baseUrl}/_local/events`)).json()) as unknown[];
       expect(events).toHaveLength(1);

@@ -35,7 +35,9 @@ const runCtk = (): Promise<NewmanRunSummary> => {
   const environment = readJson('TMFENV-V4.0.0.postman_environment.json') as { values: { key: string; value: string }[] };
   for (const value of environment.values) if (value.key === 'Customer') value.value = `${baseUrl()}${TMF}/`;
   return new Promise((resolve, reject) =>
-    newman.run({ collection: collection as never, environment: environment as never, reporters: [], timeoutRequest: 10_000 }, (error, summary) => (error ? reject(error) : resolve(summary))),
+    newman.run({ collection: collection as never, environment: environment as never, reporters: [], timeoutRequest: 10_000 }, (error, summary) =>
+      error ? reject(error) : resolve(summary),
+    ),
   );
 };
 
@@ -48,6 +50,8 @@ describe('TMF629 conformance test kit (newman)', () => {
     expect(summary.run.stats.requests.failed).toBe(0);
     expect(summary.run.stats.assertions.total).toBeGreaterThan(50);
     expect(summary.run.stats.assertions.failed).toBe(0);
-    console.log(`CTK: ${summary.run.stats.requests.total} requests, ${summary.run.stats.assertions.total} assertions, ${summary.run.stats.assertions.failed} failed`);
+    console.log(
+      `CTK: ${summary.run.stats.requests.total} requests, ${summary.run.stats.assertions.total} assertions, ${summary.run.stats.assertions.failed} failed`,
+    );
   });
 });

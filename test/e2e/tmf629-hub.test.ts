@@ -37,7 +37,11 @@ describe('TMF629 hub: listeners on loopback', () => {
     expect(all.received.map((n) => n.body.eventType).sort()).toEqual(['CustomerCreateEvent', 'CustomerDeleteEvent']);
     expect(deletesOnly.received.map((n) => n.body.eventType)).toEqual(['CustomerDeleteEvent']);
     const notification = all.received.find((n) => n.body.eventType === 'CustomerCreateEvent')!.body;
-    expect(notification).toMatchObject({ eventId: expect.any(String), eventTime: expect.any(String), event: { customer: { id: created.body.id, name: moon.name } } });
+    expect(notification).toMatchObject({
+      eventId: expect.any(String),
+      eventTime: expect.any(String),
+      event: { customer: { id: created.body.id, name: moon.name } },
+    });
     expect(tmfSchemaErrors('CustomerCreateEvent', notification)).toEqual([]);
 
     expect((await http('DELETE', `${TMF}/hub/${registered.body.id}`, { token: auth })).status).toBe(204);

@@ -87,7 +87,9 @@ describe('the CDK stack', () => {
         Match.objectLike({
           IndexName: index.name,
           Projection:
-            index.projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] } : { ProjectionType: index.projection.type },
+            index.projection.type === 'INCLUDE'
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
+              : { ProjectionType: index.projection.type },
         }),
       ),
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
@@ -103,7 +105,8 @@ describe('the CDK stack', () => {
   it('lets a browser read every response header an operation declares (cursors, counts, Retry-After)', () => {
     const api = template.findResources('AWS::ApiGatewayV2::Api');
     const exposed: string[] = Object.values(api)[0]!.Properties.CorsConfiguration.ExposeHeaders;
-    for (const header of ['x-next-cursor', 'link', 'x-total-count', 'x-result-count', 'etag', 'location', 'retry-after', 'x-correlation-id']) expect(exposed).toContain(header);
+    for (const header of ['x-next-cursor', 'link', 'x-total-count', 'x-result-count', 'etag', 'location', 'retry-after', 'x-correlation-id'])
+      expect(exposed).toContain(header);
   });
 
   it('has a custom bus with an archive', () => {
@@ -159,9 +162,13 @@ describe('the CDK stack', () => {
     prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] });
     prod.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'Rapport-prod-Api5xxRate', Threshold: 1, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'Rapport-dev-Api5xxRate', Threshold: 5 });
-    synthesize({ stage: 'prod', throttleRate: 20, throttleBurst: 40 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 40, ThrottlingRateLimit: 20 } });
+    synthesize({ stage: 'prod', throttleRate: 20, throttleBurst: 40 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingBurstLimit: 40, ThrottlingRateLimit: 20 },
+    });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-    synthesize({ stage: 'prod', deletionProtection: 'false' }).template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+    synthesize({ stage: 'prod', deletionProtection: 'false' }).template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
+    });
     expect(() => synthesize({ stage: 'staging' })).toThrow(/stage must be one of dev, prod/);
     expect(() => synthesize({ throttleRate: 'fast' })).toThrow(/throttleRate must be a positive number/);
   });
@@ -173,9 +180,16 @@ describe('the CDK stack', () => {
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;
       const sizing = op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite;
-      expect(fn.Properties).toMatchObject({ MemorySize: sizing.memorySize, Timeout: sizing.timeout.toSeconds(), Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: op.family }) } });
+      expect(fn.Properties).toMatchObject({
+        MemorySize: sizing.memorySize,
+        Timeout: sizing.timeout.toSeconds(),
+        Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: op.family }) },
+      });
     }
-    expect(resources[logicalIdOf('DueSweepFunction')!]!.Properties).toMatchObject({ MemorySize: SIZING.sweep.memorySize, Timeout: SIZING.sweep.timeout.toSeconds() });
+    expect(resources[logicalIdOf('DueSweepFunction')!]!.Properties).toMatchObject({
+      MemorySize: SIZING.sweep.memorySize,
+      Timeout: SIZING.sweep.timeout.toSeconds(),
+    });
   });
 
   it('creates a Cognito user pool when no issuer is given, and uses the given issuer otherwise', () => {
@@ -191,7 +205,11 @@ describe('the CDK stack', () => {
     const apiFunctionIds = new Set(operations.map((op) => logicalIdOf(functionId(op.name))!));
     const perApiFunction = (r: Resource) => apiFunctionIds.has(JSON.stringify(r.Properties.FunctionName ?? '').replace(/.*"Fn::GetAtt":\["([^"]+)".*/, '$1'));
     const operationResources = Object.entries(resources).filter(
-      ([id, r]) => apiFunctionIds.has(id) || r.Type === 'AWS::ApiGatewayV2::Route' || r.Type === 'AWS::ApiGatewayV2::Integration' || (r.Type === 'AWS::Lambda::Permission' && perApiFunction(r)),
+      ([id, r]) =>
+        apiFunctionIds.has(id) ||
+        r.Type === 'AWS::ApiGatewayV2::Route' ||
+        r.Type === 'AWS::ApiGatewayV2::Integration' ||
+        (r.Type === 'AWS::Lambda::Permission' && perApiFunction(r)),
     ).length;
     const perOperation = operationResources / operations.length;
     expect(perOperation).toBe(4);
@@ -206,15 +224,23 @@ describe('alarms and dashboard', () => {
     resources = synthesize({ alarmEmail: 'ops@example.com' }).template.toJSON().Resources as Record<string, Resource>;
     alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   });
-  const idsOf = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+  const idsOf = (type: string) =>
+    Object.entries(resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([id]) => id);
   const alarmNamed = (name: string) => alarms.find((a) => a.Properties.AlarmName === `Rapport-dev-${name}`);
   /** The resources an alarm's metrics are about (FunctionName, QueueName, ApiId dimensions), by logical id. */
-  const subjectsOf = (alarm: Resource) => [...JSON.stringify(alarm.Properties).matchAll(/"Value":\{"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)"/g)].map((m) => m[1]!);
+  const subjectsOf = (alarm: Resource) =>
+    [...JSON.stringify(alarm.Properties).matchAll(/"Value":\{"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)"/g)].map((m) => m[1]!);
 
   it('sends every alarm, and its recovery, to one encrypted SNS topic (with the optional e-mail subscription)', () => {
     const [topicId] = idsOf('AWS::SNS::Topic');
     expect(resources[topicId!]!.Properties.KmsMasterKeyId).toBeDefined();
-    expect(Object.values(resources).some((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email' && r.Properties.Endpoint === 'ops@example.com')).toBe(true);
+    expect(
+      Object.values(resources).some(
+        (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email' && r.Properties.Endpoint === 'ops@example.com',
+      ),
+    ).toBe(true);
     expect(alarms.length).toBeGreaterThan(10);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions, String(alarm.Properties.AlarmName)).toEqual([{ Ref: topicId }]);
@@ -227,7 +253,12 @@ describe('alarms and dashboard', () => {
     const rate = alarmNamed('Api5xxRate')!;
     const metrics = rate.Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
     expect(metrics.find((m) => m.Expression)?.Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
-    expect(metrics.map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['5xx', 'Count']);
+    expect(
+      metrics
+        .map((m) => m.MetricStat?.Metric.MetricName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['5xx', 'Count']);
     expect(alarmNamed('ApiLatencyP99')).toMatchObject({ Properties: { MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 3000 } });
   });
 
@@ -254,7 +285,9 @@ describe('alarms and dashboard', () => {
     expect(subjectsOf(alarmNamed('SweepFailed')!)).toEqual([sweep]);
     const behind = alarmNamed('SweepFallingBehind')!;
     expect(behind.Properties).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
-    expect((behind.Properties.Metrics as unknown[])[0]).toMatchObject({ MetricStat: { Metric: { Namespace: 'Rapport', MetricName: 'ItemsLeft', Dimensions: [{ Name: 'service', Value: 'due-sweep' }] }, Stat: 'Minimum' } });
+    expect((behind.Properties.Metrics as unknown[])[0]).toMatchObject({
+      MetricStat: { Metric: { Namespace: 'Rapport', MetricName: 'ItemsLeft', Dimensions: [{ Name: 'service', Value: 'due-sweep' }] }, Stat: 'Minimum' },
+    });
   });
 
   it('has a dashboard with traffic, errors, latency and saturation for every family, reading each of its functions', () => {

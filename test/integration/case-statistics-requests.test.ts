@@ -23,7 +23,9 @@ describe('BIAN request counts (real handlers, DynamoDB Local)', () => {
     params.developmentid = (await call(createDevelopment, bianCrm.bianCrmCreateDevelopment, { tenant, params, body: {} })).body.DevelopmentReference;
     const retrieved = await recordRequests(() => call(retrieveDevelopment, bianCrm.bianCrmRetrieveDevelopment, { tenant, params }));
     expect(retrieved.map((r) => r.command)).toEqual(['BatchGetItemCommand']);
-    const updated = await recordRequests(() => call(updateDevelopment, bianCrm.bianCrmUpdateDevelopment, { tenant, params, body: { CustomerDevelopmentTaskType: { Text: 'Upsell' } } }));
+    const updated = await recordRequests(() =>
+      call(updateDevelopment, bianCrm.bianCrmUpdateDevelopment, { tenant, params, body: { CustomerDevelopmentTaskType: { Text: 'Upsell' } } }),
+    );
     expect(updated.map((r) => r.command)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
     // An incident: plan and resolution targets in one read at creation; plan, incident and targets for a priority change.
     const commands = (records: { command: string }[]) => records.map((r) => r.command);
@@ -32,14 +34,28 @@ describe('BIAN request counts (real handlers, DynamoDB Local)', () => {
       incident = (await call(createIncident, bianCrm.bianCrmCreateIncident, { tenant, params, body: {} })).body.IncidentReference;
     });
     expect(commands(created)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
-    const raised = await recordRequests(() => call(controlIncident, bianCrm.bianCrmControlIncident, { tenant, params: { ...params, incidentid: incident }, body: { ControlActionType: 'raisePriority' } }));
+    const raised = await recordRequests(() =>
+      call(controlIncident, bianCrm.bianCrmControlIncident, {
+        tenant,
+        params: { ...params, incidentid: incident },
+        body: { ControlActionType: 'raisePriority' },
+      }),
+    );
     expect(commands(raised)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
     // A plan update that leaves the customer reference alone does not look the customer up again.
-    const planUpdate = await recordRequests(() => call(updateCrmPlan, bianCrm.bianCrmUpdate, { tenant, params, body: { CustomerInsightType: { Text: 'Strategic' } } }));
+    const planUpdate = await recordRequests(() =>
+      call(updateCrmPlan, bianCrm.bianCrmUpdate, { tenant, params, body: { CustomerInsightType: { Text: 'Strategic' } } }),
+    );
     expect(commands(planUpdate)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
     // A case plan is read once, not as "the plan" and again as "the record".
     const casePlan = (await call(createCasePlan, bianCaseMgmt.bianCaseMgmtCreate, { tenant, body: {} })).body.CustomerCaseManagementPlanReference;
-    const caseUpdate = await recordRequests(() => call(updateCasePlan, bianCaseMgmt.bianCaseMgmtUpdate, { tenant, params: { customercasemanagementid: casePlan }, body: { CustomerCaseServicePerformanceGoals: '90%' } }));
+    const caseUpdate = await recordRequests(() =>
+      call(updateCasePlan, bianCaseMgmt.bianCaseMgmtUpdate, {
+        tenant,
+        params: { customercasemanagementid: casePlan },
+        body: { CustomerCaseServicePerformanceGoals: '90%' },
+      }),
+    );
     expect(caseUpdate.map((r) => r.command)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
     expect(caseUpdate[0]!.readUnits).toBe(1);
   });
@@ -49,14 +65,25 @@ describe('Performance Retrieve cost (real handlers, DynamoDB Local)', () => {
   it('reads the live statistics of 1,000 incidents with one request', async () => {
     const tenant = uniqueTenant();
     const casePlan = (await call(createCasePlan, bianCaseMgmt.bianCaseMgmtCreate, { tenant, body: {} })).body.CustomerCaseManagementPlanReference;
-    await call(updatePerformance, bianCaseMgmt.bianCaseMgmtUpdatePerformance, { tenant, params: { customercasemanagementid: casePlan, performanceid: 'live' }, body: {} });
+    await call(updatePerformance, bianCaseMgmt.bianCaseMgmtUpdatePerformance, {
+      tenant,
+      params: { customercasemanagementid: casePlan, performanceid: 'live' },
+      body: {},
+    });
     const crmPlan = (await call(createCrmPlan, bianCrm.bianCrmCreate, { tenant, body: {} })).body.CustomerRelationshipManagementPlanReference;
     for (let i = 0; i < 1000; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, () => call(createIncident, bianCrm.bianCrmCreateIncident, { tenant, params: { customerrelationshipmanagementid: crmPlan }, body: {} })));
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          call(createIncident, bianCrm.bianCrmCreateIncident, { tenant, params: { customerrelationshipmanagementid: crmPlan }, body: {} }),
+        ),
+      );
     }
     let answer: Awaited<ReturnType<typeof call>> | undefined;
     const records = await recordRequests(async () => {
-      answer = await call(retrievePerformance, bianCaseMgmt.bianCaseMgmtRetrievePerformance, { tenant, params: { customercasemanagementid: casePlan, performanceid: 'live' } });
+      answer = await call(retrievePerformance, bianCaseMgmt.bianCaseMgmtRetrievePerformance, {
+        tenant,
+        params: { customercasemanagementid: casePlan, performanceid: 'live' },
+      });
     });
     expect(answer!.body.Performance.CaseStatistics).toMatchObject({ open: 1000, resolved: 0, byPriority: { medium: { open: 1000 } } });
     // Plan, record and statistics in one BatchGet: no read grows with the number of incidents.

@@ -26,7 +26,12 @@ describe('DynamoDB requests per CRM operation (real handlers, DynamoDB Local)', 
     expect(owned.map((r) => r.command)).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand', 'GetItemCommand']);
     // 60 and then 120 changes: the timeline shows the newest 50 (oldest of them first), and twice the history costs no more to read.
     const change = async (from: number, to: number) => {
-      for (let i = from; i < to; i++) await call(setNextAction, crm.setNextAction, { tenant, params: { id: c.id }, body: { nextAction: `Call ${i}`, nextActionDueDate: '2031-01-01T00:00:00Z' } });
+      for (let i = from; i < to; i++)
+        await call(setNextAction, crm.setNextAction, {
+          tenant,
+          params: { id: c.id },
+          body: { nextAction: `Call ${i}`, nextActionDueDate: '2031-01-01T00:00:00Z' },
+        });
     };
     await change(0, 60);
     const before = sum(await recordRequests(() => call(getCustomer, crm.getCrmCustomer, { tenant, params: { id: c.id } }))).read;

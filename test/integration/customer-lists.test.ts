@@ -31,24 +31,44 @@ describe('sharded customer lists (real handlers, DynamoDB Local)', () => {
     const names = Array.from({ length: 41 }, (_, i) => `Client ${String((i * 17) % 41).padStart(2, '0')}${i % 5 === 0 ? ' Ltd' : ''}`);
     const ids: string[] = [];
     for (const [i, name] of names.entries()) {
-      ids.push(String((await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name, type: 'ORGANIZATION', ownerId: i % 2 ? 'ann' : 'bob', tags: i % 3 ? [] : ['vip'] } })).body.id));
+      ids.push(
+        String(
+          (
+            await call(createCustomer, crm.createCrmCustomer, {
+              tenant,
+              body: { name, type: 'ORGANIZATION', ownerId: i % 2 ? 'ann' : 'bob', tags: i % 3 ? [] : ['vip'] },
+            })
+          ).body.id,
+        ),
+      );
     }
     // The customers really are spread over the shards.
     expect(new Set(ids.map((id) => shardOf(id))).size).toBeGreaterThan(LIST_SHARDS / 2);
-    const { seen, requestsPerPage } = await pageThrough((cursor) => call(listCustomers, crm.listCrmCustomers, { tenant, query: { limit: '6', ...(cursor ? { cursor } : {}) } }));
-    const expected = ids.map((id, i) => ({ id, key: `${names[i]!.toLowerCase()}#${id}` })).sort((a, b) => (a.key < b.key ? -1 : 1)).map((e) => e.id);
+    const { seen, requestsPerPage } = await pageThrough((cursor) =>
+      call(listCustomers, crm.listCrmCustomers, { tenant, query: { limit: '6', ...(cursor ? { cursor } : {}) } }),
+    );
+    const expected = ids
+      .map((id, i) => ({ id, key: `${names[i]!.toLowerCase()}#${id}` }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1))
+      .map((e) => e.id);
     expect(seen.map((c) => c.id)).toEqual(expected);
     // A page: at most two Queries per shard (a first small page, one refill) and one BatchGetItem.
     for (const requests of requestsPerPage) expect(requests).toBeLessThanOrEqual(2 * LIST_SHARDS + 1);
 
-    const owned = await pageThrough((cursor) => call(listByOwner, crm.listCrmCustomersByOwner, { tenant, params: { ownerId: 'ann' }, query: { limit: '4', ...(cursor ? { cursor } : {}) } }));
+    const owned = await pageThrough((cursor) =>
+      call(listByOwner, crm.listCrmCustomersByOwner, { tenant, params: { ownerId: 'ann' }, query: { limit: '4', ...(cursor ? { cursor } : {}) } }),
+    );
     expect(owned.seen.map((c) => c.id).sort()).toEqual(ids.filter((_, i) => i % 2).sort());
     expect(owned.seen.every((c) => c.ownerId === 'ann')).toBe(true);
 
     // A post-filter (tag) reads a bounded number of rounds and may answer a short page with a cursor; all matches arrive once.
-    const tagged = await pageThrough((cursor) => call(listCustomers, crm.listCrmCustomers, { tenant, query: { tag: 'vip', limit: '3', ...(cursor ? { cursor } : {}) } }));
+    const tagged = await pageThrough((cursor) =>
+      call(listCustomers, crm.listCrmCustomers, { tenant, query: { tag: 'vip', limit: '3', ...(cursor ? { cursor } : {}) } }),
+    );
     expect(tagged.seen.map((c) => c.id).sort()).toEqual(ids.filter((_, i) => i % 3 === 0).sort());
-    const prefix = await pageThrough((cursor) => call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'CLIENT 1', limit: '4', ...(cursor ? { cursor } : {}) } }));
+    const prefix = await pageThrough((cursor) =>
+      call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'CLIENT 1', limit: '4', ...(cursor ? { cursor } : {}) } }),
+    );
     expect(prefix.seen.map((c) => String(c.name)).sort()).toEqual(names.filter((n) => n.startsWith('Client 1')).sort());
   });
 
@@ -58,7 +78,11 @@ describe('sharded customer lists (real handlers, DynamoDB Local)', () => {
     for (let i = 0; i < 12; i++) {
       const { body } = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: `Due ${i}`, type: 'PERSON' } });
       const when = new Date(Date.UTC(2021, 0, 1 + ((i * 5) % 12))).toISOString();
-      await call(setNextAction, crm.setNextAction, { tenant, params: { id: body.id }, body: { nextAction: 'Call', nextActionDueDate: i === 11 ? '2999-01-01T00:00:00.000Z' : when } });
+      await call(setNextAction, crm.setNextAction, {
+        tenant,
+        params: { id: body.id },
+        body: { nextAction: 'Call', nextActionDueDate: i === 11 ? '2999-01-01T00:00:00.000Z' : when },
+      });
       if (i !== 11) due.push(when);
     }
     const { seen } = await pageThrough((cursor) => call(listOverdue, crm.listOverdueActions, { tenant, query: { limit: '5', ...(cursor ? { cursor } : {}) } }));
@@ -98,17 +122,53 @@ describe('the TMF list’s merged order, offsets and cursors (real handlers, Dyn
     const { tmf629 } = await import('../../functions/tmf629/operations.ts');
     const tenant = uniqueTenant();
     // Names whose UTF-8 byte order differs from JavaScript's UTF-16 order (an emoji sorts after U+FFxx in UTF-8, before it in UTF-16).
-    const names = ['zeta', 'Alpha', 'alpha', 'Émile', 'émile', '😀 smile', '\uff21 fullwidth', 'ß', 'Zulu', 'beta', 'Beta', 'mu', 'nu', 'xi', 'omicron', 'pi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'chi', 'psi', 'omega'];
+    const names = [
+      'zeta',
+      'Alpha',
+      'alpha',
+      'Émile',
+      'émile',
+      '😀 smile',
+      '\uff21 fullwidth',
+      'ß',
+      'Zulu',
+      'beta',
+      'Beta',
+      'mu',
+      'nu',
+      'xi',
+      'omicron',
+      'pi',
+      'rho',
+      'sigma',
+      'tau',
+      'upsilon',
+      'phi',
+      'chi',
+      'psi',
+      'omega',
+    ];
     const created: { id: string; name: string }[] = [];
-    for (const name of names) created.push((await call(createTmf, tmf629.createCustomer, { tenant, body: { name, engagedParty: { id: 'p', '@referredType': 'Individual' } } })).body);
+    for (const name of names)
+      created.push((await call(createTmf, tmf629.createCustomer, { tenant, body: { name, engagedParty: { id: 'p', '@referredType': 'Individual' } } })).body);
     const key = (c: { id: string; name: string }) => Buffer.from(`${c.name.toLowerCase()}#${c.id}`, 'utf8');
     const expected = [...created].sort((a, b) => Buffer.compare(key(a), key(b))).map((c) => c.id);
-    for (const [limit, offset] of [[1, 0], [3, 2], [5, 7], [7, 1], [24, 0], [50, 3]] as const) {
+    for (const [limit, offset] of [
+      [1, 0],
+      [3, 2],
+      [5, 7],
+      [7, 1],
+      [24, 0],
+      [50, 3],
+    ] as const) {
       const seen: string[] = [];
       let cursor: string | undefined;
       let first = true;
       for (let page = 0; page < 50; page++) {
-        const answer = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: String(limit), ...(first ? { offset: String(offset) } : {}), ...(cursor ? { cursor } : {}) } });
+        const answer = await call(listTmf, tmf629.listCustomer, {
+          tenant,
+          query: { limit: String(limit), ...(first ? { offset: String(offset) } : {}), ...(cursor ? { cursor } : {}) },
+        });
         expect(answer.status).toBe(200);
         expect(answer.headers['x-total-count']).toBe(String(names.length));
         seen.push(...answer.body.map((c: { id: string }) => c.id));
@@ -121,7 +181,9 @@ describe('the TMF list’s merged order, offsets and cursors (real handlers, Dyn
     // Only attributes the name index carries: the page comes from the index alone, no customer item read.
     const full = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '6', offset: '3' } });
     let slim: Awaited<ReturnType<typeof call>> | undefined;
-    const requests = await recordRequests(async () => (slim = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '6', offset: '3', fields: 'name,status' } })));
+    const requests = await recordRequests(
+      async () => (slim = await call(listTmf, tmf629.listCustomer, { tenant, query: { limit: '6', offset: '3', fields: 'name,status' } })),
+    );
     expect(slim!.body).toEqual(full.body.map((c: Record<string, unknown>) => ({ id: c.id, href: c.href, '@type': c['@type'], name: c.name })));
     expect(slim!.headers['x-total-count']).toBe(String(names.length));
     expect(requests.filter((r) => r.key.includes('"sk":"CUSTOMER"'))).toEqual([]);

@@ -17,17 +17,27 @@ import { eventSchemaErrors } from '../support/event-schema.ts';
 
 // These tests live in 2019–2021: nothing else in the run is due that early, so their sweeps see only their own items.
 const customerWithDue = async (tenant: string, name: string, due?: string) => {
-  const { body } = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name, type: 'ORGANIZATION', ownerId: 'ann', ...(due ? { nextAction: `Call ${name}`, nextActionDueDate: due } : {}) } });
+  const { body } = await call(createCustomer, crm.createCrmCustomer, {
+    tenant,
+    body: { name, type: 'ORGANIZATION', ownerId: 'ann', ...(due ? { nextAction: `Call ${name}`, nextActionDueDate: due } : {}) },
+  });
   return body.id as string;
 };
 const activityWithDue = async (tenant: string, customerId: string, subject: string, due: string) =>
   (await call(createActivity, crm.createActivity, { tenant, params: { id: customerId }, body: { type: 'TASK', subject, dueDate: due } })).body.id as string;
 
 const dueEvents = async (tenant: string, customerId: string) => {
-  const { Items = [] } = await db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: { ':pk': keys.customer(tenant, customerId).pk, ':e': 'EVENT#' } }));
+  const { Items = [] } = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':pk': keys.customer(tenant, customerId).pk, ':e': 'EVENT#' },
+    }),
+  );
   return Items.filter((i) => i.detailType === 'CustomerNextActionOverdue' || i.detailType === 'ActivityDue');
 };
-const run = (scheduledTime: string, remainingMs = 60_000) => sweep({ scheduledTime }, { ...lambdaContext('due-sweep'), getRemainingTimeInMillis: () => remainingMs });
+const run = (scheduledTime: string, remainingMs = 60_000) =>
+  sweep({ scheduledTime }, { ...lambdaContext('due-sweep'), getRemainingTimeInMillis: () => remainingMs });
 
 describe('the due sweep against DynamoDB Local', () => {
   it('flags what is due once, leaves what is not due, and reruns or overlapping runs flag nothing twice', async () => {
@@ -50,9 +60,17 @@ describe('the due sweep against DynamoDB Local', () => {
     expect(await dueEvents(tenant, later)).toEqual([]);
 
     const overdue = (await dueEvents(tenant, a)).find((e) => e.detailType === 'CustomerNextActionOverdue')!;
-    expect(overdue.detail).toMatchObject({ tenantId: tenant, subject: { type: 'Customer', id: a }, actor: 'system:due-sweep', data: { owner: { id: 'ann' }, due: { nextAction: 'Call A', nextActionDueDate: '2019-01-10T09:00:00Z' } } });
+    expect(overdue.detail).toMatchObject({
+      tenantId: tenant,
+      subject: { type: 'Customer', id: a },
+      actor: 'system:due-sweep',
+      data: { owner: { id: 'ann' }, due: { nextAction: 'Call A', nextActionDueDate: '2019-01-10T09:00:00Z' } },
+    });
     const activityDue = (await dueEvents(tenant, a)).find((e) => e.detailType === 'ActivityDue')!;
-    expect(activityDue.detail).toMatchObject({ subject: { type: 'Activity', id: task }, data: { activity: { id: task, dueNotifiedAt: '2019-07-01T00:00:00.000Z' }, customer: { id: a, name: 'A' } } });
+    expect(activityDue.detail).toMatchObject({
+      subject: { type: 'Activity', id: task },
+      data: { activity: { id: task, dueNotifiedAt: '2019-07-01T00:00:00.000Z' }, customer: { id: a, name: 'A' } },
+    });
     for (const event of [overdue, activityDue]) expect(eventSchemaErrors('rapport.crm', String(event.detailType), event.detail)).toEqual([]);
 
     await run('2019-07-01T00:00:00Z');

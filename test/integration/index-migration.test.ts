@@ -27,14 +27,38 @@ const legacyCustomer = (tenant: string, n: number, extra: Record<string, unknown
   const createdAt = new Date(Date.UTC(2024, 0, 1 + n)).toISOString();
   const due = extra.nextActionDueDate as string | undefined;
   return {
-    pk, sk: 'CUSTOMER', entity: 'CUSTOMER', id, tenantId: tenant, name, '@type': 'Customer', crmStatus: 'LEAD', ownerId: 'ann',
-    version: 1, sequence: 1, createdAt, createdBy: 'old', updatedAt: createdAt, updatedBy: 'old',
+    pk,
+    sk: 'CUSTOMER',
+    entity: 'CUSTOMER',
+    id,
+    tenantId: tenant,
+    name,
+    '@type': 'Customer',
+    crmStatus: 'LEAD',
+    ownerId: 'ann',
+    version: 1,
+    sequence: 1,
+    createdAt,
+    createdBy: 'old',
+    updatedAt: createdAt,
+    updatedBy: 'old',
     engagedParty: { id: `p${n}`, '@referredType': 'Organization' },
-    gsi1pk: `T#${tenant}#CUSTOMER`, gsi1sk: `${createdAt}#${id}`,
-    gsi2pk: `T#${tenant}#CUSTOMER#NAME`, gsi2sk: `${name.toLowerCase()}#${id}`,
-    gsi3pk: `T#${tenant}#OWNER#ann`, gsi3sk: `${name.toLowerCase()}#${id}`,
-    gsi4pk: `T#${tenant}#CRMSTATUS#LEAD`, gsi4sk: `${name.toLowerCase()}#${id}`,
-    ...(due ? { gsi5pk: `T#${tenant}#NEXTACTION`, gsi5sk: `${due}#${id}`, gsi6pk: `DUE#${createHash('sha256').update(pk).digest()[0]! % 4}`, gsi6sk: `${due}#${pk}#CUSTOMER` } : {}),
+    gsi1pk: `T#${tenant}#CUSTOMER`,
+    gsi1sk: `${createdAt}#${id}`,
+    gsi2pk: `T#${tenant}#CUSTOMER#NAME`,
+    gsi2sk: `${name.toLowerCase()}#${id}`,
+    gsi3pk: `T#${tenant}#OWNER#ann`,
+    gsi3sk: `${name.toLowerCase()}#${id}`,
+    gsi4pk: `T#${tenant}#CRMSTATUS#LEAD`,
+    gsi4sk: `${name.toLowerCase()}#${id}`,
+    ...(due
+      ? {
+          gsi5pk: `T#${tenant}#NEXTACTION`,
+          gsi5sk: `${due}#${id}`,
+          gsi6pk: `DUE#${createHash('sha256').update(pk).digest()[0]! % 4}`,
+          gsi6sk: `${due}#${pk}#CUSTOMER`,
+        }
+      : {}),
     ...extra,
   };
 };
@@ -51,8 +75,33 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
     const activityPk = customers[0]!.pk;
     const items = [
       ...customers,
-      { pk: activityPk, sk: 'ACTIVITY#01', entity: 'ACTIVITY', id: '01', customerId: customers[0]!.id, tenantId: tenant, type: 'CALL', subject: 's', dueDate: '2021-01-01T00:00:00.000Z', version: 1, sequence: 1, gsi6pk: 'DUE#1', gsi6sk: `2021-01-01T00:00:00.000Z#${activityPk}#ACTIVITY#01` },
-      { pk: `T#${tenant}#HUB#h1`, sk: 'HUB', entity: 'SUBSCRIPTION', id: 'h1', tenantId: tenant, callback: 'https://example.com/cb', createdAt: '2024-01-01T00:00:00.000Z', createdBy: 'old', gsi1pk: `T#${tenant}#HUB`, gsi1sk: '2024-01-01T00:00:00.000Z#h1' },
+      {
+        pk: activityPk,
+        sk: 'ACTIVITY#01',
+        entity: 'ACTIVITY',
+        id: '01',
+        customerId: customers[0]!.id,
+        tenantId: tenant,
+        type: 'CALL',
+        subject: 's',
+        dueDate: '2021-01-01T00:00:00.000Z',
+        version: 1,
+        sequence: 1,
+        gsi6pk: 'DUE#1',
+        gsi6sk: `2021-01-01T00:00:00.000Z#${activityPk}#ACTIVITY#01`,
+      },
+      {
+        pk: `T#${tenant}#HUB#h1`,
+        sk: 'HUB',
+        entity: 'SUBSCRIPTION',
+        id: 'h1',
+        tenantId: tenant,
+        callback: 'https://example.com/cb',
+        createdAt: '2024-01-01T00:00:00.000Z',
+        createdBy: 'old',
+        gsi1pk: `T#${tenant}#HUB`,
+        gsi1sk: '2024-01-01T00:00:00.000Z#h1',
+      },
       { pk: `T#${tenant}#CASESTATS`, sk: 'STATS', entity: 'CASESTATS', open_low: 2, resolved_high: 1, resolutionSeconds_high: 3600 },
     ];
     await db.send(new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }));
@@ -67,7 +116,12 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
 
   it('adds each index, backfills, drops each legacy index, and every list and count then works', async () => {
     // The current code changing a customer the counters do not know yet (as during the deploys before the backfill): no count moves.
-    const renamed = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: customers[4]!.id }, body: { name: 'Legacy Z' }, headers: { 'content-type': 'application/merge-patch+json' } });
+    const renamed = await call(patchCustomer, tmf629.patchCustomer, {
+      tenant,
+      params: { id: customers[4]!.id },
+      body: { name: 'Legacy Z' },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
     expect(renamed.status).toBe(200);
     const result = await upgradeTable(client, table);
     expect(result.created).toEqual(INDEXES.map((i) => i.name));
@@ -96,13 +150,22 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
     const stats = (await db.send(new GetCommand({ TableName: table, Key: keys.caseStatistics(tenant, 0) }))).Item;
     expect(stats).toMatchObject({ open_low: 2, resolved_high: 1, resolutionSeconds_high: 3600 });
     const activity = (await db.send(new GetCommand({ TableName: table, Key: { pk: customers[0]!.pk, sk: 'ACTIVITY#01' } }))).Item!;
-    expect(activity).toMatchObject({ duePk: `DUE#${createHash('sha256').update(customers[0]!.pk).digest()[0]! % 32}`, dueSk: `2021-01-01T00:00:00.000Z#${customers[0]!.pk}#ACTIVITY#01` });
+    expect(activity).toMatchObject({
+      duePk: `DUE#${createHash('sha256').update(customers[0]!.pk).digest()[0]! % 32}`,
+      dueSk: `2021-01-01T00:00:00.000Z#${customers[0]!.pk}#ACTIVITY#01`,
+    });
     expect(activity).not.toHaveProperty('gsi6pk');
     const migrated = (await db.send(new GetCommand({ TableName: table, Key: { pk: customers[3]!.pk, sk: 'CUSTOMER' } }))).Item!;
     expect(Object.keys(migrated).filter((k) => /^gsi\d/.test(k))).toEqual([]);
 
     // Running it again finds nothing to do, and the counts stay exact.
-    expect(await backfill(db, table)).toMatchObject({ customersCounted: 0, dueEntriesMoved: 0, subscriptionsMoved: 0, statisticsMoved: 0, legacyKeysRemoved: 0 });
+    expect(await backfill(db, table)).toMatchObject({
+      customersCounted: 0,
+      dueEntriesMoved: 0,
+      subscriptionsMoved: 0,
+      statisticsMoved: 0,
+      legacyKeysRemoved: 0,
+    });
     expect((await call(listCustomer, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('6');
   });
 });

@@ -17,7 +17,11 @@ const create = (tenant: string, body: unknown = moon, headers: Record<string, st
   call(createCustomer, tmf629.createCustomer, { tenant, body, headers });
 
 const itemCollection = async (tenant: string, id: string) =>
-  (await db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(tenant, id).pk } }))).Items ?? [];
+  (
+    await db.send(
+      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(tenant, id).pk } }),
+    )
+  ).Items ?? [];
 
 const expectValidCustomer = (customer: unknown) => {
   expect(tmfSchemaErrors('Customer', customer)).toEqual([]);
@@ -38,8 +42,21 @@ describe('TMF629 customers against DynamoDB Local', () => {
     const items = await itemCollection(tenant, created.body.id);
     const event = items.find((i) => i.entity === 'EVENT');
     expect(event?.detailType).toBe('CustomerCreateEvent');
-    expect(event?.detail).toMatchObject({ tenantId: tenant, subject: { type: 'Customer', id: created.body.id }, sequence: 1, actor: 'user-1', data: { customer: { id: created.body.id, name: moon.name } } });
-    expect(tmfSchemaErrors('CustomerCreateEvent', { eventId: event?.detail.eventId, eventTime: event?.detail.eventTime, eventType: 'CustomerCreateEvent', event: event?.detail.data })).toEqual([]);
+    expect(event?.detail).toMatchObject({
+      tenantId: tenant,
+      subject: { type: 'Customer', id: created.body.id },
+      sequence: 1,
+      actor: 'user-1',
+      data: { customer: { id: created.body.id, name: moon.name } },
+    });
+    expect(
+      tmfSchemaErrors('CustomerCreateEvent', {
+        eventId: event?.detail.eventId,
+        eventTime: event?.detail.eventTime,
+        eventType: 'CustomerCreateEvent',
+        event: event?.detail.data,
+      }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -144,7 +161,10 @@ describe('TMF629 customers against DynamoDB Local', () => {
     const tooDeep = await call(listCustomer, tmf629.listCustomer, { tenant, query: { offset: '2001' } });
     expect(tooDeep.status).toBe(400);
     expect(tooDeep.body.message).toMatch(/at most 2000.*cursor/);
-    const forged = await call(listCustomer, tmf629.listCustomer, { tenant, query: { cursor: Buffer.from(JSON.stringify({ l: 'x', p: [] })).toString('base64url') } });
+    const forged = await call(listCustomer, tmf629.listCustomer, {
+      tenant,
+      query: { cursor: Buffer.from(JSON.stringify({ l: 'x', p: [] })).toString('base64url') },
+    });
     expect(forged.status).toBe(400);
     const otherList = await call(listCustomer, tmf629.listCustomer, { tenant, query: { cursor: cursor!, status: 'Approved' } });
     expect(otherList.status).toBe(400);
@@ -155,7 +175,14 @@ describe('TMF629 customers against DynamoDB Local', () => {
     const created = await Promise.all(Array.from({ length: 16 }, () => create(tenant, { ...moon, name: 'Crowd' })));
     const ids = created.map((c) => c.body.id as string);
     await Promise.all([
-      ...ids.slice(0, 5).map((id) => call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: { name: 'Renamed crowd' }, headers: { 'content-type': 'application/merge-patch+json' } })),
+      ...ids.slice(0, 5).map((id) =>
+        call(patchCustomer, tmf629.patchCustomer, {
+          tenant,
+          params: { id },
+          body: { name: 'Renamed crowd' },
+          headers: { 'content-type': 'application/merge-patch+json' },
+        }),
+      ),
       ...ids.slice(5, 8).map((id) => call(deleteCustomer, tmf629.deleteCustomer, { tenant, params: { id } })),
       ...Array.from({ length: 4 }, () => create(tenant, { ...moon, name: 'Crowd' })),
     ]);
@@ -171,7 +198,12 @@ describe('TMF629 customers against DynamoDB Local', () => {
     const a = (await create(tenant, { ...moon, name: 'Counted' })).body;
     await create(tenant, { ...moon, name: 'Counted' });
     await create(tenant, { ...moon, name: 'Other' });
-    const renamed = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: a.id }, body: { name: 'Renamed' }, headers: { 'content-type': 'application/merge-patch+json' } });
+    const renamed = await call(patchCustomer, tmf629.patchCustomer, {
+      tenant,
+      params: { id: a.id },
+      body: { name: 'Renamed' },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
     expect(renamed.status).toBe(200);
     const total = async (query: Record<string, string> = {}) => (await call(listCustomer, tmf629.listCustomer, { tenant, query })).headers['x-total-count'];
     expect(await total()).toBe('3');
@@ -186,7 +218,12 @@ describe('TMF629 customers against DynamoDB Local', () => {
     const tenant = uniqueTenant();
     const { body: created } = await create(tenant, { ...moon, status: 'Initialized', statusReason: 'new' });
     const id = created.id;
-    const merge = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: { name: 'Sun Football Club', statusReason: null }, headers: { 'content-type': 'application/merge-patch+json' } });
+    const merge = await call(patchCustomer, tmf629.patchCustomer, {
+      tenant,
+      params: { id },
+      body: { name: 'Sun Football Club', statusReason: null },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
     expect(merge.status).toBe(200);
     expect(merge.body).toEqual({ ...created, name: 'Sun Football Club', statusReason: undefined });
     expect(merge.body).not.toHaveProperty('statusReason');
@@ -198,7 +235,10 @@ describe('TMF629 customers against DynamoDB Local', () => {
     const jsonPatch = await call(patchCustomer, tmf629.patchCustomer, {
       tenant,
       params: { id },
-      body: [{ op: 'replace', path: '/status', value: 'Approved' }, { op: 'add', path: '/characteristic', value: [{ name: 'segment', value: 'gold' }] }],
+      body: [
+        { op: 'replace', path: '/status', value: 'Approved' },
+        { op: 'add', path: '/characteristic', value: [{ name: 'segment', value: 'gold' }] },
+      ],
       headers: { 'content-type': 'application/json-patch+json', 'if-match': '"2"' },
     });
     expect(jsonPatch.status).toBe(200);
@@ -207,12 +247,22 @@ describe('TMF629 customers against DynamoDB Local', () => {
     for (const body of [{ id: 'other' }, { href: 'x' }]) {
       expect((await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body })).status).toBe(400);
     }
-    const idByPatch = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: [{ op: 'replace', path: '/id', value: 'x' }], headers: { 'content-type': 'application/json-patch+json' } });
+    const idByPatch = await call(patchCustomer, tmf629.patchCustomer, {
+      tenant,
+      params: { id },
+      body: [{ op: 'replace', path: '/id', value: 'x' }],
+      headers: { 'content-type': 'application/json-patch+json' },
+    });
     expect(idByPatch.status).toBe(400);
     const removeRequired = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: { engagedParty: null } });
     expect(removeRequired.status).toBe(400);
     expect(removeRequired.body.message).toMatch(/engagedParty is required/);
-    const failedTest = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id }, body: [{ op: 'test', path: '/name', value: 'Nope' }], headers: { 'content-type': 'application/json-patch+json' } });
+    const failedTest = await call(patchCustomer, tmf629.patchCustomer, {
+      tenant,
+      params: { id },
+      body: [{ op: 'test', path: '/name', value: 'Nope' }],
+      headers: { 'content-type': 'application/json-patch+json' },
+    });
     expect(failedTest.status).toBe(400);
     const missing = await call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: 'nope' }, body: { name: 'x' } });
     expect(missing.status).toBe(404);
@@ -240,7 +290,14 @@ describe('TMF629 customers against DynamoDB Local', () => {
   it('concurrent patches of different attributes all land', async () => {
     const tenant = uniqueTenant();
     const { body: created } = await create(tenant);
-    const distinct = [{ status: 's' }, { statusReason: 'r' }, { '@baseType': 'b' }, { '@schemaLocation': 'https://x/s.json' }, { validFor: { startDateTime: '2026-01-01T00:00:00Z' } }, { characteristic: [{ name: 'c', value: 1 }] }];
+    const distinct = [
+      { status: 's' },
+      { statusReason: 'r' },
+      { '@baseType': 'b' },
+      { '@schemaLocation': 'https://x/s.json' },
+      { validFor: { startDateTime: '2026-01-01T00:00:00Z' } },
+      { characteristic: [{ name: 'c', value: 1 }] },
+    ];
     const answers = await Promise.all(distinct.map((body) => call(patchCustomer, tmf629.patchCustomer, { tenant, params: { id: created.id }, body })));
     expect(answers.map((a) => a.status)).toEqual(distinct.map(() => 200));
     const final = await call(retrieveCustomer, tmf629.retrieveCustomer, { tenant, params: { id: created.id } });

@@ -35,10 +35,18 @@ db.middlewareStack.add(
     const end = performance.now();
     const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
     // With TOTAL, DynamoDB reports CapacityUnits: read units for reads, write units for writes.
-    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)), 0);
+    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+      (sum, c) => sum + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)),
+      0,
+    );
     const command = String(context.commandName);
     const write = WRITES.test(command);
-    const key = JSON.stringify(input.Key ?? input.TransactItems ?? input.RequestItems ?? input.Item ?? [input.IndexName, input.KeyConditionExpression, input.ExpressionAttributeValues, input.ExclusiveStartKey]);
+    const key = JSON.stringify(
+      input.Key ??
+        input.TransactItems ??
+        input.RequestItems ??
+        input.Item ?? [input.IndexName, input.KeyConditionExpression, input.ExpressionAttributeValues, input.ExclusiveStartKey],
+    );
     log.push({ command, key, write, start, end, readUnits: write ? 0 : units, writeUnits: write ? units : 0 });
     return result;
   },

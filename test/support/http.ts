@@ -7,8 +7,7 @@ export const baseUrl = (): string => inject('baseUrl');
 export const TMF = '/tmf-api/customerManagement/v4';
 
 /** A dev token signed with the local runtime's key, as `npm run token` makes it. */
-export const token = (input: Partial<DevTokenInput> = {}): string =>
-  signDevToken(loadDevKey(STATE_DIR), { sub: 'e2e-user', tenant: 'e2e-tenant', ...input });
+export const token = (input: Partial<DevTokenInput> = {}): string => signDevToken(loadDevKey(STATE_DIR), { sub: 'e2e-user', tenant: 'e2e-tenant', ...input });
 
 export interface HttpAnswer {
   status: number;
@@ -17,7 +16,11 @@ export interface HttpAnswer {
   body: ReturnType<typeof JSON.parse>;
 }
 
-export const http = async (method: string, path: string, options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {}): Promise<HttpAnswer> => {
+export const http = async (
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> => {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== null) headers.authorization = `Bearer ${options.token ?? token()}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
@@ -44,7 +47,9 @@ export interface Listener {
 }
 
 /** A TMF listener on loopback; `respond` decides each answer (default 201). */
-export const startListener = async (respond: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(201).end()): Promise<Listener> => {
+export const startListener = async (
+  respond: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(201).end(),
+): Promise<Listener> => {
   const received: Listener['received'] = [];
   const server = createServer((req, res) => {
     let text = '';
@@ -60,6 +65,10 @@ export const startListener = async (respond: (req: IncomingMessage, res: ServerR
   return {
     url: `http://127.0.0.1:${port}/listener`,
     received,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

@@ -3,7 +3,8 @@ import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { handler } from '../../functions/auth/add-tenant-claim.ts';
 import { lambdaContext } from '../support/api-event.ts';
 
-const event = (attributes: Record<string, string>) => ({ request: { userAttributes: attributes }, response: {} }) as unknown as PreTokenGenerationV2TriggerEvent;
+const event = (attributes: Record<string, string>) =>
+  ({ request: { userAttributes: attributes }, response: {} }) as unknown as PreTokenGenerationV2TriggerEvent;
 
 describe('Cognito pre-token trigger', () => {
   it('copies custom:tenant into the access and id tokens as the tenant claim', async () => {

@@ -21,7 +21,10 @@ describe('BIAN lifecycle', () => {
 
   it('moves priority one step along low → medium → high → critical, only while active', () => {
     expect(applyControl({ status: 'active', priority: 'low' }, 'raisePriority', 'I')).toEqual({ ok: true, status: 'active', priority: 'medium' });
-    expect(applyControl({ status: 'active', priority: 'critical' }, 'raisePriority', 'I')).toMatchObject({ ok: false, reason: 'I is already at critical priority.' });
+    expect(applyControl({ status: 'active', priority: 'critical' }, 'raisePriority', 'I')).toMatchObject({
+      ok: false,
+      reason: 'I is already at critical priority.',
+    });
     expect(applyControl({ status: 'active', priority: 'low' }, 'lowerPriority', 'I')).toMatchObject({ ok: false });
     expect(applyControl({ status: 'suspended', priority: 'low' }, 'raisePriority', 'I')).toMatchObject({ ok: false });
   });

@@ -34,7 +34,8 @@ describe('the operation catalog', () => {
   });
 
   it('declares a request body for the operations that take one (changes whose whole input is not in the path)', () => {
-    const takesBody = (o: (typeof operations)[number]) => (o.method === 'PATCH' || o.method === 'PUT' || (o.method === 'POST' && o.name.startsWith('create'))) && !o.path.endsWith('}');
+    const takesBody = (o: (typeof operations)[number]) =>
+      (o.method === 'PATCH' || o.method === 'PUT' || (o.method === 'POST' && o.name.startsWith('create'))) && !o.path.endsWith('}');
     for (const op of operations.filter(takesBody)) {
       expect(op.request?.body, op.name).toBeDefined();
     }

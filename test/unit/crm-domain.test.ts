@@ -28,7 +28,10 @@ describe('customer mapping between the CRM and TMF629 views', () => {
       email: 'a@b.nl',
       phone: '+31 1',
       billingAddress: { street: 'Dam', houseNumber: '1', postalCode: '1012', city: 'Amsterdam', country: 'NL', latitude: 52.37, longitude: 4.89, id: 'a1' },
-      deliveryAddresses: [{ street: 'Kade', city: 'Utrecht' }, { street: 'Plein', city: 'Delft' }],
+      deliveryAddresses: [
+        { street: 'Kade', city: 'Utrecht' },
+        { street: 'Plein', city: 'Delft' },
+      ],
     };
     const tmf = applyProfileToTmf({ engagedParty: party }, profile);
     expect(tmf.engagedParty['@referredType']).toBe('Individual');

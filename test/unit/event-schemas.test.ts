@@ -9,9 +9,12 @@ import { newEvent } from '../../functions/events/envelope.ts';
 const root = join(import.meta.dirname, '..', '..');
 
 describe('event JSON Schemas', () => {
-  it.each(eventSchemaFiles().map((f) => [f.path, f.content]))('%s is checked in and matches the zod definition (run `npm run event-schemas` after changing an event)', (path, content) => {
-    expect(readFileSync(join(root, path), 'utf8')).toBe(content);
-  });
+  it.each(eventSchemaFiles().map((f) => [f.path, f.content]))(
+    '%s is checked in and matches the zod definition (run `npm run event-schemas` after changing an event)',
+    (path, content) => {
+      expect(readFileSync(join(root, path), 'utf8')).toBe(content);
+    },
+  );
 
   it('accepts a real envelope and rejects one missing its tenant', () => {
     const ajv = new Ajv2020({ strict: false });

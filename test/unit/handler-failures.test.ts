@@ -28,7 +28,10 @@ const stored = (version: number, name = 'Moon') => ({
 });
 
 const conditionalFailure = () =>
-  Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
+  Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+  });
 
 describe('handler failure paths (mocked DynamoDB)', () => {
   it('re-reads and retries when another writer committed first, so both changes land', async () => {

@@ -6,8 +6,19 @@ describe('attribute selection', () => {
   const customer = { id: '1', href: 'h', '@type': 'Customer', name: 'Moon', status: 'Approved', engagedParty: { id: '9' } };
 
   it('keeps the selected first-level attributes plus id, href and @type', () => {
-    expect(selectFields(customer, parseFields('name', Object.keys(customer)), ['id', 'href', '@type'])).toEqual({ id: '1', href: 'h', '@type': 'Customer', name: 'Moon' });
-    expect(selectFields(customer, parseFields('status, name', Object.keys(customer)), ['id', 'href', '@type'])).toEqual({ id: '1', href: 'h', '@type': 'Customer', name: 'Moon', status: 'Approved' });
+    expect(selectFields(customer, parseFields('name', Object.keys(customer)), ['id', 'href', '@type'])).toEqual({
+      id: '1',
+      href: 'h',
+      '@type': 'Customer',
+      name: 'Moon',
+    });
+    expect(selectFields(customer, parseFields('status, name', Object.keys(customer)), ['id', 'href', '@type'])).toEqual({
+      id: '1',
+      href: 'h',
+      '@type': 'Customer',
+      name: 'Moon',
+      status: 'Approved',
+    });
   });
 
   it('returns everything without fields, and names unknown attributes', () => {
@@ -21,7 +32,12 @@ describe('list query', () => {
 
   it('separates controls from filters and applies defaults', () => {
     expect(parseListQuery({ name: 'Moon', fields: 'id' }, filterable)).toEqual({ offset: 0, limit: 100, fields: 'id', filters: { name: ['Moon'] } });
-    expect(parseListQuery({ offset: '5', limit: '2', status: 'A,B' }, filterable)).toEqual({ offset: 5, limit: 2, fields: undefined, filters: { status: ['A', 'B'] } });
+    expect(parseListQuery({ offset: '5', limit: '2', status: 'A,B' }, filterable)).toEqual({
+      offset: 5,
+      limit: 2,
+      fields: undefined,
+      filters: { status: ['A', 'B'] },
+    });
   });
 
   it('rejects bad paging and unknown filters with a reason', () => {

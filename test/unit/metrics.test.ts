@@ -19,14 +19,26 @@ interface Emf {
 }
 
 let lines: string[] = [];
-const emfLines = (): Emf[] => lines.flatMap((line) => line.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Emf);
+const emfLines = (): Emf[] =>
+  lines
+    .flatMap((line) => line.split('\n'))
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Emf);
 const metricNames = (emf: Emf) => emf._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name));
 
 const record = (n: number): DynamoDBRecord => ({
   eventName: 'INSERT',
   dynamodb: {
     SequenceNumber: String(n),
-    NewImage: marshall({ pk: 'T#t#CUSTOMER#c', sk: `EVENT#${n}`, entity: 'EVENT', source: 'rapport.crm', detailType: 'CustomerCreated', detail: { n }, createdAt: '2026-11-23T10:00:00.000Z' }) as never,
+    NewImage: marshall({
+      pk: 'T#t#CUSTOMER#c',
+      sk: `EVENT#${n}`,
+      entity: 'EVENT',
+      source: 'rapport.crm',
+      detailType: 'CustomerCreated',
+      detail: { n },
+      createdAt: '2026-11-23T10:00:00.000Z',
+    }) as never,
   },
 });
 
@@ -75,7 +87,10 @@ describe('metrics in CloudWatch embedded metric format', () => {
 
   it('counts what reached the dead-letter queue, not as published', async () => {
     const failure = { ErrorCode: 'InternalFailure', ErrorMessage: 'boom' };
-    eventBridge.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 1, Entries: [{}, failure] }).resolves({ FailedEntryCount: 1, Entries: [failure] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{}, failure] })
+      .resolves({ FailedEntryCount: 1, Entries: [failure] });
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: '' }], Failed: [] });
     capture();
     await publish({ Records: [record(5), record(6)] }, lambdaContext('rapport-publishEvents'));

@@ -42,14 +42,22 @@ describe('stream publisher failure paths', () => {
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.args[0].input.Entries).toEqual([
-      expect.objectContaining({ EventBusName: 'rapport-bus', Source: 'rapport.tmf629', DetailType: 'CustomerAttributeValueChangeEvent', Detail: JSON.stringify({ eventId: 'e1', sequence: 1 }) }),
+      expect.objectContaining({
+        EventBusName: 'rapport-bus',
+        Source: 'rapport.tmf629',
+        DetailType: 'CustomerAttributeValueChangeEvent',
+        Detail: JSON.stringify({ eventId: 'e1', sequence: 1 }),
+      }),
       expect.objectContaining({ Detail: JSON.stringify({ eventId: 'e2', sequence: 2 }) }),
     ]);
   });
 
   it('ignores records that are not inserted event items', async () => {
     const modify = { ...eventRecord(1), eventName: 'MODIFY' as const };
-    const customer = { eventName: 'INSERT' as const, dynamodb: { SequenceNumber: '5', NewImage: marshall({ pk: 'x', sk: 'CUSTOMER', entity: 'CUSTOMER' }) as never } };
+    const customer = {
+      eventName: 'INSERT' as const,
+      dynamodb: { SequenceNumber: '5', NewImage: marshall({ pk: 'x', sk: 'CUSTOMER', entity: 'CUSTOMER' }) as never },
+    };
     await handler(streamEvent([modify, customer]), lambdaContext('publisher'));
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
@@ -77,13 +85,19 @@ describe('stream publisher failure paths', () => {
     const parked = sqs.commandCalls(SendMessageBatchCommand);
     expect(parked).toHaveLength(1);
     expect(parked[0]!.args[0].input.QueueUrl).toBe(process.env.PUBLISH_DLQ_URL);
-    expect(JSON.parse(parked[0]!.args[0].input.Entries![0]!.MessageBody!)).toMatchObject({ reason: 'ThrottlingException: Rate exceeded', sequenceNumber: '107', entry: { DetailType: 'CustomerAttributeValueChangeEvent' } });
+    expect(JSON.parse(parked[0]!.args[0].input.Entries![0]!.MessageBody!)).toMatchObject({
+      reason: 'ThrottlingException: Rate exceeded',
+      sequenceNumber: '107',
+      entry: { DetailType: 'CustomerAttributeValueChangeEvent' },
+    });
   });
 
   it('reports the records as batch item failures when even the dead-letter queue fails, so the stream retries', async () => {
     // Every attempt fails the entry of event e2 and accepts the others.
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: { Detail: string }[] }) => {
-      const results = input.Entries.map((e) => (JSON.parse(e.Detail).eventId === 'e2' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'x' } : { EventId: 'ok' }));
+      const results = input.Entries.map((e) =>
+        JSON.parse(e.Detail).eventId === 'e2' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'x' } : { EventId: 'ok' },
+      );
       return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
     });
     sqs.on(SendMessageBatchCommand).rejects(new Error('queue unavailable'));
@@ -92,7 +106,9 @@ describe('stream publisher failure paths', () => {
   });
 
   it('sends at most 10 entries per PutEvents call', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
     await handler(streamEvent(Array.from({ length: 23 }, (_, i) => eventRecord(i))), lambdaContext('publisher'));
     expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
   });
@@ -102,7 +118,10 @@ describe('stream publisher with an unreadable record', () => {
   it('parks it in the dead-letter queue and still publishes the others', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ok' }] });
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: '' }], Failed: [] });
-    const broken: DynamoDBRecord = { eventName: 'INSERT', dynamodb: { SequenceNumber: '999', Keys: marshall({ pk: 'p', sk: 'EVENT#x' }) as never, NewImage: { entity: { S: 'EVENT' }, detail: {} } as never } };
+    const broken: DynamoDBRecord = {
+      eventName: 'INSERT',
+      dynamodb: { SequenceNumber: '999', Keys: marshall({ pk: 'p', sk: 'EVENT#x' }) as never, NewImage: { entity: { S: 'EVENT' }, detail: {} } as never },
+    };
     const result = await handler(streamEvent([broken, eventRecord(1)]), lambdaContext('publisher'));
     expect(result.batchItemFailures).toEqual([]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
