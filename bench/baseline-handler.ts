@@ -1,4 +1,4 @@
-/** The cold-start baseline (DESIGN.md, Performance budget): a DynamoDB document client and one GetItem. */
+/** The cold-start baseline (README, Performance): a DynamoDB document client and one GetItem. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 

@@ -29,6 +29,6 @@ export const measureBundles = async (): Promise<string[]> => {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 10)
       .map(([p, b]) => `${p} ${(b / 1024).toFixed(0)}`)
-      .join(', ')}. Budget: 600 KB per API operation (DESIGN.md), enforced by test/infra/bundle-size.test.ts. Sizes are deterministic: one build.`,
+      .join(', ')}. Budget: 600 KB per API operation (README, Performance), enforced by test/infra/bundle-size.test.ts. Sizes are deterministic: one build.`,
   ];
 };

@@ -1,5 +1,5 @@
 /**
- * BIAN control-record lifecycle (DESIGN.md, BIAN specifics): `active ⇄ suspended → terminated`,
+ * BIAN control-record lifecycle (README, BIAN Customer Relationship Management v12): `active ⇄ suspended → terminated`,
  * terminated is final. While suspended only Control and Retrieve are allowed; once terminated only
  * Retrieve. Incidents also carry a priority moved one step at a time along low → medium → high → critical.
  */

@@ -1,6 +1,6 @@
 import { timeOrderedId } from '../storage/ids.ts';
 
-/** The envelope every Rapport event carries as its EventBridge `detail` (see DESIGN.md, Events). */
+/** The envelope every Rapport event carries as its EventBridge `detail` (README, Events). */
 export interface EventEnvelope<Data = unknown> {
   /** Unique and stable across publisher retries: consumers dedupe on it. */
   eventId: string;

@@ -1,7 +1,7 @@
 /**
  * TMF629 Customer Management v4.0.0 resource schemas, mirroring the definitions of the official
  * swagger file (`../shared/specs/tmf629/TMF629-CustomerManagement-v4.0.0.swagger.json`) field by
- * field. zod/mini keeps the handlers' bundles small (see DESIGN.md, Performance budget).
+ * field. zod/mini keeps the handlers' bundles small (ARCHITECTURE.md, Decisions).
  * Top-level resources are strict (an unknown attribute is a 400 naming it); referenced
  * sub-resources stay open for TMF's polymorphic extension (`@type`, `@schemaLocation`).
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { operations } from '../../functions/catalog.ts';
 import { bundleFunction } from '../../lib/bundle.ts';
 
-/** DESIGN.md's performance budget: every API operation bundles to under 600 KB (cold start follows size). */
+/** The performance budget (README, Performance): every API operation bundles to under 600 KB (cold start follows size). */
 const BUDGET_BYTES = 600 * 1024;
 
 describe('bundle size of every API operation (esbuild, minified ESM, as the stack builds it)', () => {
