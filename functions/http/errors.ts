@@ -1,4 +1,5 @@
 import { InvalidCursor } from '../storage/list-cursor.ts';
+import { ConcurrentChanges, IdempotencyKeyReused, InvalidIdempotencyKey } from '../storage/errors.ts';
 
 /** An error that is the caller's to fix (or a state the caller must know of): it becomes a 4xx/5xx response. */
 export class HttpError extends Error {
@@ -53,7 +54,11 @@ const RETRYABLE_AWS_ERRORS = new Set([
 /** Maps anything thrown to an HttpError: the one place where failures get their status. */
 export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof HttpError) return error;
+  // Storage's own refusals.
   if (error instanceof InvalidCursor) return badRequest(`cursor: ${error.message}.`);
+  if (error instanceof InvalidIdempotencyKey) return badRequest(error.message);
+  if (error instanceof IdempotencyKeyReused) return unprocessable(error.message);
+  if (error instanceof ConcurrentChanges) return serviceUnavailable(error.message);
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : '';
   if (RETRYABLE_AWS_ERRORS.has(name)) return serviceUnavailable('The service is busy; retry the request shortly.');

@@ -5,7 +5,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table-schema.ts';
-import { badRequest, unprocessable } from '../http/errors.ts';
+import { IdempotencyKeyReused, InvalidIdempotencyKey } from './errors.ts';
 import { ConditionFailed, type TransactItem } from './transactions.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 
@@ -30,7 +30,7 @@ export const hashRequest = (body: unknown): string => createHash('sha256').updat
 
 const replayOf = (key: IdempotencyKey, item: Record<string, unknown>): StoredResponse => {
   if (item.requestHash !== key.requestHash) {
-    throw unprocessable(`Idempotency-Key '${key.key}' was already used with a different request body.`);
+    throw new IdempotencyKeyReused(key.key);
   }
   return item.response as StoredResponse;
 };
@@ -77,7 +77,7 @@ export const createOnce = async (
 ): Promise<StoredResponse> => {
   const header = input.headers['idempotency-key'];
   if (header === undefined) return run(() => []);
-  if (header.length === 0 || header.length > 255) throw badRequest('Idempotency-Key must be 1 to 255 characters.');
+  if (header.length === 0 || header.length > 255) throw new InvalidIdempotencyKey();
   const key: IdempotencyKey = { tenantId: input.tenantId, operation: input.operation, key: header, requestHash: hashRequest(input.body) };
   const replay = await findReplay(key);
   if (replay) return replay;

@@ -1,5 +1,5 @@
 import { ConditionFailed, WriteConflict } from './transactions.ts';
-import { serviceUnavailable } from '../http/errors.ts';
+import { ConcurrentChanges } from './errors.ts';
 
 /**
  * Runs a read-modify-write until it commits: when another writer committed between our read and
@@ -13,7 +13,7 @@ export const withOptimisticRetry = async <T>(attempt: () => Promise<T>, maxAttem
     } catch (error) {
       const raced = (error instanceof ConditionFailed && error.index === 0) || error instanceof WriteConflict;
       if (!raced) throw error;
-      if (i >= maxAttempts) throw serviceUnavailable('The resource is being changed concurrently; retry the request.');
+      if (i >= maxAttempts) throw new ConcurrentChanges();
       await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** i) * Math.random()));
     }
   }

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Imports run one way (ARCHITECTURE.md, Layers): domain ← storage, events ← http ← families ←
+ * catalog ← lib. The cross-cutting platform files (logging, metrics, tracing) may be imported by
+ * any layer but domain. A family does not import another family. KNOWN lists today's exceptions,
+ * each to be removed (issue 12); the test fails on any other, and on a listed one that is gone.
+ */
+const root = resolve(import.meta.dirname, '..', '..');
+const FAMILIES = ['tmf629', 'crm', 'bian-crm', 'bian-casemgmt', 'auth'];
+const PLATFORM = ['functions/observability.ts', 'functions/business-metrics.ts', 'functions/tracing.ts'];
+
+const layerOf = (file: string): { rank: number; family?: string } => {
+  if (file.startsWith('functions/domain/')) return { rank: 0 };
+  if (PLATFORM.includes(file)) return { rank: 0.5 };
+  if (file.startsWith('functions/storage/') || file.startsWith('functions/events/')) return { rank: 1 };
+  if (file.startsWith('functions/http/')) return { rank: 2 };
+  const family = FAMILIES.find((f) => file.startsWith(`functions/${f}/`));
+  if (family) return { rank: 3, family };
+  if (file === 'functions/catalog.ts') return { rank: 4 };
+  if (file.startsWith('lib/') || file.startsWith('bin/')) return { rank: 5 };
+  return { rank: 6 }; // bench/, test/: may import anything below them
+};
+
+const KNOWN = new Set([
+  'functions/events/event-types.ts → functions/tmf629', // the event catalog imports every family's event types
+  'functions/events/event-types.ts → functions/crm',
+  'functions/events/event-types.ts → functions/bian-crm',
+  'functions/events/event-types.ts → functions/bian-casemgmt',
+  'functions/crm/sweep-due-items.ts → functions/bian-casemgmt', // the due sweep lives in crm but flags BIAN incidents
+  'functions/crm/update-customer.ts → functions/tmf629',
+  'functions/bian-casemgmt/case-actions.ts → functions/bian-crm', // shared BIAN code lives in bian-crm
+  'functions/bian-casemgmt/operations.ts → functions/bian-crm',
+  'bench → test', // the bench reuses test/support's request recorder and API events
+]);
+
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(join(root, path)).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+
+const importsOf = (file: string): string[] =>
+  [...readFileSync(join(root, file), 'utf8').matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)].map((m) =>
+    relative(root, resolve(dirname(join(root, file)), m[1]!)),
+  );
+
+describe('layers', () => {
+  const files = ['functions', 'lib', 'bin', 'bench'].flatMap(sourceFiles);
+  const violations = new Set<string>();
+  for (const file of files) {
+    const from = layerOf(file);
+    for (const target of importsOf(file)) {
+      const to = layerOf(target);
+      const familyCrossing = from.family !== undefined && to.family !== undefined && from.family !== to.family;
+      const upward = to.rank > from.rank || (from.rank === 0 && to.rank === 0.5);
+      if (file.startsWith('bench/') && target.startsWith('test/')) violations.add('bench → test');
+      else if (upward || familyCrossing) violations.add(`${file} → ${to.family ? `functions/${to.family}` : target}`);
+    }
+  }
+
+  it('imports run one way, and no family imports another, but for the known exceptions', () => {
+    expect([...violations].filter((v) => !KNOWN.has(v)).sort()).toEqual([]);
+  });
+
+  it('lists only exceptions that still exist (remove one from KNOWN when it is fixed)', () => {
+    expect([...KNOWN].filter((k) => !violations.has(k)).sort()).toEqual([]);
+  });
+
+  it('keeps storage free of HTTP: storage throws its own errors and the kernel maps them', () => {
+    const offending = files.filter((f) => f.startsWith('functions/storage/') && importsOf(f).some((t) => t.startsWith('functions/http/')));
+    expect(offending).toEqual([]);
+  });
+});
