@@ -33,7 +33,7 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
     // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
     const { db } = await import('../functions/storage/db.ts');
     const { newCustomerMeta, toItem } = await import('../functions/storage/customer-items.ts');
-    const { handler: sweep } = await import('../functions/crm/sweep-due-items.ts');
+    const { handler: sweep } = await import('../functions/schedules/due-sweep.ts');
     const { recordRequests } = await import('../test/support/capacity.ts');
 
     /** Run r arms its due customers for a date of its own: a flag is recorded once per due date. */

@@ -44,7 +44,7 @@ export const schedules: readonly Schedule[] = [
   {
     name: 'due-sweep',
     description: 'Flags overdue next actions and due activities (CustomerNextActionOverdue, ActivityDue)',
-    handler: 'functions/crm/sweep-due-items.ts',
+    handler: 'functions/schedules/due-sweep.ts',
     everyMinutes: 5,
   },
 ];

@@ -7,7 +7,7 @@ import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { caseStatisticsKeys, putResolutionTargets, sumStatistics } from '../storage/case-statistics.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { statisticsView, type ResolutionTargets } from '../domain/case-statistics.ts';
-import { actionRecord } from '../bian-crm/bian-actions.ts';
+import { actionRecord } from '../bian/shared.ts';
 import { CASE_BASE, CASE_FAMILY, CASE_SOURCE, type CaseKind } from './case-records.ts';
 
 const PLAN: CaseKind = 'CustomerCaseManagementPlan';

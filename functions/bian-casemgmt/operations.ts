@@ -1,5 +1,5 @@
 import { operationsOf, type Operation } from '../http/operation.ts';
-import { bianResponses } from '../bian-crm/records.ts';
+import { bianResponses } from '../bian/shared.ts';
 import { caseBody, caseView, wrappedView } from './case-records.ts';
 
 const json = 'application/json';

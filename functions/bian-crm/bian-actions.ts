@@ -2,6 +2,7 @@ import type { Request, Response } from '../http/kernel.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { newEvent } from '../events/envelope.ts';
 import { newId, timeOrderedId } from '../storage/ids.ts';
+import { actionRecord } from '../bian/shared.ts';
 import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
@@ -231,12 +232,3 @@ const incidentBookkeeping = (before: BianRecord | undefined, after: BianRecord, 
   }
   return addToStatistics(after.tenantId, after.id, statisticsDelta(before && stateOf(before), stateOf(after), targets));
 };
-
-/** A Request, Grant, Capture or Control as recorded on the record it acted on. */
-export const actionRecord = (action: string, request: Request<unknown>, details: Record<string, unknown>) => ({
-  ActionTaskReference: timeOrderedId(),
-  ActionType: action,
-  ActionDateTime: new Date().toISOString(),
-  ActionInvolvedParty: request.caller.sub,
-  ActionDetails: details,
-});

@@ -1,5 +1,6 @@
 import { operationsOf, type Operation } from '../http/operation.ts';
-import { bianResponses, controlBody, exchangeBody, recordBody, recordView, type Kind } from './records.ts';
+import { controlBody, exchangeBody, recordBody, recordView, type Kind } from './records.ts';
+import { bianResponses } from '../bian/shared.ts';
 
 const json = 'application/json';
 const responses = (kind: Kind, conflicts = true) => bianResponses(recordView(kind), conflicts);

@@ -6,7 +6,6 @@ import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
 import { F_Contact, F_CustomerRelationshipManagementPlan, F_Development, F_Incident } from './spec-schemas.ts';
 import { LIFECYCLE_CONTROLS, PRIORITY_CONTROLS } from '../domain/bian-lifecycle.ts';
-import type { ResponseSpec } from '../http/operation.ts';
 
 export const BIAN_CRM_SOURCE = 'rapport.bian.crm';
 export const BIAN_CRM_BASE = '/CustomerRelationshipManagement';
@@ -69,19 +68,3 @@ export const recordView = (kind: Kind) =>
       : {}),
     ActionRecords: z.array(ActionRecord),
   });
-
-export const HTTPError = z.object({ status_code: z.string(), status: z.string(), message: z.string() });
-
-const bianError = (description: string) => ({ description, schema: HTTPError });
-/** The responses a BIAN operation documents: 200 with `schema`, HTTPError otherwise (409 where a state can refuse it). */
-export const bianResponses = (schema: ZodMiniType, conflicts = false): Record<number, ResponseSpec> => {
-  const responses: Record<number, ResponseSpec> = {
-    200: { description: 'OK', schema },
-    400: bianError('BadRequest'),
-    401: bianError('Unauthorized'),
-    403: bianError('Forbidden'),
-    404: bianError('NotFound'),
-  };
-  if (conflicts) responses[409] = bianError('Conflict');
-  return responses;
-};

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as sweep } from '../../functions/crm/sweep-due-items.ts';
+import { handler as sweep } from '../../functions/schedules/due-sweep.ts';
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
 import { handler as setNextAction } from '../../functions/crm/set-next-action.ts';
 import { handler as createActivity } from '../../functions/crm/create-activity.ts';

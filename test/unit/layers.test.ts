@@ -17,8 +17,10 @@ const layerOf = (file: string): { rank: number; family?: string } => {
   if (PLATFORM.includes(file)) return { rank: 0.5 };
   if (file.startsWith('functions/storage/') || file.startsWith('functions/events/')) return { rank: 1 };
   if (file.startsWith('functions/http/')) return { rank: 2 };
+  if (file.startsWith('functions/bian/')) return { rank: 2.5 }; // what both BIAN families share
   const family = FAMILIES.find((f) => file.startsWith(`functions/${f}/`));
   if (family) return { rank: 3, family };
+  if (file.startsWith('functions/schedules/')) return { rank: 3.5 }; // scheduled work across families (the due sweep)
   if (file === 'functions/catalog.ts') return { rank: 4 };
   if (file.startsWith('lib/') || file.startsWith('bin/')) return { rank: 5 };
   return { rank: 6 }; // bench/, test/: may import anything below them
@@ -29,10 +31,7 @@ const KNOWN = new Set([
   'functions/events/event-types.ts → functions/crm',
   'functions/events/event-types.ts → functions/bian-crm',
   'functions/events/event-types.ts → functions/bian-casemgmt',
-  'functions/crm/sweep-due-items.ts → functions/bian-casemgmt', // the due sweep lives in crm but flags BIAN incidents
   'functions/crm/update-customer.ts → functions/tmf629',
-  'functions/bian-casemgmt/case-actions.ts → functions/bian-crm', // shared BIAN code lives in bian-crm
-  'functions/bian-casemgmt/operations.ts → functions/bian-crm',
   'bench → test', // the bench reuses test/support's request recorder and API events
 ]);
 
