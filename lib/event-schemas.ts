@@ -1,5 +1,5 @@
 import { toJSONSchema } from 'zod';
-import { eventTypes } from '../functions/events/event-types.ts';
+import { eventTypes } from '../functions/event-catalog.ts';
 
 /** File path (under the project root) and content of each event type's JSON Schema. */
 export const eventSchemaFiles = (): { path: string; content: string }[] =>

@@ -5,14 +5,14 @@
  */
 import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
-import { Customer } from '../tmf629/schemas.ts';
-import { TMF_EVENT_TYPES } from '../tmf629/customer-events.ts';
-import { TMF_SOURCE } from '../tmf629/customer-view.ts';
-import { CRM_EVENT_TYPES } from '../crm/crm-events.ts';
-import { CRM_SOURCE } from '../crm/customer-view.ts';
-import { Activity, CrmCustomer, Opportunity } from '../crm/schemas.ts';
-import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from '../bian-crm/records.ts';
-import { CASE_SOURCE, caseView, type CaseKind } from '../bian-casemgmt/case-records.ts';
+import { Customer } from './tmf629/schemas.ts';
+import { TMF_EVENT_TYPES } from './tmf629/customer-events.ts';
+import { TMF_SOURCE } from './tmf629/customer-view.ts';
+import { CRM_EVENT_TYPES } from './crm/crm-events.ts';
+import { CRM_SOURCE } from './crm/customer-view.ts';
+import { Activity, CrmCustomer, Opportunity } from './crm/schemas.ts';
+import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from './bian-crm/records.ts';
+import { CASE_SOURCE, caseView, type CaseKind } from './bian-casemgmt/case-records.ts';
 
 /** The envelope every event carries as `detail` (see events/envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
