@@ -59,7 +59,10 @@ describe('TMF629 hub: listeners on loopback', () => {
 
     const created = await http('POST', `${TMF}/customer`, { token: auth, body: moon });
     await eventually('the fast listener', async () => (fast.received.length === 1 ? true : undefined));
-    expect(held.length).toBe(1); // the slow listener has the request and has not answered yet
+    // The fast listener has its notification while the slow one has not answered (its request may
+    // still be on its way under load: wait for it, without answering).
+    await eventually('the slow listener holding its request', async () => (held.length === 1 ? true : undefined));
+    expect(fast.received.length).toBe(1);
     for (const res of held) res.writeHead(201).end();
 
     const parked = await eventually('a dead letter for the failing listener', async () => {
