@@ -54,27 +54,15 @@ export const measureOperations = async (rounds: number, perRound: number): Promi
     const perRoundStats: { p50: number; p99: number; db50: number; db99: number }[] = [];
     const samples: Recorded[][] = [];
     for (let r = 0; r < rounds; r++) {
-      const calls = [];
+      const calls: Awaited<ReturnType<typeof timed>>[] = [];
       for (let n = 0; n < perRound; n++) calls.push(await timed());
       samples.push(...calls.map((c) => c.requests));
-      perRoundStats.push({
-        p50: percentile(
-          calls.map((c) => c.ms),
-          50,
-        ),
-        p99: percentile(
-          calls.map((c) => c.ms),
-          99,
-        ),
-        db50: percentile(
-          calls.map((c) => c.db),
-          50,
-        ),
-        db99: percentile(
-          calls.map((c) => c.db),
-          99,
-        ),
-      });
+      const at = (key: 'ms' | 'db', p: number) =>
+        percentile(
+          calls.map((c) => c[key]),
+          p,
+        );
+      perRoundStats.push({ p50: at('ms', 50), p99: at('ms', 99), db50: at('db', 50), db99: at('db', 99) });
     }
     const pick = (f: (s: (typeof perRoundStats)[number]) => number) => perRoundStats.map(f);
     latencyRows.push([

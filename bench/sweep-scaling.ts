@@ -6,12 +6,12 @@
  * handler runs with its requests recorded (test/support/capacity.ts: ReturnConsumedCapacity=TOTAL).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerRecord } from '../functions/storage/customer-items.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { lambdaContext } from '../lib/local/functions.ts';
 import { childMain, runInChild } from './child.ts';
 import { pointHandlersAt } from './environment.ts';
+import { writeItems } from './seed.ts';
 import { median, table, withSpread } from './stats.ts';
 
 const TENANT = 'bench-sweep';
@@ -50,20 +50,12 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
           ? { nextAction: 'Later', nextActionDueDate: '2999-01-01T00:00:00Z' }
           : {}),
     });
-    const putAll = async (records: CustomerRecord[]) => {
-      const batches = Array.from({ length: Math.ceil(records.length / 25) }, (_, i) => records.slice(i * 25, i * 25 + 25));
-      for (let i = 0; i < batches.length; i += 8) {
-        await Promise.all(
-          batches.slice(i, i + 8).map(async (batch) => {
-            let pending: Record<string, unknown>[] = batch.map((r) => ({ PutRequest: { Item: toItem(r) } }));
-            while (pending.length > 0) {
-              const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { 'bench-sweep': pending as never } }));
-              pending = (UnprocessedItems?.['bench-sweep'] ?? []) as Record<string, unknown>[];
-            }
-          }),
-        );
-      }
-    };
+    const putAll = (records: CustomerRecord[]) =>
+      writeItems(
+        db,
+        'bench-sweep',
+        records.map((r) => toItem(r)),
+      );
 
     const seeding = performance.now();
     await putAll(Array.from({ length: size - due }, (_, n) => customer(n + due, false)));

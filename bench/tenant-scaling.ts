@@ -7,12 +7,12 @@
  * read/write units per call, and each figure's ratio to the 1,000-customer tenant.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerRecord } from '../functions/storage/customer-items.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import type { CallOptions } from '../test/support/api-event.ts';
 import { childMain, runInChild } from './child.ts';
 import { pointHandlersAt } from './environment.ts';
+import { writeItems } from './seed.ts';
 import { median, table } from './stats.ts';
 
 const TENANT = 'bench-tenant-7c1f0a52';
@@ -82,20 +82,7 @@ const measureSizes = async (sizes: number[], calls: number): Promise<{ seededSec
       { step: 'finalizeRequest', priority: 'low', name: 'benchSizeRouter' },
     );
 
-    const writeAll = async (items: Record<string, unknown>[]) => {
-      const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
-      for (let i = 0; i < batches.length; i += 8) {
-        await Promise.all(
-          batches.slice(i, i + 8).map(async (batch) => {
-            let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
-            while (pending.length > 0) {
-              const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending as never } }));
-              pending = (UnprocessedItems?.[TABLE] ?? []) as Record<string, unknown>[];
-            }
-          }),
-        );
-      }
-    };
+    const writeAll = (items: Record<string, unknown>[]) => writeItems(db, TABLE, items);
     const seededSeconds: number[] = [];
     const all = sizes.map((size) => Array.from({ length: size }, (_, n) => customerAt(n)));
     for (const [k, records] of all.entries()) {

@@ -3,6 +3,8 @@ import { COUNTED, customerIndexKeys, CUSTOMER_ENTITY, fromItem } from './custome
 import { keys, shardOf } from './keys.ts';
 import { LEGACY_INDEXES } from './table-schema.ts';
 import { DUE_SHARDS, duePartition } from './due-index.ts';
+import { addToCounters, COUNT_ENTITY } from './counters.ts';
+import { CASE_STATISTICS_ENTITY } from './case-statistics.ts';
 
 /**
  * Moves a table's items from the legacy index layout to the current one (README: "Moving a
@@ -76,22 +78,14 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       };
-      const counts = (pk: string, sk: string) => ({
-        Update: {
-          TableName: table,
-          Key: { pk, sk },
-          UpdateExpression: 'SET entity = :entity ADD #n :one',
-          ExpressionAttributeNames: { '#n': 'n' },
-          ExpressionAttributeValues: { ':entity': 'COUNT', ':one': 1 },
-        },
-      });
       try {
         if (current[COUNTED] === true) {
           await db.send(new UpdateCommand(update));
         } else {
-          const shard = keys.customerCount(record.tenantId, shardOf(record.id));
-          const name = keys.nameCount(record.tenantId, record.name);
-          await db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, counts(shard.pk, shard.sk), counts(name.pk, name.sk)] }));
+          const counts = [keys.customerCount(record.tenantId, shardOf(record.id)), keys.nameCount(record.tenantId, record.name)];
+          await db.send(
+            new TransactWriteCommand({ TransactItems: [{ Update: update }, ...counts.map((key) => addToCounters(key, { n: 1 }, COUNT_ENTITY, table))] }),
+          );
           report.customersCounted++;
         }
         if (legacy.length > 0) report.legacyKeysRemoved++;
@@ -143,24 +137,11 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
 
   const moveStatistics = async (item: Record<string, unknown>): Promise<void> => {
     const tenantId = String(item.pk).slice(2, -'#CASESTATS'.length);
-    const counters = Object.entries(item).filter(([, value]) => typeof value === 'number');
-    const target = keys.caseStatistics(tenantId, 0);
+    const counters = Object.fromEntries(Object.entries(item).filter(([, value]) => typeof value === 'number')) as Record<string, number>;
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          ...(counters.length > 0
-            ? [
-                {
-                  Update: {
-                    TableName: table,
-                    Key: target,
-                    UpdateExpression: `SET entity = :entity ADD ${counters.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
-                    ExpressionAttributeNames: Object.fromEntries(counters.map(([name], i) => [`#c${i}`, name])),
-                    ExpressionAttributeValues: { ':entity': 'CASESTATS', ...Object.fromEntries(counters.map(([, value], i) => [`:c${i}`, value])) },
-                  },
-                },
-              ]
-            : []),
+          ...(Object.keys(counters).length > 0 ? [addToCounters(keys.caseStatistics(tenantId, 0), counters, CASE_STATISTICS_ENTITY, table)] : []),
           { Delete: { TableName: table, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' } },
         ],
       }),

@@ -1,6 +1,7 @@
 import { tableName, type ItemKey } from './db.ts';
 import { allShards, keys, shardOf } from './keys.ts';
 import type { TransactItem } from './transactions.ts';
+import { addToCounters } from './counters.ts';
 import type { ResolutionTargets } from '../domain/case-statistics.ts';
 
 /**
@@ -9,6 +10,7 @@ import type { ResolutionTargets } from '../domain/case-statistics.ts';
  * the shards, which it fetches in the same BatchGetItem as the plan and the record.
  */
 export const CASE_STATISTICS_SHARDS = 4;
+export const CASE_STATISTICS_ENTITY = 'CASESTATS';
 
 export const caseStatisticsKeys = (tenantId: string): ItemKey[] => allShards(CASE_STATISTICS_SHARDS).map((shard) => keys.caseStatistics(tenantId, shard));
 export const targetsKey = (tenantId: string) => keys.caseTargets(tenantId);
@@ -24,19 +26,8 @@ export const sumStatistics = (shards: (Record<string, unknown> | undefined)[]): 
 
 /** Atomic counter additions in the incident's shard, written in the transaction of the incident change that causes them. */
 export const addToStatistics = (tenantId: string, incidentReference: string, delta: Record<string, number>): TransactItem[] => {
-  const entries = Object.entries(delta);
-  if (entries.length === 0) return [];
-  return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.caseStatistics(tenantId, shardOf(incidentReference, CASE_STATISTICS_SHARDS)),
-        UpdateExpression: `SET entity = :entity ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
-        ExpressionAttributeValues: { ':entity': 'CASESTATS', ...Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])) },
-      },
-    },
-  ];
+  if (Object.keys(delta).length === 0) return [];
+  return [addToCounters(keys.caseStatistics(tenantId, shardOf(incidentReference, CASE_STATISTICS_SHARDS)), delta, CASE_STATISTICS_ENTITY)];
 };
 
 /** The tenant's resolution targets (those of the Rules record written last) from their item. */

@@ -10,15 +10,28 @@ import { isCounted, type CustomerRecord } from './customer-items.ts';
  * customer counts in its own shard), so no counter item takes all of a tenant's creates; a name
  * count is one item per name.
  */
-const add = (key: ItemKey, amount: number): TransactItem => ({
-  Update: {
-    TableName: tableName(),
-    Key: key,
-    UpdateExpression: 'SET entity = :entity ADD #n :amount',
-    ExpressionAttributeNames: { '#n': 'n' },
-    ExpressionAttributeValues: { ':entity': 'COUNT', ':amount': amount },
-  },
-});
+
+/**
+ * Atomic additions to the counters of one item (`ADD`, so concurrent writers never lose each
+ * other's counts), marking the item with its entity: the one shape of every counter write —
+ * customer counts here, case statistics, and the backfill's (which names its table).
+ */
+export const addToCounters = (key: ItemKey, delta: Record<string, number>, entity: string, table = tableName()): TransactItem => {
+  const entries = Object.entries(delta);
+  return {
+    Update: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: `SET entity = :entity ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+      ExpressionAttributeValues: { ':entity': entity, ...Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])) },
+    },
+  };
+};
+
+/** One customer more or less in a count item. */
+export const COUNT_ENTITY = 'COUNT';
+const add = (key: ItemKey, amount: number): TransactItem => addToCounters(key, { n: amount }, COUNT_ENTITY);
 
 /** The counter updates a customer write makes: a create (no `before`), a delete (no `after`), or a change. */
 export const customerCountChanges = (before: CustomerRecord | undefined, after: CustomerRecord | undefined): TransactItem[] => {

@@ -1,4 +1,4 @@
-import { getItems } from './db.ts';
+import { getItems, type ItemKey } from './db.ts';
 import { allShards, idOfSortKey, indexPartitions, keys, LIST_SHARDS, nameSortKey } from './keys.ts';
 import { fromItem, type CustomerRecord } from './customer-items.ts';
 import { customerCountKeys, sumCounts } from './counters.ts';
@@ -62,14 +62,12 @@ const listId = (...parts: (string | undefined)[]): string => JSON.stringify(part
 const positionsOf = (query: ShardedQuery, list: string, cursor: string | undefined): ShardPositions | undefined =>
   cursor === undefined ? undefined : decodeCursor(cursor, list, LIST_SHARDS, (sortKey) => withinCondition(query, sortKey));
 
+/** The table key of an index entry: every index projects the table's keys. */
+const itemKeyOf = (entry: Record<string, unknown>): ItemKey => ({ pk: String(entry.pk), sk: String(entry.sk) });
+
 /** The customers of index entries, in the entries' order (an entry whose item is gone meanwhile is left out). */
-const customersOf = async (tenantId: string, query: ShardedQuery, entries: Record<string, unknown>[]): Promise<CustomerRecord[]> => {
-  const items = await getItems(
-    entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey])))),
-    { consistent: false },
-  );
-  return items.flatMap((item) => (item ? [fromItem(item)] : []));
-};
+const customersOf = async (entries: Record<string, unknown>[]): Promise<CustomerRecord[]> =>
+  (await getItems(entries.map(itemKeyOf), { consistent: false })).flatMap((item) => (item ? [fromItem(item)] : []));
 
 const matches = (record: CustomerRecord, filters: CustomerFilters): boolean =>
   (filters.tag === undefined || ((record.tags as string[] | undefined) ?? []).includes(filters.tag)) &&
@@ -80,19 +78,13 @@ const matches = (record: CustomerRecord, filters: CustomerFilters): boolean =>
  * BatchGetItem. With filters, up to FILTER_ROUNDS such rounds (each reading only what is still
  * missing), so a page may hold fewer than `limit` customers and still have a cursor.
  */
-const customerPage = async (
-  tenantId: string,
-  query: ShardedQuery,
-  list: string,
-  page: PageRequest,
-  filters: CustomerFilters = {},
-): Promise<CustomerListPage> => {
+const customerPage = async (query: ShardedQuery, list: string, page: PageRequest, filters: CustomerFilters = {}): Promise<CustomerListPage> => {
   let from = positionsOf(query, list, page.cursor);
   const items: CustomerRecord[] = [];
   const filtered = filters.tag !== undefined || filters.crmStatus !== undefined;
   for (let round = 0; round < (filtered ? FILTER_ROUNDS : 1); round++) {
     const read = await readSharded(query, { limit: page.limit - items.length, from });
-    items.push(...(await customersOf(tenantId, query, read.entries)).filter((record) => matches(record, filters)));
+    items.push(...(await customersOf(read.entries)).filter((record) => matches(record, filters)));
     from = read.next;
     if (!from || items.length >= page.limit) break;
   }
@@ -106,22 +98,22 @@ export const customerLists = {
   /** The tenant's customers by name; `prefix` narrows to names starting with it (any case). */
   all: (tenantId: string, options: { prefix?: string } & CustomerFilters, page: PageRequest) => {
     const query = shardedQuery(tenantId, 'byName', (shard) => indexPartitions.byName(tenantId, shard), { sortPrefix: namePrefix(options.prefix) });
-    return customerPage(tenantId, query, listId('all', tenantId, options.prefix), page, options);
+    return customerPage(query, listId('all', tenantId, options.prefix), page, options);
   },
   /** An owner's customers by name. */
   byOwner: (tenantId: string, ownerId: string, options: { prefix?: string } & CustomerFilters, page: PageRequest) => {
     const query = shardedQuery(tenantId, 'byOwner', (shard) => indexPartitions.byOwner(tenantId, ownerId, shard), { sortPrefix: namePrefix(options.prefix) });
-    return customerPage(tenantId, query, listId('owner', tenantId, ownerId, options.prefix), page, options);
+    return customerPage(query, listId('owner', tenantId, ownerId, options.prefix), page, options);
   },
   /** The customers at one CRM status, by name. */
   byStatus: (tenantId: string, status: string, options: { prefix?: string } & CustomerFilters, page: PageRequest) => {
     const query = shardedQuery(tenantId, 'byStatus', (shard) => indexPartitions.byStatus(tenantId, status, shard), { sortPrefix: namePrefix(options.prefix) });
-    return customerPage(tenantId, query, listId('status', tenantId, status, options.prefix), page, options);
+    return customerPage(query, listId('status', tenantId, status, options.prefix), page, options);
   },
   /** Customers whose next action was due before `now`, earliest first. */
   overdue: (tenantId: string, now: string, page: PageRequest) => {
     const query = shardedQuery(tenantId, 'byNextAction', (shard) => indexPartitions.byNextAction(tenantId, shard), { sortBefore: instantKey(now) });
-    return customerPage(tenantId, query, listId('overdue', tenantId), page);
+    return customerPage(query, listId('overdue', tenantId), page);
   },
 };
 
@@ -216,7 +208,7 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
       ? [keys.nameCount(tenantId, singleName)]
       : [];
   const fromIndex = request.attributes?.every((name) => INDEXED_FILTERS.includes(name)) === true;
-  const pageKeys = fromIndex ? [] : read.entries.map((entry) => keys.customer(tenantId, idOfSortKey(String(entry[query.sortKey]))));
+  const pageKeys = fromIndex ? [] : read.entries.map(itemKeyOf);
   const found = pageKeys.length + counters.length > 0 ? await getItems([...pageKeys, ...counters], { consistent: false }) : [];
   const total = counters.length > 0 ? sumCounts(found.slice(pageKeys.length)) : undefined;
   const items: ListedCustomer[] = fromIndex
