@@ -75,7 +75,7 @@ export const crm = {
     '/overdue-actions',
     'list-overdue-actions',
     'read',
-    'Customers whose next action is due before now, earliest first',
+    'Customers whose next action the due sweep has flagged overdue (it runs every 5 minutes), earliest due first',
     page('A page of customers'),
     { query: pagedQuery },
   ),

@@ -34,8 +34,10 @@ export const isCounted = (record: CustomerRecord): boolean => record[COUNTED] ==
 
 /**
  * The index keys of a customer, from its attributes: name (every customer: the tenant list),
- * owner (when owned), CRM status, next-action due date (when set), and the sparse due index
- * while its next action's due date is not yet flagged. All in the customer's shard.
+ * owner (when owned), CRM status, and its next action in exactly one of two sparse indexes: the
+ * due index (byDue) while its due date is not yet flagged, the tenant's overdue list
+ * (byNextAction) once the due sweep has flagged it. A next-action change so moves one index
+ * entry, never two. All in the customer's shard.
  */
 export const customerIndexKeys = (record: CustomerRecord): Record<string, string> => {
   const { tenantId, id } = record;
@@ -47,10 +49,16 @@ export const customerIndexKeys = (record: CustomerRecord): Record<string, string
     nameSk: byName,
     ...(record.ownerId ? { ownerPk: indexPartitions.byOwner(tenantId, String(record.ownerId), shard) } : {}),
     statusPk: indexPartitions.byStatus(tenantId, String(record.crmStatus ?? 'LEAD'), shard),
-    ...(due ? { nextPk: indexPartitions.byNextAction(tenantId, shard), nextSk: `${instantKey(due)}#${id}` } : {}),
+    ...(due && record.nextActionFlaggedFor === due ? overdueListKeys(tenantId, id, due) : {}),
     ...(due && record.nextActionFlaggedFor !== due ? dueIndexKeys(keys.customer(tenantId, id).pk, 'CUSTOMER', due) : {}),
   };
 };
+
+/** The keys of a customer in its tenant's overdue list (byNextAction): set when the sweep flags its next action. */
+export const overdueListKeys = (tenantId: string, id: string, due: string): { nextPk: string; nextSk: string } => ({
+  nextPk: indexPartitions.byNextAction(tenantId, shardOf(id)),
+  nextSk: `${instantKey(due)}#${id}`,
+});
 
 /**
  * The stored item: the record, its keys and its index keys. Tags are a DynamoDB string set, so

@@ -110,7 +110,12 @@ export const customerLists = {
     const query = shardedQuery(tenantId, 'byStatus', (shard) => indexPartitions.byStatus(tenantId, status, shard), { sortPrefix: namePrefix(options.prefix) });
     return customerPage(query, listId('status', tenantId, status, options.prefix), page, options);
   },
-  /** Customers whose next action was due before `now`, earliest first. */
+  /**
+   * Customers whose next action the due sweep has flagged overdue, earliest due first. A next
+   * action enters this list when the sweep flags it (every few minutes, with its
+   * CustomerNextActionOverdue event), so list and event agree; `sortBefore` keeps out entries
+   * of a table not yet backfilled to this layout, where every next action had one.
+   */
   overdue: (tenantId: string, now: string, page: PageRequest) => {
     const query = shardedQuery(tenantId, 'byNextAction', (shard) => indexPartitions.byNextAction(tenantId, shard), { sortBefore: instantKey(now) });
     return customerPage(query, listId('overdue', tenantId), page);

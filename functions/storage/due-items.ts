@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, getItems, tableName } from './db.ts';
 import { dueCutoff, duePartition } from './due-index.ts';
-import { CUSTOMER_ENTITY } from './customer-items.ts';
+import { CUSTOMER_ENTITY, overdueListKeys } from './customer-items.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
@@ -38,7 +38,8 @@ export const getItem = async (key: { pk: string; sk: string }): Promise<Record<s
 /**
  * Flags a due item in one transaction: the item is updated only if it is still what the sweep read
  * (same version, so the same due date and still open), records the flag, leaves the due index,
- * and its event item (deterministic id) is written with it.
+ * and its event item (deterministic id) is written with it. A customer whose next action is
+ * flagged enters its tenant's overdue list (byNextAction) in the same write.
  */
 export const flagDueItem = async (item: Record<string, unknown>, flag: { set: Record<string, unknown>; event?: PendingEvent }): Promise<void> => {
   const names: Record<string, string> = {};
@@ -49,7 +50,9 @@ export const flagDueItem = async (item: Record<string, unknown>, flag: { set: Re
     values[':sequence'] = flag.event.envelope.sequence;
     sets.push('#sequence = :sequence');
   }
-  Object.entries(flag.set).forEach(([attribute, value], i) => {
+  const flaggedDue = item.entity === CUSTOMER_ENTITY ? flag.set.nextActionFlaggedFor : undefined;
+  const set = typeof flaggedDue === 'string' ? { ...flag.set, ...overdueListKeys(String(item.tenantId), String(item.id), flaggedDue) } : flag.set;
+  Object.entries(set).forEach(([attribute, value], i) => {
     names[`#s${i}`] = attribute;
     values[`:s${i}`] = value;
     sets.push(`#s${i} = :s${i}`);

@@ -59,7 +59,7 @@ export const INDEXES = [
     partitionKey: 'nextPk',
     sortKey: 'nextSk',
     projection: { type: 'KEYS_ONLY' },
-    purpose: 'customers by next-action due date (T#<tenant>#NEXTACTION#<shard> / <due>#<id>)',
+    purpose: 'sparse: customers whose next action the due sweep flagged overdue, by due date (T#<tenant>#NEXTACTION#<shard> / <due>#<id>)',
   },
   {
     name: 'byDue',

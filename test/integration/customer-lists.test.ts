@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
 import { handler as listCustomers } from '../../functions/crm/list-customers.ts';
 import { handler as listByOwner } from '../../functions/crm/list-customers-by-owner.ts';
-import { handler as setNextAction } from '../../functions/crm/set-next-action.ts';
-import { handler as listOverdue } from '../../functions/crm/list-overdue-actions.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { LIST_SHARDS, shardOf } from '../../functions/storage/keys.ts';
 import { call, uniqueTenant } from '../support/api-event.ts';
@@ -70,23 +68,6 @@ describe('sharded customer lists (real handlers, DynamoDB Local)', () => {
       call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'CLIENT 1', limit: '4', ...(cursor ? { cursor } : {}) } }),
     );
     expect(prefix.seen.map((c) => String(c.name)).sort()).toEqual(names.filter((n) => n.startsWith('Client 1')).sort());
-  });
-
-  it('lists overdue next actions earliest first across shards', async () => {
-    const tenant = uniqueTenant();
-    const due: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const { body } = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: `Due ${i}`, type: 'PERSON' } });
-      const when = new Date(Date.UTC(2021, 0, 1 + ((i * 5) % 12))).toISOString();
-      await call(setNextAction, crm.setNextAction, {
-        tenant,
-        params: { id: body.id },
-        body: { nextAction: 'Call', nextActionDueDate: i === 11 ? '2999-01-01T00:00:00.000Z' : when },
-      });
-      if (i !== 11) due.push(when);
-    }
-    const { seen } = await pageThrough((cursor) => call(listOverdue, crm.listOverdueActions, { tenant, query: { limit: '5', ...(cursor ? { cursor } : {}) } }));
-    expect(seen.map((c) => c.nextActionDueDate)).toEqual(due.sort());
   });
 
   it('refuses a cursor of another list, a forged one, and one from outside the list’s range', async () => {

@@ -6,6 +6,7 @@ import { handler as setNextAction } from '../../functions/crm/set-next-action.ts
 import { handler as createActivity } from '../../functions/crm/create-activity.ts';
 import { handler as updateActivity } from '../../functions/crm/update-activity.ts';
 import { handler as completeActivity } from '../../functions/crm/complete-activity.ts';
+import { handler as listOverdue } from '../../functions/crm/list-overdue-actions.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { handler as deleteTmfCustomer } from '../../functions/tmf629/delete-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
@@ -136,5 +137,36 @@ describe('the due sweep against DynamoDB Local', () => {
     expect(counts.reduce((x, y) => x + y, 0)).toBeLessThan(ids.length);
     await run('2021-02-01T00:00:00Z');
     expect(await Promise.all(ids.map(async (id) => (await dueEvents(tenant, id)).length))).toEqual(ids.map(() => 1));
+  });
+
+  // Last in this file, and the only test anywhere due in 2021-03: its sweep flags everything earlier, which the tests above have done with.
+  it('lists the overdue next actions the sweep flagged, earliest first across shards; a changed or cleared one leaves the list', async () => {
+    const tenant = uniqueTenant();
+    const overdue = async () => {
+      const seen: Record<string, unknown>[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call(listOverdue, crm.listOverdueActions, { tenant, query: { limit: '5', ...(cursor ? { cursor } : {}) } });
+        expect(page.status).toBe(200);
+        seen.push(...(page.body as Record<string, unknown>[]));
+        cursor = page.headers['x-next-cursor'];
+      } while (cursor);
+      return seen;
+    };
+    const due: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const when = i === 11 ? '2999-01-01T00:00:00.000Z' : new Date(Date.UTC(2021, 2, 1 + ((i * 5) % 12))).toISOString();
+      ids.push(await customerWithDue(tenant, `Due ${i}`, when));
+      if (i !== 11) due.push(when);
+    }
+    // Due, but not flagged yet: the list follows the sweep, as the overdue event does.
+    expect(await overdue()).toEqual([]);
+    await run('2021-06-01T00:00:00Z');
+    expect((await overdue()).map((c) => c.nextActionDueDate)).toEqual(due.sort());
+    // A flagged next action moved to a later date leaves the list (and is due again then); a cleared one leaves it.
+    await call(setNextAction, crm.setNextAction, { tenant, params: { id: ids[0]! }, body: { nextActionDueDate: '2999-02-01T00:00:00.000Z' } });
+    await call(setNextAction, crm.setNextAction, { tenant, params: { id: ids[1]! }, body: { nextAction: null, nextActionDueDate: null } });
+    expect((await overdue()).map((c) => c.id).sort()).toEqual(ids.slice(2, 11).sort());
   });
 });

@@ -13,11 +13,12 @@ import { handler as listCustomer } from '../../functions/tmf629/list-customer.ts
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
 import { handler as listByOwner } from '../../functions/crm/list-customers-by-owner.ts';
 import { handler as listOverdue } from '../../functions/crm/list-overdue-actions.ts';
+import { handler as sweep } from '../../functions/schedules/due-sweep.ts';
 import { handler as updateStatus } from '../../functions/crm/update-crm-status.ts';
 import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { crm } from '../../functions/crm/operations.ts';
-import { call, uniqueTenant } from '../support/api-event.ts';
+import { call, lambdaContext, uniqueTenant } from '../support/api-event.ts';
 
 /** An item as the code before the scale work wrote it: six ALL-projected indexes, one partition per tenant. */
 const legacyCustomer = (tenant: string, n: number, extra: Record<string, unknown> = {}) => {
@@ -141,6 +142,16 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
     expect((await call(listCustomer, tmf629.listCustomer, { tenant, query: { name: 'Legacy Z' } })).headers['x-total-count']).toBe('1');
     expect((await call(listCustomer, tmf629.listCustomer, { tenant, query: { name: 'Legacy A' } })).headers['x-total-count']).toBe('0');
     expect((await call(listByOwner, crm.listCrmCustomersByOwner, { tenant, params: { ownerId: 'ann' } })).body).toHaveLength(6);
+    // The due activity moved to the current due index (the sweep below then flags it).
+    const activity = (await db.send(new GetCommand({ TableName: table, Key: { pk: customers[0]!.pk, sk: 'ACTIVITY#01' } }))).Item!;
+    expect(activity).toMatchObject({
+      duePk: `DUE#${createHash('sha256').update(customers[0]!.pk).digest()[0]! % 32}`,
+      dueSk: `2021-01-01T00:00:00.000Z#${customers[0]!.pk}#ACTIVITY#01`,
+    });
+    expect(activity).not.toHaveProperty('gsi6pk');
+    // The migrated next action is in the due index; the sweep flags it into the overdue list.
+    expect((await call(listOverdue, crm.listOverdueActions, { tenant })).body).toEqual([]);
+    expect((await sweep({}, lambdaContext('due-sweep'))).flagged).toBe(2); // the next action and the activity
     const overdue = await call(listOverdue, crm.listOverdueActions, { tenant });
     expect(overdue.body.map((c: { id: string }) => c.id)).toEqual([customers[1]!.id]);
     // A migrated customer changes like any other (it keeps its count).
@@ -149,12 +160,6 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
     expect((await listSubscriptions(tenant)).map((s) => s.id)).toEqual(['h1']);
     const stats = (await db.send(new GetCommand({ TableName: table, Key: keys.caseStatistics(tenant, 0) }))).Item;
     expect(stats).toMatchObject({ open_low: 2, resolved_high: 1, resolutionSeconds_high: 3600 });
-    const activity = (await db.send(new GetCommand({ TableName: table, Key: { pk: customers[0]!.pk, sk: 'ACTIVITY#01' } }))).Item!;
-    expect(activity).toMatchObject({
-      duePk: `DUE#${createHash('sha256').update(customers[0]!.pk).digest()[0]! % 32}`,
-      dueSk: `2021-01-01T00:00:00.000Z#${customers[0]!.pk}#ACTIVITY#01`,
-    });
-    expect(activity).not.toHaveProperty('gsi6pk');
     const migrated = (await db.send(new GetCommand({ TableName: table, Key: { pk: customers[3]!.pk, sk: 'CUSTOMER' } }))).Item!;
     expect(Object.keys(migrated).filter((k) => /^gsi\d/.test(k))).toEqual([]);
 
