@@ -3,4 +3,4 @@ import { createPlan } from './case-actions.ts';
 import { bianCaseMgmt } from './operations.ts';
 
 /** POST /CustomerCaseManagement/Create — Create a customer case management plan. */
-export const handler = defineHandler<Record<string, unknown>>(bianCaseMgmt.bianCaseMgmtCreate, (request) => createPlan(request));
+export const handler = defineHandler(bianCaseMgmt.bianCaseMgmtCreate, (request) => createPlan(request));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Incident';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Incident/{incidentid}/Capture — Capture details of an incident. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmCaptureIncident, (request) => actOnRecord(request, KIND, 'Capture'));
+export const handler = defineHandler(bianCrm.bianCrmCaptureIncident, (request) => actOnRecord(request, KIND, 'Capture'));

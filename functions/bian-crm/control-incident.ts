@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Incident';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Incident/{incidentid}/Control — Control an incident (raise/lower priority, suspend, resume, terminate). */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmControlIncident, (request) => actOnRecord(request, KIND, 'Control'));
+export const handler = defineHandler(bianCrm.bianCrmControlIncident, (request) => actOnRecord(request, KIND, 'Control'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'CustomerRelationshipManagementPlan';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Control — Control the processing of a relationship plan (suspend, resume, terminate). */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmControl, (request) => actOnRecord(request, KIND, 'Control'));
+export const handler = defineHandler(bianCrm.bianCrmControl, (request) => actOnRecord(request, KIND, 'Control'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Contact';
 
 /** POST /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Contact/Create — Create a customer contact record. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmCreateContact, (request) => createRecord(request, KIND));
+export const handler = defineHandler(bianCrm.bianCrmCreateContact, (request) => createRecord(request, KIND));

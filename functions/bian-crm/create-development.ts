@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Development';
 
 /** POST /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Development/Create — Create a relationship development task. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmCreateDevelopment, (request) => createRecord(request, KIND));
+export const handler = defineHandler(bianCrm.bianCrmCreateDevelopment, (request) => createRecord(request, KIND));

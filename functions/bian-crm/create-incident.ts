@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Incident';
 
 /** POST /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Incident/Create — Create a customer incident. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmCreateIncident, (request) => createRecord(request, KIND));
+export const handler = defineHandler(bianCrm.bianCrmCreateIncident, (request) => createRecord(request, KIND));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'CustomerRelationshipManagementPlan';
 
 /** POST /CustomerRelationshipManagement/Create — Create an initial relationship management plan. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmCreate, (request) => createRecord(request, KIND));
+export const handler = defineHandler(bianCrm.bianCrmCreate, (request) => createRecord(request, KIND));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Development';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Development/{developmentid}/Exchange — Accept, verify or reject a development task. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmExchangeDevelopment, (request) => actOnRecord(request, KIND, 'Exchange'));
+export const handler = defineHandler(bianCrm.bianCrmExchangeDevelopment, (request) => actOnRecord(request, KIND, 'Exchange'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Incident';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Incident/{incidentid}/Exchange — Accept, reject or confirm an incident. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmExchangeIncident, (request) => actOnRecord(request, KIND, 'Exchange'));
+export const handler = defineHandler(bianCrm.bianCrmExchangeIncident, (request) => actOnRecord(request, KIND, 'Exchange'));

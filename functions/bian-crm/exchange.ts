@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'CustomerRelationshipManagementPlan';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Exchange — Accept, verify or reject a relationship plan. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmExchange, (request) => actOnRecord(request, KIND, 'Exchange'));
+export const handler = defineHandler(bianCrm.bianCrmExchange, (request) => actOnRecord(request, KIND, 'Exchange'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'CustomerRelationshipManagementPlan';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Grant — Grant an action in a relationship plan. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmGrant, (request) => actOnRecord(request, KIND, 'Grant'));
+export const handler = defineHandler(bianCrm.bianCrmGrant, (request) => actOnRecord(request, KIND, 'Grant'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Contact';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Contact/{contactid}/Request — Request an action on a contact record. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmRequestContact, (request) => actOnRecord(request, KIND, 'Request'));
+export const handler = defineHandler(bianCrm.bianCrmRequestContact, (request) => actOnRecord(request, KIND, 'Request'));

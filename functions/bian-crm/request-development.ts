@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Development';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Development/{developmentid}/Request — Request an action on a development task. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmRequestDevelopment, (request) => actOnRecord(request, KIND, 'Request'));
+export const handler = defineHandler(bianCrm.bianCrmRequestDevelopment, (request) => actOnRecord(request, KIND, 'Request'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'CustomerRelationshipManagementPlan';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Request — Request an action in a relationship plan. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmRequest, (request) => actOnRecord(request, KIND, 'Request'));
+export const handler = defineHandler(bianCrm.bianCrmRequest, (request) => actOnRecord(request, KIND, 'Request'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Contact';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Contact/{contactid}/Update — Update a customer contact record. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmUpdateContact, (request) => actOnRecord(request, KIND, 'Update'));
+export const handler = defineHandler(bianCrm.bianCrmUpdateContact, (request) => actOnRecord(request, KIND, 'Update'));

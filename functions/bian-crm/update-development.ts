@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Development';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Development/{developmentid}/Update — Update a relationship development task. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmUpdateDevelopment, (request) => actOnRecord(request, KIND, 'Update'));
+export const handler = defineHandler(bianCrm.bianCrmUpdateDevelopment, (request) => actOnRecord(request, KIND, 'Update'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'Incident';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Incident/{incidentid}/Update — Update a customer incident. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmUpdateIncident, (request) => actOnRecord(request, KIND, 'Update'));
+export const handler = defineHandler(bianCrm.bianCrmUpdateIncident, (request) => actOnRecord(request, KIND, 'Update'));

@@ -5,4 +5,4 @@ import { bianCrm } from './operations.ts';
 const KIND = 'CustomerRelationshipManagementPlan';
 
 /** PUT /CustomerRelationshipManagement/{customerrelationshipmanagementid}/Update — Update details of an active relationship plan. */
-export const handler = defineHandler<Record<string, unknown>>(bianCrm.bianCrmUpdate, (request) => actOnRecord(request, KIND, 'Update'));
+export const handler = defineHandler(bianCrm.bianCrmUpdate, (request) => actOnRecord(request, KIND, 'Update'));

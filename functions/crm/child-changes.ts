@@ -6,7 +6,7 @@ import { getChild, putChild, type ChildKind, type ChildRecord } from '../storage
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
-import { customerNotFound, rememberCaller } from './customer-changes.ts';
+import { customerNotFound } from './customer-changes.ts';
 import { CRM_BASE_PATH } from './customer-view.ts';
 
 /** Activities and opportunities as the API shows them: without their version and event sequence. */
@@ -42,10 +42,7 @@ export const createChild = async (
   };
   const view = childView(record);
   try {
-    await Promise.all([
-      putChild(kind, record, undefined, [crmEvent(request, event.type, { type: SUBJECT[kind], id }, 1, { [DATA_KEY[kind]]: view }, event.description)]),
-      rememberCaller(request),
-    ]);
+    await putChild(kind, record, undefined, [crmEvent(request, event.type, { type: SUBJECT[kind], id }, 1, { [DATA_KEY[kind]]: view }, event.description)]);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 0) throw customerNotFound(customerId);
     throw error;
@@ -61,8 +58,7 @@ export const changeChild = async (
   decide: (current: ChildRecord) => { record: ChildRecord; events: { type: CrmEventType; description: string; data?: Record<string, unknown> }[] },
 ): Promise<Response> => {
   const customerId = request.params.id!;
-  const remembered = rememberCaller(request);
-  const response = await withOptimisticRetry(async () => {
+  return withOptimisticRetry(async () => {
     const current = await getChild(kind, request.caller.tenantId, customerId, childId);
     if (!current) throw childNotFound(kind, childId);
     checkIfMatch(request.headers, current.version);
@@ -88,8 +84,6 @@ export const changeChild = async (
     await putChild(kind, next, current.version, events);
     return { status: 200, body: view, headers: { etag: etag(next.version) } };
   });
-  await remembered;
-  return response;
 };
 
 /** A record with the given changes applied: `null` removes a field. */

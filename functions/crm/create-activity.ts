@@ -3,7 +3,7 @@ import { createChild } from './child-changes.ts';
 import { crm } from './operations.ts';
 
 /** POST /api/v1/crm/customers/{id}/activities — 201; owned by the caller unless `ownerId` says otherwise. */
-export const handler = defineHandler<{ type: string; subject: string; [key: string]: unknown }>(crm.createActivity, (request) =>
+export const handler = defineHandler(crm.createActivity, (request) =>
   createChild(
     request,
     'ACTIVITY',

@@ -3,38 +3,32 @@ import { etag } from '../http/preconditions.ts';
 import { newId } from '../storage/ids.ts';
 import { insertCustomer } from '../storage/customers.ts';
 import { newCustomerMeta, type CustomerRecord } from '../storage/customer-items.ts';
-import { createOnce } from '../storage/idempotency.ts';
 import { applyProfileToTmf } from '../domain/customer-mapping.ts';
 import { crmEvent } from './crm-events.ts';
-import { rememberCaller } from './customer-changes.ts';
 import { CRM_BASE_PATH, toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
-import type { CrmCustomerInput } from './schemas.ts';
 
 /**
  * POST /api/v1/crm/customers — 201 with Location; Idempotency-Key honoured. The customer is one
  * item with the TMF629 view: type → engagedParty (the customer's own party id), email, phone and
  * addresses → contactMedium.
  */
-export const handler = defineHandler<CrmCustomerInput>(crm.createCrmCustomer, async (request) => {
+export const handler = defineHandler(crm.createCrmCustomer, async (request) => {
   const { tenantId, sub } = request.caller;
-  await rememberCaller(request);
-  return createOnce({ headers: request.headers, tenantId, operation: 'crm.createCustomer', body: request.body }, async (guard) => {
-    const { type, email, phone, billingAddress, deliveryAddresses, tags, crmStatus, ...rest } = request.body;
-    const id = newId();
-    const tmf = applyProfileToTmf({ engagedParty: { id, '@referredType': 'Organization' } }, { type, email, phone, billingAddress, deliveryAddresses });
-    const record: CustomerRecord = {
-      ...rest,
-      ...tmf,
-      '@type': 'Customer',
-      crmStatus: crmStatus ?? 'LEAD',
-      tags: [...new Set(tags ?? [])].sort(),
-      ...newCustomerMeta(id, tenantId, sub),
-    };
-    const customer = toCrmCustomer(record);
-    const response = { status: 201, body: customer, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${id}`, etag: etag(1) } };
-    const event = crmEvent(request, 'CustomerCreated', { type: 'Customer', id }, 1, { customer }, `Customer ${record.name} created`);
-    await insertCustomer(record, event, guard(response));
-    return response;
-  });
+  const { type, email, phone, billingAddress, deliveryAddresses, tags, crmStatus, ...rest } = request.body;
+  const id = newId();
+  const tmf = applyProfileToTmf({ engagedParty: { id, '@referredType': 'Organization' } }, { type, email, phone, billingAddress, deliveryAddresses });
+  const record: CustomerRecord = {
+    ...rest,
+    ...tmf,
+    '@type': 'Customer',
+    crmStatus: crmStatus ?? 'LEAD',
+    tags: [...new Set(tags ?? [])].sort(),
+    ...newCustomerMeta(id, tenantId, sub),
+  };
+  const customer = toCrmCustomer(record);
+  const response = { status: 201, body: customer, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${id}`, etag: etag(1) } };
+  const event = crmEvent(request, 'CustomerCreated', { type: 'Customer', id }, 1, { customer }, `Customer ${record.name} created`);
+  await insertCustomer(record, event, request.idempotency(response));
+  return response;
 });

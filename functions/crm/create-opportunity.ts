@@ -3,7 +3,7 @@ import { createChild } from './child-changes.ts';
 import { crm } from './operations.ts';
 
 /** POST /api/v1/crm/customers/{id}/opportunities — 201; starts NEW and owned by the caller unless told otherwise. */
-export const handler = defineHandler<{ name: string; [key: string]: unknown }>(crm.createOpportunity, (request) =>
+export const handler = defineHandler(crm.createOpportunity, (request) =>
   createChild(
     request,
     'OPPORTUNITY',

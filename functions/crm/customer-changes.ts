@@ -1,11 +1,9 @@
 import type { Request, Response } from '../http/kernel.ts';
-import { logger } from '../observability.ts';
 import { notFound } from '../http/errors.ts';
 import { checkIfMatch, etag } from '../http/preconditions.ts';
 import { getCustomer, replaceCustomer } from '../storage/customers.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
-import { rememberUser } from '../storage/users.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
 import { toCrmCustomer } from './customer-view.ts';
 
@@ -15,15 +13,6 @@ export interface CustomerChange {
   /** What happened, in order; an empty list means nothing changed. */
   events: { type: CrmEventType; description: string; data?: Record<string, unknown> }[];
 }
-
-/**
- * The caller, remembered in the tenant's user directory (only write operations have the
- * permission). Best effort: a failure here is logged and never fails the caller's change.
- */
-export const rememberCaller = (request: Request<unknown>): Promise<void> =>
-  rememberUser(request.caller.tenantId, { id: request.caller.sub, username: request.caller.username, displayName: request.caller.displayName }).catch(
-    (error: Error) => logger.warn('could not update the user directory', { error }),
-  );
 
 export const customerNotFound = (id: string) => notFound(`Customer '${id}' does not exist.`);
 
@@ -41,8 +30,7 @@ export const customerResponse = (record: CustomerRecord, status = 200): Response
  * again, so no change is lost; a decision with no events writes nothing.
  */
 export const changeCustomer = async (request: Request<unknown>, id: string, decide: (current: CustomerRecord) => CustomerChange): Promise<Response> => {
-  const remembered = rememberCaller(request);
-  const response = await withOptimisticRetry(async () => {
+  return withOptimisticRetry(async () => {
     const current = await getCustomer(request.caller.tenantId, id);
     if (!current) throw customerNotFound(id);
     checkIfMatch(request.headers, current.version);
@@ -66,6 +54,4 @@ export const changeCustomer = async (request: Request<unknown>, id: string, deci
     await replaceCustomer(current, next, events);
     return customerResponse(next);
   });
-  await remembered;
-  return response;
 };

@@ -4,7 +4,7 @@ import { changeCustomer } from './customer-changes.ts';
 import { crm } from './operations.ts';
 
 /** PATCH /api/v1/crm/customers/{id}/next-action — sets either or both; `null` clears; absent keeps. */
-export const handler = defineHandler<{ nextAction?: string | null; nextActionDueDate?: string | null }>(crm.setNextAction, (request) =>
+export const handler = defineHandler(crm.setNextAction, (request) =>
   changeCustomer(request, request.params.id!, (current) => {
     const next: CustomerRecord = { ...current };
     for (const field of ['nextAction', 'nextActionDueDate'] as const) {

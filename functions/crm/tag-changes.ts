@@ -4,7 +4,7 @@ import { checkIfMatch } from '../http/preconditions.ts';
 import { changeTag, getCustomer } from '../storage/customers.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { crmEvent } from './crm-events.ts';
-import { customerNotFound, customerResponse, rememberCaller } from './customer-changes.ts';
+import { customerNotFound, customerResponse } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { Tag } from './schemas.ts';
 
@@ -18,8 +18,7 @@ const TAG_ATTEMPTS = 40;
 export const changeTagOf = async (request: Request<unknown>, add: boolean): Promise<Response> => {
   const tag = parseWith(Tag, request.params.tag, 'tag');
   const id = request.params.id!;
-  const remembered = rememberCaller(request);
-  const response = await withOptimisticRetry(async () => {
+  return withOptimisticRetry(async () => {
     const current = await getCustomer(request.caller.tenantId, id);
     if (!current) throw customerNotFound(id);
     checkIfMatch(request.headers, current.version);
@@ -45,6 +44,4 @@ export const changeTagOf = async (request: Request<unknown>, add: boolean): Prom
     await changeTag(current, tag, add, event, now, request.caller.sub);
     return customerResponse(next);
   }, TAG_ATTEMPTS);
-  await remembered;
-  return response;
 };

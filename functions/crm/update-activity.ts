@@ -4,7 +4,7 @@ import { changeChild, withChanges } from './child-changes.ts';
 import { crm } from './operations.ts';
 
 /** PATCH /api/v1/crm/customers/{id}/activities/{activityId} — `null` clears a field; If-Match honoured. */
-export const handler = defineHandler<Record<string, unknown>>(crm.updateActivity, (request) =>
+export const handler = defineHandler(crm.updateActivity, (request) =>
   changeChild(request, 'ACTIVITY', request.params.activityId!, (current) => {
     const next = withChanges(current, request.body);
     // A new due date re-arms the reminder.

@@ -11,7 +11,7 @@ import { toCrmCustomer } from './customer-view.ts';
 const MAPPED = ['type', 'email', 'phone', 'billingAddress', 'deliveryAddresses'] as const;
 
 /** PATCH /api/v1/crm/customers/{id} — profile fields; `null` clears one; If-Match → 412 when stale. */
-export const handler = defineHandler<Record<string, unknown>>(crm.updateCrmCustomer, (request) =>
+export const handler = defineHandler(crm.updateCrmCustomer, (request) =>
   changeCustomer(request, request.params.id!, (current) => {
     const next: CustomerRecord = { ...current };
     const mapped: Record<string, unknown> = {};

@@ -8,7 +8,7 @@ import type { CrmEventType } from './crm-events.ts';
 import { crm } from './operations.ts';
 
 /** PATCH /api/v1/crm/customers/{id}/opportunities/{opportunityId} — status along NEW → … → WON | LOST, 409 otherwise. */
-export const handler = defineHandler<Record<string, unknown>>(crm.updateOpportunity, (request) =>
+export const handler = defineHandler(crm.updateOpportunity, (request) =>
   changeChild(request, 'OPPORTUNITY', request.params.opportunityId!, (current) => {
     const from = current.status as OpportunityStatus;
     const to = (request.body.status as OpportunityStatus | undefined) ?? from;

@@ -1,10 +1,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Family, Operation } from './operation.ts';
+import type { BodyOf, Family, Operation, ParamsOf, QueryOf } from './operation.ts';
 import { badRequest, forbidden, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
 import { renderError } from './error-bodies.ts';
 import { parseWith } from './validation.ts';
 import { instrumentation, logger } from '../observability.ts';
+import { createOnce } from '../storage/idempotency.ts';
+import type { TransactItem } from '../storage/transactions.ts';
+import { rememberUser } from '../storage/users.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -18,21 +21,34 @@ export interface Caller {
   displayName?: string;
 }
 
-/** What a handler receives: validated, normalised, with the caller resolved. */
-export interface Request<Body = unknown> {
+/**
+ * What a handler receives: validated, normalised, with the caller resolved. A handler's request is
+ * `OperationRequest<its operation>`: body, query and path parameters typed from the catalog entry;
+ * shared helpers take the loose `Request`.
+ */
+export interface Request<Body = unknown, Query = Record<string, string | undefined>, Params = Record<string, string>> {
   operation: Operation;
   body: Body;
   /** Media type of the body without parameters (`application/json`), or undefined without a body. */
   contentType: string | undefined;
-  query: Record<string, string>;
-  params: Record<string, string>;
+  /** The query parameters, as the operation's query schema parsed them. */
+  query: Query;
+  params: Params;
   /** Header names lower-cased. */
   headers: Record<string, string>;
   caller: Caller;
   correlationId: string;
   /** Scheme and host the caller used, for `href`s and `Location`. */
   baseUrl: string;
+  /**
+   * What an idempotent operation (catalog `idempotent: true`) writes in its change's own
+   * transaction to take the caller's `Idempotency-Key` with the response it answers; nothing
+   * without the header, or for any other operation.
+   */
+  idempotency: (response: Response) => TransactItem[];
 }
+
+export type OperationRequest<O extends Operation> = Request<BodyOf<O>, QueryOf<O>, ParamsOf<O>>;
 
 export interface Response {
   status: number;
@@ -139,12 +155,41 @@ const errorResponses = (family: Family): Middleware => ({
 });
 
 /**
+ * The caller of a write, remembered in the tenant's user directory from its token's name claims
+ * (for the owner and actor names the CRM views show). Best effort: a failure is logged and never
+ * fails the caller's change.
+ */
+const rememberCaller = (caller: Caller): Promise<void> =>
+  rememberUser(caller.tenantId, { id: caller.sub, username: caller.username, displayName: caller.displayName }).catch((error: Error) =>
+    logger.warn('could not update the user directory', { error }),
+  );
+
+/**
+ * An idempotent operation runs once per `Idempotency-Key` (storage's `createOnce`): a replay
+ * answers the first response, another body is 422, and the implementation gets
+ * `request.idempotency` to write the key in its change's own transaction.
+ */
+const once = <O extends Operation>(operation: O, request: OperationRequest<O>, implementation: (request: OperationRequest<O>) => Promise<Response>) =>
+  createOnce(
+    { headers: request.headers, tenantId: request.caller.tenantId, operation: `${operation.family}.${operation.name}`, body: request.body },
+    async (guard) => {
+      const response = await implementation({
+        ...request,
+        idempotency: (answer) => guard({ status: answer.status, body: answer.body, headers: answer.headers ?? {} }),
+      });
+      return { status: response.status, body: response.body, headers: response.headers ?? {} };
+    },
+  );
+
+/**
  * An operation's handler: its implementation behind the family's middleware stack — request
  * normalisation, correlation ids, the caller from the authorizer claims, body checks and zod
  * validation, errors rendered in the family's error body — after the instrumentation every function
- * carries (tracer, logger with the Lambda context, metrics).
+ * carries (logger with the Lambda context, metrics). The kernel also runs what belongs to every
+ * operation of a kind: the parsed query, `Idempotency-Key` for idempotent ones, and the user
+ * directory for writes.
  */
-export const defineHandler = <Body>(operation: Operation, implementation: (request: Request<Body>) => Promise<Response>) =>
+export const defineHandler = <const O extends Operation>(operation: O, implementation: (request: OperationRequest<O>) => Promise<Response>) =>
   middy<KernelEvent, Result, Error, Context>()
     .use(instrumentation())
     .use(correlationIds(operation))
@@ -153,8 +198,16 @@ export const defineHandler = <Body>(operation: Operation, implementation: (reque
     .use(callerContext())
     .use(validatedBody(operation))
     .handler(async (event) => {
-      const request = event.kernel as Request<Body>;
-      if (operation.request?.query) parseWith(operation.request.query, request.query, 'query');
-      const response = await implementation(request);
-      return jsonResult(response.status, response.body, response.headers ?? {});
+      const kernel = event.kernel as Request;
+      const query = operation.request?.query ? parseWith(operation.request.query, kernel.query, 'query') : kernel.query;
+      // The one place the request gets its operation's types: zod parsed body and query, and the
+      // route (API Gateway, or the local gateway, matching the operation's path) supplied every param.
+      const request = { ...kernel, query, idempotency: () => [] } as unknown as OperationRequest<O>;
+      const remembered = operation.access === 'write' ? rememberCaller(kernel.caller) : undefined;
+      try {
+        const response = operation.idempotent ? await once(operation, request, implementation) : await implementation(request);
+        return jsonResult(response.status, response.body, response.headers ?? {});
+      } finally {
+        await remembered;
+      }
     }) as unknown as (event: Event, context: Context) => Promise<Result>;

@@ -1,4 +1,4 @@
-import type { ZodMiniType } from 'zod/mini';
+import type { output, ZodMiniType } from 'zod/mini';
 
 export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,7 +11,13 @@ export interface ResponseSpec {
   headers?: Record<string, string>;
 }
 
-/** One entry of the operation catalog: the single source of truth for routes, functions, docs and tests. */
+/**
+ * One entry of the operation catalog: the single source of truth for routes, functions, docs and
+ * tests. A family writes its entries as object literals in `functions/<family>/operations.ts`
+ * (`{ … } as const satisfies Record<string, Operation>`), so each keeps its literal path and
+ * schemas and the handler's request is typed from them (`OperationRequest`). The handler file is
+ * `functions/<family>/<name in kebab case, without the family's word>.ts` (test/unit/catalog.test.ts).
+ */
 export interface Operation {
   /** Unique name; also the function's logical id. */
   name: string;
@@ -43,26 +49,16 @@ export const scopesFor = (access: Access): string[] => [SCOPES[access]];
 /** `{id}` → `:id`-free regex used by the local gateway and the route tests. */
 export const pathPattern = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)')}$`);
 
-/** A catalog entry builder for one family whose handlers live in `functions/<folder>/<file>.ts`. */
-export const operationsOf =
-  (family: Family, folder: string, basePath = '') =>
-  (
-    name: string,
-    method: HttpMethod,
-    path: string,
-    file: string,
-    access: Access,
-    summary: string,
-    responses: Operation['responses'],
-    request?: Operation['request'],
-  ): Operation => ({
-    name,
-    family,
-    method,
-    path: `${basePath}${path}`,
-    handler: `functions/${folder}/${file}.ts`,
-    access,
-    summary,
-    responses,
-    ...(request ? { request } : {}),
-  });
+/** The names of a path template's `{param}` placeholders. */
+type ParamNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+
+/** Path parameters of an operation, by name, from its path template. */
+export type ParamsOf<O extends Operation> = { [Name in ParamNames<O['path']>]: string };
+
+/** The parsed body of an operation: the output of its body schema (any accepted content type), or undefined without one. */
+export type BodyOf<O extends Operation> = O['request'] extends { body: infer Bodies extends Record<string, ZodMiniType> }
+  ? output<Bodies[keyof Bodies]>
+  : undefined;
+
+/** The parsed query of an operation: the output of its query schema, or the raw parameters without one. */
+export type QueryOf<O extends Operation> = O['request'] extends { query: infer Query extends ZodMiniType } ? output<Query> : Record<string, string>;

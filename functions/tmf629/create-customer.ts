@@ -3,25 +3,21 @@ import { etag } from '../http/preconditions.ts';
 import { newId } from '../storage/ids.ts';
 import { insertCustomer } from '../storage/customers.ts';
 import { newCustomerMeta, type CustomerRecord } from '../storage/customer-items.ts';
-import { createOnce } from '../storage/idempotency.ts';
 import { customerEvents } from './customer-events.ts';
 import { toTmfCustomer } from './customer-view.ts';
 import { tmf629 } from './operations.ts';
-import type { CustomerCreate } from './schemas.ts';
 
 /** POST /customer — 201 with Location = href; an Idempotency-Key replays the first response. */
-export const handler = defineHandler<CustomerCreate>(tmf629.createCustomer, (request) => {
+export const handler = defineHandler(tmf629.createCustomer, async (request) => {
   const { tenantId, sub } = request.caller;
-  return createOnce({ headers: request.headers, tenantId, operation: 'tmf629.createCustomer', body: request.body }, async (guard) => {
-    const record: CustomerRecord = {
-      ...request.body,
-      '@type': request.body['@type'] ?? 'Customer',
-      crmStatus: 'LEAD',
-      ...newCustomerMeta(newId(), tenantId, sub),
-    };
-    const customer = toTmfCustomer(record, request.baseUrl);
-    const response = { status: 201, body: customer, headers: { location: customer.href, etag: etag(record.version) } };
-    await insertCustomer(record, customerEvents(['CustomerCreateEvent'], record, request, 0)[0]!, guard(response));
-    return response;
-  });
+  const record: CustomerRecord = {
+    ...request.body,
+    '@type': request.body['@type'] ?? 'Customer',
+    crmStatus: 'LEAD',
+    ...newCustomerMeta(newId(), tenantId, sub),
+  };
+  const customer = toTmfCustomer(record, request.baseUrl);
+  const response = { status: 201, body: customer, headers: { location: customer.href, etag: etag(record.version) } };
+  await insertCustomer(record, customerEvents(['CustomerCreateEvent'], record, request, 0)[0]!, request.idempotency(response));
+  return response;
 });

@@ -111,4 +111,4 @@ export const tmf629 = {
     summary: 'Unregisters a listener',
     responses: { 204: { description: 'Deleted' }, ...errors, 404: { description: 'Not Found', schema: TmfError } },
   },
-} satisfies Record<string, Operation>;
+} as const satisfies Record<string, Operation>;

@@ -11,7 +11,7 @@ import { tmf629 } from './operations.ts';
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
 
 /** POST /hub — 201 {id, callback, query}. */
-export const handler = defineHandler<{ callback: string; query?: string }>(tmf629.registerListener, async (request) => {
+export const handler = defineHandler(tmf629.registerListener, async (request) => {
   const { callback, query } = request.body;
   const verdict = checkCallbackUrl(callback, allowLoopback);
   if (!verdict.ok) throw badRequest(`callback refused: ${verdict.reason}.`);

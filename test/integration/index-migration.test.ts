@@ -14,7 +14,7 @@ import { handler as createCustomer } from '../../functions/crm/create-customer.t
 import { handler as listByOwner } from '../../functions/crm/list-customers-by-owner.ts';
 import { handler as listOverdue } from '../../functions/crm/list-overdue-actions.ts';
 import { handler as sweep } from '../../functions/schedules/due-sweep.ts';
-import { handler as updateStatus } from '../../functions/crm/update-crm-status.ts';
+import { handler as updateStatus } from '../../functions/crm/update-status.ts';
 import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { crm } from '../../functions/crm/operations.ts';

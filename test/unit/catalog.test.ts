@@ -17,8 +17,16 @@ describe('the operation catalog', () => {
     expect(new Set(operations.map((op) => `${op.method} ${op.path}`)).size).toBe(operations.length);
   });
 
-  it.each(operations.map((op) => [op.name, op]))('%s: its handler file is functions/<family>/<operation>.ts and exports a handler', async (_name, op) => {
-    expect(op.handler).toMatch(/^functions\/[a-z0-9-]+\/[a-z0-9-]+\.ts$/);
+  /** The rule: functions/<family>/<the name in kebab case, without the family's word>.ts. */
+  const FAMILY_WORD = { tmf629: '', crm: 'Crm', 'bian-crm': 'bianCrm', 'bian-casemgmt': 'bianCaseMgmt' } as const;
+  const handlerFileOf = (op: (typeof operations)[number]) => {
+    const word = FAMILY_WORD[op.family];
+    const name = word ? op.name.replace(word, '') : op.name;
+    return `functions/${op.family}/${name.replace(/^[A-Z]/, (c) => c.toLowerCase()).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
+  };
+
+  it.each(operations.map((op) => [op.name, op]))('%s: its handler file follows from its name and exports a handler', async (_name, op) => {
+    expect(op.handler).toBe(handlerFileOf(op));
     expect(existsSync(join(root, op.handler))).toBe(true);
     const module = (await import(join(root, op.handler))) as { handler?: unknown };
     expect(typeof module.handler).toBe('function');

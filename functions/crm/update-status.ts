@@ -5,7 +5,7 @@ import { changeCustomer } from './customer-changes.ts';
 import { crm } from './operations.ts';
 
 /** PATCH /api/v1/crm/customers/{id}/crm-status — along the pipeline's transition table, 409 otherwise. */
-export const handler = defineHandler<{ crmStatus: CrmStatus }>(crm.updateCrmStatus, (request) =>
+export const handler = defineHandler(crm.updateCrmStatus, (request) =>
   changeCustomer(request, request.params.id!, (current) => {
     const from = (current.crmStatus as CrmStatus | undefined) ?? 'LEAD';
     const to = request.body.crmStatus;
