@@ -3,7 +3,9 @@ import { notFound } from '../http/errors.ts';
 import { newEvent } from '../events/envelope.ts';
 import { newId } from '../storage/ids.ts';
 import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { changeVersioned } from '../http/versioned-change.ts';
+import { newBookkeeping } from '../storage/bookkeeping.ts';
+import { etag } from '../http/preconditions.ts';
 import { caseStatisticsKeys, putResolutionTargets, sumStatistics } from '../storage/case-statistics.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { statisticsView, type ResolutionTargets } from '../domain/case-statistics.ts';
@@ -57,12 +59,7 @@ export const createPlan = async (request: Request<Record<string, unknown>>): Pro
     tenantId,
     record: request.body,
     actions: [],
-    version: 1,
-    sequence: 1,
-    created: now,
-    createdBy: sub,
-    updated: now,
-    updatedBy: sub,
+    ...newBookkeeping(sub, now),
   };
   await putBianRecord(CASE_FAMILY, record, {}, eventOf(request, PLAN, record, 'Create', true));
   return { status: 200, body: view(PLAN, record), headers: { location: `${request.baseUrl}${CASE_BASE}/${id}/Retrieve` } };
@@ -73,7 +70,7 @@ export const retrieveCase = async (request: Request<unknown>, kind: CaseKind): P
   const { plan, record, statistics, id } = await load(request, kind);
   if (!plan) throw missing(PLAN, planIdOf(request));
   if (!record) throw missing(kind, id);
-  return { status: 200, body: { [kind]: view(kind, record, statistics) } };
+  return { status: 200, body: { [kind]: view(kind, record, statistics) }, headers: { etag: etag(record.version) } };
 };
 
 /**
@@ -81,38 +78,38 @@ export const retrieveCase = async (request: Request<unknown>, kind: CaseKind): P
  * client's id when there is none: PUT semantics); Request appends an action record and needs the
  * record to exist. Rules' ResolutionTargets become the tenant's targets in the same transaction.
  */
-export const changeCase = async (request: Request<Record<string, unknown>>, kind: CaseKind, action: 'Update' | 'Request'): Promise<Response> =>
-  withOptimisticRetry(async () => {
-    const { tenantId, sub } = request.caller;
-    const planId = planIdOf(request);
-    const { plan, record: current, statistics, id } = await load(request, kind);
-    if (!plan) throw missing(PLAN, planId);
-    if (!current && (kind === PLAN || action === 'Request')) throw missing(kind, id);
-    const now = new Date().toISOString();
-    const base: BianRecord = current ?? {
-      kind,
-      id,
-      planId,
-      tenantId,
-      record: {},
-      actions: [],
-      version: 0,
-      sequence: 0,
-      created: now,
-      createdBy: sub,
-      updated: now,
-      updatedBy: sub,
-    };
-    const next: BianRecord = { ...base, version: base.version + 1, sequence: base.sequence + 1, updated: now, updatedBy: sub };
-    if (action === 'Update') next.record = applyMergePatch(base.record, request.body) as Record<string, unknown>;
-    else next.actions = [...base.actions, actionRecord('Request', request, request.body)];
-    const targets = kind === 'Rules' && action === 'Update' ? (next.record.ResolutionTargets as ResolutionTargets | undefined) : undefined;
-    await putBianRecord(
-      CASE_FAMILY,
-      next,
-      { version: current?.version, planVersion: kind === PLAN ? undefined : plan.version },
-      eventOf(request, kind, next, action, !current),
-      targets ? [putResolutionTargets(tenantId, targets, id)] : [],
-    );
-    return { status: 200, body: view(kind, next, statistics) };
+export const changeCase = (request: Request<Record<string, unknown>>, kind: CaseKind, action: 'Update' | 'Request'): Promise<Response> =>
+  changeVersioned(request, {
+    read: async () => {
+      const { tenantId, sub } = request.caller;
+      const planId = planIdOf(request);
+      const { plan, record: current, statistics, id } = await load(request, kind);
+      if (!plan) throw missing(PLAN, planId);
+      if (!current && (kind === PLAN || action === 'Request')) return undefined;
+      // A record Update creates (PUT semantics) starts from version 0.
+      const now = new Date().toISOString();
+      const record: BianRecord = current ?? {
+        ...{ kind, id, planId, tenantId, record: {}, actions: [] },
+        ...{ version: 0, sequence: 0, created: now, createdBy: sub, updated: now, updatedBy: sub },
+      };
+      return { record, context: { plan, statistics, exists: current !== undefined } };
+    },
+    missing: () => missing(kind, kind === PLAN ? planIdOf(request) : request.params[ID_PARAM[kind]]!),
+    decide: (current) => {
+      const next: BianRecord = { ...current };
+      if (action === 'Update') next.record = applyMergePatch(current.record, request.body) as Record<string, unknown>;
+      else next.actions = [...current.actions, actionRecord('Request', request, request.body)];
+      return { record: next, events: [action] };
+    },
+    write: ({ current, next, context: { plan, exists } }) => {
+      const targets = kind === 'Rules' && action === 'Update' ? (next.record.ResolutionTargets as ResolutionTargets | undefined) : undefined;
+      return putBianRecord(
+        CASE_FAMILY,
+        next,
+        { version: exists ? current.version : undefined, planVersion: kind === PLAN ? undefined : plan.version },
+        eventOf(request, kind, next, action, !exists),
+        targets ? [putResolutionTargets(request.caller.tenantId, targets, next.id)] : [],
+      );
+    },
+    respond: (record, _changed, { statistics }) => ({ status: 200, body: view(kind, record, statistics), headers: { etag: etag(record.version) } }),
   });

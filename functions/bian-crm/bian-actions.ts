@@ -5,6 +5,9 @@ import { newId, timeOrderedId } from '../storage/ids.ts';
 import { actionRecord } from '../bian/shared.ts';
 import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
 import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { changeVersioned } from '../http/versioned-change.ts';
+import { newBookkeeping } from '../storage/bookkeeping.ts';
+import { etag } from '../http/preconditions.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import {
@@ -86,12 +89,7 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     ...(KINDS[kind].lifecycle ? { status: 'active' } : {}),
     ...(kind === 'Incident' ? { priority: 'medium' } : {}),
     actions: [],
-    version: 1,
-    sequence: 1,
-    created: now,
-    createdBy: sub,
-    updated: now,
-    updatedBy: sub,
+    ...newBookkeeping(sub, now),
     ...(kind === PLAN ? await linkOf(tenantId, request.body) : {}),
   };
   const mirror = plan ? mirroredActivity(kind, record, plan) : undefined;
@@ -134,84 +132,84 @@ const load = async (request: Request<unknown>, kind: Kind, action?: string) => {
   return { plan, target, targets: targetsOf(targets) };
 };
 
-export const retrieveRecord = async (request: Request<unknown>, kind: Kind): Promise<Response> => ({
-  status: 200,
-  body: view(kind, (await load(request, kind)).target),
-});
+export const retrieveRecord = async (request: Request<unknown>, kind: Kind): Promise<Response> => {
+  const { target } = await load(request, kind);
+  return { status: 200, body: view(kind, target), headers: { etag: etag(target.version) } };
+};
 
 /**
  * Update, Control, Exchange, Request, Grant and Capture on a plan or one of its records: the
  * plan's status (and an incident's own) decides whether the action may run (409 says why); the
  * change and its event are written in one transaction conditional on both versions.
  */
-export const actOnRecord = async (
-  request: Request<Record<string, unknown>>,
-  kind: Kind,
-  action: Exclude<BianAction, 'Create' | 'Retrieve'>,
-): Promise<Response> =>
-  withOptimisticRetry(async () => {
-    const { plan, target, targets } = await load(request, kind, action);
-    const planRefusal = refusal(plan.status as LifecycleStatus, action, `Plan '${plan.id}'`);
-    if (planRefusal) throw conflict(planRefusal);
-    if (kind !== PLAN && target.status) {
-      const own = refusal(target.status as LifecycleStatus, action, `${kind} '${target.id}'`);
-      if (own) throw conflict(own);
-    }
-    const { ControlActionType, ControlActionReason, ExchangeActionType, ...fields } = request.body;
-    const next: BianRecord = {
-      ...target,
-      version: target.version + 1,
-      sequence: target.sequence + 1,
-      updated: new Date().toISOString(),
-      updatedBy: request.caller.sub,
-    };
-    switch (action) {
-      case 'Update':
-        next.record = applyMergePatch(target.record, fields) as Record<string, unknown>;
-        break;
-      case 'Control': {
-        const outcome = applyControl(
-          { status: target.status as LifecycleStatus, priority: target.priority as Priority | undefined },
-          ControlActionType as ControlAction,
-          `${kind} '${target.id}'`,
-        );
-        if (!outcome.ok) throw conflict(outcome.reason);
-        next.status = outcome.status;
-        if (outcome.priority) next.priority = outcome.priority;
-        next.actions = [...target.actions, actionRecord('Control', request, { ControlActionType, ...(ControlActionReason ? { ControlActionReason } : {}) })];
-        break;
+export const actOnRecord = (request: Request<Record<string, unknown>>, kind: Kind, action: Exclude<BianAction, 'Create' | 'Retrieve'>): Promise<Response> =>
+  changeVersioned(request, {
+    read: async () => {
+      const { plan, target, targets } = await load(request, kind, action);
+      return { record: target, context: { plan, targets } };
+    },
+    missing: () => missing(kind, request.params[ID_PARAM[kind]]!),
+    decide: async (target, { plan }) => {
+      const planRefusal = refusal(plan.status as LifecycleStatus, action, `Plan '${plan.id}'`);
+      if (planRefusal) throw conflict(planRefusal);
+      if (kind !== PLAN && target.status) {
+        const own = refusal(target.status as LifecycleStatus, action, `${kind} '${target.id}'`);
+        if (own) throw conflict(own);
       }
-      case 'Exchange':
-        if (target.exchangeStatus) throw conflict(`${kind} '${target.id}' was already ${target.exchangeStatus}; a decided record cannot be decided again.`);
-        next.exchangeStatus = EXCHANGE_OUTCOMES[String(ExchangeActionType)];
-        next.record = applyMergePatch(target.record, fields) as Record<string, unknown>;
-        break;
-      default:
-        if (Object.keys(fields).length === 0) throw badRequest(`${action} needs the details of the action in the body.`);
-        next.actions = [...target.actions, actionRecord(action, request, fields)];
-    }
-    // The customer link is decided when the reference is set or changed, not on every update.
-    if (kind === PLAN && customerReferenceOf(next.record) !== customerReferenceOf(target.record)) {
-      delete next.customerId;
-      delete next.externalCustomerReference;
-      Object.assign(next, await linkOf(plan.tenantId, next.record));
-    }
-    const mirror = kind === PLAN || next.record === target.record ? undefined : mirroredActivity(kind, next, plan);
-    const statistics = kind === 'Incident' ? incidentBookkeeping(target, next, targets) : [];
-    try {
-      await putBianRecord(
-        PLAN_FAMILY,
-        next,
-        { version: target.version, planVersion: kind === PLAN ? undefined : plan.version },
-        eventOf(request, kind, next, action),
-        [...(mirror ? [mirror] : []), ...statistics],
-      );
-    } catch (error) {
-      // The plan changed under us (index 1): re-read both and decide again, like a record conflict.
-      if (error instanceof ConditionFailed && error.index === 1) throw new ConditionFailed(0, undefined);
-      throw error;
-    }
-    return { status: 200, body: view(kind, next) };
+      const { ControlActionType, ControlActionReason, ExchangeActionType, ...fields } = request.body;
+      const next: BianRecord = { ...target };
+      switch (action) {
+        case 'Update':
+          next.record = applyMergePatch(target.record, fields) as Record<string, unknown>;
+          break;
+        case 'Control': {
+          const outcome = applyControl(
+            { status: target.status as LifecycleStatus, priority: target.priority as Priority | undefined },
+            ControlActionType as ControlAction,
+            `${kind} '${target.id}'`,
+          );
+          if (!outcome.ok) throw conflict(outcome.reason);
+          next.status = outcome.status;
+          if (outcome.priority) next.priority = outcome.priority;
+          next.actions = [...target.actions, actionRecord('Control', request, { ControlActionType, ...(ControlActionReason ? { ControlActionReason } : {}) })];
+          break;
+        }
+        case 'Exchange':
+          if (target.exchangeStatus) throw conflict(`${kind} '${target.id}' was already ${target.exchangeStatus}; a decided record cannot be decided again.`);
+          next.exchangeStatus = EXCHANGE_OUTCOMES[String(ExchangeActionType)];
+          next.record = applyMergePatch(target.record, fields) as Record<string, unknown>;
+          break;
+        default:
+          if (Object.keys(fields).length === 0) throw badRequest(`${action} needs the details of the action in the body.`);
+          next.actions = [...target.actions, actionRecord(action, request, fields)];
+      }
+      // The customer link is decided when the reference is set or changed, not on every update.
+      if (kind === PLAN && customerReferenceOf(next.record) !== customerReferenceOf(target.record)) {
+        delete next.customerId;
+        delete next.externalCustomerReference;
+        Object.assign(next, await linkOf(plan.tenantId, next.record));
+      }
+      return { record: next, events: [action] };
+    },
+    write: async ({ current, next, context: { plan, targets } }) => {
+      const mirror = kind === PLAN || next.record === current.record ? undefined : mirroredActivity(kind, next, plan);
+      // An incident's due date, resolution and statistics follow from its final state (bookkeeping included).
+      const statistics = kind === 'Incident' ? incidentBookkeeping(current, next, targets) : [];
+      try {
+        await putBianRecord(
+          PLAN_FAMILY,
+          next,
+          { version: current.version, planVersion: kind === PLAN ? undefined : plan.version },
+          eventOf(request, kind, next, action),
+          [...(mirror ? [mirror] : []), ...statistics],
+        );
+      } catch (error) {
+        // The plan changed under us (index 1): re-read both and decide again, like a record conflict.
+        if (error instanceof ConditionFailed && error.index === 1) throw new ConditionFailed(0, undefined);
+        throw error;
+      }
+    },
+    respond: (record) => ({ status: 200, body: view(kind, record), headers: { etag: etag(record.version) } }),
   });
 
 const stateOf = (r: BianRecord): IncidentState => ({ open: r.status !== 'terminated', priority: String(r.priority), created: r.created, resolved: r.resolved });

@@ -16,7 +16,7 @@ const bianError = (description: string) => ({ description, schema: HTTPError });
 /** The responses a BIAN operation documents: 200 with `schema`, HTTPError otherwise (409 where a state can refuse it). */
 export const bianResponses = (schema: ZodMiniType, conflicts = false): Record<number, ResponseSpec> => {
   const responses: Record<number, ResponseSpec> = {
-    200: { description: 'OK', schema },
+    200: { description: 'OK', schema, headers: { ETag: 'string' } },
     400: bianError('BadRequest'),
     401: bianError('Unauthorized'),
     403: bianError('Forbidden'),

@@ -1,9 +1,10 @@
 import type { Request, Response } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
-import { checkIfMatch, etag } from '../http/preconditions.ts';
+import { etag } from '../http/preconditions.ts';
+import { changeVersioned, loaded } from '../http/versioned-change.ts';
 import { timeOrderedId } from '../storage/ids.ts';
+import { newBookkeeping } from '../storage/bookkeeping.ts';
 import { getChild, putChild, type ChildKind, type ChildRecord } from '../storage/customer-children.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
 import { customerNotFound } from './customer-changes.ts';
@@ -26,20 +27,8 @@ export const createChild = async (
   event: { type: CrmEventType; description: string },
 ): Promise<Response> => {
   const customerId = request.params.id!;
-  const now = new Date().toISOString();
   const id = timeOrderedId();
-  const record: ChildRecord = {
-    ...fields,
-    id,
-    customerId,
-    tenantId: request.caller.tenantId,
-    version: 1,
-    sequence: 1,
-    created: now,
-    createdBy: request.caller.sub,
-    updated: now,
-    updatedBy: request.caller.sub,
-  };
+  const record: ChildRecord = { ...fields, id, customerId, tenantId: request.caller.tenantId, ...newBookkeeping(request.caller.sub) };
   const view = childView(record);
   try {
     await putChild(kind, record, undefined, [crmEvent(request, event.type, { type: SUBJECT[kind], id }, 1, { [DATA_KEY[kind]]: view }, event.description)]);
@@ -50,39 +39,33 @@ export const createChild = async (
   return { status: 201, body: view, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${customerId}/${PATH[kind]}/${id}`, etag: etag(1) } };
 };
 
-/** Changes an activity or opportunity (404 unknown, 412 stale If-Match), its events in the same transaction. */
-export const changeChild = async (
-  request: Request<unknown>,
+/** Changes an activity or opportunity (changeVersioned: 404 unknown, 412 stale If-Match, retry), its events in the same transaction. */
+export const changeChild = (
+  request: Request,
   kind: ChildKind,
   childId: string,
   decide: (current: ChildRecord) => { record: ChildRecord; events: { type: CrmEventType; description: string; data?: Record<string, unknown> }[] },
 ): Promise<Response> => {
   const customerId = request.params.id!;
-  return withOptimisticRetry(async () => {
-    const current = await getChild(kind, request.caller.tenantId, customerId, childId);
-    if (!current) throw childNotFound(kind, childId);
-    checkIfMatch(request.headers, current.version);
-    const change = decide(current);
-    if (change.events.length === 0) return { status: 200, body: childView(current), headers: { etag: etag(current.version) } };
-    const now = new Date().toISOString();
-    const next: ChildRecord = {
-      ...change.record,
-      id: current.id,
-      customerId,
-      tenantId: current.tenantId,
-      created: current.created,
-      createdBy: current.createdBy,
-      version: current.version + 1,
-      sequence: current.sequence + change.events.length,
-      updated: now,
-      updatedBy: request.caller.sub,
-    };
-    const view = childView(next);
-    const events = change.events.map((e, i) =>
-      crmEvent(request, e.type, { type: SUBJECT[kind], id: childId }, current.sequence + i + 1, { [DATA_KEY[kind]]: view, ...e.data }, e.description),
-    );
-    await putChild(kind, next, current.version, events);
-    return { status: 200, body: view, headers: { etag: etag(next.version) } };
+  return changeVersioned(request, {
+    read: async () => loaded(await getChild(kind, request.caller.tenantId, customerId, childId)),
+    missing: () => childNotFound(kind, childId),
+    decide: (current) => {
+      const change = decide(current);
+      return { ...change, record: { ...change.record, id: current.id, customerId, tenantId: current.tenantId } };
+    },
+    write: ({ current, next, events }) => {
+      const view = childView(next);
+      return putChild(
+        kind,
+        next,
+        current.version,
+        events.map((e, i) =>
+          crmEvent(request, e.type, { type: SUBJECT[kind], id: childId }, current.sequence + i + 1, { [DATA_KEY[kind]]: view, ...e.data }, e.description),
+        ),
+      );
+    },
+    respond: (record) => ({ status: 200, body: childView(record), headers: { etag: etag(record.version) } }),
   });
 };
 

@@ -35,9 +35,9 @@ export const toCrmCustomer = (record: CustomerRecord): Record<string, unknown> =
   for (const name of CRM_ATTRIBUTES) if (record[name] !== undefined) view[name] = record[name];
   view.crmStatus ??= 'LEAD';
   view.tags = record.tags ?? [];
-  view.created = record.createdAt;
+  view.created = record.created;
   view.createdBy = record.createdBy;
-  view.updated = record.updatedAt;
+  view.updated = record.updated;
   view.updatedBy = record.updatedBy;
   return view;
 };

@@ -1,10 +1,9 @@
 import type { Request, Response } from '../http/kernel.ts';
 import { parseWith } from '../http/validation.ts';
-import { checkIfMatch } from '../http/preconditions.ts';
-import { changeTag, getCustomer } from '../storage/customers.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { changeVersioned } from '../http/versioned-change.ts';
+import { changeTag } from '../storage/customers.ts';
 import { crmEvent } from './crm-events.ts';
-import { customerNotFound, customerResponse } from './customer-changes.ts';
+import { customerNotFound, customerResponse, readCustomer } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { Tag } from './schemas.ts';
 
@@ -15,33 +14,27 @@ const TAG_ATTEMPTS = 40;
  * Adds or removes a tag: an atomic set update with its event. A tag already there (or already
  * gone) changes nothing and emits nothing; concurrent tag changes all land.
  */
-export const changeTagOf = async (request: Request<unknown>, add: boolean): Promise<Response> => {
+export const changeTagOf = async (request: Request, add: boolean): Promise<Response> => {
   const tag = parseWith(Tag, request.params.tag, 'tag');
   const id = request.params.id!;
-  return withOptimisticRetry(async () => {
-    const current = await getCustomer(request.caller.tenantId, id);
-    if (!current) throw customerNotFound(id);
-    checkIfMatch(request.headers, current.version);
-    const tags = (current.tags as string[]) ?? [];
-    if (tags.includes(tag) === add) return customerResponse(current);
-    const now = new Date().toISOString();
-    const next = {
-      ...current,
-      tags: add ? [...tags, tag].sort() : tags.filter((t) => t !== tag),
-      version: current.version + 1,
-      sequence: current.sequence + 1,
-      updatedAt: now,
-      updatedBy: request.caller.sub,
-    };
-    const event = crmEvent(
-      request,
-      add ? 'TagAdded' : 'TagRemoved',
-      { type: 'Customer', id },
-      next.sequence,
-      { customer: toCrmCustomer(next), tag },
-      `Tag ${tag} ${add ? 'added' : 'removed'}`,
-    );
-    await changeTag(current, tag, add, event, now, request.caller.sub);
-    return customerResponse(next);
-  }, TAG_ATTEMPTS);
+  return changeVersioned(request, {
+    read: () => readCustomer(request, id),
+    missing: () => customerNotFound(id),
+    decide: (current) => {
+      const tags = (current.tags as string[]) ?? [];
+      if (tags.includes(tag) === add) return { record: current, events: [] };
+      return { record: { ...current, tags: add ? [...tags, tag].sort() : tags.filter((t) => t !== tag) }, events: [add ? 'TagAdded' : 'TagRemoved'] as const };
+    },
+    write: ({ current, next, events: [type] }) =>
+      changeTag(
+        current,
+        tag,
+        add,
+        crmEvent(request, type!, { type: 'Customer', id }, next.sequence, { customer: toCrmCustomer(next), tag }, `Tag ${tag} ${add ? 'added' : 'removed'}`),
+        next.updated,
+        next.updatedBy,
+      ),
+    respond: (record) => customerResponse(record),
+    attempts: TAG_ATTEMPTS,
+  });
 };

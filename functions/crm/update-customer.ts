@@ -31,18 +31,7 @@ export const handler = defineHandler(crm.updateCrmCustomer, (request) =>
     const changed = Object.keys(request.body).filter((field) => !jsonEqual(before[field], after[field]));
     if (changed.length === 0) return { record: current, events: [] };
     // The TMF view must stay valid whatever changed here.
-    const {
-      id: _id,
-      tenantId: _t,
-      version: _v,
-      sequence: _s,
-      createdAt: _ca,
-      createdBy: _cb,
-      updatedAt: _ua,
-      updatedBy: _ub,
-      tags: _tags,
-      ...attributes
-    } = next;
+    const { id: _id, tenantId: _t, version: _v, sequence: _s, created: _ca, createdBy: _cb, updated: _ua, updatedBy: _ub, tags: _tags, ...attributes } = next;
     const tmfOnly = Object.fromEntries(Object.entries(attributes).filter(([key]) => key in CustomerAttributes.shape));
     parseWith(CustomerAttributes, tmfOnly, 'customer after the change');
     return { record: next, events: [{ type: 'CustomerUpdated', description: `Updated ${changed.join(', ')}`, data: { changed } }] };

@@ -1,19 +1,12 @@
 import { indexPartitions, keys, nameSortKey, shardOf } from './keys.ts';
 import { dueIndexKeys, instantKey } from './due-index.ts';
 import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
+import { newBookkeeping, type Bookkeeping } from './bookkeeping.ts';
 
-/** Bookkeeping every stored customer carries beside its attributes. */
-export interface CustomerMeta {
+/** What every stored customer carries beside its attributes: its identity and its bookkeeping. */
+export interface CustomerMeta extends Bookkeeping {
   id: string;
   tenantId: string;
-  /** Increases with every committed change; the ETag. */
-  version: number;
-  /** Number of events emitted for this customer so far (the events' `sequence`). */
-  sequence: number;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
 }
 
 /** A stored customer: its bookkeeping plus its TMF629 and CRM attributes, as one record. */
@@ -83,6 +76,14 @@ export const fromItem = (item: Record<string, unknown>): CustomerRecord => {
   const record = { ...item };
   for (const attribute of STORAGE_ATTRIBUTES) if (attribute !== COUNTED) delete record[attribute];
   record.tags = item.tags instanceof Set ? [...(item.tags as Set<string>)].sort() : [];
+  // Customers written before the one bookkeeping type kept `createdAt`/`updatedAt`; their next write stores the new names.
+  for (const [legacy, current] of [
+    ['createdAt', 'created'],
+    ['updatedAt', 'updated'],
+  ] as const) {
+    if (record[current] === undefined && record[legacy] !== undefined) record[current] = record[legacy];
+    delete record[legacy];
+  }
   return record as CustomerRecord;
 };
 
@@ -90,10 +91,5 @@ export const fromItem = (item: Record<string, unknown>): CustomerRecord => {
 export const newCustomerMeta = (id: string, tenantId: string, sub: string, now = new Date().toISOString()): CustomerMeta => ({
   id,
   tenantId,
-  version: 1,
-  sequence: 1,
-  createdAt: now,
-  createdBy: sub,
-  updatedAt: now,
-  updatedBy: sub,
+  ...newBookkeeping(sub, now),
 });

@@ -74,7 +74,7 @@ export const changeTag = async (record: CustomerRecord, tag: string, add: boolea
       Update: {
         TableName: tableName(),
         Key: key,
-        UpdateExpression: `${add ? 'ADD' : 'DELETE'} tags :tag SET version = :next, #sequence = :sequence, updatedAt = :now, updatedBy = :sub`,
+        UpdateExpression: `${add ? 'ADD' : 'DELETE'} tags :tag SET version = :next, #sequence = :sequence, updated = :now, updatedBy = :sub`,
         ConditionExpression: `version = :expected AND ${add ? 'NOT ' : ''}contains(tags, :name)`,
         ExpressionAttributeNames: { '#sequence': 'sequence' },
         ExpressionAttributeValues: {

@@ -1,10 +1,10 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { parseWith } from '../http/validation.ts';
-import { checkIfMatch, etag } from '../http/preconditions.ts';
+import { etag } from '../http/preconditions.ts';
+import { changeVersioned, loaded } from '../http/versioned-change.ts';
 import { getCustomer, replaceCustomer } from '../storage/customers.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
 import { applyJsonPatch, JsonPatchError, type PatchOperation } from '../domain/json-patch.ts';
@@ -38,32 +38,21 @@ const patched = (current: Record<string, unknown>, contentType: string | undefin
 };
 
 /** PATCH /customer/{id} — merge patch or JSON Patch; 200 with the full resource; If-Match → 412 when stale. */
-export const handler = defineHandler(tmf629.patchCustomer, async (request) => {
-  const { tenantId, sub } = request.caller;
-  const id = request.params.id!;
-  return withOptimisticRetry(async () => {
-    const current = await getCustomer(tenantId, id);
-    if (!current) throw notFound(`Customer '${id}' does not exist.`);
-    checkIfMatch(request.headers, current.version);
-    const before = tmfAttributesOf(current);
-    const after = parseWith(CustomerAttributes, patched(before, request.contentType, request.body), 'customer after the patch');
-    if (jsonEqual(before, after)) {
-      return { status: 200, body: toTmfCustomer(current, request.baseUrl), headers: { etag: etag(current.version) } };
-    }
-    const types: TmfEventType[] = ['CustomerAttributeValueChangeEvent'];
-    if (before.status !== after.status) types.push('CustomerStateChangeEvent');
-    const meta = { id, tenantId, createdAt: current.createdAt, createdBy: current.createdBy };
-    const next: CustomerRecord = {
-      ...withoutTmfAttributes(current),
-      ...after,
-      ...meta,
-      version: current.version + 1,
-      sequence: current.sequence + types.length,
-      updatedAt: new Date().toISOString(),
-      updatedBy: sub,
-    };
-    await replaceCustomer(current, next, customerEvents(types, next, request, current.sequence));
-    return { status: 200, body: toTmfCustomer(next, request.baseUrl), headers: { etag: etag(next.version) } };
+export const handler = defineHandler(tmf629.patchCustomer, (request) => {
+  const id = request.params.id;
+  return changeVersioned(request, {
+    read: async () => loaded(await getCustomer(request.caller.tenantId, id)),
+    missing: () => notFound(`Customer '${id}' does not exist.`),
+    decide: (current) => {
+      const before = tmfAttributesOf(current);
+      const after = parseWith(CustomerAttributes, patched(before, request.contentType, request.body), 'customer after the patch');
+      if (jsonEqual(before, after)) return { record: current, events: [] };
+      const types: TmfEventType[] = ['CustomerAttributeValueChangeEvent'];
+      if (before.status !== after.status) types.push('CustomerStateChangeEvent');
+      return { record: { ...withoutTmfAttributes(current), ...after, id, tenantId: current.tenantId }, events: types };
+    },
+    write: ({ current, next, events }) => replaceCustomer(current, next, customerEvents(events, next, request, current.sequence)),
+    respond: (record) => ({ status: 200, body: toTmfCustomer(record, request.baseUrl), headers: { etag: etag(record.version) } }),
   });
 });
 
