@@ -42,6 +42,12 @@ describe('the CDK stack', () => {
     expect(apiFunctions).toHaveLength(operations.length);
   });
 
+  it('stays well under CloudFormation’s 500 resources per stack (fails at 400, so the split into nested stacks comes before the limit)', () => {
+    const count = Object.keys(resources).length;
+    // Today about 4 resources per operation (function, role policy, integration, route, permission share) plus the platform.
+    expect(count, `${count} resources in one stack: split it (a nested stack per family) before adding operations`).toBeLessThan(400);
+  });
+
   it('wires every route to its own function with the scopes of its access level', () => {
     const routes = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
     expect(routes).toHaveLength(operations.length);
