@@ -51,7 +51,6 @@ const load = async (request: Request<unknown>, kind: CaseKind) => {
 export const createPlan = async (request: Request<Record<string, unknown>>): Promise<Response> => {
   const { tenantId, sub } = request.caller;
   const id = newId();
-  const now = new Date().toISOString();
   const record: BianRecord = {
     kind: PLAN,
     id,
@@ -59,7 +58,7 @@ export const createPlan = async (request: Request<Record<string, unknown>>): Pro
     tenantId,
     record: request.body,
     actions: [],
-    ...newBookkeeping(sub, now),
+    ...newBookkeeping(sub),
   };
   await putBianRecord(CASE_FAMILY, record, {}, eventOf(request, PLAN, record, 'Create', true));
   return { status: 200, body: view(PLAN, record), headers: { location: `${request.baseUrl}${CASE_BASE}/${id}/Retrieve` } };
@@ -86,12 +85,8 @@ export const changeCase = (request: Request<Record<string, unknown>>, kind: Case
       const { plan, record: current, statistics, id } = await load(request, kind);
       if (!plan) throw missing(PLAN, planId);
       if (!current && (kind === PLAN || action === 'Request')) return undefined;
-      // A record Update creates (PUT semantics) starts from version 0.
-      const now = new Date().toISOString();
-      const record: BianRecord = current ?? {
-        ...{ kind, id, planId, tenantId, record: {}, actions: [] },
-        ...{ version: 0, sequence: 0, created: now, createdBy: sub, updated: now, updatedBy: sub },
-      };
+      // A record Update creates (PUT semantics) starts from version 0: its change makes it version 1.
+      const record: BianRecord = current ?? { kind, id, planId, tenantId, record: {}, actions: [], ...newBookkeeping(sub), version: 0, sequence: 0 };
       return { record, context: { plan, statistics, exists: current !== undefined } };
     },
     missing: () => missing(kind, kind === PLAN ? planIdOf(request) : request.params[ID_PARAM[kind]]!),

@@ -79,7 +79,6 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     const refused = refusal(plan.status as LifecycleStatus, 'Create', `Plan '${plan.id}'`);
     if (refused) throw conflict(refused);
   }
-  const now = new Date().toISOString();
   const record: BianRecord = {
     kind,
     id,
@@ -89,7 +88,7 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     ...(KINDS[kind].lifecycle ? { status: 'active' } : {}),
     ...(kind === 'Incident' ? { priority: 'medium' } : {}),
     actions: [],
-    ...newBookkeeping(sub, now),
+    ...newBookkeeping(sub),
     ...(kind === PLAN ? await linkOf(tenantId, request.body) : {}),
   };
   const mirror = plan ? mirroredActivity(kind, record, plan) : undefined;

@@ -28,11 +28,10 @@ export const changeTagOf = async (request: Request, add: boolean): Promise<Respo
     write: ({ current, next, events: [type] }) =>
       changeTag(
         current,
+        next,
         tag,
         add,
         crmEvent(request, type!, { type: 'Customer', id }, next.sequence, { customer: toCrmCustomer(next), tag }, `Tag ${tag} ${add ? 'added' : 'removed'}`),
-        next.updated,
-        next.updatedBy,
       ),
     respond: (record) => customerResponse(record),
     attempts: TAG_ATTEMPTS,

@@ -5,7 +5,7 @@ import { badRequest, forbidden, payloadTooLarge, toHttpError, unauthorized, unsu
 import { renderError } from './error-bodies.ts';
 import { parseWith } from './validation.ts';
 import { instrumentation, logger } from '../observability.ts';
-import { createOnce } from '../storage/idempotency.ts';
+import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
 import type { TransactItem } from '../storage/transactions.ts';
 import { rememberUser } from '../storage/users.ts';
 
@@ -172,14 +172,11 @@ const rememberCaller = (caller: Caller): Promise<void> =>
 const once = <O extends Operation>(operation: O, request: OperationRequest<O>, implementation: (request: OperationRequest<O>) => Promise<Response>) =>
   createOnce(
     { headers: request.headers, tenantId: request.caller.tenantId, operation: `${operation.family}.${operation.name}`, body: request.body },
-    async (guard) => {
-      const response = await implementation({
-        ...request,
-        idempotency: (answer) => guard({ status: answer.status, body: answer.body, headers: answer.headers ?? {} }),
-      });
-      return { status: response.status, body: response.body, headers: response.headers ?? {} };
-    },
+    async (guard) => stored(await implementation({ ...request, idempotency: (answer) => guard(stored(answer)) })),
   );
+
+/** A response as the idempotency record keeps it (and replays it): headers always present. */
+const stored = (response: Response): StoredResponse => ({ status: response.status, body: response.body, headers: response.headers ?? {} });
 
 /**
  * An operation's handler: its implementation behind the family's middleware stack — request

@@ -1,3 +1,4 @@
+import type { Bookkeeping } from './bookkeeping.ts';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
@@ -63,11 +64,11 @@ export const removeCustomer = async (record: CustomerRecord, event: PendingEvent
 
 /**
  * Adds or removes one tag as an atomic set update (ADD / DELETE on the string set), with the
- * event in the same transaction. The version condition only orders the events; a tag another
+ * event in the same transaction; `next` is the bookkeeping the change computed. The version condition only orders the events; a tag another
  * writer added meanwhile is never lost, because no write here replaces the set. No index shows
  * tags, so no index copy is rewritten.
  */
-export const changeTag = async (record: CustomerRecord, tag: string, add: boolean, event: PendingEvent, now: string, sub: string): Promise<void> => {
+export const changeTag = async (record: CustomerRecord, next: Bookkeeping, tag: string, add: boolean, event: PendingEvent): Promise<void> => {
   const key = keys.customer(record.tenantId, record.id);
   await transact([
     {
@@ -81,10 +82,10 @@ export const changeTag = async (record: CustomerRecord, tag: string, add: boolea
           ':tag': new Set([tag]),
           ':name': tag,
           ':expected': record.version,
-          ':next': record.version + 1,
-          ':sequence': event.envelope.sequence,
-          ':now': now,
-          ':sub': sub,
+          ':next': next.version,
+          ':sequence': next.sequence,
+          ':now': next.updated,
+          ':sub': next.updatedBy,
         },
       },
     },
