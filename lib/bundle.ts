@@ -1,20 +1,21 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
+import { BUNDLING } from './function.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..');
 
-/** The esbuild options the stack's NodejsFunctions bundle with (lib/rapport-stack.ts), for size checks and the bench. */
+/** The esbuild options the stack's NodejsFunctions bundle with (lib/function.ts), for size checks and the bench. */
 export const bundleFunction = async (entry: string): Promise<{ bytes: number; inputs: Record<string, number> }> => {
   const result = await build({
     entryPoints: [join(PROJECT_ROOT, entry)],
     bundle: true,
     write: false,
-    minify: true,
+    minify: BUNDLING.minify,
     format: 'esm',
     platform: 'node',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    target: BUNDLING.target,
+    mainFields: BUNDLING.mainFields,
+    banner: { js: BUNDLING.banner },
     metafile: true,
     logLevel: 'silent',
   });

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,22 +9,22 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { eventRules, operations, schedules, streamPublisher } from '../functions/catalog.ts';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { scopesFor, SCOPES } from '../functions/http/operation.ts';
+import { SCOPES } from '../functions/http/operation.ts';
 import { tableIndexes, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
 import { SERVICE } from '../functions/business-metrics.ts';
+import { FamilyApi } from './family-api.ts';
+import { functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
 import { SIZING } from './sizing.ts';
 import { STAGES, type Stage, type StageSettings } from './stages.ts';
-
-const PROJECT_ROOT = join(import.meta.dirname, '..');
 
 export interface RapportStackProps extends StackProps {
   /** dev or prod: retention, deletion protection, throttling and alarm thresholds (lib/stages.ts). */
@@ -61,10 +59,10 @@ export const exposedHeaders = (): string[] =>
     ),
   ].sort();
 
-/** The logical id of an operation's function: its catalog name, capitalised. */
-export const functionId = (name: string): string => `${name[0]!.toUpperCase()}${name.slice(1)}Function`;
-
-/** Every Rapport resource in one stack: table, bus, API, functions (one per catalog operation), publisher, notifier. */
+/**
+ * Rapport's root stack: table, bus, API with its authorizer, the roles, publisher, notifier, due
+ * sweep and monitoring; each family's operations in a nested stack (lib/family-api.ts).
+ */
 export class RapportStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly bus: events.EventBus;
@@ -137,37 +135,9 @@ export class RapportStack extends Stack {
       });
       return created;
     };
-    // Every function: Node 24 on arm64, ESM bundle, X-Ray active, its family as the Powertools service.
-    const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra: Partial<NodejsFunctionProps> = {}) =>
-      new NodejsFunction(this, id, {
-        entry: join(PROJECT_ROOT, entry),
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        tracing: lambda.Tracing.ACTIVE,
-        role: fnRole,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
-        environment: {
-          TABLE_NAME: this.table.tableName,
-          TENANT_CLAIM: tenantClaim,
-          POWERTOOLS_SERVICE_NAME: service,
-          NODE_OPTIONS: '--enable-source-maps',
-          ...extra.environment,
-        },
-        bundling: {
-          format: OutputFormat.ESM,
-          target: 'node24',
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          mainFields: ['module', 'main'],
-          externalModules: [],
-          banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        },
-        ...extra,
-      });
+    const common: FunctionCommon = { tableName: this.table.tableName, tenantClaim };
+    const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra: FunctionExtras = {}) =>
+      rapportFunction(this, id, { entry, role: fnRole, logGroup, service, common, ...extra });
 
     // API functions share one role per access level: a read operation's function cannot write.
     const apiRoles = {
@@ -213,20 +183,19 @@ export class RapportStack extends Stack {
       },
     });
 
+    // --- One nested stack per family: its functions, integrations and routes (lib/family-api.ts) ---
     const apiFunctions = new Map<string, lambda.IFunction[]>();
-    for (const op of operations) {
-      const fn = newFunction(functionId(op.name), op.handler, apiRoles[op.access], logGroupFor(`${pascalCase(op.family)}Api`), op.family, {
-        description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
-        ...(op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite),
-      });
-      apiFunctions.set(op.family, [...(apiFunctions.get(op.family) ?? []), fn]);
-      this.api.addRoutes({
-        path: op.path,
-        methods: [HttpMethod[op.method]],
-        integration: new HttpLambdaIntegration(`${op.name}Integration`, fn),
+    for (const family of [...new Set(operations.map((op) => op.family))]) {
+      const familyApi = new FamilyApi(this, `${pascalCase(family)}Api`, {
+        family,
+        operations: operations.filter((op) => op.family === family),
+        api: this.api,
         authorizer,
-        authorizationScopes: scopesFor(op.access),
+        roles: apiRoles,
+        retention,
+        common,
       });
+      apiFunctions.set(family, familyApi.functions);
     }
 
     // --- Stream publisher: event items → EventBridge -------------------------------------------
@@ -342,14 +311,7 @@ export class RapportStack extends Stack {
     deletionProtection: boolean,
     tenantClaim: string,
     logGroupFor: (name: string) => logs.LogGroup,
-    newFunction: (
-      id: string,
-      entry: string,
-      fnRole: iam.IRole,
-      logGroup: logs.ILogGroup,
-      service: string,
-      extra?: Partial<NodejsFunctionProps>,
-    ) => NodejsFunction,
+    newFunction: (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra?: FunctionExtras) => NodejsFunction,
     role: (name: string, description: string) => iam.Role,
   ): { authorizer: HttpJwtAuthorizer; trigger?: NodejsFunction } {
     if (props.jwtIssuer && props.jwtAudience?.length) {

@@ -2,33 +2,56 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addRapport } from '../../lib/rapport-app.ts';
-import { functionId } from '../../lib/rapport-stack.ts';
+import { functionId } from '../../lib/function.ts';
 import { operations } from '../../functions/catalog.ts';
 import { scopesFor } from '../../functions/http/operation.ts';
 import { INDEXES } from '../../functions/storage/table-schema.ts';
 import { SIZING } from '../../lib/sizing.ts';
+import { pascalCase } from '../../lib/names.ts';
 
-/** An app as `bin/app.ts` builds it, with bundling skipped for speed. */
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+type TemplateJson = { Resources: Record<string, Resource>; Parameters?: Record<string, unknown>; Outputs?: Record<string, { Value: unknown }> };
+
+/**
+ * An app as `bin/app.ts` builds it, with bundling skipped for speed. `resources` is every resource
+ * of the root and its nested stacks in one map, with the references between them resolved (a
+ * nested stack's parameter becomes the root's value; a root's `Fn::GetAtt` of a nested output
+ * becomes the nested value), so a test reads the whole deployment as one template.
+ */
 const synthesize = (context: Record<string, unknown> = {}) => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'rapport-cdk-')), context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = addRapport(app);
   const assembly = app.synth();
-  return { stack, assembly, template: Template.fromStack(stack) };
+  const template = Template.fromStack(stack);
+  const root = template.toJSON() as TemplateJson;
+  const nested = stack.node
+    .findAll()
+    .filter((c): c is NestedStack => c instanceof NestedStack)
+    .map((n) => ({ stack: n, logicalId: stack.getLogicalId(n.nestedStackResource as CfnElement), json: Template.fromStack(n).toJSON() as TemplateJson }));
+  let merged = JSON.stringify(root.Resources);
+  for (const n of nested) {
+    const parameters = root.Resources[n.logicalId]!.Properties.Parameters as Record<string, unknown>;
+    let inner = JSON.stringify(n.json.Resources);
+    for (const [name, value] of Object.entries(parameters)) inner = inner.replaceAll(JSON.stringify({ Ref: name }), JSON.stringify(value));
+    for (const [name, output] of Object.entries(n.json.Outputs ?? {}))
+      merged = merged.replaceAll(JSON.stringify({ 'Fn::GetAtt': [n.logicalId, `Outputs.${name}`] }), JSON.stringify(output.Value));
+    merged = `${merged.slice(0, -1)},${inner.slice(1)}`;
+  }
+  return { stack, assembly, template, root, nested, resources: JSON.parse(merged) as Record<string, Resource> };
 };
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
 
 describe('the CDK stack', () => {
   let template: Template;
   let resources: Record<string, Resource>;
+  let synthesized: ReturnType<typeof synthesize>;
   beforeAll(() => {
-    template = synthesize().template;
-    resources = template.toJSON().Resources as Record<string, Resource>;
+    synthesized = synthesize();
+    ({ template, resources } = synthesized);
   });
   const logicalIdOf = (prefix: string) => Object.keys(resources).find((id) => id.startsWith(prefix) && resources[id]!.Type === 'AWS::Lambda::Function');
 
@@ -42,10 +65,47 @@ describe('the CDK stack', () => {
     expect(apiFunctions).toHaveLength(operations.length);
   });
 
-  it('stays well under CloudFormation’s 500 resources per stack (fails at 400, so the split into nested stacks comes before the limit)', () => {
-    const count = Object.keys(resources).length;
-    // Today about 4 resources per operation (function, role policy, integration, route, permission share) plus the platform.
-    expect(count, `${count} resources in one stack: split it (a nested stack per family) before adding operations`).toBeLessThan(400);
+  it('keeps the root stack free of operations: each family’s functions, integrations and routes are in its own nested stack', () => {
+    const { root, nested } = synthesized;
+    const perOperation = ['AWS::Lambda::Function', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration'];
+    const rootApiFunctions = Object.values(root.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description ?? '').includes('/'),
+    );
+    expect(rootApiFunctions).toEqual([]);
+    expect(Object.values(root.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')).toEqual([]);
+    const families = [...new Set(operations.map((op) => op.family))];
+    expect(nested.map((n) => n.stack.node.id).sort()).toEqual(families.map((f) => `${pascalCase(f)}Api`).sort());
+    for (const family of families) {
+      const { json } = nested.find((n) => n.stack.node.id === `${pascalCase(family)}Api`)!;
+      const count = operations.filter((op) => op.family === family).length;
+      for (const type of perOperation)
+        expect(
+          Object.values(json.Resources).filter((r) => r.Type === type),
+          `${family} ${type}`,
+        ).toHaveLength(count);
+    }
+  });
+
+  it('stays well under CloudFormation’s 500 resources, 200 parameters and 200 outputs in every stack (fails at 400 resources, so a family is split before the limit)', () => {
+    const { root, nested } = synthesized;
+    for (const [name, json] of [['root', root] as const, ...nested.map((n) => [n.stack.node.id, n.json] as const)]) {
+      const count = Object.keys(json.Resources).length;
+      expect(count, `${count} resources in ${name}: split it before adding operations`).toBeLessThan(400);
+      expect(Object.keys(json.Parameters ?? {}).length, name).toBeLessThan(150);
+      expect(Object.keys(json.Outputs ?? {}).length, name).toBeLessThan(150);
+    }
+  });
+
+  it('does not grow the root with operations: a family stack costs the root one resource, an operation four in its family stack', () => {
+    const { root, nested } = synthesized;
+    expect(Object.values(root.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack')).toHaveLength(nested.length);
+    for (const n of nested) {
+      const operationCount = operations.filter((op) => `${pascalCase(op.family)}Api` === n.stack.node.id).length;
+      // function, integration, route, invoke permission per operation; the family's log group.
+      expect(Object.keys(n.json.Resources).length, n.stack.node.id).toBe(4 * operationCount + 1);
+    }
+    // At four resources per operation, a family holds 99 operations before its stack reaches 400.
+    expect(Object.keys(root.Resources).length).toBeLessThan(150);
   });
 
   it('wires every route to its own function with the scopes of its access level', () => {
@@ -161,8 +221,7 @@ describe('the CDK stack', () => {
   });
 
   it('-c stage=prod selects longer retention, deletion protection, higher throttling and tighter alarms; context overrides single settings', () => {
-    const prod = synthesize({ stage: 'prod' }).template;
-    const prodResources = prod.toJSON().Resources as Record<string, Resource>;
+    const { template: prod, resources: prodResources } = synthesize({ stage: 'prod' });
     for (const group of Object.values(prodResources).filter((r) => r.Type === 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(180);
     prod.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 1000, ThrottlingRateLimit: 500 } });
     prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] });
@@ -205,29 +264,13 @@ describe('the CDK stack', () => {
     external.resourceCountIs('AWS::Cognito::UserPool', 0);
     external.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: 'https://idp.example.com/', Audience: ['rapport-api'] } });
   });
-
-  it('leaves room for at least 60 operations under 400 resources', () => {
-    const total = Object.keys(resources).length;
-    const apiFunctionIds = new Set(operations.map((op) => logicalIdOf(functionId(op.name))!));
-    const perApiFunction = (r: Resource) => apiFunctionIds.has(JSON.stringify(r.Properties.FunctionName ?? '').replace(/.*"Fn::GetAtt":\["([^"]+)".*/, '$1'));
-    const operationResources = Object.entries(resources).filter(
-      ([id, r]) =>
-        apiFunctionIds.has(id) ||
-        r.Type === 'AWS::ApiGatewayV2::Route' ||
-        r.Type === 'AWS::ApiGatewayV2::Integration' ||
-        (r.Type === 'AWS::Lambda::Permission' && perApiFunction(r)),
-    ).length;
-    const perOperation = operationResources / operations.length;
-    expect(perOperation).toBe(4);
-    expect(total - operationResources + 60 * perOperation).toBeLessThan(400);
-  });
 });
 
 describe('alarms and dashboard', () => {
   let resources: Record<string, Resource>;
   let alarms: Resource[];
   beforeAll(() => {
-    resources = synthesize({ alarmEmail: 'ops@example.com' }).template.toJSON().Resources as Record<string, Resource>;
+    resources = synthesize({ alarmEmail: 'ops@example.com' }).resources;
     alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   });
   const idsOf = (type: string) =>

@@ -1,0 +1,57 @@
+import { NestedStack, RemovalPolicy } from 'aws-cdk-lib';
+import { HttpMethod, HttpRoute, HttpRouteKey, type IHttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { scopesFor, type Access, type Family, type Operation } from '../functions/http/operation.ts';
+import { functionId, rapportFunction, type FunctionCommon } from './function.ts';
+import { pascalCase } from './names.ts';
+import { SIZING } from './sizing.ts';
+
+export interface FamilyApiProps {
+  family: Family;
+  operations: readonly Operation[];
+  api: IHttpApi;
+  authorizer: IHttpRouteAuthorizer;
+  /** One role per access level, made by the root stack: a read operation's function cannot write. */
+  roles: Record<Access, iam.IRole>;
+  retention: logs.RetentionDays;
+  common: FunctionCommon;
+}
+
+/**
+ * One family's operations in a nested stack of their own: per operation its function, its
+ * integration, its route and the permission for API Gateway to invoke it (four resources), plus the
+ * family's log group. The API, its authorizer, the roles and the table stay in the root stack, so
+ * the root's size does not grow with operations and each family has CloudFormation's 500 resources
+ * to itself (about 120 operations).
+ */
+export class FamilyApi extends NestedStack {
+  readonly functions: lambda.IFunction[];
+
+  constructor(scope: Construct, id: string, props: FamilyApiProps) {
+    super(scope, id, { description: `Rapport ${props.family} API: ${props.operations.length} operations` });
+    const logGroup = new logs.LogGroup(this, `${pascalCase(props.family)}ApiLogs`, { retention: props.retention, removalPolicy: RemovalPolicy.DESTROY });
+    this.functions = props.operations.map((op) => {
+      const fn = rapportFunction(this, functionId(op.name), {
+        entry: op.handler,
+        role: props.roles[op.access],
+        logGroup,
+        service: op.family,
+        common: props.common,
+        description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
+        ...(op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite),
+      });
+      new HttpRoute(this, `${pascalCase(op.name)}Route`, {
+        httpApi: props.api,
+        routeKey: HttpRouteKey.with(op.path, HttpMethod[op.method]),
+        integration: new HttpLambdaIntegration(`${pascalCase(op.name)}Integration`, fn),
+        authorizer: props.authorizer,
+        authorizationScopes: scopesFor(op.access),
+      });
+      return fn;
+    });
+  }
+}

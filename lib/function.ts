@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+/** What every Rapport function is told: the table and the name of the tenant claim. */
+export interface FunctionCommon {
+  tableName: string;
+  tenantClaim: string;
+}
+
+/** Settings a function may add or override: description, memory, timeout, environment, concurrency. */
+export type FunctionExtras = Omit<Partial<NodejsFunctionProps>, 'entry' | 'role' | 'logGroup'>;
+
+export interface RapportFunctionProps extends FunctionExtras {
+  /** Handler file relative to the project root. */
+  entry: string;
+  role: iam.IRole;
+  logGroup: logs.ILogGroup;
+  /** The Powertools service name (its family, or publisher, notifier, due-sweep, auth). */
+  service: string;
+  common: FunctionCommon;
+}
+
+/** How every function is bundled; `lib/bundle.ts` builds with the same settings for the size checks and the bench. */
+export const BUNDLING = {
+  target: 'node24',
+  minify: true,
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+};
+
+/** The logical id of an operation's function: its catalog name, capitalised. */
+export const functionId = (name: string): string => `${name[0]!.toUpperCase()}${name.slice(1)}Function`;
+
+/** Every function: Node 24 on arm64, ESM bundle, X-Ray active, JSON logs, its service named for Powertools. */
+export const rapportFunction = (scope: Construct, id: string, { entry, role, logGroup, service, common, environment, ...extra }: RapportFunctionProps) =>
+  new NodejsFunction(scope, id, {
+    entry: join(PROJECT_ROOT, entry),
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    tracing: lambda.Tracing.ACTIVE,
+    role,
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    environment: {
+      TABLE_NAME: common.tableName,
+      TENANT_CLAIM: common.tenantClaim,
+      POWERTOOLS_SERVICE_NAME: service,
+      NODE_OPTIONS: '--enable-source-maps',
+      ...environment,
+    },
+    bundling: {
+      ...BUNDLING,
+      format: OutputFormat.ESM,
+      sourceMap: true,
+      sourcesContent: false,
+      externalModules: [],
+    },
+    ...extra,
+  });
