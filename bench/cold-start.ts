@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { operations } from '../functions/catalog.ts';
 import type { Operation } from '../functions/http/operation.ts';
-import { apiEvent } from '../test/support/api-event.ts';
+import { apiEvent } from '../lib/local/direct-call.ts';
 import { median, table, withSpread } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -21,7 +21,7 @@ const REPRESENTATIVES = ['retrieveCustomer', 'getCrmCustomer', 'bianCrmRetrieve'
  * request is a successful read (200), like the baseline's GetItem of the same customer.
  */
 const seedReads = async (): Promise<Record<string, Record<string, string>>> => {
-  const { call } = await import('../test/support/api-event.ts');
+  const { call } = await import('../lib/local/direct-call.ts');
   const { keys } = await import('../functions/storage/keys.ts');
   const { db, tableName } = await import('../functions/storage/db.ts');
   const { PutCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');

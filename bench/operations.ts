@@ -1,14 +1,14 @@
 /**
  * Tables 3 and 4: every catalog operation invoked in-process (real handler, real middleware) against
- * DynamoDB Local. Each call's DynamoDB requests are recorded (test/support/capacity.ts): their wall time (the union of their intervals: the bare DynamoDB calls the operation
+ * DynamoDB Local. Each call's DynamoDB requests are recorded (lib/local/request-recorder.ts): their wall time (the union of their intervals: the bare DynamoDB calls the operation
  * needs, SDK included) against the handler's, and what each consumed (ReturnConsumedCapacity=TOTAL).
  * The process environment must point at DynamoDB Local before this module is imported.
  */
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { operations } from '../functions/catalog.ts';
-import { apiEvent, lambdaContext, type CallOptions } from '../test/support/api-event.ts';
-import { recordRequests, type Recorded } from '../test/support/capacity.ts';
+import { apiEvent, lambdaContext, type CallOptions } from '../lib/local/direct-call.ts';
+import { recordRequests, type Recorded } from '../lib/local/request-recorder.ts';
 import { scenarios, seed, type Invoke } from './scenarios.ts';
 import { busyTime, excess } from './requests.ts';
 import { median, percentile, table, withSpread } from './stats.ts';

@@ -1,5 +1,5 @@
 /** What table 3 and 4 compute from an operation's recorded DynamoDB requests (pure; tested in test/unit/bench-requests.test.ts). */
-import type { Recorded } from '../test/support/capacity.ts';
+import type { Recorded } from '../lib/local/request-recorder.ts';
 
 /** Wall time during which at least one DynamoDB request was in flight. */
 export const busyTime = (requests: Recorded[]): number => {

@@ -4,7 +4,7 @@
  * does any untimed set-up the i-th call needs (a fresh record for an action that can happen only
  * once, a tag to remove) and returns the request to time. Every timed answer must be 2xx.
  */
-import type { CallOptions } from '../test/support/api-event.ts';
+import type { CallOptions } from '../lib/local/direct-call.ts';
 
 /** Invokes an operation by catalog name (untimed set-up) and returns its JSON body; throws unless 2xx. */
 export type Invoke = (operation: string, options: CallOptions) => Promise<Record<string, unknown>>;

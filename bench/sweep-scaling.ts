@@ -3,7 +3,7 @@
  * in a process of its own with a fresh DynamoDB Local: the table is filled with customers written
  * as the storage layer writes them (half of them carrying a future next-action date, so the due
  * index holds them too), then the due ones are (re)armed before each run and the real sweep
- * handler runs with its requests recorded (test/support/capacity.ts: ReturnConsumedCapacity=TOTAL).
+ * handler runs with its requests recorded (lib/local/request-recorder.ts: ReturnConsumedCapacity=TOTAL).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CustomerRecord } from '../functions/storage/customer-items.ts';
@@ -34,7 +34,7 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
     const { db } = await import('../functions/storage/db.ts');
     const { newCustomerMeta, toItem } = await import('../functions/storage/customer-items.ts');
     const { handler: sweep } = await import('../functions/schedules/due-sweep.ts');
-    const { recordRequests } = await import('../test/support/capacity.ts');
+    const { recordRequests } = await import('../lib/local/request-recorder.ts');
 
     /** Run r arms its due customers for a date of its own: a flag is recorded once per due date. */
     const customer = (n: number, isDue: boolean, run = 0): CustomerRecord => ({

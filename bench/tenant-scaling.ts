@@ -9,7 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CustomerRecord } from '../functions/storage/customer-items.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
-import type { CallOptions } from '../test/support/api-event.ts';
+import type { CallOptions } from '../lib/local/direct-call.ts';
 import { childMain, runInChild } from './child.ts';
 import { pointHandlersAt } from './environment.ts';
 import { writeItems } from './seed.ts';
@@ -66,8 +66,8 @@ const measureSizes = async (sizes: number[], calls: number): Promise<{ seededSec
     const { toItem } = await import('../functions/storage/customer-items.ts');
     const { keys, shardOf } = await import('../functions/storage/keys.ts');
     const { operations } = await import('../functions/catalog.ts');
-    const { call } = await import('../test/support/api-event.ts');
-    const { recordRequests } = await import('../test/support/capacity.ts');
+    const { call } = await import('../lib/local/direct-call.ts');
+    const { recordRequests } = await import('../lib/local/request-recorder.ts');
 
     // Every request goes to the DynamoDB Local of the size being measured (set before each call).
     let current = 0;

@@ -1,4 +1,4 @@
-/** CRM customer API schemas, after the seed's model (`../shared/seeds/002_…txt`). zod/mini keeps bundles small. */
+/** CRM customer API schemas: owners, crmStatus pipeline, tags, next action, activities, opportunities (README, "CRM customer API"). zod/mini keeps bundles small. */
 import * as z from 'zod/mini';
 import { CRM_STATUSES } from '../domain/crm-status.ts';
 import { OPPORTUNITY_STATUSES } from '../domain/opportunity-status.ts';

@@ -3,7 +3,7 @@ import { parseWith } from '../http/validation.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
 import { applyProfileToTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
-import { CustomerAttributes } from '../tmf629/schemas.ts';
+import { CustomerAttributes } from '../domain/customer-model.ts';
 import { changeCustomer } from './customer-changes.ts';
 import { crm } from './operations.ts';
 import { toCrmCustomer } from './customer-view.ts';

@@ -1,5 +1,6 @@
 import type { CustomerRecord } from '../storage/customer-items.ts';
-import { CUSTOMER_ATTRIBUTE_NAMES, type Customer } from './schemas.ts';
+import { CUSTOMER_ATTRIBUTE_NAMES } from '../domain/customer-model.ts';
+import type { Customer } from './schemas.ts';
 import { parseFields, UnknownFieldError } from '../domain/field-selection.ts';
 import { badRequest } from '../http/errors.ts';
 import { INDEXED_FILTERS } from '../storage/customer-lists.ts';

@@ -11,7 +11,7 @@ import { applyJsonPatch, JsonPatchError, type PatchOperation } from '../domain/j
 import { customerEvents, type TmfEventType } from './customer-events.ts';
 import { tmfAttributesOf, toTmfCustomer } from './customer-view.ts';
 import { tmf629 } from './operations.ts';
-import { CustomerAttributes } from './schemas.ts';
+import { CustomerAttributes } from '../domain/customer-model.ts';
 
 const NOT_PATCHABLE = ['id', 'href'];
 

@@ -1,7 +1,8 @@
+/** Calls a handler in-process as API Gateway would (an HTTP API v2 event with JWT claims): the tests' and the bench's way to run the real handlers with their real middleware. */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Operation } from '../../functions/http/operation.ts';
-import { lambdaContext as localContext } from '../../lib/local/functions.ts';
+import { lambdaContext as localContext } from './functions.ts';
 
 export interface CallOptions {
   params?: Record<string, string>;

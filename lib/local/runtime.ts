@@ -22,7 +22,7 @@ const runSchedule = (schedule: Schedule) => invoke(schedule.name, schedule.handl
 export interface RuntimeOptions {
   port: number;
   inMemory: boolean;
-  /** Seconds between scheduled runs are the schedule's own; tests can switch the timers off. */
+  /** Locally every schedule runs once a minute (not at its deployed rate), so due items show up fast; tests switch the timers off and call `POST /_local/schedules/<name>`. */
   schedulesEnabled?: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueTenant } from '../support/api-event.ts';
+import { uniqueTenant } from '../../lib/local/direct-call.ts';
 import { http, token } from '../support/http.ts';
 import { bianSchemaErrors } from '../support/bian-schema.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES } from '../../functions/http/operation.ts';
-import { uniqueTenant } from '../support/api-event.ts';
+import { uniqueTenant } from '../../lib/local/direct-call.ts';
 import { http, TMF, token } from '../support/http.ts';
 import { tmfSchemaErrors } from '../support/tmf-schema.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';

@@ -5,7 +5,7 @@ import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { handler as createCrmCustomer } from '../../functions/crm/create-customer.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { metrics } from '../../functions/observability.ts';
-import { call, uniqueTenant } from '../support/api-event.ts';
+import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
 
 const counted = (spy: { mock: { calls: Parameters<typeof metrics.addMetric>[] } }, name: string): number =>
   spy.mock.calls.filter(([metric]) => metric === name).reduce((sum, [, , value]) => sum + value, 0);

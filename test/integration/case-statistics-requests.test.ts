@@ -12,8 +12,8 @@ import { handler as updateCrmPlan } from '../../functions/bian-crm/update.ts';
 import { handler as controlIncident } from '../../functions/bian-crm/control-incident.ts';
 import { bianCaseMgmt } from '../../functions/bian-casemgmt/operations.ts';
 import { bianCrm } from '../../functions/bian-crm/operations.ts';
-import { call, uniqueTenant } from '../support/api-event.ts';
-import { recordRequests } from '../support/capacity.ts';
+import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
+import { recordRequests } from '../../lib/local/request-recorder.ts';
 
 describe('BIAN request counts (real handlers, DynamoDB Local)', () => {
   it('reads a plan and its record in one request, for Retrieve and for an action', async () => {

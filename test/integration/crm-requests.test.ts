@@ -6,8 +6,8 @@ import { handler as addTag } from '../../functions/crm/add-tag.ts';
 import { handler as assignOwner } from '../../functions/crm/assign-owner.ts';
 import { handler as createActivity } from '../../functions/crm/create-activity.ts';
 import { crm } from '../../functions/crm/operations.ts';
-import { call, uniqueTenant } from '../support/api-event.ts';
-import { recordRequests } from '../support/capacity.ts';
+import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
+import { recordRequests } from '../../lib/local/request-recorder.ts';
 
 const sum = (records: { readUnits: number; writeUnits: number }[]) => ({
   read: records.reduce((s, r) => s + r.readUnits, 0),

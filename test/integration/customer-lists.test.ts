@@ -4,8 +4,8 @@ import { handler as listCustomers } from '../../functions/crm/list-customers.ts'
 import { handler as listByOwner } from '../../functions/crm/list-customers-by-owner.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { LIST_SHARDS, shardOf } from '../../functions/storage/keys.ts';
-import { call, uniqueTenant } from '../support/api-event.ts';
-import { recordRequests } from '../support/capacity.ts';
+import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
+import { recordRequests } from '../../lib/local/request-recorder.ts';
 
 /** Pages through a list with its cursor; every page's requests are recorded. */
 const pageThrough = async (list: (cursor?: string) => Promise<Awaited<ReturnType<typeof call>>>) => {

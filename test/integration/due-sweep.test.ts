@@ -13,7 +13,7 @@ import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { db, tableName } from '../../functions/storage/db.ts';
 import { keys } from '../../functions/storage/keys.ts';
 import { metrics } from '../../functions/observability.ts';
-import { call, lambdaContext, uniqueTenant } from '../support/api-event.ts';
+import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
 
 // These tests live in 2019–2021: nothing else in the run is due that early, so their sweeps see only their own items.

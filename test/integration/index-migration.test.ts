@@ -18,7 +18,7 @@ import { handler as updateStatus } from '../../functions/crm/update-status.ts';
 import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { crm } from '../../functions/crm/operations.ts';
-import { call, lambdaContext, uniqueTenant } from '../support/api-event.ts';
+import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
 
 /** An item as the code before the scale work wrote it: six ALL-projected indexes, one partition per tenant. */
 const legacyCustomer = (tenant: string, n: number, extra: Record<string, unknown> = {}) => {

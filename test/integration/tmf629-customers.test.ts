@@ -8,7 +8,7 @@ import { handler as deleteCustomer } from '../../functions/tmf629/delete-custome
 import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { db, tableName } from '../../functions/storage/db.ts';
 import { keys } from '../../functions/storage/keys.ts';
-import { call, uniqueTenant } from '../support/api-event.ts';
+import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { tmfCustomerProperties, tmfSchemaErrors } from '../support/tmf-schema.ts';
 
 const moon = { name: 'Moon Football Club', engagedParty: { '@referredType': 'Organization', id: '500' } };

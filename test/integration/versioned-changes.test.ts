@@ -7,7 +7,7 @@ import { handler as createCase } from '../../functions/bian-casemgmt/create.ts';
 import { bianCrm } from '../../functions/bian-crm/operations.ts';
 import { bianCaseMgmt } from '../../functions/bian-casemgmt/operations.ts';
 import { fromItem } from '../../functions/storage/customer-items.ts';
-import { call, uniqueTenant } from '../support/api-event.ts';
+import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
 
 describe('one versioned change for every family (changeVersioned)', () => {
   it('BIAN changes answer an ETag and honour If-Match: a stale one is 412 and changes nothing', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { handler } from '../../functions/auth/add-tenant-claim.ts';
-import { lambdaContext } from '../support/api-event.ts';
+import { lambdaContext } from '../../lib/local/direct-call.ts';
 
 const event = (attributes: Record<string, string>) =>
   ({ request: { userAttributes: attributes }, response: {} }) as unknown as PreTokenGenerationV2TriggerEvent;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { busyTime, excess } from '../../bench/requests.ts';
-import type { Recorded } from '../support/capacity.ts';
+import type { Recorded } from '../../lib/local/request-recorder.ts';
 
 const request = (name: string, start: number, end: number, key = name): Recorded => ({
   command: `${name}Command`,

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
 import { handler as createCustomer } from '../../functions/tmf629/create-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
-import { call } from '../support/api-event.ts';
+import { call } from '../../lib/local/direct-call.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 afterEach(() => ddb.reset());

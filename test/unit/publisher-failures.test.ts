@@ -5,7 +5,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { handler, MAX_ATTEMPTS } from '../../functions/events/publish-events.ts';
-import { lambdaContext } from '../support/api-event.ts';
+import { lambdaContext } from '../../lib/local/direct-call.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);

@@ -5,7 +5,7 @@ import type { Operation } from '../../functions/http/operation.ts';
 import type { crm } from '../../functions/crm/operations.ts';
 import type { tmf629 } from '../../functions/tmf629/operations.ts';
 import type { bianCrm } from '../../functions/bian-crm/operations.ts';
-import { call } from '../support/api-event.ts';
+import { call } from '../../lib/local/direct-call.ts';
 
 /** An operation of the shape every family writes: one object literal, `as const satisfies Operation`. */
 const probe = {
