@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../lib/local/dynamodb-local.ts';
 
 /**
@@ -13,5 +14,6 @@ export const pointHandlersAt = (endpoint: string, tableName: string): void => {
     TABLE_NAME: tableName,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    CURSOR_SECRET: randomBytes(32).toString('base64url'),
   });
 };

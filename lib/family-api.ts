@@ -4,6 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { scopesFor, type Access, type Family, type Operation } from '../functions/http/operation.ts';
 import { functionId, rapportFunction, type FunctionCommon } from './function.ts';
@@ -19,6 +20,8 @@ export interface FamilyApiProps {
   roles: Record<Access, iam.IRole>;
   retention: logs.RetentionDays;
   common: FunctionCommon;
+  /** The key list cursors are signed with (functions/storage/list-cursor.ts), handed to every API function. */
+  cursorSecret: secretsmanager.ISecret;
 }
 
 /**
@@ -42,6 +45,7 @@ export class FamilyApi extends NestedStack {
         service: op.family,
         common: props.common,
         description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
+        environment: { CURSOR_SECRET: props.cursorSecret.secretValue.unsafeUnwrap() },
         ...(op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite),
       });
       new HttpRoute(this, `${pascalCase(op.name)}Route`, {

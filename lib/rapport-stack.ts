@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { eventRules, operations, schedules, streamPublisher } from '../functions/catalog.ts';
@@ -183,6 +184,17 @@ export class RapportStack extends Stack {
       },
     });
 
+    // The key list cursors are signed with: a client cannot forge or alter a cursor (functions/storage/list-cursor.ts).
+    const cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
+      description: 'Rapport: the HMAC key of list cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret signs list cursors, which live for one paging session; functions read it at deploy time (environment), so rotating it means changing it and deploying, which invalidates only the cursors then outstanding (README, "Operating Rapport").',
+    });
+
     // --- One nested stack per family: its functions, integrations and routes (lib/family-api.ts) ---
     const apiFunctions = new Map<string, lambda.IFunction[]>();
     for (const family of [...new Set(operations.map((op) => op.family))]) {
@@ -194,6 +206,7 @@ export class RapportStack extends Stack {
         roles: apiRoles,
         retention,
         common,
+        cursorSecret,
       });
       apiFunctions.set(family, familyApi.functions);
     }

@@ -1,5 +1,6 @@
 import { InvalidCursor } from '../storage/list-cursor.ts';
 import { ConcurrentChanges, IdempotencyKeyReused, InvalidIdempotencyKey } from '../storage/errors.ts';
+import { NotStorable } from '../storage/limits.ts';
 
 /** An error that is the caller's to fix (or a state the caller must know of): it becomes a 4xx/5xx response. */
 export class HttpError extends Error {
@@ -59,6 +60,7 @@ export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof InvalidIdempotencyKey) return badRequest(error.message);
   if (error instanceof IdempotencyKeyReused) return unprocessable(error.message);
   if (error instanceof ConcurrentChanges) return serviceUnavailable(error.message);
+  if (error instanceof NotStorable) return error.tooLarge ? payloadTooLarge(error.message) : badRequest(error.message);
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : '';
   if (RETRYABLE_AWS_ERRORS.has(name)) return serviceUnavailable('The service is busy; retry the request shortly.');

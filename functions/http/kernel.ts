@@ -1,12 +1,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { BodyOf, Family, Operation, ParamsOf, QueryOf } from './operation.ts';
-import { badRequest, forbidden, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
+import { badRequest, forbidden, notFound, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
 import { renderError } from './error-bodies.ts';
 import { parseWith } from './validation.ts';
 import { instrumentation, logger } from '../observability.ts';
 import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
 import type { TransactItem } from '../storage/transactions.ts';
+import { isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/limits.ts';
 import { rememberUser } from '../storage/users.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -79,7 +80,13 @@ const normaliseRequest = (operation: Operation): Middleware => ({
     const query: Record<string, string> = {};
     for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
     const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[name] = value;
+    for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+      if (value === undefined || !operation.path.includes(`{${name}}`)) continue;
+      // A value no key can hold names nothing that exists: an id (which storage puts in keys) must be a key part, any other at most as long.
+      const storable = /id$/i.test(name) ? isKeyPart(value) : Buffer.byteLength(value) <= MAX_KEY_PART_BYTES && !/\p{Cc}/u.test(value);
+      if (!storable) throw notFound(`No resource has this ${name}: at most ${MAX_KEY_PART_BYTES} bytes, without '#' or control characters, can be one.`);
+      params[name] = value;
+    }
     const baseUrl = `${headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
     event.kernel = { ...event.kernel, operation, headers, query, params, baseUrl };
   },
@@ -109,8 +116,10 @@ const callerContext = (): Middleware => ({
     const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
     const sub = claims.sub;
     if (typeof sub !== 'string' || sub === '') throw unauthorized('The token carries no subject.');
+    if (!isKeyPart(sub)) throw unauthorized(`The token's subject is not one Rapport can store (at most ${MAX_KEY_PART_BYTES} bytes, no '#').`);
     const tenant = claims[TENANT_CLAIM];
     if (typeof tenant !== 'string' || tenant === '') throw forbidden(`The token carries no '${TENANT_CLAIM}' claim.`);
+    if (!isKeyPart(tenant)) throw forbidden(`The token's '${TENANT_CLAIM}' claim is not one Rapport can store (at most ${MAX_KEY_PART_BYTES} bytes, no '#').`);
     const scopes =
       event.requestContext.authorizer?.jwt?.scopes ??
       String(claims.scope ?? '')
@@ -140,6 +149,8 @@ const validatedBody = (operation: Operation): Middleware => ({
     } catch (error) {
       throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
     }
+    const unstorable = unstorableValue(json);
+    if (unstorable) throw badRequest(`Invalid request body: ${unstorable}.`);
     event.kernel = { ...event.kernel, body: parseWith(schema, json, 'request body'), contentType };
   },
 });

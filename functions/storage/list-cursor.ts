@@ -1,9 +1,13 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
 /**
- * Cursors: where a list stands, handed to the client as opaque base64url JSON. A cursor names its
- * list (kind, tenant and parameters), so one list's cursor is refused by another; its positions
- * are sort keys only — the partition keys are rebuilt from the caller's own tenant — so no cursor
- * can reach another tenant's items, and each position is checked against the list's key
- * condition and DynamoDB's key limits before any request.
+ * Cursors: where a list stands, handed to the client as opaque base64url JSON with an HMAC-SHA-256
+ * tag under the deployment's cursor secret (`CURSOR_SECRET`: a Secrets Manager secret the stack
+ * creates, a random key the local runtime keeps in its state directory). The tag covers the list
+ * (kind, tenant and parameters), so a cursor is accepted only by the list that gave it out, for the
+ * tenant it gave it to, unchanged: anything else is InvalidCursor (400). Its positions are sort keys
+ * only — the partition keys are rebuilt from the caller's own tenant — and each is still checked
+ * against the list's key condition and DynamoDB's key limits before any request.
  */
 export class InvalidCursor extends Error {
   constructor(reason = 'cursor is not one this list gave out') {
@@ -17,16 +21,30 @@ const MAX_SORT_KEY_BYTES = 1024;
 
 export type Position = string | null;
 
-export const encodeCursor = (list: string, positions: Position[]): string => Buffer.from(JSON.stringify({ l: list, p: positions })).toString('base64url');
+const tagOf = (list: string, payload: string): Buffer => {
+  const secret = process.env.CURSOR_SECRET;
+  if (!secret) throw new Error('CURSOR_SECRET is not set: the stack and the local runtime set it for every function.');
+  return createHmac('sha256', secret).update(list).update('\n').update(payload).digest().subarray(0, 16);
+};
+
+export const encodeCursor = (list: string, positions: Position[]): string => {
+  const payload = Buffer.from(JSON.stringify({ l: list, p: positions })).toString('base64url');
+  return `${payload}.${tagOf(list, payload).toString('base64url')}`;
+};
 
 /**
  * The positions of a cursor of `list`, each either null (that shard is exhausted), '' (from the
  * start), or a sort key that `valid` accepts. Anything else is InvalidCursor.
  */
 export const decodeCursor = (cursor: string, list: string, count: number, valid: (sortKey: string) => boolean): Position[] => {
+  const [payload, tag, ...rest] = cursor.split('.');
+  if (!payload || !tag || rest.length > 0) throw new InvalidCursor();
+  const given = Buffer.from(tag, 'base64url');
+  const expected = tagOf(list, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidCursor();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursor();
   }

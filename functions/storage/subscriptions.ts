@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
+import { withinLimits } from './limits.ts';
 
 /** A TMF hub registration: where to deliver which of the tenant's events. */
 export interface Subscription {
@@ -16,7 +17,7 @@ export const insertSubscription = async (subscription: Subscription): Promise<vo
   await db.send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...subscription, ...keys.subscription(subscription.tenantId, subscription.id), entity: 'SUBSCRIPTION' },
+      Item: withinLimits({ ...subscription, ...keys.subscription(subscription.tenantId, subscription.id), entity: 'SUBSCRIPTION' }),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );

@@ -1,6 +1,7 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
+import { checkItemLimits } from './limits.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
@@ -47,10 +48,12 @@ interface CancellationReason {
 }
 
 /**
- * Writes the items in one transaction. A failed condition surfaces as ConditionFailed (with the
+ * Writes the items in one transaction, after checking each put item against DynamoDB's key and
+ * item limits (NotStorable: nothing is sent). A failed condition surfaces as ConditionFailed (with the
  * current item when the Put or Update asked for ALL_OLD); anything else propagates.
  */
 export const transact = async (items: TransactItem[]): Promise<void> => {
+  for (const item of items) if (item.Put?.Item) checkItemLimits(item.Put.Item);
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {

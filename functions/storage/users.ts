@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
+import { withinLimits } from './limits.ts';
 
 /** An entry of the tenant's user directory, kept from verified token claims. */
 export interface DirectoryUser {
@@ -23,7 +24,7 @@ export const rememberUser = async (tenantId: string, user: DirectoryUser): Promi
   await db.send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.user(tenantId, user.id), entity: 'USER', ...user, seenAt: new Date().toISOString() },
+      Item: withinLimits({ ...keys.user(tenantId, user.id), entity: 'USER', ...user, seenAt: new Date().toISOString() }),
     }),
   );
   remembered.set(cacheKey, fingerprint);

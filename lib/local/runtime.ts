@@ -9,7 +9,7 @@ import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-en
 import { loadDevKey } from './dev-tokens.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal, upgradeTable } from './dynamodb-local.ts';
 import { invoke } from './functions.ts';
-import { STATE_DIR } from './state-dir.ts';
+import { cursorSecret, STATE_DIR } from './state-dir.ts';
 import { handleApiRequest } from './gateway.ts';
 import { StreamPoller } from './stream-poller.ts';
 
@@ -109,6 +109,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       PUBLISH_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-publish-dlq`,
       NOTIFY_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-notify-dlq`,
       ALLOW_LOOPBACK_CALLBACKS: 'true',
+      CURSOR_SECRET: cursorSecret(options.inMemory),
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
     });

@@ -250,6 +250,10 @@ describe('the CDK stack', () => {
         Timeout: sizing.timeout.toSeconds(),
         Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: op.family }) },
       });
+      // List cursors are signed with the stack's secret, resolved by CloudFormation at deploy time.
+      expect(JSON.stringify((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.CURSOR_SECRET), op.name).toMatch(
+        /\{\{resolve:secretsmanager:.*CursorSecret/,
+      );
     }
     expect(resources[logicalIdOf('DueSweepFunction')!]!.Properties).toMatchObject({
       MemorySize: SIZING.sweep.memorySize,

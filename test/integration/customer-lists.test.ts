@@ -1,3 +1,4 @@
+import { encodeCursor } from '../../functions/storage/list-cursor.ts';
 import { describe, expect, it } from 'vitest';
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
 import { handler as listCustomers } from '../../functions/crm/list-customers.ts';
@@ -77,13 +78,17 @@ describe('sharded customer lists (real handlers, DynamoDB Local)', () => {
     const cursor = first.headers['x-next-cursor'];
     expect(cursor).toBeDefined();
     const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const list = JSON.parse(Buffer.from(cursor!, 'base64url').toString()).l;
+    const listOf = (signed: string) => JSON.parse(Buffer.from(signed.split('.')[0]!, 'base64url').toString()).l as string;
+    const list = listOf(cursor!);
+    // Signed with the deployment's secret (as if it leaked): the positions are still checked against the list.
+    const signed = (positions: unknown[]) => encodeCursor(list, positions as string[]);
     for (const bad of [
       'not base64 json',
       forge({ pk: `T#${tenant}#CUSTOMER#x` }),
-      forge({ l: list, p: ['x'] }),
-      forge({ l: list, p: Array(LIST_SHARDS).fill('a'.repeat(1100)) }),
-      forge({ l: list, p: Array(LIST_SHARDS).fill(7) }),
+      forge({ l: list, p: Array(LIST_SHARDS).fill('') }),
+      signed(['x']),
+      signed(Array(LIST_SHARDS).fill('a'.repeat(1100))),
+      signed(Array(LIST_SHARDS).fill(7)),
     ]) {
       const answer = await call(listCustomers, crm.listCrmCustomers, { tenant, query: { cursor: bad } });
       expect(answer.status, bad).toBe(400);
@@ -91,7 +96,7 @@ describe('sharded customer lists (real handlers, DynamoDB Local)', () => {
     expect((await call(listByOwner, crm.listCrmCustomersByOwner, { tenant, params: { ownerId: 'ann' }, query: { cursor: cursor! } })).status).toBe(400);
     expect((await call(listCustomers, crm.listCrmCustomers, { tenant: uniqueTenant(), query: { cursor: cursor! } })).status).toBe(400);
     const prefixed = await call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'c', limit: '1' } });
-    const outside = forge({ l: JSON.parse(Buffer.from(prefixed.headers['x-next-cursor']!, 'base64url').toString()).l, p: Array(LIST_SHARDS).fill('zzz#1') });
+    const outside = encodeCursor(listOf(prefixed.headers['x-next-cursor']!), Array(LIST_SHARDS).fill('zzz#1'));
     expect((await call(listCustomers, crm.listCrmCustomers, { tenant, query: { q: 'c', cursor: outside } })).status).toBe(400);
   });
 });

@@ -1,4 +1,5 @@
 /** Points in-process handlers at the run's DynamoDB Local, the way the local runtime configures its functions. */
+import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { IN_PROCESS_TABLE } from './global-setup.ts';
 
@@ -13,4 +14,5 @@ Object.assign(process.env, {
   POWERTOOLS_METRICS_DISABLED: 'true',
   PUBLISH_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/publish-dlq',
   NOTIFY_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/notify-dlq',
+  CURSOR_SECRET: randomBytes(32).toString('base64url'),
 });

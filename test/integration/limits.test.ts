@@ -1,0 +1,131 @@
+/**
+ * Input at DynamoDB's own limits gets the family's 4xx and changes nothing (issue 13): path ids no
+ * key can hold, names whose index key would pass 1,024 bytes, nesting past 32 levels, numbers
+ * outside DynamoDB's range, items past 400 KB, forged and foreign cursors, tenants and subjects no
+ * key can hold. Real handlers, real middleware, DynamoDB Local.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { operations } from '../../functions/catalog.ts';
+import type { Operation } from '../../functions/http/operation.ts';
+import { tmf629 } from '../../functions/tmf629/operations.ts';
+import { crm } from '../../functions/crm/operations.ts';
+import { bianCrm } from '../../functions/bian-crm/operations.ts';
+import { call, uniqueTenant, type CallOptions } from '../../lib/local/direct-call.ts';
+import { isFamilyError } from '../support/error-bodies.ts';
+
+type Handler = Parameters<typeof call>[0];
+const ROOT = join(import.meta.dirname, '..', '..');
+const handlers = new Map<string, Handler>();
+const handlerOf = async (op: Operation): Promise<Handler> => {
+  if (!handlers.has(op.name)) handlers.set(op.name, ((await import(join(ROOT, op.handler))) as { handler: Handler }).handler);
+  return handlers.get(op.name)!;
+};
+const run = async (op: Operation, options: CallOptions) => call(await handlerOf(op), op, options);
+
+const nested = (depth: number): unknown => {
+  let value: unknown = { leaf: true };
+  for (let i = 0; i < depth; i++) value = { next: value };
+  return value;
+};
+const TYPE = 'PERSON';
+const engagedParty = { id: 'p-1', '@referredType': 'Individual' };
+
+describe('input at DynamoDB’s limits', () => {
+  it('answers 404 in the family’s body for a 5,000-character id on every operation with an id in its path', async () => {
+    const tenant = uniqueTenant();
+    let checked = 0;
+    for (const op of operations.filter((o) => /\{\w*id\}/i.test(o.path))) {
+      const params = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, /id$/i.test(name!) ? 'x'.repeat(5000) : 'LEAD']));
+      const answer = await run(op, { tenant, params, body: op.request?.body ? {} : undefined });
+      expect(answer.status, `${op.name}: ${JSON.stringify(answer.body)}`).toBe(404);
+      expect(isFamilyError(op.family, 404, answer.body), `${op.name}: ${JSON.stringify(answer.body)}`).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it('refuses an id holding the key separator or a control character (404), which could otherwise address another key', async () => {
+    const tenant = uniqueTenant();
+    for (const id of ['a#CUSTOMER', 'line\nbreak', '']) {
+      const answer = await run(tmf629.retrieveCustomer, { tenant, params: { id } });
+      expect(answer.status, JSON.stringify(id)).toBe(404);
+    }
+  });
+
+  it('refuses a name whose index key would pass 1,024 bytes (400 naming name), and stores one just under it', async () => {
+    const tenant = uniqueTenant();
+    const tmf = await run(tmf629.createCustomer, { tenant, body: { name: 'n'.repeat(990), engagedParty } });
+    expect(tmf.status).toBe(400);
+    expect(tmf.body.message).toMatch(/name is too long to store/);
+    const emoji = await run(crm.createCrmCustomer, { tenant, body: { name: '😀'.repeat(250), type: TYPE } });
+    expect(emoji.status).toBe(400);
+    expect(emoji.body.detail).toMatch(/name is too long to store: .*1037 bytes/);
+    const fits = await run(tmf629.createCustomer, { tenant, body: { name: 'n'.repeat(987), engagedParty } });
+    expect(fits.status).toBe(201);
+    const list = await run(tmf629.listCustomer, { tenant, query: {} });
+    expect(list.body).toHaveLength(1);
+  });
+
+  it('refuses bodies nesting past 24 levels and numbers outside DynamoDB’s range (400), in every family', async () => {
+    const tenant = uniqueTenant();
+    const deepTmf = await run(tmf629.createCustomer, { tenant, body: { name: 'Deep', engagedParty: { ...engagedParty, extra: nested(1000) } } });
+    expect(deepTmf.status).toBe(400);
+    expect(deepTmf.body.message).toMatch(/nests more than 24 levels/);
+    const deepBian = await run(bianCrm.bianCrmCreate, { tenant, body: { CustomerInsightType: nested(40) } });
+    expect(deepBian.status).toBe(400);
+    expect(isFamilyError('bian-crm', 400, deepBian.body)).toBe(true);
+    const huge = await run(tmf629.createCustomer, {
+      tenant,
+      body: { name: 'Huge', engagedParty, characteristic: [{ name: 'score', value: 1e200 }] },
+    });
+    expect(huge.status).toBe(400);
+    expect(huge.body.message).toMatch(/characteristic\[0\]\.value is a number outside the range/);
+    const tiny = await run(bianCrm.bianCrmCreate, { tenant, body: { CustomerInsightType: { Score: 1e-200 } } });
+    expect(tiny.status).toBe(400);
+    expect(tiny.body.message).toMatch(/CustomerInsightType\.Score is a number outside the range/);
+    expect((await run(tmf629.listCustomer, { tenant, query: {} })).body).toEqual([]);
+  });
+
+  it('refuses a resource too large for one item (413), before any write', async () => {
+    const tenant = uniqueTenant();
+    const characteristic = Array.from({ length: 450 }, (_, i) => ({ name: `c${i}`, value: 'v'.repeat(1000) }));
+    const answer = await run(tmf629.createCustomer, { tenant, body: { name: 'Large', engagedParty, characteristic } });
+    expect(answer.status).toBe(413);
+    expect(answer.body.message).toMatch(/at most 400 KB/);
+    expect((await run(tmf629.listCustomer, { tenant, query: {} })).body).toEqual([]);
+  });
+
+  it('refuses forged cursors and cursors of another list or tenant (400) on every CRM and TMF list', async () => {
+    const tenant = uniqueTenant();
+    for (const name of ['Ann', 'Bob', 'Cid']) expect((await run(crm.createCrmCustomer, { tenant, body: { name, type: TYPE } })).status).toBe(201);
+    const page = await run(crm.listCrmCustomers, { tenant, query: { limit: '1' } });
+    const real = page.headers['x-next-cursor']!;
+    expect(real).toBeDefined();
+    const forged = Buffer.from(JSON.stringify({ pk: `T#${tenant}#CUSTOMER#x` })).toString('base64url');
+    const [payload] = real.split('.');
+    const unsigned = payload!;
+    const lists = [crm.listCrmCustomers, crm.listMyCrmCustomers, crm.listOverdueActions, crm.listCrmCustomersByStatus, crm.listCrmCustomersByOwner];
+    for (const op of lists) {
+      const params: Record<string, string> | undefined =
+        op === crm.listCrmCustomersByStatus ? { status: 'LEAD' } : op === crm.listCrmCustomersByOwner ? { ownerId: 'user-1' } : undefined;
+      for (const cursor of [forged, unsigned, `${unsigned}.AAAAAAAAAAAAAAAAAAAAAA`, 'not a cursor']) {
+        const answer = await run(op, { tenant, params, query: { cursor } });
+        expect(answer.status, `${op.name} ${cursor.slice(0, 20)}`).toBe(400);
+        expect(answer.body.detail).toMatch(/cursor/);
+      }
+      if (op !== crm.listCrmCustomers) expect((await run(op, { tenant, params, query: { cursor: real } })).status, op.name).toBe(400);
+    }
+    expect((await run(crm.listCrmCustomers, { tenant: uniqueTenant(), query: { cursor: real } })).status).toBe(400);
+    expect((await run(crm.listCrmCustomers, { tenant, query: { cursor: real } })).status).toBe(200);
+  });
+
+  it('refuses a tenant or subject claim no key can hold (403, 401)', async () => {
+    const tenant = await run(tmf629.listCustomer, { claims: { sub: 'u', tenant: 'a#CUSTOMER#b' }, query: {} });
+    expect(tenant.status).toBe(403);
+    const long = await run(tmf629.listCustomer, { claims: { sub: 'u', tenant: 't'.repeat(200) }, query: {} });
+    expect(long.status).toBe(403);
+    const subject = await run(tmf629.listCustomer, { claims: { sub: 's'.repeat(3000), tenant: 'ok' }, query: {} });
+    expect(subject.status).toBe(401);
+  });
+});
