@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with seven tables — bundle sizes, cold start against the
+ * `npm run bench`: writes bench/RESULTS.md with eight tables — bundle sizes, cold start against the
  * minimal GetItem handler, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, and cost vs tenant size. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, and concurrent writers on one record. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ const section = (title: string, lines: string[]) => {
 
 if (wanted(1)) section('1. Bundle size (esbuild, minified ESM, as the stack builds it)', await measureBundles());
 
-if ([2, 3, 4].some(wanted)) {
+if ([2, 3, 4, 8].some(wanted)) {
   const dynamo = await startDynamoDbLocal({});
   try {
     pointHandlersAt(dynamo.endpoint, 'bench');
@@ -44,6 +44,13 @@ if ([2, 3, 4].some(wanted)) {
       const { latency, capacity } = await measureOperations(3, quick ? 10 : 40);
       if (wanted(3)) section('3. Warm latency per operation, in-process against DynamoDB Local, against its own DynamoDB time', latency);
       if (wanted(4)) section('4. DynamoDB requests and consumed capacity per operation', capacity);
+    }
+    if (wanted(8)) {
+      const { measureContention } = await import('./contention.ts');
+      section(
+        '8. Writers on one record: concurrent changes without a conflict',
+        await measureContention(quick ? [10, 30] : [10, 30, 60, 100, 150], quick ? 1 : 3),
+      );
     }
   } finally {
     await dynamo.stop();

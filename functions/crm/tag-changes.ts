@@ -7,9 +7,6 @@ import { customerNotFound, customerResponse, readCustomer } from './customer-cha
 import { toCrmCustomer } from './customer-view.ts';
 import { Tag } from './schemas.ts';
 
-/** Under heavy contention on one customer, the ordering condition may need a few more rounds than other changes. */
-const TAG_ATTEMPTS = 40;
-
 /**
  * Adds or removes a tag: an atomic set update with its event. A tag already there (or already
  * gone) changes nothing and emits nothing; concurrent tag changes all land.
@@ -34,6 +31,5 @@ export const changeTagOf = async (request: Request, add: boolean): Promise<Respo
         crmEvent(request, type!, { type: 'Customer', id }, next.sequence, { customer: toCrmCustomer(next), tag }, `Tag ${tag} ${add ? 'added' : 'removed'}`),
       ),
     respond: (record) => customerResponse(record),
-    attempts: TAG_ATTEMPTS,
   });
 };

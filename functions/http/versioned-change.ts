@@ -21,8 +21,6 @@ export interface VersionedChange<R extends Bookkeeping, E, C> {
   write: (change: { current: R; next: R; events: E[]; context: C }) => Promise<void>;
   /** The answer: the record after the change, or as it stands when nothing changed. */
   respond: (record: R, changed: boolean, context: C) => Response;
-  /** Attempts before a busy record is refused (503); see withOptimisticRetry. */
-  attempts?: number;
 }
 
 /** A read's answer for a change that needs nothing beside the record: `read: async () => loaded(await getX(…))`. */
@@ -47,4 +45,4 @@ export const changeVersioned = <R extends Bookkeeping, E, C>(request: Request, c
     const next: R = { ...decision.record, ...changedBookkeeping(current, decision.events.length, request.caller.sub) };
     await change.write({ current, next, events: decision.events, context });
     return change.respond(next, true, context);
-  }, change.attempts);
+  });

@@ -13,6 +13,9 @@ export interface Subscription {
   createdBy: string;
 }
 
+/** A registration is never changed, only deleted: its version, and so its ETag, is always 1. */
+export const SUBSCRIPTION_VERSION = 1;
+
 export const insertSubscription = async (subscription: Subscription): Promise<void> => {
   await db.send(
     new PutCommand({

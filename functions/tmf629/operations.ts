@@ -99,7 +99,7 @@ export const tmf629 = {
     access: 'write',
     summary: 'Registers a listener for Customer events (query: eventType=...)',
     request: { body: { [json]: EventSubscriptionInput } },
-    responses: { 201: { description: 'Subscribed', schema: EventSubscription, headers: { Location: 'string' } }, ...errors },
+    responses: { 201: { description: 'Subscribed', schema: EventSubscription, headers: { Location: 'string', ETag: 'string' } }, ...errors },
   },
   unregisterListener: {
     name: 'unregisterListener',
@@ -108,7 +108,12 @@ export const tmf629 = {
     path: `${TMF_BASE_PATH}/hub/{id}`,
     handler: 'functions/tmf629/unregister-listener.ts',
     access: 'write',
-    summary: 'Unregisters a listener',
-    responses: { 204: { description: 'Deleted' }, ...errors, 404: { description: 'Not Found', schema: TmfError } },
+    summary: 'Unregisters a listener (If-Match: 412 when it names another version than the registration’s "1")',
+    responses: {
+      204: { description: 'Deleted' },
+      ...errors,
+      404: { description: 'Not Found', schema: TmfError },
+      412: { description: 'Precondition Failed', schema: TmfError },
+    },
   },
 } as const satisfies Record<string, Operation>;

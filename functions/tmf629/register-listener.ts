@@ -1,7 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
 import { newId } from '../storage/ids.ts';
-import { insertSubscription } from '../storage/subscriptions.ts';
+import { insertSubscription, SUBSCRIPTION_VERSION } from '../storage/subscriptions.ts';
+import { etag } from '../http/preconditions.ts';
 import { checkCallbackUrl } from '../domain/callback-url.ts';
 import { HubQueryError, parseHubQuery } from '../domain/hub-query.ts';
 import { TMF_EVENT_TYPES } from './customer-events.ts';
@@ -24,5 +25,5 @@ export const handler = defineHandler(tmf629.registerListener, async (request) =>
   const subscription = { id: newId(), tenantId: request.caller.tenantId, callback, query, createdAt: new Date().toISOString(), createdBy: request.caller.sub };
   await insertSubscription(subscription);
   const body = { id: subscription.id, callback, ...(query === undefined ? {} : { query }) };
-  return { status: 201, body, headers: { location: `${request.baseUrl}${TMF_BASE_PATH}/hub/${subscription.id}` } };
+  return { status: 201, body, headers: { location: `${request.baseUrl}${TMF_BASE_PATH}/hub/${subscription.id}`, etag: etag(SUBSCRIPTION_VERSION) } };
 });

@@ -44,7 +44,12 @@ describe('TMF629 hub: listeners on loopback', () => {
     });
     expect(tmfSchemaErrors('CustomerCreateEvent', notification)).toEqual([]);
 
-    expect((await http('DELETE', `${TMF}/hub/${registered.body.id}`, { token: auth })).status).toBe(204);
+    // A registration carries ETag "1" (it never changes); a stale If-Match is 412 and deletes nothing.
+    expect(registered.headers.get('etag')).toBe('"1"');
+    const stale = await http('DELETE', `${TMF}/hub/${registered.body.id}`, { token: auth, headers: { 'if-match': '"999999"' } });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ code: 'PRECONDITION_FAILED', status: '412' });
+    expect((await http('DELETE', `${TMF}/hub/${registered.body.id}`, { token: auth, headers: { 'if-match': '"1"' } })).status).toBe(204);
     expect((await http('DELETE', `${TMF}/hub/${registered.body.id}`, { token: auth })).status).toBe(404);
   });
 

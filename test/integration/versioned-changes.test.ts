@@ -68,3 +68,60 @@ describe('one versioned change for every family (changeVersioned)', () => {
     expect(record).not.toHaveProperty('updatedAt');
   });
 });
+
+describe('no refusal without a conflict (issue 13)', () => {
+  it('lands 30 concurrent writers to one CRM customer — profile fields, tags and activities, without If-Match — with no 503 and every change and event kept', async () => {
+    const { handler: createCustomer } = await import('../../functions/crm/create-customer.ts');
+    const { handler: updateCustomer } = await import('../../functions/crm/update-customer.ts');
+    const { handler: addTag } = await import('../../functions/crm/add-tag.ts');
+    const { handler: createActivity } = await import('../../functions/crm/create-activity.ts');
+    const { handler: getCustomer } = await import('../../functions/crm/get-customer.ts');
+    const { crm } = await import('../../functions/crm/operations.ts');
+    const { db, tableName } = await import('../../functions/storage/db.ts');
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const tenant = uniqueTenant();
+    const created = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Contended', type: 'ORGANIZATION' } });
+    const id = created.body.id as string;
+    const fields: Record<string, string> = {
+      phone: '+31 20 123',
+      btw: 'NL001',
+      kvk: '123',
+      industry: 'banking',
+      leadSource: 'fair',
+      preferredLanguage: 'nl',
+      region: 'west',
+      subsidiaryId: 'sub-1',
+      userId: 'u-9',
+      website: 'https://contended.example',
+      email: 'hello@contended.example',
+      name: 'Contended BV',
+    };
+    const writers = [
+      ...Object.entries(fields).map(
+        ([field, value]) =>
+          () =>
+            call(updateCustomer, crm.updateCrmCustomer, { tenant, params: { id }, body: { [field]: value } }),
+      ),
+      ...Array.from({ length: 10 }, (_, i) => () => call(addTag, crm.addCrmTag, { tenant, params: { id, tag: `t${i}` } })),
+      ...Array.from(
+        { length: 8 },
+        (_, i) => () => call(createActivity, crm.createActivity, { tenant, params: { id }, body: { type: 'NOTE', subject: `note ${i}` } }),
+      ),
+    ];
+    expect(writers).toHaveLength(30);
+    const answers = await Promise.all(writers.map((write) => write()));
+    expect(answers.filter((a) => a.status >= 300).map((a, i) => `${i} ${JSON.stringify(a.body)}`)).toEqual([]);
+    const final = (await call(getCustomer, crm.getCrmCustomer, { tenant, params: { id } })).body;
+    expect(final).toMatchObject(fields);
+    expect([...final.tags].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `t${i}`).sort());
+    const events = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+        ExpressionAttributeValues: { ':pk': `T#${tenant}#CUSTOMER#${id}`, ':event': 'EVENT#' },
+      }),
+    );
+    // The create, 12 profile changes, 10 tag additions, 8 activities: one event each.
+    expect(events.Items).toHaveLength(1 + 30);
+  });
+});
