@@ -48,3 +48,9 @@ export const schedules: readonly Schedule[] = [
     everyMinutes: 5,
   },
 ];
+
+/**
+ * The `$default` route: every request no operation's route matches (unknown path, wrong method,
+ * trailing slash), answered in the family's error body.
+ */
+export const unmatchedRoute = { name: 'answerUnmatchedRoute', handler: 'functions/unmatched-route.ts' } as const;

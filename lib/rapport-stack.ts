@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,7 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventRules, operations, schedules, streamPublisher } from '../functions/catalog.ts';
+import { eventRules, operations, schedules, streamPublisher, unmatchedRoute } from '../functions/catalog.ts';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SCOPES } from '../functions/http/operation.ts';
@@ -211,6 +212,24 @@ export class RapportStack extends Stack {
       apiFunctions.set(family, familyApi.functions);
     }
 
+    // --- The $default route: unknown paths (404), wrong methods (405 + Allow), trailing slashes (308), in the family's error body.
+    // No authorizer, so a browser's or caller's mistake gets the same answer with or without a token; the function reads nothing.
+    const unmatchedRole = role('UnmatchedRouteRole', 'Rapport $default route: answers requests no operation matches; no data access');
+    const unmatched = newFunction(functionId(unmatchedRoute.name), unmatchedRoute.handler, unmatchedRole, logGroupFor('Unmatched'), 'unmatched', {
+      description: 'Answers requests that no operation route matches (404, 405, 308) in the family error body',
+      ...SIZING.apiRead,
+    });
+    const defaultRoute = new HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('DefaultRouteIntegration', unmatched),
+    });
+    Validations.of(defaultRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The $default route only answers requests that match no operation (404, 405 with Allow, 308 for a trailing slash) from the catalog, which the public OpenAPI document already describes; its function has no data access. Every operation route has the JWT authorizer and its scopes.',
+    });
+
     // --- Stream publisher: event items → EventBridge -------------------------------------------
     const publisherRole = role('PublisherRole', 'Rapport stream publisher: reads the table stream, puts events, parks failures');
     this.bus.grantPutEventsTo(publisherRole);
@@ -243,7 +262,7 @@ export class RapportStack extends Stack {
     const notifierRole = role('NotifierRole', 'Rapport event targets: read hub registrations, park failed deliveries');
     this.table.grantReadData(notifierRole);
     notifyDlq.grantSendMessages(notifierRole);
-    const background: lambda.IFunction[] = [publisher];
+    const background: lambda.IFunction[] = [publisher, unmatched];
     for (const rule of eventRules) {
       const target = newFunction(functionId(rule.name), rule.handler, notifierRole, logGroupFor('Notifier'), SERVICE.notifier, {
         description: rule.description,

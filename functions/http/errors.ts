@@ -31,6 +31,7 @@ export const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
+  308: 'Permanent Redirect',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',

@@ -132,7 +132,21 @@ const callerContext = (): Middleware => ({
   },
 });
 
-/** The body: an accepted content type (415), at most 1 MB (413), JSON (400), valid for its schema (400). */
+/** Keys that name parts of JavaScript's object model; no Rapport resource has a field so named. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first reserved key anywhere in a parsed body, refused like any unknown field (prototype pollution). */
+const reservedKey = (value: unknown, path = 'body'): { path: string; key: string } | undefined => {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (RESERVED_KEYS.has(key)) return { path, key };
+    const found = reservedKey(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+/** The body: an accepted content type in UTF-8 (415), at most 1 MB (413), JSON (400), no reserved keys, storable, valid for its schema (400). */
 const validatedBody = (operation: Operation): Middleware => ({
   before: ({ event }) => {
     const accepted = operation.request?.body;
@@ -140,17 +154,23 @@ const validatedBody = (operation: Operation): Middleware => ({
     const raw = event.body == null ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
     if (raw === undefined || raw.length === 0) throw badRequest('A request body is required.');
     if (raw.length > MAX_BODY_BYTES) throw payloadTooLarge(`The request body is ${raw.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
-    const contentType = (event.kernel?.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const [mediaType, ...parameters] = (event.kernel?.headers?.['content-type'] ?? '').split(';');
+    const contentType = mediaType!.trim().toLowerCase();
     const schema = accepted[contentType];
     if (!schema) throw unsupportedMediaType(`Content-Type '${contentType || '(none)'}' is not accepted here; use ${Object.keys(accepted).join(', ')}.`);
+    const charset = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
+    if (charset && !/^charset="?utf-?8"?$/.test(charset)) throw unsupportedMediaType(`Only UTF-8 JSON is accepted, not ${charset}.`);
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch (error) {
       throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
     }
+    // Depth first: it stops at 24 levels, so the walk for reserved keys never recurses deeper.
     const unstorable = unstorableValue(json);
     if (unstorable) throw badRequest(`Invalid request body: ${unstorable}.`);
+    const reserved = reservedKey(json);
+    if (reserved) throw badRequest(`Invalid request body: ${reserved.path} has unknown field '${reserved.key}'.`);
     event.kernel = { ...event.kernel, body: parseWith(schema, json, 'request body'), contentType };
   },
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { operations } from '../../functions/catalog.ts';
+import { answerUnmatched } from '../../functions/unmatched-route.ts';
 import { pathPattern, scopesFor, type Operation } from '../../functions/http/operation.ts';
 import { verifyDevToken } from './dev-tokens.ts';
 import { invoke } from './functions.ts';
@@ -58,8 +59,13 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   const method = (request.method ?? 'GET').toUpperCase();
   const route = matchRoute(method, url.pathname);
   if (!route) {
-    const otherMethod = operations.some((op) => pathPattern(op.path).test(url.pathname));
-    return otherMethod ? gatewayError(405, 'Method Not Allowed') : gatewayError(404, 'Not Found');
+    // API Gateway's `$default` route: the same function answers (functions/unmatched-route.ts).
+    const result = answerUnmatched(method, url.pathname, url.search.replace(/^\?/, ''));
+    return {
+      status: result.statusCode ?? 404,
+      headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      body: result.body ?? '',
+    };
   }
   if (body.length > MAX_PAYLOAD_BYTES) return gatewayError(413, 'Request Entity Too Large');
   const headers = headerValues(request);

@@ -40,9 +40,52 @@ describe('local runtime over HTTP', () => {
     }
   });
 
-  it('answers unknown routes with 404 and known paths with another method with 405', async () => {
-    expect((await http('GET', '/nowhere')).status).toBe(404);
-    expect((await http('PUT', `${TMF}/customer`)).status).toBe(405);
+  it('answers unknown routes with 404 and known paths with another method with 405 and Allow, in the family’s error body', async () => {
+    const nowhere = await http('GET', '/nowhere');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body).toMatchObject({ code: 'NOT_FOUND', status: '404' });
+    const tmf = await http('PUT', `${TMF}/customer`);
+    expect(tmf.status).toBe(405);
+    expect(tmf.headers.get('allow')).toBe('GET, POST');
+    expect(tmf.body).toMatchObject({ code: 'METHOD_NOT_ALLOWED', reason: 'Method Not Allowed', status: '405' });
+    const crm = await http('PUT', '/api/v1/crm/customers/abc/owner');
+    expect(crm.status).toBe(405);
+    expect(crm.headers.get('allow')).toBe('DELETE');
+    expect(crm.body).toEqual({ title: 'Method Not Allowed', detail: expect.stringContaining('allowed: DELETE'), time: expect.any(String) });
+    const bian = await http('GET', '/CustomerRelationshipManagement/x/Nowhere');
+    expect(bian.status).toBe(404);
+    expect(bian.body).toMatchObject({ status_code: '404', status: 'Not Found' });
+  });
+
+  it('redirects a trailing slash to the route without it (308, method and query kept)', async () => {
+    const answer = await fetch(`${baseUrl()}${TMF}/customer/?limit=1`, { redirect: 'manual', headers: { authorization: `Bearer ${token()}` } });
+    expect(answer.status).toBe(308);
+    expect(answer.headers.get('location')).toBe(`${TMF}/customer?limit=1`);
+    const followed = await fetch(`${baseUrl()}${TMF}/customer/?limit=1`, { headers: { authorization: `Bearer ${token()}` } });
+    expect(followed.status).toBe(200);
+  });
+
+  it('accepts only UTF-8 JSON (415 for another charset) and refuses __proto__ and constructor keys like unknown fields (400), storing nothing', async () => {
+    const tenant = `edges-${Date.now()}`;
+    const auth = token({ tenant });
+    const latin1 = await http('POST', `${TMF}/customer`, { token: auth, body: moon, headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect(latin1.status).toBe(415);
+    expect((await http('POST', `${TMF}/customer`, { token: auth, body: moon, headers: { 'content-type': 'application/json; charset=UTF-8' } })).status).toBe(
+      201,
+    );
+    const created = await http('GET', `${TMF}/customer`, { token: auth });
+    const id = created.body[0].id;
+    for (const raw of ['{"__proto__":{"admin":true}}', '{"status":"x","constructor":{"prototype":{"admin":true}}}']) {
+      const answer = await fetch(`${baseUrl()}${TMF}/customer/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/merge-patch+json' },
+        body: raw,
+      });
+      expect(answer.status, raw).toBe(400);
+      expect(((await answer.json()) as { message: string }).message).toMatch(/unknown field '(__proto__|constructor)'/);
+    }
+    const after = await http('GET', `${TMF}/customer/${id}`, { token: auth });
+    expect(after.headers.get('etag')).toBe('"1"');
   });
 
   it('hands GET requests with a JSON content type and no body through (as the CTK sends them)', async () => {

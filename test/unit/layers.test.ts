@@ -22,7 +22,7 @@ const layerOf = (file: string): { rank: number; family?: string } => {
   const family = FAMILIES.find((f) => file.startsWith(`functions/${f}/`));
   if (family) return { rank: 3, family };
   if (file.startsWith('functions/schedules/')) return { rank: 3.5 }; // scheduled work across families (the due sweep)
-  if (file === 'functions/catalog.ts' || file === 'functions/event-catalog.ts') return { rank: 4 };
+  if (file === 'functions/catalog.ts' || file === 'functions/event-catalog.ts' || file === 'functions/unmatched-route.ts') return { rank: 4 };
   if (file.startsWith('lib/') || file.startsWith('bin/')) return { rank: 5 };
   return { rank: 6 }; // bench/, test/: may import anything below them
 };
