@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,19 @@ import { eventually, TMF } from '../support/http.ts';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'rapport-state-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+/** Pids of the processes that carry `RAPPORT_PROCESS_MARK=<mark>` in their environment (inherited by every descendant). */
+const processesMarked = (mark: string): number[] =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`RAPPORT_PROCESS_MARK=${mark}`);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
 
 const accepts = (endpoint: string): Promise<boolean> =>
   new Promise((resolve) => {
@@ -58,6 +72,24 @@ describe('the local runtime’s life cycle', () => {
     await runtime.stop();
     await eventually('DynamoDB Local to be gone', async () => ((await accepts(runtime.dynamoDbEndpoint)) ? undefined : true), 15_000);
   });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops everything (tsx, Node, the guardian, DynamoDB Local) on ${signal} to npm start's own pid`, async () => {
+      const mark = randomUUID();
+      const runtime = await startRuntimeProcess(['--in-memory'], { RAPPORT_PROCESS_MARK: mark }, true);
+      expect(processesMarked(mark).length).toBeGreaterThanOrEqual(4); // npm, tsx, node, guardian (and java)
+      try {
+        runtime.child.kill(signal);
+        await runtime.stop();
+        await eventually('every process of the run to be gone', async () => (processesMarked(mark).length === 0 ? true : undefined), 15_000);
+        expect(await accepts(runtime.dynamoDbEndpoint)).toBe(false);
+        expect(await accepts(runtime.baseUrl)).toBe(false);
+      } finally {
+        // When it fails, leave nothing running behind the test either.
+        for (const pid of processesMarked(mark)) process.kill(pid, 'SIGKILL');
+      }
+    }, 90_000);
+  }
 
   it('stops DynamoDB Local on SIGTERM too', async () => {
     const runtime = await startRuntimeProcess(['--in-memory']);

@@ -12,9 +12,13 @@ export interface RuntimeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `bin/local.ts` as `npm start` does (PORT=0: any free port) and waits for its base URL. */
-export const startRuntimeProcess = async (args: string[], env: Record<string, string> = {}): Promise<RuntimeProcess> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin/local.ts'), ...args], {
+/**
+ * Starts `bin/local.ts` as `npm start` does (PORT=0: any free port) and waits for its base URL;
+ * `viaNpm` runs `npm start` itself, so the child is npm's process.
+ */
+export const startRuntimeProcess = async (args: string[], env: Record<string, string> = {}, viaNpm = false): Promise<RuntimeProcess> => {
+  const [command, commandArgs] = viaNpm ? ['npm', ['start', '--', ...args]] : [process.execPath, ['--import', 'tsx', join(root, 'bin/local.ts'), ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: root,
     env: { ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'ERROR', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
