@@ -13,7 +13,7 @@ import { table, withSpread } from './stats.ts';
 export const measureThroughput = async (runs: number): Promise<string[]> => {
   const runtime = await startRuntime({ port: 0, inMemory: true, schedulesEnabled: false });
   try {
-    const authorization = `Bearer ${signDevToken(loadDevKey(STATE_DIR), { sub: 'bench', tenant: 'bench-throughput' })}`;
+    const authorization = `Bearer ${await signDevToken(loadDevKey(STATE_DIR), { sub: 'bench', tenant: 'bench-throughput' })}`;
     const headers = { authorization, 'content-type': 'application/json' };
     const created = (await (
       await fetch(`${runtime.baseUrl}/tmf-api/customerManagement/v4/customer`, {

@@ -21,7 +21,7 @@ if (!values.sub || !values.tenant) {
   process.stderr.write('usage: npm run token -- --sub <user> --tenant <tenant> [--scope rapport/read] [--name "Ann Smith"] [--username ann]\n');
   process.exit(2);
 }
-const token = signDevToken(loadDevKey(STATE_DIR), {
+const token = await signDevToken(loadDevKey(STATE_DIR), {
   sub: values.sub,
   tenant: values.tenant,
   scopes: values.scope?.flatMap((s) => s.split(/[ ,]/)).filter(Boolean),

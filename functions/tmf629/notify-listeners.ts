@@ -1,10 +1,13 @@
-import { lookup } from 'node:dns/promises';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { EventBridgeEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import type { EventEnvelope } from '../events/envelope.ts';
 import { requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
 import { listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
-import { addressKind, checkCallbackUrl } from '../domain/callback-url.ts';
+import { checkAddress, checkCallbackUrl } from '../domain/callback-url.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
 import { TMF_EVENT_TYPES } from './customer-events.ts';
 import { BusinessMetric } from '../business-metrics.ts';
@@ -26,17 +29,49 @@ export const notificationOf = (envelope: EventEnvelope<{ customer: unknown }>) =
   event: { customer: envelope.data.customer },
 });
 
-/** The callback's host must still resolve to an address a subscription may reach (no DNS rebinding into the VPC). */
-const resolvesSafely = async (url: URL): Promise<string | undefined> => {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = await lookup(host, { all: true });
-  for (const { address } of addresses) {
-    const kind = addressKind(address);
-    if (kind === 'public' || (kind === 'loopback' && allowLoopback)) continue;
-    return `${host} resolves to ${kind} address ${address}`;
-  }
-  return undefined;
-};
+/** A callback host that resolved to an address no subscription may reach. */
+class UnreachableAddress extends Error {}
+
+/**
+ * The notifier's DNS lookup: resolves the callback's host, refuses it when any of its addresses is
+ * not one a subscription may reach, and hands the connection exactly the addresses it checked, so
+ * nothing can re-resolve the name in between (no DNS rebinding into the VPC).
+ */
+export const checkedLookup =
+  (allowLoopback: boolean, resolve: typeof dnsLookup = dnsLookup): LookupFunction =>
+  (hostname, options, callback) => {
+    resolve(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      for (const { address } of addresses) {
+        const verdict = checkAddress(address, allowLoopback);
+        if (!verdict.ok) return callback(new UnreachableAddress(`${hostname} resolves to ${verdict.reason}`), '', 0);
+      }
+      if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+      const [first] = addresses;
+      if (!first) return callback(new UnreachableAddress(`${hostname} has no address`), '', 0);
+      callback(null, first.address, first.family);
+    });
+  };
+
+const lookup = checkedLookup(allowLoopback);
+
+/** POSTs the notification over the checked connection; its status, or the error. No redirects are followed. */
+const post = (url: URL, body: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      lookup,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    request.once('response', (response) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode ?? 0));
+      response.once('error', reject);
+    });
+    request.once('error', reject);
+    request.end(body);
+  });
 
 const deliver = async (subscription: Subscription, body: string): Promise<string | undefined> => {
   const verdict = checkCallbackUrl(subscription.callback, allowLoopback);
@@ -45,20 +80,12 @@ const deliver = async (subscription: Subscription, body: string): Promise<string
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, BASE_DELAY_MS * 2 ** (attempt - 2)));
     try {
-      const unsafe = await resolvesSafely(verdict.url);
-      if (unsafe) return `callback refused: ${unsafe}`;
-      const response = await fetch(verdict.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) return undefined;
-      lastError = `HTTP ${response.status}`;
-      if (response.status < 500 && response.status !== 408 && response.status !== 429) break;
+      const status = await post(verdict.url, body);
+      if (status >= 200 && status < 300) return undefined;
+      lastError = `HTTP ${status}`;
+      if (status < 500 && status !== 408 && status !== 429) break;
     } catch (error) {
+      if (error instanceof UnreachableAddress) return `callback refused: ${error.message}`;
       lastError = `${(error as Error).name}: ${(error as Error).message}`;
     }
   }

@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { jwtVerify, SignJWT } from 'jose';
 import { SCOPES } from '../../functions/http/operation.ts';
 
 /** Issuer and audience of local dev tokens (the deployed stack takes its own from CDK context). */
@@ -19,8 +20,6 @@ export const loadDevKey = (stateDir: string): KeyObject => {
   return createPrivateKey(readFileSync(file));
 };
 
-const b64url = (input: Buffer | string): string => Buffer.from(input).toString('base64url');
-
 export interface DevTokenInput {
   sub: string;
   tenant: string;
@@ -30,49 +29,36 @@ export interface DevTokenInput {
   expiresInSeconds?: number;
 }
 
-export const signDevToken = (key: KeyObject, input: DevTokenInput): string => {
+/** A dev token as the identity provider would issue it: RS256 (jose), issuer, audience, scopes, tenant claim. */
+export const signDevToken = (key: KeyObject, input: DevTokenInput): Promise<string> => {
   const now = Math.floor(Date.now() / 1000);
-  const header = { alg: 'RS256', typ: 'JWT', kid: 'rapport-local' };
-  const payload = {
-    iss: DEV_ISSUER,
-    aud: DEV_AUDIENCE,
-    sub: input.sub,
+  return new SignJWT({
     tenant: input.tenant,
     scope: (input.scopes ?? [SCOPES.read, SCOPES.write]).join(' '),
     ...(input.name ? { name: input.name } : {}),
     ...(input.preferredUsername ? { preferred_username: input.preferredUsername } : {}),
-    iat: now,
-    exp: now + (input.expiresInSeconds ?? DEV_TOKEN_TTL_SECONDS),
-  };
-  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-  return `${signingInput}.${b64url(sign('sha256', Buffer.from(signingInput), key))}`;
+  })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'rapport-local' })
+    .setIssuer(DEV_ISSUER)
+    .setAudience(DEV_AUDIENCE)
+    .setSubject(input.sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (input.expiresInSeconds ?? DEV_TOKEN_TTL_SECONDS))
+    .sign(key);
 };
 
 export type Claims = Record<string, unknown>;
 
-/** Verifies signature, expiry and audience, as API Gateway's JWT authorizer does; throws with the reason. */
-export const verifyDevToken = (key: KeyObject, token: string): Claims => {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new Error('malformed token');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  let header: { alg?: string };
-  let claims: Claims;
-  try {
-    header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
-  } catch {
-    throw new Error('malformed token');
-  }
-  if (header.alg !== 'RS256') throw new Error('unsupported algorithm');
-  const publicKey = createPublicKey(key);
-  if (!verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), publicKey, Buffer.from(signaturePart, 'base64url'))) {
-    throw new Error('invalid signature');
-  }
-  const now = Math.floor(Date.now() / 1000);
-  if (typeof claims.exp !== 'number' || claims.exp <= now) throw new Error('token expired');
-  if (typeof claims.nbf === 'number' && claims.nbf > now) throw new Error('token not yet valid');
-  if (claims.iss !== DEV_ISSUER) throw new Error('wrong issuer');
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(DEV_AUDIENCE)) throw new Error('wrong audience');
-  return claims;
+/**
+ * Verifies a token as API Gateway's JWT authorizer does (jose): RS256 signature under the local
+ * key, expiry and not-before, issuer and audience; throws with the reason.
+ */
+export const verifyDevToken = async (key: KeyObject, token: string): Promise<Claims> => {
+  const { payload } = await jwtVerify(token, createPublicKey(key), {
+    algorithms: ['RS256'],
+    issuer: DEV_ISSUER,
+    audience: DEV_AUDIENCE,
+    requiredClaims: ['exp', 'sub'],
+  });
+  return payload;
 };

@@ -73,7 +73,7 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   if (!token) return gatewayError(401, 'Unauthorized');
   let claims: Record<string, unknown>;
   try {
-    claims = verifyDevToken(key, token);
+    claims = await verifyDevToken(key, token);
   } catch {
     return gatewayError(401, 'Unauthorized');
   }

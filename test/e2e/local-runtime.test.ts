@@ -15,7 +15,7 @@ describe('local runtime over HTTP', () => {
 
   it('verifies tokens like the JWT authorizer: signature, expiry, audience, and the route’s scope', async () => {
     expect((await http('GET', `${TMF}/customer`, { token: null })).status).toBe(401);
-    const valid = token();
+    const valid = await token();
     const [header, payload] = valid.split('.');
     const forged = `${header}.${payload}.${Buffer.from('not a signature').toString('base64url')}`;
     expect((await http('GET', `${TMF}/customer`, { token: forged })).status).toBe(401);
@@ -58,16 +58,16 @@ describe('local runtime over HTTP', () => {
   });
 
   it('redirects a trailing slash to the route without it (308, method and query kept)', async () => {
-    const answer = await fetch(`${baseUrl()}${TMF}/customer/?limit=1`, { redirect: 'manual', headers: { authorization: `Bearer ${token()}` } });
+    const answer = await fetch(`${baseUrl()}${TMF}/customer/?limit=1`, { redirect: 'manual', headers: { authorization: `Bearer ${await token()}` } });
     expect(answer.status).toBe(308);
     expect(answer.headers.get('location')).toBe(`${TMF}/customer?limit=1`);
-    const followed = await fetch(`${baseUrl()}${TMF}/customer/?limit=1`, { headers: { authorization: `Bearer ${token()}` } });
+    const followed = await fetch(`${baseUrl()}${TMF}/customer/?limit=1`, { headers: { authorization: `Bearer ${await token()}` } });
     expect(followed.status).toBe(200);
   });
 
   it('accepts only UTF-8 JSON (415 for another charset) and refuses __proto__ and constructor keys like unknown fields (400), storing nothing', async () => {
     const tenant = `edges-${Date.now()}`;
-    const auth = token({ tenant });
+    const auth = await token({ tenant });
     const latin1 = await http('POST', `${TMF}/customer`, { token: auth, body: moon, headers: { 'content-type': 'application/json; charset=latin1' } });
     expect(latin1.status).toBe(415);
     expect((await http('POST', `${TMF}/customer`, { token: auth, body: moon, headers: { 'content-type': 'application/json; charset=UTF-8' } })).status).toBe(

@@ -38,7 +38,7 @@ const accepts = (endpoint: string): Promise<boolean> =>
 describe('the local runtime’s life cycle', () => {
   it('keeps data across restarts, and does not publish old events again', async () => {
     const env = { RAPPORT_STATE_DIR: stateDir };
-    const auth = { authorization: `Bearer ${signDevToken(loadDevKey(stateDir), { sub: 'u', tenant: 'persist' })}`, 'content-type': 'application/json' };
+    const auth = { authorization: `Bearer ${await signDevToken(loadDevKey(stateDir), { sub: 'u', tenant: 'persist' })}`, 'content-type': 'application/json' };
     const first = await startRuntimeProcess([], env);
     let id: string;
     try {

@@ -28,10 +28,10 @@ const withHeaders = (items: PostmanItem[], headers: Record<string, string>): voi
   }
 };
 
-const runCtk = (): Promise<NewmanRunSummary> => {
+const runCtk = async (): Promise<NewmanRunSummary> => {
   const config = readJson('config.json') as { headers: Record<string, string> };
   const collection = readJson('CTK-Customer-4.0.0.postman_collection.json') as { item: PostmanItem[] };
-  withHeaders(collection.item, { ...config.headers, Authorization: `Bearer ${token({ tenant: `ctk-${Date.now()}` })}` });
+  withHeaders(collection.item, { ...config.headers, Authorization: `Bearer ${await token({ tenant: `ctk-${Date.now()}` })}` });
   const environment = readJson('TMFENV-V4.0.0.postman_environment.json') as { values: { key: string; value: string }[] };
   for (const value of environment.values) if (value.key === 'Customer') value.value = `${baseUrl()}${TMF}/`;
   return new Promise((resolve, reject) =>

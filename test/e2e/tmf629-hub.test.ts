@@ -80,7 +80,7 @@ describe('TMF629 hub: listeners on loopback', () => {
   });
 
   it.each([
-    ['https://169.254.169.254/latest/meta-data', /link-local/],
+    ['https://169.254.169.254/latest/meta-data', /linkLocal/],
     ['https://10.0.0.8/hook', /private/],
     ['http://listener.example.com/hook', /https/],
     ['ftp://127.0.0.1/x', /http/],

@@ -7,7 +7,8 @@ export const baseUrl = (): string => inject('baseUrl');
 export const TMF = '/tmf-api/customerManagement/v4';
 
 /** A dev token signed with the local runtime's key, as `npm run token` makes it. */
-export const token = (input: Partial<DevTokenInput> = {}): string => signDevToken(loadDevKey(STATE_DIR), { sub: 'e2e-user', tenant: 'e2e-tenant', ...input });
+export const token = (input: Partial<DevTokenInput> = {}): Promise<string> =>
+  signDevToken(loadDevKey(STATE_DIR), { sub: 'e2e-user', tenant: 'e2e-tenant', ...input });
 
 export interface HttpAnswer {
   status: number;
@@ -19,10 +20,10 @@ export interface HttpAnswer {
 export const http = async (
   method: string,
   path: string,
-  options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+  options: { body?: unknown; token?: string | Promise<string> | null; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer> => {
   const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== null) headers.authorization = `Bearer ${options.token ?? token()}`;
+  if (options.token !== null) headers.authorization = `Bearer ${await (options.token ?? token())}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
   const response = await fetch(`${baseUrl()}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
   const text = await response.text();
