@@ -4,9 +4,15 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /** The one DynamoDB client. Endpoint and region come from the standard AWS environment variables. */
 export const dynamodb = new DynamoDBClient({});
 
-/** The document client over it (a background function may trace `dynamodb` in X-Ray: tracing.ts). */
+/**
+ * The document client over it (a background function may trace `dynamodb` in X-Ray: tracing.ts).
+ * Numbers are JavaScript numbers both ways: a request's JSON number is a double already, so one
+ * past 2^53 is stored as that double (`allowImpreciseNumbers`) and read back as one (`wrapNumbers`),
+ * never as a BigInt that JSON cannot write. DynamoDB's own range is checked before (limits.ts).
+ */
 export const db = DynamoDBDocumentClient.from(dynamodb, {
-  marshallOptions: { removeUndefinedValues: true },
+  marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+  unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
 });
 
 export const tableName = (): string => {

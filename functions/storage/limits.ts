@@ -49,7 +49,7 @@ export const isKeyPart = (value: string): boolean => value.length > 0 && bytes(v
 
 /**
  * The first thing in a request's JSON that DynamoDB could not store: nesting deeper than
- * MAX_BODY_NESTING, or a number outside DynamoDB's range or precision. Undefined when storable.
+ * MAX_BODY_NESTING, a number outside DynamoDB's range, or a field with an empty name. Undefined when storable.
  */
 export const unstorableValue = (value: unknown, where = 'body'): string | undefined => {
   const walk = (node: unknown, path: string, depth: number): string | undefined => {
@@ -61,6 +61,7 @@ export const unstorableValue = (value: unknown, where = 'body'): string | undefi
     }
     if (node === null || typeof node !== 'object') return undefined;
     if (depth >= MAX_BODY_NESTING) return `${path} nests more than ${MAX_BODY_NESTING} levels deep`;
+    if (!Array.isArray(node) && Object.hasOwn(node, '')) return `${path} has a field with an empty name`;
     const entries: [string, unknown][] = Array.isArray(node) ? node.map((v, i) => [`[${i}]`, v]) : Object.entries(node).map(([k, v]) => [`.${k}`, v]);
     for (const [step, child] of entries) {
       const problem = walk(child, `${path}${step}`, depth + 1);

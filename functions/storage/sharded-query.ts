@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
+import { DYNAMODB_LIMITS } from './limits.ts';
 import type { IndexName } from './table-schema.ts';
 
 /**
@@ -60,6 +61,8 @@ export const withinCondition = (query: Pick<ShardedQuery, 'sortPrefix' | 'sortBe
   (query.sortPrefix === undefined || sortKey.startsWith(query.sortPrefix)) && (query.sortBefore === undefined || compareKeys(sortKey, query.sortBefore) < 0);
 
 export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promise<ShardedPage> => {
+  // A prefix longer than any sort key can be matches nothing (and DynamoDB would refuse the Query).
+  if (query.sortPrefix !== undefined && Buffer.byteLength(query.sortPrefix) > DYNAMODB_LIMITS.sortKeyBytes) return { entries: [] };
   const wanted = (read.skip ?? 0) + read.limit;
   const shards = query.partitions.length;
   // Each Query asks for a little over the shard's fair share of what is still wanted: the first

@@ -67,7 +67,7 @@ describe('input at DynamoDB’s limits', () => {
     expect(list.body).toHaveLength(1);
   });
 
-  it('refuses bodies nesting past 24 levels and numbers outside DynamoDB’s range (400), in every family', async () => {
+  it('refuses bodies nesting past 24 levels, numbers outside DynamoDB’s range and empty field names (400), in every family', async () => {
     const tenant = uniqueTenant();
     const deepTmf = await run(tmf629.createCustomer, { tenant, body: { name: 'Deep', engagedParty: { ...engagedParty, extra: nested(1000) } } });
     expect(deepTmf.status).toBe(400);
@@ -84,6 +84,18 @@ describe('input at DynamoDB’s limits', () => {
     const tiny = await run(bianCrm.bianCrmCreate, { tenant, body: { CustomerInsightType: { Score: 1e-200 } } });
     expect(tiny.status).toBe(400);
     expect(tiny.body.message).toMatch(/CustomerInsightType\.Score is a number outside the range/);
+    // Past 2^53 but inside DynamoDB's range: stored and read back as the double that was sent.
+    const large = await run(tmf629.createCustomer, {
+      tenant,
+      body: { name: 'Large numbers', engagedParty, characteristic: [{ name: 'n', value: { big: 3.284218884713568e112, small: -1.5e-100, int: 2 ** 60 } }] },
+    });
+    expect(large.status).toBe(201);
+    const read = await run(tmf629.retrieveCustomer, { tenant, params: { id: large.body.id } });
+    expect(read.body.characteristic[0].value).toEqual({ big: 3.284218884713568e112, small: -1.5e-100, int: 2 ** 60 });
+    await run(tmf629.deleteCustomer, { tenant, params: { id: large.body.id } });
+    const emptyName = await run(tmf629.createCustomer, { tenant, body: { name: 'Empty', engagedParty, characteristic: [{ name: 'c', value: { '': 1 } }] } });
+    expect(emptyName.status).toBe(400);
+    expect(emptyName.body.message).toMatch(/characteristic\[0\]\.value has a field with an empty name/);
     expect((await run(tmf629.listCustomer, { tenant, query: {} })).body).toEqual([]);
   });
 

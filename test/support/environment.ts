@@ -10,7 +10,7 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   PUBLISH_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/publish-dlq',
   NOTIFY_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/notify-dlq',
