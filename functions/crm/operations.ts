@@ -141,7 +141,7 @@ export const crm = {
     handler: 'functions/crm/add-tag.ts',
     access: 'write',
     summary: 'Adds a tag (a set: adding an existing tag changes nothing)',
-    responses: changed('The customer'),
+    responses: { ...changed('The customer'), 422: error('Unprocessable Entity: the customer already holds 100 tags') },
   },
   removeCrmTag: {
     name: 'removeCrmTag',

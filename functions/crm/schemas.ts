@@ -62,6 +62,9 @@ const profile = {
   website: text(2000),
 };
 
+/** A customer holds at most this many tags (a string set in its item: bounded, so the item stays far under 400 KB). */
+export const MAX_TAGS = 100;
+
 export const Tag = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^\s,]+$/, 'no spaces or commas'));
 
 export const CrmCustomerCreate = z.strictObject({
@@ -70,7 +73,7 @@ export const CrmCustomerCreate = z.strictObject({
   type: profile.type,
   crmStatus: z.optional(CrmStatus),
   ownerId: z.optional(nonEmpty(200)),
-  tags: z.optional(z.array(Tag).check(z.maxLength(100))),
+  tags: z.optional(z.array(Tag).check(z.maxLength(MAX_TAGS))),
   nextAction: z.optional(nonEmpty(1000)),
   nextActionDueDate: z.optional(dateTime),
 }) as z.ZodMiniType<CrmCustomerInput>;

@@ -5,7 +5,8 @@ import { changeTag } from '../storage/customers.ts';
 import { crmEvent } from './crm-events.ts';
 import { customerNotFound, customerResponse, readCustomer } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
-import { Tag } from './schemas.ts';
+import { MAX_TAGS, Tag } from './schemas.ts';
+import { unprocessable } from '../http/errors.ts';
 
 /**
  * Adds or removes a tag: an atomic set update with its event. A tag already there (or already
@@ -20,6 +21,7 @@ export const changeTagOf = async (request: Request, add: boolean): Promise<Respo
     decide: (current) => {
       const tags = (current.tags as string[]) ?? [];
       if (tags.includes(tag) === add) return { record: current, events: [] };
+      if (add && tags.length >= MAX_TAGS) throw unprocessable(`A customer holds at most ${MAX_TAGS} tags; remove one before adding '${tag}'.`);
       return { record: { ...current, tags: add ? [...tags, tag].sort() : tags.filter((t) => t !== tag) }, events: [add ? 'TagAdded' : 'TagRemoved'] as const };
     },
     write: ({ current, next, events: [type] }) =>

@@ -108,6 +108,19 @@ describe('input at DynamoDB’s limits', () => {
     expect((await run(tmf629.listCustomer, { tenant, query: {} })).body).toEqual([]);
   });
 
+  it('holds at most 100 tags per customer: the 101st is a 422 and changes nothing', async () => {
+    const tenant = uniqueTenant();
+    const tags = Array.from({ length: 100 }, (_, i) => `tag-${i}`);
+    const created = await run(crm.createCrmCustomer, { tenant, body: { name: 'Tagged', type: TYPE, tags } });
+    expect(created.status).toBe(201);
+    const refused = await run(crm.addCrmTag, { tenant, params: { id: created.body.id, tag: 'one-more' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toMatch(/at most 100 tags/);
+    const again = await run(crm.addCrmTag, { tenant, params: { id: created.body.id, tag: 'tag-7' } });
+    expect(again.status).toBe(200);
+    expect(again.headers.etag).toBe('"1"');
+  });
+
   it('refuses forged cursors and cursors of another list or tenant (400) on every CRM and TMF list', async () => {
     const tenant = uniqueTenant();
     for (const name of ['Ann', 'Bob', 'Cid']) expect((await run(crm.createCrmCustomer, { tenant, body: { name, type: TYPE } })).status).toBe(201);

@@ -125,3 +125,37 @@ describe('no refusal without a conflict (issue 13)', () => {
     expect(events.Items).toHaveLength(1 + 30);
   });
 });
+
+describe('If-Match on every BIAN change (issue 13)', () => {
+  it('answers a stale If-Match on every BIAN PUT with 412, the record unchanged and no write, and an ETag on every success', async () => {
+    const { toJSONSchema } = await import('zod');
+    const { join } = await import('node:path');
+    const { operations } = await import('../../functions/catalog.ts');
+    const { buildFixture } = await import('../support/fuzz.ts');
+    const { recordRequests } = await import('../../lib/local/request-recorder.ts');
+    const fixture = await buildFixture(uniqueTenant());
+    const puts = operations.filter((op) => op.family.startsWith('bian') && op.method === 'PUT');
+    expect(puts.length).toBeGreaterThanOrEqual(19);
+    for (const op of puts) {
+      const { handler } = (await import(join(import.meta.dirname, '..', '..', op.handler))) as { handler: Parameters<typeof call>[0] };
+      const schema = toJSONSchema(Object.values(op.request!.body!)[0]!, { unrepresentable: 'any' }) as { properties?: Record<string, { enum?: string[] }> };
+      // The smallest valid body: the action type the operation requires, when it requires one.
+      const body = Object.fromEntries(
+        ['ControlActionType', 'ExchangeActionType'].flatMap((name) => (schema.properties?.[name]?.enum ? [[name, schema.properties[name].enum[0]]] : [])),
+      );
+      const params = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, fixture.ids[name!]!]));
+      let stale: Awaited<ReturnType<typeof call>> | undefined;
+      const requests = await recordRequests(async () => {
+        stale = await call(handler, op, { tenant: fixture.tenant, sub: fixture.sub, params, body, headers: { 'if-match': '"999999"' } });
+      });
+      expect(stale!.status, `${op.name}: ${JSON.stringify(stale!.body)}`).toBe(412);
+      expect(
+        requests.filter((r) => r.write && !r.key.includes('#USER#')),
+        op.name,
+      ).toEqual([]);
+      const fresh = await call(handler, op, { tenant: fixture.tenant, sub: fixture.sub, params, body });
+      if (fresh.status === 200) expect(fresh.headers.etag, op.name).toMatch(/^"\d+"$/);
+      else expect(fresh.status, `${op.name}: ${JSON.stringify(fresh.body)}`).toBe(409); // a lifecycle refusal (e.g. a terminated plan), not a precondition
+    }
+  });
+});
