@@ -1,6 +1,6 @@
 import type { Operation } from '../http/operation.ts';
 import { TMF_BASE_PATH } from './customer-view.ts';
-import { Customer, CustomerCreate, CustomerMergePatch, EventSubscription, EventSubscriptionInput, JsonPatch, TmfError } from './schemas.ts';
+import { Customer, CustomerCreate, CustomerMergePatch, CustomerReplace, EventSubscription, EventSubscriptionInput, JsonPatch, TmfError } from './schemas.ts';
 
 const json = 'application/json';
 const errors = {
@@ -69,6 +69,24 @@ export const tmf629 = {
     },
     responses: {
       200: { description: 'Updated', schema: Customer, headers: { ETag: 'string' } },
+      ...errors,
+      404: { description: 'Not Found', schema: TmfError },
+      412: { description: 'Precondition Failed', schema: TmfError },
+      415: { description: 'Unsupported Media Type', schema: TmfError },
+    },
+  },
+  replaceCustomer: {
+    name: 'replaceCustomer',
+    family: 'tmf629',
+    method: 'PUT',
+    path: `${TMF_BASE_PATH}/customer/{id}`,
+    handler: 'functions/tmf629/replace-customer.ts',
+    access: 'write',
+    summary:
+      'Replaces a Customer (full update, R18’s optional operation, offered on v4 as an extension): the body is the whole customer as a create takes it; attributes it leaves out are cleared (If-Match honoured)',
+    request: { body: { [json]: CustomerReplace } },
+    responses: {
+      200: { description: 'Replaced', schema: Customer, headers: { ETag: 'string' } },
       ...errors,
       404: { description: 'Not Found', schema: TmfError },
       412: { description: 'Precondition Failed', schema: TmfError },

@@ -1,17 +1,9 @@
 import { defineHandler } from '../http/kernel.ts';
-import { badRequest, notFound } from '../http/errors.ts';
-import { parseWith } from '../http/validation.ts';
-import { etag } from '../http/preconditions.ts';
-import { changeVersioned, loaded } from '../http/versioned-change.ts';
-import { getCustomer, replaceCustomer } from '../storage/customers.ts';
-import type { CustomerRecord } from '../storage/customer-items.ts';
+import { badRequest } from '../http/errors.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
-import { jsonEqual } from '../domain/canonical-json.ts';
 import { applyJsonPatch, JsonPatchError, type PatchOperation } from '../domain/json-patch.ts';
-import { customerEvents, type TmfEventType } from './customer-events.ts';
-import { tmfAttributesOf, toTmfCustomer } from './customer-view.ts';
+import { changeTmfAttributes } from './attribute-changes.ts';
 import { tmf629 } from './operations.ts';
-import { CustomerAttributes } from '../domain/customer-model.ts';
 
 const NOT_PATCHABLE = ['id', 'href'];
 
@@ -38,27 +30,6 @@ const patched = (current: Record<string, unknown>, contentType: string | undefin
 };
 
 /** PATCH /customer/{id} — merge patch or JSON Patch; 200 with the full resource; If-Match → 412 when stale. */
-export const handler = defineHandler(tmf629.patchCustomer, (request) => {
-  const id = request.params.id;
-  return changeVersioned(request, {
-    read: async () => loaded(await getCustomer(request.caller.tenantId, id)),
-    missing: () => notFound(`Customer '${id}' does not exist.`),
-    decide: (current) => {
-      const before = tmfAttributesOf(current);
-      const after = parseWith(CustomerAttributes, patched(before, request.contentType, request.body), 'customer after the patch');
-      if (jsonEqual(before, after)) return { record: current, events: [] };
-      const types: TmfEventType[] = ['CustomerAttributeValueChangeEvent'];
-      if (before.status !== after.status) types.push('CustomerStateChangeEvent');
-      return { record: { ...withoutTmfAttributes(current), ...after, id, tenantId: current.tenantId }, events: types };
-    },
-    write: ({ current, next, events }) => replaceCustomer(current, next, customerEvents(events, next, request, current.sequence)),
-    respond: (record) => ({ status: 200, body: toTmfCustomer(record, request.baseUrl), headers: { etag: etag(record.version) } }),
-  });
-});
-
-/** The record without its TMF attributes, so attributes the patch removed do not survive. */
-const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
-  const rest: Record<string, unknown> = { ...record };
-  for (const name of Object.keys(tmfAttributesOf(record))) delete rest[name];
-  return rest as CustomerRecord;
-};
+export const handler = defineHandler(tmf629.patchCustomer, (request) =>
+  changeTmfAttributes(request, request.params.id, (before) => patched(before, request.contentType, request.body), 'customer after the patch'),
+);

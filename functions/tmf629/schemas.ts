@@ -11,6 +11,10 @@ import { customerAttributes } from '../domain/customer-model.ts';
 export const CustomerCreate = z.strictObject({ ...customerAttributes, name: z.string().check(z.minLength(1)) });
 export type CustomerCreate = z.infer<typeof CustomerCreate>;
 
+/** PUT body: the whole customer as a create takes it; `id` and `href`, as a GET returned them, may come along (an `id` must be the path's). */
+export const CustomerReplace = z.strictObject({ ...CustomerCreate.shape, id: z.optional(z.string()), href: z.optional(z.string()) });
+export type CustomerReplace = z.infer<typeof CustomerReplace>;
+
 /** The resource as returned. */
 export const Customer = z.object({ id: z.string(), href: z.string(), ...customerAttributes, name: z.string() });
 export type Customer = z.infer<typeof Customer>;

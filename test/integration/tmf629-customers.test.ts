@@ -343,3 +343,45 @@ describe('TMF629 customers against DynamoDB Local', () => {
     expect(noSub.status).toBe(401);
   });
 });
+
+describe('TMF629 v4 PUT: full update (R18’s optional operation, as an extension)', () => {
+  it('replaces every attribute a caller may set, clears those left out, keeps the CRM’s own fields, and emits the change events', async () => {
+    const { handler: replaceCustomer } = await import('../../functions/tmf629/replace-customer.ts');
+    const { handler: setStatus } = await import('../../functions/crm/update-status.ts');
+    const { handler: getCrmCustomer } = await import('../../functions/crm/get-customer.ts');
+    const { crm } = await import('../../functions/crm/operations.ts');
+    const tenant = uniqueTenant();
+    const rich = {
+      ...moon,
+      status: 'Approved',
+      contactMedium: [{ mediumType: 'email', characteristic: { emailAddress: 'club@moon.example' } }],
+      characteristic: [{ name: 'segment', value: 'sports' }],
+    };
+    const { body: created } = await create(tenant, rich);
+    expect((await call(setStatus, crm.updateCrmStatus, { tenant, params: { id: created.id }, body: { crmStatus: 'PROSPECT' } })).status).toBe(200);
+    const put = (body: unknown, headers: Record<string, string> = {}) =>
+      call(replaceCustomer, tmf629.replaceCustomer, { tenant, params: { id: created.id }, body, headers });
+
+    const stale = await put({ ...moon, status: 'Validated' }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    expect((await put({ name: 'No party' })).status).toBe(400);
+    expect((await put({ ...moon, id: 'another' })).status).toBe(400);
+
+    // A GET's representation may be sent back whole (id and href included).
+    const replaced = await put({ ...moon, id: created.id, href: created.href, name: 'Moon FC', status: 'Validated' }, { 'if-match': '"2"' });
+    expect(replaced.status).toBe(200);
+    expect(replaced.headers.etag).toBe('"3"');
+    expectValidCustomer(replaced.body);
+    expect(replaced.body).toMatchObject({ name: 'Moon FC', status: 'Validated' });
+    expect(replaced.body.contactMedium).toBeUndefined();
+    expect(replaced.body.characteristic).toBeUndefined();
+    const crmView = await call(getCrmCustomer, crm.getCrmCustomer, { tenant, params: { id: created.id } });
+    expect(crmView.body.crmStatus).toBe('PROSPECT');
+    const events = (await itemCollection(tenant, created.id)).filter((i) => i.entity === 'EVENT').map((i) => i.detailType);
+    expect(events.filter((type) => type === 'CustomerAttributeValueChangeEvent')).toHaveLength(1);
+    expect(events.filter((type) => type === 'CustomerStateChangeEvent')).toHaveLength(1);
+    // The same body again changes nothing and emits nothing.
+    const same = await put({ ...moon, name: 'Moon FC', status: 'Validated' });
+    expect(same.headers.etag).toBe('"3"');
+  });
+});
