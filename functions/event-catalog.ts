@@ -6,8 +6,7 @@
 import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
 import { Customer } from './tmf629/schemas.ts';
-import { TMF_EVENT_TYPES } from './tmf629/customer-events.ts';
-import { TMF_SOURCE } from './tmf629/customer-view.ts';
+import { TMF_EVENT_TYPES, TMF_SOURCE } from './events/tmf-customer-events.ts';
 import { CRM_EVENT_TYPES } from './crm/crm-events.ts';
 import { CRM_SOURCE } from './crm/customer-view.ts';
 import { Activity, CrmCustomer, Opportunity } from './crm/schemas.ts';

@@ -1,4 +1,5 @@
-import { defineHandler } from '../http/kernel.ts';
+import { changeContext, defineHandler } from '../http/kernel.ts';
+import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { etag } from '../http/preconditions.ts';
 import { newId } from '../storage/ids.ts';
 import { insertCustomer } from '../storage/customers.ts';
@@ -25,10 +26,15 @@ export const handler = defineHandler(crm.createCrmCustomer, async (request) => {
     crmStatus: crmStatus ?? 'LEAD',
     tags: [...new Set(tags ?? [])].sort(),
     ...newCustomerMeta(id, tenantId, sub),
+    // Two events: the CRM's CustomerCreated, and TMF629's CustomerCreateEvent for its hub listeners.
+    sequence: 2,
   };
   const customer = toCrmCustomer(record);
   const response = { status: 201, body: customer, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${id}`, etag: etag(1) } };
-  const event = crmEvent(request, 'CustomerCreated', { type: 'Customer', id }, 1, { customer }, `Customer ${record.name} created`);
-  await insertCustomer(record, event, request.idempotency(response));
+  const events = [
+    crmEvent(request, 'CustomerCreated', { type: 'Customer', id }, 1, { customer }, `Customer ${record.name} created`),
+    ...tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request), 2, true),
+  ];
+  await insertCustomer(record, events, request.idempotency(response));
   return response;
 });

@@ -1,4 +1,5 @@
-import type { Request, Response } from '../http/kernel.ts';
+import { changeContext, type Request, type Response } from '../http/kernel.ts';
+import { tmfCustomerEvents, tmfEventTypesOf, type TmfEventType } from '../events/tmf-customer-events.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
@@ -7,11 +8,16 @@ import type { CustomerRecord } from '../storage/customer-items.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
 import { toCrmCustomer } from './customer-view.ts';
 
+/** A CRM event of a change. */
+type CrmChangeEvent = { type: CrmEventType; description: string; data?: Record<string, unknown> };
+/** A CRM event, or the TMF event its TMF listeners hear of the same change. */
+type ChangeEvent = CrmChangeEvent | { tmf: TmfEventType };
+
 export interface CustomerChange {
   /** The customer after the change (changeVersioned fills in the bookkeeping). */
   record: CustomerRecord;
   /** What happened, in order; an empty list means nothing changed. */
-  events: { type: CrmEventType; description: string; data?: Record<string, unknown> }[];
+  events: CrmChangeEvent[];
 }
 
 export const customerNotFound = (id: string) => notFound(`Customer '${id}' does not exist.`);
@@ -29,7 +35,8 @@ export const readCustomer = async (request: Request, id: string) => loaded(await
 /**
  * Every CRM change of a customer's profile, owner, status or next action (changeVersioned: 404,
  * If-Match, retry on a concurrent writer): `decide` works out the new state and its events, and
- * both are written in one transaction conditional on the version read.
+ * both are written in one transaction conditional on the version read — with the TMF events the
+ * change means for TMF629's hub listeners when it changed the customer's TMF view.
  */
 export const changeCustomer = (request: Request, id: string, decide: (current: CustomerRecord) => CustomerChange): Promise<Response> =>
   changeVersioned(request, {
@@ -37,14 +44,22 @@ export const changeCustomer = (request: Request, id: string, decide: (current: C
     missing: () => customerNotFound(id),
     decide: (current) => {
       const change = decide(current);
-      return { ...change, record: { ...change.record, id: current.id, tenantId: current.tenantId } };
+      const record = { ...change.record, id: current.id, tenantId: current.tenantId };
+      if (change.events.length === 0) return { record, events: [] };
+      // What TMF629's hub listeners hear of the same change (its name, contact media, …), after the CRM's own events.
+      const tmf = tmfEventTypesOf(current, record, request.baseUrl).map((type): ChangeEvent => ({ tmf: type }));
+      return { record, events: [...change.events, ...tmf] };
     },
     write: ({ current, next, events }) => {
       const customer = toCrmCustomer(next);
       return replaceCustomer(
         current,
         next,
-        events.map((e, i) => crmEvent(request, e.type, { type: 'Customer', id }, current.sequence + i + 1, { customer, ...e.data }, e.description)),
+        events.map((e, i) => {
+          const sequence = current.sequence + i + 1;
+          if ('tmf' in e) return tmfCustomerEvents([e.tmf], next, changeContext(request), sequence, true)[0]!;
+          return crmEvent(request, e.type, { type: 'Customer', id }, sequence, { customer, ...e.data }, e.description);
+        }),
       );
     },
     respond: (record) => customerResponse(record),

@@ -100,3 +100,25 @@ export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 
 /** Names of the first-level attributes a client may set, filter on and select. */
 export const CUSTOMER_ATTRIBUTE_NAMES = Object.keys(customerAttributes);
+
+/** Where TMF629 v4 serves customers; a customer's `href` points there. */
+export const TMF_BASE_PATH = '/tmf-api/customerManagement/v4';
+
+export const customerHref = (baseUrl: string, id: string): string => `${baseUrl}${TMF_BASE_PATH}/customer/${encodeURIComponent(id)}`;
+
+/** The TMF attributes of a stored customer, as a client could have sent them (no id, no href). */
+export const tmfAttributesOf = (record: Record<string, unknown>): Record<string, unknown> => {
+  const attributes: Record<string, unknown> = {};
+  for (const name of CUSTOMER_ATTRIBUTE_NAMES) if (record[name] !== undefined) attributes[name] = record[name];
+  return attributes;
+};
+
+/** The TMF629 representation of a stored customer: its TMF attributes plus `id`, `href` and `@type` (Customer unless it says otherwise). */
+export const toTmfCustomer = (record: { id: string } & Record<string, unknown>, baseUrl: string): Customer => {
+  const resource: Record<string, unknown> = { id: record.id, href: customerHref(baseUrl, record.id), ...tmfAttributesOf(record) };
+  resource['@type'] ??= 'Customer';
+  return resource as Customer;
+};
+
+/** A customer as TMF629 shows it. */
+export type Customer = CustomerAttributes & { id: string; href: string };

@@ -22,6 +22,11 @@ export interface PendingEvent<Data = unknown> {
   envelope: EventEnvelope<Data>;
   /** One line for the subject's timeline (the CRM view's `events`). */
   description?: string;
+  /**
+   * Published but not a timeline entry: the same change told in another family's words (the TMF
+   * events of a CRM change), so the timeline shows each change once.
+   */
+  mirror?: true;
 }
 
 export const newEvent = <Data>(input: {

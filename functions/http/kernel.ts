@@ -7,6 +7,7 @@ import { parseWith } from './validation.ts';
 import { instrumentation, logger } from '../observability.ts';
 import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
 import type { TransactItem } from '../storage/transactions.ts';
+import type { ChangeContext } from '../events/tmf-customer-events.ts';
 import { isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/limits.ts';
 import { rememberUser } from '../storage/users.ts';
 
@@ -50,6 +51,14 @@ export interface Request<Body = unknown, Query = Record<string, string | undefin
 }
 
 export type OperationRequest<O extends Operation> = Request<BodyOf<O>, QueryOf<O>, ParamsOf<O>>;
+
+/** Who made a change, for the events it yields (events/tmf-customer-events.ts). */
+export const changeContext = (request: Request<unknown>): ChangeContext => ({
+  tenantId: request.caller.tenantId,
+  actor: request.caller.sub,
+  correlationId: request.correlationId,
+  baseUrl: request.baseUrl,
+});
 
 export interface Response {
   status: number;

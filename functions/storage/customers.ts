@@ -17,11 +17,12 @@ export const getCustomer = async (tenantId: string, id: string): Promise<Custome
 };
 
 /** Creates the customer with its event, its counts, and optionally the idempotency record, in one transaction. */
-export const insertCustomer = async (record: CustomerRecord, event: PendingEvent, extra: TransactItem[] = []): Promise<void> => {
+/** Creates the customer with its events (numbered 1 to `record.sequence`), its count changes and `extra`, in one transaction. */
+export const insertCustomer = async (record: CustomerRecord, events: PendingEvent[], extra: TransactItem[] = []): Promise<void> => {
   const item = toItem(record, true);
   await transact([
     { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-    putEvent(String(item.pk), event),
+    ...events.map((event) => putEvent(String(item.pk), event)),
     ...customerCountChanges(undefined, record),
     ...extra,
   ]);

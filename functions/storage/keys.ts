@@ -30,6 +30,8 @@ export const keys = {
   }),
   /** Event items live in their subject's item collection: the timeline and the outbox. */
   event: (subjectPk: string, eventKey: string) => ({ pk: subjectPk, sk: `EVENT#${eventKey}` }),
+  /** A mirrored event (PendingEvent.mirror): in the outbox beside the subject, outside its timeline (`EVENT#`). */
+  mirroredEvent: (subjectPk: string, eventKey: string) => ({ pk: subjectPk, sk: `MIRROR#${eventKey}` }),
   /** The tenant's user directory, kept from verified token claims. */
   user: (tenantId: string, sub: string) => ({ pk: `${tenantPrefix(tenantId)}#USER#${sub}`, sk: 'USER' }),
   /** An activity or opportunity lives in its customer's item collection. */

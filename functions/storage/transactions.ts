@@ -9,7 +9,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 /** The outbox item of an event: the subject's timeline entry, carried to EventBridge by the stream. */
 export const eventItem = (subjectPk: string, event: PendingEvent): Record<string, unknown> => ({
-  ...keys.event(subjectPk, event.envelope.eventId),
+  ...(event.mirror ? keys.mirroredEvent : keys.event)(subjectPk, event.envelope.eventId),
   entity: EVENT_ENTITY,
   eventId: event.envelope.eventId,
   source: event.source,

@@ -1,4 +1,4 @@
-import type { Request, Response } from '../http/kernel.ts';
+import { changeContext, type Request, type Response } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import { parseWith } from '../http/validation.ts';
 import { etag } from '../http/preconditions.ts';
@@ -6,9 +6,8 @@ import { changeVersioned, loaded } from '../http/versioned-change.ts';
 import { getCustomer, replaceCustomer } from '../storage/customers.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
-import { CustomerAttributes } from '../domain/customer-model.ts';
-import { customerEvents, type TmfEventType } from './customer-events.ts';
-import { tmfAttributesOf, toTmfCustomer } from './customer-view.ts';
+import { CustomerAttributes, tmfAttributesOf, toTmfCustomer } from '../domain/customer-model.ts';
+import { tmfCustomerEvents, type TmfEventType } from '../events/tmf-customer-events.ts';
 
 /** The record without its TMF attributes, so attributes a change removed do not survive (the CRM's own fields do). */
 const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
@@ -36,6 +35,6 @@ export const changeTmfAttributes = (request: Request, id: string, change: (befor
       if (before.status !== after.status) types.push('CustomerStateChangeEvent');
       return { record: { ...withoutTmfAttributes(current), ...after, id, tenantId: current.tenantId }, events: types };
     },
-    write: ({ current, next, events }) => replaceCustomer(current, next, customerEvents(events, next, request, current.sequence)),
+    write: ({ current, next, events }) => replaceCustomer(current, next, tmfCustomerEvents(events, next, changeContext(request), current.sequence + 1)),
     respond: (record) => ({ status: 200, body: toTmfCustomer(record, request.baseUrl), headers: { etag: etag(record.version) } }),
   });

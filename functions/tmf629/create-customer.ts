@@ -1,10 +1,10 @@
-import { defineHandler } from '../http/kernel.ts';
+import { changeContext, defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
 import { newId } from '../storage/ids.ts';
 import { insertCustomer } from '../storage/customers.ts';
 import { newCustomerMeta, type CustomerRecord } from '../storage/customer-items.ts';
-import { customerEvents } from './customer-events.ts';
-import { toTmfCustomer } from './customer-view.ts';
+import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
+import { toTmfCustomer } from '../domain/customer-model.ts';
 import { tmf629 } from './operations.ts';
 
 /** POST /customer — 201 with Location = href; an Idempotency-Key replays the first response. */
@@ -18,6 +18,6 @@ export const handler = defineHandler(tmf629.createCustomer, async (request) => {
   };
   const customer = toTmfCustomer(record, request.baseUrl);
   const response = { status: 201, body: customer, headers: { location: customer.href, etag: etag(record.version) } };
-  await insertCustomer(record, customerEvents(['CustomerCreateEvent'], record, request, 0)[0]!, request.idempotency(response));
+  await insertCustomer(record, tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request), 1), request.idempotency(response));
   return response;
 });

@@ -1,8 +1,8 @@
-import { defineHandler } from '../http/kernel.ts';
+import { changeContext, defineHandler } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
 import { getCustomer, removeCustomer } from '../storage/customers.ts';
-import { customerEvents } from './customer-events.ts';
+import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { tmf629 } from './operations.ts';
 
 /** DELETE /customer/{id} — 204; the CustomerDeleteEvent carries the last state. */
@@ -12,7 +12,7 @@ export const handler = defineHandler(tmf629.deleteCustomer, (request) => {
     read: async () => loaded(await getCustomer(request.caller.tenantId, id)),
     missing: () => notFound(`Customer '${id}' does not exist.`),
     decide: (current) => ({ record: current, events: ['CustomerDeleteEvent' as const] }),
-    write: ({ current }) => removeCustomer(current, customerEvents(['CustomerDeleteEvent'], current, request, current.sequence)[0]!),
+    write: ({ current }) => removeCustomer(current, tmfCustomerEvents(['CustomerDeleteEvent'], current, changeContext(request), current.sequence + 1)[0]!),
     respond: () => ({ status: 204 }),
   });
 });

@@ -3,8 +3,8 @@ import { badRequest } from '../http/errors.ts';
 import { listTmfCustomers, MAX_IDS, MAX_OFFSET } from '../storage/customer-lists.ts';
 import { ListQueryError, parseListQuery, type ListQuery } from '../domain/list-filters.ts';
 import { selectFields } from '../domain/field-selection.ts';
-import { ALWAYS_KEPT, FILTERABLE, selectedFields, toTmfCustomer } from './customer-view.ts';
-import { TMF_BASE_PATH } from './customer-view.ts';
+import { ALWAYS_KEPT, FILTERABLE, selectedFields } from './customer-view.ts';
+import { TMF_BASE_PATH, toTmfCustomer } from '../domain/customer-model.ts';
 import { tmf629 } from './operations.ts';
 
 /**

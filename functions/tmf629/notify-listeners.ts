@@ -9,7 +9,7 @@ import { requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
 import { listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
 import { checkAddress, checkCallbackUrl } from '../domain/callback-url.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
-import { TMF_EVENT_TYPES } from './customer-events.ts';
+import { TMF_EVENT_TYPES } from '../events/tmf-customer-events.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';

@@ -1,5 +1,5 @@
 import type { Operation } from '../http/operation.ts';
-import { TMF_BASE_PATH } from './customer-view.ts';
+import { TMF_BASE_PATH } from '../domain/customer-model.ts';
 import { Customer, CustomerCreate, CustomerMergePatch, CustomerReplace, EventSubscription, EventSubscriptionInput, JsonPatch, TmfError } from './schemas.ts';
 
 const json = 'application/json';

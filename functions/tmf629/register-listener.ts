@@ -5,8 +5,8 @@ import { insertSubscription, SUBSCRIPTION_VERSION } from '../storage/subscriptio
 import { etag } from '../http/preconditions.ts';
 import { checkCallbackUrl } from '../domain/callback-url.ts';
 import { HubQueryError, parseHubQuery } from '../domain/hub-query.ts';
-import { TMF_EVENT_TYPES } from './customer-events.ts';
-import { TMF_BASE_PATH } from './customer-view.ts';
+import { TMF_EVENT_TYPES } from '../events/tmf-customer-events.ts';
+import { TMF_BASE_PATH } from '../domain/customer-model.ts';
 import { tmf629 } from './operations.ts';
 
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';

@@ -3,7 +3,8 @@ import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { getCustomer } from '../storage/customers.ts';
 import { selectFields } from '../domain/field-selection.ts';
-import { ALWAYS_KEPT, selectedFields, toTmfCustomer } from './customer-view.ts';
+import { ALWAYS_KEPT, selectedFields } from './customer-view.ts';
+import { toTmfCustomer } from '../domain/customer-model.ts';
 import { tmf629 } from './operations.ts';
 
 /** GET /customer/{id} — 200 with the customer (or the `fields` selected), 404 when unknown. */

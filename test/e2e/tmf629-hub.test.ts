@@ -79,6 +79,26 @@ describe('TMF629 hub: listeners on loopback', () => {
     expect(dead.received.length).toBe(3);
   });
 
+  it('lets a TMF listener hear what the CRM API changes: creates, and changes of the customer’s TMF view, once each', async () => {
+    const tenant = `hub-crm-${Date.now()}`;
+    const auth = token({ tenant });
+    const listener = await listen();
+    expect((await http('POST', `${TMF}/hub`, { token: auth, body: { callback: listener.url } })).status).toBe(201);
+    const created = await http('POST', '/api/v1/crm/customers', { token: auth, body: { name: 'Acme BV', type: 'ORGANIZATION' } });
+    expect(created.status).toBe(201);
+    await http('PATCH', `/api/v1/crm/customers/${created.body.id}`, { token: auth, body: { name: 'Acme Holding BV', email: 'hi@acme.example' } });
+    // CRM-only changes (pipeline status, tags) do not change the TMF view: TMF listeners hear nothing of them.
+    await http('PATCH', `/api/v1/crm/customers/${created.body.id}/crm-status`, { token: auth, body: { crmStatus: 'PROSPECT' } });
+    await http('POST', `/api/v1/crm/customers/${created.body.id}/tags/vip`, { token: auth });
+    await eventually('the two notifications', async () => (listener.received.length >= 2 ? true : undefined));
+    await http('POST', '/_local/idle', { token: null });
+    const received = listener.received.map((n) => n.body).sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
+    expect(received.map((n) => n.eventType)).toEqual(['CustomerCreateEvent', 'CustomerAttributeValueChangeEvent']);
+    expect(received[1]!.event.customer).toMatchObject({ id: created.body.id, name: 'Acme Holding BV' });
+    expect(received[1]!.event.customer.contactMedium).toEqual(expect.arrayContaining([expect.objectContaining({ mediumType: 'Email' })]));
+    for (const notification of received) expect(tmfSchemaErrors(notification.eventType, notification)).toEqual([]);
+  });
+
   it.each([
     ['https://169.254.169.254/latest/meta-data', /linkLocal/],
     ['https://10.0.0.8/hook', /private/],

@@ -117,12 +117,23 @@ describe('no refusal without a conflict (issue 13)', () => {
     const events = await db.send(
       new QueryCommand({
         TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
-        ExpressionAttributeValues: { ':pk': `T#${tenant}#CUSTOMER#${id}`, ':event': 'EVENT#' },
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'entity = :event',
+        ExpressionAttributeValues: { ':pk': `T#${tenant}#CUSTOMER#${id}`, ':event': 'EVENT' },
       }),
     );
-    // The create, 12 profile changes, 10 tag additions, 8 activities: one event each.
-    expect(events.Items).toHaveLength(1 + 30);
+    // The CRM's own: the create, 12 profile changes, 10 tag additions, 8 activities, one event each.
+    expect(events.Items!.filter((e) => e.source === 'rapport.crm')).toHaveLength(1 + 30);
+    // TMF629's listeners hear the create and the three changes of the customer's TMF view (name, email, phone).
+    expect(
+      events
+        .Items!.filter((e) => e.source === 'rapport.tmf629')
+        .map((e) => e.detailType)
+        .sort(),
+    ).toEqual(['CustomerAttributeValueChangeEvent', 'CustomerAttributeValueChangeEvent', 'CustomerAttributeValueChangeEvent', 'CustomerCreateEvent']);
+    // Every event about the customer has its own sequence number, 1 to n (activities number their own).
+    const sequences = events.Items!.filter((e) => e.detail.subject.type === 'Customer').map((e) => e.detail.sequence as number);
+    expect(sequences.sort((a, b) => a - b)).toEqual(Array.from({ length: sequences.length }, (_, i) => i + 1));
   });
 });
 
