@@ -10,11 +10,13 @@ import { crm } from './operations.ts';
 export const RECENT_ACTIVITIES = 10;
 /** The timeline shows the newest events (oldest of them first): a long history costs no more to read. */
 export const RECENT_EVENTS = 50;
+/** The newest opportunities (oldest of them first); all of them page through GET /{id}/opportunities. */
+export const RECENT_OPPORTUNITIES = 50;
 
 /**
  * GET /api/v1/crm/customers/{id} — the enriched customer: the customer with its newest activities,
- * its newest events (timeline) and its opportunities (three Queries of its item collection, sent at
- * once), and the owner from the user directory.
+ * its newest events (timeline) and its newest opportunities (three bounded Queries of its item
+ * collection, sent at once), and the owner from the user directory.
  */
 export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
   const { tenantId } = request.caller;
@@ -24,7 +26,7 @@ export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
     activities,
     events,
     opportunities,
-  } = await getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS });
+  } = await getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS, opportunities: RECENT_OPPORTUNITIES });
   if (!record) throw customerNotFound(id);
   const owner = record.ownerId ? await findUser(tenantId, String(record.ownerId)) : undefined;
   return {
@@ -34,7 +36,7 @@ export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
       events: events.map(toTimelineEntry).reverse(),
       ...(owner ? { owner } : {}),
       recentActivities: activities.map(childView),
-      opportunities: opportunities.map(childView),
+      opportunities: opportunities.map(childView).reverse(),
     },
     headers: { etag: etag(record.version) },
   };

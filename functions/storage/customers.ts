@@ -94,31 +94,13 @@ export const changeTag = async (record: CustomerRecord, next: Bookkeeping, tag: 
   ]);
 };
 
-/** The customer's opportunities: a customer holds few, but the read pages through them all. */
-const allOpportunities = async (pk: string): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :opportunity)',
-        ExpressionAttributeValues: { ':pk': pk, ':opportunity': 'OPPORTUNITY#' },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-};
-
 /**
  * What the enriched customer shows, in three Queries of its item collection sent at once, each
  * bounded however long the customer's history grows: the customer with its newest activities (their
- * sort keys sit just below `CUSTOMER`), its newest events (newest first), and its opportunities.
+ * sort keys sit just below `CUSTOMER`), its newest events and its newest opportunities (newest
+ * first; ids are time-ordered).
  */
-export const getCustomerOverview = async (tenantId: string, id: string, recent: { activities: number; events: number }) => {
+export const getCustomerOverview = async (tenantId: string, id: string, recent: { activities: number; events: number; opportunities: number }) => {
   const pk = keys.customer(tenantId, id).pk;
   const newest = (condition: string, values: Record<string, string>, limit: number) =>
     db.send(
@@ -133,7 +115,7 @@ export const getCustomerOverview = async (tenantId: string, id: string, recent: 
   const [head, events, opportunities] = await Promise.all([
     newest('sk BETWEEN :activities AND :customer', { ':activities': 'ACTIVITY#', ':customer': CUSTOMER_ENTITY }, recent.activities + 1),
     newest('begins_with(sk, :event)', { ':event': 'EVENT#' }, recent.events),
-    allOpportunities(pk),
+    newest('begins_with(sk, :opportunity)', { ':opportunity': 'OPPORTUNITY#' }, recent.opportunities),
   ]);
   const headItems = head.Items ?? [];
   const customer = headItems.find((item) => item.entity === CUSTOMER_ENTITY);
@@ -141,6 +123,6 @@ export const getCustomerOverview = async (tenantId: string, id: string, recent: 
     customer: customer ? fromItem(customer) : undefined,
     activities: headItems.filter((item) => item.entity === 'ACTIVITY'),
     events: events.Items ?? [],
-    opportunities,
+    opportunities: opportunities.Items ?? [],
   };
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
-import { handler as getCustomer, RECENT_ACTIVITIES, RECENT_EVENTS } from '../../functions/crm/get-customer.ts';
+import { handler as getCustomer, RECENT_ACTIVITIES, RECENT_EVENTS, RECENT_OPPORTUNITIES } from '../../functions/crm/get-customer.ts';
+import { handler as createOpportunity } from '../../functions/crm/create-opportunity.ts';
 import { handler as setNextAction } from '../../functions/crm/set-next-action.ts';
 import { handler as addTag } from '../../functions/crm/add-tag.ts';
 import { handler as assignOwner } from '../../functions/crm/assign-owner.ts';
@@ -19,6 +20,7 @@ describe('DynamoDB requests per CRM operation (real handlers, DynamoDB Local)', 
     const tenant = uniqueTenant();
     const { body: c } = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Acme', type: 'ORGANIZATION' } });
     for (let i = 0; i < 12; i++) await call(createActivity, crm.createActivity, { tenant, params: { id: c.id }, body: { type: 'NOTE', subject: `n${i}` } });
+    for (let i = 0; i < 55; i++) await call(createOpportunity, crm.createOpportunity, { tenant, params: { id: c.id }, body: { name: `o${i}` } });
     const unowned = await recordRequests(() => call(getCustomer, crm.getCrmCustomer, { tenant, params: { id: c.id } }));
     expect(unowned.map((r) => r.command)).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand']);
     await call(assignOwner, crm.assignCrmOwner, { tenant, params: { id: c.id, ownerId: 'ann' } });
@@ -46,8 +48,12 @@ describe('DynamoDB requests per CRM operation (real handlers, DynamoDB Local)', 
     expect(events.map((e) => e.date)).toEqual(events.map((e) => e.date).sort());
     expect(enriched!.body.recentActivities).toHaveLength(RECENT_ACTIVITIES);
     expect(enriched!.body.recentActivities[0].subject).toBe('n11');
+    // The newest 50 of its 55 opportunities, oldest of them first; all of them page through GET /{id}/opportunities.
+    const opportunities = enriched!.body.opportunities as { name: string }[];
+    expect(opportunities).toHaveLength(RECENT_OPPORTUNITIES);
+    expect(opportunities.map((o) => o.name)).toEqual(Array.from({ length: 50 }, (_, i) => `o${i + 5}`));
     expect(sum(long).read).toBe(before);
-    console.log(`GET /crm/customers/{id} (12 activities, 134 events): ${long.length} requests, ${JSON.stringify(sum(long))} capacity units`);
+    console.log(`GET /crm/customers/{id} (12 activities, 55 opportunities, 189 events): ${long.length} requests, ${JSON.stringify(sum(long))} capacity units`);
   });
 
   it('adds a tag with one read and one transaction (set update + event)', async () => {
