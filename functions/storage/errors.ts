@@ -26,3 +26,11 @@ export class InvalidIdempotencyKey extends Error {
     this.name = 'InvalidIdempotencyKey';
   }
 }
+
+/** A bounded collection is full (422): the caller must remove something first. */
+export class LimitReached extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitReached';
+  }
+}

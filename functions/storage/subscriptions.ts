@@ -1,7 +1,8 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
-import { withinLimits } from './limits.ts';
+import { LimitReached } from './errors.ts';
+import { ConditionFailed, transact, type TransactItem } from './transactions.ts';
 
 /** A TMF hub registration: where to deliver which of the tenant's events. */
 export interface Subscription {
@@ -16,54 +17,74 @@ export interface Subscription {
 /** A registration is never changed, only deleted: its version, and so its ETag, is always 1. */
 export const SUBSCRIPTION_VERSION = 1;
 
-export const insertSubscription = async (subscription: Subscription): Promise<void> => {
-  await db.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: withinLimits({ ...subscription, ...keys.subscription(subscription.tenantId, subscription.id), entity: 'SUBSCRIPTION' }),
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-};
+/**
+ * How many registrations a tenant may hold. The notifier reads them all for every event of the
+ * tenant, so they are bounded: one Query page, whatever the tenant does.
+ */
+export const MAX_SUBSCRIPTIONS = 100;
 
-/** Deletes a registration; false when there was none. */
-export const deleteSubscription = async (tenantId: string, id: string): Promise<boolean> => {
+/** The tenant's count of registrations, kept in its subscription partition beside them. */
+const subscriptionCount = (tenantId: string) => ({ pk: keys.subscriptions(tenantId), sk: 'COUNT' });
+
+const countBy = (tenantId: string, delta: 1 | -1, condition?: string): TransactItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: subscriptionCount(tenantId),
+    UpdateExpression: 'SET entity = :entity ADD registrations :delta',
+    ...(condition ? { ConditionExpression: condition } : {}),
+    ExpressionAttributeValues: { ':entity': 'COUNT', ':delta': delta, ...(condition ? { ':max': MAX_SUBSCRIPTIONS } : {}) },
+  },
+});
+
+/** Registers a listener, with the tenant's count, in one transaction; LimitReached at MAX_SUBSCRIPTIONS. */
+export const insertSubscription = async (subscription: Subscription): Promise<void> => {
   try {
-    await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.subscription(tenantId, id), ConditionExpression: 'attribute_exists(pk)' }));
-    return true;
+    await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...subscription, ...keys.subscription(subscription.tenantId, subscription.id), entity: 'SUBSCRIPTION' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      countBy(subscription.tenantId, 1, 'attribute_not_exists(registrations) OR registrations < :max'),
+    ]);
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (error instanceof ConditionFailed && error.index === 1)
+      throw new LimitReached(`A tenant holds at most ${MAX_SUBSCRIPTIONS} hub registrations; delete one before registering another.`);
     throw error;
   }
 };
 
-/**
- * Every registration of a tenant: one Query of the tenant's subscription partition (a tenant has
- * a handful of listeners; the notifier needs them all for each event).
- */
+/** Deletes a registration, with the tenant's count; false when there was none. */
+export const deleteSubscription = async (tenantId: string, id: string): Promise<boolean> => {
+  try {
+    await transact([
+      { Delete: { TableName: tableName(), Key: keys.subscription(tenantId, id), ConditionExpression: 'attribute_exists(pk)' } },
+      countBy(tenantId, -1),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 0) return false;
+    throw error;
+  }
+};
+
+/** Every registration of a tenant: one Query of its subscription partition (at most MAX_SUBSCRIPTIONS, well inside one page). */
 export const listSubscriptions = async (tenantId: string): Promise<Subscription[]> => {
-  const out: Subscription[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :hub)',
-        ExpressionAttributeValues: { ':pk': keys.subscriptions(tenantId), ':hub': 'HUB#' },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      out.push({
-        id: String(item.id),
-        tenantId,
-        callback: String(item.callback),
-        query: item.query as string | undefined,
-        createdAt: String(item.createdAt),
-        createdBy: String(item.createdBy),
-      });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return out;
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :hub)',
+      ExpressionAttributeValues: { ':pk': keys.subscriptions(tenantId), ':hub': 'HUB#' },
+    }),
+  );
+  return (page.Items ?? []).map((item) => ({
+    id: String(item.id),
+    tenantId,
+    callback: String(item.callback),
+    query: item.query as string | undefined,
+    createdAt: String(item.createdAt),
+    createdBy: String(item.createdBy),
+  }));
 };

@@ -115,9 +115,13 @@ export const tmf629 = {
     path: `${TMF_BASE_PATH}/hub`,
     handler: 'functions/tmf629/register-listener.ts',
     access: 'write',
-    summary: 'Registers a listener for Customer events (query: eventType=...)',
+    summary: 'Registers a listener for Customer events (query: eventType=...); a tenant holds at most 100',
     request: { body: { [json]: EventSubscriptionInput } },
-    responses: { 201: { description: 'Subscribed', schema: EventSubscription, headers: { Location: 'string', ETag: 'string' } }, ...errors },
+    responses: {
+      201: { description: 'Subscribed', schema: EventSubscription, headers: { Location: 'string', ETag: 'string' } },
+      ...errors,
+      422: { description: 'The tenant already holds 100 registrations', schema: TmfError },
+    },
   },
   unregisterListener: {
     name: 'unregisterListener',

@@ -121,6 +121,24 @@ describe('input at DynamoDB’s limits', () => {
     expect(again.headers.etag).toBe('"1"');
   });
 
+  it('holds at most 100 hub registrations per tenant (422), so the notifier reads them in one Query', async () => {
+    const tenant = uniqueTenant();
+    const register = () => run(tmf629.registerListener, { tenant, body: { callback: 'https://listener.example.com/hook' } });
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const answer = await register();
+      expect(answer.status).toBe(201);
+      ids.push(answer.body.id);
+    }
+    const refused = await register();
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toMatch(/at most 100 hub registrations/);
+    expect((await run(tmf629.unregisterListener, { tenant, params: { id: ids[0]! } })).status).toBe(204);
+    expect((await register()).status).toBe(201);
+    const { listSubscriptions } = await import('../../functions/storage/subscriptions.ts');
+    expect(await listSubscriptions(tenant)).toHaveLength(100);
+  });
+
   it('refuses forged cursors and cursors of another list or tenant (400) on every CRM and TMF list', async () => {
     const tenant = uniqueTenant();
     for (const name of ['Ann', 'Bob', 'Cid']) expect((await run(crm.createCrmCustomer, { tenant, body: { name, type: TYPE } })).status).toBe(201);
