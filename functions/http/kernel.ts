@@ -8,7 +8,7 @@ import { instrumentation, logger } from '../observability.ts';
 import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
 import type { TransactItem } from '../storage/transactions.ts';
 import type { ChangeContext } from '../events/tmf-customer-events.ts';
-import { isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/limits.ts';
+import { fitsKeyPart, isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/limits.ts';
 import { rememberUser } from '../storage/users.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -92,7 +92,7 @@ const normaliseRequest = (operation: Operation): Middleware => ({
     for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
       if (value === undefined || !operation.path.includes(`{${name}}`)) continue;
       // A value no key can hold names nothing that exists: an id (which storage puts in keys) must be a key part, any other at most as long.
-      const storable = /id$/i.test(name) ? isKeyPart(value) : Buffer.byteLength(value) <= MAX_KEY_PART_BYTES && !/\p{Cc}/u.test(value);
+      const storable = /id$/i.test(name) ? isKeyPart(value) : fitsKeyPart(value);
       if (!storable) throw notFound(`No resource has this ${name}: at most ${MAX_KEY_PART_BYTES} bytes, without '#' or control characters, can be one.`);
       params[name] = value;
     }

@@ -23,10 +23,10 @@ export const DYNAMODB_LIMITS = {
 export const MAX_KEY_PART_BYTES = 128;
 
 /**
- * How deep a request body may nest. A stored record sits one level into its item and an event
- * carries it two levels further (`detail.event.customer`), so 24 leaves room under DynamoDB's 32.
+ * How deep a request body may nest: 24. A stored record sits one level into its item and an event
+ * carries it two levels further (`detail.event.customer`); DynamoDB's 32 less 8 leaves room for both.
  */
-export const MAX_BODY_NESTING = 24;
+export const MAX_BODY_NESTING = DYNAMODB_LIMITS.nestingLevels - 8;
 
 /** A value refused before any request because DynamoDB could not store it. `tooLarge`: 413, otherwise 400. */
 export class NotStorable extends Error {
@@ -41,11 +41,14 @@ export class NotStorable extends Error {
 
 const bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 
+/** Is `value` no longer than a key part may be (128 UTF-8 bytes), and free of control characters? */
+export const fitsKeyPart = (value: string): boolean => bytes(value) <= MAX_KEY_PART_BYTES && !/\p{Cc}/u.test(value);
+
 /**
  * Can `value` be part of a key (an id, a tenant, an owner)? 1 to 128 UTF-8 bytes, no `#` (the key
  * separator: an id holding one could address another key's items) and no control characters.
  */
-export const isKeyPart = (value: string): boolean => value.length > 0 && bytes(value) <= MAX_KEY_PART_BYTES && !value.includes('#') && !/\p{Cc}/u.test(value);
+export const isKeyPart = (value: string): boolean => value.length > 0 && !value.includes('#') && fitsKeyPart(value);
 
 /**
  * The first thing in a request's JSON that DynamoDB could not store: nesting deeper than

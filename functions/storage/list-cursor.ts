@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DYNAMODB_LIMITS } from './limits.ts';
 
 /**
  * Cursors: where a list stands, handed to the client as opaque base64url JSON with an HMAC-SHA-256
@@ -15,9 +16,6 @@ export class InvalidCursor extends Error {
     this.name = 'InvalidCursor';
   }
 }
-
-/** DynamoDB's limit on a sort key, in UTF-8 bytes. */
-const MAX_SORT_KEY_BYTES = 1024;
 
 export type Position = string | null;
 
@@ -53,7 +51,7 @@ export const decodeCursor = (cursor: string, list: string, count: number, valid:
   if (!Array.isArray(positions) || positions.length !== count) throw new InvalidCursor();
   for (const position of positions) {
     if (position === null || position === '') continue;
-    if (typeof position !== 'string' || Buffer.byteLength(position) > MAX_SORT_KEY_BYTES || !valid(position)) throw new InvalidCursor();
+    if (typeof position !== 'string' || Buffer.byteLength(position) > DYNAMODB_LIMITS.sortKeyBytes || !valid(position)) throw new InvalidCursor();
   }
   return positions as Position[];
 };
