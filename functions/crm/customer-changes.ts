@@ -1,5 +1,6 @@
 import { changeContext, type Request, type Response } from '../http/kernel.ts';
-import { tmfCustomerEvents, tmfEventTypesOf, type TmfEventType } from '../events/tmf-customer-events.ts';
+import { tmfChangeTypes, tmfCustomerEvents, type TmfEventType } from '../events/tmf-customer-events.ts';
+import { tmfAttributesOf } from '../domain/customer-model.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
@@ -47,7 +48,7 @@ export const changeCustomer = (request: Request, id: string, decide: (current: C
       const record = { ...change.record, id: current.id, tenantId: current.tenantId };
       if (change.events.length === 0) return { record, events: [] };
       // What TMF629's hub listeners hear of the same change (its name, contact media, …), after the CRM's own events.
-      const tmf = tmfEventTypesOf(current, record, request.baseUrl).map((type): ChangeEvent => ({ tmf: type }));
+      const tmf = tmfChangeTypes(tmfAttributesOf(current), tmfAttributesOf(record)).map((type): ChangeEvent => ({ tmf: type }));
       return { record, events: [...change.events, ...tmf] };
     },
     write: ({ current, next, events }) => {

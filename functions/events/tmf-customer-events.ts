@@ -1,3 +1,4 @@
+import { jsonEqual } from '../domain/canonical-json.ts';
 import { toTmfCustomer } from '../domain/customer-model.ts';
 import { newEvent, type PendingEvent } from './envelope.ts';
 
@@ -8,16 +9,13 @@ export const TMF_EVENT_TYPES = ['CustomerCreateEvent', 'CustomerAttributeValueCh
 export type TmfEventType = (typeof TMF_EVENT_TYPES)[number];
 
 /**
- * The TMF events a change of a stored customer yields, whichever API made it (TMF629, the CRM API):
- * created (no `before`), deleted (no `after`), or its TMF representation changed — with a state
- * change event too when `status` changed. None when the TMF view is the same before and after.
+ * The TMF events a change of a customer's TMF attributes yields, whichever API made it (TMF629's
+ * PATCH and PUT, the CRM API): none when they are equal, otherwise an attribute value change, and a
+ * state change too when `status` changed.
  */
-export const tmfEventTypesOf = (before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined, baseUrl: string): TmfEventType[] => {
-  if (!before) return after ? ['CustomerCreateEvent'] : [];
-  if (!after) return ['CustomerDeleteEvent'];
-  const [was, is] = [toTmfCustomer(before as { id: string }, baseUrl), toTmfCustomer(after as { id: string }, baseUrl)];
-  if (JSON.stringify(was) === JSON.stringify(is)) return [];
-  return was.status === is.status ? ['CustomerAttributeValueChangeEvent'] : ['CustomerAttributeValueChangeEvent', 'CustomerStateChangeEvent'];
+export const tmfChangeTypes = (before: Record<string, unknown>, after: Record<string, unknown>): TmfEventType[] => {
+  if (jsonEqual(before, after)) return [];
+  return before.status === after.status ? ['CustomerAttributeValueChangeEvent'] : ['CustomerAttributeValueChangeEvent', 'CustomerStateChangeEvent'];
 };
 
 /** Who made a change, for the events it yields. */

@@ -5,9 +5,8 @@ import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
 import { getCustomer, replaceCustomer } from '../storage/customers.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
-import { jsonEqual } from '../domain/canonical-json.ts';
 import { CustomerAttributes, tmfAttributesOf, toTmfCustomer } from '../domain/customer-model.ts';
-import { tmfCustomerEvents, type TmfEventType } from '../events/tmf-customer-events.ts';
+import { tmfChangeTypes, tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 
 /** The record without its TMF attributes, so attributes a change removed do not survive (the CRM's own fields do). */
 const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
@@ -30,9 +29,8 @@ export const changeTmfAttributes = (request: Request, id: string, change: (befor
     decide: (current) => {
       const before = tmfAttributesOf(current);
       const after = parseWith(CustomerAttributes, change(before), what);
-      if (jsonEqual(before, after)) return { record: current, events: [] };
-      const types: TmfEventType[] = ['CustomerAttributeValueChangeEvent'];
-      if (before.status !== after.status) types.push('CustomerStateChangeEvent');
+      const types = tmfChangeTypes(before, after);
+      if (types.length === 0) return { record: current, events: [] };
       return { record: { ...withoutTmfAttributes(current), ...after, id, tenantId: current.tenantId }, events: types };
     },
     write: ({ current, next, events }) => replaceCustomer(current, next, tmfCustomerEvents(events, next, changeContext(request), current.sequence + 1)),
