@@ -84,7 +84,7 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
         } else {
           const counts = [keys.customerCount(record.tenantId, shardOf(record.id)), keys.nameCount(record.tenantId, record.name)];
           await db.send(
-            new TransactWriteCommand({ TransactItems: [{ Update: update }, ...counts.map((key) => addToCounters(key, { n: 1 }, COUNT_ENTITY, table))] }),
+            new TransactWriteCommand({ TransactItems: [{ Update: update }, ...counts.map((key) => addToCounters(key, { n: 1 }, COUNT_ENTITY, { table }))] }),
           );
           report.customersCounted++;
         }
@@ -141,7 +141,7 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          ...(Object.keys(counters).length > 0 ? [addToCounters(keys.caseStatistics(tenantId, 0), counters, CASE_STATISTICS_ENTITY, table)] : []),
+          ...(Object.keys(counters).length > 0 ? [addToCounters(keys.caseStatistics(tenantId, 0), counters, CASE_STATISTICS_ENTITY, { table })] : []),
           { Delete: { TableName: table, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' } },
         ],
       }),

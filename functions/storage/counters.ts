@@ -14,17 +14,25 @@ import { isCounted, type CustomerRecord } from './customer-items.ts';
 /**
  * Atomic additions to the counters of one item (`ADD`, so concurrent writers never lose each
  * other's counts), marking the item with its entity: the one shape of every counter write —
- * customer counts here, case statistics, and the backfill's (which names its table).
+ * customer counts here, case statistics, hub registrations, and the backfill's (which names its
+ * `table`). With `below`, the write (and so its transaction) fails its condition unless every
+ * counter is still under it: a bounded collection's count.
  */
-export const addToCounters = (key: ItemKey, delta: Record<string, number>, entity: string, table = tableName()): TransactItem => {
+export const addToCounters = (key: ItemKey, delta: Record<string, number>, entity: string, options: { table?: string; below?: number } = {}): TransactItem => {
   const entries = Object.entries(delta);
+  const { below } = options;
   return {
     Update: {
-      TableName: table,
+      TableName: options.table ?? tableName(),
       Key: key,
       UpdateExpression: `SET entity = :entity ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ...(below === undefined ? {} : { ConditionExpression: entries.map((_, i) => `(attribute_not_exists(#c${i}) OR #c${i} < :below)`).join(' AND ') }),
       ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
-      ExpressionAttributeValues: { ':entity': entity, ...Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])) },
+      ExpressionAttributeValues: {
+        ':entity': entity,
+        ...Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])),
+        ...(below === undefined ? {} : { ':below': below }),
+      },
     },
   };
 };

@@ -2,7 +2,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { LimitReached } from './errors.ts';
-import { ConditionFailed, transact, type TransactItem } from './transactions.ts';
+import { ConditionFailed, transact } from './transactions.ts';
+import { addToCounters, COUNT_ENTITY } from './counters.ts';
 
 /** A TMF hub registration: where to deliver which of the tenant's events. */
 export interface Subscription {
@@ -26,16 +27,6 @@ export const MAX_SUBSCRIPTIONS = 100;
 /** The tenant's count of registrations, kept in its subscription partition beside them. */
 const subscriptionCount = (tenantId: string) => ({ pk: keys.subscriptions(tenantId), sk: 'COUNT' });
 
-const countBy = (tenantId: string, delta: 1 | -1, condition?: string): TransactItem => ({
-  Update: {
-    TableName: tableName(),
-    Key: subscriptionCount(tenantId),
-    UpdateExpression: 'SET entity = :entity ADD registrations :delta',
-    ...(condition ? { ConditionExpression: condition } : {}),
-    ExpressionAttributeValues: { ':entity': 'COUNT', ':delta': delta, ...(condition ? { ':max': MAX_SUBSCRIPTIONS } : {}) },
-  },
-});
-
 /** Registers a listener, with the tenant's count, in one transaction; LimitReached at MAX_SUBSCRIPTIONS. */
 export const insertSubscription = async (subscription: Subscription): Promise<void> => {
   try {
@@ -47,7 +38,7 @@ export const insertSubscription = async (subscription: Subscription): Promise<vo
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      countBy(subscription.tenantId, 1, 'attribute_not_exists(registrations) OR registrations < :max'),
+      addToCounters(subscriptionCount(subscription.tenantId), { registrations: 1 }, COUNT_ENTITY, { below: MAX_SUBSCRIPTIONS }),
     ]);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1)
@@ -61,7 +52,7 @@ export const deleteSubscription = async (tenantId: string, id: string): Promise<
   try {
     await transact([
       { Delete: { TableName: tableName(), Key: keys.subscription(tenantId, id), ConditionExpression: 'attribute_exists(pk)' } },
-      countBy(tenantId, -1),
+      addToCounters(subscriptionCount(tenantId), { registrations: -1 }, COUNT_ENTITY),
     ]);
     return true;
   } catch (error) {
