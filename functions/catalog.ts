@@ -4,12 +4,19 @@
  * adding an operation means adding its handler file and an entry in its family's list.
  */
 import type { Operation } from './http/operation.ts';
-import { tmf629 } from './tmf629/operations.ts';
+import { tmf629, tmf629v3, tmf629v5 } from './tmf629/operations.ts';
 import { crm } from './crm/operations.ts';
 import { bianCrm } from './bian-crm/operations.ts';
 import { bianCaseMgmt } from './bian-casemgmt/operations.ts';
 
-export const operations: readonly Operation[] = [...Object.values(tmf629), ...Object.values(crm), ...Object.values(bianCrm), ...Object.values(bianCaseMgmt)];
+export const operations: readonly Operation[] = [
+  ...Object.values(tmf629),
+  ...Object.values(tmf629v3),
+  ...Object.values(tmf629v5),
+  ...Object.values(crm),
+  ...Object.values(bianCrm),
+  ...Object.values(bianCaseMgmt),
+];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */
 export interface EventRule {

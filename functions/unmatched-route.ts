@@ -10,9 +10,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { operations } from './catalog.ts';
 import { renderError } from './http/error-bodies.ts';
 import { HttpError, notFound } from './http/errors.ts';
-import { pathPattern, type Family } from './http/operation.ts';
+import { pathPattern, pathsOf, type Family } from './http/operation.ts';
 
-const routes = operations.map((operation) => ({ operation, pattern: pathPattern(operation.path), segments: operation.path.split('/') }));
+const routes = operations.flatMap((operation) => pathsOf(operation).map((path) => ({ operation, pattern: pathPattern(path), segments: path.split('/') })));
 
 /** The family whose operation paths share the most leading segments with `path`. */
 const familyOf = (path: string): Family => {

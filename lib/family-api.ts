@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { scopesFor, type Access, type Family, type Operation } from '../functions/http/operation.ts';
+import { pathsOf, scopesFor, type Access, type Family, type Operation } from '../functions/http/operation.ts';
 import { functionId, rapportFunction, type FunctionCommon } from './function.ts';
 import { pascalCase } from './names.ts';
 import { SIZING } from './sizing.ts';
@@ -48,12 +48,15 @@ export class FamilyApi extends NestedStack {
         environment: { CURSOR_SECRET: props.cursorSecret.secretValue.unsafeUnwrap() },
         ...(op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite),
       });
-      new HttpRoute(this, `${pascalCase(op.name)}Route`, {
-        httpApi: props.api,
-        routeKey: HttpRouteKey.with(op.path, HttpMethod[op.method]),
-        integration: new HttpLambdaIntegration(`${pascalCase(op.name)}Integration`, fn),
-        authorizer: props.authorizer,
-        authorizationScopes: scopesFor(op.access),
+      const integration = new HttpLambdaIntegration(`${pascalCase(op.name)}Integration`, fn);
+      pathsOf(op).forEach((path, i) => {
+        new HttpRoute(this, `${pascalCase(op.name)}Route${i === 0 ? '' : i + 1}`, {
+          httpApi: props.api,
+          routeKey: HttpRouteKey.with(path, HttpMethod[op.method]),
+          integration,
+          authorizer: props.authorizer,
+          authorizationScopes: scopesFor(op.access),
+        });
       });
       return fn;
     });

@@ -2,10 +2,10 @@ import { INDEXED_FILTERS, MAX_IDS, MAX_OFFSET } from '../functions/storage/custo
 import { toJSONSchema } from 'zod';
 import type { ZodMiniType } from 'zod/mini';
 import { operations } from '../functions/catalog.ts';
-import { scopesFor, type Family } from '../functions/http/operation.ts';
+import { pathsOf, scopesFor, type Family } from '../functions/http/operation.ts';
 
 const FAMILY_TAGS: Record<Family, string> = {
-  tmf629: 'TMF629 Customer Management v4',
+  tmf629: 'TMF629 Customer Management (v3, v4, v5)',
   crm: 'CRM customers',
   'bian-crm': 'BIAN Customer Relationship Management v12',
   'bian-casemgmt': 'BIAN Customer Case Management v12',
@@ -50,7 +50,7 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
         description: 'Comma-separated first-level attributes to return',
         schema: { type: 'string' },
       });
-    if (op.name === 'listCustomer') {
+    if (op.name.startsWith('listCustomer')) {
       parameters.push(
         {
           name: 'offset',
@@ -94,32 +94,34 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
         schema: { type: 'string' },
       });
     }
-    paths[op.path] ??= {};
-    paths[op.path]![op.method.toLowerCase()] = {
-      operationId: op.name,
-      summary: op.summary,
-      tags: [FAMILY_TAGS[op.family]],
-      security: [{ bearer: scopesFor(op.access) }],
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(op.request?.body
-        ? {
-            requestBody: {
-              required: true,
-              content: Object.fromEntries(
-                Object.entries(op.request.body).map(([type, schema], i) => [type, { schema: schemaOf(schema, `${op.name}_body${i}`) }]),
-              ),
-            },
-          }
-        : {}),
-      responses,
-    };
+    for (const [i, path] of pathsOf(op).entries()) {
+      paths[path] ??= {};
+      paths[path]![op.method.toLowerCase()] = {
+        operationId: i === 0 ? op.name : `${op.name}At${path.split('/')[2]}`,
+        summary: op.summary,
+        tags: [FAMILY_TAGS[op.family]],
+        security: [{ bearer: scopesFor(op.access) }],
+        ...(parameters.length > 0 ? { parameters } : {}),
+        ...(op.request?.body
+          ? {
+              requestBody: {
+                required: true,
+                content: Object.fromEntries(
+                  Object.entries(op.request.body).map(([type, schema], i) => [type, { schema: schemaOf(schema, `${op.name}_body${i}`) }]),
+                ),
+              },
+            }
+          : {}),
+        responses,
+      };
+    }
   }
   return {
     openapi: '3.1.0',
     info: {
       title: 'Rapport',
       version: '0.1.0',
-      description: 'Customer store behind TMF629 Customer Management v4, BIAN CRM and Case Management v12 and a CRM customer API.',
+      description: 'Customer store behind TMF629 Customer Management (v3, v4 and v5), BIAN CRM and Case Management v12 and a CRM customer API.',
       license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
     },
     servers: [{ url: serverUrl ?? 'https://api.example.com', description: serverUrl ? 'This deployment' : 'Your deployment' }],

@@ -3,7 +3,9 @@ import { parseWith } from '../http/validation.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
 import { applyProfileToTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
-import { CustomerAttributes } from '../domain/customer-model.ts';
+import { CustomerAttributes, tmfAttributesOf } from '../domain/customer-model.ts';
+import { shownAttributes } from '../domain/tmf629/generation.ts';
+import { v4 } from '../domain/tmf629/generations.ts';
 import { changeCustomer } from './customer-changes.ts';
 import { crm } from './operations.ts';
 import { toCrmCustomer } from './customer-view.ts';
@@ -30,10 +32,8 @@ export const handler = defineHandler(crm.updateCrmCustomer, (request) =>
     const [before, after] = [toCrmCustomer(current), toCrmCustomer(next)];
     const changed = Object.keys(request.body).filter((field) => !jsonEqual(before[field], after[field]));
     if (changed.length === 0) return { record: current, events: [] };
-    // The TMF view must stay valid whatever changed here.
-    const { id: _id, tenantId: _t, version: _v, sequence: _s, created: _ca, createdBy: _cb, updated: _ua, updatedBy: _ub, tags: _tags, ...attributes } = next;
-    const tmfOnly = Object.fromEntries(Object.entries(attributes).filter(([key]) => key in CustomerAttributes.shape));
-    parseWith(CustomerAttributes, tmfOnly, 'customer after the change');
+    // The TMF view must stay valid whatever changed here (as v4 shows it: the store's own shape).
+    parseWith(CustomerAttributes, shownAttributes(v4, tmfAttributesOf(next)), 'customer after the change');
     return { record: next, events: [{ type: 'CustomerUpdated', description: `Updated ${changed.join(', ')}`, data: { changed } }] };
   }),
 );

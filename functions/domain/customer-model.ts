@@ -1,6 +1,7 @@
 /**
  * The customer every family stores and maps to: TMF629 Customer Management v4.0.0's Customer,
- * field by field as the official swagger file defines it (in `specs/tmf629` of the contract files,
+ * plus the few attributes only v3 or v5 have (OTHER_GENERATION_ATTRIBUTES), field by field as the
+ * official swagger file defines it (in `specs/tmf629` of the contract files,
  * README "Tests"). Its sub-resources stay open for TMF's polymorphic extension (`@type`,
  * `@schemaLocation`); the top level is strict, so a change that would leave an attribute the
  * model does not know is refused. The TMF629 family's request and response schemas build on it
@@ -104,21 +105,22 @@ export const CUSTOMER_ATTRIBUTE_NAMES = Object.keys(customerAttributes);
 /** Where TMF629 v4 serves customers; a customer's `href` points there. */
 export const TMF_BASE_PATH = '/tmf-api/customerManagement/v4';
 
-export const customerHref = (baseUrl: string, id: string): string => `${baseUrl}${TMF_BASE_PATH}/customer/${encodeURIComponent(id)}`;
+/**
+ * Attributes only another generation of TMF629 has, kept beside v4's in the stored customer:
+ * v3's `type` (stored as `roleType`), v5's `description`, `role` and `partyRoleSpecification`
+ * (functions/domain/tmf629/).
+ */
+export const OTHER_GENERATION_ATTRIBUTES = ['roleType', 'description', 'role', 'partyRoleSpecification'] as const;
 
-/** The TMF attributes of a stored customer, as a client could have sent them (no id, no href). */
+/** Every TMF attribute a stored customer may hold. */
+export const STORED_TMF_ATTRIBUTE_NAMES: readonly string[] = [...CUSTOMER_ATTRIBUTE_NAMES, ...OTHER_GENERATION_ATTRIBUTES];
+
+/** The TMF attributes of a stored customer (every generation's; no id, no href). */
 export const tmfAttributesOf = (record: Record<string, unknown>): Record<string, unknown> => {
   const attributes: Record<string, unknown> = {};
-  for (const name of CUSTOMER_ATTRIBUTE_NAMES) if (record[name] !== undefined) attributes[name] = record[name];
+  for (const name of STORED_TMF_ATTRIBUTE_NAMES) if (record[name] !== undefined) attributes[name] = record[name];
   return attributes;
 };
 
-/** The TMF629 representation of a stored customer: its TMF attributes plus `id`, `href` and `@type` (Customer unless it says otherwise). */
-export const toTmfCustomer = (record: { id: string } & Record<string, unknown>, baseUrl: string): Customer => {
-  const resource: Record<string, unknown> = { id: record.id, href: customerHref(baseUrl, record.id), ...tmfAttributesOf(record) };
-  resource['@type'] ??= 'Customer';
-  return resource as Customer;
-};
-
-/** A customer as TMF629 shows it. */
+/** A customer as TMF629 v4 shows it. */
 export type Customer = CustomerAttributes & { id: string; href: string };

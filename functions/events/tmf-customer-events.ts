@@ -1,5 +1,7 @@
 import { jsonEqual } from '../domain/canonical-json.ts';
-import { toTmfCustomer } from '../domain/customer-model.ts';
+import { tmfAttributesOf } from '../domain/customer-model.ts';
+import { notShownAsStored, showCustomer } from '../domain/tmf629/generation.ts';
+import { v4 } from '../domain/tmf629/generations.ts';
 import { newEvent, type PendingEvent } from './envelope.ts';
 
 /** The source of TMF629's events on the bus: the hub notifier's rule matches it. */
@@ -9,9 +11,9 @@ export const TMF_EVENT_TYPES = ['CustomerCreateEvent', 'CustomerAttributeValueCh
 export type TmfEventType = (typeof TMF_EVENT_TYPES)[number];
 
 /**
- * The TMF events a change of a customer's TMF attributes yields, whichever API made it (TMF629's
- * PATCH and PUT, the CRM API): none when they are equal, otherwise an attribute value change, and a
- * state change too when `status` changed.
+ * The TMF events a change of a customer's TMF attributes yields, whichever API made it (any TMF629
+ * generation's PATCH and PUT, the CRM API): none when they are equal, otherwise an attribute value
+ * change, and a state change too when `status` changed.
  */
 export const tmfChangeTypes = (before: Record<string, unknown>, after: Record<string, unknown>): TmfEventType[] => {
   if (jsonEqual(before, after)) return [];
@@ -26,6 +28,20 @@ export interface ChangeContext {
   /** Scheme and host the caller used, for the customer's `href` in the event. */
   baseUrl: string;
 }
+
+/**
+ * What a TMF event carries: the customer as v4 shows it (the bus's contract since v4), and, when
+ * there is any, what of the stored customer v4 does not show as stored (`notInV4`: another
+ * generation's attributes, items v4 cannot hold), so the hub notifier can show the customer to a
+ * v3 or v5 listener as its generation shows it.
+ */
+export const tmfEventData = (
+  record: { id: string } & Record<string, unknown>,
+  baseUrl: string,
+): { customer: Record<string, unknown>; notInV4?: Record<string, unknown> } => {
+  const notInV4 = notShownAsStored(v4, tmfAttributesOf(record));
+  return { customer: showCustomer(v4, record, baseUrl), ...(Object.keys(notInV4).length > 0 ? { notInV4 } : {}) };
+};
 
 /**
  * The TMF events of one change of `record` (its state after the change; before it, for a delete),
@@ -48,7 +64,7 @@ export const tmfCustomerEvents = (
       sequence: firstSequence + i,
       actor: context.actor,
       correlationId: context.correlationId,
-      data: { customer: toTmfCustomer(record, context.baseUrl) },
+      data: tmfEventData(record, context.baseUrl),
     }),
     ...(mirror ? { mirror: true as const } : {}),
   }));

@@ -3,8 +3,9 @@ import { REASONS, type HttpError } from './errors.ts';
 
 /** Each family renders errors in its own standard body. */
 const renderers: Record<Family, (error: HttpError) => Record<string, string>> = {
-  // TMF630 / TMF629 `Error`: code, reason, message, status (strings).
+  // TMF630 / TMF629 `Error`: code, reason, message, status (strings); `@type` as v5's Error requires.
   tmf629: (e) => ({
+    '@type': 'Error',
     code: e.code,
     reason: REASONS[e.status] ?? 'Error',
     message: e.message,

@@ -42,6 +42,8 @@ export interface Request<Body = unknown, Query = Record<string, string | undefin
   correlationId: string;
   /** Scheme and host the caller used, for `href`s and `Location`. */
   baseUrl: string;
+  /** The path the caller asked for (one of the operation's paths, filled in). */
+  path: string;
   /**
    * What an idempotent operation (catalog `idempotent: true`) writes in its change's own
    * transaction to take the caller's `Idempotency-Key` with the response it answers; nothing
@@ -97,7 +99,7 @@ const normaliseRequest = (operation: Operation): Middleware => ({
       params[name] = value;
     }
     const baseUrl = `${headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
-    event.kernel = { ...event.kernel, operation, headers, query, params, baseUrl };
+    event.kernel = { ...event.kernel, operation, headers, query, params, baseUrl, path: event.rawPath };
   },
 });
 

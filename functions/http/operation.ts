@@ -25,6 +25,8 @@ export interface Operation {
   method: HttpMethod;
   /** Path template with `{param}` placeholders, as API Gateway writes it. */
   path: string;
+  /** Further paths the same function answers (TMF629 v5 under both of its base paths), each its own route. */
+  aliasPaths?: readonly string[];
   /** Handler file relative to the project root; it exports `handler`. */
   handler: string;
   access: Access;
@@ -39,6 +41,9 @@ export interface Operation {
   /** Creates honour `Idempotency-Key`. */
   idempotent?: boolean;
 }
+
+/** Every path an operation answers: its own and its aliases. */
+export const pathsOf = (operation: Operation): readonly string[] => [operation.path, ...(operation.aliasPaths ?? [])];
 
 /** Scope names of the two access levels, as the JWT authorizer checks them. */
 export const SCOPES: Record<Access, string> = { read: 'rapport/read', write: 'rapport/write' };

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { LimitReached } from './errors.ts';
@@ -11,6 +11,10 @@ export interface Subscription {
   tenantId: string;
   callback: string;
   query?: string;
+  /** The TMF629 generation whose format its notifications take (v4 for registrations made before there were others). */
+  generation: 'v3' | 'v4' | 'v5';
+  /** The `@type` a v5 registration was given (v5's Hub requires one). */
+  type?: string;
   createdAt: string;
   createdBy: string;
 }
@@ -70,12 +74,22 @@ export const listSubscriptions = async (tenantId: string): Promise<Subscription[
       ExpressionAttributeValues: { ':pk': keys.subscriptions(tenantId), ':hub': 'HUB#' },
     }),
   );
-  return (page.Items ?? []).map((item) => ({
-    id: String(item.id),
-    tenantId,
-    callback: String(item.callback),
-    query: item.query as string | undefined,
-    createdAt: String(item.createdAt),
-    createdBy: String(item.createdBy),
-  }));
+  return (page.Items ?? []).map((item) => subscriptionOf(tenantId, item));
 };
+
+/** One registration of a tenant, or undefined. */
+export const getSubscription = async (tenantId: string, id: string): Promise<Subscription | undefined> => {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.subscription(tenantId, id) }));
+  return Item && subscriptionOf(tenantId, Item);
+};
+
+const subscriptionOf = (tenantId: string, item: Record<string, unknown>): Subscription => ({
+  id: String(item.id),
+  tenantId,
+  callback: String(item.callback),
+  ...(item.query === undefined ? {} : { query: String(item.query) }),
+  generation: item.generation === 'v3' || item.generation === 'v5' ? item.generation : 'v4',
+  ...(item.type === undefined ? {} : { type: String(item.type) }),
+  createdAt: String(item.createdAt),
+  createdBy: String(item.createdBy),
+});

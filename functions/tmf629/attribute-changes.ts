@@ -5,8 +5,11 @@ import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
 import { getCustomer, replaceCustomer } from '../storage/customers.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
-import { CustomerAttributes, tmfAttributesOf, toTmfCustomer } from '../domain/customer-model.ts';
+import { tmfAttributesOf } from '../domain/customer-model.ts';
+import { shownAttributes, takeCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts';
+import type { Json } from '../domain/tmf629/items.ts';
 import { tmfChangeTypes, tmfCustomerEvents } from '../events/tmf-customer-events.ts';
+import { customerAnswer, selectedFields } from './customer-view.ts';
 
 /** The record without its TMF attributes, so attributes a change removed do not survive (the CRM's own fields do). */
 const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
@@ -16,23 +19,34 @@ const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
 };
 
 /**
- * A change of a customer's TMF attributes (PATCH and PUT): `change` turns the attributes as they
- * stand into the attributes after it, which must form a valid customer (400 otherwise). Through
- * changeVersioned: 404 unknown, 412 stale If-Match, retry on a concurrent writer. Yields
+ * A change of a customer's TMF attributes through one generation (PATCH and PUT): `change` turns
+ * the attributes as the generation shows them into the attributes after it, which must form a
+ * valid customer of that generation (400 otherwise); they are stored as the generation maps them,
+ * keeping what it cannot express (functions/domain/tmf629/items.ts). Through changeVersioned: 404
+ * unknown, 412 stale If-Match, retry on a concurrent writer. Yields
  * CustomerAttributeValueChangeEvent, and CustomerStateChangeEvent when `status` changed; nothing
- * when the attributes are unchanged. Fields only the CRM API knows are kept.
+ * when the stored attributes are unchanged. Fields only the CRM API knows are kept.
  */
-export const changeTmfAttributes = (request: Request, id: string, change: (before: Record<string, unknown>) => unknown, what: string): Promise<Response> =>
-  changeVersioned(request, {
+export const changeTmfAttributes = (
+  generation: TmfGeneration,
+  request: Request,
+  id: string,
+  change: (before: Json) => unknown,
+  what: string,
+): Promise<Response> => {
+  const fields = selectedFields(generation, request.query.fields);
+  return changeVersioned(request, {
     read: async () => loaded(await getCustomer(request.caller.tenantId, id)),
     missing: () => notFound(`Customer '${id}' does not exist.`),
     decide: (current) => {
       const before = tmfAttributesOf(current);
-      const after = parseWith(CustomerAttributes, change(before), what);
+      const given = parseWith(generation.attributes, change(shownAttributes(generation, current)), what);
+      const after = takeCustomer(generation, given, before, id);
       const types = tmfChangeTypes(before, after);
       if (types.length === 0) return { record: current, events: [] };
-      return { record: { ...withoutTmfAttributes(current), ...after, id, tenantId: current.tenantId }, events: types };
+      return { record: { ...withoutTmfAttributes(current), ...after, id, tenantId: current.tenantId, name: String(after.name) }, events: types };
     },
     write: ({ current, next, events }) => replaceCustomer(current, next, tmfCustomerEvents(events, next, changeContext(request), current.sequence + 1)),
-    respond: (record) => ({ status: 200, body: toTmfCustomer(record, request.baseUrl), headers: { etag: etag(record.version) } }),
+    respond: (record) => ({ status: 200, body: customerAnswer(generation, record, request.baseUrl, fields), headers: { etag: etag(record.version) } }),
   });
+};

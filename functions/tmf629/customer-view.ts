@@ -1,21 +1,36 @@
-import { CUSTOMER_ATTRIBUTE_NAMES } from '../domain/customer-model.ts';
-import { parseFields, UnknownFieldError } from '../domain/field-selection.ts';
+import { parseFields, selectFields, UnknownFieldError } from '../domain/field-selection.ts';
+import { showCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts';
+import type { Json } from '../domain/tmf629/items.ts';
 import { badRequest } from '../http/errors.ts';
 import { INDEXED_FILTERS } from '../storage/customer-lists.ts';
 
-/** First-level attributes that can be selected with `fields`. */
-export const SELECTABLE_FIELDS = ['id', 'href', ...CUSTOMER_ATTRIBUTE_NAMES];
 /** Always returned, whatever `fields` says. */
 export const ALWAYS_KEPT = ['id', 'href', '@type'];
-/** Scalar first-level attributes that can filter a list: those the customer lists carry in their index. */
+/** Scalar first-level attributes that can filter a list: those the customer lists carry in their index (the same names in every generation). */
 export const FILTERABLE = INDEXED_FILTERS;
 
-/** `fields` parsed against the customer's first-level attributes; an unknown name is a 400. */
-export const selectedFields = (fields: string | undefined): string[] | undefined => {
+/** `fields` parsed against the generation's first-level attributes; an unknown name is a 400. */
+export const selectedFields = (generation: TmfGeneration, fields: string | undefined): string[] | undefined => {
   try {
-    return parseFields(fields, SELECTABLE_FIELDS);
+    return parseFields(fields, ['id', 'href', ...Object.keys(generation.mappings)]);
   } catch (error) {
     if (error instanceof UnknownFieldError) throw badRequest(`fields: ${error.message}`);
     throw error;
   }
 };
+
+/** The stored attributes a selection needs read (undefined: all of them). */
+export const storedAttributesFor = (generation: TmfGeneration, fields: string[] | undefined): string[] | undefined =>
+  fields && [
+    'id',
+    ...new Set(
+      [...fields, '@type'].flatMap((name) => {
+        const mapping = generation.mappings[name];
+        return mapping ? [mapping.stored] : [];
+      }),
+    ),
+  ];
+
+/** The customer as the generation shows it, with only the `fields` selected (and those always kept). */
+export const customerAnswer = (generation: TmfGeneration, record: { id: string } & Json, baseUrl: string, fields: string[] | undefined): Json =>
+  selectFields(showCustomer(generation, record, baseUrl), fields, ALWAYS_KEPT);

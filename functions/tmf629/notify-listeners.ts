@@ -14,19 +14,36 @@ import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
 import { dynamodb } from '../storage/db.ts';
+import { showCustomer, storedFromView, type TmfGeneration } from '../domain/tmf629/generation.ts';
+import { GENERATIONS, v4 } from '../domain/tmf629/generations.ts';
 
 const TIMEOUT_MS = Number(process.env.NOTIFY_TIMEOUT_MS ?? 5000);
 const ATTEMPTS = Number(process.env.NOTIFY_ATTEMPTS ?? 3);
 const BASE_DELAY_MS = Number(process.env.NOTIFY_RETRY_BASE_MS ?? 200);
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
 
-/** The TMF notification body: eventId, eventTime, eventType, event: {customer}. */
-export const notificationOf = (envelope: EventEnvelope<{ customer: unknown }>) => ({
+type TmfEventData = { customer: { id: string; href: string } & Record<string, unknown>; notInV4?: Record<string, unknown> };
+
+/** The customer of a TMF event as `generation` shows it (v4's view is the event's own; the others are made from it and what v4 did not show). */
+const customerFor = (generation: TmfGeneration, data: TmfEventData): Record<string, unknown> => {
+  if (generation === v4) return data.customer;
+  const { id, href } = data.customer;
+  const baseUrl = href.slice(0, Math.max(0, href.indexOf(v4.basePath)));
+  return showCustomer(generation, { ...storedFromView(data.customer, data.notInV4), id }, baseUrl);
+};
+
+/**
+ * The notification body in a generation's format: eventId, eventTime, eventType, correlationId,
+ * event: {customer}; v5's event also carries `@type` (its event type) and `timeOccurred`.
+ */
+export const notificationOf = (envelope: EventEnvelope<TmfEventData>, generation: TmfGeneration = v4): Record<string, unknown> => ({
+  ...(generation.name === 'v5' ? { '@type': envelope.eventType } : {}),
   eventId: envelope.eventId,
   eventTime: envelope.eventTime,
   eventType: envelope.eventType,
   correlationId: envelope.correlationId,
-  event: { customer: envelope.data.customer },
+  ...(generation.name === 'v5' ? { timeOccurred: envelope.eventTime } : {}),
+  event: { customer: customerFor(generation, envelope.data) },
 });
 
 /** A callback host that resolved to an address no subscription may reach. */
@@ -94,10 +111,11 @@ const deliver = async (subscription: Subscription, body: string): Promise<string
 
 /**
  * TMF hub notifier (EventBridge target for `rapport.tmf629`): delivers the notification to every
- * matching registration of the event's tenant, all at once, each with its own timeout and retries,
+ * matching registration of the event's tenant, in the format of the generation it registered
+ * with (v3, v4 or v5; one rendering per generation), all at once, each with its own timeout and retries,
  * so a slow or dead subscriber never delays the others. Failed deliveries go to the dead-letter queue.
  */
-const notify = async (event: EventBridgeEvent<string, EventEnvelope<{ customer: unknown }>>) => {
+const notify = async (event: EventBridgeEvent<string, EventEnvelope<TmfEventData>>) => {
   const envelope = event.detail;
   const subscriptions = (await listSubscriptions(envelope.tenantId)).filter((s) => {
     try {
@@ -106,14 +124,26 @@ const notify = async (event: EventBridgeEvent<string, EventEnvelope<{ customer: 
       return false;
     }
   });
-  const body = JSON.stringify(notificationOf(envelope));
-  const outcomes = await Promise.all(subscriptions.map(async (s) => ({ subscription: s, error: await deliver(s, body) })));
+  const bodies = new Map<string, string>();
+  const bodyFor = (s: Subscription): string => {
+    const known = bodies.get(s.generation);
+    if (known !== undefined) return known;
+    const body = JSON.stringify(notificationOf(envelope, GENERATIONS[s.generation]));
+    bodies.set(s.generation, body);
+    return body;
+  };
+  const outcomes = await Promise.all(subscriptions.map(async (s) => ({ subscription: s, error: await deliver(s, bodyFor(s)) })));
   const failed = outcomes.filter((o) => o.error !== undefined);
   if (failed.length > 0) {
     logger.warn('notifications failed', { eventId: envelope.eventId, failed: failed.map((f) => ({ id: f.subscription.id, error: f.error })) });
     await sendToDeadLetterQueue(
       requiredEnv('NOTIFY_DLQ_URL'),
-      failed.map((f) => ({ subscriptionId: f.subscription.id, callback: f.subscription.callback, error: f.error, notification: JSON.parse(body) })),
+      failed.map((f) => ({
+        subscriptionId: f.subscription.id,
+        callback: f.subscription.callback,
+        error: f.error,
+        notification: JSON.parse(bodyFor(f.subscription)),
+      })),
     );
   }
   logger.info('notified', { eventId: envelope.eventId, delivered: outcomes.length - failed.length, failed: failed.length });

@@ -1,6 +1,32 @@
+/**
+ * TMF629 Customer Management operations, in its three generations over one store: v4.0.0 (the
+ * CTK's, `tmf629`), R17/R18 "v3" (`tmf629v3`) and v5.0.1 (`tmf629v5`, under both of its base
+ * paths). Each generation's entries come from one builder, so the three stay alike where their
+ * contracts are alike; names carry the generation (`listCustomerV3`), and so do handler folders
+ * (`functions/tmf629/v3/list-customer.ts`; v4's are at the top).
+ */
+import type { ZodMiniType } from 'zod/mini';
 import type { Operation } from '../http/operation.ts';
 import { TMF_BASE_PATH } from '../domain/customer-model.ts';
-import { Customer, CustomerCreate, CustomerMergePatch, CustomerReplace, EventSubscription, EventSubscriptionInput, JsonPatch, TmfError } from './schemas.ts';
+import { V3_BASE_PATH } from '../domain/tmf629/v3.ts';
+import { V5_ALIAS_BASE_PATH, V5_BASE_PATH } from '../domain/tmf629/v5.ts';
+import {
+  Customer,
+  CustomerCreate,
+  CustomerMergePatch,
+  CustomerReplace,
+  EventSubscription,
+  EventSubscriptionInput,
+  JsonPatch,
+  TmfError,
+  V3Customer,
+  V3CustomerCreate,
+  V3CustomerReplace,
+  V5Customer,
+  V5CustomerCreate,
+  V5Hub,
+  V5HubInput,
+} from './schemas.ts';
 
 const json = 'application/json';
 const errors = {
@@ -8,134 +34,199 @@ const errors = {
   401: { description: 'Unauthorized', schema: TmfError },
   403: { description: 'Forbidden', schema: TmfError },
 };
+const notFound = { 404: { description: 'Not Found', schema: TmfError } };
+const stale = { 412: { description: 'Precondition Failed', schema: TmfError } };
+const media = { 415: { description: 'Unsupported Media Type', schema: TmfError } };
 
-/** TMF629 Customer Management v4 operations, as the official v4.0.0 swagger names them. */
-export const tmf629 = {
-  listCustomer: {
-    name: 'listCustomer',
-    family: 'tmf629',
-    method: 'GET',
-    path: `${TMF_BASE_PATH}/customer`,
-    handler: 'functions/tmf629/list-customer.ts',
-    access: 'read',
-    summary:
-      'List or find Customer objects, by name. `fields`; `limit` (1–1000); `offset` (at most 2000: skipping reads index keys only); `cursor` (from X-Next-Cursor / Link rel="next", to read past that); equality filters on id, name, status, statusReason, @type, @baseType, @schemaLocation (a comma list matches any value; several parameters combine with AND). All filters run inside the name index, at most 32 index reads per page: a filtered page may hold fewer than `limit` customers and carry a cursor. X-Total-Count is exact and present for no filter, a single name, or id; absent for other filters (it would need a walk of the tenant).',
-    responses: {
-      200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer', 'X-Next-Cursor': 'string', Link: 'string' } },
-      ...errors,
+interface GenerationSchemas {
+  label: string;
+  resource: ZodMiniType;
+  create: ZodMiniType;
+  hubInput: ZodMiniType;
+  hub: ZodMiniType;
+}
+
+/** Where a generation is served and what its names and handler files carry. */
+const generation = <const Base extends string, const Suffix extends '' | 'V3' | 'V5'>(
+  base: Base,
+  suffix: Suffix,
+  aliases: readonly string[],
+  schemas: GenerationSchemas,
+) => {
+  const dir = suffix === '' ? '' : `${suffix.toLowerCase()}/`;
+  const at = <const P extends string>(path: P) => ({
+    path: `${base}${path}` as `${Base}${P}`,
+    ...(aliases.length > 0 ? { aliasPaths: aliases.map((alias) => `${alias}${path}`) } : {}),
+  });
+  return { suffix, schemas, at, handler: (file: string) => `functions/tmf629/${dir}${file}.ts` };
+};
+
+/** The operations every generation has: list, retrieve, create, patch, delete, hub registration and removal. */
+const customerOperations = <const Base extends string, const Suffix extends '' | 'V3' | 'V5'>(g: ReturnType<typeof generation<Base, Suffix>>) => {
+  const { at, handler, suffix, schemas } = g;
+  return {
+    listCustomer: {
+      name: `listCustomer${suffix}`,
+      family: 'tmf629',
+      method: 'GET',
+      ...at('/customer'),
+      handler: handler('list-customer'),
+      access: 'read',
+      summary: `${schemas.label}: list or find Customer objects, by name. \`fields\`; \`limit\` (1–1000); \`offset\` (at most 2000: skipping reads index keys only); \`cursor\` (from X-Next-Cursor / Link rel="next", to read past that); equality filters on id, name, status, statusReason, @type, @baseType, @schemaLocation (a comma list matches any value; several parameters combine with AND). All filters run inside the name index, at most 32 index reads per page: a filtered page may hold fewer than \`limit\` customers and carry a cursor. X-Total-Count is exact and present for no filter, a single name, or id; absent for other filters (it would need a walk of the tenant).`,
+      responses: {
+        200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer', 'X-Next-Cursor': 'string', Link: 'string' } },
+        ...errors,
+      },
     },
-  },
-  retrieveCustomer: {
-    name: 'retrieveCustomer',
-    family: 'tmf629',
-    method: 'GET',
-    path: `${TMF_BASE_PATH}/customer/{id}`,
-    handler: 'functions/tmf629/retrieve-customer.ts',
-    access: 'read',
-    summary: 'Retrieves a Customer by ID (fields)',
-    responses: {
-      200: { description: 'Success', schema: Customer, headers: { ETag: 'string' } },
-      ...errors,
-      404: { description: 'Not Found', schema: TmfError },
+    retrieveCustomer: {
+      name: `retrieveCustomer${suffix}`,
+      family: 'tmf629',
+      method: 'GET',
+      ...at('/customer/{id}'),
+      handler: handler('retrieve-customer'),
+      access: 'read',
+      summary: `${schemas.label}: retrieves a Customer by ID (fields)`,
+      responses: { 200: { description: 'Success', schema: schemas.resource, headers: { ETag: 'string' } }, ...errors, ...notFound },
     },
-  },
-  createCustomer: {
-    name: 'createCustomer',
-    family: 'tmf629',
-    method: 'POST',
-    path: `${TMF_BASE_PATH}/customer`,
-    handler: 'functions/tmf629/create-customer.ts',
-    access: 'write',
-    summary: 'Creates a Customer (Idempotency-Key honoured)',
-    idempotent: true,
-    request: { body: { [json]: CustomerCreate } },
-    responses: {
-      201: { description: 'Created', schema: Customer, headers: { Location: 'string', ETag: 'string' } },
-      ...errors,
-      415: { description: 'Unsupported Media Type', schema: TmfError },
-      422: { description: 'Idempotency-Key reused with another body', schema: TmfError },
+    createCustomer: {
+      name: `createCustomer${suffix}`,
+      family: 'tmf629',
+      method: 'POST',
+      ...at('/customer'),
+      handler: handler('create-customer'),
+      access: 'write',
+      summary: `${schemas.label}: creates a Customer (Idempotency-Key honoured; fields)`,
+      idempotent: true,
+      request: { body: { [json]: schemas.create } },
+      responses: {
+        201: { description: 'Created', schema: schemas.resource, headers: { Location: 'string', ETag: 'string' } },
+        ...errors,
+        ...media,
+        422: { description: 'Idempotency-Key reused with another body', schema: TmfError },
+      },
     },
-  },
-  patchCustomer: {
-    name: 'patchCustomer',
-    family: 'tmf629',
-    method: 'PATCH',
-    path: `${TMF_BASE_PATH}/customer/{id}`,
-    handler: 'functions/tmf629/patch-customer.ts',
-    access: 'write',
-    summary: 'Updates partially a Customer (merge patch or JSON Patch; If-Match honoured)',
-    request: {
-      body: { [json]: CustomerMergePatch, 'application/merge-patch+json': CustomerMergePatch, 'application/json-patch+json': JsonPatch },
+    patchCustomer: {
+      name: `patchCustomer${suffix}`,
+      family: 'tmf629',
+      method: 'PATCH',
+      ...at('/customer/{id}'),
+      handler: handler('patch-customer'),
+      access: 'write',
+      summary: `${schemas.label}: updates partially a Customer (merge patch or JSON Patch; If-Match honoured; fields)`,
+      request: {
+        body: { [json]: CustomerMergePatch, 'application/merge-patch+json': CustomerMergePatch, 'application/json-patch+json': JsonPatch },
+      },
+      responses: {
+        200: { description: 'Updated', schema: schemas.resource, headers: { ETag: 'string' } },
+        ...errors,
+        ...notFound,
+        ...stale,
+        ...media,
+      },
     },
-    responses: {
-      200: { description: 'Updated', schema: Customer, headers: { ETag: 'string' } },
-      ...errors,
-      404: { description: 'Not Found', schema: TmfError },
-      412: { description: 'Precondition Failed', schema: TmfError },
-      415: { description: 'Unsupported Media Type', schema: TmfError },
+    deleteCustomer: {
+      name: `deleteCustomer${suffix}`,
+      family: 'tmf629',
+      method: 'DELETE',
+      ...at('/customer/{id}'),
+      handler: handler('delete-customer'),
+      access: 'write',
+      summary: `${schemas.label}: deletes a Customer (If-Match honoured)`,
+      responses: { 204: { description: 'Deleted' }, ...errors, ...notFound, ...stale },
     },
-  },
-  replaceCustomer: {
-    name: 'replaceCustomer',
+    registerListener: {
+      name: `registerListener${suffix}`,
+      family: 'tmf629',
+      method: 'POST',
+      ...at('/hub'),
+      handler: handler('register-listener'),
+      access: 'write',
+      summary: `${schemas.label}: registers a listener for Customer events, notified in this generation’s format (query: eventType=...); a tenant holds at most 100`,
+      request: { body: { [json]: schemas.hubInput } },
+      responses: {
+        201: { description: 'Subscribed', schema: schemas.hub, headers: { Location: 'string', ETag: 'string' } },
+        ...errors,
+        422: { description: 'The tenant already holds 100 registrations', schema: TmfError },
+      },
+    },
+    unregisterListener: {
+      name: `unregisterListener${suffix}`,
+      family: 'tmf629',
+      method: 'DELETE',
+      ...at('/hub/{id}'),
+      handler: handler('unregister-listener'),
+      access: 'write',
+      summary: `${schemas.label}: unregisters a listener (If-Match: 412 when it names another version than the registration’s "1")`,
+      responses: { 204: { description: 'Deleted' }, ...errors, ...notFound, ...stale },
+    },
+  } as const satisfies Record<string, Operation>;
+};
+
+/** A full update (R18's optional operation): v3 has it; v4 offers it as an extension. */
+const replaceOperation = <const Base extends string, const Suffix extends '' | 'V3' | 'V5'>(
+  g: ReturnType<typeof generation<Base, Suffix>>,
+  body: ZodMiniType,
+) =>
+  ({
+    name: `replaceCustomer${g.suffix}`,
     family: 'tmf629',
     method: 'PUT',
-    path: `${TMF_BASE_PATH}/customer/{id}`,
-    handler: 'functions/tmf629/replace-customer.ts',
+    ...g.at('/customer/{id}'),
+    handler: g.handler('replace-customer'),
     access: 'write',
-    summary:
-      'Replaces a Customer (full update, R18’s optional operation, offered on v4 as an extension): the body is the whole customer as a create takes it; attributes it leaves out are cleared (If-Match honoured)',
-    request: { body: { [json]: CustomerReplace } },
+    summary: `${g.schemas.label}: replaces a Customer (full update): the body is the whole customer as a create takes it; attributes it leaves out are cleared, attributes this generation does not know are kept (If-Match honoured)`,
+    request: { body: { [json]: body } },
     responses: {
-      200: { description: 'Replaced', schema: Customer, headers: { ETag: 'string' } },
+      200: { description: 'Replaced', schema: g.schemas.resource, headers: { ETag: 'string' } },
       ...errors,
-      404: { description: 'Not Found', schema: TmfError },
-      412: { description: 'Precondition Failed', schema: TmfError },
-      415: { description: 'Unsupported Media Type', schema: TmfError },
+      ...notFound,
+      ...stale,
+      ...media,
     },
-  },
-  deleteCustomer: {
-    name: 'deleteCustomer',
+  }) as const satisfies Operation;
+
+const v4 = generation(TMF_BASE_PATH, '', [], {
+  label: 'v4',
+  resource: Customer,
+  create: CustomerCreate,
+  hubInput: EventSubscriptionInput,
+  hub: EventSubscription,
+});
+const v3 = generation(V3_BASE_PATH, 'V3', [], {
+  label: 'v3 (R17/R18)',
+  resource: V3Customer,
+  create: V3CustomerCreate,
+  hubInput: EventSubscriptionInput,
+  hub: EventSubscription,
+});
+const v5 = generation(V5_BASE_PATH, 'V5', [V5_ALIAS_BASE_PATH], {
+  label: 'v5',
+  resource: V5Customer,
+  create: V5CustomerCreate,
+  hubInput: V5HubInput,
+  hub: V5Hub,
+});
+
+/** TMF629 v4.0.0, as the official v4.0.0 swagger names its operations; PUT is an extension. */
+export const tmf629 = { ...customerOperations(v4), replaceCustomer: replaceOperation(v4, CustomerReplace) };
+
+/** TMF629 of R17/R18 (v3), with its full update. */
+export const tmf629v3 = { ...customerOperations(v3), replaceCustomer: replaceOperation(v3, V3CustomerReplace) };
+
+/** TMF629 v5.0.1, with the v5 hub's GET /hub/{id}. */
+export const tmf629v5 = {
+  ...customerOperations(v5),
+  retrieveListener: {
+    name: 'retrieveListenerV5',
     family: 'tmf629',
-    method: 'DELETE',
-    path: `${TMF_BASE_PATH}/customer/{id}`,
-    handler: 'functions/tmf629/delete-customer.ts',
-    access: 'write',
-    summary: 'Deletes a Customer (If-Match honoured)',
-    responses: {
-      204: { description: 'Deleted' },
-      ...errors,
-      404: { description: 'Not Found', schema: TmfError },
-      412: { description: 'Precondition Failed', schema: TmfError },
-    },
-  },
-  registerListener: {
-    name: 'registerListener',
-    family: 'tmf629',
-    method: 'POST',
-    path: `${TMF_BASE_PATH}/hub`,
-    handler: 'functions/tmf629/register-listener.ts',
-    access: 'write',
-    summary: 'Registers a listener for Customer events (query: eventType=...); a tenant holds at most 100',
-    request: { body: { [json]: EventSubscriptionInput } },
-    responses: {
-      201: { description: 'Subscribed', schema: EventSubscription, headers: { Location: 'string', ETag: 'string' } },
-      ...errors,
-      422: { description: 'The tenant already holds 100 registrations', schema: TmfError },
-    },
-  },
-  unregisterListener: {
-    name: 'unregisterListener',
-    family: 'tmf629',
-    method: 'DELETE',
-    path: `${TMF_BASE_PATH}/hub/{id}`,
-    handler: 'functions/tmf629/unregister-listener.ts',
-    access: 'write',
-    summary: 'Unregisters a listener (If-Match: 412 when it names another version than the registration’s "1")',
-    responses: {
-      204: { description: 'Deleted' },
-      ...errors,
-      404: { description: 'Not Found', schema: TmfError },
-      412: { description: 'Precondition Failed', schema: TmfError },
-    },
+    method: 'GET',
+    ...v5.at('/hub/{id}'),
+    handler: v5.handler('retrieve-listener'),
+    access: 'read',
+    summary: 'v5: retrieves a listener registration (hubGet)',
+    responses: { 200: { description: 'Success', schema: V5Hub, headers: { ETag: 'string' } }, ...errors, ...notFound },
   },
 } as const satisfies Record<string, Operation>;
+
+export type TmfCustomerOperations = ReturnType<typeof customerOperations>;
+export type TmfReplaceOperation = ReturnType<typeof replaceOperation>;

@@ -2,12 +2,14 @@ import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { applyJsonPatch, JsonPatchError, type PatchOperation } from '../domain/json-patch.ts';
+import type { TmfGeneration } from '../domain/tmf629/generation.ts';
+import { v4 } from '../domain/tmf629/generations.ts';
 import { changeTmfAttributes } from './attribute-changes.ts';
-import { tmf629 } from './operations.ts';
+import { tmf629, type TmfCustomerOperations } from './operations.ts';
 
 const NOT_PATCHABLE = ['id', 'href'];
 
-/** The patch applied to the customer's TMF attributes; `id` and `href` may not be touched. */
+/** The patch applied to the customer's attributes as the generation shows them; `id` and `href` may not be touched. */
 const patched = (current: Record<string, unknown>, contentType: string | undefined, body: unknown): unknown => {
   if (contentType === 'application/json-patch+json') {
     const operations = body as PatchOperation[];
@@ -29,7 +31,10 @@ const patched = (current: Record<string, unknown>, contentType: string | undefin
   return applyMergePatch(current, patch);
 };
 
-/** PATCH /customer/{id} — merge patch or JSON Patch; 200 with the full resource; If-Match → 412 when stale. */
-export const handler = defineHandler(tmf629.patchCustomer, (request) =>
-  changeTmfAttributes(request, request.params.id, (before) => patched(before, request.contentType, request.body), 'customer after the patch'),
-);
+/** PATCH /customer/{id} in any generation — merge patch or JSON Patch on what it shows; 200 with the full resource; If-Match → 412 when stale. */
+export const patchCustomer = (generation: TmfGeneration, operation: TmfCustomerOperations['patchCustomer']) =>
+  defineHandler(operation, (request) =>
+    changeTmfAttributes(generation, request, request.params.id, (before) => patched(before, request.contentType, request.body), 'customer after the patch'),
+  );
+
+export const handler = patchCustomer(v4, tmf629.patchCustomer);

@@ -1,29 +1,43 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
 import { newId } from '../storage/ids.ts';
-import { insertSubscription, SUBSCRIPTION_VERSION } from '../storage/subscriptions.ts';
+import { insertSubscription, SUBSCRIPTION_VERSION, type Subscription } from '../storage/subscriptions.ts';
 import { etag } from '../http/preconditions.ts';
 import { checkCallbackUrl } from '../domain/callback-url.ts';
 import { HubQueryError, parseHubQuery } from '../domain/hub-query.ts';
+import type { TmfGeneration } from '../domain/tmf629/generation.ts';
+import { v4 } from '../domain/tmf629/generations.ts';
 import { TMF_EVENT_TYPES } from '../events/tmf-customer-events.ts';
-import { TMF_BASE_PATH } from '../domain/customer-model.ts';
-import { tmf629 } from './operations.ts';
+import { hubAnswer } from './hub-registration.ts';
+import { tmf629, type TmfCustomerOperations } from './operations.ts';
 
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
 
-/** POST /hub — 201 {id, callback, query}. */
-export const handler = defineHandler(tmf629.registerListener, async (request) => {
-  const { callback, query } = request.body;
-  const verdict = checkCallbackUrl(callback, allowLoopback);
-  if (!verdict.ok) throw badRequest(`callback refused: ${verdict.reason}.`);
-  try {
-    parseHubQuery(query, TMF_EVENT_TYPES);
-  } catch (error) {
-    if (error instanceof HubQueryError) throw badRequest(`query: ${error.message}.`);
-    throw error;
-  }
-  const subscription = { id: newId(), tenantId: request.caller.tenantId, callback, query, createdAt: new Date().toISOString(), createdBy: request.caller.sub };
-  await insertSubscription(subscription);
-  const body = { id: subscription.id, callback, ...(query === undefined ? {} : { query }) };
-  return { status: 201, body, headers: { location: `${request.baseUrl}${TMF_BASE_PATH}/hub/${subscription.id}`, etag: etag(SUBSCRIPTION_VERSION) } };
-});
+/** POST /hub in any generation — 201 with the registration; its listener is notified in this generation's format. */
+export const registerListener = (generation: TmfGeneration, operation: TmfCustomerOperations['registerListener']) =>
+  defineHandler(operation, async (request) => {
+    const { callback, query, '@type': type } = request.body as { callback: string; query?: string; '@type'?: string };
+    const verdict = checkCallbackUrl(callback, allowLoopback);
+    if (!verdict.ok) throw badRequest(`callback refused: ${verdict.reason}.`);
+    try {
+      parseHubQuery(query, TMF_EVENT_TYPES);
+    } catch (error) {
+      if (error instanceof HubQueryError) throw badRequest(`query: ${error.message}.`);
+      throw error;
+    }
+    const subscription: Subscription = {
+      id: newId(),
+      tenantId: request.caller.tenantId,
+      callback,
+      ...(query === undefined ? {} : { query }),
+      generation: generation.name,
+      ...(type === undefined ? {} : { type }),
+      createdAt: new Date().toISOString(),
+      createdBy: request.caller.sub,
+    };
+    await insertSubscription(subscription);
+    const location = `${request.baseUrl}${request.path}/${encodeURIComponent(subscription.id)}`;
+    return { status: 201, body: hubAnswer(generation, subscription, request.baseUrl), headers: { location, etag: etag(SUBSCRIPTION_VERSION) } };
+  });
+
+export const handler = registerListener(v4, tmf629.registerListener);

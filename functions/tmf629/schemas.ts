@@ -1,23 +1,35 @@
 /**
- * TMF629 Customer Management v4.0.0 request and response schemas, built on the customer model
- * (`functions/domain/customer-model.ts`), which mirrors the official swagger file field by field.
- * zod/mini keeps the handlers' bundles small (ARCHITECTURE.md, Decisions). Top-level resources are
- * strict (an unknown attribute is a 400 naming it).
+ * TMF629 request and response schemas of the three generations, built on the generations' models
+ * (`functions/domain/customer-model.ts` for v4, `functions/domain/tmf629/v3.ts` and `v5.ts`),
+ * which mirror the official files field by field. zod/mini keeps the handlers' bundles small
+ * (ARCHITECTURE.md, Decisions). Top-level resources are strict (an unknown attribute is a 400 naming it).
  */
 import * as z from 'zod/mini';
 import { customerAttributes } from '../domain/customer-model.ts';
+import { V3Customer, V3CustomerAttributes } from '../domain/tmf629/v3.ts';
+import { V5Customer, V5CustomerAttributes, V5Hub, V5HubInput } from '../domain/tmf629/v5.ts';
 
-/** POST body: `name` and `engagedParty` are mandatory (conformance profile). */
+/** A full update may carry back the `id` (which must be the path's) and `href` a GET gave. */
+const withIdentity = <S extends z.ZodMiniObject>(schema: S) => z.strictObject({ ...schema.shape, id: z.optional(z.string()), href: z.optional(z.string()) });
+
+/** v4 POST body: `name` and `engagedParty` are mandatory (conformance profile). */
 export const CustomerCreate = z.strictObject({ ...customerAttributes, name: z.string().check(z.minLength(1)) });
 export type CustomerCreate = z.infer<typeof CustomerCreate>;
 
-/** PUT body: the whole customer as a create takes it; `id` and `href`, as a GET returned them, may come along (an `id` must be the path's). */
-export const CustomerReplace = z.strictObject({ ...CustomerCreate.shape, id: z.optional(z.string()), href: z.optional(z.string()) });
-export type CustomerReplace = z.infer<typeof CustomerReplace>;
+/** v4 PUT body: the whole customer as a create takes it. */
+export const CustomerReplace = withIdentity(CustomerCreate);
 
-/** The resource as returned. */
+/** The v4 resource as returned. */
 export const Customer = z.object({ id: z.string(), href: z.string(), ...customerAttributes, name: z.string() });
-export type Customer = z.infer<typeof Customer>;
+
+/** v3 (R18) bodies and resource: a create needs only `name`. */
+export const V3CustomerCreate = V3CustomerAttributes;
+export const V3CustomerReplace = withIdentity(V3CustomerAttributes);
+export { V3Customer };
+
+/** v5.0.1 bodies and resources: Customer_FVO (`@type`, `name`, `engagedParty`), Hub_FVO. */
+export const V5CustomerCreate = V5CustomerAttributes;
+export { V5Customer, V5Hub, V5HubInput };
 
 /** PATCH with merge semantics: every attribute optional, `null` removes it. `id`/`href` are refused. */
 export const CustomerMergePatch = z.record(z.string(), z.unknown());
@@ -33,18 +45,18 @@ export const JsonPatchOperation = z.discriminatedUnion('op', [
 ]);
 export const JsonPatch = z.array(JsonPatchOperation);
 
-/** TMF `Error`. */
+/** TMF `Error` (v4; v5's also requires `@type`, which every TMF error carries). */
 export const TmfError = z.object({
+  '@type': z.optional(z.string()),
   code: z.string(),
   reason: z.string(),
   message: z.optional(z.string()),
   status: z.optional(z.string()),
 });
 
+/** v3 and v4 hub registration. */
 export const EventSubscriptionInput = z.strictObject({
   callback: z.string().check(z.minLength(1)),
   query: z.optional(z.string()),
 });
 export const EventSubscription = z.object({ id: z.string(), callback: z.string(), query: z.optional(z.string()) });
-
-export const ListQuery = z.record(z.string(), z.string());

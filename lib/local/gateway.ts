@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { operations } from '../../functions/catalog.ts';
 import { answerUnmatched } from '../../functions/unmatched-route.ts';
-import { pathPattern, scopesFor, type Operation } from '../../functions/http/operation.ts';
+import { pathPattern, pathsOf, scopesFor, type Operation } from '../../functions/http/operation.ts';
 import { verifyDevToken } from './dev-tokens.ts';
 import { invoke } from './functions.ts';
 
@@ -13,7 +13,7 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Literal segments win over parameters (as in API Gateway): `/customers/my` before `/customers/{id}`. */
 const routes = operations
-  .map((operation) => ({ operation, pattern: pathPattern(operation.path), params: (operation.path.match(/\{/g) ?? []).length }))
+  .flatMap((operation) => pathsOf(operation).map((path) => ({ operation, path, pattern: pathPattern(path), params: (path.match(/\{/g) ?? []).length })))
   .sort((a, b) => a.params - b.params);
 
 export interface GatewayResponse {
@@ -28,11 +28,11 @@ const gatewayError = (status: number, message: string): GatewayResponse => ({
   body: JSON.stringify({ message }),
 });
 
-export const matchRoute = (method: string, path: string): { operation: Operation; params: Record<string, string> } | undefined => {
-  for (const { operation, pattern } of routes) {
+export const matchRoute = (method: string, path: string): { operation: Operation; route: string; params: Record<string, string> } | undefined => {
+  for (const { operation, path: route, pattern } of routes) {
     if (operation.method !== method) continue;
     const match = pattern.exec(path);
-    if (match) return { operation, params: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])) };
+    if (match) return { operation, route, params: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])) };
   }
   return undefined;
 };
@@ -85,7 +85,7 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
-  const routeKey = `${route.operation.method} ${route.operation.path}`;
+  const routeKey = `${route.operation.method} ${route.route}`;
   const text = body.toString('utf8');
   const binary = body.length > 0 && Buffer.from(text, 'utf8').length !== body.length;
   const event: APIGatewayProxyEventV2WithJWTAuthorizer = {

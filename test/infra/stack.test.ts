@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { addRapport } from '../../lib/rapport-app.ts';
 import { functionId } from '../../lib/function.ts';
 import { operations } from '../../functions/catalog.ts';
-import { scopesFor } from '../../functions/http/operation.ts';
+import { pathsOf, scopesFor } from '../../functions/http/operation.ts';
 import { INDEXES } from '../../functions/storage/table-schema.ts';
 import { SIZING } from '../../lib/sizing.ts';
 import { pascalCase } from '../../lib/names.ts';
@@ -83,11 +83,13 @@ describe('the CDK stack', () => {
     for (const family of families) {
       const { json } = nested.find((n) => n.stack.node.id === `${pascalCase(family)}Api`)!;
       const count = operations.filter((op) => op.family === family).length;
+      const paths = operations.filter((op) => op.family === family).reduce((sum, op) => sum + pathsOf(op).length, 0);
+      // Functions and integrations per operation; routes and invoke permissions per path.
       for (const type of perOperation)
         expect(
           Object.values(json.Resources).filter((r) => r.Type === type),
           `${family} ${type}`,
-        ).toHaveLength(count);
+        ).toHaveLength(type === 'AWS::ApiGatewayV2::Route' || type === 'AWS::Lambda::Permission' ? paths : count);
     }
   });
 
@@ -105,9 +107,10 @@ describe('the CDK stack', () => {
     const { root, nested } = synthesized;
     expect(Object.values(root.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack')).toHaveLength(nested.length);
     for (const n of nested) {
-      const operationCount = operations.filter((op) => `${pascalCase(op.family)}Api` === n.stack.node.id).length;
-      // function, integration, route, invoke permission per operation; the family's log group.
-      expect(Object.keys(n.json.Resources).length, n.stack.node.id).toBe(4 * operationCount + 1);
+      const family = operations.filter((op) => `${pascalCase(op.family)}Api` === n.stack.node.id);
+      const aliases = family.reduce((sum, op) => sum + (op.aliasPaths?.length ?? 0), 0);
+      // function, integration, route, invoke permission per operation; a route and a permission per further path; the family's log group.
+      expect(Object.keys(n.json.Resources).length, n.stack.node.id).toBe(4 * family.length + 2 * aliases + 1);
     }
     // At four resources per operation, a family holds 99 operations before its stack reaches 400.
     expect(Object.keys(root.Resources).length).toBeLessThan(150);
@@ -115,17 +118,18 @@ describe('the CDK stack', () => {
 
   it('wires every route to its own function with the scopes of its access level', () => {
     const routes = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey !== '$default');
-    expect(routes).toHaveLength(operations.length);
-    for (const op of operations) {
-      const route = routes.find((r) => r.Properties.RouteKey === `${op.method} ${op.path}`);
-      expect(route, `${op.method} ${op.path}`).toBeDefined();
-      expect(route!.Properties.AuthorizationType).toBe('JWT');
-      expect(route!.Properties.AuthorizationScopes).toEqual(scopesFor(op.access));
-      const integrationId = (route!.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
-      const integration = resources[integrationId.Ref]!;
-      const uri = JSON.stringify(integration.Properties.IntegrationUri);
-      expect(uri).toContain(logicalIdOf(functionId(op.name)));
-    }
+    expect(routes).toHaveLength(operations.reduce((sum, op) => sum + pathsOf(op).length, 0));
+    for (const op of operations)
+      for (const path of pathsOf(op)) {
+        const route = routes.find((r) => r.Properties.RouteKey === `${op.method} ${path}`);
+        expect(route, `${op.method} ${path}`).toBeDefined();
+        expect(route!.Properties.AuthorizationType).toBe('JWT');
+        expect(route!.Properties.AuthorizationScopes).toEqual(scopesFor(op.access));
+        const integrationId = (route!.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
+        const integration = resources[integrationId.Ref]!;
+        const uri = JSON.stringify(integration.Properties.IntegrationUri);
+        expect(uri).toContain(logicalIdOf(functionId(op.name)));
+      }
   });
 
   it('gives read functions no write permission on the table', () => {

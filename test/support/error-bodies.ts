@@ -2,7 +2,7 @@ import type { Family } from '../../functions/http/operation.ts';
 
 /** The fields of each family's error body, as its contract defines it (functions/http/error-bodies.ts renders them). */
 export const ERROR_FIELDS: Record<Family, string[]> = {
-  tmf629: ['code', 'message', 'reason', 'status'],
+  tmf629: ['@type', 'code', 'message', 'reason', 'status'],
   crm: ['detail', 'time', 'title'],
   'bian-crm': ['message', 'status', 'status_code'],
   'bian-casemgmt': ['message', 'status', 'status_code'],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventRules, operations, schedules, streamPublisher } from '../../functions/catalog.ts';
 import { matchRoute } from '../../lib/local/gateway.ts';
+import { pathsOf } from '../../functions/http/operation.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const sourceFiles = (dir: string): string[] =>
@@ -14,15 +15,17 @@ const sourceFiles = (dir: string): string[] =>
 describe('the operation catalog', () => {
   it('names each operation once, with a unique method and path', () => {
     expect(new Set(operations.map((op) => op.name)).size).toBe(operations.length);
-    expect(new Set(operations.map((op) => `${op.method} ${op.path}`)).size).toBe(operations.length);
+    const routes = operations.flatMap((op) => pathsOf(op).map((path) => `${op.method} ${path}`));
+    expect(new Set(routes).size).toBe(routes.length);
   });
 
-  /** The rule: functions/<family>/<the name in kebab case, without the family's word>.ts. */
+  /** The rule: functions/<family>/<the name in kebab case, without the family's word>.ts; a generation suffix (V3, V5) is a folder. */
   const FAMILY_WORD = { tmf629: '', crm: 'Crm', 'bian-crm': 'bianCrm', 'bian-casemgmt': 'bianCaseMgmt' } as const;
   const handlerFileOf = (op: (typeof operations)[number]) => {
     const word = FAMILY_WORD[op.family];
-    const name = word ? op.name.replace(word, '') : op.name;
-    return `functions/${op.family}/${name.replace(/^[A-Z]/, (c) => c.toLowerCase()).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
+    const [, base, generation] = /^(.*?)(V\d)?$/.exec(word ? op.name.replace(word, '') : op.name)!;
+    const name = base!;
+    return `functions/${op.family}/${generation ? `${generation.toLowerCase()}/` : ''}${name.replace(/^[A-Z]/, (c) => c.toLowerCase()).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
   };
 
   it.each(operations.map((op) => [op.name, op]))('%s: its handler file follows from its name and exports a handler', async (_name, op) => {
@@ -34,10 +37,12 @@ describe('the operation catalog', () => {
 
   it('routes every catalog path, with sample parameters, to its own operation in the local gateway', () => {
     for (const op of operations) {
-      const path = op.path.replace(/\{(\w+)\}/g, 'sample-$1');
-      const route = matchRoute(op.method, path);
-      expect(route?.operation.name, `${op.method} ${path}`).toBe(op.name);
-      for (const [param, value] of Object.entries(route!.params)) expect(value).toBe(`sample-${param}`);
+      for (const template of pathsOf(op)) {
+        const path = template.replace(/\{(\w+)\}/g, 'sample-$1');
+        const route = matchRoute(op.method, path);
+        expect(route?.operation.name, `${op.method} ${path}`).toBe(op.name);
+        for (const [param, value] of Object.entries(route!.params)) expect(value).toBe(`sample-${param}`);
+      }
     }
   });
 

@@ -1,0 +1,95 @@
+/**
+ * How a TMF629 generation shows the stored customer and stores what it is given, attribute by
+ * attribute (`functions/domain/tmf629/generations.ts` puts the three together). Three rules make
+ * one customer readable and writable through every generation without loss:
+ *
+ * 1. A generation shows an item only when its own schema can hold it (a v4 account without a
+ *    name is not shown in v4); the stored item stays, and the generation's writes keep it.
+ * 2. An item a generation sends back exactly as it showed it is kept exactly as stored, so what
+ *    the generation could not express of it (a v4 characteristic's number value in v3, which
+ *    shows it as text) survives the round trip.
+ * 3. Attributes a generation does not know at all (v3's `type`, v5's `role`) are kept by its
+ *    writes; only the attributes it knows are replaced.
+ */
+import { jsonEqual } from '../canonical-json.ts';
+
+export type Json = Record<string, unknown>;
+
+/** How one generation shows a stored item (undefined: it cannot), and the item it stores for one it was given. */
+export interface ItemMapping {
+  show(stored: Json): Json | undefined;
+  take(given: Json): Json;
+}
+
+/** How a generation maps one of its first-level attributes onto the stored customer. */
+export type AttributeMapping =
+  | { stored: string; kind: 'value' }
+  | { stored: string; kind: 'one'; item: ItemMapping }
+  | { stored: string; kind: 'list'; item: ItemMapping };
+
+const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An item mapping that shows a stored item as it is when `shown` holds for it, and stores what it is given as it is. */
+export const asStored = (shown: (item: Json) => boolean): ItemMapping => ({ show: (item) => (shown(item) ? item : undefined), take: (item) => item });
+
+/** Whether the item has a string at each of `names`. */
+export const hasStrings =
+  (...names: string[]) =>
+  (item: Json): boolean =>
+    names.every((name) => typeof item[name] === 'string');
+
+/** The object without its undefined members. */
+export const defined = (value: Json): Json => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+
+const showOne = (stored: unknown, item: ItemMapping): Json | undefined => (isJson(stored) ? item.show(stored) : undefined);
+
+/** The given item, or the stored one when the given is the stored one as shown (rule 2). */
+const takeOne = (given: Json, stored: unknown, item: ItemMapping): Json => (isJson(stored) && jsonEqual(item.show(stored), given) ? stored : item.take(given));
+
+const showList = (stored: unknown, item: ItemMapping): Json[] | undefined =>
+  Array.isArray(stored)
+    ? stored.flatMap((s): Json[] => {
+        const shown = isJson(s) ? item.show(s) : undefined;
+        return shown === undefined ? [] : [shown];
+      })
+    : undefined;
+
+/** The given list as stored items (rule 2 per item), followed by the stored items the generation does not show (rule 1). */
+const takeList = (given: unknown[] | undefined, stored: unknown, item: ItemMapping): Json[] | undefined => {
+  const pool = (Array.isArray(stored) ? stored.filter(isJson) : []).map((s) => ({ stored: s, shown: item.show(s), used: false }));
+  const taken = (given ?? []).filter(isJson).map((g) => {
+    const same = pool.find((p) => !p.used && p.shown !== undefined && jsonEqual(p.shown, g));
+    if (!same) return item.take(g);
+    same.used = true;
+    return same.stored;
+  });
+  const hidden = pool.filter((p) => p.shown === undefined).map((p) => p.stored);
+  return given === undefined && hidden.length === 0 ? undefined : [...taken, ...hidden];
+};
+
+/** The stored attributes as a generation with these mappings shows them. */
+export const showAttributes = (stored: Json, mappings: Record<string, AttributeMapping>): Json => {
+  const shown: Json = {};
+  for (const [name, mapping] of Object.entries(mappings)) {
+    const value = stored[mapping.stored];
+    shown[name] = mapping.kind === 'value' ? value : mapping.kind === 'one' ? showOne(value, mapping.item) : showList(value, mapping.item);
+  }
+  return defined(shown);
+};
+
+/**
+ * The stored attributes after a generation with these mappings wrote `given` (the whole of what
+ * it shows: a create, a full update, or a patch applied to what it showed) over `current`.
+ */
+export const takeAttributes = (given: Json, current: Json, mappings: Record<string, AttributeMapping>): Json => {
+  const stored: Json = { ...current };
+  for (const [name, mapping] of Object.entries(mappings)) {
+    const value = given[name];
+    const before = current[mapping.stored];
+    if (mapping.kind === 'value') stored[mapping.stored] = value;
+    else if (mapping.kind === 'list') stored[mapping.stored] = takeList(Array.isArray(value) ? value : undefined, before, mapping.item);
+    else if (isJson(value)) stored[mapping.stored] = takeOne(value, before, mapping.item);
+    else stored[mapping.stored] = isJson(before) && mapping.item.show(before) === undefined ? before : undefined;
+  }
+  return defined(stored);
+};
