@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
-import { eventually, http, startListener, TMF, token, type Listener } from '../support/http.ts';
-import { tmfSchemaErrors } from '../support/tmf-schema.ts';
+import { eventually, http, startListener, TMF, TMF_V3, TMF_V5, token, type Listener } from '../support/http.ts';
+import { tmfSchemaErrors, tmfSchemaErrorsOf } from '../support/tmf-schema.ts';
 
 const moon = { name: 'Moon Football Club', engagedParty: { '@referredType': 'Organization', id: '500' } };
 const listeners: Listener[] = [];
@@ -79,24 +79,42 @@ describe('TMF629 hub: listeners on loopback', () => {
     expect(dead.received.length).toBe(3);
   });
 
-  it('lets a TMF listener hear what the CRM API changes: creates, and changes of the customer’s TMF view, once each', async () => {
+  it('lets v3, v4 and v5 listeners hear what the CRM API changes, each in its generation’s format: creates, and changes of the customer’s TMF view, once each', async () => {
     const tenant = `hub-crm-${Date.now()}`;
     const auth = token({ tenant });
-    const listener = await listen();
-    expect((await http('POST', `${TMF}/hub`, { token: auth, body: { callback: listener.url } })).status).toBe(201);
+    const [v3, v4, v5] = [await listen(), await listen(), await listen()];
+    expect((await http('POST', `${TMF_V3}/hub`, { token: auth, body: { callback: v3.url } })).status).toBe(201);
+    expect((await http('POST', `${TMF}/hub`, { token: auth, body: { callback: v4.url } })).status).toBe(201);
+    // v5 registered where TM Forum's v5 conformance kit points (customerManagement/v5); it is the same hub as customer/v5.
+    const v5Hub = await http('POST', '/tmf-api/customerManagement/v5/hub', { token: auth, body: { '@type': 'Hub', callback: v5.url } });
+    expect(v5Hub.status).toBe(201);
+    expect(tmfSchemaErrorsOf('v5', 'Hub', v5Hub.body)).toEqual([]);
+    expect((await http('GET', `${TMF_V5}/hub/${v5Hub.body.id}`, { token: auth })).body).toEqual(v5Hub.body);
+
     const created = await http('POST', '/api/v1/crm/customers', { token: auth, body: { name: 'Acme BV', type: 'ORGANIZATION' } });
     expect(created.status).toBe(201);
     await http('PATCH', `/api/v1/crm/customers/${created.body.id}`, { token: auth, body: { name: 'Acme Holding BV', email: 'hi@acme.example' } });
     // CRM-only changes (pipeline status, tags) do not change the TMF view: TMF listeners hear nothing of them.
     await http('PATCH', `/api/v1/crm/customers/${created.body.id}/crm-status`, { token: auth, body: { crmStatus: 'PROSPECT' } });
     await http('POST', `/api/v1/crm/customers/${created.body.id}/tags/vip`, { token: auth });
-    await eventually('the two notifications', async () => (listener.received.length >= 2 ? true : undefined));
+    for (const listener of [v3, v4, v5]) await eventually('the two notifications', async () => (listener.received.length >= 2 ? true : undefined));
     await http('POST', '/_local/idle', { token: null });
-    const received = listener.received.map((n) => n.body).sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
-    expect(received.map((n) => n.eventType)).toEqual(['CustomerCreateEvent', 'CustomerAttributeValueChangeEvent']);
-    expect(received[1]!.event.customer).toMatchObject({ id: created.body.id, name: 'Acme Holding BV' });
-    expect(received[1]!.event.customer.contactMedium).toEqual(expect.arrayContaining([expect.objectContaining({ mediumType: 'Email' })]));
-    for (const notification of received) expect(tmfSchemaErrors(notification.eventType, notification)).toEqual([]);
+    const inOrder = (listener: Listener) => listener.received.map((n) => n.body).sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
+    const [heard3, heard4, heard5] = [inOrder(v3), inOrder(v4), inOrder(v5)];
+    for (const heard of [heard3, heard4, heard5]) {
+      expect(heard.map((n) => n.eventType)).toEqual(['CustomerCreateEvent', 'CustomerAttributeValueChangeEvent']);
+      expect(heard.map((n) => n.eventId)).toEqual(heard4.map((n) => n.eventId));
+    }
+    expect(heard4[1]!.event.customer).toMatchObject({ id: created.body.id, name: 'Acme Holding BV' });
+    expect(heard4[1]!.event.customer.contactMedium).toEqual(expect.arrayContaining([expect.objectContaining({ mediumType: 'Email' })]));
+    for (const notification of heard4) expect(tmfSchemaErrors(notification.eventType, notification)).toEqual([]);
+    expect(heard3[1]!.event.customer.href).toContain('/tmf-api/customerManagement/v3/customer/');
+    expect(heard3[1]!.event.customer.contactMedium).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Email' })]));
+    for (const notification of heard3) expect(tmfSchemaErrorsOf('v3', 'Customer', notification.event.customer)).toEqual([]);
+    expect(heard5[1]!.event.customer.contactMedium).toEqual(
+      expect.arrayContaining([expect.objectContaining({ '@type': 'EmailContactMedium', emailAddress: 'hi@acme.example' })]),
+    );
+    for (const notification of heard5) expect(tmfSchemaErrorsOf('v5', notification.eventType, notification)).toEqual([]);
   });
 
   it.each([

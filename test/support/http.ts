@@ -5,6 +5,8 @@ import { STATE_DIR } from '../../lib/local/state-dir.ts';
 
 export const baseUrl = (): string => inject('baseUrl');
 export const TMF = '/tmf-api/customerManagement/v4';
+export const TMF_V3 = '/tmf-api/customerManagement/v3';
+export const TMF_V5 = '/tmf-api/customer/v5';
 
 /** A dev token signed with the local runtime's key, as `npm run token` makes it. */
 export const token = (input: Partial<DevTokenInput> = {}): Promise<string> =>

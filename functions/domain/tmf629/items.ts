@@ -46,13 +46,15 @@ const showOne = (stored: unknown, item: ItemMapping): Json | undefined => (isJso
 /** The given item, or the stored one when the given is the stored one as shown (rule 2). */
 const takeOne = (given: Json, stored: unknown, item: ItemMapping): Json => (isJson(stored) && jsonEqual(item.show(stored), given) ? stored : item.take(given));
 
-const showList = (stored: unknown, item: ItemMapping): Json[] | undefined =>
-  Array.isArray(stored)
-    ? stored.flatMap((s): Json[] => {
-        const shown = isJson(s) ? item.show(s) : undefined;
-        return shown === undefined ? [] : [shown];
-      })
-    : undefined;
+/** The items the generation shows; none at all (rather than an empty list) when it can show none of a non-empty list. */
+const showList = (stored: unknown, item: ItemMapping): Json[] | undefined => {
+  if (!Array.isArray(stored)) return undefined;
+  const shown = stored.flatMap((s): Json[] => {
+    const one = isJson(s) ? item.show(s) : undefined;
+    return one === undefined ? [] : [one];
+  });
+  return shown.length === 0 && stored.length > 0 ? undefined : shown;
+};
 
 /** The given list as stored items (rule 2 per item), followed by the stored items the generation does not show (rule 1). */
 const takeList = (given: unknown[] | undefined, stored: unknown, item: ItemMapping): Json[] | undefined => {
