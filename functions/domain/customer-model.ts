@@ -10,9 +10,10 @@
 import * as z from 'zod/mini';
 
 const dateTime = z.iso.datetime({ offset: true });
-const polymorphic = {
+/** TMF's polymorphic attributes; `@schemaLocation` is a URI, as v4's file says (in every generation, so every generation can show it). */
+export const polymorphic = {
   '@baseType': z.optional(z.string()),
-  '@schemaLocation': z.optional(z.string()),
+  '@schemaLocation': z.optional(z.url()),
   '@type': z.optional(z.string()),
 };
 

@@ -130,6 +130,10 @@ export const bodyFor = (schema: ZodMiniType): fc.Arbitrary<unknown> => {
   return fc.oneof({ arbitrary: fromSchema(json, false), weight: 5 }, { arbitrary: fromSchema(json, true), weight: 4 }, { arbitrary: hostileValue, weight: 1 });
 };
 
+/** Values a zod schema accepts, generated from its JSON Schema (declared properties only). */
+export const validFor = (schema: ZodMiniType): fc.Arbitrary<unknown> =>
+  fromSchema(toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema, false);
+
 /** Query parameters (strings) for a zod query schema: its keys with plausible and implausible values, and unknown keys. */
 export const queryFor = (schema: ZodMiniType | undefined): fc.Arbitrary<Record<string, string>> => {
   const json = schema ? (toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema) : {};

@@ -56,17 +56,26 @@ const showList = (stored: unknown, item: ItemMapping): Json[] | undefined => {
   return shown.length === 0 && stored.length > 0 ? undefined : shown;
 };
 
-/** The given list as stored items (rule 2 per item), followed by the stored items the generation does not show (rule 1). */
+/**
+ * The given list as stored items (rule 2 per item), with the stored items the generation does not
+ * show kept where they were among the others (rule 1): the given items fill the places of the
+ * shown ones, in order, and any beyond those follow.
+ */
 const takeList = (given: unknown[] | undefined, stored: unknown, item: ItemMapping): Json[] | undefined => {
-  const pool = (Array.isArray(stored) ? stored.filter(isJson) : []).map((s) => ({ stored: s, shown: item.show(s), used: false }));
+  const before = Array.isArray(stored) ? stored.filter(isJson).map((s) => ({ stored: s, shown: item.show(s), used: false })) : [];
   const taken = (given ?? []).filter(isJson).map((g) => {
-    const same = pool.find((p) => !p.used && p.shown !== undefined && jsonEqual(p.shown, g));
+    const same = before.find((p) => !p.used && p.shown !== undefined && jsonEqual(p.shown, g));
     if (!same) return item.take(g);
     same.used = true;
     return same.stored;
   });
-  const hidden = pool.filter((p) => p.shown === undefined).map((p) => p.stored);
-  return given === undefined && hidden.length === 0 ? undefined : [...taken, ...hidden];
+  if (given === undefined && before.every((p) => p.shown !== undefined)) return undefined;
+  const result: Json[] = [];
+  for (const place of before) {
+    if (place.shown === undefined) result.push(place.stored);
+    else if (taken.length > 0) result.push(taken.shift()!);
+  }
+  return [...result, ...taken];
 };
 
 /** The stored attributes as a generation with these mappings shows them. */

@@ -6,27 +6,24 @@
  * value is a string.
  */
 import * as z from 'zod/mini';
-import { TimePeriod } from '../customer-model.ts';
+import { polymorphic, TimePeriod } from '../customer-model.ts';
 import type { TmfGeneration } from './generation.ts';
 import { asStored, defined, hasStrings, type AttributeMapping, type ItemMapping, type Json } from './items.ts';
 
 export const V3_BASE_PATH = '/tmf-api/customerManagement/v3';
 
 const dateTime = z.iso.datetime({ offset: true });
-const polymorphic = {
-  '@baseType': z.optional(z.string()),
-  '@schemaLocation': z.optional(z.string()),
-  '@type': z.optional(z.string()),
-};
+/** R18's objects are open; a `@schemaLocation` in them is a URI all the same (v4 shows them). */
+const loose = <S extends z.core.$ZodLooseShape>(shape: S) => z.looseObject({ '@schemaLocation': polymorphic['@schemaLocation'], ...shape });
 const optionalStrings = (...names: string[]) => Object.fromEntries(names.map((n) => [n, z.optional(z.string())]));
 
-const PartyRef = z.looseObject({ id: z.string(), href: z.string(), ...optionalStrings('name', 'description', '@referredType') });
-const RoleTypeRef = z.looseObject(optionalStrings('name', 'partnershipHref', 'partnershipId', 'partnershipName', '@referredType'));
-const AccountRef = z.looseObject({ id: z.string(), href: z.string(), name: z.string(), ...optionalStrings('description', '@referredType') });
-const PaymentMethodRef = z.looseObject({ id: z.string(), href: z.string(), ...optionalStrings('name', '@referredType') });
-const AgreementRef = z.looseObject(optionalStrings('id', 'href', 'name', '@referredType'));
-const RelatedPartyRef = z.looseObject(optionalStrings('id', 'href', 'name', 'role', '@referredType'));
-const MediumCharacteristic = z.looseObject(
+const PartyRef = loose({ id: z.string(), href: z.string(), ...optionalStrings('name', 'description', '@referredType') });
+const RoleTypeRef = loose(optionalStrings('name', 'partnershipHref', 'partnershipId', 'partnershipName', '@referredType'));
+const AccountRef = loose({ id: z.string(), href: z.string(), name: z.string(), ...optionalStrings('description', '@referredType') });
+const PaymentMethodRef = loose({ id: z.string(), href: z.string(), ...optionalStrings('name', '@referredType') });
+const AgreementRef = loose(optionalStrings('id', 'href', 'name', '@referredType'));
+const RelatedPartyRef = loose(optionalStrings('id', 'href', 'name', 'role', '@referredType'));
+const MediumCharacteristic = loose(
   optionalStrings('city', 'country', 'emailAddress', 'faxNumber', 'phoneNumber', 'postCode', 'stateOrProvince', 'street1', 'street2', 'type'),
 );
 const ContactMedium = z.looseObject({
@@ -36,7 +33,7 @@ const ContactMedium = z.looseObject({
   characteristic: MediumCharacteristic,
   ...polymorphic,
 });
-const Characteristic = z.looseObject({ name: z.string(), value: z.string() });
+const Characteristic = loose({ name: z.string(), value: z.string() });
 const CreditProfile = z.looseObject({
   creditProfileDate: dateTime,
   creditRiskRating: z.optional(z.int()),

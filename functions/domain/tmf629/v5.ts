@@ -7,7 +7,7 @@
  * do not have. The store keeps v4's shape; this file maps both ways.
  */
 import * as z from 'zod/mini';
-import { TimePeriod } from '../customer-model.ts';
+import { polymorphic, TimePeriod } from '../customer-model.ts';
 import type { TmfGeneration } from './generation.ts';
 import { defined, hasStrings, type AttributeMapping, type ItemMapping, type Json } from './items.ts';
 
@@ -16,7 +16,7 @@ export const V5_BASE_PATH = '/tmf-api/customer/v5';
 export const V5_ALIAS_BASE_PATH = '/tmf-api/customerManagement/v5';
 
 const dateTime = z.iso.datetime({ offset: true });
-const typed = { '@type': z.string().check(z.minLength(1)), '@baseType': z.optional(z.string()), '@schemaLocation': z.optional(z.string()) };
+const typed = { ...polymorphic, '@type': z.string().check(z.minLength(1)) };
 const optionalStrings = (...names: string[]) => Object.fromEntries(names.map((n) => [n, z.optional(z.string())]));
 
 /** An EntityRef as Rapport takes it: `@type` (as v5 requires) and `id` (as v5's read model requires). */
@@ -52,7 +52,9 @@ const ContactMedium = z.looseObject({
   preferred: z.optional(z.boolean()),
   validFor: z.optional(TimePeriod),
 });
-const Characteristic = z.looseObject({ ...typed, ...optionalStrings('id', 'name', 'valueType'), value: z.optional(z.unknown()) });
+const Characteristic = z
+  .looseObject({ ...typed, ...optionalStrings('id', 'name', 'valueType'), value: z.optional(z.unknown()) })
+  .check(z.refine((c) => characteristicValueFits(c['@type'], c.value), { message: 'value does not fit the characteristic’s @type', path: ['value'] }));
 const CreditProfile = z.looseObject({
   ...typed,
   ...optionalStrings('id', 'href'),
@@ -155,20 +157,49 @@ const contactMedium: ItemMapping = {
   },
 };
 
-/** The v5 characteristic type of a value, when the stored characteristic does not name one. */
+/** The kind of one value, as v5's typed characteristics name them. */
+const kindOf = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? 'String'
+    : typeof value === 'boolean'
+      ? 'Boolean'
+      : Number.isInteger(value)
+        ? 'Integer'
+        : typeof value === 'number'
+          ? 'Number'
+          : typeof value === 'object' && value !== null && !Array.isArray(value)
+            ? 'Object'
+            : undefined;
+
+/** The v5 characteristic type of a value: typed by its kind (StringCharacteristic, IntegerArrayCharacteristic …), or the untyped Characteristic. */
 const characteristicTypeOf = (value: unknown): string => {
-  const scalar = (v: unknown) =>
-    typeof v === 'string' ? 'String' : typeof v === 'boolean' ? 'Boolean' : Number.isInteger(v) ? 'Integer' : typeof v === 'number' ? 'Number' : 'Object';
-  if (Array.isArray(value)) {
-    const kinds = new Set(value.map(scalar));
-    return `${kinds.size === 1 ? [...kinds][0] : 'Object'}ArrayCharacteristic`;
+  if (!Array.isArray(value)) {
+    const kind = kindOf(value);
+    return kind ? `${kind}Characteristic` : 'Characteristic';
   }
-  return `${scalar(value)}Characteristic`;
+  const kinds = new Set(value.map(kindOf));
+  const [kind] = kinds;
+  return kinds.size === 1 && kind ? `${kind}ArrayCharacteristic` : 'Characteristic';
+};
+
+/** Whether a characteristic's value fits its `@type` (an Integer value fits Number too; untyped Characteristic and types v5 does not define take any). */
+export const characteristicValueFits = (type: string, value: unknown): boolean => {
+  const match = /^(String|Boolean|Integer|Number|Float|Object)(Array)?Characteristic$/.exec(type);
+  if (!match) return true;
+  const [, kind, array] = match;
+  const fits = (v: unknown) => {
+    const actual = kindOf(v);
+    return actual === kind || (actual === 'Integer' && (kind === 'Number' || kind === 'Float')) || (actual === 'Number' && kind === 'Float');
+  };
+  if (value === undefined) return true;
+  return array ? Array.isArray(value) && value.every(fits) : fits(value);
 };
 
 const characteristic: ItemMapping = {
   show: (stored) =>
-    typeof stored['@type'] === 'string' && stored['@type'].endsWith('Characteristic') ? stored : { ...stored, '@type': characteristicTypeOf(stored.value) },
+    typeof stored['@type'] === 'string' && stored['@type'].endsWith('Characteristic') && characteristicValueFits(stored['@type'], stored.value)
+      ? stored
+      : { ...stored, '@type': characteristicTypeOf(stored.value) },
   take: (given) => given,
 };
 
