@@ -10,11 +10,14 @@
 import * as z from 'zod/mini';
 
 const dateTime = z.iso.datetime({ offset: true });
-/** TMF's polymorphic attributes; `@schemaLocation` is a URI, as v4's file says (in every generation, so every generation can show it). */
+/**
+ * TMF's polymorphic attributes; `@schemaLocation` is a URI, as v4's file says, and `@type` is not
+ * empty (v5 requires a type name) — in every generation, so every generation can show what another wrote.
+ */
 export const polymorphic = {
   '@baseType': z.optional(z.string()),
   '@schemaLocation': z.optional(z.url()),
-  '@type': z.optional(z.string()),
+  '@type': z.optional(z.string().check(z.minLength(1))),
 };
 
 export const TimePeriod = z.looseObject({ startDateTime: z.optional(dateTime), endDateTime: z.optional(dateTime) });

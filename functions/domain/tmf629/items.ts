@@ -29,14 +29,24 @@ export type AttributeMapping =
 
 const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** An item mapping that shows a stored item as it is when `shown` holds for it, and stores what it is given as it is. */
-export const asStored = (shown: (item: Json) => boolean): ItemMapping => ({ show: (item) => (shown(item) ? item : undefined), take: (item) => item });
+/** A schema of the generation's own for one item: what it may show (and takes). */
+export interface ItemSchema {
+  safeParse(value: unknown): { success: boolean };
+}
 
-/** Whether the item has a string at each of `names`. */
-export const hasStrings =
-  (...names: string[]) =>
-  (item: Json): boolean =>
-    names.every((name) => typeof item[name] === 'string');
+const identity: ItemMapping = { show: (item) => item, take: (item) => item };
+
+/**
+ * The mapping, showing only what the generation's own schema of the item accepts (rule 1): so a
+ * generation never shows an item it would refuse to be given back.
+ */
+export const shownIf = (schema: ItemSchema, mapping: ItemMapping = identity): ItemMapping => ({
+  show: (stored) => {
+    const shown = mapping.show(stored);
+    return shown !== undefined && schema.safeParse(shown).success ? shown : undefined;
+  },
+  take: mapping.take,
+});
 
 /** The object without its undefined members. */
 export const defined = (value: Json): Json => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));

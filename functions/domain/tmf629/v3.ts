@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { polymorphic, TimePeriod } from '../customer-model.ts';
 import type { TmfGeneration } from './generation.ts';
-import { asStored, defined, hasStrings, type AttributeMapping, type ItemMapping, type Json } from './items.ts';
+import { defined, shownIf, type AttributeMapping, type ItemMapping, type Json } from './items.ts';
 
 export const V3_BASE_PATH = '/tmf-api/customerManagement/v3';
 
@@ -17,7 +17,7 @@ const dateTime = z.iso.datetime({ offset: true });
 const loose = <S extends z.core.$ZodLooseShape>(shape: S) => z.looseObject({ '@schemaLocation': polymorphic['@schemaLocation'], ...shape });
 const optionalStrings = (...names: string[]) => Object.fromEntries(names.map((n) => [n, z.optional(z.string())]));
 
-const PartyRef = loose({ id: z.string(), href: z.string(), ...optionalStrings('name', 'description', '@referredType') });
+const PartyRef = loose({ id: z.string().check(z.minLength(1)), href: z.string(), ...optionalStrings('name', 'description', '@referredType') });
 const RoleTypeRef = loose(optionalStrings('name', 'partnershipHref', 'partnershipId', 'partnershipName', '@referredType'));
 const AccountRef = loose({ id: z.string(), href: z.string(), name: z.string(), ...optionalStrings('description', '@referredType') });
 const PaymentMethodRef = loose({ id: z.string(), href: z.string(), ...optionalStrings('name', '@referredType') });
@@ -67,10 +67,10 @@ export const V3Customer = z.object({ id: z.string(), href: z.string(), ...attrib
 /** The engaged party stored for a v3 customer created without one: its own party, of no known kind (v4 and v5 require one). */
 const ownParty = (id: string): Json => ({ id, '@referredType': 'Party' });
 
-const engagedParty: ItemMapping = {
-  show: (stored) => (hasStrings('id', 'href')(stored) ? stored : undefined),
-  take: (given) => ({ ...given, '@referredType': given['@referredType'] ?? 'Party' }),
-};
+const engagedParty: ItemMapping = shownIf(PartyRef, {
+  show: (stored) => stored,
+  take: (given) => ({ ...given, '@referredType': given['@referredType'] || 'Party' }),
+});
 
 const rename = (item: Json, from: string, to: string): Json => {
   const { [from]: value, ...rest } = item;
@@ -78,10 +78,10 @@ const rename = (item: Json, from: string, to: string): Json => {
 };
 
 const contactMedium: ItemMapping = {
-  show: (stored) => {
-    if (typeof stored.mediumType !== 'string' || typeof stored.characteristic !== 'object' || stored.characteristic === null) return undefined;
-    return { ...rename(stored, 'mediumType', 'type'), characteristic: rename(stored.characteristic as Json, 'contactType', 'type') };
-  },
+  show: (stored) =>
+    typeof stored.characteristic === 'object' && stored.characteristic !== null
+      ? { ...rename(stored, 'mediumType', 'type'), characteristic: rename(stored.characteristic as Json, 'contactType', 'type') }
+      : undefined,
   take: (given) => ({ ...rename(given, 'type', 'mediumType'), characteristic: rename(given.characteristic as Json, 'type', 'contactType') }),
 };
 
@@ -108,22 +108,13 @@ export const v3: TmfGeneration = {
     validFor: value('validFor'),
     engagedParty: { stored: 'engagedParty', kind: 'one', item: engagedParty },
     type: value('roleType'),
-    account: list('account', asStored(hasStrings('id', 'href', 'name'))),
-    paymentMethod: list('paymentMethod', asStored(hasStrings('id', 'href'))),
-    contactMedium: list('contactMedium', contactMedium),
-    characteristic: list('characteristic', characteristic),
-    creditProfile: list(
-      'creditProfile',
-      asStored((item) => hasStrings('creditProfileDate')(item) && typeof item.validFor === 'object'),
-    ),
-    agreement: list(
-      'agreement',
-      asStored(() => true),
-    ),
-    relatedParty: list(
-      'relatedParty',
-      asStored(() => true),
-    ),
+    account: list('account', shownIf(AccountRef)),
+    paymentMethod: list('paymentMethod', shownIf(PaymentMethodRef)),
+    contactMedium: list('contactMedium', shownIf(ContactMedium, contactMedium)),
+    characteristic: list('characteristic', shownIf(Characteristic, characteristic)),
+    creditProfile: list('creditProfile', shownIf(CreditProfile)),
+    agreement: list('agreement', shownIf(AgreementRef)),
+    relatedParty: list('relatedParty', shownIf(RelatedPartyRef)),
     '@baseType': value('@baseType'),
     '@schemaLocation': value('@schemaLocation'),
     '@type': value('@type'),

@@ -1,26 +1,35 @@
-/** TMF629 v4.0.0: the store's own shape (functions/domain/customer-model.ts); it shows every stored item its schema can hold. */
-import { CUSTOMER_ATTRIBUTE_NAMES, CustomerAttributes, TMF_BASE_PATH } from '../customer-model.ts';
+/** TMF629 v4.0.0: the store's own shape (functions/domain/customer-model.ts); it shows every stored item its schema accepts. */
+import {
+  AccountRef,
+  AgreementRef,
+  Characteristic,
+  ContactMedium,
+  CreditProfile,
+  CUSTOMER_ATTRIBUTE_NAMES,
+  CustomerAttributes,
+  PaymentMethodRef,
+  RelatedParty,
+  TMF_BASE_PATH,
+} from '../customer-model.ts';
 import type { TmfGeneration } from './generation.ts';
-import { asStored, hasStrings, type AttributeMapping, type Json } from './items.ts';
+import { shownIf, type AttributeMapping, type ItemSchema } from './items.ts';
 
-const isObject = (value: unknown) => typeof value === 'object' && value !== null;
-
-/** Per attribute, what v4's schema requires of a stored item for v4 to show it. */
-const LISTS: Record<string, (item: Json) => boolean> = {
-  account: hasStrings('name'),
-  agreement: hasStrings('id'),
-  paymentMethod: hasStrings('id'),
-  relatedParty: hasStrings('id', '@referredType'),
-  characteristic: (item) => hasStrings('name')(item) && item.value !== undefined,
-  contactMedium: (item) => hasStrings('mediumType')(item) && isObject(item.characteristic),
-  creditProfile: (item) => hasStrings('creditProfileDate')(item) && isObject(item.validFor),
+/** v4's schema of each item attribute: a stored item it does not accept is not shown in v4 (and kept by v4's writes). */
+const ITEMS: Record<string, ItemSchema> = {
+  account: AccountRef,
+  agreement: AgreementRef,
+  paymentMethod: PaymentMethodRef,
+  relatedParty: RelatedParty,
+  characteristic: Characteristic,
+  contactMedium: ContactMedium,
+  creditProfile: CreditProfile,
 };
 
 const mappings: Record<string, AttributeMapping> = Object.fromEntries(
   CUSTOMER_ATTRIBUTE_NAMES.map((name): [string, AttributeMapping] => {
-    if (name === 'engagedParty') return [name, { stored: name, kind: 'one', item: asStored(hasStrings('id', '@referredType')) }];
-    const shown = LISTS[name];
-    return [name, shown ? { stored: name, kind: 'list', item: asStored(shown) } : { stored: name, kind: 'value' }];
+    if (name === 'engagedParty') return [name, { stored: name, kind: 'one', item: shownIf(RelatedParty) }];
+    const schema = ITEMS[name];
+    return [name, schema ? { stored: name, kind: 'list', item: shownIf(schema) } : { stored: name, kind: 'value' }];
   }),
 );
 

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import { polymorphic, TimePeriod } from '../customer-model.ts';
 import type { TmfGeneration } from './generation.ts';
-import { defined, hasStrings, type AttributeMapping, type ItemMapping, type Json } from './items.ts';
+import { defined, shownIf, type AttributeMapping, type ItemMapping, type Json } from './items.ts';
 
 export const V5_BASE_PATH = '/tmf-api/customer/v5';
 /** Where TM Forum's v5 conformance kit points by default; the same operations answer there. */
@@ -63,7 +63,8 @@ const CreditProfile = z.looseObject({
   creditScore: z.optional(z.int()),
   validFor: z.optional(TimePeriod),
 });
-const RelatedPartyOrPartyRole = z.looseObject({ ...typed, role: z.string(), partyOrPartyRole: EntityRef });
+/** `role` is required by RelatedPartyOrPartyRole_FVO; v4's related parties need not have one, so it is optional here (v5 shows them, and takes them back). */
+const RelatedPartyOrPartyRole = z.looseObject({ ...typed, role: z.optional(z.string()), partyOrPartyRole: EntityRef });
 
 const attributeShape = {
   ...typed,
@@ -94,15 +95,16 @@ export const V5HubInput = z.strictObject({ ...typed, callback: z.string().check(
 export const V5Hub = z.object({ ...typed, id: z.string(), href: z.string(), callback: z.string(), query: z.optional(z.string()) });
 
 /** A reference as v5 shows it: with `@type` (`fallback` unless it has one). */
-const reference = (fallback: string, types: readonly string[] = [fallback]): ItemMapping => ({
-  show: (stored) => (hasStrings('id')(stored) ? { ...stored, '@type': types.includes(String(stored['@type'])) ? stored['@type'] : fallback } : undefined),
-  take: (given) => given,
-});
+const reference = (fallback: string, types: readonly string[] = [fallback]): ItemMapping =>
+  shownIf(EntityRef, {
+    show: (stored) => ({ ...stored, '@type': types.includes(String(stored['@type'])) ? stored['@type'] : fallback }),
+    take: (given) => given,
+  });
 
 /** A party v5 was given: v4 and v3 need to know of what kind (`@referredType`); Party when it does not say. */
 const party: ItemMapping = {
   show: reference('PartyRef', ['PartyRef', 'PartyRoleRef']).show,
-  take: (given) => ({ ...given, '@referredType': given['@referredType'] ?? 'Party' }),
+  take: (given) => ({ ...given, '@referredType': given['@referredType'] || 'Party' }),
 };
 
 /** v4's `mediumType` for each v5 contact medium type (the words the CRM view reads: Email, Phone, MailingAddress). */
@@ -140,7 +142,7 @@ const mediumTypeOf = (medium: Json, characteristic: Json): ContactMediumType => 
 
 const MEDIUM_OWN = ['@type', '@baseType', '@schemaLocation', 'id', 'preferred', 'validFor'];
 
-const contactMedium: ItemMapping = {
+const contactMedium: ItemMapping = shownIf(ContactMedium, {
   show: (stored) => {
     if (typeof stored.characteristic !== 'object' || stored.characteristic === null) return undefined;
     const characteristic = stored.characteristic as Json;
@@ -155,7 +157,7 @@ const contactMedium: ItemMapping = {
     const characteristic = Object.fromEntries(Object.entries(given).filter(([name]) => !MEDIUM_OWN.includes(name)));
     return defined({ ...own, mediumType: MEDIUM_TYPE[type] ?? 'Other', characteristic: defined(characteristic) });
   },
-};
+});
 
 /** The kind of one value, as v5's typed characteristics name them. */
 const kindOf = (value: unknown): string | undefined =>
@@ -195,20 +197,22 @@ export const characteristicValueFits = (type: string, value: unknown): boolean =
   return array ? Array.isArray(value) && value.every(fits) : fits(value);
 };
 
-const characteristic: ItemMapping = {
+const characteristic: ItemMapping = shownIf(Characteristic, {
   show: (stored) =>
     typeof stored['@type'] === 'string' && stored['@type'].endsWith('Characteristic') && characteristicValueFits(stored['@type'], stored.value)
       ? stored
       : { ...stored, '@type': characteristicTypeOf(stored.value) },
   take: (given) => given,
-};
+});
 
-const creditProfile: ItemMapping = { show: (stored) => ({ ...stored, '@type': stored['@type'] ?? 'CreditProfile' }), take: (given) => given };
+const creditProfile: ItemMapping = shownIf(CreditProfile, {
+  show: (stored) => ({ ...stored, '@type': stored['@type'] ?? 'CreditProfile' }),
+  take: (given) => given,
+});
 
 /** v4's RelatedParty (a reference with its role) ↔ v5's RelatedPartyOrPartyRole (the role, wrapping the reference). */
-const relatedParty: ItemMapping = {
+const relatedParty: ItemMapping = shownIf(RelatedPartyOrPartyRole, {
   show: (stored) => {
-    if (!hasStrings('id')(stored)) return undefined;
     const { role, '@type': _type, '@baseType': _base, '@schemaLocation': _location, ...ref } = stored;
     return defined({
       '@type': 'RelatedPartyOrPartyRole',
@@ -220,7 +224,7 @@ const relatedParty: ItemMapping = {
     const { '@type': _type, ...ref } = given.partyOrPartyRole as Json;
     return defined({ ...ref, '@referredType': ref['@referredType'] ?? _type, role: given.role });
   },
-};
+});
 
 const value = (stored: string): AttributeMapping => ({ stored, kind: 'value' });
 const list = (stored: string, item: ItemMapping): AttributeMapping => ({ stored, kind: 'list', item });
