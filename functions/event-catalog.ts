@@ -58,6 +58,9 @@ const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
   OpportunityStatusChanged: 'An opportunity moved stage; data.from and data.to.',
   CustomerNextActionOverdue: "The customer's next action is overdue (the due sweep, once per due date); data carries the customer, its owner and what is due.",
   ActivityDue: 'An activity fell due (the due sweep, once per due date); data carries the activity, its customer, its owner and the due date.',
+  CustomerDeleted: 'The customer was deleted; restorable until data.purgeAt, then everything it owned is purged. data.customer is its last state.',
+  CustomerRestored: 'A deleted customer was restored with everything it owned; data.customer is its state.',
+  CustomerErased: 'The customer was erased (GDPR article 17): erase every copy of its data. data holds no personal data: the id, when, and who asked.',
 };
 
 const Owner = z.nullable(z.object({ id: z.string(), username: z.optional(z.string()), displayName: z.optional(z.string()) }));
@@ -75,6 +78,9 @@ const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
       data: z.object({ activity: Activity, customer: z.looseObject({ id: z.string() }), owner: Owner, due: z.object({ dueDate: z.string() }) }),
     };
   }
+  if (detailType === 'CustomerErased') {
+    return { subject: 'Customer', data: z.strictObject({ customerId: z.string(), erasedAt: z.iso.datetime({ offset: true }), erasedBy: z.string() }) };
+  }
   if (detailType.startsWith('Activity')) return { subject: 'Activity', data: z.looseObject({ activity: Activity }) };
   if (detailType.startsWith('Opportunity')) {
     const extra = detailType === 'OpportunityStatusChanged' ? { from: z.string(), to: z.string() } : {};
@@ -87,7 +93,9 @@ const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
         ? { tag: z.string() }
         : detailType === 'CustomerUpdated'
           ? { changed: z.array(z.string()) }
-          : {};
+          : detailType === 'CustomerDeleted'
+            ? { deletedAt: z.iso.datetime({ offset: true }), purgeAt: z.iso.datetime({ offset: true }) }
+            : {};
   return { subject: 'Customer', data: z.looseObject({ customer: CrmCustomer, ...extra }) };
 };
 

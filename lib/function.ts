@@ -11,6 +11,8 @@ const PROJECT_ROOT = join(import.meta.dirname, '..');
 export interface FunctionCommon {
   tableName: string;
   tenantClaim: string;
+  /** How long a deleted customer can be restored (functions/storage/customer-lifecycle.ts). */
+  customerRetentionDays: number;
 }
 
 /** Settings a function may add or override: description, memory, timeout, environment, concurrency. */
@@ -52,6 +54,7 @@ export const rapportFunction = (scope: Construct, id: string, { entry, role, log
     environment: {
       TABLE_NAME: common.tableName,
       TENANT_CLAIM: common.tenantClaim,
+      CUSTOMER_RETENTION_DAYS: String(common.customerRetentionDays),
       POWERTOOLS_SERVICE_NAME: service,
       NODE_OPTIONS: '--enable-source-maps',
       ...environment,

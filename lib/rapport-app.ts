@@ -8,7 +8,7 @@ import { isStage, STAGES } from './stages.ts';
  * `stage` (dev | prod, default dev) selects log retention, deletion protection, API throttling and
  * alarm thresholds (lib/stages.ts); `deletionProtection`, `throttleRate`, `throttleBurst` override
  * single settings; `alarmEmail` subscribes an address to the alarm topic; `jwtIssuer`,
- * `jwtAudience`, `tenantClaim`, `sweepEveryMinutes` and `indexMigrationStep` as described in the README.
+ * `jwtAudience`, `tenantClaim`, `sweepEveryMinutes`, `indexMigrationStep`, `customerRetentionDays` and `eventArchiveDays` as described in the README.
  */
 export const addRapport = (app: App): RapportStack => {
   const context = (key: string): string | undefined => {
@@ -49,6 +49,8 @@ export const addRapport = (app: App): RapportStack => {
     tenantClaim: context('tenantClaim'),
     scheduleEveryMinutes: positive('sweepEveryMinutes'),
     indexMigrationStep: positive('indexMigrationStep'),
+    customerRetentionDays: positive('customerRetentionDays'),
+    eventArchiveDays: positive('eventArchiveDays'),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

@@ -44,6 +44,13 @@ export interface RapportStackProps extends StackProps {
   scheduleEveryMinutes?: number;
   /** A step of moving a deployed table to the current index layout (functions/storage/table-schema.ts); none: the current layout. */
   indexMigrationStep?: number;
+  /** Days a deleted customer can be restored before it is purged (default 30). */
+  customerRetentionDays?: number;
+  /**
+   * Days the bus archive keeps events (default 25, at most 30): events carry personal data, and
+   * an erasure must reach every copy within GDPR's month, so the archive forgets within it.
+   */
+  eventArchiveDays?: number;
 }
 
 /**
@@ -100,11 +107,13 @@ export class RapportStack extends Stack {
     });
 
     // --- Events: the bus, its archive, and the queues that catch what cannot be delivered -------
+    const archiveDays = props.eventArchiveDays ?? 25;
+    if (archiveDays > 30) throw new Error(`eventArchiveDays must be at most 30 (an erasure must reach the archive within GDPR's month), not ${archiveDays}.`);
     this.bus = new events.EventBus(this, 'Bus', { description: 'Rapport domain events (TMF629, CRM, BIAN)' });
     this.bus.archive('Archive', {
       description: 'Every Rapport event, for replay',
       eventPattern: { account: [this.account] },
-      retention: Duration.days(365),
+      retention: Duration.days(archiveDays),
     });
     const deadLetterQueue = (name: string, purpose: string) => {
       const queue = new sqs.Queue(this, name, { retentionPeriod: Duration.days(14), enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED });
@@ -137,7 +146,7 @@ export class RapportStack extends Stack {
       });
       return created;
     };
-    const common: FunctionCommon = { tableName: this.table.tableName, tenantClaim };
+    const common: FunctionCommon = { tableName: this.table.tableName, tenantClaim, customerRetentionDays: props.customerRetentionDays ?? 30 };
     const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra: FunctionExtras = {}) =>
       rapportFunction(this, id, { entry, role: fnRole, logGroup, service, common, ...extra });
 

@@ -5,9 +5,7 @@ import { changeVersioned, loaded } from '../http/versioned-change.ts';
 import { timeOrderedId } from '../storage/ids.ts';
 import { newBookkeeping } from '../storage/bookkeeping.ts';
 import { getChild, putChild, type ChildKind, type ChildRecord } from '../storage/customer-children.ts';
-import { ConditionFailed } from '../storage/transactions.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
-import { customerNotFound } from './customer-changes.ts';
 import { CRM_BASE_PATH } from './customer-view.ts';
 
 /** Activities and opportunities as the API shows them: without their version and event sequence. */
@@ -30,12 +28,7 @@ export const createChild = async (
   const id = timeOrderedId();
   const record: ChildRecord = { ...fields, id, customerId, tenantId: request.caller.tenantId, ...newBookkeeping(request.caller.sub) };
   const view = childView(record);
-  try {
-    await putChild(kind, record, undefined, [crmEvent(request, event.type, { type: SUBJECT[kind], id }, 1, { [DATA_KEY[kind]]: view }, event.description)]);
-  } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) throw customerNotFound(customerId);
-    throw error;
-  }
+  await putChild(kind, record, undefined, [crmEvent(request, event.type, { type: SUBJECT[kind], id }, 1, { [DATA_KEY[kind]]: view }, event.description)]);
   return { status: 201, body: view, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${customerId}/${PATH[kind]}/${id}`, etag: etag(1) } };
 };
 

@@ -35,6 +35,6 @@ export const handler = defineHandler(crm.createCrmCustomer, async (request) => {
     crmEvent(request, 'CustomerCreated', { type: 'Customer', id }, 1, { customer }, `Customer ${record.name} created`),
     ...tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request), 2, true),
   ];
-  await insertCustomer(record, events, request.idempotency(response));
+  await insertCustomer(record, events, request.idempotency(response, record.id));
   return response;
 });

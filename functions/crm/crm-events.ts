@@ -19,6 +19,9 @@ export const CRM_EVENT_TYPES = [
   'OpportunityStatusChanged',
   'CustomerNextActionOverdue',
   'ActivityDue',
+  'CustomerDeleted',
+  'CustomerRestored',
+  'CustomerErased',
 ] as const;
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 

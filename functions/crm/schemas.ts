@@ -200,3 +200,23 @@ export const EnrichedCustomer = z.looseObject({
   recentActivities: z.array(Activity),
   opportunities: z.array(Opportunity),
 });
+
+/** What an erasure leaves and how far it got. */
+export const ErasureReceipt = z.object({
+  id: z.string(),
+  erasedAt: z.string(),
+  erasedBy: z.string(),
+  erasureCompletedAt: z.optional(z.string()),
+  status: z.enum(['erased', 'erasing']),
+});
+
+/** One part of a customer's export; the first carries the profile, `next` the cursor of the following part. */
+export const CustomerExport = z.object({
+  customerId: z.string(),
+  exportedAt: z.string(),
+  customer: z.optional(z.object({ crm: CrmCustomer, tmf629: z.record(z.string(), z.unknown()) })),
+  activities: z.array(Activity),
+  opportunities: z.array(Opportunity),
+  events: z.array(z.record(z.string(), z.unknown())),
+  next: z.optional(z.string()),
+});

@@ -1,5 +1,5 @@
 import { InvalidCursor } from '../storage/list-cursor.ts';
-import { ConcurrentChanges, IdempotencyKeyReused, InvalidIdempotencyKey, LimitReached } from '../storage/errors.ts';
+import { ConcurrentChanges, CustomerNotLive, IdempotencyKeyReused, InvalidIdempotencyKey, LimitReached } from '../storage/errors.ts';
 import { NotStorable } from '../storage/limits.ts';
 
 /** An error that is the caller's to fix (or a state the caller must know of): it becomes a 4xx/5xx response. */
@@ -61,6 +61,7 @@ export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof InvalidIdempotencyKey) return badRequest(error.message);
   if (error instanceof IdempotencyKeyReused || error instanceof LimitReached) return unprocessable(error.message);
   if (error instanceof ConcurrentChanges) return serviceUnavailable(error.message);
+  if (error instanceof CustomerNotLive) return notFound(error.message);
   if (error instanceof NotStorable) return error.tooLarge ? payloadTooLarge(error.message) : badRequest(error.message);
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : '';

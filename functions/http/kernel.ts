@@ -49,7 +49,7 @@ export interface Request<Body = unknown, Query = Record<string, string | undefin
    * transaction to take the caller's `Idempotency-Key` with the response it answers; nothing
    * without the header, or for any other operation.
    */
-  idempotency: (response: Response) => TransactItem[];
+  idempotency: (response: Response, ownerCustomerId?: string) => TransactItem[];
 }
 
 export type OperationRequest<O extends Operation> = Request<BodyOf<O>, QueryOf<O>, ParamsOf<O>>;
@@ -214,7 +214,7 @@ const rememberCaller = (caller: Caller): Promise<void> =>
 const once = <O extends Operation>(operation: O, request: OperationRequest<O>, implementation: (request: OperationRequest<O>) => Promise<Response>) =>
   createOnce(
     { headers: request.headers, tenantId: request.caller.tenantId, operation: `${operation.family}.${operation.name}`, body: request.body },
-    async (guard) => stored(await implementation({ ...request, idempotency: (answer) => guard(stored(answer)) })),
+    async (guard) => stored(await implementation({ ...request, idempotency: (answer, owner) => guard(stored(answer), owner) })),
   );
 
 /** A response as the idempotency record keeps it (and replays it): headers always present. */

@@ -4,7 +4,8 @@ import { newEvent, type PendingEvent } from '../events/envelope.ts';
 import { DUE_SHARDS, instantKey } from '../storage/due-index.ts';
 import { dueItemKind, flagDueItem, getItem, isStillDue, queryDueShard } from '../storage/due-items.ts';
 import { deterministicTimeOrderedId } from '../storage/ids.ts';
-import { fromItem } from '../storage/customer-items.ts';
+import { CUSTOMER_ENTITY, fromItem } from '../storage/customer-items.ts';
+import { purgeStep } from '../storage/customer-lifecycle.ts';
 import { childFromItem } from '../storage/customer-children.ts';
 import { keys } from '../storage/keys.ts';
 import { findUser, type DirectoryUser } from '../storage/users.ts';
@@ -32,6 +33,8 @@ export interface SweepResult {
   flagged: number;
   /** Due activities of deleted customers: taken out of the index without an event. */
   disarmed: number;
+  /** Items purged: what deleted customers whose window ended, and erased customers, owned. */
+  purged: number;
   /** Due items seen but not flagged in this run (the next run takes them). */
   left: number;
   /** Whether the run stopped before reading every shard to the end. */
@@ -117,7 +120,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
     getItem(keys.customer(activity.tenantId, activity.customerId)),
     ownerOf(activity.tenantId, activity.ownerId),
   ]);
-  if (!customerItem) return { set: { dueDisarmedAt: now } };
+  if (customerItem?.entity !== CUSTOMER_ENTITY) return { set: { dueDisarmedAt: now } };
   return {
     set: { dueNotifiedAt: now },
     event: dueEvent(item, due, now, {
@@ -166,6 +169,7 @@ const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> 
   owners.clear();
   let flagged = 0;
   let disarmed = 0;
+  let purged = 0;
   let left = 0;
   let stoppedEarly = false;
   for (let shard = 0; shard < DUE_SHARDS; shard++) {
@@ -178,6 +182,14 @@ const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> 
           stoppedEarly = true;
           continue;
         }
+        const kind = dueItemKind(item);
+        if (kind === 'deleted' || kind === 'erased') {
+          // A purge step: bounded by the run's budget; what it leaves stays due for the next run.
+          const progress = await purgeStep(kind, String(item.tenantId), String(item.id), deadline, now);
+          purged += progress.deleted;
+          if (!progress.done) left++;
+          continue;
+        }
         const outcome = await flagItem(item, now);
         if (outcome === 'flagged') flagged++;
         if (outcome === 'disarmed') disarmed++;
@@ -186,10 +198,10 @@ const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> 
       if (stoppedEarly && page.next) left++; // at least one more beyond this page
     } while (cursor);
   }
-  logger.info('due sweep finished', { now, flagged, disarmed, left, stoppedEarly });
+  logger.info('due sweep finished', { now, flagged, disarmed, purged, left, stoppedEarly });
   count(BusinessMetric.ItemsFlagged, flagged);
   count(BusinessMetric.ItemsLeft, left);
-  return { now, flagged, disarmed, left, stoppedEarly };
+  return { now, flagged, disarmed, purged, left, stoppedEarly };
 };
 
 /** The sweep keeps its own time budget (SAFETY_MS), so middy's early timeout is off. */

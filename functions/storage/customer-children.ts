@@ -2,10 +2,12 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import type { Bookkeeping } from './bookkeeping.ts';
 import { keys } from './keys.ts';
-import { putEvent, transact } from './transactions.ts';
+import { ConditionFailed, putEvent, transact } from './transactions.ts';
+import { CustomerNotLive } from './errors.ts';
 import { dueIndexKeys } from './due-index.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
+import { CUSTOMER_ENTITY } from './customer-items.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
 /** Activities and opportunities: records in their customer's item collection. */
@@ -48,20 +50,28 @@ export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVer
   const key = keys.child(record.tenantId, record.customerId, kind, record.id);
   const item = childItem(kind, record);
   const customerKey = keys.customer(record.tenantId, record.customerId);
-  await transact([
+  // The customer must be live (not deleted or erased) for any write of what it owns: no orphan is made while a delete runs.
+  const live = {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: customerKey,
+      ConditionExpression: 'entity = :live',
+      ExpressionAttributeValues: { ':live': CUSTOMER_ENTITY },
+    },
+  };
+  // The child's own condition comes first: a concurrent change of it is what the optimistic retry retries (index 0).
+  const put =
     expectedVersion === undefined
-      ? { ConditionCheck: { TableName: tableName(), Key: customerKey, ConditionExpression: 'attribute_exists(pk)' } }
+      ? { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }
       : {
-          Put: {
-            TableName: tableName(),
-            Item: item,
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          },
-        },
-    ...(expectedVersion === undefined ? [{ Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
-    ...events.map((event) => putEvent(key.pk, event)),
-  ]);
+          Put: { TableName: tableName(), Item: item, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } },
+        };
+  try {
+    await transact([put, live, ...events.map((event) => putEvent(key.pk, event))]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 1) throw new CustomerNotLive(record.customerId);
+    throw error;
+  }
 };
 
 /** A page of a customer's children, newest first (their ids are time-ordered), and the cursor of the next. */

@@ -46,23 +46,6 @@ export const replaceCustomer = async (before: CustomerRecord, after: CustomerRec
   ]);
 };
 
-/** Deletes the customer if it is still at its version, with its event and count changes; the event stays in the timeline. */
-export const removeCustomer = async (record: CustomerRecord, event: PendingEvent): Promise<void> => {
-  const key = keys.customer(record.tenantId, record.id);
-  await transact([
-    {
-      Delete: {
-        TableName: tableName(),
-        Key: key,
-        ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-        ExpressionAttributeValues: { ':expected': record.version },
-      },
-    },
-    putEvent(key.pk, event),
-    ...customerCountChanges(record, undefined),
-  ]);
-};
-
 /**
  * Adds or removes one tag as an atomic set update (ADD / DELETE on the string set), with the
  * event in the same transaction; `next` is the bookkeeping the change computed. The version condition only orders the events; a tag another

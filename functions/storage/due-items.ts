@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, getItems, tableName } from './db.ts';
 import { dueCutoff, duePartition } from './due-index.ts';
 import { CUSTOMER_ENTITY, overdueListKeys } from './customer-items.ts';
+import { DELETED_CUSTOMER_ENTITY, ERASED_CUSTOMER_ENTITY } from './customer-lifecycle.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
@@ -25,9 +26,20 @@ export const queryDueShard = async (shard: number, now: string, limit: number, c
   return { items: items.flatMap((item) => (item ? [item] : [])), next: page.LastEvaluatedKey };
 };
 
-/** What a due item is: a customer's next action, a BIAN incident's resolution target, or an activity. */
-export const dueItemKind = (item: Record<string, unknown>): 'customer' | 'incident' | 'activity' =>
-  item.entity === CUSTOMER_ENTITY ? 'customer' : item.entity === 'BIAN_INCIDENT' ? 'incident' : 'activity';
+/**
+ * What a due item is: a customer's next action, a BIAN incident's resolution target, an activity,
+ * or a customer to purge (deleted, its window over; or erased).
+ */
+export const dueItemKind = (item: Record<string, unknown>): 'customer' | 'incident' | 'activity' | 'deleted' | 'erased' =>
+  item.entity === CUSTOMER_ENTITY
+    ? 'customer'
+    : item.entity === 'BIAN_INCIDENT'
+      ? 'incident'
+      : item.entity === DELETED_CUSTOMER_ENTITY
+        ? 'deleted'
+        : item.entity === ERASED_CUSTOMER_ENTITY
+          ? 'erased'
+          : 'activity';
 
 /** Is the item still in the due index, due at or before `now` (not flagged, moved or completed meanwhile)? */
 export const isStillDue = (item: Record<string, unknown>, now: string): boolean => item.duePk !== undefined && String(item.dueSk) <= dueCutoff(now);

@@ -34,3 +34,11 @@ export class LimitReached extends Error {
     this.name = 'LimitReached';
   }
 }
+
+/** The customer a write belongs to is not live (never was, deleted or erased) (404): nothing of it may change. */
+export class CustomerNotLive extends Error {
+  constructor(readonly customerId: string) {
+    super(`Customer '${customerId}' does not exist.`);
+    this.name = 'CustomerNotLive';
+  }
+}

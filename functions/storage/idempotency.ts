@@ -42,21 +42,43 @@ export const findReplay = async (key: IdempotencyKey): Promise<StoredResponse | 
   return replayOf(key, Item);
 };
 
-/** The idempotency record, written in the same transaction as the change it guards. */
-export const putIdempotencyRecord = (key: IdempotencyKey, response: StoredResponse, now = Date.now()): TransactItem => ({
-  Put: {
-    TableName: tableName(),
-    Item: {
-      ...keys.idempotency(key.tenantId, key.operation, key.key),
-      entity: 'IDEMPOTENCY',
-      requestHash: key.requestHash,
-      response,
-      [TTL_ATTRIBUTE]: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SECONDS,
+/** Entity of the pointer from a customer's collection to an idempotency record about it. */
+export const IDEMPOTENCY_REF_ENTITY = 'IDEMPOTENCY_REF';
+
+/**
+ * The idempotency record, written in the same transaction as the change it guards; with the
+ * customer it is about (`ownerCustomerId`), also a pointer in that customer's collection, so an
+ * erasure finds the record (it holds the response, personal data) without a scan. Both expire together.
+ */
+export const putIdempotencyRecord = (key: IdempotencyKey, response: StoredResponse, now = Date.now(), ownerCustomerId?: string): TransactItem[] => {
+  const record = keys.idempotency(key.tenantId, key.operation, key.key);
+  const expires = Math.floor(now / 1000) + IDEMPOTENCY_TTL_SECONDS;
+  return [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...record, entity: 'IDEMPOTENCY', requestHash: key.requestHash, response, [TTL_ATTRIBUTE]: expires },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
     },
-    ConditionExpression: 'attribute_not_exists(pk)',
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-  },
-});
+    ...(ownerCustomerId === undefined
+      ? []
+      : [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.idempotencyRef(key.tenantId, ownerCustomerId, key.operation, key.key),
+                entity: IDEMPOTENCY_REF_ENTITY,
+                target: record,
+                [TTL_ATTRIBUTE]: expires,
+              },
+            },
+          },
+        ]),
+  ];
+};
 
 /** A concurrent request with the same key won the race: answer with its response (or 422). */
 export const replayAfterRace = (key: IdempotencyKey, item: Record<string, unknown> | undefined): StoredResponse => {
@@ -73,7 +95,7 @@ export const replayAfterRace = (key: IdempotencyKey, item: Record<string, unknow
  */
 export const createOnce = async (
   input: { headers: Record<string, string>; tenantId: string; operation: string; body: unknown },
-  run: (guard: (response: StoredResponse) => TransactItem[]) => Promise<StoredResponse>,
+  run: (guard: (response: StoredResponse, ownerCustomerId?: string) => TransactItem[]) => Promise<StoredResponse>,
 ): Promise<StoredResponse> => {
   const header = input.headers['idempotency-key'];
   if (header === undefined) return run(() => []);
@@ -82,7 +104,7 @@ export const createOnce = async (
   const replay = await findReplay(key);
   if (replay) return replay;
   try {
-    return await run((response) => [putIdempotencyRecord(key, response)]);
+    return await run((response, ownerCustomerId) => putIdempotencyRecord(key, response, Date.now(), ownerCustomerId));
   } catch (error) {
     if (error instanceof ConditionFailed && error.item !== undefined) return replayAfterRace(key, error.item);
     throw error;

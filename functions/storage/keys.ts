@@ -28,6 +28,14 @@ export const keys = {
     pk: `${tenantPrefix(tenantId)}#IDEMPOTENCY#${operation}#${key}`,
     sk: 'IDEMPOTENCY',
   }),
+  /**
+   * Where a customer's collection points at an idempotency record that holds its request and
+   * response (personal data an erasure must find); the record itself is keyed by operation and key.
+   */
+  idempotencyRef: (tenantId: string, customerId: string, operation: string, key: string) => ({
+    pk: customerPk(tenantId, customerId),
+    sk: `IDEMPOTENCY#${createHash('sha256').update(`${operation}#${key}`).digest('base64url')}`,
+  }),
   /** Event items live in their subject's item collection: the timeline and the outbox. */
   event: (subjectPk: string, eventKey: string) => ({ pk: subjectPk, sk: `EVENT#${eventKey}` }),
   /** A mirrored event (PendingEvent.mirror): in the outbox beside the subject, outside its timeline (`EVENT#`). */

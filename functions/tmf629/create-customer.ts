@@ -30,7 +30,7 @@ export const createCustomer = (generation: TmfGeneration, operation: TmfCustomer
     const location = `${request.baseUrl}${request.path}/${encodeURIComponent(id)}`;
     const body = customerAnswer(generation, record, request.baseUrl, fields);
     const response = { status: 201, body, headers: { location, etag: etag(record.version) } };
-    await insertCustomer(record, tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request), 1), request.idempotency(response));
+    await insertCustomer(record, tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request), 1), request.idempotency(response, id));
     return response;
   });
 

@@ -184,9 +184,13 @@ describe('the CDK stack', () => {
       expect(exposed).toContain(header);
   });
 
-  it('has a custom bus with an archive', () => {
+  it('has a custom bus with an archive that forgets within an erasure deadline (25 days; at most 30), and hands every function the retention window of deleted customers', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
-    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 365 });
+    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 25 });
+    expect(() => synthesize({ eventArchiveDays: '31' })).toThrow(/at most 30/);
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.TABLE_NAME);
+    expect(functions.length).toBeGreaterThan(10);
+    for (const fn of functions) expect(fn.Properties.Environment.Variables.CUSTOMER_RETENTION_DAYS).toBe('30');
   });
 
   it('publishes the stream: filter on inserted event items, partial batch failures, retries, a DLQ', () => {

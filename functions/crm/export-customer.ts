@@ -1,0 +1,41 @@
+import { defineHandler } from '../http/kernel.ts';
+import { badRequest } from '../http/errors.ts';
+import { getCustomer } from '../storage/customers.ts';
+import { exportPart } from '../storage/customer-lifecycle.ts';
+import { childFromItem } from '../storage/customer-children.ts';
+import { showCustomer } from '../domain/tmf629/generation.ts';
+import { v4 } from '../domain/tmf629/generations.ts';
+import { childView } from './child-changes.ts';
+import { customerNotFound } from './customer-changes.ts';
+import { toCrmCustomer } from './customer-view.ts';
+import { crm } from './operations.ts';
+
+const MAX_PART = 500;
+
+/**
+ * GET /api/v1/crm/customers/{id}/export — GDPR articles 15 and 20: everything held about the
+ * customer, as one JSON document in parts however long its history: the first part has the
+ * profile in both views (CRM and TMF629); each part holds up to `limit` of what it owns
+ * (activities, opportunities, timeline events and their mirrors) in stored order, read in one
+ * Query; `next` is the cursor of the following part, absent on the last. 404 for a customer that
+ * is not live.
+ */
+export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
+  const id = request.params.id;
+  const limit = request.query.limit === undefined ? 200 : Number(request.query.limit);
+  if (!(limit >= 1 && limit <= MAX_PART)) throw badRequest(`limit must be 1 to ${MAX_PART}.`);
+  const customer = await getCustomer(request.caller.tenantId, id);
+  if (!customer) throw customerNotFound(id);
+  const part = await exportPart(request.caller.tenantId, id, limit, request.query.cursor);
+  const of = (entity: string) => part.items.filter((item) => item.entity === entity);
+  const body = {
+    customerId: id,
+    exportedAt: new Date().toISOString(),
+    ...(request.query.cursor === undefined ? { customer: { crm: toCrmCustomer(customer), tmf629: showCustomer(v4, customer, request.baseUrl) } } : {}),
+    activities: of('ACTIVITY').map((item) => childView(childFromItem(item))),
+    opportunities: of('OPPORTUNITY').map((item) => childView(childFromItem(item))),
+    events: of('EVENT').map((item) => ({ source: item.source, detailType: item.detailType, ...(item.detail as Record<string, unknown>) })),
+    ...(part.next ? { next: part.next } : {}),
+  };
+  return { status: 200, body };
+});

@@ -1,0 +1,32 @@
+import type { Request, Response } from './kernel.ts';
+import { changeVersioned, loaded } from './versioned-change.ts';
+import { getCustomer } from '../storage/customers.ts';
+import type { CustomerRecord } from '../storage/customer-items.ts';
+import { deleteCustomer, retentionMs, type Deletion } from '../storage/customer-lifecycle.ts';
+import type { PendingEvent } from '../events/envelope.ts';
+
+/**
+ * The delete of a customer, in every family that deletes one (TMF629's DELETE in each generation,
+ * the CRM's): through changeVersioned (404 unknown, 412 stale If-Match, retry on a concurrent
+ * writer), the customer leaves every read and list of every family at once and stays restorable
+ * for its window (storage/customer-lifecycle.ts); `events` are the family's (numbered from the
+ * customer's next sequence), `eventCount` of them. 204.
+ */
+export const deleteCustomerRequest = (
+  request: Request,
+  id: string,
+  missing: () => Error,
+  eventCount: number,
+  events: (record: CustomerRecord, deletion: Deletion) => PendingEvent[],
+): Promise<Response> =>
+  changeVersioned(request, {
+    read: async () => loaded(await getCustomer(request.caller.tenantId, id)),
+    missing,
+    decide: (current) => ({ record: current, events: Array.from({ length: eventCount }, () => 'deleted') }),
+    write: ({ current, next }) => {
+      const now = Date.now();
+      const deletion = { deletedAt: new Date(now).toISOString(), deletedBy: request.caller.sub, purgeAt: new Date(now + retentionMs()).toISOString() };
+      return deleteCustomer(current, next, deletion, events(current, deletion));
+    },
+    respond: () => ({ status: 204 }),
+  });

@@ -1,0 +1,247 @@
+/**
+ * A customer's life after its live days: deleted (restorable until its window ends), restored,
+ * purged (everything it owned, in bounded steps), erased (its personal data removed at once, a
+ * tombstone kept). The customer item changes its `entity` and leaves every list and due index in
+ * one transaction, so every read of every family stops seeing it at once; what it owned stays in
+ * its item collection until the purge, which the due sweep runs in steps of bounded work.
+ */
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, type ItemKey } from './db.ts';
+import { keys } from './keys.ts';
+import { dueIndexKeys } from './due-index.ts';
+import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
+import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
+import { customerCountChanges } from './counters.ts';
+import { IDEMPOTENCY_REF_ENTITY } from './idempotency.ts';
+import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
+import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import type { PendingEvent } from '../events/envelope.ts';
+
+export const DELETED_CUSTOMER_ENTITY = 'DELETED_CUSTOMER';
+export const ERASED_CUSTOMER_ENTITY = 'ERASED_CUSTOMER';
+
+/** When and by whom a customer was deleted, and when its window ends (then it is purged and cannot be restored). */
+export interface Deletion {
+  deletedAt: string;
+  deletedBy: string;
+  purgeAt: string;
+}
+
+/** What remains of an erased customer: its id, when, who asked; no personal data. */
+export interface Tombstone {
+  id: string;
+  tenantId: string;
+  erasedAt: string;
+  erasedBy: string;
+  /** Set when the last item the customer owned is gone. */
+  erasureCompletedAt?: string;
+}
+
+export type CustomerState =
+  | { state: 'live'; record: CustomerRecord }
+  | { state: 'deleted'; record: CustomerRecord; deletion: Deletion }
+  | { state: 'erased'; tombstone: Tombstone; version: number };
+
+const DELETION_FIELDS = ['deletedAt', 'deletedBy', 'purgeAt'] as const;
+
+/** The customer item in whatever state it is, or undefined when there is none (never was, or purged). */
+export const getCustomerState = async (tenantId: string, id: string): Promise<CustomerState | undefined> => {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.customer(tenantId, id), ConsistentRead: true }));
+  if (!Item) return undefined;
+  if (Item.entity === CUSTOMER_ENTITY) return { state: 'live', record: fromItem(Item) };
+  if (Item.entity === ERASED_CUSTOMER_ENTITY) {
+    const { erasedAt, erasedBy, erasureCompletedAt } = Item as Record<string, string>;
+    return {
+      state: 'erased',
+      tombstone: { id, tenantId, erasedAt: erasedAt!, erasedBy: erasedBy!, ...(erasureCompletedAt ? { erasureCompletedAt } : {}) },
+      version: Number(Item.version),
+    };
+  }
+  const record = fromItem(Item);
+  const deletion = Object.fromEntries(DELETION_FIELDS.map((field) => [field, String(record[field])])) as unknown as Deletion;
+  for (const field of DELETION_FIELDS) delete record[field];
+  return { state: 'deleted', record, deletion };
+};
+
+/** The stored item without the keys of every index: out of every list. */
+const withoutIndexKeys = (item: Record<string, unknown>): Record<string, unknown> => {
+  const rest = { ...item };
+  for (const attribute of INDEX_KEY_ATTRIBUTES) delete rest[attribute];
+  return rest;
+};
+
+/**
+ * Deletes a live customer (still at its version): its item keeps the record for a restore, leaves
+ * every list, count and due index, and enters the due index at `purgeAt`, when the sweep purges it.
+ */
+export const deleteCustomer = async (before: CustomerRecord, after: CustomerRecord, deletion: Deletion, events: PendingEvent[]): Promise<void> => {
+  const record = before;
+  const key = keys.customer(record.tenantId, record.id);
+  const item = {
+    ...withoutIndexKeys(toItem(after, isCounted(before))),
+    ...deletion,
+    entity: DELETED_CUSTOMER_ENTITY,
+    ...dueIndexKeys(key.pk, key.sk, deletion.purgeAt),
+  };
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: item,
+        ConditionExpression: 'entity = :live AND version = :expected',
+        ExpressionAttributeValues: { ':live': CUSTOMER_ENTITY, ':expected': record.version },
+      },
+    },
+    ...events.map((event) => putEvent(key.pk, event)),
+    ...customerCountChanges(record, undefined),
+  ]);
+};
+
+/** How long a deleted customer can be restored: CUSTOMER_RETENTION_DAYS (the stack's `customerRetentionDays` context), 30 days by default. */
+export const retentionMs = (): number => Number(process.env.CUSTOMER_RETENTION_DAYS ?? 30) * 86_400_000;
+
+/** Restores a deleted customer (still deleted, at its version, inside its window) as `restored`: back in every list and count. */
+export const restoreCustomer = async (deleted: CustomerRecord, restored: CustomerRecord, now: string, events: PendingEvent[]): Promise<void> => {
+  const item = toItem(restored, isCounted(deleted));
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: item,
+        ConditionExpression: 'entity = :deleted AND version = :expected AND purgeAt > :now',
+        ExpressionAttributeValues: { ':deleted': DELETED_CUSTOMER_ENTITY, ':expected': deleted.version, ':now': now },
+      },
+    },
+    ...events.map((event) => putEvent(String(item.pk), event)),
+    ...customerCountChanges(undefined, restored),
+  ]);
+};
+
+/**
+ * Erases a customer (live or deleted, at its version): the item becomes a tombstone with no
+ * personal data, out of every list and count, and due at once, so the sweep (and the erasure
+ * request itself) purges what it owned.
+ */
+export const eraseCustomer = async (current: CustomerState & { state: 'live' | 'deleted' }, tombstone: Tombstone, events: PendingEvent[]): Promise<void> => {
+  const key = keys.customer(tombstone.tenantId, tombstone.id);
+  const { record } = current;
+  const bookkeeping = { version: record.version + 1, sequence: record.sequence + events.length };
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...key, entity: ERASED_CUSTOMER_ENTITY, ...tombstone, ...bookkeeping, ...dueIndexKeys(key.pk, key.sk, tombstone.erasedAt) },
+        ConditionExpression: 'entity = :entity AND version = :expected',
+        ExpressionAttributeValues: { ':entity': current.state === 'live' ? CUSTOMER_ENTITY : DELETED_CUSTOMER_ENTITY, ':expected': record.version },
+      },
+    },
+    ...events.map((event) => putEvent(key.pk, event)),
+    ...(current.state === 'live' ? customerCountChanges(record, undefined) : []),
+  ]);
+};
+
+const PAGE = 100;
+const BATCH = 25;
+
+const deleteKeys = async (itemKeys: ItemKey[]): Promise<number> => {
+  const table = tableName();
+  for (let i = 0; i < itemKeys.length; i += BATCH) {
+    let pending = itemKeys.slice(i, i + BATCH).map((Key) => ({ DeleteRequest: { Key } }));
+    while (pending.length > 0) {
+      const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
+  return itemKeys.length;
+};
+
+export interface PurgeProgress {
+  /** Items deleted in this step. */
+  deleted: number;
+  /** Whether nothing the customer owned is left (for a deleted customer, not even its item). */
+  done: boolean;
+}
+
+/**
+ * One step of the purge of a deleted (window over) or erased customer's item collection: pages of
+ * at most 100 keys, deleted 25 at a time, with the idempotency records they point at, until
+ * `until` (an epoch ms) or the end. The customer item goes last: a deleted customer's is deleted
+ * (only if it is still deleted and its window over), an erased one's tombstone stays, out of the
+ * due index, marked complete. Re-entrant: a step that stops early leaves the rest to the next.
+ */
+export const purgeStep = async (kind: 'deleted' | 'erased', tenantId: string, id: string, until: number, now: string): Promise<PurgeProgress> => {
+  const customer = keys.customer(tenantId, id);
+  let deleted = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    if (Date.now() >= until) return { deleted, done: false };
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': customer.pk },
+        ProjectionExpression: 'pk, sk, entity, target',
+        ConsistentRead: true,
+        Limit: PAGE,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const owned = (page.Items ?? []).filter((item) => item.sk !== customer.sk);
+    const targets = owned.flatMap((item) => (item.entity === IDEMPOTENCY_REF_ENTITY && item.target ? [item.target as ItemKey] : []));
+    deleted += await deleteKeys([...targets, ...owned.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))]);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const last: TransactItem =
+    kind === 'erased'
+      ? {
+          Update: {
+            TableName: tableName(),
+            Key: customer,
+            UpdateExpression: 'SET erasureCompletedAt = :now REMOVE duePk, dueSk',
+            ConditionExpression: 'entity = :erased',
+            ExpressionAttributeValues: { ':now': now, ':erased': ERASED_CUSTOMER_ENTITY },
+          },
+        }
+      : {
+          Delete: {
+            TableName: tableName(),
+            Key: customer,
+            ConditionExpression: 'entity = :deleted AND purgeAt <= :now',
+            ExpressionAttributeValues: { ':deleted': DELETED_CUSTOMER_ENTITY, ':now': now },
+          },
+        };
+  try {
+    await transact([last]);
+  } catch (error) {
+    // Another step finished it first.
+    if (!(error instanceof ConditionFailed)) throw error;
+  }
+  return { deleted: deleted + 1, done: true };
+};
+
+/**
+ * One part of everything a customer's item collection holds, in stored order after the customer
+ * item: at most `limit` items, one Query (so at most 1 MB), and the signed cursor of the next part.
+ */
+export const exportPart = async (
+  tenantId: string,
+  id: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: Record<string, unknown>[]; next?: string }> => {
+  const { pk } = keys.customer(tenantId, id);
+  const list = JSON.stringify(['export', tenantId, id]);
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, list, 1, (sk) => sk.length > 0)[0];
+  if (after === null) return { items: [] };
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      Limit: limit,
+      ExclusiveStartKey: after ? { pk, sk: after } : undefined,
+    }),
+  );
+  const next = page.LastEvaluatedKey ? encodeCursor(list, [String(page.LastEvaluatedKey.sk)]) : undefined;
+  return { items: page.Items ?? [], ...(next ? { next } : {}) };
+};

@@ -1,0 +1,277 @@
+/**
+ * A customer's whole life against DynamoDB Local, through the real handlers: delete (gone from
+ * every family at once), restore (everything back), purge (nothing left), erasure (no personal
+ * value anywhere in the table), export (complete, in bounded parts), and writes racing a delete.
+ */
+import { describe, expect, it } from 'vitest';
+import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import * as crmCreate from '../../functions/crm/create-customer.ts';
+import * as crmGet from '../../functions/crm/get-customer.ts';
+import * as crmList from '../../functions/crm/list-customers.ts';
+import * as crmDelete from '../../functions/crm/delete-customer.ts';
+import * as crmRestore from '../../functions/crm/restore-customer.ts';
+import * as crmErase from '../../functions/crm/erase-customer.ts';
+import * as crmExport from '../../functions/crm/export-customer.ts';
+import * as createActivity from '../../functions/crm/create-activity.ts';
+import * as listActivities from '../../functions/crm/list-activities.ts';
+import * as updateActivity from '../../functions/crm/update-activity.ts';
+import * as createOpportunity from '../../functions/crm/create-opportunity.ts';
+import * as addTag from '../../functions/crm/add-tag.ts';
+import * as tmfRetrieve from '../../functions/tmf629/retrieve-customer.ts';
+import * as tmfList from '../../functions/tmf629/list-customer.ts';
+import * as v3Retrieve from '../../functions/tmf629/v3/retrieve-customer.ts';
+import * as v5Create from '../../functions/tmf629/v5/create-customer.ts';
+import * as v5Delete from '../../functions/tmf629/v5/delete-customer.ts';
+import * as v5Retrieve from '../../functions/tmf629/v5/retrieve-customer.ts';
+import { handler as sweep } from '../../functions/schedules/due-sweep.ts';
+import { crm } from '../../functions/crm/operations.ts';
+import { tmf629, tmf629v3, tmf629v5 } from '../../functions/tmf629/operations.ts';
+import { db, tableName } from '../../functions/storage/db.ts';
+import { keys } from '../../functions/storage/keys.ts';
+import { deleteCustomer, getCustomerState, purgeStep } from '../../functions/storage/customer-lifecycle.ts';
+import { getCustomer } from '../../functions/storage/customers.ts';
+import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
+import { eventSchemaErrors } from '../support/event-schema.ts';
+
+const collection = async (tenant: string, id: string) => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.customer(tenant, id).pk },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+/** Every item of the whole table whose text holds any of `values` (a test may scan; no request path does). */
+const itemsHolding = async (values: string[]) => {
+  const found: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: tableName(), ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) {
+      const text = JSON.stringify(item, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
+      if (values.some((value) => text.includes(value))) found.push(item);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+};
+
+/** A CRM customer with an owner, tags, a due activity, an opportunity; made with an Idempotency-Key. */
+const richCustomer = async (tenant: string, marker: string) => {
+  const created = await call(crmCreate.handler, crm.createCrmCustomer, {
+    tenant,
+    headers: { 'idempotency-key': `key-${marker}` },
+    body: { name: `Anna ${marker}`, type: 'PERSON', email: `anna.${marker}@mail.example`, phone: `+31 6 ${marker}`, ownerId: 'owner-1' },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  const activity = await call(createActivity.handler, crm.createActivity, {
+    tenant,
+    params: { id },
+    body: { type: 'CALL', subject: `Call Anna ${marker}`, dueDate: '2099-01-01T09:00:00Z' },
+  });
+  expect(activity.status).toBe(201);
+  expect(
+    (await call(createOpportunity.handler, crm.createOpportunity, { tenant, params: { id }, body: { name: `Mortgage ${marker}`, value: 250000 } })).status,
+  ).toBe(201);
+  expect((await call(addTag.handler, crm.addCrmTag, { tenant, params: { id, tag: 'vip' } })).status).toBe(200);
+  return { id, activityId: activity.body.id as string };
+};
+
+/** The customer's timeline (EVENT#, in order) and its mirrored events (MIRROR#: TMF events of CRM changes). */
+const eventTypes = async (tenant: string, id: string) => {
+  const items = await collection(tenant, id);
+  const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix)).map((i) => String(i.detailType));
+  return { timeline: of('EVENT#'), mirrors: of('MIRROR#') };
+};
+
+describe('delete and restore', () => {
+  it('a deleted customer is gone at once from every read and list of every family, and nothing of it can be written', async () => {
+    const tenant = uniqueTenant();
+    const { id, activityId } = await richCustomer(tenant, '1001');
+    const other = await call(crmCreate.handler, crm.createCrmCustomer, { tenant, body: { name: 'Bert', type: 'PERSON' } });
+    expect((await call(tmfList.handler, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('2');
+
+    const deleted = await call(crmDelete.handler, crm.deleteCrmCustomer, { tenant, params: { id } });
+    expect(deleted.status).toBe(204);
+
+    expect((await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id } })).status).toBe(404);
+    expect((await call(tmfRetrieve.handler, tmf629.retrieveCustomer, { tenant, params: { id } })).status).toBe(404);
+    expect((await call(v3Retrieve.handler, tmf629v3.retrieveCustomer, { tenant, params: { id } })).status).toBe(404);
+    expect((await call(v5Retrieve.handler, tmf629v5.retrieveCustomer, { tenant, params: { id } })).status).toBe(404);
+    const tmfPage = await call(tmfList.handler, tmf629.listCustomer, { tenant });
+    expect(tmfPage.body.map((c: { id: string }) => c.id)).toEqual([other.body.id]);
+    expect(tmfPage.headers['x-total-count']).toBe('1');
+    expect((await call(crmList.handler, crm.listCrmCustomers, { tenant })).body.map((c: { id: string }) => c.id)).toEqual([other.body.id]);
+    expect((await call(listActivities.handler, crm.listActivities, { tenant, params: { id } })).status).toBe(404);
+    expect((await call(createActivity.handler, crm.createActivity, { tenant, params: { id }, body: { type: 'TASK', subject: 'x' } })).status).toBe(404);
+    expect((await call(updateActivity.handler, crm.updateActivity, { tenant, params: { id, activityId }, body: { subject: 'y' } })).status).toBe(404);
+    expect((await call(crmDelete.handler, crm.deleteCrmCustomer, { tenant, params: { id } })).status).toBe(404);
+
+    const types = await eventTypes(tenant, id);
+    expect(types.timeline.at(-1)).toBe('CustomerDeleted');
+    expect(types.mirrors.at(-1)).toBe('CustomerDeleteEvent');
+    const event = (await collection(tenant, id)).find((i) => i.detailType === 'CustomerDeleted');
+    expect(eventSchemaErrors('rapport.crm', 'CustomerDeleted', event?.detail)).toEqual([]);
+    // The due activity left the due index with its customer: the due sweep disarms it (functions/schedules/due-sweep.ts).
+    const state = await getCustomerState(tenant, id);
+    expect(state?.state).toBe('deleted');
+  });
+
+  it('restores a deleted customer with everything it owned, back in every list and count; a live one is 409', async () => {
+    const tenant = uniqueTenant();
+    const { id } = await richCustomer(tenant, '1002');
+    const before = await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id } });
+    expect((await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id } })).status).toBe(409);
+    await call(crmDelete.handler, crm.deleteCrmCustomer, { tenant, params: { id } });
+    const restored = await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id } });
+    expect(restored.status).toBe(200);
+    const after = await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id } });
+    const { events: _e1, version: _v1, updated: _u1, updatedBy: _ub1, ...was } = before.body;
+    const { events: _e2, version: _v2, updated: _u2, updatedBy: _ub2, ...now } = after.body;
+    expect(now).toEqual(was);
+    expect((await call(tmfList.handler, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('1');
+    expect((await call(listActivities.handler, crm.listActivities, { tenant, params: { id } })).body).toHaveLength(1);
+    const types = await eventTypes(tenant, id);
+    expect(types.timeline.slice(-2)).toEqual(['CustomerDeleted', 'CustomerRestored']);
+    expect(types.mirrors.slice(-2)).toEqual(['CustomerDeleteEvent', 'CustomerCreateEvent']);
+  });
+
+  it('a TMF DELETE in any generation is restorable through the CRM API', async () => {
+    const tenant = uniqueTenant();
+    const created = await call(v5Create.handler, tmf629v5.createCustomer, {
+      tenant,
+      body: { '@type': 'Customer', name: 'Vijf', engagedParty: { '@type': 'PartyRef', id: 'p-5' }, role: 'gold' },
+    });
+    const id = created.body.id;
+    expect((await call(v5Delete.handler, tmf629v5.deleteCustomer, { tenant, params: { id } })).status).toBe(204);
+    expect((await call(v5Retrieve.handler, tmf629v5.retrieveCustomer, { tenant, params: { id } })).status).toBe(404);
+    expect((await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id } })).status).toBe(200);
+    expect((await call(v5Retrieve.handler, tmf629v5.retrieveCustomer, { tenant, params: { id } })).body).toEqual(created.body);
+  });
+
+  it('after the window: 404 on restore, and the purge leaves nothing the customer owned (its idempotency record included)', async () => {
+    const tenant = uniqueTenant();
+    const { id } = await richCustomer(tenant, '1003');
+    const record = (await getCustomer(tenant, id))!;
+    // A deletion whose window ended in 2018: the due sweep of a 2018 schedule purges it (nothing else in the run is due that early).
+    await deleteCustomer(
+      record,
+      { ...record, version: record.version + 1 },
+      { deletedAt: '2018-05-01T00:00:00.000Z', deletedBy: 'user-1', purgeAt: '2018-05-31T00:00:00.000Z' },
+      [],
+    );
+    expect((await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id } })).status).toBe(404);
+    expect(await itemsHolding([`key-1003`])).toHaveLength(2); // the idempotency record and its pointer
+    const result = await sweep({ scheduledTime: '2018-06-01T00:00:00Z' }, lambdaContext('due-sweep'));
+    expect(result.purged).toBeGreaterThanOrEqual(8);
+    expect(await collection(tenant, id)).toEqual([]);
+    expect(await itemsHolding(['anna.1003@mail.example', 'key-1003'])).toEqual([]);
+    expect(await getCustomerState(tenant, id)).toBeUndefined();
+  });
+});
+
+describe('erasure', () => {
+  it('removes every personal value from the whole table at once, leaving a tombstone (id, when, who); idempotent; CustomerErased holds no personal data', async () => {
+    const tenant = uniqueTenant();
+    const { id } = await richCustomer(tenant, '2001');
+    const personal = ['Anna 2001', 'anna.2001@mail.example', '+31 6 2001', 'Call Anna 2001', 'Mortgage 2001'];
+    expect((await itemsHolding(personal)).length).toBeGreaterThan(5);
+    const erased = await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id } });
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ id, erasedBy: 'user-1', status: 'erased', erasureCompletedAt: expect.any(String) });
+    expect(await itemsHolding(personal)).toEqual([]);
+    const left = await collection(tenant, id);
+    expect(left).toHaveLength(1);
+    expect(Object.keys(left[0]!).sort()).toEqual(['entity', 'erasedAt', 'erasedBy', 'erasureCompletedAt', 'id', 'pk', 'sequence', 'sk', 'tenantId', 'version']);
+    expect((await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id } })).body).toEqual(erased.body);
+    expect((await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id } })).status).toBe(404);
+    expect((await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id } })).status).toBe(404);
+    expect((await call(tmfList.handler, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('0');
+    expect((await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id: 'never-was' } })).status).toBe(404);
+  });
+
+  it('erases a customer with thousands of events in bounded steps: 202 while it goes on, the due sweep or a repeat finishes it', async () => {
+    const tenant = uniqueTenant();
+    const { id } = await richCustomer(tenant, '2002');
+    const { pk } = keys.customer(tenant, id);
+    for (let batch = 0; batch < 80; batch++) {
+      const items = Array.from({ length: 25 }, (_, i) => ({
+        PutRequest: {
+          Item: { pk, sk: `EVENT#old-${String(batch * 25 + i).padStart(5, '0')}`, entity: 'EVENT', description: 'Called Anna 2002 about her mortgage' },
+        },
+      }));
+      await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: items } }));
+    }
+    process.env.ERASURE_IN_REQUEST_MS = '1';
+    try {
+      const first = await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id } });
+      expect(first.status).toBe(202);
+      expect(first.body.status).toBe('erasing');
+    } finally {
+      delete process.env.ERASURE_IN_REQUEST_MS;
+    }
+    // Each further step is bounded by its own deadline; stepping until done shows the purge is re-entrant.
+    let steps = 0;
+    for (let progress = { done: false }; !progress.done; steps++) progress = await purgeStep('erased', tenant, id, Date.now() + 200, new Date().toISOString());
+    expect(steps).toBeGreaterThan(1);
+    expect(await itemsHolding(['Anna 2002'])).toEqual([]);
+    expect((await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id } })).body.status).toBe('erased');
+  });
+});
+
+describe('export', () => {
+  it('exports everything held, complete however long the history, in parts of bounded size', async () => {
+    const tenant = uniqueTenant();
+    const { id } = await richCustomer(tenant, '3001');
+    for (let i = 0; i < 40; i++) await call(addTag.handler, crm.addCrmTag, { tenant, params: { id, tag: `t${i}` } });
+    const stored = await collection(tenant, id);
+    const parts: ReturnType<typeof JSON.parse>[] = [];
+    let cursor: string | undefined;
+    do {
+      const part = await call(crmExport.handler, crm.exportCrmCustomer, { tenant, params: { id }, query: { limit: '10', ...(cursor ? { cursor } : {}) } });
+      expect(part.status).toBe(200);
+      parts.push(part.body);
+      cursor = part.body.next;
+    } while (cursor);
+    expect(parts.length).toBeGreaterThan(4);
+    expect(parts[0].customer.crm).toMatchObject({ id, email: 'anna.3001@mail.example' });
+    expect(parts[0].customer.tmf629).toMatchObject({ id, name: 'Anna 3001' });
+    expect(parts.slice(1).every((p) => p.customer === undefined)).toBe(true);
+    const all = (key: string) => parts.flatMap((p) => p[key]);
+    expect(all('activities')).toHaveLength(1);
+    expect(all('opportunities')).toHaveLength(1);
+    expect(all('events')).toHaveLength(stored.filter((i) => i.entity === 'EVENT').length);
+    expect(new Set(all('events').map((e: { eventId: string }) => e.eventId)).size).toBe(all('events').length);
+    const forged = await call(crmExport.handler, crm.exportCrmCustomer, { tenant: uniqueTenant(), params: { id } });
+    expect(forged.status).toBe(404);
+  });
+});
+
+describe('a write racing a delete', () => {
+  it('never leaves an orphan: each activity create either lands before the delete (and is restored with it) or is a 404', async () => {
+    const tenant = uniqueTenant();
+    const { id } = await richCustomer(tenant, '4001');
+    const creates = Array.from({ length: 20 }, (_, i) =>
+      call(createActivity.handler, crm.createActivity, { tenant, params: { id }, body: { type: 'TASK', subject: `race ${i}` } }),
+    );
+    const [deleted, ...answers] = await Promise.all([call(crmDelete.handler, crm.deleteCrmCustomer, { tenant, params: { id } }), ...creates]);
+    expect(deleted.status).toBe(204);
+    expect(answers.every((a) => a.status === 201 || a.status === 404)).toBe(true);
+    const landed = answers.filter((a) => a.status === 201).map((a) => a.body.id as string);
+    const stored = (await collection(tenant, id)).filter((i) => i.entity === 'ACTIVITY').map((i) => String(i.id));
+    expect(stored.sort()).toEqual([...landed, stored.find((s) => !landed.includes(s))!].sort());
+    await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id } });
+    expect((await call(listActivities.handler, crm.listActivities, { tenant, params: { id }, query: { limit: '100' } })).body).toHaveLength(landed.length + 1);
+  });
+});
