@@ -91,7 +91,7 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     ...newBookkeeping(sub),
     ...(kind === PLAN ? await linkOf(tenantId, request.body) : {}),
   };
-  const mirror = plan ? mirroredActivity(kind, record, plan) : undefined;
+  const mirror = plan ? await mirroredActivity(kind, record, plan) : undefined;
   const statistics = kind === 'Incident' ? incidentBookkeeping(undefined, record, targetsOf(targets)) : [];
   try {
     // Incidents share the tenant's statistics item: a transaction that collides there is simply retried.
@@ -191,7 +191,7 @@ export const actOnRecord = (request: Request<Record<string, unknown>>, kind: Kin
       return { record: next, events: [action] };
     },
     write: async ({ current, next, context: { plan, targets } }) => {
-      const mirror = kind === PLAN || next.record === current.record ? undefined : mirroredActivity(kind, next, plan);
+      const mirror = kind === PLAN || next.record === current.record ? undefined : await mirroredActivity(kind, next, plan);
       // An incident's due date, resolution and statistics follow from its final state (bookkeeping included).
       const statistics = kind === 'Incident' ? incidentBookkeeping(current, next, targets) : [];
       try {

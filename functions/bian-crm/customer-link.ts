@@ -40,8 +40,10 @@ const instantOf = (value: unknown): string | undefined => {
  * The activity has the BIAN record's id and is written in the BIAN change's own transaction, so the
  * enriched customer and the due sweep see it.
  */
-export const mirroredActivity = (kind: string, record: BianRecord, plan: BianRecord): TransactItem | undefined => {
+export const mirroredActivity = async (kind: string, record: BianRecord, plan: BianRecord): Promise<TransactItem | undefined> => {
   if (!plan.customerId || (kind !== 'Contact' && kind !== 'Development')) return undefined;
+  // A plan keeps its record when its customer is deleted or erased, and loses the link: nothing more is mirrored to it.
+  if (!(await getCustomer(record.tenantId, plan.customerId))) return undefined;
   const fields = record.record;
   let activity: Record<string, unknown>;
   if (kind === 'Contact') {

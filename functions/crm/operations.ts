@@ -12,6 +12,7 @@ import {
   CrmError,
   CrmStatusChange,
   CustomerExport,
+  Duplicate,
   EnrichedCustomer,
   ErasureReceipt,
   NextActionChange,
@@ -143,6 +144,22 @@ export const crm = {
       'Everything held about the customer (GDPR art. 15 and 20), as one JSON document in parts: the first part has the profile in both views; every part holds up to `limit` (1–500, default 200) of its activities, opportunities and timeline events in stored order; follow `next` (the cursor) to the end',
     request: { query: z.strictObject({ limit: z.optional(z.string().check(z.regex(/^[0-9]+$/))), cursor: z.optional(z.string()) }) },
     responses: { ...one('A part of the export', CustomerExport) },
+  },
+  findCrmDuplicates: {
+    name: 'findCrmDuplicates',
+    family: 'crm',
+    method: 'GET',
+    path: `${base}/{id}/duplicates`,
+    handler: 'functions/crm/find-duplicates.ts',
+    access: 'read',
+    summary:
+      'Customers of the tenant that are likely the same as this one: the same e-mail address (case-insensitive), phone number (digits) or name (without case, accents or punctuation), each with why; `limit` (1–100, default 20). Served by the match index: one bounded Query per match key, never a walk of the tenant',
+    request: { query: z.strictObject({ limit: z.optional(z.string().check(z.regex(/^[0-9]+$/))) }) },
+    responses: {
+      200: { description: 'Likely duplicates', schema: z.array(Duplicate) },
+      ...common,
+      404: error('Not Found'),
+    },
   },
   updateCrmStatus: {
     name: 'updateCrmStatus',

@@ -220,3 +220,6 @@ export const CustomerExport = z.object({
   events: z.array(z.record(z.string(), z.unknown())),
   next: z.optional(z.string()),
 });
+
+/** A likely duplicate: the customer and the match keys it shares (`email`, `phone`, `name`). */
+export const Duplicate = z.object({ customer: CrmCustomer, reasons: z.array(z.enum(['email', 'phone', 'name'])) });

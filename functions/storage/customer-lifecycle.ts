@@ -11,7 +11,7 @@ import { keys } from './keys.ts';
 import { dueIndexKeys } from './due-index.ts';
 import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
-import { customerCountChanges } from './counters.ts';
+import { customerSideWrites } from './customer-side-writes.ts';
 import { IDEMPOTENCY_REF_ENTITY } from './idempotency.ts';
 import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
@@ -93,7 +93,7 @@ export const deleteCustomer = async (before: CustomerRecord, after: CustomerReco
       },
     },
     ...events.map((event) => putEvent(key.pk, event)),
-    ...customerCountChanges(record, undefined),
+    ...customerSideWrites(record, undefined),
   ]);
 };
 
@@ -113,7 +113,7 @@ export const restoreCustomer = async (deleted: CustomerRecord, restored: Custome
       },
     },
     ...events.map((event) => putEvent(String(item.pk), event)),
-    ...customerCountChanges(undefined, restored),
+    ...customerSideWrites(undefined, restored),
   ]);
 };
 
@@ -136,7 +136,7 @@ export const eraseCustomer = async (current: CustomerState & { state: 'live' | '
       },
     },
     ...events.map((event) => putEvent(key.pk, event)),
-    ...(current.state === 'live' ? customerCountChanges(record, undefined) : []),
+    ...(current.state === 'live' ? customerSideWrites(record, undefined) : []),
   ]);
 };
 

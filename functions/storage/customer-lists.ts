@@ -1,6 +1,6 @@
 import { getItems, type ItemKey } from './db.ts';
 import { allShards, idOfSortKey, indexPartitions, keys, LIST_SHARDS, nameSortKey } from './keys.ts';
-import { fromItem, type CustomerRecord } from './customer-items.ts';
+import { CUSTOMER_ENTITY, fromItem, type CustomerRecord } from './customer-items.ts';
 import { customerCountKeys, sumCounts } from './counters.ts';
 import { instantKey } from './due-index.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
@@ -65,9 +65,12 @@ const positionsOf = (query: ShardedQuery, list: string, cursor: string | undefin
 /** The table key of an index entry: every index projects the table's keys. */
 const itemKeyOf = (entry: Record<string, unknown>): ItemKey => ({ pk: String(entry.pk), sk: String(entry.sk) });
 
-/** The customers of index entries, in the entries' order (an entry whose item is gone meanwhile is left out). */
+/** A read item that is a live customer (an index entry may outlive its customer's delete for the moment the index takes). */
+const live = (item: Record<string, unknown> | undefined): CustomerRecord[] => (item?.entity === CUSTOMER_ENTITY ? [fromItem(item)] : []);
+
+/** The customers of index entries, in the entries' order (an entry whose customer is gone or deleted meanwhile is left out). */
 const customersOf = async (entries: Record<string, unknown>[]): Promise<CustomerRecord[]> =>
-  (await getItems(entries.map(itemKeyOf), { consistent: false })).flatMap((item) => (item ? [fromItem(item)] : []));
+  (await getItems(entries.map(itemKeyOf), { consistent: false })).flatMap(live);
 
 const matches = (record: CustomerRecord, filters: CustomerFilters): boolean =>
   (filters.tag === undefined || ((record.tags as string[] | undefined) ?? []).includes(filters.tag)) &&
@@ -188,7 +191,7 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
         { consistent: false },
       )
     )
-      .flatMap((item) => (item?.entity === 'CUSTOMER' ? [fromItem(item)] : []))
+      .flatMap(live)
       .filter((record) => matchesFilters(record, filters))
       .sort(byNameOrder);
     return { items: found.slice(request.offset, request.offset + request.limit), total: found.length };
@@ -221,6 +224,6 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
         id: idOfSortKey(String(entry[query.sortKey])),
         ...Object.fromEntries(NAME_INDEX_ATTRIBUTES.filter((name) => entry[name] !== undefined).map((name) => [name, entry[name]])),
       }))
-    : found.slice(0, pageKeys.length).flatMap((item) => (item ? [fromItem(item)] : []));
+    : found.slice(0, pageKeys.length).flatMap(live);
   return { items, next: read.next ? encodeCursor(list, read.next) : undefined, total };
 };

@@ -1,10 +1,10 @@
 import type { Bookkeeping } from './bookkeeping.ts';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
+import { db, getItems, tableName } from './db.ts';
 import { keys } from './keys.ts';
 import { putEvent, transact, type TransactItem } from './transactions.ts';
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
-import { customerCountChanges } from './counters.ts';
+import { customerSideWrites } from './customer-side-writes.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count } from '../observability.ts';
@@ -16,14 +16,17 @@ export const getCustomer = async (tenantId: string, id: string): Promise<Custome
   return Item && Item.entity === CUSTOMER_ENTITY ? fromItem(Item) : undefined;
 };
 
-/** Creates the customer with its event, its counts, and optionally the idempotency record, in one transaction. */
+/** The live customers of these ids, in their order (undefined where there is none): one batch read. */
+export const getCustomers = async (tenantId: string, ids: string[]): Promise<(CustomerRecord | undefined)[]> =>
+  (await getItems(ids.map((id) => keys.customer(tenantId, id)))).map((item) => (item?.entity === CUSTOMER_ENTITY ? fromItem(item) : undefined));
+
 /** Creates the customer with its events (numbered 1 to `record.sequence`), its count changes and `extra`, in one transaction. */
 export const insertCustomer = async (record: CustomerRecord, events: PendingEvent[], extra: TransactItem[] = []): Promise<void> => {
   const item = toItem(record, true);
   await transact([
     { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...events.map((event) => putEvent(String(item.pk), event)),
-    ...customerCountChanges(undefined, record),
+    ...customerSideWrites(undefined, record),
     ...extra,
   ]);
   count(BusinessMetric.CustomersCreated);
@@ -42,7 +45,7 @@ export const replaceCustomer = async (before: CustomerRecord, after: CustomerRec
       },
     },
     ...events.map((event) => putEvent(String(item.pk), event)),
-    ...customerCountChanges(before, after),
+    ...customerSideWrites(before, after),
   ]);
 };
 

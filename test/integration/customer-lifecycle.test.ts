@@ -12,6 +12,8 @@ import * as crmDelete from '../../functions/crm/delete-customer.ts';
 import * as crmRestore from '../../functions/crm/restore-customer.ts';
 import * as crmErase from '../../functions/crm/erase-customer.ts';
 import * as crmExport from '../../functions/crm/export-customer.ts';
+import * as crmDuplicates from '../../functions/crm/find-duplicates.ts';
+import * as crmUpdate from '../../functions/crm/update-customer.ts';
 import * as createActivity from '../../functions/crm/create-activity.ts';
 import * as listActivities from '../../functions/crm/list-activities.ts';
 import * as updateActivity from '../../functions/crm/update-activity.ts';
@@ -273,5 +275,42 @@ describe('a write racing a delete', () => {
     expect(stored.sort()).toEqual([...landed, stored.find((s) => !landed.includes(s))!].sort());
     await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id } });
     expect((await call(listActivities.handler, crm.listActivities, { tenant, params: { id }, query: { limit: '100' } })).body).toHaveLength(landed.length + 1);
+  });
+});
+
+describe('finding duplicates', () => {
+  it('finds the tenant’s customers with the same normalised e-mail, phone or name, each with why, kept current by every write', async () => {
+    const tenant = uniqueTenant();
+    const create = async (body: Record<string, unknown>) =>
+      (await call(crmCreate.handler, crm.createCrmCustomer, { tenant, body: { type: 'PERSON', ...body } })).body.id as string;
+    const a = await create({ name: 'Anna Müller', email: 'Anna.Muller@Mail.example', phone: '+31 6 1234 5678' });
+    const b = await create({ name: 'anna  muller', email: 'other@mail.example' });
+    const c = await create({ name: 'Someone Else', email: 'ANNA.muller@mail.EXAMPLE' });
+    const d = await create({ name: 'Third', phone: '0031 (6) 12345678' });
+    await create({ name: 'Unrelated', email: 'x@mail.example', phone: '+1 555 0100' });
+    const v5 = await call(v5Create.handler, tmf629v5.createCustomer, {
+      tenant,
+      body: {
+        '@type': 'Customer',
+        name: 'From v5',
+        engagedParty: { '@type': 'PartyRef', id: 'p' },
+        contactMedium: [{ '@type': 'EmailContactMedium', emailAddress: 'ANNA.MULLER@MAIL.EXAMPLE' }],
+      },
+    });
+    expect(v5.status, JSON.stringify(v5.body)).toBe(201);
+    const fromV5 = v5.body.id as string;
+    const duplicates = async () =>
+      (await call(crmDuplicates.handler, crm.findCrmDuplicates, { tenant, params: { id: a } })).body as { customer: { id: string }; reasons: string[] }[];
+    const found = await duplicates();
+    expect(Object.fromEntries(found.map((f) => [f.customer.id, f.reasons]))).toEqual({ [b]: ['name'], [c]: ['email'], [d]: ['phone'], [fromV5]: ['email'] });
+
+    await call(crmUpdate.handler, crm.updateCrmCustomer, { tenant, params: { id: c }, body: { email: 'changed@mail.example' } });
+    await call(crmDelete.handler, crm.deleteCrmCustomer, { tenant, params: { id: b } });
+    expect((await duplicates()).map((f) => f.customer.id).sort()).toEqual([d, fromV5].sort());
+    await call(crmRestore.handler, crm.restoreCrmCustomer, { tenant, params: { id: b } });
+    expect((await duplicates()).map((f) => f.customer.id)).toContain(b);
+    const limited = await call(crmDuplicates.handler, crm.findCrmDuplicates, { tenant, params: { id: a }, query: { limit: '1' } });
+    expect(limited.body).toHaveLength(1);
+    expect((await call(crmDuplicates.handler, crm.findCrmDuplicates, { tenant, params: { id: a }, query: { limit: '0' } })).status).toBe(400);
   });
 });
