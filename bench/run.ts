@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with eight tables — bundle sizes, cold start against the
+ * `npm run bench`: writes bench/RESULTS.md with nine tables — bundle sizes, cold start against the
  * minimal GetItem handler, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, cost vs tenant size, and concurrent writers on one record. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, concurrent writers on one record, and a customer's life (export, delete, restore, erasure, purge). Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ const section = (title: string, lines: string[]) => {
 
 if (wanted(1)) section('1. Bundle size (esbuild, minified ESM, as the stack builds it)', await measureBundles());
 
-if ([2, 3, 4, 8].some(wanted)) {
+if ([2, 3, 4, 8, 9].some(wanted)) {
   const dynamo = await startDynamoDbLocal({});
   try {
     pointHandlersAt(dynamo.endpoint, 'bench');
@@ -51,6 +51,10 @@ if ([2, 3, 4, 8].some(wanted)) {
         '8. Writers on one record: concurrent changes without a conflict',
         await measureContention(quick ? [10, 30] : [10, 30, 60, 100, 150], quick ? 1 : 3),
       );
+    }
+    if (wanted(9)) {
+      const { measureLifecycle } = await import('./lifecycle.ts');
+      section('9. A customer’s life: export, delete, restore, erasure and purge at 10 and 10,000 events', await measureLifecycle(quick ? [10, 1_000] : [10, 10_000]));
     }
   } finally {
     await dynamo.stop();
