@@ -21,12 +21,19 @@ import { table } from './stats.ts';
 
 /** A customer with `events` timeline events besides its own (written directly, 25 per batch). */
 const customerWithEvents = async (tenant: string, events: number): Promise<string> => {
-  const id = (await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Lifecycle', type: 'PERSON', email: 'life@bench.example' } })).body.id as string;
+  const id = (await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Lifecycle', type: 'PERSON', email: 'life@bench.example' } })).body
+    .id as string;
   const { pk } = keys.customer(tenant, id);
   for (let i = 0; i < events; i += 25) {
     const items = Array.from({ length: Math.min(25, events - i) }, (_, j) => ({
       PutRequest: {
-        Item: { pk, sk: `EVENT#bench-${String(i + j).padStart(6, '0')}`, entity: 'EVENT', detailType: 'CustomerUpdated', detail: { eventId: `bench-${i + j}`, data: { changed: ['industry'] } } },
+        Item: {
+          pk,
+          sk: `EVENT#bench-${String(i + j).padStart(6, '0')}`,
+          entity: 'EVENT',
+          detailType: 'CustomerUpdated',
+          detail: { eventId: `bench-${i + j}`, data: { changed: ['industry'] } },
+        },
       },
     }));
     await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: items } }));
@@ -39,12 +46,7 @@ const summary = (requests: Recorded[]): string[] => {
   for (const r of requests) byCommand.set(r.command.replace(/Command$/, ''), (byCommand.get(r.command.replace(/Command$/, '')) ?? 0) + 1);
   const read = requests.reduce((sum, r) => sum + r.readUnits, 0);
   const write = requests.reduce((sum, r) => sum + r.writeUnits, 0);
-  return [
-    String(requests.length),
-    [...byCommand.entries()].map(([command, n]) => `${n} ${command}`).join(', '),
-    read.toFixed(1),
-    write.toFixed(1),
-  ];
+  return [String(requests.length), [...byCommand.entries()].map(([command, n]) => `${n} ${command}`).join(', '), read.toFixed(1), write.toFixed(1)];
 };
 
 export const measureLifecycle = async (sizes: number[]): Promise<string[]> => {
@@ -81,7 +83,12 @@ export const measureLifecycle = async (sizes: number[]): Promise<string[]> => {
     // The purge after a delete's window: the same customer again, its window ended.
     const other = await customerWithEvents(tenant, events);
     const record = (await getCustomer(tenant, other))!;
-    await softDelete(record, { ...record, version: record.version + 1 }, { deletedAt: '2018-01-01T00:00:00.000Z', deletedBy: 'bench', purgeAt: '2018-01-31T00:00:00.000Z' }, []);
+    await softDelete(
+      record,
+      { ...record, version: record.version + 1 },
+      { deletedAt: '2018-01-01T00:00:00.000Z', deletedBy: 'bench', purgeAt: '2018-01-31T00:00:00.000Z' },
+      [],
+    );
     rows.push([
       events,
       'purge after the window (due-sweep steps)',
