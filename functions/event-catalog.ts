@@ -61,6 +61,9 @@ const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
   CustomerDeleted: 'The customer was deleted; restorable until data.purgeAt, then everything it owned is purged. data.customer is its last state.',
   CustomerRestored: 'A deleted customer was restored with everything it owned; data.customer is its state.',
   CustomerErased: 'The customer was erased (GDPR article 17): erase every copy of its data. data holds no personal data: the id, when, and who asked.',
+  CustomersMerged:
+    'Duplicates were merged into this customer (the survivor): data.mergedIds name them; their activities, opportunities and timeline move to it, and they answer with a pointer to it.',
+  CustomerUnmerged: 'A duplicate merged into this customer was taken out again (data.unmergedId): it is a customer of its own again, with what it owned.',
 };
 
 const Owner = z.nullable(z.object({ id: z.string(), username: z.optional(z.string()), displayName: z.optional(z.string()) }));
@@ -95,7 +98,11 @@ const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
           ? { changed: z.array(z.string()) }
           : detailType === 'CustomerDeleted'
             ? { deletedAt: z.iso.datetime({ offset: true }), purgeAt: z.iso.datetime({ offset: true }) }
-            : {};
+            : detailType === 'CustomersMerged'
+              ? { survivorId: z.string(), mergedIds: z.array(z.string()) }
+              : detailType === 'CustomerUnmerged'
+                ? { survivorId: z.string(), unmergedId: z.string() }
+                : {};
   return { subject: 'Customer', data: z.looseObject({ customer: CrmCustomer, ...extra }) };
 };
 

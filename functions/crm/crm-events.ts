@@ -22,6 +22,8 @@ export const CRM_EVENT_TYPES = [
   'CustomerDeleted',
   'CustomerRestored',
   'CustomerErased',
+  'CustomersMerged',
+  'CustomerUnmerged',
 ] as const;
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 

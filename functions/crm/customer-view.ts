@@ -22,6 +22,7 @@ export const CRM_ATTRIBUTES = [
   'ownerId',
   'nextAction',
   'nextActionDueDate',
+  'mergedIds',
 ] as const;
 
 /** The customer as the seed shows it. Type, email, phone and addresses are read from the TMF attributes. */

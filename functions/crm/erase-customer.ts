@@ -11,12 +11,12 @@ import { crm } from './operations.ts';
 /** How long the request itself purges before it answers (ERASURE_IN_REQUEST_MS, 4 s); what is left, the due sweep finishes. */
 const inRequestMs = (): number => Number(process.env.ERASURE_IN_REQUEST_MS ?? 4000);
 
-/** Erases the customer (live or deleted) once; an erased one is left as it is. The tombstone. */
-const erase = (request: Request, id: string): Promise<Tombstone> =>
+/** Erases the customer (live, deleted or merged) once; an erased one is left as it is. The tombstone, and the duplicates merged into it (erased with it). */
+const erase = (request: Request, id: string): Promise<{ tombstone: Tombstone; merged: string[] }> =>
   withOptimisticRetry(async () => {
     const found = await getCustomerState(request.caller.tenantId, id);
     if (!found) throw customerNotFound(id);
-    if (found.state === 'erased') return found.tombstone;
+    if (found.state === 'erased') return { tombstone: found.tombstone, merged: [] };
     if (found.state === 'live') checkIfMatch(request.headers, found.record.version);
     const tombstone: Tombstone = { id, tenantId: request.caller.tenantId, erasedAt: new Date().toISOString(), erasedBy: request.caller.sub };
     const { record } = found;
@@ -33,7 +33,7 @@ const erase = (request: Request, id: string): Promise<Tombstone> =>
       ...(found.state === 'live' ? tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request), record.sequence + 2, true) : []),
     ];
     await eraseCustomer(found, tombstone, events);
-    return tombstone;
+    return { tombstone, merged: Array.isArray(record.mergedIds) ? record.mergedIds.map(String) : [] };
   });
 
 /**
@@ -47,7 +47,12 @@ const erase = (request: Request, id: string): Promise<Tombstone> =>
  */
 export const handler = defineHandler(crm.eraseCrmCustomer, async (request) => {
   const id = request.params.id;
-  const tombstone = await erase(request, id);
+  const { tombstone, merged } = await erase(request, id);
+  // Duplicates merged into it still hold their records (for an unmerge): they are the same person's, and go too.
+  for (const duplicate of merged) {
+    const state = await getCustomerState(tombstone.tenantId, duplicate);
+    if (state?.state === 'merged' && state.merger.mergedInto === id) await erase(request, duplicate);
+  }
   const progress = tombstone.erasureCompletedAt
     ? { done: true }
     : await purgeStep('erased', tombstone.tenantId, id, Date.now() + inRequestMs(), new Date().toISOString());

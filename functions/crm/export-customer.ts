@@ -34,7 +34,9 @@ export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
     ...(request.query.cursor === undefined ? { customer: { crm: toCrmCustomer(customer), tmf629: showCustomer(v4, customer, request.baseUrl) } } : {}),
     activities: of('ACTIVITY').map((item) => childView(childFromItem(item))),
     opportunities: of('OPPORTUNITY').map((item) => childView(childFromItem(item))),
-    events: of('EVENT').map((item) => ({ source: item.source, detailType: item.detailType, ...(item.detail as Record<string, unknown>) })),
+    events: part.items
+      .filter((item) => item.entity === 'EVENT' || item.entity === 'MOVED_EVENT')
+      .map((item) => ({ source: item.source, detailType: item.detailType, ...(item.detail as Record<string, unknown>) })),
     ...(part.next ? { next: part.next } : {}),
   };
   return { status: 200, body };

@@ -4,7 +4,8 @@ import { getCustomerOverview } from '../storage/customers.ts';
 import { findUser } from '../storage/users.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { childView } from './child-changes.ts';
-import { toCrmCustomer, toTimelineEntry } from './customer-view.ts';
+import { CRM_BASE_PATH, toCrmCustomer, toTimelineEntry } from './customer-view.ts';
+import { customerGone } from '../http/customer-deletion.ts';
 import { crm } from './operations.ts';
 
 export const RECENT_ACTIVITIES = 10;
@@ -27,7 +28,13 @@ export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
     events,
     opportunities,
   } = await getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS, opportunities: RECENT_OPPORTUNITIES });
-  if (!record) throw customerNotFound(id);
+  if (!record)
+    throw await customerGone(
+      request,
+      id,
+      () => customerNotFound(id),
+      (survivor) => `${request.baseUrl}${CRM_BASE_PATH}/${encodeURIComponent(survivor)}`,
+    );
   const owner = record.ownerId ? await findUser(tenantId, String(record.ownerId)) : undefined;
   return {
     status: 200,

@@ -15,10 +15,12 @@ import {
   Duplicate,
   EnrichedCustomer,
   ErasureReceipt,
+  MergeRequest,
   NextActionChange,
   Opportunity,
   OpportunityCreate,
   OpportunityUpdate,
+  UnmergeRequest,
 } from './schemas.ts';
 
 const json = 'application/json';
@@ -144,6 +146,30 @@ export const crm = {
       'Everything held about the customer (GDPR art. 15 and 20), as one JSON document in parts: the first part has the profile in both views; every part holds up to `limit` (1–500, default 200) of its activities, opportunities and timeline events in stored order; follow `next` (the cursor) to the end',
     request: { query: z.strictObject({ limit: z.optional(z.string().check(z.regex(/^[0-9]+$/))), cursor: z.optional(z.string()) }) },
     responses: { ...one('A part of the export', CustomerExport) },
+  },
+  mergeCrmCustomer: {
+    name: 'mergeCrmCustomer',
+    family: 'crm',
+    method: 'POST',
+    path: `${base}/{id}/merge`,
+    handler: 'functions/crm/merge-customer.ts',
+    access: 'write',
+    summary:
+      'Merges up to 5 duplicates into this customer: in one transaction it gains their tags and they leave every list (reads of them answer 301 to it); their activities, opportunities and timeline then move to it in bounded steps (seconds). Undoable with …/unmerge for the retention window (If-Match on the survivor honoured)',
+    request: { body: { [json]: MergeRequest } },
+    responses: { ...changed('The surviving customer'), 409: error('Conflict'), 422: error('More tags than a customer holds') },
+  },
+  unmergeCrmCustomer: {
+    name: 'unmergeCrmCustomer',
+    family: 'crm',
+    method: 'POST',
+    path: `${base}/{id}/unmerge`,
+    handler: 'functions/crm/unmerge-customer.ts',
+    access: 'write',
+    summary:
+      'Takes a merged duplicate out of this customer again, inside the retention window: it is a customer of its own again, and what it owned moves back (tags it brought are taken off the survivor); 404 after the window (If-Match on the survivor honoured)',
+    request: { body: { [json]: UnmergeRequest } },
+    responses: { ...changed('The duplicate, a customer again'), 409: error('Conflict') },
   },
   findCrmDuplicates: {
     name: 'findCrmDuplicates',

@@ -24,6 +24,7 @@ export const handler = defineHandler(crm.restoreCrmCustomer, (request) => {
       const found = await getCustomerState(request.caller.tenantId, id);
       if (!found || found.state === 'erased') return undefined;
       if (found.state === 'live') throw conflict(`Customer '${id}' is not deleted.`);
+      if (found.state === 'merged') throw conflict(`Customer '${id}' was merged into '${found.merger.mergedInto}': unmerge it there instead.`);
       return found.deletion.purgeAt > now ? { record: found.record, context: undefined } : undefined;
     },
     missing: () => customerNotFound(id),

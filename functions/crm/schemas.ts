@@ -223,3 +223,11 @@ export const CustomerExport = z.object({
 
 /** A likely duplicate: the customer and the match keys it shares (`email`, `phone`, `name`). */
 export const Duplicate = z.object({ customer: CrmCustomer, reasons: z.array(z.enum(['email', 'phone', 'name'])) });
+
+/** A merge: the duplicates (1 to 5, none the survivor) that go into the customer of the path. */
+export const MergeRequest = z.strictObject({
+  duplicateIds: z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.minLength(1), z.maxLength(5)),
+});
+
+/** An unmerge: the duplicate to take out of the customer of the path. */
+export const UnmergeRequest = z.strictObject({ duplicateId: z.string().check(z.minLength(1), z.maxLength(128)) });

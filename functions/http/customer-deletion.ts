@@ -2,7 +2,8 @@ import type { Request, Response } from './kernel.ts';
 import { changeVersioned, loaded } from './versioned-change.ts';
 import { getCustomer } from '../storage/customers.ts';
 import type { CustomerRecord } from '../storage/customer-items.ts';
-import { deleteCustomer, retentionMs, type Deletion } from '../storage/customer-lifecycle.ts';
+import { deleteCustomer, getCustomerState, retentionMs, type Deletion } from '../storage/customer-lifecycle.ts';
+import { movedPermanently } from './errors.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
 /**
@@ -30,3 +31,13 @@ export const deleteCustomerRequest = (
     },
     respond: () => ({ status: 204 }),
   });
+
+/**
+ * What a read of a customer that is not live answers: a merged one points at its survivor (301,
+ * `Location` from `locationOf`), anything else is `missing` (404).
+ */
+export const customerGone = async (request: Request, id: string, missing: () => Error, locationOf: (survivorId: string) => string): Promise<Error> => {
+  const state = await getCustomerState(request.caller.tenantId, id);
+  if (state?.state !== 'merged') return missing();
+  return movedPermanently(locationOf(state.merger.mergedInto), `Customer '${id}' was merged into '${state.merger.mergedInto}'.`);
+};

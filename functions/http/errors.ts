@@ -19,6 +19,9 @@ export const badRequest = (message: string): HttpError => new HttpError(400, 'BA
 export const unauthorized = (message: string): HttpError => new HttpError(401, 'UNAUTHORIZED', message);
 export const forbidden = (message: string): HttpError => new HttpError(403, 'FORBIDDEN', message);
 export const notFound = (message: string): HttpError => new HttpError(404, 'NOT_FOUND', message);
+/** 301 with `Location`: the resource lives elsewhere now (a merged customer: its survivor). */
+export const movedPermanently = (location: string, message: string): HttpError => new HttpError(301, 'MOVED_PERMANENTLY', message, { location });
+
 export const conflict = (message: string): HttpError => new HttpError(409, 'CONFLICT', message);
 export const preconditionFailed = (message: string): HttpError => new HttpError(412, 'PRECONDITION_FAILED', message);
 export const payloadTooLarge = (message: string): HttpError => new HttpError(413, 'PAYLOAD_TOO_LARGE', message);
@@ -31,6 +34,7 @@ export const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
+  301: 'Moved Permanently',
   308: 'Permanent Redirect',
   404: 'Not Found',
   405: 'Method Not Allowed',

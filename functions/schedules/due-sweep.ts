@@ -6,6 +6,7 @@ import { dueItemKind, flagDueItem, getItem, isStillDue, queryDueShard } from '..
 import { deterministicTimeOrderedId } from '../storage/ids.ts';
 import { CUSTOMER_ENTITY, fromItem } from '../storage/customer-items.ts';
 import { purgeStep } from '../storage/customer-lifecycle.ts';
+import { moveBackStep, moveMergedStep } from '../storage/customer-merge.ts';
 import { childFromItem } from '../storage/customer-children.ts';
 import { keys } from '../storage/keys.ts';
 import { findUser, type DirectoryUser } from '../storage/users.ts';
@@ -183,11 +184,20 @@ const sweep = async (input: SweepInput, context: Context): Promise<SweepResult> 
           continue;
         }
         const kind = dueItemKind(item);
-        if (kind === 'deleted' || kind === 'erased') {
-          // A purge step: bounded by the run's budget; what it leaves stays due for the next run.
-          const progress = await purgeStep(kind, String(item.tenantId), String(item.id), deadline, now);
+        const [tenantId, id] = [String(item.tenantId), String(item.id)];
+        // Steps of a customer's life (deleted, erased, merged, unmerged): each bounded by the run's budget; what one leaves stays due for the next run.
+        if (kind === 'deleted' || kind === 'erased' || (kind === 'merged' && item.movedAt !== undefined)) {
+          const progress = await purgeStep(kind, tenantId, id, deadline, now);
           purged += progress.deleted;
           if (!progress.done) left++;
+          continue;
+        }
+        if (kind === 'merged' || kind === 'unmerge') {
+          const done =
+            kind === 'merged'
+              ? await moveMergedStep(tenantId, id, String(item.mergedInto), String(item.purgeAt), deadline)
+              : await moveBackStep(tenantId, id, String(item.survivorId), deadline);
+          if (!done) left++;
           continue;
         }
         const outcome = await flagItem(item, now);

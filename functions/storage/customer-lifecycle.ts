@@ -5,8 +5,8 @@
  * one transaction, so every read of every family stops seeing it at once; what it owned stays in
  * its item collection until the purge, which the due sweep runs in steps of bounded work.
  */
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, type ItemKey } from './db.ts';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, db, tableName, type ItemKey } from './db.ts';
 import { keys } from './keys.ts';
 import { dueIndexKeys } from './due-index.ts';
 import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
@@ -19,6 +19,8 @@ import type { PendingEvent } from '../events/envelope.ts';
 
 export const DELETED_CUSTOMER_ENTITY = 'DELETED_CUSTOMER';
 export const ERASED_CUSTOMER_ENTITY = 'ERASED_CUSTOMER';
+/** A duplicate merged into another customer (storage/customer-merge.ts): its record kept for an unmerge until its window ends. */
+export const MERGED_CUSTOMER_ENTITY = 'MERGED_CUSTOMER';
 
 /** When and by whom a customer was deleted, and when its window ends (then it is purged and cannot be restored). */
 export interface Deletion {
@@ -37,12 +39,27 @@ export interface Tombstone {
   erasureCompletedAt?: string;
 }
 
+/** What a merged duplicate's item records beside its record. */
+export interface Merger {
+  mergedInto: string;
+  mergedAt: string;
+  mergedBy: string;
+  /** Until then it can be unmerged; then the due sweep deletes what is left of it. */
+  purgeAt: string;
+  /** Tags the survivor gained from it (an unmerge takes them off again). */
+  tagsAdded: string[];
+  /** When everything it owned had moved to the survivor. */
+  movedAt?: string;
+}
+
 export type CustomerState =
   | { state: 'live'; record: CustomerRecord }
   | { state: 'deleted'; record: CustomerRecord; deletion: Deletion }
+  | { state: 'merged'; record: CustomerRecord; merger: Merger }
   | { state: 'erased'; tombstone: Tombstone; version: number };
 
 const DELETION_FIELDS = ['deletedAt', 'deletedBy', 'purgeAt'] as const;
+const MERGER_FIELDS = ['mergedInto', 'mergedAt', 'mergedBy', 'purgeAt', 'tagsAdded', 'movedAt'] as const;
 
 /** The customer item in whatever state it is, or undefined when there is none (never was, or purged). */
 export const getCustomerState = async (tenantId: string, id: string): Promise<CustomerState | undefined> => {
@@ -58,13 +75,18 @@ export const getCustomerState = async (tenantId: string, id: string): Promise<Cu
     };
   }
   const record = fromItem(Item);
+  if (Item.entity === MERGED_CUSTOMER_ENTITY) {
+    const merger = Object.fromEntries(MERGER_FIELDS.filter((field) => record[field] !== undefined).map((field) => [field, record[field]])) as unknown as Merger;
+    for (const field of MERGER_FIELDS) delete record[field];
+    return { state: 'merged', record, merger };
+  }
   const deletion = Object.fromEntries(DELETION_FIELDS.map((field) => [field, String(record[field])])) as unknown as Deletion;
   for (const field of DELETION_FIELDS) delete record[field];
   return { state: 'deleted', record, deletion };
 };
 
 /** The stored item without the keys of every index: out of every list. */
-const withoutIndexKeys = (item: Record<string, unknown>): Record<string, unknown> => {
+export const withoutIndexKeys = (item: Record<string, unknown>): Record<string, unknown> => {
   const rest = { ...item };
   for (const attribute of INDEX_KEY_ATTRIBUTES) delete rest[attribute];
   return rest;
@@ -97,6 +119,8 @@ export const deleteCustomer = async (before: CustomerRecord, after: CustomerReco
   ]);
 };
 
+const ENTITY_OF = { live: CUSTOMER_ENTITY, deleted: DELETED_CUSTOMER_ENTITY, merged: MERGED_CUSTOMER_ENTITY } as const;
+
 /** How long a deleted customer can be restored: CUSTOMER_RETENTION_DAYS (the stack's `customerRetentionDays` context), 30 days by default. */
 export const retentionMs = (): number => Number(process.env.CUSTOMER_RETENTION_DAYS ?? 30) * 86_400_000;
 
@@ -122,7 +146,11 @@ export const restoreCustomer = async (deleted: CustomerRecord, restored: Custome
  * personal data, out of every list and count, and due at once, so the sweep (and the erasure
  * request itself) purges what it owned.
  */
-export const eraseCustomer = async (current: CustomerState & { state: 'live' | 'deleted' }, tombstone: Tombstone, events: PendingEvent[]): Promise<void> => {
+export const eraseCustomer = async (
+  current: CustomerState & { state: 'live' | 'deleted' | 'merged' },
+  tombstone: Tombstone,
+  events: PendingEvent[],
+): Promise<void> => {
   const key = keys.customer(tombstone.tenantId, tombstone.id);
   const { record } = current;
   const bookkeeping = { version: record.version + 1, sequence: record.sequence + events.length };
@@ -132,7 +160,7 @@ export const eraseCustomer = async (current: CustomerState & { state: 'live' | '
         TableName: tableName(),
         Item: { ...key, entity: ERASED_CUSTOMER_ENTITY, ...tombstone, ...bookkeeping, ...dueIndexKeys(key.pk, key.sk, tombstone.erasedAt) },
         ConditionExpression: 'entity = :entity AND version = :expected',
-        ExpressionAttributeValues: { ':entity': current.state === 'live' ? CUSTOMER_ENTITY : DELETED_CUSTOMER_ENTITY, ':expected': record.version },
+        ExpressionAttributeValues: { ':entity': ENTITY_OF[current.state], ':expected': record.version },
       },
     },
     ...events.map((event) => putEvent(key.pk, event)),
@@ -141,19 +169,6 @@ export const eraseCustomer = async (current: CustomerState & { state: 'live' | '
 };
 
 const PAGE = 100;
-const BATCH = 25;
-
-const deleteKeys = async (itemKeys: ItemKey[]): Promise<number> => {
-  const table = tableName();
-  for (let i = 0; i < itemKeys.length; i += BATCH) {
-    let pending = itemKeys.slice(i, i + BATCH).map((Key) => ({ DeleteRequest: { Key } }));
-    while (pending.length > 0) {
-      const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
-    }
-  }
-  return itemKeys.length;
-};
 
 export interface PurgeProgress {
   /** Items deleted in this step. */
@@ -169,7 +184,7 @@ export interface PurgeProgress {
  * (only if it is still deleted and its window over), an erased one's tombstone stays, out of the
  * due index, marked complete. Re-entrant: a step that stops early leaves the rest to the next.
  */
-export const purgeStep = async (kind: 'deleted' | 'erased', tenantId: string, id: string, until: number, now: string): Promise<PurgeProgress> => {
+export const purgeStep = async (kind: 'deleted' | 'merged' | 'erased', tenantId: string, id: string, until: number, now: string): Promise<PurgeProgress> => {
   const customer = keys.customer(tenantId, id);
   let deleted = 0;
   let start: Record<string, unknown> | undefined;
@@ -188,7 +203,9 @@ export const purgeStep = async (kind: 'deleted' | 'erased', tenantId: string, id
     );
     const owned = (page.Items ?? []).filter((item) => item.sk !== customer.sk);
     const targets = owned.flatMap((item) => (item.entity === IDEMPOTENCY_REF_ENTITY && item.target ? [item.target as ItemKey] : []));
-    deleted += await deleteKeys([...targets, ...owned.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))]);
+    const gone = [...targets, ...owned.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))];
+    await batchWrite(gone.map((Key) => ({ DeleteRequest: { Key } })));
+    deleted += gone.length;
     start = page.LastEvaluatedKey;
   } while (start);
   const last: TransactItem =
@@ -206,8 +223,8 @@ export const purgeStep = async (kind: 'deleted' | 'erased', tenantId: string, id
           Delete: {
             TableName: tableName(),
             Key: customer,
-            ConditionExpression: 'entity = :deleted AND purgeAt <= :now',
-            ExpressionAttributeValues: { ':deleted': DELETED_CUSTOMER_ENTITY, ':now': now },
+            ConditionExpression: 'entity = :entity AND purgeAt <= :now',
+            ExpressionAttributeValues: { ':entity': kind === 'merged' ? MERGED_CUSTOMER_ENTITY : DELETED_CUSTOMER_ENTITY, ':now': now },
           },
         };
   try {

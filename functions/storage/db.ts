@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** The one DynamoDB client. Endpoint and region come from the standard AWS environment variables. */
 export const dynamodb = new DynamoDBClient({});
@@ -40,4 +40,16 @@ export const getItems = async (itemKeys: ItemKey[], { consistent = true } = {}):
     }
   }
   return itemKeys.map((key) => found.get(`${key.pk}\n${key.sk}`));
+};
+
+/** Puts and deletes in BatchWriteItem requests of 25, sending again what DynamoDB left unprocessed. */
+export const batchWrite = async (requests: ({ PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: ItemKey } })[]): Promise<void> => {
+  const table = tableName();
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending = requests.slice(i, i + 25);
+    while (pending.length > 0) {
+      const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
 };

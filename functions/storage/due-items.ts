@@ -2,7 +2,8 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, getItems, tableName } from './db.ts';
 import { dueCutoff, duePartition } from './due-index.ts';
 import { CUSTOMER_ENTITY, overdueListKeys } from './customer-items.ts';
-import { DELETED_CUSTOMER_ENTITY, ERASED_CUSTOMER_ENTITY } from './customer-lifecycle.ts';
+import { DELETED_CUSTOMER_ENTITY, ERASED_CUSTOMER_ENTITY, MERGED_CUSTOMER_ENTITY } from './customer-lifecycle.ts';
+import { UNMERGE_JOB_ENTITY } from './customer-merge.ts';
 import { putEvent, transact } from './transactions.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
@@ -28,18 +29,21 @@ export const queryDueShard = async (shard: number, now: string, limit: number, c
 
 /**
  * What a due item is: a customer's next action, a BIAN incident's resolution target, an activity,
- * or a customer to purge (deleted, its window over; or erased).
+ * a customer to purge (deleted, its window over; or erased), a merged duplicate (to move into its
+ * survivor, or to purge once its window is over), or an unmerge's move back.
  */
-export const dueItemKind = (item: Record<string, unknown>): 'customer' | 'incident' | 'activity' | 'deleted' | 'erased' =>
-  item.entity === CUSTOMER_ENTITY
-    ? 'customer'
-    : item.entity === 'BIAN_INCIDENT'
-      ? 'incident'
-      : item.entity === DELETED_CUSTOMER_ENTITY
-        ? 'deleted'
-        : item.entity === ERASED_CUSTOMER_ENTITY
-          ? 'erased'
-          : 'activity';
+export type DueItemKind = 'customer' | 'incident' | 'activity' | 'deleted' | 'erased' | 'merged' | 'unmerge';
+
+const KINDS: Record<string, DueItemKind> = {
+  [CUSTOMER_ENTITY]: 'customer',
+  BIAN_INCIDENT: 'incident',
+  [DELETED_CUSTOMER_ENTITY]: 'deleted',
+  [ERASED_CUSTOMER_ENTITY]: 'erased',
+  [MERGED_CUSTOMER_ENTITY]: 'merged',
+  [UNMERGE_JOB_ENTITY]: 'unmerge',
+};
+
+export const dueItemKind = (item: Record<string, unknown>): DueItemKind => KINDS[String(item.entity)] ?? 'activity';
 
 /** Is the item still in the due index, due at or before `now` (not flagged, moved or completed meanwhile)? */
 export const isStillDue = (item: Record<string, unknown>, now: string): boolean => item.duePk !== undefined && String(item.dueSk) <= dueCutoff(now);

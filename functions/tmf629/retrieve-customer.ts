@@ -1,5 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
+import { customerGone } from '../http/customer-deletion.ts';
 import { etag } from '../http/preconditions.ts';
 import { getCustomer } from '../storage/customers.ts';
 import type { TmfGeneration } from '../domain/tmf629/generation.ts';
@@ -12,7 +13,13 @@ export const retrieveCustomer = (generation: TmfGeneration, operation: TmfCustom
   defineHandler(operation, async (request) => {
     const fields = selectedFields(generation, request.query.fields);
     const record = await getCustomer(request.caller.tenantId, request.params.id);
-    if (!record) throw notFound(`Customer '${request.params.id}' does not exist.`);
+    if (!record)
+      throw await customerGone(
+        request,
+        request.params.id,
+        () => notFound(`Customer '${request.params.id}' does not exist.`),
+        (survivor) => `${request.baseUrl}${request.path.slice(0, request.path.lastIndexOf('/'))}/${encodeURIComponent(survivor)}`,
+      );
     return { status: 200, body: customerAnswer(generation, record, request.baseUrl, fields), headers: { etag: etag(record.version) } };
   });
 

@@ -14,6 +14,9 @@ import * as crmErase from '../../functions/crm/erase-customer.ts';
 import * as crmExport from '../../functions/crm/export-customer.ts';
 import * as crmDuplicates from '../../functions/crm/find-duplicates.ts';
 import * as crmUpdate from '../../functions/crm/update-customer.ts';
+import * as crmMerge from '../../functions/crm/merge-customer.ts';
+import * as crmUnmerge from '../../functions/crm/unmerge-customer.ts';
+import * as listOpportunities from '../../functions/crm/list-opportunities.ts';
 import * as createActivity from '../../functions/crm/create-activity.ts';
 import * as listActivities from '../../functions/crm/list-activities.ts';
 import * as updateActivity from '../../functions/crm/update-activity.ts';
@@ -31,6 +34,7 @@ import { tmf629, tmf629v3, tmf629v5 } from '../../functions/tmf629/operations.ts
 import { db, tableName } from '../../functions/storage/db.ts';
 import { keys } from '../../functions/storage/keys.ts';
 import { deleteCustomer, getCustomerState, purgeStep } from '../../functions/storage/customer-lifecycle.ts';
+import { mergeCustomers, moveMergedStep } from '../../functions/storage/customer-merge.ts';
 import { getCustomer } from '../../functions/storage/customers.ts';
 import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
@@ -207,7 +211,7 @@ describe('erasure', () => {
     const tenant = uniqueTenant();
     const { id } = await richCustomer(tenant, '2002');
     const { pk } = keys.customer(tenant, id);
-    for (let batch = 0; batch < 80; batch++) {
+    for (let batch = 0; batch < 48; batch++) {
       const items = Array.from({ length: 25 }, (_, i) => ({
         PutRequest: {
           Item: { pk, sk: `EVENT#old-${String(batch * 25 + i).padStart(5, '0')}`, entity: 'EVENT', description: 'Called Anna 2002 about her mortgage' },
@@ -312,5 +316,121 @@ describe('finding duplicates', () => {
     const limited = await call(crmDuplicates.handler, crm.findCrmDuplicates, { tenant, params: { id: a }, query: { limit: '1' } });
     expect(limited.body).toHaveLength(1);
     expect((await call(crmDuplicates.handler, crm.findCrmDuplicates, { tenant, params: { id: a }, query: { limit: '0' } })).status).toBe(400);
+  });
+});
+
+describe('merge and unmerge', () => {
+  /** N timeline events written straight into the customer's collection (a long history, quickly). */
+  const history = async (tenant: string, id: string, n: number, text: string) => {
+    const { pk } = keys.customer(tenant, id);
+    for (let i = 0; i < n; i += 25) {
+      const items = Array.from({ length: Math.min(25, n - i) }, (_, j) => ({
+        PutRequest: {
+          Item: { pk, sk: `EVENT#0000-${id}-${String(i + j).padStart(5, '0')}`, entity: 'EVENT', detailType: 'CustomerUpdated', description: text },
+        },
+      }));
+      await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: items } }));
+    }
+  };
+  const tagsOf = async (tenant: string, id: string) => (await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id } })).body.tags;
+  const activities = async (tenant: string, id: string) =>
+    (await call(listActivities.handler, crm.listActivities, { tenant, params: { id }, query: { limit: '100' } })).body
+      .map((a: { subject: string }) => a.subject)
+      .sort();
+
+  it('merges duplicates into a survivor: tags, activities, opportunities and a long timeline move; the merged ids point at it; unmerge undoes it', async () => {
+    const tenant = uniqueTenant();
+    const { id: survivor } = await richCustomer(tenant, '5001');
+    const { id: first } = await richCustomer(tenant, '5002');
+    const { id: second } = await richCustomer(tenant, '5003');
+    await call(addTag.handler, crm.addCrmTag, { tenant, params: { id: first, tag: 'from-first' } });
+    await history(tenant, first, 250, 'history of 5002');
+    const etag = (await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id: survivor } })).headers.etag!;
+
+    expect(
+      (
+        await call(crmMerge.handler, crm.mergeCrmCustomer, {
+          tenant,
+          params: { id: survivor },
+          headers: { 'if-match': '"99"' },
+          body: { duplicateIds: [first] },
+        })
+      ).status,
+    ).toBe(412);
+    expect((await call(crmMerge.handler, crm.mergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateIds: [survivor] } })).status).toBe(400);
+    expect((await call(crmMerge.handler, crm.mergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateIds: ['nobody'] } })).status).toBe(404);
+    const merged = await call(crmMerge.handler, crm.mergeCrmCustomer, {
+      tenant,
+      params: { id: survivor },
+      headers: { 'if-match': etag },
+      body: { duplicateIds: [first, second] },
+    });
+    expect(merged.status).toBe(200);
+    expect(merged.body.mergedIds).toEqual([first, second]);
+    expect(merged.body.tags).toEqual(['from-first', 'vip']);
+    // Whatever the request did not move, the due sweep's steps do.
+    for (const duplicate of [first, second]) while (!(await moveMergedStep(tenant, duplicate, survivor, '2099-01-01T00:00:00.000Z', Date.now() + 1000)));
+
+    const pointer = await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id: first } });
+    expect(pointer.status).toBe(301);
+    expect(pointer.headers.location).toBe(`https://api.test/api/v1/crm/customers/${survivor}`);
+    const tmfPointer = await call(tmfRetrieve.handler, tmf629.retrieveCustomer, { tenant, params: { id: second } });
+    expect(tmfPointer.status).toBe(301);
+    expect(tmfPointer.headers.location).toBe(`https://api.test/tmf-api/customerManagement/v4/customer/${survivor}`);
+    expect((await call(tmfList.handler, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('1');
+    expect(await activities(tenant, survivor)).toEqual(['Call Anna 5001', 'Call Anna 5002', 'Call Anna 5003']);
+    expect((await call(listOpportunities.handler, crm.listOpportunities, { tenant, params: { id: survivor } })).body).toHaveLength(3);
+    expect((await collection(tenant, first)).map((i) => i.entity)).toEqual(['MERGED_CUSTOMER']);
+    const survivorItems = await collection(tenant, survivor);
+    expect(survivorItems.filter((i) => i.description === 'history of 5002')).toHaveLength(250);
+    const mergeEvent = survivorItems.find((i) => i.detailType === 'CustomersMerged');
+    expect((mergeEvent?.detail as { data?: unknown } | undefined)?.data).toMatchObject({ survivorId: survivor, mergedIds: [first, second] });
+    expect(eventSchemaErrors('rapport.crm', 'CustomersMerged', mergeEvent?.detail)).toEqual([]);
+
+    const unmerged = await call(crmUnmerge.handler, crm.unmergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateId: first } });
+    expect(unmerged.status).toBe(200);
+    expect(unmerged.body).toMatchObject({ id: first, name: 'Anna 5002', tags: ['from-first', 'vip'] });
+    expect(await tagsOf(tenant, survivor)).toEqual(['vip']);
+    expect(await activities(tenant, first)).toEqual(['Call Anna 5002']);
+    expect(await activities(tenant, survivor)).toEqual(['Call Anna 5001', 'Call Anna 5003']);
+    expect((await collection(tenant, first)).filter((i) => i.description === 'history of 5002')).toHaveLength(250);
+    expect((await collection(tenant, survivor)).filter((i) => i.description === 'history of 5002')).toHaveLength(0);
+    expect((await call(tmfList.handler, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('2');
+    expect((await call(crmUnmerge.handler, crm.unmergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateId: first } })).status).toBe(409);
+  });
+
+  it('cannot unmerge after the window; erasing a survivor erases the duplicates merged into it', async () => {
+    const tenant = uniqueTenant();
+    const { id: survivor } = await richCustomer(tenant, '6001');
+    const { id: duplicate } = await richCustomer(tenant, '6002');
+    process.env.CUSTOMER_RETENTION_DAYS = String(1 / 86_400); // one second
+    try {
+      expect((await call(crmMerge.handler, crm.mergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateIds: [duplicate] } })).status).toBe(200);
+    } finally {
+      delete process.env.CUSTOMER_RETENTION_DAYS;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await call(crmUnmerge.handler, crm.unmergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateId: duplicate } })).status).toBe(404);
+    expect((await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id: survivor } })).status).toBe(200);
+    expect((await getCustomerState(tenant, duplicate))?.state).toBe('erased');
+    for (let done = false; !done; ) done = (await purgeStep('erased', tenant, duplicate, Date.now() + 1000, new Date().toISOString())).done;
+    expect(await itemsHolding(['Anna 6002', 'anna.6002@mail.example', 'Anna 6001'])).toEqual([]);
+  });
+
+  it('the due sweep moves a merged duplicate’s items when the merge is due, and purges what is left of it when its window ends', async () => {
+    const tenant = uniqueTenant();
+    const { id: survivor } = await richCustomer(tenant, '7001');
+    const { id: duplicate } = await richCustomer(tenant, '7002');
+    const [s, d] = [(await getCustomer(tenant, survivor))!, (await getCustomer(tenant, duplicate))!];
+    // A merge made in 2018, its window over in March 2018: only this test's items are due that early.
+    const merger = { mergedInto: survivor, mergedAt: '2018-02-01T00:00:00.000Z', mergedBy: 'user-1', purgeAt: '2018-03-01T00:00:00.000Z', tagsAdded: [] };
+    await mergeCustomers(s, { ...s, version: s.version + 1 }, [], [{ record: d, next: { ...d, version: d.version + 1 }, merger, events: [] }]);
+    await sweep({ scheduledTime: '2018-02-02T00:00:00Z' }, lambdaContext('due-sweep'));
+    expect((await collection(tenant, duplicate)).map((i) => i.entity)).toEqual(['MERGED_CUSTOMER']);
+    expect(await activities(tenant, survivor)).toEqual(['Call Anna 7001', 'Call Anna 7002']);
+    expect((await getCustomerState(tenant, duplicate))?.state).toBe('merged');
+    await sweep({ scheduledTime: '2018-03-02T00:00:00Z' }, lambdaContext('due-sweep'));
+    expect(await collection(tenant, duplicate)).toEqual([]);
+    expect((await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id: duplicate } })).status).toBe(404);
   });
 });

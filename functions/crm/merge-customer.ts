@@ -1,0 +1,88 @@
+import { changeContext, defineHandler } from '../http/kernel.ts';
+import { badRequest, unprocessable } from '../http/errors.ts';
+import { checkIfMatch } from '../http/preconditions.ts';
+import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { ConditionFailed } from '../storage/transactions.ts';
+import { getCustomer } from '../storage/customers.ts';
+import { changedBookkeeping } from '../storage/bookkeeping.ts';
+import { retentionMs } from '../storage/customer-lifecycle.ts';
+import { mergeCustomers, moveMergedStep, type DuplicateChange } from '../storage/customer-merge.ts';
+import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
+import { crmEvent } from './crm-events.ts';
+import { customerNotFound, customerResponse } from './customer-changes.ts';
+import { toCrmCustomer } from './customer-view.ts';
+import { MAX_TAGS } from './schemas.ts';
+import { crm } from './operations.ts';
+
+/** How long the request itself moves the duplicates' items before it answers; the due sweep finishes the rest. */
+const IN_REQUEST_MS = 3000;
+
+/**
+ * POST /api/v1/crm/customers/{id}/merge — `{duplicateIds}` (1 to 5): one transaction makes the
+ * customer of the path the survivor (their tags join its own; it remembers their ids) and each
+ * duplicate a merged customer (gone from every list, count and match key; reads of it answer 301
+ * to the survivor; its record kept for an unmerge inside the retention window). Then their
+ * activities, opportunities and timeline move to the survivor in bounded steps, here for up to 3 s,
+ * then by the due sweep. CustomersMerged names all ids; TMF629's hub listeners hear each
+ * duplicate's CustomerDeleteEvent. If-Match on the survivor honoured; 404 naming an unknown id.
+ */
+export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
+  const { tenantId, sub } = request.caller;
+  const id = request.params.id;
+  const duplicateIds = [...new Set(request.body.duplicateIds)];
+  if (duplicateIds.length !== request.body.duplicateIds.length) throw badRequest('duplicateIds: each id once.');
+  if (duplicateIds.includes(id)) throw badRequest('duplicateIds: a customer cannot be merged into itself.');
+  const merged = await withOptimisticRetry(async () => {
+    const [survivor, ...duplicates] = await Promise.all([id, ...duplicateIds].map((customerId) => getCustomer(tenantId, customerId)));
+    if (!survivor) throw customerNotFound(id);
+    duplicates.forEach((duplicate, i) => {
+      if (!duplicate) throw customerNotFound(duplicateIds[i]!);
+    });
+    checkIfMatch(request.headers, survivor.version);
+    const now = new Date();
+    const survivorTags = (survivor.tags as string[] | undefined) ?? [];
+    const tags = [...new Set([...survivorTags, ...duplicates.flatMap((d) => (d!.tags as string[] | undefined) ?? [])])].sort();
+    if (tags.length > MAX_TAGS) throw unprocessable(`Together they hold ${tags.length} tags; a customer holds at most ${MAX_TAGS}.`);
+    const survivorNext = {
+      ...survivor,
+      tags,
+      mergedIds: [...((survivor.mergedIds as string[] | undefined) ?? []), ...duplicateIds],
+      ...changedBookkeeping(survivor, 1, sub, now.toISOString()),
+    };
+    const changes: DuplicateChange[] = duplicates.map((duplicate) => {
+      const record = duplicate!;
+      const next = { ...record, ...changedBookkeeping(record, 1, sub, now.toISOString()) };
+      return {
+        record,
+        next,
+        merger: {
+          mergedInto: id,
+          mergedAt: now.toISOString(),
+          mergedBy: sub,
+          purgeAt: new Date(now.getTime() + retentionMs()).toISOString(),
+          tagsAdded: ((record.tags as string[] | undefined) ?? []).filter((tag) => !survivorTags.includes(tag)),
+        },
+        events: tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request), record.sequence + 1, true),
+      };
+    });
+    const event = crmEvent(
+      request,
+      'CustomersMerged',
+      { type: 'Customer', id },
+      survivor.sequence + 1,
+      { customer: toCrmCustomer(survivorNext), survivorId: id, mergedIds: duplicateIds },
+      `Merged ${duplicates.map((d) => `${d!.name} (${d!.id})`).join(', ')} into this customer`,
+    );
+    try {
+      await mergeCustomers(survivor, survivorNext, [event], changes);
+    } catch (error) {
+      // A duplicate changed (or went) meanwhile: read all again and decide again, like a change of the survivor.
+      if (error instanceof ConditionFailed && error.index > 0) throw new ConditionFailed(0, undefined);
+      throw error;
+    }
+    return { survivorNext, purgeAt: changes[0]!.merger.purgeAt };
+  });
+  const until = Date.now() + IN_REQUEST_MS;
+  for (const duplicate of duplicateIds) await moveMergedStep(tenantId, duplicate, id, merged.purgeAt, until);
+  return customerResponse(merged.survivorNext);
+});
