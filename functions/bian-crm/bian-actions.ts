@@ -21,6 +21,7 @@ import {
 } from '../domain/bian-lifecycle.ts';
 import { BIAN_CRM_BASE, BIAN_CRM_SOURCE, KINDS, PLAN_FAMILY, type Kind } from './records.ts';
 import { customerReferenceOf, linkOf, mirroredActivity } from './customer-link.ts';
+import { planLinkChanges } from '../storage/plan-links.ts';
 import { statisticsDelta, type IncidentState, type ResolutionTargets } from '../domain/case-statistics.ts';
 import { addToStatistics, targetsKey, targetsOf } from '../storage/case-statistics.ts';
 
@@ -99,6 +100,7 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
       putBianRecord(PLAN_FAMILY, record, { planVersion: plan?.version }, eventOf(request, kind, record, 'Create'), [
         ...(mirror ? [mirror] : []),
         ...statistics,
+        ...(kind === PLAN ? planLinkChanges(tenantId, id, undefined, record.customerId) : []),
       ]),
     );
   } catch (error) {
@@ -200,7 +202,7 @@ export const actOnRecord = (request: Request<Record<string, unknown>>, kind: Kin
           next,
           { version: current.version, planVersion: kind === PLAN ? undefined : plan.version },
           eventOf(request, kind, next, action),
-          [...(mirror ? [mirror] : []), ...statistics],
+          [...(mirror ? [mirror] : []), ...statistics, ...(kind === PLAN ? planLinkChanges(next.tenantId, next.id, current.customerId, next.customerId) : [])],
         );
       } catch (error) {
         // The plan changed under us (index 1): re-read both and decide again, like a record conflict.

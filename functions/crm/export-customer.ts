@@ -2,6 +2,7 @@ import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
 import { getCustomer } from '../storage/customers.ts';
 import { exportPart } from '../storage/customer-lifecycle.ts';
+import { getLinkedPlans } from '../storage/plan-links.ts';
 import { childFromItem } from '../storage/customer-children.ts';
 import { showCustomer } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
@@ -16,7 +17,7 @@ const MAX_PART = 500;
  * GET /api/v1/crm/customers/{id}/export — GDPR articles 15 and 20: everything held about the
  * customer, as one JSON document in parts however long its history: the first part has the
  * profile in both views (CRM and TMF629); each part holds up to `limit` of what it owns
- * (activities, opportunities, timeline events and their mirrors) in stored order, read in one
+ * (activities, opportunities, timeline events and their mirrors, linked BIAN plans) in stored order, read in one
  * Query; `next` is the cursor of the following part, absent on the last. 404 for a customer that
  * is not live.
  */
@@ -34,6 +35,10 @@ export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
     ...(request.query.cursor === undefined ? { customer: { crm: toCrmCustomer(customer), tmf629: showCustomer(v4, customer, request.baseUrl) } } : {}),
     activities: of('ACTIVITY').map((item) => childView(childFromItem(item))),
     opportunities: of('OPPORTUNITY').map((item) => childView(childFromItem(item))),
+    linkedPlans: await getLinkedPlans(
+      request.caller.tenantId,
+      of('PLAN_LINK').map((link) => String(link.planId)),
+    ),
     events: part.items
       .filter((item) => item.entity === 'EVENT' || item.entity === 'MOVED_EVENT')
       .map((item) => ({ source: item.source, detailType: item.detailType, ...(item.detail as Record<string, unknown>) })),

@@ -217,6 +217,8 @@ export const CustomerExport = z.object({
   customer: z.optional(z.object({ crm: CrmCustomer, tmf629: z.record(z.string(), z.unknown()) })),
   activities: z.array(Activity),
   opportunities: z.array(Opportunity),
+  /** BIAN CRM plans linked to the customer, as stored: their reference, status, BIAN fields and action records. */
+  linkedPlans: z.array(z.record(z.string(), z.unknown())),
   events: z.array(z.record(z.string(), z.unknown())),
   next: z.optional(z.string()),
 });

@@ -13,6 +13,7 @@ import { ConditionFailed, putEvent, transact, type TransactItem } from './transa
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
 import { IDEMPOTENCY_REF_ENTITY } from './idempotency.ts';
+import { PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
 import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import type { PendingEvent } from '../events/envelope.ts';
@@ -195,7 +196,7 @@ export const purgeStep = async (kind: 'deleted' | 'merged' | 'erased', tenantId:
         TableName: tableName(),
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': customer.pk },
-        ProjectionExpression: 'pk, sk, entity, target',
+        ProjectionExpression: 'pk, sk, entity, target, planId',
         ConsistentRead: true,
         Limit: PAGE,
         ExclusiveStartKey: start,
@@ -203,6 +204,8 @@ export const purgeStep = async (kind: 'deleted' | 'merged' | 'erased', tenantId:
     );
     const owned = (page.Items ?? []).filter((item) => item.sk !== customer.sk);
     const targets = owned.flatMap((item) => (item.entity === IDEMPOTENCY_REF_ENTITY && item.target ? [item.target as ItemKey] : []));
+    // Linked BIAN plans keep their records and lose the link.
+    for (const link of owned.filter((item) => item.entity === PLAN_LINK_ENTITY)) await relinkPlan(tenantId, String(link.planId), id, undefined);
     const gone = [...targets, ...owned.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))];
     await batchWrite(gone.map((Key) => ({ DeleteRequest: { Key } })));
     deleted += gone.length;

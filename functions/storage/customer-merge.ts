@@ -18,6 +18,7 @@ import { childFromItem, childItem, type ChildKind } from './customer-children.ts
 import { customerSideWrites } from './customer-side-writes.ts';
 import { MERGED_CUSTOMER_ENTITY, withoutIndexKeys, type Merger } from './customer-lifecycle.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
+import { PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
 export const MOVED_EVENT_ENTITY = 'MOVED_EVENT';
@@ -134,9 +135,13 @@ const relocated = (item: Record<string, unknown>, tenantId: string, to: string, 
   };
 };
 
-/** Moves items between collections: puts first, then deletes, so a step cut short is done again, never lost. */
-const move = async (items: Record<string, unknown>[], tenantId: string, to: string, from: string | undefined): Promise<void> => {
+/**
+ * Moves items from one customer's collection (`owner`) to another's (`to`): puts first, then
+ * deletes, so a step cut short is done again, never lost; a linked plan is pointed at its new customer.
+ */
+const move = async (items: Record<string, unknown>[], tenantId: string, owner: string, to: string, from: string | undefined): Promise<void> => {
   await batchWrite(items.map((item) => ({ PutRequest: { Item: relocated(item, tenantId, to, from) } })));
+  for (const link of items.filter((item) => item.entity === PLAN_LINK_ENTITY)) await relinkPlan(tenantId, String(link.planId), owner, to);
   await batchWrite(items.map((item) => ({ DeleteRequest: { Key: { pk: String(item.pk), sk: String(item.sk) } as ItemKey } })));
 };
 
@@ -161,7 +166,7 @@ export const moveMergedStep = async (tenantId: string, duplicateId: string, surv
     );
     const owned = (page.Items ?? []).filter((item) => item.sk !== key.sk);
     if (owned.length === 0) break;
-    await move(owned, tenantId, survivorId, duplicateId);
+    await move(owned, tenantId, duplicateId, survivorId, duplicateId);
   }
   try {
     const due = dueIndexKeys(key.pk, key.sk, purgeAt);
@@ -227,7 +232,7 @@ export const moveBackStep = async (tenantId: string, duplicateId: string, surviv
         ...(after ? { ExclusiveStartKey: { pk: survivorPk, sk: after } } : {}),
       }),
     );
-    if ((page.Items ?? []).length > 0) await move(page.Items ?? [], tenantId, duplicateId, undefined);
+    if ((page.Items ?? []).length > 0) await move(page.Items ?? [], tenantId, survivorId, duplicateId, undefined);
     if (!page.LastEvaluatedKey) break;
     after = String(page.LastEvaluatedKey.sk);
   }

@@ -17,6 +17,9 @@ import * as crmUpdate from '../../functions/crm/update-customer.ts';
 import * as crmMerge from '../../functions/crm/merge-customer.ts';
 import * as crmUnmerge from '../../functions/crm/unmerge-customer.ts';
 import * as listOpportunities from '../../functions/crm/list-opportunities.ts';
+import * as bianCreate from '../../functions/bian-crm/create.ts';
+import * as bianRetrieve from '../../functions/bian-crm/retrieve.ts';
+import { bianCrm } from '../../functions/bian-crm/operations.ts';
 import * as createActivity from '../../functions/crm/create-activity.ts';
 import * as listActivities from '../../functions/crm/list-activities.ts';
 import * as updateActivity from '../../functions/crm/update-activity.ts';
@@ -432,5 +435,33 @@ describe('merge and unmerge', () => {
     await sweep({ scheduledTime: '2018-03-02T00:00:00Z' }, lambdaContext('due-sweep'));
     expect(await collection(tenant, duplicate)).toEqual([]);
     expect((await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id: duplicate } })).status).toBe(404);
+  });
+
+  it('moves a linked BIAN plan with what it is linked to: exported with the customer, re-linked by a merge and an unmerge, unlinked (its record kept) by an erasure', async () => {
+    const tenant = uniqueTenant();
+    const { id: survivor } = await richCustomer(tenant, '8001');
+    const { id: duplicate } = await richCustomer(tenant, '8002');
+    const plan = await call(bianCreate.handler, bianCrm.bianCrmCreate, {
+      tenant,
+      body: { CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: duplicate } } } } } },
+    });
+    expect(plan.body.LinkedCustomerReference).toBe(duplicate);
+    const planId = plan.body.CustomerRelationshipManagementPlanReference as string;
+    const linkOf = async () =>
+      (await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: planId } })).body
+        .LinkedCustomerReference;
+
+    const exported = await call(crmExport.handler, crm.exportCrmCustomer, { tenant, params: { id: duplicate }, query: { limit: '500' } });
+    expect(exported.body.linkedPlans.map((p: { id: string }) => p.id)).toEqual([planId]);
+
+    await call(crmMerge.handler, crm.mergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateIds: [duplicate] } });
+    expect(await linkOf()).toBe(survivor);
+    await call(crmUnmerge.handler, crm.unmergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateId: duplicate } });
+    expect(await linkOf()).toBe(duplicate);
+
+    expect((await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id: duplicate } })).status).toBe(200);
+    const after = await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: planId } });
+    expect(after.status).toBe(200);
+    expect(after.body.LinkedCustomerReference).toBeUndefined();
   });
 });
