@@ -10,6 +10,9 @@ import { handler as deleteCustomer } from '../functions/crm/delete-customer.ts';
 import { handler as restoreCustomer } from '../functions/crm/restore-customer.ts';
 import { handler as eraseCustomer } from '../functions/crm/erase-customer.ts';
 import { handler as exportCustomer } from '../functions/crm/export-customer.ts';
+import { handler as mergeCustomer } from '../functions/crm/merge-customer.ts';
+import { handler as unmergeCustomer } from '../functions/crm/unmerge-customer.ts';
+import { moveBackStep, moveMergedStep } from '../functions/storage/customer-merge.ts';
 import { crm } from '../functions/crm/operations.ts';
 import { db, tableName } from '../functions/storage/db.ts';
 import { keys } from '../functions/storage/keys.ts';
@@ -77,6 +80,31 @@ export const measureLifecycle = async (sizes: number[]): Promise<string[]> => {
         await recordRequests(async () => {
           const answer = await call(eraseCustomer, crm.eraseCrmCustomer, { tenant, params });
           for (let done = answer.status === 200; !done; ) done = (await purgeStep('erased', tenant, id, Date.now() + 4000, new Date().toISOString())).done;
+        }),
+      ),
+    ]);
+    // Merge a duplicate with this history into a fresh survivor, then unmerge it: each to the end (the request, then the sweep's steps).
+    const survivor = await customerWithEvents(tenant, 0);
+    const duplicate = await customerWithEvents(tenant, events);
+    rows.push([
+      events,
+      'merge, to the end (the request, then move steps)',
+      ...summary(
+        await recordRequests(async () => {
+          const answer = await call(mergeCustomer, crm.mergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateIds: [duplicate] } });
+          if (answer.status !== 200) throw new Error(`merge answered ${answer.status}`);
+          while (!(await moveMergedStep(tenant, duplicate, survivor, '2099-01-01T00:00:00.000Z', Date.now() + 4000)));
+        }),
+      ),
+    ]);
+    rows.push([
+      events,
+      'unmerge, to the end (the request, then move-back steps)',
+      ...summary(
+        await recordRequests(async () => {
+          const answer = await call(unmergeCustomer, crm.unmergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateId: duplicate } });
+          if (answer.status !== 200) throw new Error(`unmerge answered ${answer.status}`);
+          while (!(await moveBackStep(tenant, duplicate, survivor, Date.now() + 4000)));
         }),
       ),
     ]);
