@@ -22,12 +22,17 @@ export interface HttpAnswer {
 export const http = async (
   method: string,
   path: string,
-  options: { body?: unknown; token?: string | Promise<string> | null; headers?: Record<string, string> } = {},
+  options: { body?: unknown; token?: string | Promise<string> | null; headers?: Record<string, string>; redirect?: 'follow' | 'manual' } = {},
 ): Promise<HttpAnswer> => {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== null) headers.authorization = `Bearer ${await (options.token ?? token())}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${baseUrl()}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    ...(options.redirect ? { redirect: options.redirect } : {}),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 };

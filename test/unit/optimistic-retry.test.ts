@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { withOptimisticRetry } from '../../functions/storage/optimistic.ts';
 import { ConcurrentChanges } from '../../functions/storage/errors.ts';
 import { ConditionFailed, WriteConflict } from '../../functions/storage/transactions.ts';
 
 describe('withOptimisticRetry', () => {
   it('re-runs a raced attempt until it commits, however many rounds that takes inside the budget', async () => {
+    // The jitter drawn low (a tenth of each widening wait), so 25 rounds take about a second whatever the draw would have been.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.1);
+    onTestFinished(() => random.mockRestore());
     let calls = 0;
     const result = await withOptimisticRetry(async () => {
       calls++;
