@@ -5,7 +5,7 @@ import { withOptimisticRetry } from '../storage/optimistic.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { getCustomer } from '../storage/customers.ts';
 import { changedBookkeeping } from '../storage/bookkeeping.ts';
-import { retentionMs } from '../storage/customer-lifecycle.ts';
+import { getCustomerState, retentionMs } from '../storage/customer-lifecycle.ts';
 import { mergeCustomers, moveMergedStep, type DuplicateChange } from '../storage/customer-merge.ts';
 import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { crmEvent } from './crm-events.ts';
@@ -33,24 +33,28 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
   if (duplicateIds.length !== request.body.duplicateIds.length) throw badRequest('duplicateIds: each id once.');
   if (duplicateIds.includes(id)) throw badRequest('duplicateIds: a customer cannot be merged into itself.');
   const merged = await withOptimisticRetry(async () => {
-    const [survivor, ...duplicates] = await Promise.all([id, ...duplicateIds].map((customerId) => getCustomer(tenantId, customerId)));
+    const [survivor, ...states] = await Promise.all([getCustomer(tenantId, id), ...duplicateIds.map((customerId) => getCustomerState(tenantId, customerId))]);
     if (!survivor) throw customerNotFound(id);
-    duplicates.forEach((duplicate, i) => {
-      if (!duplicate) throw customerNotFound(duplicateIds[i]!);
+    // A retried merge: duplicates already merged into this survivor are done; any other that is not live is unknown here.
+    const already = (i: number) => states[i]?.state === 'merged' && states[i].merger.mergedInto === id;
+    states.forEach((state, i) => {
+      if (state?.state !== 'live' && !already(i)) throw customerNotFound(duplicateIds[i]!);
     });
+    const duplicates = states.flatMap((state) => (state?.state === 'live' ? [state.record] : []));
+    if (duplicates.length === 0) return { survivorNext: survivor, purgeAt: undefined };
     checkIfMatch(request.headers, survivor.version);
     const now = new Date();
     const survivorTags = (survivor.tags as string[] | undefined) ?? [];
-    const tags = [...new Set([...survivorTags, ...duplicates.flatMap((d) => (d!.tags as string[] | undefined) ?? [])])].sort();
+    const tags = [...new Set([...survivorTags, ...duplicates.flatMap((d) => (d.tags as string[] | undefined) ?? [])])].sort();
     if (tags.length > MAX_TAGS) throw unprocessable(`Together they hold ${tags.length} tags; a customer holds at most ${MAX_TAGS}.`);
     const survivorNext = {
       ...survivor,
       tags,
-      mergedIds: [...((survivor.mergedIds as string[] | undefined) ?? []), ...duplicateIds],
+      mergedIds: [...((survivor.mergedIds as string[] | undefined) ?? []), ...duplicates.map((d) => d.id)],
       ...changedBookkeeping(survivor, 1, sub, now.toISOString()),
     };
     const changes: DuplicateChange[] = duplicates.map((duplicate) => {
-      const record = duplicate!;
+      const record = duplicate;
       const next = { ...record, ...changedBookkeeping(record, 1, sub, now.toISOString()) };
       return {
         record,
@@ -70,8 +74,8 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
       'CustomersMerged',
       { type: 'Customer', id },
       survivor.sequence + 1,
-      { customer: toCrmCustomer(survivorNext), survivorId: id, mergedIds: duplicateIds },
-      `Merged ${duplicates.map((d) => `${d!.name} (${d!.id})`).join(', ')} into this customer`,
+      { customer: toCrmCustomer(survivorNext), survivorId: id, mergedIds: duplicates.map((d) => d.id) },
+      `Merged ${duplicates.map((d) => `${d.name} (${d.id})`).join(', ')} into this customer`,
     );
     try {
       await mergeCustomers(survivor, survivorNext, [event], changes);
@@ -83,6 +87,6 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
     return { survivorNext, purgeAt: changes[0]!.merger.purgeAt };
   });
   const until = Date.now() + IN_REQUEST_MS;
-  for (const duplicate of duplicateIds) await moveMergedStep(tenantId, duplicate, id, merged.purgeAt, until);
+  if (merged.purgeAt) for (const duplicate of duplicateIds) await moveMergedStep(tenantId, duplicate, id, merged.purgeAt, until);
   return customerResponse(merged.survivorNext);
 });

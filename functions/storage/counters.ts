@@ -37,6 +37,36 @@ export const addToCounters = (key: ItemKey, delta: Record<string, number>, entit
   };
 };
 
+/**
+ * The counter writes of several changes made one: DynamoDB refuses a transaction with two
+ * operations on one item, and the customers of one merge may share a count shard or a name. Counter
+ * additions (addToCounters, without a ceiling) to the same item and counters are summed; every
+ * other write is kept as it is.
+ */
+export const combineCounterWrites = (items: TransactItem[]): TransactItem[] => {
+  const combined: TransactItem[] = [];
+  const byTarget = new Map<string, NonNullable<TransactItem['Update']>>();
+  for (const item of items) {
+    const update = item.Update;
+    const isAddition = update && !update.ConditionExpression && update.UpdateExpression?.startsWith('SET entity = :entity ADD ');
+    if (!isAddition) {
+      combined.push(item);
+      continue;
+    }
+    const target = JSON.stringify([update.Key, update.UpdateExpression, update.ExpressionAttributeNames]);
+    const seen = byTarget.get(target);
+    if (!seen) {
+      const copy = { ...update, ExpressionAttributeValues: { ...update.ExpressionAttributeValues } };
+      byTarget.set(target, copy);
+      combined.push({ Update: copy });
+      continue;
+    }
+    for (const [name, value] of Object.entries(update.ExpressionAttributeValues ?? {}))
+      if (name.startsWith(':c')) seen.ExpressionAttributeValues![name] = Number(seen.ExpressionAttributeValues![name]) + Number(value);
+  }
+  return combined;
+};
+
 /** One customer more or less in a count item. */
 export const COUNT_ENTITY = 'COUNT';
 const add = (key: ItemKey, amount: number): TransactItem => addToCounters(key, { n: amount }, COUNT_ENTITY);

@@ -16,6 +16,7 @@ import { ConditionFailed, putEvent, transact, type TransactItem } from './transa
 import { CUSTOMER_ENTITY, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { childFromItem, childItem, type ChildKind } from './customer-children.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
+import { combineCounterWrites } from './counters.ts';
 import { MERGED_CUSTOMER_ENTITY, withoutIndexKeys, type Merger } from './customer-lifecycle.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
 import { PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
@@ -69,7 +70,7 @@ export const mergeCustomers = async (
     };
     items.push(putLive(record, item), ...events.map((event) => putEvent(key.pk, event)), ...customerSideWrites(record, undefined));
   }
-  await transact(items);
+  await transact(combineCounterWrites(items));
 };
 
 /**

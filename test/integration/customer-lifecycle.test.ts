@@ -371,6 +371,10 @@ describe('merge and unmerge', () => {
     expect(merged.status).toBe(200);
     expect(merged.body.mergedIds).toEqual([first, second]);
     expect(merged.body.tags).toEqual(['from-first', 'vip']);
+    // Retried (a lost answer): the same survivor, nothing merged twice.
+    const again = await call(crmMerge.handler, crm.mergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateIds: [first, second] } });
+    expect(again.status).toBe(200);
+    expect(again.body.mergedIds).toEqual([first, second]);
     // Whatever the request did not move, the due sweep's steps do.
     for (const duplicate of [first, second]) while (!(await moveMergedStep(tenant, duplicate, survivor, '2099-01-01T00:00:00.000Z', Date.now() + 1000)));
 
@@ -463,5 +467,17 @@ describe('merge and unmerge', () => {
     const after = await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: planId } });
     expect(after.status).toBe(200);
     expect(after.body.LinkedCustomerReference).toBeUndefined();
+  });
+
+  it('merges duplicates that share a name (and so a count item) in one transaction, and counts them right', async () => {
+    const tenant = uniqueTenant();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++)
+      ids.push((await call(crmCreate.handler, crm.createCrmCustomer, { tenant, body: { name: 'Jan Jansen', type: 'PERSON' } })).body.id);
+    const [survivor, ...duplicates] = ids as [string, ...string[]];
+    const merged = await call(crmMerge.handler, crm.mergeCrmCustomer, { tenant, params: { id: survivor }, body: { duplicateIds: duplicates } });
+    expect(merged.status).toBe(200);
+    expect((await call(tmfList.handler, tmf629.listCustomer, { tenant, query: { name: 'Jan Jansen' } })).headers['x-total-count']).toBe('1');
+    expect((await call(tmfList.handler, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('1');
   });
 });
