@@ -55,7 +55,7 @@ if ([2, 3, 4, 8, 9].some(wanted)) {
     if (wanted(9)) {
       const { measureLifecycle } = await import('./lifecycle.ts');
       section(
-        '9. A customer’s life: export, delete, restore, erasure and purge at 10 and 10,000 events',
+        '9. A customer’s life: export, delete, restore, erasure, merge, unmerge and purge at 10 and 10,000 events',
         await measureLifecycle(quick ? [10, 1_000] : [10, 10_000]),
       );
     }

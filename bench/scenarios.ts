@@ -112,9 +112,52 @@ export const scenarios = (invoke: Invoke, s: Awaited<ReturnType<typeof seed>>): 
       body: { statusReason: `revision ${i}` },
     }),
     deleteCustomer: async (i) => ({ params: { id: await s.customer(`Doomed ${i}`) } }),
-    registerListener: async (i) => ({ body: { callback: `https://93.184.215.14/hooks/${i}`, query: 'eventType=CustomerCreateEvent' } }),
+    // A tenant holds at most 100 hub registrations: each registration here is its own tenant's.
+    registerListener: async (i) => ({
+      tenant: `bench-hub-${i}`,
+      body: { callback: `https://93.184.215.14/hooks/${i}`, query: 'eventType=CustomerCreateEvent' },
+    }),
     unregisterListener: async (i) => ({
-      params: { id: String((await invoke('registerListener', { body: { callback: `https://93.184.215.14/gone/${i}` } })).id) },
+      tenant: `bench-gone-${i}`,
+      params: { id: String((await invoke('registerListener', { tenant: `bench-gone-${i}`, body: { callback: `https://93.184.215.14/gone/${i}` } })).id) },
+    }),
+    replaceCustomer: async (i) => ({
+      params: { id: s.main },
+      body: { name: 'Main customer', engagedParty: { id: 'p-main', '@referredType': 'Organization' }, statusReason: `full ${i}` },
+    }),
+    // TMF629 v3 and v5: the same customers in their generations' shapes
+    listCustomerV3: fixed({ query: { limit: '20' } }),
+    retrieveCustomerV3: fixed({ params: { id: s.main } }),
+    createCustomerV3: async (i) => ({ body: { name: `TMF v3 ${i}` } }),
+    replaceCustomerV3: async (i) => ({ params: { id: s.main }, body: { name: 'Main customer', statusReason: `v3 full ${i}` } }),
+    patchCustomerV3: async (i) => ({ params: { id: s.main }, headers: { 'content-type': 'application/merge-patch+json' }, body: { statusReason: `v3 ${i}` } }),
+    deleteCustomerV3: async (i) => ({ params: { id: await s.customer(`Doomed v3 ${i}`) } }),
+    registerListenerV3: async (i) => ({ tenant: `bench-hub3-${i}`, body: { callback: `https://93.184.215.14/hooks/${i}` } }),
+    unregisterListenerV3: async (i) => ({
+      tenant: `bench-gone3-${i}`,
+      params: { id: String((await invoke('registerListenerV3', { tenant: `bench-gone3-${i}`, body: { callback: `https://93.184.215.14/gone/${i}` } })).id) },
+    }),
+    listCustomerV5: fixed({ query: { limit: '20' } }),
+    retrieveCustomerV5: fixed({ params: { id: s.main } }),
+    createCustomerV5: async (i) => ({ body: { '@type': 'Customer', name: `TMF v5 ${i}`, engagedParty: { '@type': 'PartyRef', id: `p${i}` } } }),
+    patchCustomerV5: async (i) => ({ params: { id: s.main }, headers: { 'content-type': 'application/merge-patch+json' }, body: { description: `v5 ${i}` } }),
+    deleteCustomerV5: async (i) => ({ params: { id: await s.customer(`Doomed v5 ${i}`) } }),
+    registerListenerV5: async (i) => ({ tenant: `bench-hub5-${i}`, body: { '@type': 'Hub', callback: `https://93.184.215.14/hooks/${i}` } }),
+    retrieveListenerV5: async (i) => ({
+      tenant: `bench-read5-${i}`,
+      params: {
+        id: String(
+          (await invoke('registerListenerV5', { tenant: `bench-read5-${i}`, body: { '@type': 'Hub', callback: `https://93.184.215.14/read/${i}` } })).id,
+        ),
+      },
+    }),
+    unregisterListenerV5: async (i) => ({
+      tenant: `bench-gone5-${i}`,
+      params: {
+        id: String(
+          (await invoke('registerListenerV5', { tenant: `bench-gone5-${i}`, body: { '@type': 'Hub', callback: `https://93.184.215.14/gone/${i}` } })).id,
+        ),
+      },
     }),
     // CRM
     listCrmCustomersByOwner: fixed({ params: { ownerId: 'ann' }, query: { limit: '20' } }),
@@ -143,6 +186,22 @@ export const scenarios = (invoke: Invoke, s: Awaited<ReturnType<typeof seed>>): 
     createCrmCustomer: async (i) => ({ body: { name: `CRM ${i}`, type: 'ORGANIZATION', email: `crm${i}@example.com`, ownerId: 'ann' } }),
     updateCrmCustomer: async (i) => ({ params: { id: s.main }, body: { email: `main${i}@example.com` } }),
     listCrmCustomers: fixed({ query: { limit: '20' } }),
+    // A customer's life
+    deleteCrmCustomer: async (i) => ({ params: { id: await s.customer(`Deleted ${i}`) } }),
+    restoreCrmCustomer: async (i) => {
+      const id = await s.customer(`Restored ${i}`);
+      await invoke('deleteCrmCustomer', { params: { id } });
+      return { params: { id } };
+    },
+    eraseCrmCustomer: async (i) => ({ params: { id: await s.customer(`Erased ${i}`) } }),
+    exportCrmCustomer: fixed({ params: { id: s.main } }),
+    findCrmDuplicates: fixed({ params: { id: s.main } }),
+    mergeCrmCustomer: async (i) => ({ params: { id: await s.customer(`Survivor ${i}`) }, body: { duplicateIds: [await s.customer(`Duplicate ${i}`)] } }),
+    unmergeCrmCustomer: async (i) => {
+      const [survivor, duplicate] = [await s.customer(`Kept ${i}`), await s.customer(`Unmerged ${i}`)];
+      await invoke('mergeCrmCustomer', { params: { id: survivor }, body: { duplicateIds: [duplicate] } });
+      return { params: { id: survivor }, body: { duplicateId: duplicate } };
+    },
     createActivity: async (i) => ({ params: { id: s.activityHolder }, body: { type: 'TASK', subject: `Task ${i}`, dueDate: '2030-06-01T09:00:00Z' } }),
     listActivities: fixed({ params: { id: s.main } }),
     updateActivity: async (i) => ({ params: { id: s.main, activityId: s.activities[0]! }, body: { subject: `Call ${i}` } }),
