@@ -4,7 +4,6 @@
  * consumed capacity. Every step is bounded: the requests grow with what the customer owns, each
  * request does not. The environment must point at DynamoDB Local before this module is imported.
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as createCustomer } from '../functions/crm/create-customer.ts';
 import { handler as deleteCustomer } from '../functions/crm/delete-customer.ts';
 import { handler as restoreCustomer } from '../functions/crm/restore-customer.ts';
@@ -14,7 +13,7 @@ import { handler as mergeCustomer } from '../functions/crm/merge-customer.ts';
 import { handler as unmergeCustomer } from '../functions/crm/unmerge-customer.ts';
 import { moveBackStep, moveMergedStep } from '../functions/storage/customer-merge.ts';
 import { crm } from '../functions/crm/operations.ts';
-import { db, tableName } from '../functions/storage/db.ts';
+import { batchWrite } from '../functions/storage/db.ts';
 import { keys } from '../functions/storage/keys.ts';
 import { getCustomer } from '../functions/storage/customers.ts';
 import { deleteCustomer as softDelete, purgeStep } from '../functions/storage/customer-lifecycle.ts';
@@ -27,20 +26,19 @@ const customerWithEvents = async (tenant: string, events: number): Promise<strin
   const id = (await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Lifecycle', type: 'PERSON', email: 'life@bench.example' } })).body
     .id as string;
   const { pk } = keys.customer(tenant, id);
-  for (let i = 0; i < events; i += 25) {
-    const items = Array.from({ length: Math.min(25, events - i) }, (_, j) => ({
+  await batchWrite(
+    Array.from({ length: events }, (_, i) => ({
       PutRequest: {
         Item: {
           pk,
-          sk: `EVENT#bench-${String(i + j).padStart(6, '0')}`,
+          sk: `EVENT#bench-${String(i).padStart(6, '0')}`,
           entity: 'EVENT',
           detailType: 'CustomerUpdated',
-          detail: { eventId: `bench-${i + j}`, data: { changed: ['industry'] } },
+          detail: { eventId: `bench-${i}`, data: { changed: ['industry'] } },
         },
       },
-    }));
-    await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: items } }));
-  }
+    })),
+  );
   return id;
 };
 

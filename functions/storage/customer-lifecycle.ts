@@ -87,10 +87,30 @@ export const getCustomerState = async (tenantId: string, id: string): Promise<Cu
 };
 
 /** The stored item without the keys of every index: out of every list. */
-export const withoutIndexKeys = (item: Record<string, unknown>): Record<string, unknown> => {
+const withoutIndexKeys = (item: Record<string, unknown>): Record<string, unknown> => {
   const rest = { ...item };
   for (const attribute of INDEX_KEY_ATTRIBUTES) delete rest[attribute];
   return rest;
+};
+
+/** A Put of a customer's item, conditional on the customer still being live at `before`'s version. */
+export const putLive = (before: CustomerRecord, item: Record<string, unknown>): TransactItem => ({
+  Put: {
+    TableName: tableName(),
+    Item: item,
+    ConditionExpression: 'entity = :live AND version = :expected',
+    ExpressionAttributeValues: { ':live': CUSTOMER_ENTITY, ':expected': before.version },
+  },
+});
+
+/**
+ * The item of a customer that leaves every list, count and due index as `entity` (deleted,
+ * merged): its record `after` kept (for a restore or an unmerge) with `extra` beside it, and due
+ * at `dueAt`, when the sweep takes its next step.
+ */
+export const retiredItem = (before: CustomerRecord, after: CustomerRecord, entity: string, extra: object, dueAt: string): Record<string, unknown> => {
+  const key = keys.customer(before.tenantId, before.id);
+  return { ...withoutIndexKeys(toItem(after, isCounted(before))), ...extra, entity, ...dueIndexKeys(key.pk, key.sk, dueAt) };
 };
 
 /**
@@ -98,25 +118,11 @@ export const withoutIndexKeys = (item: Record<string, unknown>): Record<string, 
  * every list, count and due index, and enters the due index at `purgeAt`, when the sweep purges it.
  */
 export const deleteCustomer = async (before: CustomerRecord, after: CustomerRecord, deletion: Deletion, events: PendingEvent[]): Promise<void> => {
-  const record = before;
-  const key = keys.customer(record.tenantId, record.id);
-  const item = {
-    ...withoutIndexKeys(toItem(after, isCounted(before))),
-    ...deletion,
-    entity: DELETED_CUSTOMER_ENTITY,
-    ...dueIndexKeys(key.pk, key.sk, deletion.purgeAt),
-  };
+  const { pk } = keys.customer(before.tenantId, before.id);
   await transact([
-    {
-      Put: {
-        TableName: tableName(),
-        Item: item,
-        ConditionExpression: 'entity = :live AND version = :expected',
-        ExpressionAttributeValues: { ':live': CUSTOMER_ENTITY, ':expected': record.version },
-      },
-    },
-    ...events.map((event) => putEvent(key.pk, event)),
-    ...customerSideWrites(record, undefined),
+    putLive(before, retiredItem(before, after, DELETED_CUSTOMER_ENTITY, deletion, deletion.purgeAt)),
+    ...events.map((event) => putEvent(pk, event)),
+    ...customerSideWrites(before, undefined),
   ]);
 };
 

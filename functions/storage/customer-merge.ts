@@ -13,11 +13,11 @@ import { batchWrite, db, tableName, type ItemKey } from './db.ts';
 import { keys } from './keys.ts';
 import { dueIndexKeys } from './due-index.ts';
 import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
-import { CUSTOMER_ENTITY, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
+import { isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { childFromItem, childItem, type ChildKind } from './customer-children.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
 import { combineCounterWrites } from './counters.ts';
-import { MERGED_CUSTOMER_ENTITY, withoutIndexKeys, type Merger } from './customer-lifecycle.ts';
+import { MERGED_CUSTOMER_ENTITY, putLive, retiredItem, type Merger } from './customer-lifecycle.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
 import { PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
 import type { PendingEvent } from '../events/envelope.ts';
@@ -38,16 +38,6 @@ export interface DuplicateChange {
   events: PendingEvent[];
 }
 
-/** A customer's item as stored (`next`), conditional on it still being live at `before`'s version. */
-const putLive = (before: CustomerRecord, item: Record<string, unknown>): TransactItem => ({
-  Put: {
-    TableName: tableName(),
-    Item: item,
-    ConditionExpression: 'entity = :live AND version = :expected',
-    ExpressionAttributeValues: { ':live': CUSTOMER_ENTITY, ':expected': before.version },
-  },
-});
-
 /** The merge, in one transaction (survivor first: a concurrent change of it is what the optimistic retry retries). */
 export const mergeCustomers = async (
   survivor: CustomerRecord,
@@ -61,14 +51,9 @@ export const mergeCustomers = async (
     ...survivorEvents.map((event) => putEvent(survivorKey.pk, event)),
   ];
   for (const { record, next, merger, events } of duplicates) {
-    const key = keys.customer(record.tenantId, record.id);
-    const item = {
-      ...withoutIndexKeys(toItem(next, isCounted(record))),
-      ...merger,
-      entity: MERGED_CUSTOMER_ENTITY,
-      ...dueIndexKeys(key.pk, key.sk, merger.mergedAt),
-    };
-    items.push(putLive(record, item), ...events.map((event) => putEvent(key.pk, event)), ...customerSideWrites(record, undefined));
+    const { pk } = keys.customer(record.tenantId, record.id);
+    const item = retiredItem(record, next, MERGED_CUSTOMER_ENTITY, merger, merger.mergedAt);
+    items.push(putLive(record, item), ...events.map((event) => putEvent(pk, event)), ...customerSideWrites(record, undefined));
   }
   await transact(combineCounterWrites(items));
 };

@@ -4,7 +4,7 @@
  * value anywhere in the table), export (complete, in bounded parts), and writes racing a delete.
  */
 import { describe, expect, it } from 'vitest';
-import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as crmCreate from '../../functions/crm/create-customer.ts';
 import * as crmGet from '../../functions/crm/get-customer.ts';
 import * as crmList from '../../functions/crm/list-customers.ts';
@@ -34,7 +34,7 @@ import * as v5Retrieve from '../../functions/tmf629/v5/retrieve-customer.ts';
 import { handler as sweep } from '../../functions/schedules/due-sweep.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { tmf629, tmf629v3, tmf629v5 } from '../../functions/tmf629/operations.ts';
-import { db, tableName } from '../../functions/storage/db.ts';
+import { batchWrite, db, tableName } from '../../functions/storage/db.ts';
 import { keys } from '../../functions/storage/keys.ts';
 import { deleteCustomer, getCustomerState, purgeStep } from '../../functions/storage/customer-lifecycle.ts';
 import { mergeCustomers, moveMergedStep } from '../../functions/storage/customer-merge.ts';
@@ -73,6 +73,15 @@ const itemsHolding = async (values: string[]) => {
     start = page.LastEvaluatedKey;
   } while (start);
   return found;
+};
+
+/** N timeline events written straight into the customer's collection (a long history, quickly), each described `text`. */
+const history = async (tenant: string, id: string, n: number, text: string) => {
+  const { pk } = keys.customer(tenant, id);
+  const sk = (i: number) => `EVENT#0000-${id}-${String(i).padStart(5, '0')}`;
+  await batchWrite(
+    Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { pk, sk: sk(i), entity: 'EVENT', detailType: 'CustomerUpdated', description: text } } })),
+  );
 };
 
 /** A CRM customer with an owner, tags, a due activity, an opportunity; made with an Idempotency-Key. */
@@ -213,15 +222,7 @@ describe('erasure', () => {
   it('erases a customer with thousands of events in bounded steps: 202 while it goes on, the due sweep or a repeat finishes it', async () => {
     const tenant = uniqueTenant();
     const { id } = await richCustomer(tenant, '2002');
-    const { pk } = keys.customer(tenant, id);
-    for (let batch = 0; batch < 48; batch++) {
-      const items = Array.from({ length: 25 }, (_, i) => ({
-        PutRequest: {
-          Item: { pk, sk: `EVENT#old-${String(batch * 25 + i).padStart(5, '0')}`, entity: 'EVENT', description: 'Called Anna 2002 about her mortgage' },
-        },
-      }));
-      await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: items } }));
-    }
+    await history(tenant, id, 1200, 'Called Anna 2002 about her mortgage');
     process.env.ERASURE_IN_REQUEST_MS = '1';
     try {
       const first = await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id } });
@@ -323,18 +324,6 @@ describe('finding duplicates', () => {
 });
 
 describe('merge and unmerge', () => {
-  /** N timeline events written straight into the customer's collection (a long history, quickly). */
-  const history = async (tenant: string, id: string, n: number, text: string) => {
-    const { pk } = keys.customer(tenant, id);
-    for (let i = 0; i < n; i += 25) {
-      const items = Array.from({ length: Math.min(25, n - i) }, (_, j) => ({
-        PutRequest: {
-          Item: { pk, sk: `EVENT#0000-${id}-${String(i + j).padStart(5, '0')}`, entity: 'EVENT', detailType: 'CustomerUpdated', description: text },
-        },
-      }));
-      await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: items } }));
-    }
-  };
   const tagsOf = async (tenant: string, id: string) => (await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id } })).body.tags;
   const activities = async (tenant: string, id: string) =>
     (await call(listActivities.handler, crm.listActivities, { tenant, params: { id }, query: { limit: '100' } })).body
