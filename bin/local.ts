@@ -9,7 +9,13 @@ const port = Number(process.env.PORT ?? 3000);
 
 // RAPPORT_SCHEDULE_TIMERS=off leaves the schedules to POST /_local/schedules/<name> (the tests do).
 const schedulesEnabled = process.env.RAPPORT_SCHEDULE_TIMERS !== 'off';
-const runtime = await startRuntime({ port, inMemory, schedulesEnabled }).catch((error: Error) => {
+// WEBHOOK_TIME_SCALE compresses the webhook retry schedule (0.001: the 27-hour schedule in under two minutes).
+const webhookTimeScale = Number(process.env.WEBHOOK_TIME_SCALE ?? 1);
+if (!(webhookTimeScale > 0)) {
+  process.stderr.write(`WEBHOOK_TIME_SCALE must be a positive number, not '${process.env.WEBHOOK_TIME_SCALE}'\n`);
+  process.exit(1);
+}
+const runtime = await startRuntime({ port, inMemory, schedulesEnabled, webhookTimeScale }).catch((error: Error) => {
   process.stderr.write(`Rapport could not start: ${error.message}\n`);
   process.exit(1);
 });

@@ -13,6 +13,9 @@ export const BusinessMetric = {
   ItemsLeft: 'ItemsLeft',
   NotificationsDelivered: 'NotificationsDelivered',
   NotificationsFailed: 'NotificationsFailed',
+  WebhooksDelivered: 'WebhooksDelivered',
+  WebhookAttemptsFailed: 'WebhookAttemptsFailed',
+  WebhooksDisabled: 'WebhooksDisabled',
 } as const;
 export type BusinessMetric = (typeof BusinessMetric)[keyof typeof BusinessMetric];
 
@@ -20,6 +23,7 @@ export type BusinessMetric = (typeof BusinessMetric)[keyof typeof BusinessMetric
 export const SERVICE = {
   publisher: 'events',
   notifier: 'tmf629',
+  webhooks: 'webhooks',
   sweep: 'due-sweep',
   auth: 'auth',
 } as const;

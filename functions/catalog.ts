@@ -8,6 +8,7 @@ import { tmf629, tmf629v3, tmf629v5 } from './tmf629/operations.ts';
 import { crm } from './crm/operations.ts';
 import { bianCrm } from './bian-crm/operations.ts';
 import { bianCaseMgmt } from './bian-casemgmt/operations.ts';
+import { webhooks } from './webhooks/operations.ts';
 
 export const operations: readonly Operation[] = [
   ...Object.values(tmf629),
@@ -16,6 +17,7 @@ export const operations: readonly Operation[] = [
   ...Object.values(crm),
   ...Object.values(bianCrm),
   ...Object.values(bianCaseMgmt),
+  ...Object.values(webhooks),
 ];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */
@@ -37,6 +39,12 @@ export const eventRules: readonly EventRule[] = [
 
 /** The table stream's consumer: carries event items to the bus. */
 export const streamPublisher = { name: 'publishEvents', handler: 'functions/events/publish-events.ts' } as const;
+
+/** The table stream's second consumer: queues a delivery of each event item for each webhook that takes it. */
+export const webhookDispatcher = { name: 'dispatchWebhooks', handler: 'functions/webhooks/dispatch-webhooks.ts' } as const;
+
+/** The delivery queue's consumer: makes each delivery attempt, logs it, and queues the next on the retry schedule. */
+export const webhookWorker = { name: 'deliverWebhooks', handler: 'functions/webhooks/deliver-webhooks.ts' } as const;
 
 /** A function EventBridge Scheduler runs on a rate; locally also on `POST /_local/schedules/<name>`. */
 export interface Schedule {

@@ -12,6 +12,7 @@ import { CRM_SOURCE } from './crm/customer-view.ts';
 import { Activity, CrmCustomer, Opportunity } from './crm/schemas.ts';
 import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from './bian-crm/records.ts';
 import { CASE_SOURCE, caseView, type CaseKind } from './bian-casemgmt/case-records.ts';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_SOURCE, WebhookView } from './events/webhook-events.ts';
 
 /** The envelope every event carries as `detail` (see events/envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
@@ -64,6 +65,15 @@ const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
   CustomersMerged:
     'Duplicates were merged into this customer (the survivor): data.mergedIds name them; their activities, opportunities and timeline move to it, and they answer with a pointer to it.',
   CustomerUnmerged: 'A duplicate merged into this customer was taken out again (data.unmergedId): it is a customer of its own again, with what it owned.',
+};
+
+const WEBHOOK_DESCRIPTIONS: Record<(typeof WEBHOOK_EVENT_TYPES)[number], string> = {
+  WebhookCreated: 'A webhook subscription was created; data.webhook (never its secret).',
+  WebhookUpdated: 'A webhook subscription changed (URL, event types, description, enabled).',
+  WebhookSecretRotated: "A webhook's signing secret was rotated; data.webhook.previousSecretExpiresAt says until when the previous one signs too.",
+  WebhookDeleted: 'A webhook subscription was deleted; its queued deliveries stop.',
+  WebhookDisabled:
+    'Rapport disabled a webhook: its receiver answered 410 Gone, or every delivery failed for a day (data.reason). Deliveries stop until it is enabled again.',
 };
 
 const Owner = z.nullable(z.object({ id: z.string(), username: z.optional(z.string()), displayName: z.optional(z.string()) }));
@@ -142,6 +152,12 @@ export const eventTypes: readonly EventType[] = [
       detail: envelopeOf(`${kind}/${what}`, kind, z.object({ action: z.string(), record: caseView(kind) })),
     })),
   ),
+  ...WEBHOOK_EVENT_TYPES.map((detailType) => ({
+    source: WEBHOOK_SOURCE,
+    detailType,
+    description: WEBHOOK_DESCRIPTIONS[detailType],
+    detail: envelopeOf(detailType, 'Webhook', z.object({ webhook: WebhookView, reason: z.optional(z.string()) })),
+  })),
   {
     source: CASE_SOURCE,
     detailType: 'IncidentResolutionOverdue',

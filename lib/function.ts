@@ -13,6 +13,8 @@ export interface FunctionCommon {
   tenantClaim: string;
   /** How long a deleted customer can be restored (functions/storage/customer-lifecycle.ts). */
   customerRetentionDays: number;
+  /** The webhook delivery queue (a redelivery is queued by an API function). */
+  webhookQueueUrl: string;
 }
 
 /** Settings a function may add or override: description, memory, timeout, environment, concurrency. */
@@ -55,6 +57,7 @@ export const rapportFunction = (scope: Construct, id: string, { entry, role, log
       TABLE_NAME: common.tableName,
       TENANT_CLAIM: common.tenantClaim,
       CUSTOMER_RETENTION_DAYS: String(common.customerRetentionDays),
+      WEBHOOK_QUEUE_URL: common.webhookQueueUrl,
       POWERTOOLS_SERVICE_NAME: service,
       NODE_OPTIONS: '--enable-source-maps',
       ...environment,

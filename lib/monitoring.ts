@@ -25,6 +25,8 @@ export interface MonitoringProps {
   backgroundFunctions: lambda.IFunction[];
   publisher: lambda.IFunction;
   sweep: lambda.IFunction;
+  /** The webhook dispatcher (the stream's second consumer) and the delivery queue. */
+  webhooks: { dispatcher: lambda.IFunction; queue: sqs.IQueue };
   /** Dead-letter queues by what they catch. */
   deadLetterQueues: Record<string, sqs.IQueue>;
   /** Subscribed to the alarm topic when given. */
@@ -152,6 +154,18 @@ export class RapportMonitoring extends Construct {
       `Events reach the bus ${t.streamIteratorAge.toHumanString()} or more after they were committed.`,
       iteratorAge,
       t.streamIteratorAge.toMilliseconds(),
+    );
+    alarm(
+      'WebhookDispatchIteratorAge',
+      `Events reach the webhook delivery queue ${t.streamIteratorAge.toHumanString()} or more after they were committed.`,
+      props.webhooks.dispatcher.metric('IteratorAge', { period: t.period, statistic: 'Maximum' }),
+      t.streamIteratorAge.toMilliseconds(),
+    );
+    alarm(
+      'WebhookDeliveryBacklog',
+      `${t.webhookBacklog} or more webhook deliveries are due and waiting for the delivery worker.`,
+      props.webhooks.queue.metricApproximateNumberOfMessagesVisible({ period: t.period, statistic: 'Maximum' }),
+      t.webhookBacklog,
     );
     alarm(
       'SweepFailed',

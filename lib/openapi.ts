@@ -9,6 +9,7 @@ const FAMILY_TAGS: Record<Family, string> = {
   crm: 'CRM customers',
   'bian-crm': 'BIAN Customer Relationship Management v12',
   'bian-casemgmt': 'BIAN Customer Case Management v12',
+  webhooks: 'Webhooks and the event feed',
 };
 
 /** Definitions that recursive schemas (BIAN's) need, hoisted into components.schemas. */

@@ -9,13 +9,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventRules, operations, schedules, streamPublisher, unmatchedRoute } from '../functions/catalog.ts';
+import { eventRules, operations, schedules, streamPublisher, unmatchedRoute, webhookDispatcher, webhookWorker } from '../functions/catalog.ts';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SCOPES } from '../functions/http/operation.ts';
@@ -126,6 +126,20 @@ export class RapportStack extends Stack {
     const publishDlq = deadLetterQueue('PublishDeadLetterQueue', 'events the stream publisher could not put on the bus');
     const streamDlq = deadLetterQueue('StreamDeadLetterQueue', 'stream batches the publisher failed on after all retries');
     const notifyDlq = deadLetterQueue('NotifyDeadLetterQueue', 'TMF hub notifications that no retry could deliver');
+    const webhookDlq = deadLetterQueue(
+      'WebhookDeadLetterQueue',
+      'webhook deliveries the worker failed on five times (the table or the queue, not the receiver)',
+    );
+    const streamWebhookDlq = deadLetterQueue('WebhookStreamDeadLetterQueue', 'stream batches the webhook dispatcher failed on after all retries');
+    // Webhook deliveries waiting for their attempt (functions/events/webhook-queue.ts): durable, delayed up to 15 minutes at a
+    // time; the worker's visibility timeout is six times its own, as Lambda advises for SQS sources.
+    const webhookQueue = new sqs.Queue(this, 'WebhookDeliveryQueue', {
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(SIZING.webhookWorker.timeout.toSeconds() * 6),
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      deadLetterQueue: { queue: webhookDlq, maxReceiveCount: 5 },
+    });
 
     // --- Functions -------------------------------------------------------------------------------
     const logGroups = new Map<string, logs.LogGroup>();
@@ -146,7 +160,12 @@ export class RapportStack extends Stack {
       });
       return created;
     };
-    const common: FunctionCommon = { tableName: this.table.tableName, tenantClaim, customerRetentionDays: props.customerRetentionDays ?? 30 };
+    const common: FunctionCommon = {
+      tableName: this.table.tableName,
+      tenantClaim,
+      customerRetentionDays: props.customerRetentionDays ?? 30,
+      webhookQueueUrl: webhookQueue.queueUrl,
+    };
     const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra: FunctionExtras = {}) =>
       rapportFunction(this, id, { entry, role: fnRole, logGroup, service, common, ...extra });
 
@@ -157,6 +176,8 @@ export class RapportStack extends Stack {
     };
     this.table.grantReadData(apiRoles.read);
     this.table.grantReadWriteData(apiRoles.write);
+    // A redelivery (POST …/deliveries/{id}/redeliver) is queued by the write function.
+    webhookQueue.grantSendMessages(apiRoles.write);
 
     // --- HTTP API with its JWT authorizer ------------------------------------------------------------
     const { authorizer, trigger } = this.jwtAuthorizer(props, settings.deletionProtection, tenantClaim, logGroupFor, newFunction, role);
@@ -284,6 +305,46 @@ export class RapportStack extends Stack {
       background.push(target);
     }
 
+    // --- Webhooks: the dispatcher (the stream's second consumer) and the delivery worker ---------------
+    const webhookRole = role('WebhookRole', 'Rapport webhooks: read events and webhooks, log deliveries, disable webhooks, queue deliveries');
+    this.table.grantReadWriteData(webhookRole);
+    this.table.grantStreamRead(webhookRole);
+    webhookQueue.grantSendMessages(webhookRole);
+    webhookQueue.grantConsumeMessages(webhookRole);
+    streamWebhookDlq.grantSendMessages(webhookRole);
+    const dispatcher = newFunction(functionId(webhookDispatcher.name), webhookDispatcher.handler, webhookRole, logGroupFor('Webhooks'), SERVICE.webhooks, {
+      description: 'Queues a webhook delivery of each event item for each webhook that takes it',
+      ...SIZING.publisher,
+    });
+    dispatcher.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(streamWebhookDlq),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(EVENT_ENTITY) } } },
+          }),
+        ],
+      }),
+    );
+    const worker = newFunction(functionId(webhookWorker.name), webhookWorker.handler, webhookRole, logGroupFor('Webhooks'), SERVICE.webhooks, {
+      description: 'Makes webhook delivery attempts (signed, logged) and queues retries on the schedule',
+      ...SIZING.webhookWorker,
+    });
+    worker.addEventSource(new SqsEventSource(webhookQueue, { batchSize: 10, reportBatchItemFailures: true }));
+    Validations.of(webhookRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
+      reason:
+        "The read/write grant covers the table's own GSIs (table ARN + /index/*); the webhook functions read no index, but the grant is the table's standard one and no other table is reachable.",
+    });
+    background.push(dispatcher, worker);
+
     // --- Scheduled functions (EventBridge Scheduler): the due sweep -------------------------------
     const scheduleDlq = deadLetterQueue('ScheduleDeadLetterQueue', 'scheduled runs that failed after all retries');
     const sweepRole = role('SweepRole', 'Rapport scheduled jobs: read the due index, flag items with their events');
@@ -335,7 +396,15 @@ export class RapportStack extends Stack {
       backgroundFunctions: [...background, ...(trigger ? [trigger] : [])],
       publisher,
       sweep: scheduled.find((s) => s.name === 'due-sweep')!.fn,
-      deadLetterQueues: { Publish: publishDlq, Stream: streamDlq, Notify: notifyDlq, Schedule: scheduleDlq },
+      deadLetterQueues: {
+        Publish: publishDlq,
+        Stream: streamDlq,
+        Notify: notifyDlq,
+        Schedule: scheduleDlq,
+        Webhook: webhookDlq,
+        WebhookStream: streamWebhookDlq,
+      },
+      webhooks: { dispatcher, queue: webhookQueue },
       alarmEmail: props.alarmEmail,
     });
 

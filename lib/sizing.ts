@@ -17,6 +17,8 @@ export const SIZING = {
   apiWrite: { memorySize: 512, timeout: Duration.seconds(10) },
   publisher: { memorySize: 256, timeout: Duration.seconds(60) },
   notifier: { memorySize: 256, timeout: Duration.seconds(30) },
+  /** Ten deliveries in parallel, each at most WEBHOOK_TIMEOUT_MS (10 s), plus their table writes. */
+  webhookWorker: { memorySize: 256, timeout: Duration.seconds(30) },
   sweep: { memorySize: 512, timeout: Duration.minutes(2) },
   /** Cognito allows a trigger 5 s. */
   auth: { memorySize: 256, timeout: Duration.seconds(5) },

@@ -26,6 +26,8 @@ export interface AlarmThresholds {
   lambdaThrottles: number;
   /** Age of the newest stream record the publisher has read: how late events reach the bus. */
   streamIteratorAge: Duration;
+  /** Webhook deliveries due and waiting for the worker (visible in the delivery queue): the delivery backlog. */
+  webhookBacklog: number;
 }
 
 export const STAGES = {
@@ -42,6 +44,7 @@ export const STAGES = {
       lambdaErrors: 5,
       lambdaThrottles: 10,
       streamIteratorAge: Duration.minutes(15),
+      webhookBacklog: 1000,
     },
   },
   prod: {
@@ -57,6 +60,7 @@ export const STAGES = {
       lambdaErrors: 1,
       lambdaThrottles: 1,
       streamIteratorAge: Duration.minutes(1),
+      webhookBacklog: 1000,
     },
   },
 } as const satisfies Record<string, StageSettings>;

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { EVENT_ENTITY } from '../storage/table-schema.ts';
+import { isStoredEventInsert } from '../storage/event-feed.ts';
 import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
@@ -20,9 +20,6 @@ interface Pending {
   entry: PutEventsRequestEntry;
   error?: string;
 }
-
-/** The stream filter's condition, checked again here: only inserted event items are published. */
-const isEventInsert = (record: DynamoDBRecord): boolean => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === EVENT_ENTITY;
 
 const toEntry = (record: DynamoDBRecord, busName: string): PutEventsRequestEntry => {
   const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
@@ -67,7 +64,7 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
   const busName = requiredEnv('EVENT_BUS_NAME');
   const failed: Pending[] = [];
   const pending: Pending[] = [];
-  for (const record of event.Records.filter(isEventInsert)) {
+  for (const record of event.Records.filter(isStoredEventInsert)) {
     // A record that cannot be read is parked with the rest of the failures, never blocking the stream.
     try {
       pending.push({ record, entry: toEntry(record, busName) });

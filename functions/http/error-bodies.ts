@@ -1,6 +1,9 @@
 import type { Family } from './operation.ts';
 import { REASONS, type HttpError } from './errors.ts';
 
+/** The error body of the APIs under /api/v1 (the CRM seed's). */
+const apiV1Error = (e: HttpError) => ({ title: REASONS[e.status] ?? 'Error', detail: e.message, time: new Date().toISOString() });
+
 /** Each family renders errors in its own standard body. */
 const renderers: Record<Family, (error: HttpError) => Record<string, string>> = {
   // TMF630 / TMF629 `Error`: code, reason, message, status (strings); `@type` as v5's Error requires.
@@ -12,7 +15,9 @@ const renderers: Record<Family, (error: HttpError) => Record<string, string>> = 
     status: String(e.status),
   }),
   // The CRM seed's error body.
-  crm: (e) => ({ title: REASONS[e.status] ?? 'Error', detail: e.message, time: new Date().toISOString() }),
+  crm: apiV1Error,
+  // Webhooks and the event feed sit beside the CRM API under /api/v1 and answer in its body.
+  webhooks: apiV1Error,
   // BIAN `HTTPError`: all strings.
   'bian-crm': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),
   'bian-casemgmt': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),

@@ -1,6 +1,6 @@
 import type { output, ZodMiniType } from 'zod/mini';
 
-export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt';
+export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Read operations get read-only table access and the read scope; write operations both. */
 export type Access = 'read' | 'write';

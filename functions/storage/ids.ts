@@ -32,6 +32,19 @@ export const timeOrderedId = (now: number = Date.now()): string => {
   return encode(BigInt(lastTime), 10) + encode(lastRandom, 16);
 };
 
+/** The time part of a time-ordered id at `timeMs` (10 characters): every id made before that millisecond sorts before it, every id made at or after it after. */
+export const timePrefix = (timeMs: number): string => encode(BigInt(timeMs), 10);
+
+/** The millisecond a time-ordered id was made at (its first 10 characters). */
+export const timeOfId = (id: string): number => {
+  let value = 0;
+  for (const char of id.slice(0, 10)) value = value * 32 + ALPHABET.indexOf(char);
+  return value;
+};
+
+/** A time-ordered id, or its time part alone (a position in a time-ordered list). */
+export const TIME_ORDERED_POSITION = /^[0-9A-HJKMNP-TV-Z]{10}(?:[0-9A-HJKMNP-TV-Z]{16})?$/;
+
 /**
  * A deterministic id in the same layout: the time part from `timeMs`, the rest from a hash of
  * `seed`. The same seed and time always give the same id, so a retried or overlapping job that

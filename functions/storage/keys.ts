@@ -19,11 +19,32 @@ export const allShards = (shards = LIST_SHARDS): number[] => Array.from({ length
 
 const customerPk = (tenantId: string, id: string) => `${tenantPrefix(tenantId)}#CUSTOMER#${id}`;
 
+/** One shard of a webhook's delivery log. */
+export const webhookDeliveryPartition = (tenantId: string, webhookId: string, shard: number) => `${tenantPrefix(tenantId)}#WEBHOOK#${webhookId}#LOG#${shard}`;
+
+/** A time-ordered id with each character replaced by its mirror in the alphabet: ascending order of these is newest first. */
+const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const invertedId = (id: string): string => [...id].map((c) => ID_ALPHABET[31 - ID_ALPHABET.indexOf(c)] ?? c).join('');
+
 export const keys = {
   customer: (tenantId: string, id: string) => ({ pk: customerPk(tenantId, id), sk: 'CUSTOMER' }),
   /** A tenant's TMF hub subscriptions share one partition: the notifier reads them all for each event. */
   subscription: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#HUBS`, sk: `HUB#${id}` }),
   subscriptions: (tenantId: string) => `${tenantPrefix(tenantId)}#HUBS`,
+  /** A tenant's webhook subscriptions share one partition (the dispatcher reads them all), with their events and count. */
+  webhooks: (tenantId: string) => `${tenantPrefix(tenantId)}#WEBHOOKS`,
+  webhook: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS`, sk: `WEBHOOK#${id}` }),
+  /** Beside its webhook (the same prefix: one Query reads both): since when its deliveries fail. */
+  webhookHealth: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS`, sk: `WEBHOOK#${id}#HEALTH` }),
+  /**
+   * A delivery's log entry: one per webhook and event, in the webhook's log sharded by the event
+   * (no one partition takes every delivery of a busy webhook), newest first (the sort key is the
+   * event id with every character inverted).
+   */
+  webhookDelivery: (tenantId: string, webhookId: string, eventId: string) => ({
+    pk: webhookDeliveryPartition(tenantId, webhookId, shardOf(eventId)),
+    sk: `D#${invertedId(eventId)}`,
+  }),
   idempotency: (tenantId: string, operation: string, key: string) => ({
     pk: `${tenantPrefix(tenantId)}#IDEMPOTENCY#${operation}#${key}`,
     sk: 'IDEMPOTENCY',
@@ -66,6 +87,8 @@ export const indexPartitions = {
   byOwner: (tenantId: string, ownerId: string, shard: number) => `${tenantPrefix(tenantId)}#OWNER#${ownerId}#${shard}`,
   byStatus: (tenantId: string, status: string, shard: number) => `${tenantPrefix(tenantId)}#CRMSTATUS#${status}#${shard}`,
   byNextAction: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#NEXTACTION#${shard}`,
+  /** The tenant's event feed, sharded by the event's subject (so one subject's events stay in one shard, in order). */
+  byFeed: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#FEED#${shard}`,
 };
 
 /** Sort key of the name-ordered indexes: lower-cased name, then the id to keep entries unique. */

@@ -14,7 +14,8 @@ import type { IndexName } from './table-schema.ts';
 export type ShardPositions = (string | null)[];
 
 export interface ShardedQuery {
-  index: IndexName;
+  /** The index read; the table itself without one. */
+  index?: IndexName;
   partitionKey: string;
   sortKey: string;
   /** One partition key value per shard. */
@@ -96,7 +97,7 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
     const page = await db.send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: query.index,
+        ...(query.index ? { IndexName: query.index } : {}),
         KeyConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

@@ -15,6 +15,8 @@ export interface Subscription {
   generation: 'v3' | 'v4' | 'v5';
   /** The `@type` a v5 registration was given (v5's Hub requires one). */
   type?: string;
+  /** A Standard Webhooks secret (`whsec_…`): its notifications are signed with it. Never shown back. */
+  secret?: string;
   createdAt: string;
   createdBy: string;
 }
@@ -90,6 +92,7 @@ const subscriptionOf = (tenantId: string, item: Record<string, unknown>): Subscr
   ...(item.query === undefined ? {} : { query: String(item.query) }),
   generation: item.generation === 'v3' || item.generation === 'v5' ? item.generation : 'v4',
   ...(item.type === undefined ? {} : { type: String(item.type) }),
+  ...(item.secret === undefined ? {} : { secret: String(item.secret) }),
   createdAt: String(item.createdAt),
   createdBy: String(item.createdBy),
 });

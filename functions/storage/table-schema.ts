@@ -68,6 +68,13 @@ export const INDEXES = [
     projection: { type: 'KEYS_ONLY' },
     purpose: 'sparse, sharded due index across tenants: only items due and not yet flagged (DUE#<shard> / <due>#<pk>#<sk>)',
   },
+  {
+    name: 'byFeed',
+    partitionKey: 'feedPk',
+    sortKey: 'feedSk',
+    projection: { type: 'INCLUDE', attributes: ['detailType'] },
+    purpose: "the tenant's event feed in commit order: every event item, sharded by its subject (T#<tenant>#FEED#<shard> / <time-ordered position>)",
+  },
 ] as const satisfies readonly IndexDefinition[];
 
 export type IndexName = (typeof INDEXES)[number]['name'];

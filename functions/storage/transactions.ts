@@ -1,16 +1,24 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
-import { keys } from './keys.ts';
+import { indexPartitions, keys, shardOf } from './keys.ts';
+import { timeOrderedId } from './ids.ts';
 import { checkItemLimits } from './limits.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** The outbox item of an event: the subject's timeline entry, carried to EventBridge by the stream. */
+/**
+ * The outbox item of an event: the subject's timeline entry, carried to EventBridge by the stream,
+ * and an entry of the tenant's event feed (`byFeed`): its position is a time-ordered id made as the
+ * item is written, so the feed is in the order the changes were written (an event's own id may be
+ * older: the due sweep's are fixed by the due date).
+ */
 export const eventItem = (subjectPk: string, event: PendingEvent): Record<string, unknown> => ({
   ...(event.mirror ? keys.mirroredEvent : keys.event)(subjectPk, event.envelope.eventId),
   entity: EVENT_ENTITY,
+  feedPk: indexPartitions.byFeed(event.envelope.tenantId, shardOf(event.envelope.subject.id)),
+  feedSk: timeOrderedId(),
   eventId: event.envelope.eventId,
   source: event.source,
   detailType: event.envelope.eventType,

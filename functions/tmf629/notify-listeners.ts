@@ -1,13 +1,10 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
 import type { EventBridgeEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import type { EventEnvelope } from '../events/envelope.ts';
 import { requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
-import { listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
-import { checkAddress, checkCallbackUrl } from '../domain/callback-url.ts';
+import { deleteSubscription, listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
+import { postJson } from '../events/outbound.ts';
+import { signatureHeaders } from '../events/signing.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
 import { TMF_EVENT_TYPES } from '../events/tmf-customer-events.ts';
 import { BusinessMetric } from '../business-metrics.ts';
@@ -46,74 +43,34 @@ export const notificationOf = (envelope: EventEnvelope<TmfEventData>, generation
   event: { customer: customerFor(generation, envelope.data) },
 });
 
-/** A callback host that resolved to an address no subscription may reach. */
-class UnreachableAddress extends Error {}
-
-/**
- * The notifier's DNS lookup: resolves the callback's host, refuses it when any of its addresses is
- * not one a subscription may reach, and hands the connection exactly the addresses it checked, so
- * nothing can re-resolve the name in between (no DNS rebinding into the VPC).
- */
-export const checkedLookup =
-  (allowLoopback: boolean, resolve: typeof dnsLookup = dnsLookup): LookupFunction =>
-  (hostname, options, callback) => {
-    resolve(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      for (const { address } of addresses) {
-        const verdict = checkAddress(address, allowLoopback);
-        if (!verdict.ok) return callback(new UnreachableAddress(`${hostname} resolves to ${verdict.reason}`), '', 0);
-      }
-      if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
-      const [first] = addresses;
-      if (!first) return callback(new UnreachableAddress(`${hostname} has no address`), '', 0);
-      callback(null, first.address, first.family);
-    });
-  };
-
-const lookup = checkedLookup(allowLoopback);
-
-/** POSTs the notification over the checked connection; its status, or the error. No redirects are followed. */
-const post = (url: URL, body: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      lookup,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    request.once('response', (response) => {
-      response.resume();
-      response.once('end', () => resolve(response.statusCode ?? 0));
-      response.once('error', reject);
-    });
-    request.once('error', reject);
-    request.end(body);
-  });
-
-const deliver = async (subscription: Subscription, body: string): Promise<string | undefined> => {
-  const verdict = checkCallbackUrl(subscription.callback, allowLoopback);
-  if (!verdict.ok) return `callback refused: ${verdict.reason}`;
+/** What became of one notification: undefined when delivered, else why not; `gone` when the listener answered 410. */
+const deliver = async (subscription: Subscription, eventId: string, body: string): Promise<{ error?: string; gone?: boolean }> => {
   let lastError = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, BASE_DELAY_MS * 2 ** (attempt - 2)));
-    try {
-      const status = await post(verdict.url, body);
-      if (status >= 200 && status < 300) return undefined;
-      lastError = `HTTP ${status}`;
-      if (status < 500 && status !== 408 && status !== 429) break;
-    } catch (error) {
-      if (error instanceof UnreachableAddress) return `callback refused: ${error.message}`;
-      lastError = `${(error as Error).name}: ${(error as Error).message}`;
+    // A registration with a secret gets Standard Webhooks signatures, made afresh for each attempt's timestamp.
+    const headers = subscription.secret ? signatureHeaders([subscription.secret], eventId, new Date(), body) : {};
+    const outcome = await postJson(subscription.callback, body, { headers, timeoutMs: TIMEOUT_MS, allowLoopback });
+    if (outcome.refused) return { error: `callback ${outcome.error}` };
+    if (outcome.status === undefined) {
+      lastError = outcome.error ?? 'no answer';
+      continue;
     }
+    if (outcome.status >= 200 && outcome.status < 300) return {};
+    if (outcome.status === 410) return { error: 'HTTP 410', gone: true };
+    lastError = `HTTP ${outcome.status}`;
+    if (outcome.status < 500 && outcome.status !== 408 && outcome.status !== 429) break;
   }
-  return lastError;
+  return { error: lastError };
 };
 
 /**
  * TMF hub notifier (EventBridge target for `rapport.tmf629`): delivers the notification to every
  * matching registration of the event's tenant, in the format of the generation it registered
  * with (v3, v4 or v5; one rendering per generation), all at once, each with its own timeout and retries,
- * so a slow or dead subscriber never delays the others. Failed deliveries go to the dead-letter queue.
+ * so a slow or dead subscriber never delays the others. A registration with a secret gets its
+ * notifications signed as webhooks are (Standard Webhooks); a listener answering 410 is
+ * unregistered. Failed deliveries go to the dead-letter queue.
  */
 const notify = async (event: EventBridgeEvent<string, EventEnvelope<TmfEventData>>) => {
   const envelope = event.detail;
@@ -132,8 +89,10 @@ const notify = async (event: EventBridgeEvent<string, EventEnvelope<TmfEventData
     bodies.set(s.generation, body);
     return body;
   };
-  const outcomes = await Promise.all(subscriptions.map(async (s) => ({ subscription: s, error: await deliver(s, bodyFor(s)) })));
-  const failed = outcomes.filter((o) => o.error !== undefined);
+  const outcomes = await Promise.all(subscriptions.map(async (s) => ({ subscription: s, ...(await deliver(s, envelope.eventId, bodyFor(s))) })));
+  // A listener that answers 410 Gone has unsubscribed: its registration is deleted.
+  for (const gone of outcomes.filter((o) => o.gone)) await deleteSubscription(gone.subscription.tenantId, gone.subscription.id);
+  const failed = outcomes.filter((o) => o.error !== undefined && !o.gone);
   if (failed.length > 0) {
     logger.warn('notifications failed', { eventId: envelope.eventId, failed: failed.map((f) => ({ id: f.subscription.id, error: f.error })) });
     await sendToDeadLetterQueue(
@@ -146,10 +105,12 @@ const notify = async (event: EventBridgeEvent<string, EventEnvelope<TmfEventData
       })),
     );
   }
-  logger.info('notified', { eventId: envelope.eventId, delivered: outcomes.length - failed.length, failed: failed.length });
-  count(BusinessMetric.NotificationsDelivered, outcomes.length - failed.length);
+  const delivered = outcomes.filter((o) => o.error === undefined).length;
+  const gone = outcomes.length - delivered - failed.length;
+  logger.info('notified', { eventId: envelope.eventId, delivered, failed: failed.length, gone });
+  count(BusinessMetric.NotificationsDelivered, delivered);
   count(BusinessMetric.NotificationsFailed, failed.length);
-  return { delivered: outcomes.length - failed.length, failed: failed.length };
+  return { delivered, failed: failed.length, gone };
 };
 
 traced(dynamodb);

@@ -4,6 +4,7 @@ import { newId } from '../storage/ids.ts';
 import { insertSubscription, SUBSCRIPTION_VERSION, type Subscription } from '../storage/subscriptions.ts';
 import { etag } from '../http/preconditions.ts';
 import { checkCallbackUrl } from '../domain/callback-url.ts';
+import { checkWebhookSecret } from '../domain/webhook-secret.ts';
 import { HubQueryError, parseHubQuery } from '../domain/hub-query.ts';
 import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
@@ -16,9 +17,11 @@ const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
 /** POST /hub in any generation — 201 with the registration; its listener is notified in this generation's format. */
 export const registerListener = (generation: TmfGeneration, operation: TmfCustomerOperations['registerListener']) =>
   defineHandler(operation, async (request) => {
-    const { callback, query, '@type': type } = request.body as { callback: string; query?: string; '@type'?: string };
+    const { callback, query, '@type': type, secret } = request.body as { callback: string; query?: string; '@type'?: string; secret?: string };
     const verdict = checkCallbackUrl(callback, allowLoopback);
     if (!verdict.ok) throw badRequest(`callback refused: ${verdict.reason}.`);
+    const secretProblem = secret === undefined ? undefined : checkWebhookSecret(secret);
+    if (secretProblem) throw badRequest(`secret: ${secretProblem}.`);
     try {
       parseHubQuery(query, TMF_EVENT_TYPES);
     } catch (error) {
@@ -32,6 +35,7 @@ export const registerListener = (generation: TmfGeneration, operation: TmfCustom
       ...(query === undefined ? {} : { query }),
       generation: generation.name,
       ...(type === undefined ? {} : { type }),
+      ...(secret === undefined ? {} : { secret }),
       createdAt: new Date().toISOString(),
       createdBy: request.caller.sub,
     };

@@ -58,5 +58,7 @@ export const TmfError = z.object({
 export const EventSubscriptionInput = z.strictObject({
   callback: z.string().check(z.minLength(1)),
   query: z.optional(z.string()),
+  /** Rapport's extension: a Standard Webhooks secret (`whsec_…`) that signs the notifications (README, "Webhooks"). */
+  secret: z.optional(z.string()),
 });
 export const EventSubscription = z.object({ id: z.string(), callback: z.string(), query: z.optional(z.string()) });

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventRule } from '../../functions/catalog.ts';
+import type { LocalQueue } from './local-queue.ts';
 
 /** An event as EventBridge delivers it to targets (and as `GET /_local/events` lists it). */
 export interface BusEvent {
@@ -38,7 +39,10 @@ interface PutEventsEntry {
  */
 export class LocalAws {
   readonly events: BusEvent[] = [];
+  /** What was sent to queues without a consumer (the dead-letter queues), by queue name. */
   readonly queues = new Map<string, { messageId: string; body: string; sentAt: string }[]>();
+  /** Queues with a consumer (the webhook delivery queue), by name: messages sent there are delivered. */
+  readonly consumedQueues = new Map<string, LocalQueue>();
   /** Entries whose DetailType is listed here fail (for failure drills); empty normally. */
   failDetailTypes = new Set<string>();
 
@@ -53,11 +57,14 @@ export class LocalAws {
       case 'AWSEvents.PutEvents':
         return { status: 200, body: this.putEvents((body.Entries as PutEventsEntry[]) ?? []) };
       case 'AmazonSQS.SendMessageBatch': {
-        const entries = (body.Entries as { Id: string; MessageBody: string }[]) ?? [];
-        return { status: 200, body: { Successful: entries.map((e) => ({ Id: e.Id, ...this.enqueue(String(body.QueueUrl), e.MessageBody) })), Failed: [] } };
+        const entries = (body.Entries as { Id: string; MessageBody: string; DelaySeconds?: number }[]) ?? [];
+        return {
+          status: 200,
+          body: { Successful: entries.map((e) => ({ Id: e.Id, ...this.enqueue(String(body.QueueUrl), e.MessageBody, e.DelaySeconds) })), Failed: [] },
+        };
       }
       case 'AmazonSQS.SendMessage':
-        return { status: 200, body: this.enqueue(String(body.QueueUrl), String(body.MessageBody)) };
+        return { status: 200, body: this.enqueue(String(body.QueueUrl), String(body.MessageBody), body.DelaySeconds as number | undefined) };
       default:
         return undefined;
     }
@@ -101,12 +108,19 @@ export class LocalAws {
     return { FailedEntryCount: failed, Entries: results };
   }
 
-  private enqueue(queueUrl: string, body: string) {
-    const name = queueUrl.split('/').pop() ?? queueUrl;
-    const messageId = randomUUID();
+  /** Keeps a message sent to a dead-letter queue (for `GET /_local/dead-letters`). */
+  deadLetter(name: string, message: { messageId: string; body: string; sentAt: string }): void {
     const list = this.queues.get(name) ?? [];
-    list.push({ messageId, body, sentAt: new Date().toISOString() });
+    list.push(message);
     this.queues.set(name, list);
+  }
+
+  private enqueue(queueUrl: string, body: string, delaySeconds = 0) {
+    const name = queueUrl.split('/').pop() ?? queueUrl;
+    const consumed = this.consumedQueues.get(name);
+    if (consumed) return consumed.send(body, delaySeconds);
+    const messageId = randomUUID();
+    this.deadLetter(name, { messageId, body, sentAt: new Date().toISOString() });
     return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(body).digest('hex') };
   }
 }

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { eventRules, schedules, streamPublisher, type Schedule } from '../../functions/catalog.ts';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse } from 'aws-lambda';
+import { eventRules, schedules, streamPublisher, webhookDispatcher, webhookWorker, type Schedule } from '../../functions/catalog.ts';
 import { buildOpenApi, renderDocsPage } from '../openapi.ts';
 import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-endpoints.ts';
 import { loadDevKey } from './dev-tokens.ts';
@@ -12,6 +12,7 @@ import { invoke } from './functions.ts';
 import { cursorSecret, STATE_DIR } from './state-dir.ts';
 import { handleApiRequest } from './gateway.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { LocalQueue } from './local-queue.ts';
 
 export const TABLE_NAME = 'rapport';
 export const EVENT_BUS_NAME = 'rapport';
@@ -24,7 +25,16 @@ export interface RuntimeOptions {
   inMemory: boolean;
   /** Locally every schedule runs once a minute (not at its deployed rate), so due items show up fast; tests switch the timers off and call `POST /_local/schedules/<name>`. */
   schedulesEnabled?: boolean;
+  /**
+   * Compresses the webhook retry schedule and the day of failures that disables a webhook
+   * (WEBHOOK_TIME_SCALE; 1 = as deployed, 0.001 makes 10 hours 36 seconds). SQS delays are whole
+   * seconds, so no retry comes sooner than a second.
+   */
+  webhookTimeScale?: number;
 }
+
+export const WEBHOOK_QUEUE = 'rapport-webhook-deliveries';
+export const WEBHOOK_DLQ = 'rapport-webhook-dlq';
 
 export interface Runtime {
   baseUrl: string;
@@ -82,6 +92,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       }
     };
     const aws = new LocalAws(LOCAL_REGION, deliverToRules);
+    // The webhook delivery queue and its worker, with the stack's redrive policy (5 receives, then the dead-letter queue).
+    const deliveries = new LocalQueue(
+      `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${WEBHOOK_QUEUE}`,
+      (event) => invoke(webhookWorker.name, webhookWorker.handler, event) as Promise<SQSBatchResponse>,
+      { maxReceiveCount: 5, visibilityTimeoutMs: 1000, deadLetter: (message) => aws.deadLetter(WEBHOOK_DLQ, message) },
+    );
+    aws.consumedQueues.set(WEBHOOK_QUEUE, deliveries);
+    cleanups.unshift(() => deliveries.stop());
 
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
@@ -108,20 +126,35 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       AWS_ENDPOINT_URL_SQS: baseUrl,
       PUBLISH_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-publish-dlq`,
       NOTIFY_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-notify-dlq`,
+      WEBHOOK_QUEUE_URL: `${baseUrl}/${LOCAL_ACCOUNT}/${WEBHOOK_QUEUE}`,
+      WEBHOOK_TIME_SCALE: String(options.webhookTimeScale ?? 1),
+      // Every webhook change reaches the next delivery (deployed: 15 s per function instance).
+      WEBHOOK_CACHE_SECONDS: '0',
+      // DynamoDB Local updates its indexes with the write: the feed need not wait long.
+      FEED_SETTLE_SECONDS: process.env.FEED_SETTLE_SECONDS ?? '1',
       ALLOW_LOOPBACK_CALLBACKS: 'true',
       CURSOR_SECRET: cursorSecret(options.inMemory),
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
     });
 
-    const poller = new StreamPoller(
-      new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
-      streamArn,
-      (event: DynamoDBStreamEvent) => invoke(streamPublisher.name, streamPublisher.handler, event) as Promise<DynamoDBBatchResponse>,
-      options.inMemory ? undefined : join(STATE_DIR, 'stream-checkpoint.json'),
-    );
-    poller.start();
-    cleanups.unshift(() => poller.stop());
+    // The stream's two consumers, each with its own position, as Lambda's two event source mappings: the publisher and the webhook dispatcher.
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const pollers = [
+      { consumer: streamPublisher, checkpoint: 'stream-checkpoint.json' },
+      { consumer: webhookDispatcher, checkpoint: 'webhook-stream-checkpoint.json' },
+    ].map(({ consumer, checkpoint }) => {
+      const poller = new StreamPoller(
+        streams,
+        streamArn,
+        (event: DynamoDBStreamEvent) => invoke(consumer.name, consumer.handler, event) as Promise<DynamoDBBatchResponse>,
+        options.inMemory ? undefined : join(STATE_DIR, checkpoint),
+      );
+      poller.start();
+      cleanups.unshift(() => poller.stop());
+      return poller;
+    });
+    const drainStreams = () => Promise.all(pollers.map((p) => p.drain()));
 
     const timers =
       (options.schedulesEnabled ?? true)
@@ -150,13 +183,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           if (request.method === 'GET' && url.pathname === '/_local/health')
             return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, table: TABLE_NAME });
           if (request.method === 'GET' && url.pathname === '/_local/events') {
-            await poller.drain();
+            await drainStreams();
             return send(response, 200, aws.events);
           }
           if (request.method === 'GET' && url.pathname === '/_local/dead-letters') return send(response, 200, Object.fromEntries(aws.queues));
           if (request.method === 'POST' && url.pathname === '/_local/idle') {
-            await poller.drain();
+            await drainStreams();
             await Promise.allSettled([...pendingTargets]);
+            await deliveries.idle();
             return send(response, 200, { idle: true });
           }
           const scheduleName = /^\/_local\/schedules\/([^/]+)$/.exec(url.pathname)?.[1];

@@ -145,7 +145,7 @@ export class StreamPoller {
     try {
       response = await this.invoke(event);
     } catch (error) {
-      process.stderr.write(`stream publisher failed: ${(error as Error).message}\n`);
+      process.stderr.write(`stream consumer failed: ${(error as Error).message}\n`);
       return undefined;
     }
     const firstFailure = response?.batchItemFailures?.[0]?.itemIdentifier;

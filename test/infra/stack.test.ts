@@ -205,6 +205,30 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('offers every event item to the webhooks: a second stream consumer, a durable delivery queue with a redrive policy, its worker', () => {
+    const mappings = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    const dispatch = mappings.find((m) => JSON.stringify(m.Properties.FunctionName).includes('DispatchWebhooksFunction'))!;
+    expect(dispatch.Properties).toMatchObject({
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['EVENT'] } } } }) }] },
+    });
+    const work = mappings.find((m) => JSON.stringify(m.Properties.FunctionName).includes('DeliverWebhooksFunction'))!;
+    expect(work.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const queue = Object.entries(resources).find(([id]) => id.startsWith('WebhookDeliveryQueue'))![1];
+    expect(queue.Properties).toMatchObject({
+      VisibilityTimeout: SIZING.webhookWorker.timeout.toSeconds() * 6,
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: expect.anything() },
+      SqsManagedSseEnabled: true,
+    });
+    // A redelivery is queued by the API's write functions, which are told where the queue is.
+    for (const op of operations) {
+      const fn = resources[logicalIdOf(functionId(op.name))!]!;
+      expect(JSON.stringify((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.WEBHOOK_QUEUE_URL), op.name).toBeDefined();
+    }
+  });
+
   it('routes TMF events to the notifier with retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['rapport.tmf629'] },
@@ -254,8 +278,8 @@ describe('the CDK stack', () => {
 
   it('traces every function with X-Ray, names its family as the Powertools service, and sizes it from the sizing table', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
-    // publisher, notifier, due sweep, tenant-claim trigger, $default route
-    expect(functions.length).toBe(operations.length + 5);
+    // publisher, notifier, due sweep, tenant-claim trigger, $default route, webhook dispatcher and worker
+    expect(functions.length).toBe(operations.length + 7);
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;
@@ -341,13 +365,22 @@ describe('alarms and dashboard', () => {
   });
 
   it('alarms as soon as any dead-letter queue holds a message, on stream iterator age, and on sweep failures', () => {
-    for (const queue of idsOf('AWS::SQS::Queue')) {
+    const deliveryQueue = idsOf('AWS::SQS::Queue').find((id) => id.startsWith('WebhookDeliveryQueue'))!;
+    for (const queue of idsOf('AWS::SQS::Queue').filter((id) => id !== deliveryQueue)) {
       const alarm = alarms.find((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && subjectsOf(a).includes(queue));
       expect(alarm, queue).toMatchObject({ Properties: { Threshold: 1, EvaluationPeriods: 1, Statistic: 'Maximum' } });
     }
     const publisher = idsOf('AWS::Lambda::Function').find((id) => id.startsWith('PublishEventsFunction'))!;
     expect(alarmNamed('StreamIteratorAge')).toMatchObject({ Properties: { MetricName: 'IteratorAge', Statistic: 'Maximum', Threshold: 15 * 60 * 1000 } });
     expect(subjectsOf(alarmNamed('StreamIteratorAge')!)).toEqual([publisher]);
+    const dispatcher = idsOf('AWS::Lambda::Function').find((id) => id.startsWith('DispatchWebhooksFunction'))!;
+    expect(alarmNamed('WebhookDispatchIteratorAge')).toMatchObject({
+      Properties: { MetricName: 'IteratorAge', Statistic: 'Maximum', Threshold: 15 * 60 * 1000 },
+    });
+    expect(subjectsOf(alarmNamed('WebhookDispatchIteratorAge')!)).toEqual([dispatcher]);
+    // The delivery queue holds retries waiting their turn: it alarms on a backlog of due deliveries, not on one message.
+    expect(alarmNamed('WebhookDeliveryBacklog')).toMatchObject({ Properties: { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1000 } });
+    expect(subjectsOf(alarmNamed('WebhookDeliveryBacklog')!)).toEqual([deliveryQueue]);
     const sweep = idsOf('AWS::Lambda::Function').find((id) => id.startsWith('DueSweepFunction'))!;
     expect(alarmNamed('SweepFailed')).toMatchObject({ Properties: { MetricName: 'Errors', Threshold: 1 } });
     expect(subjectsOf(alarmNamed('SweepFailed')!)).toEqual([sweep]);

@@ -6,6 +6,7 @@ export const ERROR_FIELDS: Record<Family, string[]> = {
   crm: ['detail', 'time', 'title'],
   'bian-crm': ['message', 'status', 'status_code'],
   'bian-casemgmt': ['message', 'status', 'status_code'],
+  webhooks: ['detail', 'time', 'title'],
 };
 
 /** Is `body` an error body of `family`, for `status`? */
@@ -14,5 +15,5 @@ export const isFamilyError = (family: Family, status: number, body: unknown): bo
   const keys = Object.keys(body).sort();
   if (JSON.stringify(keys) !== JSON.stringify(ERROR_FIELDS[family])) return false;
   const record = body as Record<string, string>;
-  return family === 'tmf629' ? record.status === String(status) : family === 'crm' ? true : record.status_code === String(status);
+  return family === 'tmf629' ? record.status === String(status) : family === 'crm' || family === 'webhooks' ? true : record.status_code === String(status);
 };

@@ -25,7 +25,7 @@ declare module 'vitest' {
 }
 
 export async function setup(project: TestProject): Promise<void> {
-  runtime = await startRuntimeProcess(['--in-memory'], { RAPPORT_SCHEDULE_TIMERS: 'off' });
+  runtime = await startRuntimeProcess(['--in-memory'], { RAPPORT_SCHEDULE_TIMERS: 'off', WEBHOOK_TIME_SCALE: '0.001' });
   project.provide('baseUrl', runtime.baseUrl);
   project.provide('dynamoDbEndpoint', runtime.dynamoDbEndpoint);
   await ensureTable(new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), IN_PROCESS_TABLE);

@@ -50,7 +50,7 @@ export const eventually = async <T>(what: string, check: () => Promise<T | undef
 
 export interface Listener {
   url: string;
-  received: { path: string; body: ReturnType<typeof JSON.parse> }[];
+  received: { path: string; body: ReturnType<typeof JSON.parse>; raw: string; headers: Record<string, string>; at: number }[];
   close(): Promise<void>;
 }
 
@@ -63,7 +63,8 @@ export const startListener = async (
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
     req.on('end', () => {
-      received.push({ path: req.url ?? '/', body: JSON.parse(text) });
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
+      received.push({ path: req.url ?? '/', body: JSON.parse(text), raw: text, headers, at: Date.now() });
       respond(req, res);
     });
   });

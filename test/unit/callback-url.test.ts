@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAddress, checkCallbackUrl } from '../../functions/domain/callback-url.ts';
 import { hubQueryMatches, parseHubQuery } from '../../functions/domain/hub-query.ts';
-import { checkedLookup } from '../../functions/tmf629/notify-listeners.ts';
+import { checkedLookup } from '../../functions/events/outbound.ts';
 
 describe('hub callback URLs', () => {
   it('accepts public https callbacks', () => {

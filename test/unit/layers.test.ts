@@ -21,7 +21,7 @@ const layerOf = (file: string): { rank: number; family?: string } => {
   if (file.startsWith('functions/bian/')) return { rank: 2.5 }; // what both BIAN families share
   const family = FAMILIES.find((f) => file.startsWith(`functions/${f}/`));
   if (family) return { rank: 3, family };
-  if (file.startsWith('functions/schedules/')) return { rank: 3.5 }; // scheduled work across families (the due sweep)
+  if (file.startsWith('functions/schedules/') || file.startsWith('functions/webhooks/')) return { rank: 3.5 }; // work across families (the due sweep; webhooks and the event feed)
   if (file === 'functions/catalog.ts' || file === 'functions/event-catalog.ts' || file === 'functions/unmatched-route.ts') return { rank: 4 };
   if (file.startsWith('lib/') || file.startsWith('bin/')) return { rank: 5 };
   return { rank: 6 }; // bench/, test/: may import anything below them

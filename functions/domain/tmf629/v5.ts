@@ -91,7 +91,12 @@ export const V5CustomerAttributes = z.strictObject(attributeShape);
 export const V5Customer = z.object({ id: z.string(), href: z.string(), ...attributeShape });
 
 /** v5's Hub_FVO and Hub. */
-export const V5HubInput = z.strictObject({ ...typed, callback: z.string().check(z.minLength(1)), query: z.optional(z.string()) });
+export const V5HubInput = z.strictObject({
+  ...typed,
+  callback: z.string().check(z.minLength(1)),
+  query: z.optional(z.string()),
+  secret: z.optional(z.string()),
+});
 export const V5Hub = z.object({ ...typed, id: z.string(), href: z.string(), callback: z.string(), query: z.optional(z.string()) });
 
 /** A reference as v5 shows it: with `@type` (`fallback` unless it has one). */

@@ -1,0 +1,53 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { traced } from '../tracing.ts';
+import type { StoredEventRef } from '../storage/event-feed.ts';
+import { requiredEnv } from './dead-letters.ts';
+
+const sqs = traced(new SQSClient({}));
+
+/**
+ * One delivery of one event to one webhook, as it waits in the delivery queue (WEBHOOK_QUEUE_URL):
+ * small, whatever the event — the worker reads the event from the table at each attempt.
+ */
+export interface DeliveryMessage {
+  tenantId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  event: StoredEventRef;
+  /** 1 for the first attempt (and the first of a redelivery). */
+  attempt: number;
+  /** Epoch ms before which the attempt must not be made: a wait longer than SQS's 15-minute delay is made of several. */
+  notBefore?: number;
+  redelivery?: boolean;
+}
+
+/** SQS delays a message at most this long; longer waits go round again (`notBefore`). */
+export const MAX_DELAY_SECONDS = 900;
+
+/**
+ * Queues deliveries, each after its delay. Messages are grouped by webhook (SQS fair queues), so
+ * a webhook with a backlog does not hold up the others. Throws if SQS refuses any.
+ */
+export const enqueueDeliveries = async (deliveries: { message: DeliveryMessage; delayMs?: number }[], now = Date.now()): Promise<void> => {
+  const queueUrl = requiredEnv('WEBHOOK_QUEUE_URL');
+  for (let i = 0; i < deliveries.length; i += 10) {
+    const batch = deliveries.slice(i, i + 10);
+    const result = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map(({ message, delayMs = 0 }, j) => {
+          const body: DeliveryMessage = delayMs > MAX_DELAY_SECONDS * 1000 ? { ...message, notBefore: now + delayMs } : message;
+          return {
+            Id: String(j),
+            MessageBody: JSON.stringify(body),
+            DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delayMs / 1000)),
+            MessageGroupId: `${message.tenantId}/${message.webhookId}`,
+          };
+        }),
+      }),
+    );
+    if (result.Failed && result.Failed.length > 0)
+      throw new Error(`delivery queue refused ${result.Failed.length} message(s): ${result.Failed.map((f) => f.Message).join('; ')}`);
+  }
+};

@@ -1,0 +1,49 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import middy from '@middy/core';
+import type { EventEnvelope } from '../events/envelope.ts';
+import { enqueueDeliveries, type DeliveryMessage } from '../events/webhook-queue.ts';
+import { isStoredEventInsert, storedEventRefOf } from '../storage/event-feed.ts';
+import { dynamodb } from '../storage/db.ts';
+import { logger } from '../observability.ts';
+import { traced, tracedInstrumentation } from '../tracing.ts';
+import { tenantWebhooks } from './webhook-cache.ts';
+
+/**
+ * Webhook dispatcher, the table stream's second consumer (beside the publisher): for each event
+ * item written, one message in the delivery queue per enabled webhook of its tenant that takes its
+ * type. It reads the outbox itself, as the publisher does, so every committed event is offered to
+ * the webhooks even when the bus is not reachable, and each delivery knows where its event is
+ * stored (a redelivery reads it again; an erased customer's events are not sent). A failure fails
+ * the batch: the stream retries it (a receiver may then get an event twice, with the same
+ * `webhook-id`, which is what it dedupes on).
+ */
+const dispatch = async (event: DynamoDBStreamEvent): Promise<{ queued: number }> => {
+  const deliveries: { message: DeliveryMessage }[] = [];
+  for (const record of event.Records.filter(isStoredEventInsert)) {
+    const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
+    const envelope = item.detail as EventEnvelope;
+    const webhooks = await tenantWebhooks(envelope.tenantId);
+    for (const webhook of webhooks) {
+      if (!webhook.enabled || !(webhook.eventTypes.includes('*') || webhook.eventTypes.includes(envelope.eventType))) continue;
+      deliveries.push({
+        message: {
+          tenantId: envelope.tenantId,
+          webhookId: webhook.id,
+          eventId: envelope.eventId,
+          eventType: envelope.eventType,
+          event: storedEventRefOf(item),
+          attempt: 1,
+        },
+      });
+    }
+  }
+  await enqueueDeliveries(deliveries);
+  if (deliveries.length > 0) logger.info('deliveries queued', { count: deliveries.length });
+  return { queued: deliveries.length };
+};
+
+traced(dynamodb);
+
+export const handler = middy(dispatch).use(tracedInstrumentation());

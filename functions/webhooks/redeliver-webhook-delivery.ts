@@ -1,0 +1,29 @@
+import { defineHandler } from '../http/kernel.ts';
+import { conflict, notFound } from '../http/errors.ts';
+import { getWebhook } from '../storage/webhooks.ts';
+import { claimRedelivery } from '../storage/webhook-deliveries.ts';
+import { enqueueDeliveries } from '../events/webhook-queue.ts';
+import { webhookNotFound } from './webhook-changes.ts';
+import { deliveryView } from './list-webhook-deliveries.ts';
+import { webhooks } from './operations.ts';
+
+/**
+ * POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver — 202: the event is delivered again
+ * (the same `webhook-id`, a fresh signature), from the first step of the retry schedule; its
+ * attempts join the same log entry. 409 while the delivery is still under way.
+ */
+export const handler = defineHandler(webhooks.redeliverWebhookDelivery, async (request) => {
+  const { tenantId } = request.caller;
+  const { id, deliveryId } = request.params;
+  if (!(await getWebhook(tenantId, id))) throw webhookNotFound(id);
+  const claim = await claimRedelivery(tenantId, id, deliveryId);
+  if ('refused' in claim) {
+    if (claim.refused === 'missing') throw notFound(`Webhook '${id}' has no delivery '${deliveryId}' (deliveries are kept for their log's retention).`);
+    throw conflict(`Delivery '${deliveryId}' is still under way (${claim.status}); redeliver it once it has settled.`);
+  }
+  const { delivery } = claim;
+  await enqueueDeliveries([
+    { message: { tenantId, webhookId: id, eventId: delivery.id, eventType: delivery.eventType, event: delivery.event, attempt: 1, redelivery: true } },
+  ]);
+  return { status: 202, body: deliveryView(delivery) };
+});
