@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../lib/local/dynamodb-local.ts';
+import { LOCAL_ACCOUNT, LocalAws } from '../lib/local/aws-endpoints.ts';
 
 /**
  * Points in-process handlers at a DynamoDB Local, quietly: logs at SILENT and no metric lines on
@@ -15,5 +17,28 @@ export const pointHandlersAt = (endpoint: string, tableName: string): void => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    // DynamoDB Local updates its indexes with the write: the feed need not wait for them.
+    FEED_SETTLE_SECONDS: '0',
   });
+};
+
+/**
+ * An SQS endpoint on loopback for the handlers that queue messages (a redelivery): messages are
+ * kept, not consumed. Call it before the handlers are imported. Resolves to a function that stops it.
+ */
+export const startLocalSqs = async (): Promise<() => Promise<void>> => {
+  const aws = new LocalAws(LOCAL_REGION, () => undefined);
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const answer = aws.handle(String(request.headers['x-amz-target']), body ? JSON.parse(body) : {});
+      response.writeHead(answer?.status ?? 400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(answer?.body ?? {}));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: url, WEBHOOK_QUEUE_URL: `${url}/${LOCAL_ACCOUNT}/bench-webhook-deliveries` });
+  return () => new Promise((resolve) => server.close(() => resolve()));
 };

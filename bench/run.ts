@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with nine tables — bundle sizes, cold start against the
+ * `npm run bench`: writes bench/RESULTS.md with ten tables — bundle sizes, cold start against the
  * minimal GetItem handler, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, cost vs tenant size, concurrent writers on one record, and a customer's life (export, delete, restore, erasure, purge). Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, concurrent writers on one record, and a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { measureBundles } from './bundle-sizes.ts';
-import { pointHandlersAt } from './environment.ts';
+import { pointHandlersAt, startLocalSqs } from './environment.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { measureSweepScaling } from './sweep-scaling.ts';
 import { runThroughputInChild } from './throughput.ts';
+import { runWebhooksInChild } from './webhooks.ts';
 import { measureTenantScaling } from './tenant-scaling.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -39,9 +40,10 @@ if ([2, 3, 4, 8, 9].some(wanted)) {
     if (wanted(2))
       section('2. Cold start (fresh Node process: load the bundle, answer one request against DynamoDB Local)', await measureColdStarts(quick ? 3 : 15));
     if (wanted(3) || wanted(4)) {
+      const stopSqs = await startLocalSqs();
       // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
       const { measureOperations } = await import('./operations.ts');
-      const { latency, capacity } = await measureOperations(3, quick ? 10 : 40);
+      const { latency, capacity } = await measureOperations(3, quick ? 10 : 40).finally(stopSqs);
       if (wanted(3)) section('3. Warm latency per operation, in-process against DynamoDB Local, against its own DynamoDB time', latency);
       if (wanted(4)) section('4. DynamoDB requests and consumed capacity per operation', capacity);
     }
@@ -73,6 +75,12 @@ if (wanted(7))
   );
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
+
+if (wanted(10))
+  section(
+    '10. Webhooks and the event feed through the local runtime: delivery latency, what a delivery costs, reading the feed',
+    runWebhooksInChild(quick ? 100 : 400),
+  );
 
 const header = [
   '# Rapport benchmark results',

@@ -5,6 +5,7 @@
  * once, a tag to remove) and returns the request to time. Every timed answer must be 2xx.
  */
 import type { CallOptions } from '../lib/local/direct-call.ts';
+import { recordDelivery } from '../functions/storage/webhook-deliveries.ts';
 
 /** Invokes an operation by catalog name (untimed set-up) and returns its JSON body; throws unless 2xx. */
 export type Invoke = (operation: string, options: CallOptions) => Promise<Record<string, unknown>>;
@@ -73,7 +74,22 @@ export const seed = async (invoke: Invoke) => {
     params: { customercasemanagementid: mainCasePlan, performanceid: 'perf-1' },
     body: { CustomerCaseLoadingProjections: 'Flat' },
   });
+  // A webhook with a delivery log of 30 entries (written as the worker writes them: no worker runs here).
+  const webhook = String((await invoke('createWebhook', { body: { url: 'https://93.184.215.14/hooks/main', eventTypes: ['*'] } })).id);
+  const delivery = async (eventId: string) =>
+    recordDelivery({
+      tenantId: 'bench-ops',
+      webhookId: webhook,
+      eventId,
+      eventType: 'CustomerCreated',
+      event: { pk: 'T#bench-ops#CUSTOMER#x', sk: `EVENT#${eventId}` },
+      status: 'failed',
+      attempt: { at: new Date().toISOString(), statusCode: 500, latencyMs: 12 },
+    });
+  for (let n = 0; n < 30; n++) await delivery(`SEED${String(n).padStart(4, '0')}`);
   return {
+    webhook,
+    delivery,
     main,
     activityHolder,
     activities,
@@ -253,6 +269,25 @@ export const scenarios = (invoke: Invoke, s: Awaited<ReturnType<typeof seed>>): 
       body: { CustomerRelationshipContactType: { Text: 'Follow-up' } },
     }),
     bianCrmRetrieveContact: fixed({ params: { ...plan, contactid: s.contactId } }),
+    // Webhooks and the event feed (a tenant holds at most 100 webhooks: creations and deletions are each in their own tenant)
+    createWebhook: async (i) => ({
+      tenant: `bench-wh-${i}`,
+      body: { url: `https://93.184.215.14/hooks/${i}`, eventTypes: ['CustomerCreated', 'CustomerUpdated'] },
+    }),
+    listWebhooks: fixed({}),
+    getWebhook: fixed({ params: { id: s.webhook } }),
+    updateWebhook: async (i) => ({ params: { id: s.webhook }, body: { description: `revision ${i}` } }),
+    deleteWebhook: async (i) => ({
+      tenant: `bench-whd-${i}`,
+      params: { id: String((await invoke('createWebhook', { tenant: `bench-whd-${i}`, body: { url: 'https://93.184.215.14/gone', eventTypes: ['*'] } })).id) },
+    }),
+    rotateWebhookSecret: fixed({ params: { id: s.webhook }, body: { overlapHours: 1 } }),
+    listWebhookDeliveries: fixed({ params: { id: s.webhook }, query: { limit: '20' } }),
+    redeliverWebhookDelivery: async (i) => {
+      await s.delivery(`REDO${String(i).padStart(4, '0')}`);
+      return { params: { id: s.webhook, deliveryId: `REDO${String(i).padStart(4, '0')}` } };
+    },
+    listEvents: fixed({ query: { limit: '50' } }),
     // BIAN Customer Case Management
     bianCaseMgmtCreate: fixed({ body: { CustomerCaseManagementPlanPeriod: '2026-Q4', CustomerCasePoliciesAndGuidelines: 'Answer within a day' } }),
     bianCaseMgmtUpdate: async (i) => ({ params: casePlan, body: { CustomerCaseServicePerformanceGoals: `${80 + (i % 20)}% in target` } }),

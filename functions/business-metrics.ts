@@ -16,6 +16,8 @@ export const BusinessMetric = {
   WebhooksDelivered: 'WebhooksDelivered',
   WebhookAttemptsFailed: 'WebhookAttemptsFailed',
   WebhooksDisabled: 'WebhooksDisabled',
+  /** Events committed later than the feed's settle time after taking their feed position (the publisher counts them). */
+  FeedLateEvents: 'FeedLateEvents',
 } as const;
 export type BusinessMetric = (typeof BusinessMetric)[keyof typeof BusinessMetric];
 

@@ -179,6 +179,13 @@ export class RapportMonitoring extends Construct {
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
     });
+    alarm(
+      'FeedLateEvents',
+      'An event committed later than the feed settle time after taking its feed position: a feed reader may have passed it (README, "The event feed").',
+      business(BusinessMetric.FeedLateEvents, SERVICE.publisher, Duration.minutes(5)),
+      1,
+      { evaluationPeriods: 1, datapointsToAlarm: 1 },
+    );
 
     // --- Dashboard: golden signals (traffic, errors, latency, saturation) per family ----------------
     const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>

@@ -3,7 +3,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { isStoredEventInsert } from '../storage/event-feed.ts';
+import { feedSettleMs, isStoredEventInsert } from '../storage/event-feed.ts';
+import { timeOfId } from '../storage/ids.ts';
 import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
@@ -56,6 +57,23 @@ const putWithRetries = async (batch: Pending[]): Promise<Pending[]> => {
 };
 
 /**
+ * The feed hands out an event once its position is FEED_SETTLE_SECONDS old, trusting every write
+ * to commit within that time of taking its position (storage/event-feed.ts). A commit later than
+ * that (by the stream's own clock, rounded down to the second) is counted and logged: a feed
+ * reader may have passed it. It has never been seen; the metric is there to say so if it is.
+ */
+const countLateFeedEntries = (records: DynamoDBRecord[]): void => {
+  const late = records.filter((record) => {
+    const position = record.dynamodb?.NewImage?.feedSk?.S;
+    const committed = record.dynamodb?.ApproximateCreationDateTime;
+    return position !== undefined && committed !== undefined && committed * 1000 - timeOfId(position) > feedSettleMs();
+  });
+  if (late.length === 0) return;
+  logger.error('events committed after the feed settle time', { count: late.length, keys: late.map((r) => r.dynamodb?.Keys) });
+  count(BusinessMetric.FeedLateEvents, late.length);
+};
+
+/**
  * Stream publisher: carries each event item committed to the table onto the EventBridge bus, in
  * stream order, at least once. Failed entries are retried; what still fails goes to the dead-letter
  * queue; if even that fails, the records are reported as batch item failures so the stream retries.
@@ -76,6 +94,7 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
       });
     }
   }
+  countLateFeedEntries(pending.map((p) => p.record));
   let published = 0;
   for (let i = 0; i < pending.length; i += 10) {
     const batch = pending.slice(i, i + 10);

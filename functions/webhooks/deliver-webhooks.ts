@@ -73,11 +73,12 @@ export const deliver = async (message: DeliveryMessage): Promise<void> => {
     ...(message.redelivery && message.attempt === 1 ? { redelivery: true } : {}),
   };
   if (verdict === 'delivered') {
-    await recordDelivery({ ...entry, status: 'delivered', attempt });
+    // The webhook is healthy again before its log says so.
     if (webhook.failingSince) {
       await markWebhookHealthy(tenantId, webhookId);
       forgetTenantWebhooks(tenantId);
     }
+    await recordDelivery({ ...entry, status: 'delivered', attempt });
     count(BusinessMetric.WebhooksDelivered, 1);
     return;
   }

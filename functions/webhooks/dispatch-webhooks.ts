@@ -20,12 +20,14 @@ import { tenantWebhooks } from './webhook-cache.ts';
  * `webhook-id`, which is what it dedupes on).
  */
 const dispatch = async (event: DynamoDBStreamEvent): Promise<{ queued: number }> => {
+  const items = event.Records.filter(isStoredEventInsert).map((record) => unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>));
+  // Each tenant's webhooks once per batch, all tenants at once.
+  const tenants = [...new Set(items.map((item) => (item.detail as EventEnvelope).tenantId))];
+  const webhooksOf = new Map(await Promise.all(tenants.map(async (tenant) => [tenant, await tenantWebhooks(tenant)] as const)));
   const deliveries: { message: DeliveryMessage }[] = [];
-  for (const record of event.Records.filter(isStoredEventInsert)) {
-    const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
+  for (const item of items) {
     const envelope = item.detail as EventEnvelope;
-    const webhooks = await tenantWebhooks(envelope.tenantId);
-    for (const webhook of webhooks) {
+    for (const webhook of webhooksOf.get(envelope.tenantId) ?? []) {
       if (!webhook.enabled || !(webhook.eventTypes.includes('*') || webhook.eventTypes.includes(envelope.eventType))) continue;
       deliveries.push({
         message: {

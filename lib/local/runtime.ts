@@ -128,8 +128,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       NOTIFY_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-notify-dlq`,
       WEBHOOK_QUEUE_URL: `${baseUrl}/${LOCAL_ACCOUNT}/${WEBHOOK_QUEUE}`,
       WEBHOOK_TIME_SCALE: String(options.webhookTimeScale ?? 1),
-      // Every webhook change reaches the next delivery (deployed: 15 s per function instance).
-      WEBHOOK_CACHE_SECONDS: '0',
+      // Every webhook change reaches the next delivery (deployed: 15 s per function instance; the bench sets that).
+      WEBHOOK_CACHE_SECONDS: process.env.WEBHOOK_CACHE_SECONDS ?? '0',
       // DynamoDB Local updates its indexes with the write: the feed need not wait long.
       FEED_SETTLE_SECONDS: process.env.FEED_SETTLE_SECONDS ?? '1',
       ALLOW_LOOPBACK_CALLBACKS: 'true',

@@ -133,6 +133,10 @@ export class StreamPoller {
             ...r,
             dynamodb: {
               ...r.dynamodb,
+              // The SDK makes a Date of it; Lambda hands the function epoch seconds.
+              ...(r.dynamodb?.ApproximateCreationDateTime
+                ? { ApproximateCreationDateTime: Math.floor(r.dynamodb.ApproximateCreationDateTime.getTime() / 1000) }
+                : {}),
               NewImage: restoreImage(r.dynamodb?.NewImage as unknown as Record<string, Attribute>),
               OldImage: restoreImage(r.dynamodb?.OldImage as unknown as Record<string, Attribute>),
             },

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { deterministicTimeOrderedId } from '../../functions/storage/ids.ts';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { call, lambdaContext } from '../../lib/local/direct-call.ts';
 
@@ -83,6 +84,21 @@ describe('metrics in CloudWatch embedded metric format', () => {
     const published = emf.filter((e) => metricNames(e).includes('EventsPublished'));
     expect(published.map((e) => e.EventsPublished)).toEqual([3, 1]);
     expect(published[0]!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Rapport', Dimensions: [['service']] });
+  });
+
+  it('counts an event committed later than the feed settle time after taking its feed position', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
+    const committed = Date.parse('2026-11-30T10:00:00Z');
+    const withPosition = (n: number, positionTime: number): DynamoDBRecord => {
+      const base = record(n);
+      const image = { ...base.dynamodb!.NewImage!, feedSk: { S: deterministicTimeOrderedId(positionTime, String(n)) } };
+      return { ...base, dynamodb: { ...base.dynamodb, NewImage: image, ApproximateCreationDateTime: committed / 1000 } };
+    };
+    capture();
+    await publish({ Records: [withPosition(7, committed - 200), withPosition(8, committed - 60_000)] }, lambdaContext('rapport-publishEvents'));
+    vi.restoreAllMocks();
+    const [emf] = emfLines().filter((e) => metricNames(e).includes('FeedLateEvents'));
+    expect(emf).toMatchObject({ FeedLateEvents: 1, EventsPublished: 2 });
   });
 
   it('counts what reached the dead-letter queue, not as published', async () => {
