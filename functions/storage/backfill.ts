@@ -1,7 +1,8 @@
 import { DeleteCommand, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COUNTED, customerIndexKeys, CUSTOMER_ENTITY, fromItem } from './customer-items.ts';
-import { keys, shardOf } from './keys.ts';
-import { LEGACY_INDEXES } from './table-schema.ts';
+import { indexPartitions, keys, shardOf } from './keys.ts';
+import { EVENT_ENTITY, LEGACY_INDEXES } from './table-schema.ts';
+import { MOVED_EVENT_ENTITY } from './customer-merge.ts';
 import { DUE_SHARDS, duePartition } from './due-index.ts';
 import { addToCounters, COUNT_ENTITY } from './counters.ts';
 import { CASE_STATISTICS_ENTITY } from './case-statistics.ts';
@@ -17,6 +18,8 @@ import { CASE_STATISTICS_ENTITY } from './case-statistics.ts';
  * - an item in the legacy due index (activities, incidents) moves to the current one;
  * - a TMF hub subscription moves to its tenant's subscription partition;
  * - the legacy single case-statistics item is added into shard 0 of the sharded counters;
+ * - an event item written before the event feed gains its feed keys (its position: its own
+ *   time-ordered id, so it takes its place among the older events);
  * - legacy index keys are removed.
  *
  * Running it again finds nothing left to do. Items written by the current code need nothing.
@@ -27,6 +30,7 @@ export interface BackfillReport {
   dueEntriesMoved: number;
   subscriptionsMoved: number;
   statisticsMoved: number;
+  eventsAddedToFeed: number;
   legacyKeysRemoved: number;
   retries: number;
 }
@@ -44,6 +48,7 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
     dueEntriesMoved: 0,
     subscriptionsMoved: 0,
     statisticsMoved: 0,
+    eventsAddedToFeed: 0,
     legacyKeysRemoved: 0,
     retries: 0,
   };
@@ -149,12 +154,31 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
     report.statisticsMoved++;
   };
 
+  const addToFeed = async (item: Record<string, unknown>): Promise<void> => {
+    const detail = item.detail as { tenantId: string; subject: { id: string }; eventId: string };
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET feedPk = :pk, feedSk = :sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(feedPk)',
+          ExpressionAttributeValues: { ':pk': indexPartitions.byFeed(detail.tenantId, shardOf(detail.subject.id)), ':sk': detail.eventId },
+        }),
+      );
+      report.eventsAddedToFeed++;
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+  };
+
   const visit = async (item: Record<string, unknown>): Promise<void> => {
     report.scanned++;
     if (item.entity === CUSTOMER_ENTITY) return migrateCustomer(item);
     if (item.entity === 'SUBSCRIPTION' && item.sk === 'HUB') return moveSubscription(item);
     if (item.entity === 'CASESTATS' && item.sk === 'STATS' && String(item.pk).endsWith('#CASESTATS')) return moveStatistics(item);
     if (item.gsi6pk !== undefined) return moveDueEntry(item);
+    if ((item.entity === EVENT_ENTITY || item.entity === MOVED_EVENT_ENTITY) && item.feedPk === undefined) return addToFeed(item);
   };
 
   const segments = options.segments ?? 4;

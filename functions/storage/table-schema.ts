@@ -101,8 +101,8 @@ export const EVENT_ENTITY = 'EVENT';
 export const MIGRATION_STEPS = INDEXES.length + LEGACY_INDEXES.length;
 
 /**
- * The indexes a table has at a step of that move: steps 1–5 add the current indexes one by one
- * beside the legacy ones, steps 6–11 delete the legacy ones one by one. No step (the default): the
+ * The indexes a table has at a step of that move: steps 1–6 add the current indexes one by one
+ * beside the legacy ones, steps 7–12 delete the legacy ones one by one. No step (the default): the
  * current layout.
  */
 export const tableIndexes = (migrationStep?: number): readonly IndexDefinition[] => {

@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { getWebhook } from '../storage/webhooks.ts';
-import { claimRedelivery } from '../storage/webhook-deliveries.ts';
+import { claimRedelivery, getDelivery, SETTLED } from '../storage/webhook-deliveries.ts';
 import { enqueueDeliveries } from '../events/webhook-queue.ts';
 import { webhookNotFound } from './webhook-changes.ts';
 import { deliveryView } from './list-webhook-deliveries.ts';
@@ -15,12 +15,15 @@ import { webhooks } from './operations.ts';
 export const handler = defineHandler(webhooks.redeliverWebhookDelivery, async (request) => {
   const { tenantId } = request.caller;
   const { id, deliveryId } = request.params;
-  if (!(await getWebhook(tenantId, id))) throw webhookNotFound(id);
+  const [webhook, logged] = await Promise.all([getWebhook(tenantId, id), getDelivery(tenantId, id, deliveryId)]);
+  if (!webhook) throw webhookNotFound(id);
+  const missing = () => notFound(`Webhook '${id}' has no delivery '${deliveryId}' (deliveries are kept for their log's retention).`);
+  const busy = (status: string) => conflict(`Delivery '${deliveryId}' is still under way (${status}); redeliver it once it has settled.`);
+  // Refused without a write; the claim's condition settles a race with another redelivery.
+  if (!logged) throw missing();
+  if (!SETTLED.includes(logged.status)) throw busy(logged.status);
   const claim = await claimRedelivery(tenantId, id, deliveryId);
-  if ('refused' in claim) {
-    if (claim.refused === 'missing') throw notFound(`Webhook '${id}' has no delivery '${deliveryId}' (deliveries are kept for their log's retention).`);
-    throw conflict(`Delivery '${deliveryId}' is still under way (${claim.status}); redeliver it once it has settled.`);
-  }
+  if ('refused' in claim) throw claim.refused === 'missing' ? missing() : busy(claim.status);
   const { delivery } = claim;
   await enqueueDeliveries([
     { message: { tenantId, webhookId: id, eventId: delivery.id, eventType: delivery.eventType, event: delivery.event, attempt: 1, redelivery: true } },

@@ -58,8 +58,9 @@ const send = (response: ServerResponse, status: number, body: unknown, headers: 
 
 /**
  * The whole system on one machine: DynamoDB Local with the shared table, the catalog's HTTP API
- * behind a local JWT-verifying gateway, the stream poller running the real publisher, a local
- * PutEvents/SQS endpoint with the stack's event rules, and the schedules on timers.
+ * behind a local JWT-verifying gateway, the stream's two consumers (the real publisher and webhook
+ * dispatcher), a local PutEvents/SQS endpoint with the stack's event rules, the webhook delivery
+ * queue with its worker, and the schedules on timers.
  */
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
   mkdirSync(STATE_DIR, { recursive: true });

@@ -1,3 +1,4 @@
+import { readFeed } from '../../functions/storage/event-feed.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -64,6 +65,8 @@ const legacyCustomer = (tenant: string, n: number, extra: Record<string, unknown
   };
 };
 
+const OLD_EVENT_ID = '01HKZ3Q0000000000000000000';
+
 describe('moving a table of the legacy index layout to the current one (DynamoDB Local)', () => {
   const client = new DynamoDBClient({ endpoint: inject('dynamoDbEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const table = `legacy-${randomUUID().slice(0, 8)}`;
@@ -104,6 +107,27 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
         gsi1sk: '2024-01-01T00:00:00.000Z#h1',
       },
       { pk: `T#${tenant}#CASESTATS`, sk: 'STATS', entity: 'CASESTATS', open_low: 2, resolved_high: 1, resolutionSeconds_high: 3600 },
+      // An event written before the event feed: no feed keys.
+      {
+        pk: customers[0]!.pk,
+        sk: `EVENT#${OLD_EVENT_ID}`,
+        entity: 'EVENT',
+        eventId: OLD_EVENT_ID,
+        source: 'rapport.crm',
+        detailType: 'CustomerCreated',
+        createdAt: '2024-01-01T00:00:00.000Z',
+        detail: {
+          eventId: OLD_EVENT_ID,
+          eventTime: '2024-01-01T00:00:00.000Z',
+          eventType: 'CustomerCreated',
+          tenantId: tenant,
+          subject: { type: 'Customer', id: customers[0]!.id },
+          sequence: 1,
+          actor: 'old',
+          correlationId: 'c',
+          data: {},
+        },
+      },
     ];
     await db.send(new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }));
     previousTable = process.env.TABLE_NAME;
@@ -128,7 +152,14 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
     expect(result.created).toEqual(INDEXES.map((i) => i.name));
     expect(result.deleted).toEqual(LEGACY_INDEXES.map((i) => i.name));
     // Four customers still carry legacy keys; the renamed one lost them when the current code wrote it.
-    expect(result.backfill).toMatchObject({ customersCounted: 5, dueEntriesMoved: 1, subscriptionsMoved: 1, statisticsMoved: 1, legacyKeysRemoved: 4 });
+    expect(result.backfill).toMatchObject({
+      customersCounted: 5,
+      dueEntriesMoved: 1,
+      subscriptionsMoved: 1,
+      statisticsMoved: 1,
+      eventsAddedToFeed: 1,
+      legacyKeysRemoved: 4,
+    });
     const indexes = (await client.send(new DescribeTableCommand({ TableName: table }))).Table!.GlobalSecondaryIndexes!.map((i) => i.IndexName);
     expect(indexes.sort()).toEqual(INDEXES.map((i) => i.name).sort());
 
@@ -158,6 +189,9 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
     expect((await call(updateStatus, crm.updateCrmStatus, { tenant, params: { id: customers[2]!.id }, body: { crmStatus: 'PROSPECT' } })).status).toBe(200);
 
     expect((await listSubscriptions(tenant)).map((s) => s.id)).toEqual(['h1']);
+    // The old event is in the feed, before everything written since.
+    const feed = await readFeed(tenant, { limit: 100, now: Date.now() + 60_000 });
+    expect(feed.events[0]).toMatchObject({ eventId: OLD_EVENT_ID, eventType: 'CustomerCreated' });
     const stats = (await db.send(new GetCommand({ TableName: table, Key: keys.caseStatistics(tenant, 0) }))).Item;
     expect(stats).toMatchObject({ open_low: 2, resolved_high: 1, resolutionSeconds_high: 3600 });
     const migrated = (await db.send(new GetCommand({ TableName: table, Key: { pk: customers[3]!.pk, sk: 'CUSTOMER' } }))).Item!;
@@ -169,6 +203,7 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
       dueEntriesMoved: 0,
       subscriptionsMoved: 0,
       statisticsMoved: 0,
+      eventsAddedToFeed: 0,
       legacyKeysRemoved: 0,
     });
     expect((await call(listCustomer, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('6');

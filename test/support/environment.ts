@@ -15,4 +15,7 @@ Object.assign(process.env, {
   PUBLISH_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/publish-dlq',
   NOTIFY_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/notify-dlq',
   CURSOR_SECRET: randomBytes(32).toString('base64url'),
+  // A queue the local runtime keeps (no consumer): in-process redeliveries land there.
+  AWS_ENDPOINT_URL_SQS: inject('baseUrl'),
+  WEBHOOK_QUEUE_URL: `${inject('baseUrl')}/000000000000/rapport-test-deliveries`,
 });

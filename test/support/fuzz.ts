@@ -16,6 +16,7 @@ import { call, uniqueTenant, type CallOptions } from '../../lib/local/direct-cal
 import { recordRequests } from '../../lib/local/request-recorder.ts';
 import { bodyFor, headersFor, paramFor, queryFor } from './arbitraries.ts';
 import { isFamilyError } from './error-bodies.ts';
+import { recordDelivery } from '../../functions/storage/webhook-deliveries.ts';
 
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
@@ -29,7 +30,7 @@ const byName = (name: string): Operation => operations.find((op) => op.name === 
 export interface Fixture {
   tenant: string;
   sub: string;
-  /** Path parameter values by name; `hubId` for `{id}` under /hub. */
+  /** Path parameter values by name; `hubId` for `{id}` under /hub, `webhookId` under /webhooks. */
   ids: Record<string, string>;
 }
 
@@ -59,6 +60,17 @@ export const buildFixture = async (tenant: string): Promise<Fixture> => {
   ids.performanceid = 'performance-1';
   await run('bianCaseMgmtUpdateRules', fixture, { params: { ...casePlan, rulesid: ids.rulesid }, body: {} });
   await run('bianCaseMgmtUpdatePerformance', fixture, { params: { ...casePlan, performanceid: ids.performanceid }, body: {} });
+  ids.webhookId = (await run('createWebhook', fixture, { body: { url: 'https://hooks.example.com/fuzz', eventTypes: ['*'] } })).id!;
+  ids.deliveryId = 'FUZZDELIVERY';
+  await recordDelivery({
+    tenantId: tenant,
+    webhookId: ids.webhookId,
+    eventId: ids.deliveryId,
+    eventType: 'CustomerCreated',
+    event: { pk: `T#${tenant}#CUSTOMER#${ids.id}`, sk: 'EVENT#FUZZ' },
+    status: 'failed',
+    attempt: { at: new Date().toISOString(), statusCode: 500, latencyMs: 1 },
+  });
   return fixture;
 };
 
@@ -68,7 +80,19 @@ const writesOf = (requests: Awaited<ReturnType<typeof recordRequests>>) => reque
 const requestFor = (op: Operation, fixture: Fixture) => {
   const names = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const params = fc.record(
-    Object.fromEntries(names.map((name) => [name, paramFor(name === 'id' && op.path.includes('/hub/') ? fixture.ids.hubId : fixture.ids[name])])),
+    Object.fromEntries(
+      names.map((name) => {
+        const given =
+          name !== 'id'
+            ? fixture.ids[name]
+            : op.path.includes('/hub/')
+              ? fixture.ids.hubId
+              : op.path.includes('/webhooks/')
+                ? fixture.ids.webhookId
+                : fixture.ids.id;
+        return [name, paramFor(given)];
+      }),
+    ),
   );
   const accepted = Object.keys(op.request?.body ?? {});
   const schemas = Object.values(op.request?.body ?? {});
