@@ -1,5 +1,5 @@
 /** Table 1: every function's bundle as the stack builds it (esbuild, minified ESM), largest first. */
-import { eventRules, operations, schedules, streamPublisher } from '../functions/catalog.ts';
+import { eventRules, operations, schedules, streamPublisher, webhookDispatcher, webhookWorker } from '../functions/catalog.ts';
 import { bundleFunction } from '../lib/bundle.ts';
 import { table } from './stats.ts';
 
@@ -9,6 +9,8 @@ export const measureBundles = async (): Promise<string[]> => {
     ...eventRules.map((r) => ({ name: r.name, file: r.handler })),
     ...schedules.map((s) => ({ name: s.name, file: s.handler })),
     { name: streamPublisher.name, file: streamPublisher.handler },
+    { name: webhookDispatcher.name, file: webhookDispatcher.handler },
+    { name: webhookWorker.name, file: webhookWorker.handler },
   ];
   const bundles = [];
   for (const entry of entries) bundles.push({ ...entry, ...(await bundleFunction(entry.file)) });
