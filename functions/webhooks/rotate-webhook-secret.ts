@@ -10,18 +10,18 @@ import { webhooks } from './operations.ts';
  * so receivers can move to the new one without missing a delivery. If-Match honoured.
  */
 export const handler = defineHandler(webhooks.rotateWebhookSecret, (request) =>
-  changeWebhook(request, (current) => {
-    const overlapHours = request.body.overlapHours ?? 24;
-    const secret = request.body.secret === undefined ? newWebhookSecret() : checkedSecret(request.body.secret);
-    const { previousSecret: _p, previousSecretExpiresAt: _e, ...rest } = current;
-    const record =
-      overlapHours > 0
-        ? { ...rest, secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(Date.now() + overlapHours * 3_600_000).toISOString() }
-        : { ...rest, secret };
-    return {
-      record,
-      events: ['WebhookSecretRotated'],
-      respond: (webhook) => ({ status: 200, body: { ...webhookView(webhook), secret: webhook.secret }, headers: { etag: etag(webhook.version) } }),
-    };
-  }),
+  changeWebhook(
+    request,
+    (current) => {
+      const overlapHours = request.body.overlapHours ?? 24;
+      const secret = request.body.secret === undefined ? newWebhookSecret() : checkedSecret(request.body.secret);
+      const { previousSecret: _p, previousSecretExpiresAt: _e, ...rest } = current;
+      const record =
+        overlapHours > 0
+          ? { ...rest, secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(Date.now() + overlapHours * 3_600_000).toISOString() }
+          : { ...rest, secret };
+      return { record, events: ['WebhookSecretRotated'] };
+    },
+    (webhook) => ({ status: 200, body: { ...webhookView(webhook), secret: webhook.secret }, headers: { etag: etag(webhook.version) } }),
+  ),
 );

@@ -27,6 +27,6 @@ export const handler = defineHandler(webhooks.updateWebhook, (request) =>
       next.disabledAt = new Date().toISOString();
     }
     if (jsonEqual(current, next)) return { record: current, events: [] };
-    return { record: next, events: ['WebhookUpdated'], healthy: next.url !== current.url || (next.enabled && !current.enabled) };
+    return { record: next, events: ['WebhookUpdated'] };
   }),
 );

@@ -55,30 +55,27 @@ export const newWebhookEvent = (
 
 /**
  * A change of a webhook through `changeVersioned` (404, If-Match 412, retry on a concurrent
- * writer), written with its event; `healthy` when the change forgets past failures.
+ * writer), written with its events. A new URL or a re-enabling forgets past failures. `respond`
+ * answers with the changed webhook (its view and ETag unless given).
  */
 export const changeWebhook = (
   request: Request,
-  decide: (current: Webhook) => Decision<Webhook, WebhookEventType> & { healthy?: boolean; respond?: (webhook: Webhook) => Response },
-): Promise<Response> => {
-  let decided: ReturnType<typeof decide> | undefined;
-  return changeVersioned(request, {
+  decide: (current: Webhook) => Decision<Webhook, WebhookEventType>,
+  respond: (webhook: Webhook) => Response = (webhook) => ({ status: 200, body: webhookView(webhook), headers: { etag: etag(webhook.version) } }),
+): Promise<Response> =>
+  changeVersioned(request, {
     read: async () => loaded(await getWebhook(request.caller.tenantId, request.params.id!)),
     missing: () => webhookNotFound(request.params.id!),
-    decide: (current) => {
-      decided = decide(current);
-      return decided;
-    },
+    decide,
     write: ({ current, next, events }) =>
       replaceWebhook(
         next,
         current.version,
         events.map((type, i) => newWebhookEvent(request, type, next, current.sequence + i + 1)),
-        { healthy: decided?.healthy ?? false },
+        { healthy: next.url !== current.url || (next.enabled && !current.enabled) },
       ),
-    respond: (webhook) => decided?.respond?.(webhook) ?? { status: 200, body: webhookView(webhook), headers: { etag: etag(webhook.version) } },
+    respond,
   });
-};
 
 /**
  * Disables a webhook on Rapport's own account (the delivery worker: a 410, a day of failures),

@@ -9,6 +9,7 @@ import { DISABLE_AFTER_SECONDS, MAX_ATTEMPTS, RETRY_SCHEDULE_SECONDS, retryAfter
 import { checkWebhookSecret } from '../../functions/domain/webhook-secret.ts';
 import { newWebhookSecret, signatureHeaders } from '../../functions/events/signing.ts';
 import { enqueueDeliveries, MAX_DELAY_SECONDS, type DeliveryMessage } from '../../functions/events/webhook-queue.ts';
+import { deliver } from '../../functions/webhooks/deliver-webhooks.ts';
 import { invertedId } from '../../functions/storage/keys.ts';
 import { deterministicTimeOrderedId, timeOfId, timePrefix } from '../../functions/storage/ids.ts';
 import { compareKeys } from '../../functions/storage/sharded-query.ts';
@@ -127,6 +128,16 @@ describe('the delivery queue', () => {
     expect(JSON.parse(short!.MessageBody!).notBefore).toBeUndefined();
     expect(long).toMatchObject({ DelaySeconds: MAX_DELAY_SECONDS });
     expect(JSON.parse(long!.MessageBody!).notBefore).toBe(1_000_000 + 2 * 3_600_000);
+  });
+
+  it('sends a delivery that is not due yet round again, keeping its time, without reading anything', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const notBefore = Date.now() + 5 * 3_600_000;
+    await deliver({ ...message, notBefore });
+    const [call] = sqs.commandCalls(SendMessageBatchCommand);
+    const [entry] = call!.args[0].input.Entries!;
+    expect(entry!.DelaySeconds).toBe(MAX_DELAY_SECONDS);
+    expect(JSON.parse(entry!.MessageBody!)).toEqual({ ...message, notBefore });
   });
 
   it('throws when SQS refuses a message, so the caller is retried and nothing is lost', async () => {
