@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COUNTED, customerIndexKeys, CUSTOMER_ENTITY, fromItem } from './customer-items.ts';
-import { indexPartitions, keys, shardOf } from './keys.ts';
+import { feedPartitionOf, keys, shardOf } from './keys.ts';
 import { EVENT_ENTITY, LEGACY_INDEXES } from './table-schema.ts';
 import { MOVED_EVENT_ENTITY } from './customer-merge.ts';
 import { DUE_SHARDS, duePartition } from './due-index.ts';
@@ -163,7 +163,7 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
           Key: { pk: item.pk, sk: item.sk },
           UpdateExpression: 'SET feedPk = :pk, feedSk = :sk',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(feedPk)',
-          ExpressionAttributeValues: { ':pk': indexPartitions.byFeed(detail.tenantId, shardOf(detail.subject.id)), ':sk': detail.eventId },
+          ExpressionAttributeValues: { ':pk': feedPartitionOf(detail), ':sk': detail.eventId },
         }),
       );
       report.eventsAddedToFeed++;

@@ -91,6 +91,10 @@ export const indexPartitions = {
   byFeed: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#FEED#${shard}`,
 };
 
+/** The feed partition an event belongs in: its tenant's shard of its subject. */
+export const feedPartitionOf = (event: { tenantId: string; subject: { id: string } }): string =>
+  indexPartitions.byFeed(event.tenantId, shardOf(event.subject.id));
+
 /** Sort key of the name-ordered indexes: lower-cased name, then the id to keep entries unique. */
 export const nameSortKey = (name: string, id: string): string => `${name.toLowerCase()}#${id}`;
 

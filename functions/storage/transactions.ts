@@ -1,6 +1,6 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
-import { indexPartitions, keys, shardOf } from './keys.ts';
+import { feedPartitionOf, keys } from './keys.ts';
 import { timeOrderedId } from './ids.ts';
 import { checkItemLimits } from './limits.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
@@ -17,7 +17,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export const eventItem = (subjectPk: string, event: PendingEvent): Record<string, unknown> => ({
   ...(event.mirror ? keys.mirroredEvent : keys.event)(subjectPk, event.envelope.eventId),
   entity: EVENT_ENTITY,
-  feedPk: indexPartitions.byFeed(event.envelope.tenantId, shardOf(event.envelope.subject.id)),
+  feedPk: feedPartitionOf(event.envelope),
   feedSk: timeOrderedId(),
   eventId: event.envelope.eventId,
   source: event.source,
