@@ -269,24 +269,25 @@ export class RapportStack extends Stack {
       ...SIZING.publisher,
       environment: { EVENT_BUS_NAME: this.bus.eventBusName, PUBLISH_DLQ_URL: publishDlq.queueUrl },
     });
-    publisher.addEventSource(
+    // Both consumers of the stream take only inserted event items (the outbox), in the same batches, with the same retries.
+    const eventItemStream = (onFailure: sqs.IQueue, startingPosition: lambda.StartingPosition, reportBatchItemFailures: boolean) =>
       new DynamoEventSource(this.table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        startingPosition,
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(1),
         bisectBatchOnError: true,
         retryAttempts: 10,
         maxRecordAge: Duration.hours(24),
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(streamDlq),
+        reportBatchItemFailures,
+        onFailure: new SqsDlq(onFailure),
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual('INSERT'),
             dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(EVENT_ENTITY) } } },
           }),
         ],
-      }),
-    );
+      });
+    publisher.addEventSource(eventItemStream(streamDlq, lambda.StartingPosition.TRIM_HORIZON, true));
 
     // --- Event rules and their targets (the TMF listener notifier) -----------------------------
     const notifierRole = role('NotifierRole', 'Rapport event targets: read hub registrations, park failed deliveries');
@@ -308,7 +309,6 @@ export class RapportStack extends Stack {
     // --- Webhooks: the dispatcher (the stream's second consumer) and the delivery worker ---------------
     const webhookRole = role('WebhookRole', 'Rapport webhooks: read events and webhooks, log deliveries, disable webhooks, queue deliveries');
     this.table.grantReadWriteData(webhookRole);
-    this.table.grantStreamRead(webhookRole);
     webhookQueue.grantSendMessages(webhookRole);
     webhookQueue.grantConsumeMessages(webhookRole);
     streamWebhookDlq.grantSendMessages(webhookRole);
@@ -316,23 +316,8 @@ export class RapportStack extends Stack {
       description: 'Queues a webhook delivery of each event item for each webhook that takes it',
       ...SIZING.publisher,
     });
-    dispatcher.addEventSource(
-      new DynamoEventSource(this.table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        maxRecordAge: Duration.hours(24),
-        onFailure: new SqsDlq(streamWebhookDlq),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(EVENT_ENTITY) } } },
-          }),
-        ],
-      }),
-    );
+    // From the newest record: the dispatcher's first deployment finds no webhook to offer older events to.
+    dispatcher.addEventSource(eventItemStream(streamWebhookDlq, lambda.StartingPosition.LATEST, false));
     const worker = newFunction(functionId(webhookWorker.name), webhookWorker.handler, webhookRole, logGroupFor('Webhooks'), SERVICE.webhooks, {
       description: 'Makes webhook delivery attempts (signed, logged) and queues retries on the schedule',
       ...SIZING.webhookWorker,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DescribeStreamCommand, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { EVENT_ENTITY } from '../../functions/storage/table-schema.ts';
+import { isStoredEventInsert } from '../../functions/storage/event-feed.ts';
 
 type Attribute = Record<string, unknown>;
 
@@ -123,7 +123,7 @@ export class StreamPoller {
 
   /** Hands the records to the handler; returns the sequence number up to which all succeeded. */
   private async deliver(records: _Record[]): Promise<string | undefined> {
-    const eventRecords = records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === EVENT_ENTITY);
+    const eventRecords = records.filter(isStoredEventInsert);
     const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
     if (eventRecords.length === 0) return last;
     const event: DynamoDBStreamEvent = {
