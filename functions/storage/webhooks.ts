@@ -53,30 +53,25 @@ const webhooksOf = (items: Record<string, unknown>[]): Webhook[] => {
   return items.filter((i) => i.entity === WEBHOOK_ENTITY).map((i) => webhookOf(i, health.get(String(i.id))));
 };
 
-/** Every webhook of a tenant: one Query of its webhook partition (at most MAX_WEBHOOKS and their health items, well inside one page). */
-export const listWebhooks = async (tenantId: string): Promise<Webhook[]> => {
+/** The webhooks (with their health) of the tenant's webhook partition whose sort keys start with `prefix`: one Query. */
+const queryWebhooks = async (tenantId: string, prefix: string, consistent: boolean): Promise<Webhook[]> => {
   const page = await db.send(
     new QueryCommand({
       TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :webhook)',
-      ExpressionAttributeValues: { ':pk': keys.webhooks(tenantId), ':webhook': 'WEBHOOK#' },
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.webhooks(tenantId), ':prefix': prefix },
+      ConsistentRead: consistent,
     }),
   );
   return webhooksOf(page.Items ?? []);
 };
 
-/** One webhook of a tenant with its health (one Query), or undefined. */
-export const getWebhook = async (tenantId: string, id: string, { consistent = true } = {}): Promise<Webhook | undefined> => {
-  const page = await db.send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :webhook)',
-      ExpressionAttributeValues: { ':pk': keys.webhooks(tenantId), ':webhook': keys.webhook(tenantId, id).sk },
-      ConsistentRead: consistent,
-    }),
-  );
-  return webhooksOf((page.Items ?? []).filter((item) => item.id === id))[0];
-};
+/** Every webhook of a tenant: at most MAX_WEBHOOKS and their health items, well inside one page. */
+export const listWebhooks = (tenantId: string): Promise<Webhook[]> => queryWebhooks(tenantId, 'WEBHOOK#', false);
+
+/** One webhook of a tenant with its health (one Query: its item and its health share a prefix), or undefined. */
+export const getWebhook = async (tenantId: string, id: string, { consistent = true } = {}): Promise<Webhook | undefined> =>
+  (await queryWebhooks(tenantId, keys.webhook(tenantId, id).sk, consistent)).find((webhook) => webhook.id === id);
 
 /** Creates a webhook with the tenant's count and its events in one transaction; LimitReached at MAX_WEBHOOKS. */
 export const insertWebhook = async (webhook: Webhook, events: PendingEvent[], extra: TransactItem[] = []): Promise<void> => {
