@@ -25,7 +25,7 @@ interface Run {
   ms: number;
 }
 
-const measureSize = async (size: number, due: number, runs: number): Promise<{ seededSeconds: number; runs: Run[] }> => {
+const measureSize = async (size: number, due: number, runs: number): Promise<{ seededSeconds: number; idle: Run; runs: Run[] }> => {
   const dynamo = await startDynamoDbLocal({});
   try {
     pointHandlersAt(dynamo.endpoint, 'bench-sweep');
@@ -60,9 +60,7 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
     const seeding = performance.now();
     await putAll(Array.from({ length: size - due }, (_, n) => customer(n + due, false)));
     const seededSeconds = (performance.now() - seeding) / 1000;
-    const results: Run[] = [];
-    for (let run = 0; run < runs; run++) {
-      await putAll(Array.from({ length: due }, (_, n) => customer(n, true, run)));
+    const sweepRun = async (): Promise<Run> => {
       let flagged = 0;
       const started = performance.now();
       const requests = await recordRequests(async () => {
@@ -70,17 +68,30 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
       });
       const ms = performance.now() - started;
       const units = (kind: 'readUnits' | 'writeUnits') => requests.reduce((sum, r) => sum + r[kind], 0);
-      results.push({ requests: requests.length, readUnits: units('readUnits'), writeUnits: units('writeUnits'), ms, flagged });
+      return { requests: requests.length, readUnits: units('readUnits'), writeUnits: units('writeUnits'), ms, flagged };
+    };
+    // A run with nothing due: what every run of the schedule costs at least.
+    const idle = await sweepRun();
+    const results: Run[] = [];
+    for (let run = 0; run < runs; run++) {
+      await putAll(Array.from({ length: due }, (_, n) => customer(n, true, run)));
+      results.push(await sweepRun());
     }
-    return { seededSeconds, runs: results };
+    return { seededSeconds, idle, runs: results };
   } finally {
     await dynamo.stop();
   }
 };
 
 export const measureSweepScaling = (sizes: number[], due: number, runs: number): string[] => {
+  const idles: Run[] = [];
   const rows = sizes.map((size) => {
-    const { seededSeconds, runs: results } = runInChild<Awaited<ReturnType<typeof measureSize>>>(import.meta.url, [String(size), String(due), String(runs)]);
+    const {
+      seededSeconds,
+      idle,
+      runs: results,
+    } = runInChild<Awaited<ReturnType<typeof measureSize>>>(import.meta.url, [String(size), String(due), String(runs)]);
+    idles.push(idle);
     process.stderr.write(`bench: sweep at ${size} customers measured (table filled in ${seededSeconds.toFixed(0)} s)\n`);
     return [
       size.toLocaleString('en-US'),
@@ -97,7 +108,26 @@ export const measureSweepScaling = (sizes: number[], due: number, runs: number):
     ...table(['customers', 'due', 'flagged per run', 'DynamoDB requests', 'read units', 'write units', 'sweep ms', 'table filled in s'], rows),
     '',
     `${runs} runs per size, each size in a fresh DynamoDB Local (the due customers re-armed before each run); half of every table also carries a future next-action date, so the due index holds them as well: the sweep's key condition stops at "now". Requests = one Query per due-index shard, one directory lookup per distinct owner of a due item (the event names the owner; 10 owners here), one flag transaction (item + event) per due item; none of it grows with the table.`,
+    '',
+    ...idleCost(idles),
   ];
 };
 
+/**
+ * What the schedule costs when nothing is due, per day at one run a minute (EventBridge
+ * Scheduler's finest rate, the default): the floor every deployment pays for a next action
+ * listed within a minute of falling due.
+ */
+const idleCost = (idles: Run[]): string[] => {
+  const requests = median(idles.map((r) => r.requests));
+  const measuredUnits = median(idles.map((r) => r.readUnits));
+  // DynamoDB rounds every read up to one 4 KB unit: an eventually consistent Query costs at least half a read unit, even empty (DynamoDB Local counts it as none).
+  const readUnits = Math.max(measuredUnits, requests * 0.5);
+  const runsPerDay = 24 * 60;
+  const perDay = (n: number) => (n * runsPerDay).toLocaleString('en-US');
+  return [
+    `**A run with nothing due** (measured once per size above): ${requests} requests (one Query per due-index shard), ${measuredUnits.toFixed(1)} read units as DynamoDB Local counts them (${readUnits.toFixed(1)} on DynamoDB, which charges at least half a unit per eventually consistent Query), no write, ${withSpread(idles.map((r) => r.ms))} ms against DynamoDB Local.`,
+    `At one run a minute (EventBridge Scheduler's finest rate, the default) that is, per deployment and day: ${perDay(1)} runs, ${perDay(requests)} Queries and ${perDay(readUnits)} read units (on-demand at $0.125 per million read request units: $${((readUnits * runsPerDay * 0.125) / 1e6).toFixed(4)}), ${perDay(1)} scheduler invocations and ${perDay(1)} Lambda invocations: five times the former 5-minute rate, for an overdue list at most a minute behind a date falling due instead of five.`,
+  ];
+};
 await childMain(import.meta.url, ([size, due, runs]) => measureSize(Number(size), Number(due), Number(runs)));

@@ -60,7 +60,8 @@ export const schedules: readonly Schedule[] = [
     name: 'due-sweep',
     description: 'Flags overdue next actions and due activities (CustomerNextActionOverdue, ActivityDue)',
     handler: 'functions/schedules/due-sweep.ts',
-    everyMinutes: 5,
+    // EventBridge Scheduler's finest rate: a next action listed within a minute of falling due (README, "Reminders: the due sweep").
+    everyMinutes: 1,
   },
 ];
 

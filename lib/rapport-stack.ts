@@ -25,7 +25,7 @@ import { FamilyApi } from './family-api.ts';
 import { functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
-import { SIZING } from './sizing.ts';
+import { SIZING, sweepTimeout } from './sizing.ts';
 import { STAGES, type Stage, type StageSettings } from './stages.ts';
 
 export interface RapportStackProps extends StackProps {
@@ -336,9 +336,11 @@ export class RapportStack extends Stack {
     this.table.grantReadWriteData(sweepRole);
     const scheduled = schedules.map((schedule) => {
       const id = functionId(pascalCase(schedule.name));
+      const everyMinutes = props.scheduleEveryMinutes ?? schedule.everyMinutes;
       const fn = newFunction(id, schedule.handler, sweepRole, logGroupFor('Schedules'), SERVICE.sweep, {
         description: schedule.description,
         ...SIZING.sweep,
+        timeout: sweepTimeout(everyMinutes),
         reservedConcurrentExecutions: 1,
       });
       Validations.of(this).acknowledge({
@@ -347,7 +349,7 @@ export class RapportStack extends Stack {
       });
       new Schedule(this, `${id}Schedule`, {
         description: schedule.description,
-        schedule: ScheduleExpression.rate(Duration.minutes(props.scheduleEveryMinutes ?? schedule.everyMinutes)),
+        schedule: ScheduleExpression.rate(Duration.minutes(everyMinutes)),
         target: new LambdaInvoke(fn, {
           input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
           retryAttempts: 3,

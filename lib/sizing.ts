@@ -10,7 +10,8 @@ import { Duration } from 'aws-cdk-lib';
  *   covers the SDK's own retries under throttling (3 attempts with backoff) and, for writes, the
  *   optimistic re-read-and-retry loop, and stays well under API Gateway's 30 s integration limit.
  *   The notifier waits at most 3 × 5 s per subscriber (in parallel) plus backoff; the publisher puts
- *   10 batches of 10 with up to 4 attempts each; the sweep stops itself 5 s before its timeout.
+ *   10 batches of 10 with up to 4 attempts each; the sweep stops itself 5 s before its timeout,
+ *   which is shorter than its rate (`sweepTimeout`), so runs never overlap.
  */
 export const SIZING = {
   apiRead: { memorySize: 512, timeout: Duration.seconds(6) },
@@ -19,7 +20,14 @@ export const SIZING = {
   notifier: { memorySize: 256, timeout: Duration.seconds(30) },
   /** Ten deliveries in parallel, each at most WEBHOOK_TIMEOUT_MS (10 s), plus their table writes. */
   webhookWorker: { memorySize: 256, timeout: Duration.seconds(30) },
-  sweep: { memorySize: 512, timeout: Duration.minutes(2) },
+  sweep: { memorySize: 512 },
   /** Cognito allows a trigger 5 s. */
   auth: { memorySize: 256, timeout: Duration.seconds(5) },
 } as const;
+
+/**
+ * The sweep's timeout for a schedule every `everyMinutes`: two minutes, but 5 s short of the rate
+ * when that is shorter (55 s at one minute), so a run has ended before the next one starts (its
+ * reserved concurrency is one: an overlapping run would be throttled and retried).
+ */
+export const sweepTimeout = (everyMinutes: number): Duration => Duration.seconds(Math.min(120, everyMinutes * 60 - 5));

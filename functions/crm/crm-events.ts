@@ -35,6 +35,8 @@ export const crmEvent = (
   sequence: number,
   data: Record<string, unknown>,
   description: string,
+  /** A given id, for a fact recorded once whoever records it (CustomerNextActionOverdue); otherwise a new one. */
+  eventId?: string,
 ): PendingEvent =>
   newEvent({
     source: CRM_SOURCE,
@@ -46,4 +48,5 @@ export const crmEvent = (
     correlationId: request.correlationId,
     data,
     description,
+    ...(eventId ? { eventId } : {}),
   });

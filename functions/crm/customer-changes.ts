@@ -9,8 +9,8 @@ import type { CustomerRecord } from '../storage/customer-items.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
 import { toCrmCustomer } from './customer-view.ts';
 
-/** A CRM event of a change. */
-type CrmChangeEvent = { type: CrmEventType; description: string; data?: Record<string, unknown> };
+/** A CRM event of a change (with its own id when it records a fact once: CustomerNextActionOverdue). */
+type CrmChangeEvent = { type: CrmEventType; description: string; data?: Record<string, unknown>; eventId?: string };
 /** A CRM event, or the TMF event its TMF listeners hear of the same change. */
 type ChangeEvent = CrmChangeEvent | { tmf: TmfEventType };
 
@@ -39,12 +39,16 @@ export const readCustomer = async (request: Request, id: string) => loaded(await
  * both are written in one transaction conditional on the version read — with the TMF events the
  * change means for TMF629's hub listeners when it changed the customer's TMF view.
  */
-export const changeCustomer = (request: Request, id: string, decide: (current: CustomerRecord) => CustomerChange): Promise<Response> =>
+export const changeCustomer = (
+  request: Request,
+  id: string,
+  decide: (current: CustomerRecord) => CustomerChange | Promise<CustomerChange>,
+): Promise<Response> =>
   changeVersioned(request, {
     read: () => readCustomer(request, id),
     missing: () => customerNotFound(id),
-    decide: (current) => {
-      const change = decide(current);
+    decide: async (current) => {
+      const change = await decide(current);
       const record = { ...change.record, id: current.id, tenantId: current.tenantId };
       if (change.events.length === 0) return { record, events: [] };
       // What TMF629's hub listeners hear of the same change (its name, contact media, …), after the CRM's own events.
@@ -59,7 +63,7 @@ export const changeCustomer = (request: Request, id: string, decide: (current: C
         events.map((e, i) => {
           const sequence = current.sequence + i + 1;
           if ('tmf' in e) return tmfCustomerEvents([e.tmf], next, changeContext(request), sequence, true)[0]!;
-          return crmEvent(request, e.type, { type: 'Customer', id }, sequence, { customer, ...e.data }, e.description);
+          return crmEvent(request, e.type, { type: 'Customer', id }, sequence, { customer, ...e.data }, e.description, e.eventId);
         }),
       );
     },

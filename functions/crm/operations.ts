@@ -82,7 +82,8 @@ export const crm = {
     path: `${base}/overdue-actions`,
     handler: 'functions/crm/list-overdue-actions.ts',
     access: 'read',
-    summary: 'Customers whose next action the due sweep has flagged overdue (it runs every 5 minutes), earliest due first',
+    summary:
+      'Customers whose next action is overdue, earliest due first. A due date already past when written is listed as soon as the write answers (but for index propagation, usually under a second); a date that falls due later is listed by the next due-sweep run, at most one minute plus the run (under 55 s) after it',
     responses: page('A page of customers'),
     request: { query: pagedQuery },
   },

@@ -1,9 +1,8 @@
 import type { Context } from 'aws-lambda';
 import middy from '@middy/core';
 import { newEvent, type PendingEvent } from '../events/envelope.ts';
-import { DUE_SHARDS, instantKey } from '../storage/due-index.ts';
+import { DUE_SHARDS, dueEventId, instantKey } from '../storage/due-index.ts';
 import { dueItemKind, flagDueItem, getItem, isStillDue, queryDueShard } from '../storage/due-items.ts';
-import { deterministicTimeOrderedId } from '../storage/ids.ts';
 import { CUSTOMER_ENTITY, fromItem } from '../storage/customer-items.ts';
 import { purgeStep } from '../storage/customer-lifecycle.ts';
 import { moveBackStep, moveMergedStep } from '../storage/customer-merge.ts';
@@ -13,6 +12,7 @@ import { findUser, type DirectoryUser } from '../storage/users.ts';
 import { ConditionFailed } from '../storage/transactions.ts';
 import { childView } from '../crm/child-changes.ts';
 import { CRM_SOURCE, toCrmCustomer } from '../crm/customer-view.ts';
+import { nextActionOverdue } from '../crm/next-action-overdue.ts';
 import { CASE_SOURCE } from '../bian-casemgmt/case-records.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
@@ -42,10 +42,6 @@ export interface SweepResult {
   stoppedEarly: boolean;
 }
 
-/** The event id of "this item fell due at this due date": the same in every run. */
-const dueEventId = (item: Record<string, unknown>, due: string) =>
-  deterministicTimeOrderedId(Date.parse(due), `${String(item.pk)}|${String(item.sk)}|${instantKey(due)}`);
-
 const owners = new Map<string, Promise<DirectoryUser>>();
 const ownerOf = (tenantId: string, ownerId: unknown): Promise<DirectoryUser> | undefined => {
   if (typeof ownerId !== 'string') return undefined;
@@ -68,7 +64,8 @@ const dueEvent = (
     data: Record<string, unknown>;
     description: string;
   },
-): PendingEvent => newEvent({ ...event, eventId: dueEventId(item, due), actor: ACTOR, correlationId: `due-sweep:${now}` });
+): PendingEvent =>
+  newEvent({ ...event, eventId: dueEventId({ pk: String(item.pk), sk: String(item.sk) }, due), actor: ACTOR, correlationId: `due-sweep:${now}` });
 
 /**
  * What flagging an item writes: the flag and its event — or, for an activity whose customer has
@@ -101,7 +98,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
   if (kind === 'customer') {
     const customer = fromItem(item);
     const due = String(customer.nextActionDueDate);
-    const owner = await ownerOf(customer.tenantId, customer.ownerId);
+    const overdue = nextActionOverdue(customer, due, await ownerOf(customer.tenantId, customer.ownerId));
     return {
       set: { nextActionFlaggedFor: due },
       event: dueEvent(item, due, now, {
@@ -110,8 +107,8 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
         tenantId: customer.tenantId,
         subject: { type: 'Customer', id: customer.id },
         sequence: customer.sequence + 1,
-        data: { customer: toCrmCustomer(customer), owner: owner ?? null, due: { nextAction: customer.nextAction ?? null, nextActionDueDate: due } },
-        description: `Next action overdue: ${String(customer.nextAction ?? '(none)')} (due ${due})`,
+        data: { customer: toCrmCustomer(customer), ...overdue.data },
+        description: overdue.description,
       }),
     };
   }
@@ -159,7 +156,7 @@ const flagItem = async (item: Record<string, unknown>, now: string): Promise<'fl
 };
 
 /**
- * The due sweep (EventBridge Scheduler; also BIAN incidents past their resolution target, IncidentResolutionOverdue), every 5 minutes by default): reads each shard of the
+ * The due sweep (EventBridge Scheduler, every minute by default; also BIAN incidents past their resolution target, IncidentResolutionOverdue): reads each shard of the
  * sparse due index for items due at or before the schedule's time, flags each once in its own
  * transaction with its event (CustomerNextActionOverdue, ActivityDue), and stops before its time
  * budget; what is left stays in the index for the next run.

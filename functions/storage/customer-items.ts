@@ -1,5 +1,5 @@
 import { indexPartitions, keys, nameSortKey, shardOf } from './keys.ts';
-import { dueIndexKeys, instantKey } from './due-index.ts';
+import { dueEventId, dueIndexKeys, instantKey } from './due-index.ts';
 import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
 import { newBookkeeping, type Bookkeeping } from './bookkeeping.ts';
 
@@ -46,6 +46,9 @@ export const customerIndexKeys = (record: CustomerRecord): Record<string, string
     ...(due && record.nextActionFlaggedFor !== due ? dueIndexKeys(keys.customer(tenantId, id).pk, 'CUSTOMER', due) : {}),
   };
 };
+
+/** The id of the CustomerNextActionOverdue event of a customer's next action due at `due` (one per customer and due date, whoever flags it). */
+export const nextActionOverdueEventId = (record: CustomerMeta, due: string): string => dueEventId(keys.customer(record.tenantId, record.id), due);
 
 /** The keys of a customer in its tenant's overdue list (byNextAction): set when the sweep flags its next action. */
 export const overdueListKeys = (tenantId: string, id: string, due: string): { nextPk: string; nextSk: string } => ({

@@ -114,9 +114,9 @@ export const customerLists = {
     return customerPage(query, listId('status', tenantId, status, options.prefix), page, options);
   },
   /**
-   * Customers whose next action the due sweep has flagged overdue, earliest due first. A next
-   * action enters this list when the sweep flags it (every few minutes, with its
-   * CustomerNextActionOverdue event), so list and event agree; `sortBefore` keeps out entries
+   * Customers whose next action is flagged overdue, earliest due first. A next action enters this
+   * list when it is flagged — by the write that set a date already past, or by the due sweep when
+   * the date passes — with its CustomerNextActionOverdue event, so list and event agree; `sortBefore` keeps out entries
    * of a table not yet backfilled to this layout, where every next action had one.
    */
   overdue: (tenantId: string, now: string, page: PageRequest) => {

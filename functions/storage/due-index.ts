@@ -1,4 +1,5 @@
 import { shardOf } from './keys.ts';
+import { deterministicTimeOrderedId } from './ids.ts';
 
 /**
  * The sparse, sharded due index (byDue). Only items that are due and not yet flagged carry its keys:
@@ -25,3 +26,11 @@ export const dueIndexKeys = (pk: string, sk: string, dueAt: string): { duePk: st
 
 /** Sort-key bound for "due at or before `now`". */
 export const dueCutoff = (now: string): string => `${instantKey(now)}#\uffff`;
+
+/**
+ * The id of the event "this item fell due at this due date": the same in every sweep run and in
+ * the write that sets a date already past, so whichever flags the fact records it once (the event
+ * item's conditional Put refuses a second).
+ */
+export const dueEventId = (key: { pk: string; sk: string }, due: string): string =>
+  deterministicTimeOrderedId(Date.parse(due), `${key.pk}|${key.sk}|${instantKey(due)}`);

@@ -172,7 +172,7 @@ describe('CRM customers over HTTP', () => {
     expect(timeline).toEqual(['CREATE', 'OWNER_ASSIGNED', 'OWNER_ASSIGNED', 'OWNER_REMOVED']);
   });
 
-  it('sets and clears the next action; overdue-actions lists what the due sweep flagged, earliest first', async () => {
+  it('sets and clears the next action; overdue-actions lists a date already past at once, earliest first', async () => {
     const tenant = uniqueTenant();
     const auth = tenantToken(tenant);
     const ids: string[] = [];
@@ -187,11 +187,11 @@ describe('CRM customers over HTTP', () => {
       expect(set.body).toMatchObject({ nextAction: `Call ${name}`, nextActionDueDate: due });
       ids.push(body.id);
     }
-    // Overdue once the due sweep has flagged them (with their CustomerNextActionOverdue events).
-    expect((await http('GET', `${CRM}/overdue-actions`, { token: auth })).body).toEqual([]);
-    expect((await http('POST', '/_local/schedules/due-sweep', { token: null })).status).toBe(200);
+    // Overdue the moment a past date is written (flagged by the write, with its CustomerNextActionOverdue event); a sweep adds nothing.
     const overdue = await http('GET', `${CRM}/overdue-actions`, { token: auth });
     expect(overdue.body.map((c: { name: string }) => c.name)).toEqual(['Latest', 'Late', 'Later']);
+    expect((await http('POST', '/_local/schedules/due-sweep', { token: null })).status).toBe(200);
+    expect((await http('GET', `${CRM}/overdue-actions`, { token: auth })).body).toEqual(overdue.body);
     const cleared = await http('PATCH', `${CRM}/${ids[0]}/next-action`, { token: auth, body: { nextActionDueDate: null } });
     expect(cleared.body.nextAction).toBe('Call Late');
     expect(cleared.body).not.toHaveProperty('nextActionDueDate');

@@ -236,9 +236,9 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('runs the due sweep from EventBridge Scheduler: rate from context, scheduled time as input, retries, a DLQ, one at a time', () => {
+  it('runs the due sweep from EventBridge Scheduler: every minute unless the context says otherwise, scheduled time as input, retries, a DLQ, one at a time', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'rate(5 minutes)',
+      ScheduleExpression: 'rate(1 minute)',
       Target: Match.objectLike({
         Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 900 },
@@ -247,7 +247,12 @@ describe('the CDK stack', () => {
     });
     const sweep = Object.entries(resources).find(([id, r]) => id.startsWith('DueSweepFunction') && r.Type === 'AWS::Lambda::Function')![1];
     expect(sweep.Properties.ReservedConcurrentExecutions).toBe(1);
-    synthesize({ sweepEveryMinutes: 1 }).template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' });
+    const everyFive = synthesize({ sweepEveryMinutes: 5 });
+    everyFive.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+    const sweepAtFive = Object.entries(everyFive.template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).find(
+      ([id, r]) => id.startsWith('DueSweepFunction') && r.Type === 'AWS::Lambda::Function',
+    )![1];
+    expect(sweepAtFive.Properties.Timeout).toBe(120);
   });
 
   it('logs API access, keeps logs for a bounded time, and throttles the stage (dev defaults)', () => {
@@ -296,7 +301,7 @@ describe('the CDK stack', () => {
     }
     expect(resources[logicalIdOf('DueSweepFunction')!]!.Properties).toMatchObject({
       MemorySize: SIZING.sweep.memorySize,
-      Timeout: SIZING.sweep.timeout.toSeconds(),
+      Timeout: 55, // shorter than its one-minute rate: runs never overlap
     });
   });
 

@@ -16,16 +16,37 @@ import { metrics } from '../../functions/observability.ts';
 import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
 
-// These tests live in 2019–2021: nothing else in the run is due that early, so their sweeps see only their own items.
-const customerWithDue = async (tenant: string, name: string, due?: string) => {
-  const { body } = await call(createCustomer, crm.createCrmCustomer, {
-    tenant,
-    body: { name, type: 'ORGANIZATION', ownerId: 'ann', ...(due ? { nextAction: `Call ${name}`, nextActionDueDate: due } : {}) },
-  });
-  return body.id as string;
+/**
+ * These tests live in 2018–2021: nothing else in the run is due that early, so their sweeps see
+ * only their own items. Their due dates are written on 1 January 2018 (the clock set back for the
+ * write alone), so they are in the future when written and fall due for the sweep: a date already
+ * past when written is flagged by the write itself.
+ */
+const WRITTEN_AT = '2018-01-01T00:00:00Z';
+const writtenAt = async <T>(when: string, write: () => Promise<T>): Promise<T> => {
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date(when) });
+  try {
+    return await write();
+  } finally {
+    vi.useRealTimers();
+  }
 };
-const activityWithDue = async (tenant: string, customerId: string, subject: string, due: string) =>
-  (await call(createActivity, crm.createActivity, { tenant, params: { id: customerId }, body: { type: 'TASK', subject, dueDate: due } })).body.id as string;
+const customerWithDue = (tenant: string, name: string, due?: string, when = WRITTEN_AT) =>
+  writtenAt(when, async () => {
+    const { body } = await call(createCustomer, crm.createCrmCustomer, {
+      tenant,
+      body: { name, type: 'ORGANIZATION', ownerId: 'ann', ...(due ? { nextAction: `Call ${name}`, nextActionDueDate: due } : {}) },
+    });
+    return body.id as string;
+  });
+const activityWithDue = (tenant: string, customerId: string, subject: string, due: string) =>
+  writtenAt(
+    WRITTEN_AT,
+    async () =>
+      (await call(createActivity, crm.createActivity, { tenant, params: { id: customerId }, body: { type: 'TASK', subject, dueDate: due } })).body.id as string,
+  );
+const nextActionOf = (tenant: string, id: string, body: Record<string, unknown>) =>
+  writtenAt(WRITTEN_AT, () => call(setNextAction, crm.setNextAction, { tenant, params: { id }, body }));
 
 const dueEvents = async (tenant: string, customerId: string) => {
   const { Items = [] } = await db.send(
@@ -93,12 +114,12 @@ describe('the due sweep against DynamoDB Local', () => {
     await run('2020-03-01T00:00:00Z');
     expect(await dueEvents(tenant, c)).toHaveLength(3);
 
-    await call(setNextAction, crm.setNextAction, { tenant, params: { id: c }, body: { nextActionDueDate: '2020-03-15T00:00:00Z' } });
+    await nextActionOf(tenant, c, { nextActionDueDate: '2020-03-15T00:00:00Z' });
     await call(updateActivity, crm.updateActivity, { tenant, params: { id: c, activityId: moved }, body: { dueDate: '2020-03-20T00:00:00Z' } });
     await call(updateActivity, crm.updateActivity, { tenant, params: { id: c, activityId: completed }, body: { dueDate: '2020-03-21T00:00:00Z' } });
     await call(completeActivity, crm.completeActivity, { tenant, params: { id: c, activityId: completed } });
-    await call(setNextAction, crm.setNextAction, { tenant, params: { id: cleared }, body: { nextActionDueDate: '2020-03-22T00:00:00Z' } });
-    await call(setNextAction, crm.setNextAction, { tenant, params: { id: cleared }, body: { nextAction: null, nextActionDueDate: null } });
+    await nextActionOf(tenant, cleared, { nextActionDueDate: '2020-03-22T00:00:00Z' });
+    await nextActionOf(tenant, cleared, { nextAction: null, nextActionDueDate: null });
 
     await run('2020-04-01T00:00:00Z');
     const events = await dueEvents(tenant, c);
@@ -139,6 +160,50 @@ describe('the due sweep against DynamoDB Local', () => {
     expect(await Promise.all(ids.map(async (id) => (await dueEvents(tenant, id)).length))).toEqual(ids.map(() => 1));
   });
 
+  it('lists a next action written with a date already past at once, with its overdue event in the same write, and the sweep never flags it again', async () => {
+    const tenant = uniqueTenant();
+    const listed = async () => ((await call(listOverdue, crm.listOverdueActions, { tenant, query: {} })).body as { id: string }[]).map((c) => c.id);
+    // Written on 1 March 2018: a create and a change with dates already past, and a create due half an hour later.
+    const march = '2018-03-01T00:00:00Z';
+    const created = await customerWithDue(tenant, 'Created late', '2018-02-28T09:00:00Z', march);
+    const changed = await customerWithDue(tenant, 'Changed late');
+    const change = await writtenAt(march, () =>
+      call(setNextAction, crm.setNextAction, { tenant, params: { id: changed }, body: { nextAction: 'Call back', nextActionDueDate: '2018-02-27T09:00:00Z' } }),
+    );
+    expect(change.status).toBe(200);
+    const later = await customerWithDue(tenant, 'Due later', '2018-03-01T00:30:00Z', march);
+
+    // Listed the moment they are written, earliest due first; the one not yet due is not.
+    expect(await listed()).toEqual([changed, created]);
+    for (const id of [created, changed]) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.customer(tenant, id) }));
+      expect(Item).not.toHaveProperty('duePk'); // in the overdue list, not the due index: the sweep has nothing left to flag
+      const events = await dueEvents(tenant, id);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.detail).toMatchObject({
+        actor: 'user-1',
+        data: { owner: { id: 'ann' }, due: { nextActionDueDate: id === created ? '2018-02-28T09:00:00Z' : '2018-02-27T09:00:00Z' } },
+      });
+      expect(eventSchemaErrors('rapport.crm', 'CustomerNextActionOverdue', events[0]!.detail)).toEqual([]);
+    }
+    // The change's two events are one transaction's: the same correlation id, consecutive sequences.
+    const { Items = [] } = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': keys.customer(tenant, changed).pk, ':e': 'EVENT#' },
+      }),
+    );
+    const [set, overdue] = ['NextActionSet', 'CustomerNextActionOverdue'].map((type) => Items.find((i) => i.detailType === type)!.detail);
+    expect(overdue.correlationId).toBe(set.correlationId);
+    expect(overdue.sequence).toBe(set.sequence + 1);
+
+    // The sweep flags the later one when it falls due, and neither of the others again.
+    await run('2018-03-01T01:00:00Z');
+    expect(await listed()).toEqual([changed, created, later]);
+    expect((await Promise.all([created, changed, later].map((id) => dueEvents(tenant, id)))).map((e) => e.length)).toEqual([1, 1, 1]);
+  });
+
   // Last in this file, and the only test anywhere due in 2021-03: its sweep flags everything earlier, which the tests above have done with.
   it('lists the overdue next actions the sweep flagged, earliest first across shards; a changed or cleared one leaves the list', async () => {
     const tenant = uniqueTenant();
@@ -165,8 +230,8 @@ describe('the due sweep against DynamoDB Local', () => {
     await run('2021-06-01T00:00:00Z');
     expect((await overdue()).map((c) => c.nextActionDueDate)).toEqual(due.sort());
     // A flagged next action moved to a later date leaves the list (and is due again then); a cleared one leaves it.
-    await call(setNextAction, crm.setNextAction, { tenant, params: { id: ids[0]! }, body: { nextActionDueDate: '2999-02-01T00:00:00.000Z' } });
-    await call(setNextAction, crm.setNextAction, { tenant, params: { id: ids[1]! }, body: { nextAction: null, nextActionDueDate: null } });
+    await nextActionOf(tenant, ids[0]!, { nextActionDueDate: '2999-02-01T00:00:00.000Z' });
+    await nextActionOf(tenant, ids[1]!, { nextAction: null, nextActionDueDate: null });
     expect((await overdue()).map((c) => c.id).sort()).toEqual(ids.slice(2, 11).sort());
   });
 });
