@@ -41,19 +41,44 @@ export const freePort = (): Promise<number> =>
 export interface DynamoDbLocal {
   endpoint: string;
   client: DynamoDBClient;
+  /** Ends DynamoDB Local and its guardian; kills them if they have not ended within STOP_GRACE_MS. */
   stop(): Promise<void>;
+  /** Kills DynamoDB Local and its guardian at once (SIGKILL to their process group). */
+  kill(): void;
 }
 
-/** Starts the official DynamoDB Local under a guardian process; resolves once it answers. */
+/** How long `stop()` waits for the guardian to end before it kills it and DynamoDB Local. */
+const STOP_GRACE_MS = 2_000;
+
+/**
+ * Starts the official DynamoDB Local under a guardian process; resolves once it answers. The
+ * guardian and the java process form a process group of their own, led by the guardian: a signal
+ * to the runtime's group (Ctrl-C, a process manager) reaches the runtime alone, which stops them
+ * after what still uses them, and `kill()` ends both at once.
+ */
 export const startDynamoDbLocal = async (options: { dataDir?: string }): Promise<DynamoDbLocal> => {
   const port = await freePort();
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const guardian: ChildProcess = spawn(
     process.execPath,
     [fileURLToPath(new URL('./dynamodb-guardian.ts', import.meta.url)), String(port), ...(options.dataDir ? [options.dataDir] : [])],
-    { stdio: ['pipe', 'inherit', 'inherit'] },
+    { stdio: ['pipe', 'inherit', 'inherit'], detached: true },
   );
-  const exited = new Promise<void>((resolve) => guardian.once('exit', () => resolve()));
+  let ended = false;
+  const exited = new Promise<void>((resolve) =>
+    guardian.once('exit', () => {
+      ended = true;
+      resolve();
+    }),
+  );
+  const kill = (): void => {
+    if (ended || guardian.pid === undefined) return;
+    try {
+      process.kill(-guardian.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const deadline = Date.now() + 60_000;
@@ -64,7 +89,7 @@ export const startDynamoDbLocal = async (options: { dataDir?: string }): Promise
       break;
     } catch {
       if (Date.now() > deadline) {
-        guardian.kill('SIGKILL');
+        kill();
         throw new Error('DynamoDB Local did not answer within 60 s');
       }
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -73,11 +98,15 @@ export const startDynamoDbLocal = async (options: { dataDir?: string }): Promise
   return {
     endpoint,
     client,
+    kill,
     async stop() {
       client.destroy();
       guardian.stdin?.end();
       guardian.kill('SIGTERM');
-      await exited;
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS)))]);
+      clearTimeout(grace);
+      kill();
     },
   };
 };

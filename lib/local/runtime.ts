@@ -13,6 +13,7 @@ import { cursorSecret, STATE_DIR } from './state-dir.ts';
 import { handleApiRequest } from './gateway.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { LocalQueue } from './local-queue.ts';
+import { printError } from './output.ts';
 
 export const TABLE_NAME = 'rapport';
 export const EVENT_BUS_NAME = 'rapport';
@@ -39,7 +40,10 @@ export const WEBHOOK_DLQ = 'rapport-webhook-dlq';
 export interface Runtime {
   baseUrl: string;
   dynamoDbEndpoint: string;
+  /** Stops everything, in order: the timers, the stream consumers, the server, the queue, DynamoDB Local. Once; later calls get the same promise. */
   stop(): Promise<void>;
+  /** Kills DynamoDB Local at once, for when `stop()` does not finish. */
+  kill(): void;
 }
 
 const readBody = (request: IncomingMessage): Promise<Buffer> =>
@@ -72,7 +76,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     // A .rapport/ table made by an older version moves to the current index layout, as a deployment would.
     const upgraded = await upgradeTable(dynamo.client, TABLE_NAME);
     if (upgraded.created.length > 0 || upgraded.deleted.length > 0)
-      process.stderr.write(`rapport: moved the local table to the current index layout ${JSON.stringify(upgraded)}\n`);
+      printError(`rapport: moved the local table to the current index layout ${JSON.stringify(upgraded)}`);
 
     const pendingTargets = new Set<Promise<unknown>>();
     const deliverToRules = (event: BusEvent) => {
@@ -83,7 +87,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
             try {
               return await invoke(rule.name, rule.handler, event);
             } catch (error) {
-              process.stderr.write(`rule ${rule.name} target failed (attempt ${attempt}): ${(error as Error).message}\n`);
+              printError(`rule ${rule.name} target failed (attempt ${attempt}): ${(error as Error).message}`);
               await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
             }
           }
@@ -160,10 +164,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const timers =
       (options.schedulesEnabled ?? true)
         ? schedules.map((schedule) =>
-            setInterval(
-              () => void runSchedule(schedule).catch((error: Error) => process.stderr.write(`schedule ${schedule.name}: ${error.message}\n`)),
-              60_000,
-            ),
+            setInterval(() => void runSchedule(schedule).catch((error: Error) => printError(`schedule ${schedule.name}: ${error.message}`)), 60_000),
           )
         : [];
     cleanups.unshift(() => timers.forEach(clearInterval));
@@ -182,7 +183,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
               : send(response, 400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
           }
           if (request.method === 'GET' && url.pathname === '/_local/health')
-            return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, table: TABLE_NAME });
+            return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, table: TABLE_NAME, pid: process.pid });
           if (request.method === 'GET' && url.pathname === '/_local/events') {
             await drainStreams();
             return send(response, 200, aws.events);
@@ -209,7 +210,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           send(response, answer.status, answer.body, answer.headers);
         } catch (error) {
           if (error instanceof URIError || error instanceof SyntaxError) return send(response, 400, { message: 'Bad Request' });
-          process.stderr.write(`local runtime: ${(error as Error).stack}\n`);
+          printError(`local runtime: ${(error as Error).stack}`);
           send(response, 500, { message: 'Internal Server Error' });
         }
       })();
@@ -219,10 +220,18 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     return {
       baseUrl,
       dynamoDbEndpoint: dynamo.endpoint,
+      // Each part is stopped even when one before it failed to stop.
       stop: () =>
         (stopped ??= (async () => {
-          for (const cleanup of cleanups) await cleanup();
+          for (const cleanup of cleanups) {
+            try {
+              await cleanup();
+            } catch (error) {
+              printError(`local runtime: could not stop a part: ${(error as Error).message}`);
+            }
+          }
         })()),
+      kill: () => dynamo.kill(),
     };
   } catch (error) {
     await dynamo.stop();

@@ -24,6 +24,12 @@ const processesMarked = (mark: string): number[] =>
     })
     .map(Number);
 
+/** The CPU time (user and system) a process has used so far, in seconds: /proc/<pid>/stat counts it in ticks of 1/100 s. */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const accepts = (endpoint: string): Promise<boolean> =>
   new Promise((resolve) => {
     const url = new URL(endpoint);
@@ -76,7 +82,7 @@ describe('the local runtime’s life cycle', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`stops everything (tsx, Node, the guardian, DynamoDB Local) on ${signal} to npm start's own pid`, async () => {
       const mark = randomUUID();
-      const runtime = await startRuntimeProcess(['--in-memory'], { RAPPORT_PROCESS_MARK: mark }, true);
+      const runtime = await startRuntimeProcess(['--in-memory'], { RAPPORT_PROCESS_MARK: mark }, { viaNpm: true });
       expect(processesMarked(mark).length).toBeGreaterThanOrEqual(4); // npm, tsx, node, guardian (and java)
       try {
         runtime.child.kill(signal);
@@ -87,6 +93,53 @@ describe('the local runtime’s life cycle', () => {
       } finally {
         // When it fails, leave nothing running behind the test either.
         for (const pid of processesMarked(mark)) process.kill(pid, 'SIGKILL');
+      }
+    }, 90_000);
+  }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`keeps answering, idle, when the reader of its output goes away, and stops within 5 s of ${signal} to its process group`, async () => {
+      const mark = randomUUID();
+      const env = { RAPPORT_STATE_DIR: stateDir, RAPPORT_PROCESS_MARK: mark, LOG_LEVEL: 'INFO' };
+      const runtime = await startRuntimeProcess(['--in-memory'], env, { viaNpm: true, processGroup: true, pipeStderr: true });
+      try {
+        // `npm start 2>&1 | head -c 40`, or a log collector that died: every later write to stdout or stderr fails (EPIPE).
+        runtime.child.stdout!.destroy();
+        runtime.child.stderr!.destroy();
+        const auth = {
+          authorization: `Bearer ${await signDevToken(loadDevKey(stateDir), { sub: 'u', tenant: 'closed-output' })}`,
+          'content-type': 'application/json',
+        };
+        const call = (path: string, init: RequestInit = {}) => fetch(`${runtime.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
+        // A rejected request is logged (LOG_LEVEL=INFO): a write to the closed stdout.
+        expect((await call(`${TMF}/customer`, { method: 'POST', headers: auth, body: '{' })).status).toBe(400);
+        const created = await call(`${TMF}/customer`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ name: 'Unread', engagedParty: { id: '1', '@referredType': 'Organization' } }),
+        });
+        expect(created.status).toBe(201);
+        const { id } = (await created.json()) as { id: string };
+        expect((await call(`${TMF}/customer/${id}`, { headers: auth })).status).toBe(200);
+        expect((await call('/_local/health')).status).toBe(200);
+
+        // Idle, it uses a small part of a core (a write failing without end takes all of one).
+        const [cpuBefore, wallBefore] = [cpuSeconds(runtime.pid), performance.now()];
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const share = (cpuSeconds(runtime.pid) - cpuBefore) / ((performance.now() - wallBefore) / 1000);
+        expect(share).toBeLessThan(0.5);
+        expect((await call('/_local/health')).status).toBe(200);
+
+        process.kill(-runtime.child.pid!, signal);
+        await eventually(
+          'every process of the run, DynamoDB Local included, to be gone',
+          async () => (processesMarked(mark).length === 0 ? true : undefined),
+          5_000,
+        );
+        expect(await accepts(runtime.dynamoDbEndpoint)).toBe(false);
+      } finally {
+        for (const pid of processesMarked(mark)) process.kill(pid, 'SIGKILL');
+        await runtime.stop();
       }
     }, 90_000);
   }
