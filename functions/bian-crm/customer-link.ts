@@ -42,7 +42,7 @@ const instantOf = (value: unknown): string | undefined => {
  */
 export const mirroredActivity = async (kind: string, record: BianRecord, plan: BianRecord): Promise<TransactItem | undefined> => {
   if (!plan.customerId || (kind !== 'Contact' && kind !== 'Development')) return undefined;
-  // A plan keeps its record when its customer is deleted or erased, and loses the link: nothing more is mirrored to it.
+  // Nothing more is mirrored to a customer that is not live (deleted, merged, erased: an erased customer's plans are erased with it).
   if (!(await getCustomer(record.tenantId, plan.customerId))) return undefined;
   const fields = record.record;
   let activity: Record<string, unknown>;

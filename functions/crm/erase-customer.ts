@@ -39,8 +39,9 @@ const erase = (request: Request, id: string): Promise<{ tombstone: Tombstone; me
 /**
  * POST /api/v1/crm/customers/{id}/erasure — GDPR article 17, irreversible: at once the customer
  * leaves every read, list and count and its item becomes a tombstone (id, when, who asked); then
- * everything it owned (activities, opportunities, timeline, idempotency records with its requests)
- * is deleted in bounded steps, here for a few seconds and by the due sweep after. 200 when nothing
+ * everything it owned (activities, opportunities, timeline, idempotency records with its requests,
+ * its linked BIAN plans whole: storage/plan-links.ts) is deleted in bounded steps, here for a few
+ * seconds and by the due sweep after. 200 when nothing
  * is left, 202 while the purge goes on (call again to continue, or wait for the sweep); an erased
  * customer's repeat answers its state. CustomerErased (no personal data) tells consumers to erase
  * their copies. 404 for an unknown or purged customer.

@@ -1,9 +1,10 @@
 /**
  * A customer's life after its live days: deleted (restorable until its window ends), restored,
- * purged (everything it owned, in bounded steps), erased (its personal data removed at once, a
- * tombstone kept). The customer item changes its `entity` and leaves every list and due index in
- * one transaction, so every read of every family stops seeing it at once; what it owned stays in
- * its item collection until the purge, which the due sweep runs in steps of bounded work.
+ * purged (everything it owned, in bounded steps), erased (its personal data gone from every read
+ * at once, a tombstone kept; what it owned, its linked BIAN plans included, deleted in bounded
+ * steps). The customer item changes its `entity` and leaves every list and due index in one
+ * transaction, so every read of every family stops seeing it at once; what it owned stays in its
+ * item collection until the purge, which the due sweep runs in steps of bounded work.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, db, tableName, type ItemKey } from './db.ts';
@@ -13,7 +14,7 @@ import { ConditionFailed, putEvent, transact, type TransactItem } from './transa
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
 import { IDEMPOTENCY_REF_ENTITY } from './idempotency.ts';
-import { PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
+import { eraseLinkedPlansStep, PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
 import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import type { PendingEvent } from '../events/envelope.ts';
@@ -187,13 +188,23 @@ export interface PurgeProgress {
 /**
  * One step of the purge of a deleted (window over) or erased customer's item collection: pages of
  * at most 100 keys, deleted 25 at a time, with the idempotency records they point at, until
- * `until` (an epoch ms) or the end. The customer item goes last: a deleted customer's is deleted
- * (only if it is still deleted and its window over), an erased one's tombstone stays, out of the
- * due index, marked complete. Re-entrant: a step that stops early leaves the rest to the next.
+ * `until` (an epoch ms) or the end. An erased customer's linked BIAN plans are erased first, whole
+ * (plan-links.ts: once a plan item is gone nothing more can be written to it, so no mirrored
+ * activity lands after the collection is purged); a deleted customer's plans lose the link and
+ * keep their records. The customer item goes last: a deleted customer's is deleted (only if it is
+ * still deleted and its window over), an erased one's tombstone stays, out of the due index,
+ * marked complete. Re-entrant: a step that stops early leaves the rest to the next.
  */
 export const purgeStep = async (kind: 'deleted' | 'merged' | 'erased', tenantId: string, id: string, until: number, now: string): Promise<PurgeProgress> => {
   const customer = keys.customer(tenantId, id);
   let deleted = 0;
+  if (kind === 'erased') {
+    const plans = await eraseLinkedPlansStep(tenantId, id, until);
+    deleted += plans.deleted;
+    if (!plans.done) return { deleted, done: false };
+  }
+  // A plan linked to an erased customer while this step ran: its pointer stays for the next step, which erases the plan.
+  let linkedMeanwhile = false;
   let start: Record<string, unknown> | undefined;
   do {
     if (Date.now() >= until) return { deleted, done: false };
@@ -210,13 +221,16 @@ export const purgeStep = async (kind: 'deleted' | 'merged' | 'erased', tenantId:
     );
     const owned = (page.Items ?? []).filter((item) => item.sk !== customer.sk);
     const targets = owned.flatMap((item) => (item.entity === IDEMPOTENCY_REF_ENTITY && item.target ? [item.target as ItemKey] : []));
-    // Linked BIAN plans keep their records and lose the link.
-    for (const link of owned.filter((item) => item.entity === PLAN_LINK_ENTITY)) await relinkPlan(tenantId, String(link.planId), id, undefined);
-    const gone = [...targets, ...owned.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))];
+    const links = owned.filter((item) => item.entity === PLAN_LINK_ENTITY);
+    if (kind === 'erased') linkedMeanwhile ||= links.length > 0;
+    else for (const link of links) await relinkPlan(tenantId, String(link.planId), id, undefined);
+    const kept = kind === 'erased' ? links : [];
+    const gone = [...targets, ...owned.filter((item) => !kept.includes(item)).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))];
     await batchWrite(gone.map((Key) => ({ DeleteRequest: { Key } })));
     deleted += gone.length;
     start = page.LastEvaluatedKey;
   } while (start);
+  if (linkedMeanwhile) return { deleted, done: false };
   const last: TransactItem =
     kind === 'erased'
       ? {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { http, TMF, TMF_V5, token } from '../support/http.ts';
 
 const CRM = '/api/v1/crm/customers';
+const BIAN_CRM = '/CustomerRelationshipManagement';
 
 /** A customer's life over HTTP through the local runtime: every route, the real gateway and handlers. */
 describe('a customer’s life over HTTP', () => {
-  it('deletes, restores, finds duplicates, merges (301 at the merged id), unmerges, exports and erases', async () => {
+  it('deletes, restores, finds duplicates, merges (301 at the merged id), unmerges, exports and erases (with its linked BIAN plan)', async () => {
     const auth = token({ tenant: `life-${Date.now()}` });
     const create = async (name: string, email: string) => {
       const created = await http('POST', CRM, { token: auth, body: { name, type: 'PERSON', email } });
@@ -36,10 +37,22 @@ describe('a customer’s life over HTTP', () => {
     expect(exported.body.customer.crm).toMatchObject({ id: anna, email: 'anna@vries.example' });
     expect(exported.body.events.map((e: { eventType: string }) => e.eventType)).toContain('CustomerCreated');
 
+    // A BIAN relationship plan for Anna, with a contact record: erased with her.
+    const plan = await http('POST', `${BIAN_CRM}/Create`, {
+      token: auth,
+      body: { CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: anna } } } } } },
+    });
+    expect(plan.body.LinkedCustomerReference).toBe(anna);
+    const planPath = `${BIAN_CRM}/${plan.body.CustomerRelationshipManagementPlanReference}`;
+    const contact = await http('POST', `${planPath}/Contact/Create`, { token: auth, body: { CustomerRelationshipContactType: { Text: 'Lunch with Anna' } } });
+    expect(contact.status).toBe(200);
+
     const erased = await http('POST', `${CRM}/${anna}/erasure`, { token: auth });
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({ id: anna, status: 'erased' });
     expect((await http('GET', `${CRM}/${anna}`, { token: auth })).status).toBe(404);
     expect((await http('GET', `${CRM}/${anna}/export`, { token: auth })).status).toBe(404);
+    expect((await http('GET', `${planPath}/Retrieve`, { token: auth })).status).toBe(404);
+    expect((await http('GET', `${planPath}/Contact/${contact.body.ContactReference}/Retrieve`, { token: auth })).status).toBe(404);
   });
 });

@@ -19,6 +19,11 @@ import * as crmUnmerge from '../../functions/crm/unmerge-customer.ts';
 import * as listOpportunities from '../../functions/crm/list-opportunities.ts';
 import * as bianCreate from '../../functions/bian-crm/create.ts';
 import * as bianRetrieve from '../../functions/bian-crm/retrieve.ts';
+import * as bianRequest from '../../functions/bian-crm/request.ts';
+import * as bianCreateContact from '../../functions/bian-crm/create-contact.ts';
+import * as bianCreateDevelopment from '../../functions/bian-crm/create-development.ts';
+import * as bianCreateIncident from '../../functions/bian-crm/create-incident.ts';
+import * as bianControlIncident from '../../functions/bian-crm/control-incident.ts';
 import { bianCrm } from '../../functions/bian-crm/operations.ts';
 import * as createActivity from '../../functions/crm/create-activity.ts';
 import * as listActivities from '../../functions/crm/list-activities.ts';
@@ -34,31 +39,30 @@ import * as v5Retrieve from '../../functions/tmf629/v5/retrieve-customer.ts';
 import { handler as sweep } from '../../functions/schedules/due-sweep.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { tmf629, tmf629v3, tmf629v5 } from '../../functions/tmf629/operations.ts';
-import { batchWrite, db, tableName } from '../../functions/storage/db.ts';
+import { batchWrite, db, getItems, tableName } from '../../functions/storage/db.ts';
 import { keys } from '../../functions/storage/keys.ts';
-import { deleteCustomer, getCustomerState, purgeStep } from '../../functions/storage/customer-lifecycle.ts';
+import { deleteCustomer, eraseCustomer, getCustomerState, purgeStep } from '../../functions/storage/customer-lifecycle.ts';
+import { caseStatisticsKeys, sumStatistics } from '../../functions/storage/case-statistics.ts';
+import { linkedPlanKey } from '../../functions/storage/plan-links.ts';
 import { mergeCustomers, moveMergedStep } from '../../functions/storage/customer-merge.ts';
 import { getCustomer } from '../../functions/storage/customers.ts';
 import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';
 
-const collection = async (tenant: string, id: string) => {
+/** Every item of one item collection. */
+const partition = async (pk: string) => {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.customer(tenant, id).pk },
-        ExclusiveStartKey: start,
-      }),
+      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
 };
+const collection = (tenant: string, id: string) => partition(keys.customer(tenant, id).pk);
 
 /** Every item of the whole table whose text holds any of `values` (a test may scan; no request path does). */
 const itemsHolding = async (values: string[]) => {
@@ -82,6 +86,16 @@ const history = async (tenant: string, id: string, n: number, text: string) => {
   await batchWrite(
     Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { pk, sk: sk(i), entity: 'EVENT', detailType: 'CustomerUpdated', description: text } } })),
   );
+};
+
+/** A BIAN CRM plan whose CustomerReference names `customerId` (so it is linked to that customer), with these fields besides. */
+const linkedPlan = async (tenant: string, customerId: string, fields: Record<string, unknown> = {}) => {
+  const plan = await call(bianCreate.handler, bianCrm.bianCrmCreate, {
+    tenant,
+    body: { CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: customerId } } } } }, ...fields },
+  });
+  expect(plan.body.LinkedCustomerReference).toBe(customerId);
+  return plan.body.CustomerRelationshipManagementPlanReference as string;
 };
 
 /** A CRM customer with an owner, tags, a due activity, an opportunity; made with an Idempotency-Key. */
@@ -178,9 +192,10 @@ describe('delete and restore', () => {
     expect((await call(v5Retrieve.handler, tmf629v5.retrieveCustomer, { tenant, params: { id } })).body).toEqual(created.body);
   });
 
-  it('after the window: 404 on restore, and the purge leaves nothing the customer owned (its idempotency record included)', async () => {
+  it('after the window: 404 on restore, and the purge leaves nothing the customer owned (its idempotency record included); a linked plan keeps its record', async () => {
     const tenant = uniqueTenant();
     const { id } = await richCustomer(tenant, '1003');
+    const planId = await linkedPlan(tenant, id);
     const record = (await getCustomer(tenant, id))!;
     // A deletion whose window ended in 2018: the due sweep of a 2018 schedule purges it (nothing else in the run is due that early).
     await deleteCustomer(
@@ -196,6 +211,10 @@ describe('delete and restore', () => {
     expect(await collection(tenant, id)).toEqual([]);
     expect(await itemsHolding(['anna.1003@mail.example', 'key-1003'])).toEqual([]);
     expect(await getCustomerState(tenant, id)).toBeUndefined();
+    // A deletion is not an erasure: the plan is the BIAN family's record and stays, without the link.
+    const plan = await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: planId } });
+    expect(plan.status).toBe(200);
+    expect(plan.body.LinkedCustomerReference).toBeUndefined();
   });
 });
 
@@ -238,6 +257,105 @@ describe('erasure', () => {
     expect(await itemsHolding(['Anna 2002'])).toEqual([]);
     expect((await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id } })).body.status).toBe('erased');
   });
+});
+
+describe('erasure of linked BIAN plans', () => {
+  /** The tenant's case statistics, all shards added up. */
+  const statistics = async (tenant: string) => sumStatistics(await getItems(caseStatisticsKeys(tenant)));
+
+  it('erases a plan linked to the person with all it holds (Contact, Development and Incident records, action records, events, mirrored activities) in bounded steps the due sweep finishes; other plans stay', async () => {
+    const tenant = uniqueTenant();
+    const { id } = await richCustomer(tenant, '2003');
+    const other = (await call(crmCreate.handler, crm.createCrmCustomer, { tenant, body: { name: 'Anna 2004', type: 'PERSON' } })).body.id as string;
+    const planId = await linkedPlan(tenant, id, { CustomerInsightDescription: { Text: 'Anna 2003 prefers e-mail' } });
+    const plan = { customerrelationshipmanagementid: planId };
+    const created = async (handler: typeof bianCreateContact.handler, operation: (typeof bianCrm)[keyof typeof bianCrm], body: Record<string, unknown>) => {
+      const answer = await call(handler, operation, { tenant, params: plan, body });
+      expect(answer.status).toBe(200);
+      return answer.body as Record<string, string>;
+    };
+    await created(bianCreateContact.handler, bianCrm.bianCrmCreateContact, {
+      CustomerRelationshipContactDate: { DateContent: '2099-02-01T10:00:00Z' },
+      CustomerRelationshipContactType: { Text: 'Phone call with Anna 2003' },
+      CustomerRelationshipContactResult: { Text: 'Reached anna.2003@mail.example' },
+    });
+    await created(bianCreateDevelopment.handler, bianCrm.bianCrmCreateDevelopment, {
+      CustomerDevelopmentTaskType: { Text: 'Review' },
+      CustomerDevelopmentTaskDescription: { Text: 'Mortgage review for Anna 2003' },
+    });
+    const open = await created(bianCreateIncident.handler, bianCrm.bianCrmCreateIncident, {
+      CustomerIncidentDescription: { Text: 'Anna 2003 disputes a fee' },
+    });
+    const resolved = await created(bianCreateIncident.handler, bianCrm.bianCrmCreateIncident, {
+      CustomerIncidentDescription: { Text: 'Anna 2003 lost her card' },
+    });
+    const control = (incidentid: string, body: Record<string, unknown>) =>
+      call(bianControlIncident.handler, bianCrm.bianCrmControlIncident, { tenant, params: { ...plan, incidentid }, body });
+    expect((await control(open.IncidentReference!, { ControlActionType: 'raisePriority', ControlActionReason: 'Anna 2003 called twice' })).status).toBe(200);
+    expect((await control(resolved.IncidentReference!, { ControlActionType: 'terminate' })).status).toBe(200);
+    expect(
+      (await call(bianRequest.handler, bianCrm.bianCrmRequest, { tenant, params: plan, body: { CustomerInsightType: { Text: 'Call Anna 2003 back' } } }))
+        .status,
+    ).toBe(200);
+    // A long history in the plan's collection: more than one step erases.
+    await batchWrite(
+      Array.from({ length: 150 }, (_, i) => ({
+        PutRequest: {
+          Item: { pk: linkedPlanKey(tenant, planId).pk, sk: `EVENT#0000-${String(i).padStart(5, '0')}`, entity: 'EVENT', description: 'Anna 2003 history' },
+        },
+      })),
+    );
+    // Another customer's plan stays as it is.
+    const otherPlan = await linkedPlan(tenant, other, { CustomerInsightDescription: { Text: 'Anna 2004 stays' } });
+
+    const personal = [
+      'Anna 2003',
+      'anna.2003@mail.example',
+      '+31 6 2003',
+      'Call Anna 2003',
+      'Mortgage 2003',
+      'Phone call with Anna 2003',
+      'Mortgage review for Anna 2003',
+      'disputes a fee',
+      'lost her card',
+      'called twice',
+    ];
+    // The plan, its records and their events; the activities mirrored into the customer's collection.
+    const held = await partition(linkedPlanKey(tenant, planId).pk);
+    expect(held.length).toBeGreaterThan(150);
+    expect(new Set(held.map((item) => item.entity))).toEqual(
+      new Set(['BIAN_CUSTOMERRELATIONSHIPMANAGEMENTPLAN', 'BIAN_CONTACT', 'BIAN_DEVELOPMENT', 'BIAN_INCIDENT', 'EVENT']),
+    );
+    expect((await collection(tenant, id)).filter((item) => item.bianPlanReference === planId).map((item) => item.subject)).toEqual(
+      expect.arrayContaining(['Phone call with Anna 2003', 'Review']),
+    );
+    expect(await statistics(tenant)).toMatchObject({ open_high: 1, resolved_medium: 1 });
+
+    // Erased in 2017 (only this test's items are due that early): the first step is bounded, the due sweep goes on to the end.
+    const found = await getCustomerState(tenant, id);
+    if (found?.state !== 'live') throw new Error('expected a live customer');
+    const erasedAt = '2017-04-01T00:00:00.000Z';
+    await eraseCustomer(found, { id, tenantId: tenant, erasedAt, erasedBy: 'user-1' }, []);
+    expect((await purgeStep('erased', tenant, id, Date.now() + 1, new Date().toISOString())).done).toBe(false);
+    for (let run = 0; run < 20; run++) {
+      const state = await getCustomerState(tenant, id);
+      if (state?.state === 'erased' && state.tombstone.erasureCompletedAt) break;
+      await sweep({ scheduledTime: '2017-04-01T00:05:00Z' }, lambdaContext('due-sweep'));
+    }
+    const state = await getCustomerState(tenant, id);
+    expect(state?.state === 'erased' && state.tombstone.erasureCompletedAt).toBeTruthy();
+
+    expect(await itemsHolding(personal)).toEqual([]);
+    expect((await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: plan })).status).toBe(404);
+    // The open incident left the case statistics with it; a resolved one stays counted (work done, no personal data).
+    expect(await statistics(tenant)).toMatchObject({ open_high: 0, resolved_medium: 1 });
+    expect((await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: otherPlan } })).body).toMatchObject(
+      {
+        LinkedCustomerReference: other,
+        CustomerInsightDescription: { Text: 'Anna 2004 stays' },
+      },
+    );
+  }, 60_000); // a dozen BIAN writes before the erasure: ~7 s alone, more beside the rest of the suite
 });
 
 describe('export', () => {
@@ -430,16 +548,11 @@ describe('merge and unmerge', () => {
     expect((await call(crmGet.handler, crm.getCrmCustomer, { tenant, params: { id: duplicate } })).status).toBe(404);
   });
 
-  it('moves a linked BIAN plan with what it is linked to: exported with the customer, re-linked by a merge and an unmerge, unlinked (its record kept) by an erasure', async () => {
+  it('moves a linked BIAN plan with what it is linked to: exported with the customer, re-linked by a merge and an unmerge, erased with it by an erasure', async () => {
     const tenant = uniqueTenant();
     const { id: survivor } = await richCustomer(tenant, '8001');
     const { id: duplicate } = await richCustomer(tenant, '8002');
-    const plan = await call(bianCreate.handler, bianCrm.bianCrmCreate, {
-      tenant,
-      body: { CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: duplicate } } } } } },
-    });
-    expect(plan.body.LinkedCustomerReference).toBe(duplicate);
-    const planId = plan.body.CustomerRelationshipManagementPlanReference as string;
+    const planId = await linkedPlan(tenant, duplicate);
     const linkOf = async () =>
       (await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: planId } })).body
         .LinkedCustomerReference;
@@ -453,9 +566,8 @@ describe('merge and unmerge', () => {
     expect(await linkOf()).toBe(duplicate);
 
     expect((await call(crmErase.handler, crm.eraseCrmCustomer, { tenant, params: { id: duplicate } })).status).toBe(200);
-    const after = await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: planId } });
-    expect(after.status).toBe(200);
-    expect(after.body.LinkedCustomerReference).toBeUndefined();
+    expect((await call(bianRetrieve.handler, bianCrm.bianCrmRetrieve, { tenant, params: { customerrelationshipmanagementid: planId } })).status).toBe(404);
+    expect(await itemsHolding([planId])).toEqual([]);
   });
 
   it('merges duplicates that share a name (and so a count item) in one transaction, and counts them right', async () => {
