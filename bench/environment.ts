@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../lib/local/dynamodb-local.ts';
 import { LOCAL_ACCOUNT, LocalAws } from '../lib/local/aws-endpoints.ts';
+import { LOCAL_SECRETS_KEY_ID } from '../lib/local/local-kms.ts';
 
 /**
  * Points in-process handlers at a DynamoDB Local, quietly: logs at SILENT and no metric lines on
@@ -23,8 +24,8 @@ export const pointHandlersAt = (endpoint: string, tableName: string): void => {
 };
 
 /**
- * An SQS endpoint on loopback for the handlers that queue messages (a redelivery): messages are
- * kept, not consumed. Call it before the handlers are imported. Resolves to a function that stops it.
+ * An SQS and KMS endpoint on loopback for the handlers that queue messages (a redelivery) and seal
+ * secrets: messages are kept, not consumed. Call it before the handlers are imported. Resolves to a function that stops it.
  */
 export const startLocalSqs = async (): Promise<() => Promise<void>> => {
   const aws = new LocalAws(LOCAL_REGION, () => undefined);
@@ -39,6 +40,12 @@ export const startLocalSqs = async (): Promise<() => Promise<void>> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: url, WEBHOOK_QUEUE_URL: `${url}/${LOCAL_ACCOUNT}/bench-webhook-deliveries` });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SQS: url,
+    WEBHOOK_QUEUE_URL: `${url}/${LOCAL_ACCOUNT}/bench-webhook-deliveries`,
+    // Secrets are sealed under its local KMS key.
+    AWS_ENDPOINT_URL_KMS: url,
+    SECRETS_KEY_ID: LOCAL_SECRETS_KEY_ID,
+  });
   return () => new Promise((resolve) => server.close(() => resolve()));
 };

@@ -16,8 +16,12 @@ export interface FamilyApiProps {
   operations: readonly Operation[];
   api: IHttpApi;
   authorizer: IHttpRouteAuthorizer;
-  /** One role per access level, made by the root stack: a read operation's function cannot write. */
-  roles: Record<Access, iam.IRole>;
+  /**
+   * One role per access level, made by the root stack: a read operation's function cannot write;
+   * and one for the write operations that seal secrets (catalog `sealsSecrets`): only they may have
+   * KMS make data keys.
+   */
+  roles: Record<Access | 'sealsSecrets', iam.IRole>;
   retention: logs.RetentionDays;
   common: FunctionCommon;
   /** The key list cursors are signed with (functions/storage/list-cursor.ts), handed to every API function. */
@@ -40,7 +44,7 @@ export class FamilyApi extends NestedStack {
     this.functions = props.operations.map((op) => {
       const fn = rapportFunction(this, functionId(op.name), {
         entry: op.handler,
-        role: props.roles[op.access],
+        role: props.roles[op.sealsSecrets ? 'sealsSecrets' : op.access],
         logGroup,
         service: op.family,
         common: props.common,

@@ -15,6 +15,8 @@ export interface FunctionCommon {
   customerRetentionDays: number;
   /** The webhook delivery queue (a redelivery is queued by an API function). */
   webhookQueueUrl: string;
+  /** The KMS key signing secrets are sealed under (functions/storage/sealed-secrets.ts); what a function may do with it is its role's. */
+  secretsKeyId: string;
 }
 
 /** Settings a function may add or override: description, memory, timeout, environment, concurrency. */
@@ -58,6 +60,7 @@ export const rapportFunction = (scope: Construct, id: string, { entry, role, log
       TENANT_CLAIM: common.tenantClaim,
       CUSTOMER_RETENTION_DAYS: String(common.customerRetentionDays),
       WEBHOOK_QUEUE_URL: common.webhookQueueUrl,
+      SECRETS_KEY_ID: common.secretsKeyId,
       POWERTOOLS_SERVICE_NAME: service,
       NODE_OPTIONS: '--enable-source-maps',
       ...environment,

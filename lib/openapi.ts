@@ -1,8 +1,7 @@
-import { INDEXED_FILTERS, MAX_IDS, MAX_OFFSET } from '../functions/storage/customer-lists.ts';
 import { toJSONSchema } from 'zod';
 import type { ZodMiniType } from 'zod/mini';
 import { operations } from '../functions/catalog.ts';
-import { pathsOf, scopesFor, type Family } from '../functions/http/operation.ts';
+import { pathsOf, scopesFor, type Family, type Operation } from '../functions/http/operation.ts';
 
 const FAMILY_TAGS: Record<Family, string> = {
   tmf629: 'TMF629 Customer Management (v3, v4, v5)',
@@ -27,7 +26,24 @@ const schemaOf = (schema: ZodMiniType, prefix = 'Schema'): Record<string, unknow
 const pathParameters = (path: string) =>
   [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
 
-/** The OpenAPI 3.1 document of every operation in the catalog, from its zod schemas. */
+/** The query parameters an operation declares (its catalog entry's query schema: names, types, ranges, descriptions); it takes no others. */
+const queryParameters = (op: Operation) => {
+  if (!op.request?.query) return [];
+  const schema = schemaOf(op.request.query, `${op.name}_query`) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, { description, ...property }]) => ({
+    name,
+    in: 'query',
+    required: schema.required?.includes(name) ?? false,
+    ...(description === undefined ? {} : { description }),
+    schema: property,
+  }));
+};
+
+/**
+ * The OpenAPI 3.1 document of every operation in the catalog, from its entries alone: paths,
+ * query parameters and their ranges from its schemas, `If-Match` where it declares a 412,
+ * `Idempotency-Key` where it is idempotent.
+ */
 export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
   components = {};
   const paths: Record<string, Record<string, unknown>> = {};
@@ -40,43 +56,7 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
         ...(spec.schema ? { content: { 'application/json': { schema: schemaOf(spec.schema, `${op.name}_${status}`) } } } : {}),
       };
     }
-    const parameters: unknown[] = pathParameters(op.path);
-    const querySchema = op.request?.query ? (schemaOf(op.request.query, `${op.name}_query`) as { properties?: Record<string, unknown> }) : undefined;
-    for (const [name, schema] of Object.entries(querySchema?.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema });
-    if (op.method === 'GET' && op.family === 'tmf629')
-      parameters.push({
-        name: 'fields',
-        in: 'query',
-        required: false,
-        description: 'Comma-separated first-level attributes to return',
-        schema: { type: 'string' },
-      });
-    if (op.name.startsWith('listCustomer')) {
-      parameters.push(
-        {
-          name: 'offset',
-          in: 'query',
-          required: false,
-          description: `Entries to skip (index keys only, never items): at most ${MAX_OFFSET}; past it, follow the cursor`,
-          schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET },
-        },
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-        {
-          name: 'cursor',
-          in: 'query',
-          required: false,
-          description: 'Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there',
-          schema: { type: 'string' },
-        },
-        ...INDEXED_FILTERS.map((name) => ({
-          name,
-          in: 'query',
-          required: false,
-          description: `Equality filter (a comma list matches any value); runs inside the name index${name === 'id' ? ` (at most ${MAX_IDS} ids)` : ''}. X-Total-Count is given for no filter, a single name, or id.`,
-          schema: { type: 'string' },
-        })),
-      );
-    }
+    const parameters: unknown[] = [...pathParameters(op.path), ...queryParameters(op)];
     if (op.idempotent) {
       parameters.push({
         name: 'Idempotency-Key',
@@ -86,7 +66,7 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
         schema: { type: 'string', maxLength: 255 },
       });
     }
-    if (op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE') {
+    if (412 in op.responses) {
       parameters.push({
         name: 'If-Match',
         in: 'header',

@@ -8,6 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -21,6 +22,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SCOPES } from '../functions/http/operation.ts';
 import { tableIndexes, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
 import { SERVICE } from '../functions/business-metrics.ts';
+import type { SecretRecord } from '../functions/storage/sealed-secrets.ts';
 import { FamilyApi } from './family-api.ts';
 import { functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
@@ -160,22 +162,47 @@ export class RapportStack extends Stack {
       });
       return created;
     };
+    // Signing secrets (webhooks, TMF hubs) are sealed under this key: envelope encryption (functions/storage/sealed-secrets.ts).
+    const secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: 'Rapport: seals webhook and TMF hub signing secrets (envelope encryption)',
+      enableKeyRotation: true,
+      removalPolicy: settings.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    /**
+     * Lets a role have the secrets key make data keys (seal) or decrypt them (open), only for secrets
+     * of these records: the `record` of the encryption context every data key is bound to.
+     */
+    const allowSecrets = (grantee: iam.IRole, action: 'kms:GenerateDataKey' | 'kms:Decrypt', records: SecretRecord[]) =>
+      grantee.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [action],
+          resources: [secretsKey.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:record': records } },
+        }),
+      );
     const common: FunctionCommon = {
       tableName: this.table.tableName,
       tenantClaim,
       customerRetentionDays: props.customerRetentionDays ?? 30,
       webhookQueueUrl: webhookQueue.queueUrl,
+      secretsKeyId: secretsKey.keyArn,
     };
     const newFunction = (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra: FunctionExtras = {}) =>
       rapportFunction(this, id, { entry, role: fnRole, logGroup, service, common, ...extra });
 
-    // API functions share one role per access level: a read operation's function cannot write.
+    // API functions share one role per access level: a read operation's function cannot write. The writes that store
+    // signing secrets have their own: only they may have data keys made, for the records they seal secrets of.
     const apiRoles = {
       read: role('ApiReadRole', 'Rapport read operations: read-only access to the table'),
       write: role('ApiWriteRole', 'Rapport write operations: read and write access to the table'),
+      sealsSecrets: role('ApiSecretWriteRole', 'Rapport write operations that store signing secrets: read and write access to the table, sealing secrets'),
     };
     this.table.grantReadData(apiRoles.read);
     this.table.grantReadWriteData(apiRoles.write);
+    this.table.grantReadWriteData(apiRoles.sealsSecrets);
+    allowSecrets(apiRoles.sealsSecrets, 'kms:GenerateDataKey', ['webhook', 'hub', 'webhook-replay']);
+    // A webhook creation's answer, kept sealed for an Idempotency-Key replay, is opened for the replay; no other secret.
+    allowSecrets(apiRoles.sealsSecrets, 'kms:Decrypt', ['webhook-replay']);
     // A redelivery (POST …/deliveries/{id}/redeliver) is queued by the write function.
     webhookQueue.grantSendMessages(apiRoles.write);
 
@@ -293,6 +320,8 @@ export class RapportStack extends Stack {
     const notifierRole = role('NotifierRole', 'Rapport event targets: read hub registrations, park failed deliveries');
     this.table.grantReadData(notifierRole);
     notifyDlq.grantSendMessages(notifierRole);
+    // It signs notifications with the registrations' secrets.
+    allowSecrets(notifierRole, 'kms:Decrypt', ['hub']);
     const background: lambda.IFunction[] = [publisher, unmatched];
     for (const rule of eventRules) {
       const target = newFunction(functionId(rule.name), rule.handler, notifierRole, logGroupFor('Notifier'), SERVICE.notifier, {
@@ -312,6 +341,8 @@ export class RapportStack extends Stack {
     webhookQueue.grantSendMessages(webhookRole);
     webhookQueue.grantConsumeMessages(webhookRole);
     streamWebhookDlq.grantSendMessages(webhookRole);
+    // The worker signs deliveries with the webhooks' secrets.
+    allowSecrets(webhookRole, 'kms:Decrypt', ['webhook']);
     const dispatcher = newFunction(functionId(webhookDispatcher.name), webhookDispatcher.handler, webhookRole, logGroupFor('Webhooks'), SERVICE.webhooks, {
       description: 'Queues a webhook delivery of each event item for each webhook that takes it',
       ...SIZING.publisher,
@@ -364,6 +395,7 @@ export class RapportStack extends Stack {
     for (const [fnRole, what] of [
       [apiRoles.read, 'read'],
       [apiRoles.write, 'read/write'],
+      [apiRoles.sealsSecrets, 'read/write'],
       [notifierRole, 'read'],
       [sweepRole, 'read/write'],
     ] as const) {
@@ -400,6 +432,7 @@ export class RapportStack extends Stack {
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'SecretsKeyArn', { value: secretsKey.keyArn });
   }
 
   /** The JWT authorizer: the given issuer/audience, or a Cognito user pool and app client made here. */

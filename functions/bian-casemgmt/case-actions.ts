@@ -64,12 +64,13 @@ export const createPlan = async (request: Request<Record<string, unknown>>): Pro
   return { status: 200, body: view(PLAN, record), headers: { location: `${request.baseUrl}${CASE_BASE}/${id}/Retrieve` } };
 };
 
-/** Retrieve: the record wrapped under its kind, as the spec's Retrieve responses are. */
+/** Retrieve: the record bare, as Create, Update and Request answer it, and again under its kind's name (`retrievedView`). */
 export const retrieveCase = async (request: Request<unknown>, kind: CaseKind): Promise<Response> => {
   const { plan, record, statistics, id } = await load(request, kind);
   if (!plan) throw missing(PLAN, planIdOf(request));
   if (!record) throw missing(kind, id);
-  return { status: 200, body: { [kind]: view(kind, record, statistics) }, headers: { etag: etag(record.version) } };
+  const shown = view(kind, record, statistics);
+  return { status: 200, body: { ...shown, [kind]: shown }, headers: { etag: etag(record.version) } };
 };
 
 /**

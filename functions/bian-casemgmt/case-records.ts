@@ -25,17 +25,22 @@ export const caseBody = (kind: CaseKind) => z.strictObject({ ...FIELDS[kind] });
 const figures = z.object({ open: z.number(), resolved: z.number(), resolvedWithinTarget: z.number(), meanTimeToResolutionHours: z.nullable(z.number()) });
 const ActionRecord = z.looseObject({ ActionTaskReference: z.string(), ActionType: z.string() });
 
-/** The record as answered (bare), with its reference, its plan's reference, action records and extensions. */
-export const caseView = (kind: CaseKind) =>
-  z.looseObject({
-    ...FIELDS[kind],
-    [`${kind}Reference`]: z.string(),
-    CustomerCaseManagementPlanReference: z.string(),
-    ActionRecords: z.array(ActionRecord),
-    ...(kind === 'Performance' ? { CaseStatistics: z.object({ ...figures.shape, byPriority: z.record(z.string(), figures) }) } : {}),
-  });
+const viewShape = (kind: CaseKind) => ({
+  ...FIELDS[kind],
+  [`${kind}Reference`]: z.string(),
+  CustomerCaseManagementPlanReference: z.string(),
+  ActionRecords: z.array(ActionRecord),
+  ...(kind === 'Performance' ? { CaseStatistics: z.object({ ...figures.shape, byPriority: z.record(z.string(), figures) }) } : {}),
+});
 
-/** Retrieve answers are wrapped, as the spec's Retrieve…Response schemas say. */
-export const wrappedView = (kind: CaseKind) => z.object({ [kind]: caseView(kind) });
+/** The record as answered (bare), with its reference, its plan's reference, action records and extensions. */
+export const caseView = (kind: CaseKind) => z.looseObject(viewShape(kind));
+
+/**
+ * A Retrieve's answer: the record bare, as every other answer of the family and every BIAN v12
+ * Retrieve but this file's (whose `Retrieve…Response` wraps it), and the same record under its
+ * kind's name, the shape Retrieve answered first, for the callers that read it there.
+ */
+export const retrievedView = (kind: CaseKind) => z.looseObject({ ...viewShape(kind), [kind]: caseView(kind) });
 
 export type CaseStatistics = ReturnType<typeof statisticsView>;

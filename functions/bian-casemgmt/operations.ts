@@ -1,8 +1,10 @@
 import type { Operation } from '../http/operation.ts';
 import { bianResponses } from '../bian/shared.ts';
-import { caseBody, caseView, wrappedView } from './case-records.ts';
+import { caseBody, caseView, retrievedView, type CaseKind } from './case-records.ts';
 
 const json = 'application/json';
+/** What an Update or Request answers: the record, and 412 for a stale If-Match. */
+const changed = (kind: CaseKind) => bianResponses(caseView(kind), { changes: true });
 
 /** BIAN Customer Case Management v12: the spec's 10 operations on its exact paths. */
 export const bianCaseMgmt = {
@@ -25,7 +27,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/update.ts',
     access: 'write',
     summary: 'Update a customer case management plan',
-    responses: bianResponses(caseView('CustomerCaseManagementPlan')),
+    responses: changed('CustomerCaseManagementPlan'),
     request: { body: { [json]: caseBody('CustomerCaseManagementPlan') } },
   },
   bianCaseMgmtRequest: {
@@ -36,7 +38,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/request.ts',
     access: 'write',
     summary: 'Request an action on a case management plan',
-    responses: bianResponses(caseView('CustomerCaseManagementPlan')),
+    responses: changed('CustomerCaseManagementPlan'),
     request: { body: { [json]: caseBody('CustomerCaseManagementPlan') } },
   },
   bianCaseMgmtRetrieve: {
@@ -47,7 +49,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/retrieve.ts',
     access: 'read',
     summary: 'Retrieve a case management plan',
-    responses: bianResponses(wrappedView('CustomerCaseManagementPlan')),
+    responses: bianResponses(retrievedView('CustomerCaseManagementPlan')),
   },
   bianCaseMgmtUpdateRules: {
     name: 'bianCaseMgmtUpdateRules',
@@ -57,7 +59,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/update-rules.ts',
     access: 'write',
     summary: 'Create or update case rules at the given id (PUT semantics; ResolutionTargets extension)',
-    responses: bianResponses(caseView('Rules')),
+    responses: changed('Rules'),
     request: { body: { [json]: caseBody('Rules') } },
   },
   bianCaseMgmtRequestRules: {
@@ -68,7 +70,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/request-rules.ts',
     access: 'write',
     summary: 'Request an action on case rules',
-    responses: bianResponses(caseView('Rules')),
+    responses: changed('Rules'),
     request: { body: { [json]: caseBody('Rules') } },
   },
   bianCaseMgmtRetrieveRules: {
@@ -79,7 +81,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/retrieve-rules.ts',
     access: 'read',
     summary: 'Retrieve case rules',
-    responses: bianResponses(wrappedView('Rules')),
+    responses: bianResponses(retrievedView('Rules')),
   },
   bianCaseMgmtUpdatePerformance: {
     name: 'bianCaseMgmtUpdatePerformance',
@@ -89,7 +91,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/update-performance.ts',
     access: 'write',
     summary: 'Create or update a performance record at the given id (PUT semantics)',
-    responses: bianResponses(caseView('Performance')),
+    responses: changed('Performance'),
     request: { body: { [json]: caseBody('Performance') } },
   },
   bianCaseMgmtRequestPerformance: {
@@ -100,7 +102,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/request-performance.ts',
     access: 'write',
     summary: 'Request an action on a performance record',
-    responses: bianResponses(caseView('Performance')),
+    responses: changed('Performance'),
     request: { body: { [json]: caseBody('Performance') } },
   },
   bianCaseMgmtRetrievePerformance: {
@@ -111,6 +113,6 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/retrieve-performance.ts',
     access: 'read',
     summary: 'Retrieve a performance record with the live case statistics',
-    responses: bianResponses(wrappedView('Performance')),
+    responses: bianResponses(retrievedView('Performance')),
   },
 } as const satisfies Record<string, Operation>;

@@ -3,7 +3,10 @@ import { controlBody, exchangeBody, recordBody, recordView, type Kind } from './
 import { bianResponses } from '../bian/shared.ts';
 
 const json = 'application/json';
-const responses = (kind: Kind, conflicts = true) => bianResponses(recordView(kind), conflicts);
+/** What a create answers; a change of an existing record also 412 (If-Match honoured); a retrieve no 409. */
+const created = (kind: Kind) => bianResponses(recordView(kind), { conflicts: true });
+const changed = (kind: Kind) => bianResponses(recordView(kind), { conflicts: true, changes: true });
+const retrieved = (kind: Kind) => bianResponses(recordView(kind));
 
 /** BIAN Customer Relationship Management v12: the spec's 22 operations on its exact paths (operation ids prefixed with the family). */
 export const bianCrm = {
@@ -15,7 +18,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create.ts',
     access: 'write',
     summary: 'Create an initial relationship management plan',
-    responses: responses('CustomerRelationshipManagementPlan'),
+    responses: created('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmUpdate: {
@@ -26,7 +29,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update.ts',
     access: 'write',
     summary: 'Update details of an active relationship plan',
-    responses: responses('CustomerRelationshipManagementPlan'),
+    responses: changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmControl: {
@@ -37,7 +40,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/control.ts',
     access: 'write',
     summary: 'Control the processing of a relationship plan (suspend, resume, terminate)',
-    responses: responses('CustomerRelationshipManagementPlan'),
+    responses: changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: controlBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmExchange: {
@@ -48,7 +51,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/exchange.ts',
     access: 'write',
     summary: 'Accept, verify or reject a relationship plan',
-    responses: responses('CustomerRelationshipManagementPlan'),
+    responses: changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: exchangeBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmRequest: {
@@ -59,7 +62,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/request.ts',
     access: 'write',
     summary: 'Request an action in a relationship plan',
-    responses: responses('CustomerRelationshipManagementPlan'),
+    responses: changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmGrant: {
@@ -70,7 +73,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/grant.ts',
     access: 'write',
     summary: 'Grant an action in a relationship plan',
-    responses: responses('CustomerRelationshipManagementPlan'),
+    responses: changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmRetrieve: {
@@ -81,7 +84,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve.ts',
     access: 'read',
     summary: 'Retrieve a relationship plan',
-    responses: responses('CustomerRelationshipManagementPlan', false),
+    responses: retrieved('CustomerRelationshipManagementPlan'),
   },
   bianCrmCreateDevelopment: {
     name: 'bianCrmCreateDevelopment',
@@ -91,7 +94,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create-development.ts',
     access: 'write',
     summary: 'Create a relationship development task',
-    responses: responses('Development'),
+    responses: created('Development'),
     request: { body: { [json]: recordBody('Development') } },
   },
   bianCrmUpdateDevelopment: {
@@ -102,7 +105,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update-development.ts',
     access: 'write',
     summary: 'Update a relationship development task',
-    responses: responses('Development'),
+    responses: changed('Development'),
     request: { body: { [json]: recordBody('Development') } },
   },
   bianCrmExchangeDevelopment: {
@@ -113,7 +116,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/exchange-development.ts',
     access: 'write',
     summary: 'Accept, verify or reject a development task',
-    responses: responses('Development'),
+    responses: changed('Development'),
     request: { body: { [json]: exchangeBody('Development') } },
   },
   bianCrmRequestDevelopment: {
@@ -124,7 +127,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/request-development.ts',
     access: 'write',
     summary: 'Request an action on a development task',
-    responses: responses('Development'),
+    responses: changed('Development'),
     request: { body: { [json]: recordBody('Development') } },
   },
   bianCrmRetrieveDevelopment: {
@@ -135,7 +138,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve-development.ts',
     access: 'read',
     summary: 'Retrieve a development task',
-    responses: responses('Development', false),
+    responses: retrieved('Development'),
   },
   bianCrmCreateIncident: {
     name: 'bianCrmCreateIncident',
@@ -145,7 +148,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create-incident.ts',
     access: 'write',
     summary: 'Create a customer incident',
-    responses: responses('Incident'),
+    responses: created('Incident'),
     request: { body: { [json]: recordBody('Incident') } },
   },
   bianCrmUpdateIncident: {
@@ -156,7 +159,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update-incident.ts',
     access: 'write',
     summary: 'Update a customer incident',
-    responses: responses('Incident'),
+    responses: changed('Incident'),
     request: { body: { [json]: recordBody('Incident') } },
   },
   bianCrmControlIncident: {
@@ -167,7 +170,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/control-incident.ts',
     access: 'write',
     summary: 'Control an incident (raise/lower priority, suspend, resume, terminate)',
-    responses: responses('Incident'),
+    responses: changed('Incident'),
     request: { body: { [json]: controlBody('Incident') } },
   },
   bianCrmExchangeIncident: {
@@ -178,7 +181,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/exchange-incident.ts',
     access: 'write',
     summary: 'Accept, reject or confirm an incident',
-    responses: responses('Incident'),
+    responses: changed('Incident'),
     request: { body: { [json]: exchangeBody('Incident') } },
   },
   bianCrmCaptureIncident: {
@@ -189,7 +192,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/capture-incident.ts',
     access: 'write',
     summary: 'Capture details of an incident',
-    responses: responses('Incident'),
+    responses: changed('Incident'),
     request: { body: { [json]: recordBody('Incident') } },
   },
   bianCrmRetrieveIncident: {
@@ -200,7 +203,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve-incident.ts',
     access: 'read',
     summary: 'Retrieve an incident',
-    responses: responses('Incident', false),
+    responses: retrieved('Incident'),
   },
   bianCrmCreateContact: {
     name: 'bianCrmCreateContact',
@@ -210,7 +213,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create-contact.ts',
     access: 'write',
     summary: 'Create a customer contact record',
-    responses: responses('Contact'),
+    responses: created('Contact'),
     request: { body: { [json]: recordBody('Contact') } },
   },
   bianCrmUpdateContact: {
@@ -221,7 +224,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update-contact.ts',
     access: 'write',
     summary: 'Update a customer contact record',
-    responses: responses('Contact'),
+    responses: changed('Contact'),
     request: { body: { [json]: recordBody('Contact') } },
   },
   bianCrmRequestContact: {
@@ -232,7 +235,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/request-contact.ts',
     access: 'write',
     summary: 'Request an action on a contact record',
-    responses: responses('Contact'),
+    responses: changed('Contact'),
     request: { body: { [json]: recordBody('Contact') } },
   },
   bianCrmRetrieveContact: {
@@ -243,6 +246,6 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve-contact.ts',
     access: 'read',
     summary: 'Retrieve a contact record',
-    responses: responses('Contact', false),
+    responses: retrieved('Contact'),
   },
 } as const satisfies Record<string, Operation>;

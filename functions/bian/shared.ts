@@ -13,8 +13,14 @@ export const HTTPError = z.object({ status_code: z.string(), status: z.string(),
 
 const bianError = (description: string) => ({ description, schema: HTTPError });
 
-/** The responses a BIAN operation documents: 200 with `schema`, HTTPError otherwise (409 where a state can refuse it). */
-export const bianResponses = (schema: ZodMiniType, conflicts = false): Record<number, ResponseSpec> => {
+/**
+ * The responses a BIAN operation documents: 200 with `schema`, HTTPError otherwise (409 where a
+ * state can refuse it, 412 where a change of an existing record honours `If-Match`).
+ */
+export const bianResponses = (
+  schema: ZodMiniType,
+  { conflicts = false, changes = false }: { conflicts?: boolean; changes?: boolean } = {},
+): Record<number, ResponseSpec> => {
   const responses: Record<number, ResponseSpec> = {
     200: { description: 'OK', schema, headers: { ETag: 'string' } },
     400: bianError('BadRequest'),
@@ -23,6 +29,7 @@ export const bianResponses = (schema: ZodMiniType, conflicts = false): Record<nu
     404: bianError('NotFound'),
   };
   if (conflicts) responses[409] = bianError('Conflict');
+  if (changes) responses[412] = bianError('PreconditionFailed');
   return responses;
 };
 

@@ -3,10 +3,10 @@ import { getCustomer } from '../storage/customers.ts';
 import { listChildren, type ChildKind } from '../storage/customer-children.ts';
 import { childView } from './child-changes.ts';
 import { customerNotFound } from './customer-changes.ts';
-import { pageOf, pageResponse } from './customer-lists.ts';
+import { pageOf, pageResponse, type PageQuery } from './customer-lists.ts';
 
 /** A page of a customer's activities or opportunities; 404 when the customer does not exist. */
-export const listChildPage = async (request: Request<unknown>, kind: ChildKind): Promise<Response> => {
+export const listChildPage = async (request: Request<unknown, PageQuery>, kind: ChildKind): Promise<Response> => {
   const { limit, cursor } = pageOf(request);
   const customerId = request.params.id!;
   const [page, customer] = await Promise.all([

@@ -1,5 +1,4 @@
 import { defineHandler } from '../http/kernel.ts';
-import { badRequest } from '../http/errors.ts';
 import { getCustomer, getCustomers } from '../storage/customers.ts';
 import { customersMatching } from '../storage/match-keys.ts';
 import { matchKeysOf, type MatchKind } from '../domain/match-keys.ts';
@@ -7,16 +6,13 @@ import { customerNotFound } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
 
-const MAX = 100;
-
 /**
  * GET /api/v1/crm/customers/{id}/duplicates — the tenant's customers sharing a match key with this
  * one (same normalised e-mail, phone or name), each with its reasons, those sharing more first;
  * one Query per key of the customer (at most 8), then one batch read: bounded however large the tenant.
  */
 export const handler = defineHandler(crm.findCrmDuplicates, async (request) => {
-  const limit = request.query.limit === undefined ? 20 : Number(request.query.limit);
-  if (!(limit >= 1 && limit <= MAX)) throw badRequest(`limit must be 1 to ${MAX}.`);
+  const { limit } = request.query;
   const { tenantId } = request.caller;
   const customer = await getCustomer(tenantId, request.params.id);
   if (!customer) throw customerNotFound(request.params.id);

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
-import type { Operation, ResponseSpec } from '../http/operation.ts';
+import { limitParameter, type Operation, type ResponseSpec } from '../http/operation.ts';
 import { CRM_BASE_PATH } from './customer-view.ts';
 import {
   Activity,
@@ -33,7 +33,7 @@ const one = (description: string, schema: ZodMiniType = CrmCustomer) => ({
   404: error('Not Found'),
 });
 const changed = (description: string) => ({ ...one(description), 412: error('Precondition Failed') });
-const paging = { limit: z.optional(z.string().check(z.regex(/^[0-9]+$/))), cursor: z.optional(z.string()) };
+const paging = { limit: limitParameter(200, 50), cursor: z.optional(z.string()) };
 const pagedQuery = z.strictObject(paging);
 const page = (description: string, schema: ZodMiniType = CrmCustomer) => ({
   200: { description, schema: z.array(schema), headers: { 'X-Next-Cursor': 'string' } },
@@ -145,7 +145,7 @@ export const crm = {
     access: 'read',
     summary:
       'Everything held about the customer (GDPR art. 15 and 20), as one JSON document in parts: the first part has the profile in both views; every part holds up to `limit` (1–500, default 200) of its activities, opportunities and timeline events in stored order; follow `next` (the cursor) to the end',
-    request: { query: z.strictObject({ limit: z.optional(z.string().check(z.regex(/^[0-9]+$/))), cursor: z.optional(z.string()) }) },
+    request: { query: z.strictObject({ limit: limitParameter(500, 200), cursor: z.optional(z.string()) }) },
     responses: { ...one('A part of the export', CustomerExport) },
   },
   mergeCrmCustomer: {
@@ -181,7 +181,7 @@ export const crm = {
     access: 'read',
     summary:
       'Customers of the tenant that are likely the same as this one: the same e-mail address (case-insensitive), phone number (digits) or name (without case, accents or punctuation), each with why; `limit` (1–100, default 20). Served by the match index: one bounded Query per match key, never a walk of the tenant',
-    request: { query: z.strictObject({ limit: z.optional(z.string().check(z.regex(/^[0-9]+$/))) }) },
+    request: { query: z.strictObject({ limit: limitParameter(100, 20) }) },
     responses: {
       200: { description: 'Likely duplicates', schema: z.array(Duplicate) },
       ...common,

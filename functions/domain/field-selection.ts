@@ -1,7 +1,7 @@
 /**
  * TMF attribute selection (`?fields=a,b`): only the named first-level attributes are returned,
- * plus the ones that are always kept (`id`, `href`, `@type`). Unknown names are reported so the
- * caller gets a clear 400 rather than a silently empty answer.
+ * plus those the caller's contract always keeps (TMF629 v4 and v5: `id`, `href`, `@type`; v3:
+ * none). Unknown names are reported so the caller gets a clear 400 rather than a silently empty answer.
  */
 export const parseFields = (fields: string | undefined, known: readonly string[]): string[] | undefined => {
   if (fields === undefined) return undefined;

@@ -1,9 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { BodyOf, Family, Operation, ParamsOf, QueryOf } from './operation.ts';
+import { NO_QUERY, type BodyOf, type Family, type Operation, type ParamsOf, type QueryOf } from './operation.ts';
 import { badRequest, forbidden, notFound, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
 import { renderError } from './error-bodies.ts';
-import { parseWith } from './validation.ts';
+import { parseWith, QUERY } from './validation.ts';
 import { instrumentation, logger } from '../observability.ts';
 import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
 import type { TransactItem } from '../storage/transactions.ts';
@@ -211,14 +211,30 @@ const rememberCaller = (caller: Caller): Promise<void> =>
  * answers the first response, another body is 422, and the implementation gets
  * `request.idempotency` to write the key in its change's own transaction.
  */
-const once = <O extends Operation>(operation: O, request: OperationRequest<O>, implementation: (request: OperationRequest<O>) => Promise<Response>) =>
-  createOnce(
+const once = async <O extends Operation>(
+  operation: O,
+  request: OperationRequest<O>,
+  implementation: (request: OperationRequest<O>) => Promise<Response>,
+  replayed: HandlerOptions<O>['replayed'],
+): Promise<Response> => {
+  let answered: StoredResponse | undefined;
+  const response = await createOnce(
     { headers: request.headers, tenantId: request.caller.tenantId, operation: `${operation.family}.${operation.name}`, body: request.body },
-    async (guard) => stored(await implementation({ ...request, idempotency: (answer, owner) => guard(stored(answer), owner) })),
+    async (guard) => (answered = stored(await implementation({ ...request, idempotency: (answer, owner) => guard(stored(answer), owner) }))),
   );
+  return response === answered || !replayed ? response : replayed(response, request);
+};
 
 /** A response as the idempotency record keeps it (and replays it): headers always present. */
 const stored = (response: Response): StoredResponse => ({ status: response.status, body: response.body, headers: response.headers ?? {} });
+
+export interface HandlerOptions<O extends Operation> {
+  /**
+   * An idempotent operation's answer to a replay, from the response its record kept (by default
+   * that response itself): create-webhook keeps its secret sealed there and opens it here.
+   */
+  replayed?: (response: Response, request: OperationRequest<O>) => Promise<Response>;
+}
 
 /**
  * An operation's handler: its implementation behind the family's middleware stack — request
@@ -228,7 +244,11 @@ const stored = (response: Response): StoredResponse => ({ status: response.statu
  * operation of a kind: the parsed query, `Idempotency-Key` for idempotent ones, and the user
  * directory for writes.
  */
-export const defineHandler = <const O extends Operation>(operation: O, implementation: (request: OperationRequest<O>) => Promise<Response>) =>
+export const defineHandler = <const O extends Operation>(
+  operation: O,
+  implementation: (request: OperationRequest<O>) => Promise<Response>,
+  options: HandlerOptions<O> = {},
+) =>
   middy<KernelEvent, Result, Error, Context>()
     .use(instrumentation())
     .use(correlationIds(operation))
@@ -238,13 +258,14 @@ export const defineHandler = <const O extends Operation>(operation: O, implement
     .use(validatedBody(operation))
     .handler(async (event) => {
       const kernel = event.kernel as Request;
-      const query = operation.request?.query ? parseWith(operation.request.query, kernel.query, 'query') : kernel.query;
+      // One rule for every operation, single resource or list: a query parameter its entry does not declare is a 400.
+      const query = parseWith(operation.request?.query ?? NO_QUERY, kernel.query, 'query', QUERY);
       // The one place the request gets its operation's types: zod parsed body and query, and the
       // route (API Gateway, or the local gateway, matching the operation's path) supplied every param.
       const request = { ...kernel, query, idempotency: () => [] } as unknown as OperationRequest<O>;
       const remembered = operation.access === 'write' ? rememberCaller(kernel.caller) : undefined;
       try {
-        const response = operation.idempotent ? await once(operation, request, implementation) : await implementation(request);
+        const response = operation.idempotent ? await once(operation, request, implementation, options.replayed) : await implementation(request);
         return jsonResult(response.status, response.body, response.headers ?? {});
       } finally {
         await remembered;

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { output, ZodMiniType } from 'zod/mini';
 
 export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks';
@@ -34,12 +35,18 @@ export interface Operation {
   request?: {
     /** Request body schema per accepted content type (415 for any other). */
     body?: Record<string, ZodMiniType>;
-    /** Query parameters, documented and validated. */
+    /**
+     * Query parameters, documented and validated: an object schema, strict, so a parameter it does
+     * not name is a 400. Without one the operation takes no query parameters (400 for any).
+     */
     query?: ZodMiniType;
   };
+  /** What it answers, by status; a 412 says it honours `If-Match` (OpenAPI declares the header from it). */
   responses: Record<number, ResponseSpec>;
   /** Creates honour `Idempotency-Key`. */
   idempotent?: boolean;
+  /** It stores signing secrets, sealed (functions/storage/sealed-secrets.ts): its function may have KMS make data keys. */
+  sealsSecrets?: boolean;
 }
 
 /** Every path an operation answers: its own and its aliases. */
@@ -65,5 +72,43 @@ export type BodyOf<O extends Operation> = O['request'] extends { body: infer Bod
   ? output<Bodies[keyof Bodies]>
   : undefined;
 
-/** The parsed query of an operation: the output of its query schema, or the raw parameters without one. */
-export type QueryOf<O extends Operation> = O['request'] extends { query: infer Query extends ZodMiniType } ? output<Query> : Record<string, string>;
+/** The parsed query of an operation: the output of its query schema, or nothing without one. */
+export type QueryOf<O extends Operation> = O['request'] extends { query: infer Query extends ZodMiniType } ? output<Query> : Record<never, never>;
+
+/** The query of an operation that declares none: no parameter at all. */
+export const NO_QUERY = z.strictObject({});
+
+/**
+ * A whole-number query parameter from `min` to `max`, `fallback` when absent: the kernel refuses
+ * any other value (400 naming the range and, given `beyond`, what to do past it) and hands the
+ * handler the number. The range is declared here, in the catalog entry, and OpenAPI shows it.
+ */
+export const wholeNumberParameter = ({
+  min,
+  max,
+  fallback,
+  description,
+  beyond,
+}: {
+  min: number;
+  max: number;
+  fallback: number;
+  description: string;
+  beyond?: string;
+}) => {
+  const inRange = (text: string) => /^[0-9]{1,15}$/.test(text) && Number(text) >= min && Number(text) <= max;
+  const schema = z.pipe(
+    z.optional(z.string().check(z.refine(inRange, { message: `must be a whole number from ${min} to ${max}${beyond ? `; ${beyond}` : ''}` }))),
+    z.transform((text) => (text === undefined ? fallback : Number(text))),
+  );
+  z.globalRegistry.add(schema, {
+    type: 'integer',
+    minimum: min,
+    maximum: max,
+    description: `${description} (default ${fallback}${beyond ? `; past ${max}, ${beyond}` : ''})`,
+  });
+  return schema;
+};
+
+/** A page's `limit`: 1 to `max` entries, `fallback` without one. */
+export const limitParameter = (max: number, fallback: number) => wholeNumberParameter({ min: 1, max, fallback, description: 'Entries per page' });

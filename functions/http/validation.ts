@@ -2,21 +2,31 @@ import type { ZodMiniType } from 'zod/mini';
 import type { core } from 'zod/mini';
 import { badRequest } from './errors.ts';
 
-const describePath = (path: readonly PropertyKey[]): string =>
+/** What is parsed, for messages: its name, and what its members are called. */
+export interface Subject {
+  root: string;
+  member: string;
+}
+/** A request body (or a value in it): fields. */
+export const BODY: Subject = { root: 'body', member: 'field' };
+/** The query: parameters. */
+export const QUERY: Subject = { root: 'query', member: 'parameter' };
+
+const describePath = (path: readonly PropertyKey[], subject: Subject): string =>
   path.length === 0
-    ? 'body'
+    ? subject.root
     : path
         .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
         .join('.')
         .replace(/\.\[/g, '[');
 
-const describeIssue = (issue: core.$ZodIssue): string => {
-  const where = describePath(issue.path);
+const describeIssue = (issue: core.$ZodIssue, subject: Subject): string => {
+  const where = describePath(issue.path, subject);
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? `${where} is required` : `${where} must be ${article(issue.expected)}`;
     case 'unrecognized_keys':
-      return `${where} has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+      return `${where} has unknown ${subject.member}${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_value':
       if (issue.input === undefined) return `${where} is required`;
       return `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -28,6 +38,8 @@ const describeIssue = (issue: core.$ZodIssue): string => {
       return `${where} must be a valid ${issue.format}`;
     case 'invalid_union':
       return `${where} does not match any allowed form`;
+    case 'custom':
+      return issue.message && issue.message !== 'Invalid input' ? `${where} ${issue.message}` : `${where} is invalid`;
     default:
       return issue.message && issue.message !== 'Invalid input' ? `${where}: ${issue.message}` : `${where} is invalid`;
   }
@@ -35,10 +47,10 @@ const describeIssue = (issue: core.$ZodIssue): string => {
 
 const article = (expected: string): string => (/^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`);
 
-/** Parses `input` with `schema`; a violation is a 400 whose message names every offending field. */
-export const parseWith = <T>(schema: ZodMiniType<T>, input: unknown, what = 'request'): T => {
+/** Parses `input` with `schema`; a violation is a 400 whose message names every offending field (or query parameter). */
+export const parseWith = <T>(schema: ZodMiniType<T>, input: unknown, what = 'request', subject: Subject = BODY): T => {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const details = result.error.issues.slice(0, 10).map(describeIssue);
+  const details = result.error.issues.slice(0, 10).map((issue) => describeIssue(issue, subject));
   throw badRequest(`Invalid ${what}: ${details.join('; ')}`);
 };

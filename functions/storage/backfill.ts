@@ -6,6 +6,13 @@ import { MOVED_EVENT_ENTITY } from './customer-merge.ts';
 import { DUE_SHARDS, duePartition } from './due-index.ts';
 import { addToCounters, COUNT_ENTITY } from './counters.ts';
 import { CASE_STATISTICS_ENTITY } from './case-statistics.ts';
+import { getItems, type ItemKey } from './db.ts';
+import type { TransactItem } from './transactions.ts';
+import { matchKeyChanges } from './match-keys.ts';
+import { linkedPlanKey, planLinkChanges } from './plan-links.ts';
+import { sealSecret, type SecretOwner } from './sealed-secrets.ts';
+import { WEBHOOK_ENTITY, webhookSecretOwner } from './webhooks.ts';
+import { hubSecretOwner, SUBSCRIPTION_ENTITY } from './subscriptions.ts';
 
 /**
  * Moves a table's items from the legacy index layout to the current one (README: "Moving a
@@ -20,9 +27,19 @@ import { CASE_STATISTICS_ENTITY } from './case-statistics.ts';
  * - the legacy single case-statistics item is added into shard 0 of the sharded counters;
  * - an event item written before the event feed gains its feed keys (its position: its own
  *   time-ordered id, so it takes its place among the older events);
- * - legacy index keys are removed.
+ * - legacy index keys are removed;
+ * - a signing secret stored in plain text (a webhook's current or previous one, a hub
+ *   registration's, a webhook creation's answer kept for an Idempotency-Key replay) is sealed
+ *   (sealed-secrets.ts), conditional on the item still holding that text;
+ * - a live customer written before duplicates were found by key gains the match keys it lacks
+ *   (match-keys.ts), conditional on its version;
+ * - a BIAN plan linked to a customer gains the pointer in the customer's collection it lacks
+ *   (plan-links.ts), conditional on the plan still being linked to that customer.
  *
- * Running it again finds nothing left to do. Items written by the current code need nothing.
+ * Each of these is one conditional write per item, so a run that stops resumes where it is run
+ * again (what is done is not done twice); running it again finds nothing left to do. The match
+ * keys and pointers of a scanned page are looked for in batched reads. Items written by the
+ * current code need nothing.
  */
 export interface BackfillReport {
   scanned: number;
@@ -32,8 +49,45 @@ export interface BackfillReport {
   statisticsMoved: number;
   eventsAddedToFeed: number;
   legacyKeysRemoved: number;
+  /** Items whose plain-text signing secrets were sealed. */
+  secretsSealed: number;
+  /** Items whose plain-text signing secrets were left as they are: no KMS key to seal them with (`--secrets-key`). */
+  secretsLeftPlain: number;
+  /** Customers given the match keys they lacked. */
+  matchKeysAdded: number;
+  /** Linked BIAN plans given the pointer in their customer's collection they lacked. */
+  planLinksAdded: number;
   retries: number;
 }
+
+/**
+ * What a table the backfill ran over holds, as a number: raised with each step it learns, so a
+ * table kept by the local runtime (`.rapport/`) is backfilled again once after an upgrade.
+ */
+export const BACKFILL_VERSION = 2;
+
+/** Where the kernel keeps webhook creations' answers for Idempotency-Key replays (`<family>.<operation>`). */
+const WEBHOOK_CREATION = 'webhooks.createWebhook';
+
+/**
+ * Transaction items made by storage's own builders (which address TABLE_NAME, as the functions
+ * do), addressed to `table`. The builders are synchronous, so nothing else runs meanwhile.
+ */
+const onTable = <T>(table: string, build: () => T): T => {
+  const previous = process.env.TABLE_NAME;
+  process.env.TABLE_NAME = table;
+  try {
+    return build();
+  } finally {
+    if (previous === undefined) delete process.env.TABLE_NAME;
+    else process.env.TABLE_NAME = previous;
+  }
+};
+
+const keyOf = (item: TransactItem): ItemKey => {
+  const { pk, sk } = item.Put!.Item as ItemKey;
+  return { pk, sk };
+};
 
 const LEGACY_KEYS = [...new Set(LEGACY_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]))];
 
@@ -41,7 +95,15 @@ const conditionFailed = (error: unknown): boolean =>
   (error as Error).name === 'ConditionalCheckFailedException' ||
   ((error as Error).name === 'TransactionCanceledException' && /ConditionalCheckFailed|TransactionConflict/.test((error as Error).message));
 
-export const backfill = async (db: DynamoDBDocumentClient, table: string, options: { tenantId?: string; segments?: number } = {}): Promise<BackfillReport> => {
+/**
+ * `secretsKeyId` is the KMS key plain-text secrets are sealed under (the stack's `SecretsKeyArn`;
+ * SECRETS_KEY_ID by default); without one they are counted in `secretsLeftPlain` and left.
+ */
+export const backfill = async (
+  db: DynamoDBDocumentClient,
+  table: string,
+  options: { tenantId?: string; segments?: number; secretsKeyId?: string } = {},
+): Promise<BackfillReport> => {
   const report: BackfillReport = {
     scanned: 0,
     customersCounted: 0,
@@ -50,10 +112,20 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
     statisticsMoved: 0,
     eventsAddedToFeed: 0,
     legacyKeysRemoved: 0,
+    secretsSealed: 0,
+    secretsLeftPlain: 0,
+    matchKeysAdded: 0,
+    planLinksAdded: 0,
     retries: 0,
   };
+  const secretsKeyId = options.secretsKeyId ?? process.env.SECRETS_KEY_ID;
   const read = async (pk: unknown, sk: unknown): Promise<Record<string, unknown> | undefined> =>
     (await db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
+  /** Of these keys, those of items not in the table (batched reads). */
+  const absent = async (itemKeys: ItemKey[]): Promise<ItemKey[]> => {
+    const found = await getItems(itemKeys, { client: db, table });
+    return itemKeys.filter((_, i) => found[i] === undefined);
+  };
 
   const migrateCustomer = async (item: Record<string, unknown>): Promise<void> => {
     for (let current: Record<string, unknown> | undefined = item; current; ) {
@@ -124,6 +196,10 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
   const moveSubscription = async (item: Record<string, unknown>): Promise<void> => {
     const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _h, ...subscription } = item;
     const key = keys.subscription(String(item.tenantId), String(item.id));
+    // A plain-text secret is sealed as it moves.
+    const plain = typeof subscription.secret === 'string' ? subscription.secret : undefined;
+    if (plain !== undefined && secretsKeyId !== undefined)
+      subscription.secret = await sealSecret(plain, hubSecretOwner({ tenantId: String(item.tenantId), id: String(item.id) }), secretsKeyId);
     try {
       await db.send(
         new TransactWriteCommand({
@@ -134,6 +210,7 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
         }),
       );
       report.subscriptionsMoved++;
+      if (plain !== undefined) report[secretsKeyId === undefined ? 'secretsLeftPlain' : 'secretsSealed']++;
     } catch (error) {
       if (!conditionFailed(error)) throw error;
       await db.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } })); // already moved
@@ -172,13 +249,131 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
     }
   };
 
+  /**
+   * Seals the plain-text secrets an item holds at these attribute paths, for their record: one
+   * update, conditional on each path still holding the text read (a concurrent change makes it
+   * read the item again).
+   */
+  const sealSecrets = async (item: Record<string, unknown>, paths: string[][], owner: SecretOwner): Promise<void> => {
+    for (let current: Record<string, unknown> | undefined = item; current; ) {
+      const held = current;
+      const plain = paths.flatMap((path) => {
+        const value = path.reduce<unknown>((at, name) => (typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[name] : undefined), held);
+        return typeof value === 'string' ? [{ path, value }] : [];
+      });
+      if (plain.length === 0) return;
+      if (secretsKeyId === undefined) {
+        report.secretsLeftPlain++;
+        return;
+      }
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      const unchanged: string[] = [];
+      for (const [i, { path, value }] of plain.entries()) {
+        const attribute = path
+          .map((name, j) => {
+            names[`#s${i}p${j}`] = name;
+            return `#s${i}p${j}`;
+          })
+          .join('.');
+        values[`:plain${i}`] = value;
+        values[`:sealed${i}`] = await sealSecret(value, owner, secretsKeyId);
+        sets.push(`${attribute} = :sealed${i}`);
+        unchanged.push(`${attribute} = :plain${i}`);
+      }
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: current.pk, sk: current.sk },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: unchanged.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        report.secretsSealed++;
+        return;
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+        report.retries++;
+        current = await read(current.pk, current.sk);
+      }
+    }
+  };
+
+  /**
+   * Writes what each of `items` lacks of the items `wanted` builds for it (a customer's match keys,
+   * a plan's pointer), all looked for in one batched read: per item one transaction, conditional on
+   * the item as it was read (`unchanged`); after a concurrent change it reads the item again and
+   * decides again.
+   */
+  const addLacking = async (
+    items: Record<string, unknown>[],
+    wanted: (item: Record<string, unknown>) => TransactItem[],
+    unchanged: (item: Record<string, unknown>) => { ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+    counted: 'matchKeysAdded' | 'planLinksAdded',
+  ): Promise<void> => {
+    const idOf = ({ pk, sk }: ItemKey) => `${pk}\n${sk}`;
+    const puts = items.map((item) => onTable(table, () => wanted(item)));
+    const missing = new Set((await absent(puts.flat().map(keyOf))).map(idOf));
+    for (const [i, item] of items.entries()) {
+      const lacking = puts[i]!.filter((put) => missing.has(idOf(keyOf(put))));
+      if (lacking.length === 0) continue;
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [{ ConditionCheck: { TableName: table, Key: { pk: item.pk, sk: item.sk }, ...unchanged(item) } }, ...lacking],
+          }),
+        );
+        report[counted]++;
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+        report.retries++;
+        const fresh = await read(item.pk, item.sk);
+        if (fresh) await addLacking([fresh], wanted, unchanged, counted);
+      }
+    }
+  };
+
+  /** A live customer's match keys (match-keys.ts), as its create writes them. */
+  const matchKeysOf = (item: Record<string, unknown>): TransactItem[] => (item.entity === CUSTOMER_ENTITY ? matchKeyChanges(undefined, fromItem(item)) : []);
+  const sameCustomer = (item: Record<string, unknown>) => ({
+    ConditionExpression: 'entity = :customer AND version = :version',
+    ExpressionAttributeValues: { ':customer': CUSTOMER_ENTITY, ':version': item.version },
+  });
+
+  /** A BIAN plan's item linked to a customer (plan-links.ts). */
+  const isLinkedPlan = (item: Record<string, unknown>): boolean => {
+    if (item.sk !== 'PLAN' || typeof item.customerId !== 'string') return false;
+    const key = linkedPlanKey(String(item.tenantId), String(item.id));
+    return key.pk === item.pk && key.sk === item.sk;
+  };
+  /** The pointer to a linked plan in its customer's collection, as the link's write puts it. */
+  const pointerOf = (item: Record<string, unknown>): TransactItem[] =>
+    isLinkedPlan(item) ? planLinkChanges(String(item.tenantId), String(item.id), undefined, String(item.customerId)) : [];
+  const sameLink = (item: Record<string, unknown>) => ({
+    ConditionExpression: 'customerId = :customer',
+    ExpressionAttributeValues: { ':customer': item.customerId },
+  });
+
   const visit = async (item: Record<string, unknown>): Promise<void> => {
     report.scanned++;
     if (item.entity === CUSTOMER_ENTITY) return migrateCustomer(item);
-    if (item.entity === 'SUBSCRIPTION' && item.sk === 'HUB') return moveSubscription(item);
+    if (item.entity === SUBSCRIPTION_ENTITY && item.sk === 'HUB') return moveSubscription(item);
     if (item.entity === 'CASESTATS' && item.sk === 'STATS' && String(item.pk).endsWith('#CASESTATS')) return moveStatistics(item);
     if (item.gsi6pk !== undefined) return moveDueEntry(item);
     if ((item.entity === EVENT_ENTITY || item.entity === MOVED_EVENT_ENTITY) && item.feedPk === undefined) return addToFeed(item);
+    if (item.entity === WEBHOOK_ENTITY)
+      return sealSecrets(item, [['secret'], ['previousSecret']], webhookSecretOwner({ tenantId: String(item.tenantId), id: String(item.id) }));
+    if (item.entity === SUBSCRIPTION_ENTITY) return sealSecrets(item, [['secret']], hubSecretOwner({ tenantId: String(item.tenantId), id: String(item.id) }));
+    const creation = `#IDEMPOTENCY#${WEBHOOK_CREATION}#`;
+    if (item.entity === 'IDEMPOTENCY' && String(item.pk).includes(creation)) {
+      const tenantId = String(item.pk).slice(2, String(item.pk).indexOf(creation));
+      const answered = (item.response as { body?: { id?: unknown } } | undefined)?.body;
+      return sealSecrets(item, [['response', 'body', 'secret']], { tenantId, record: 'webhook-replay', id: String(answered?.id) });
+    }
   };
 
   const segments = options.segments ?? 4;
@@ -198,7 +393,15 @@ export const backfill = async (db: DynamoDBDocumentClient, table: string, option
               : {}),
           }),
         );
-        for (const item of page.Items ?? []) await visit(item);
+        const items = page.Items ?? [];
+        for (const item of items) await visit(item);
+        await addLacking(
+          items.filter((item) => item.entity === CUSTOMER_ENTITY),
+          matchKeysOf,
+          sameCustomer,
+          'matchKeysAdded',
+        );
+        await addLacking(items.filter(isLinkedPlan), pointerOf, sameLink, 'planLinksAdded');
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
     }),

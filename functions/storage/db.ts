@@ -26,15 +26,19 @@ export type ItemKey = { pk: string; sk: string };
 /**
  * Items by key in BatchGetItem requests of at most 100 keys, in the order of `itemKeys`, undefined
  * where there is none. Strongly consistent unless `consistent` is false. Unprocessed keys are asked
- * for again.
+ * for again. `client` and `table` address another table than the functions' (the backfill's).
  */
-export const getItems = async (itemKeys: ItemKey[], { consistent = true } = {}): Promise<(Record<string, unknown> | undefined)[]> => {
-  const table = tableName();
+export const getItems = async (
+  itemKeys: ItemKey[],
+  { consistent = true, client = db, table = tableName() }: { consistent?: boolean; client?: DynamoDBDocumentClient; table?: string } = {},
+): Promise<(Record<string, unknown> | undefined)[]> => {
   const found = new Map<string, Record<string, unknown>>();
   for (let i = 0; i < itemKeys.length; i += 100) {
     let pending: ItemKey[] = itemKeys.slice(i, i + 100);
     while (pending.length > 0) {
-      const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }));
+      const { Responses, UnprocessedKeys } = await client.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
+      );
       for (const item of Responses?.[table] ?? []) found.set(`${String(item.pk)}\n${String(item.sk)}`, item);
       pending = (UnprocessedKeys?.[table]?.Keys ?? []) as ItemKey[];
     }

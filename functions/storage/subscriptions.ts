@@ -4,6 +4,7 @@ import { keys } from './keys.ts';
 import { LimitReached } from './errors.ts';
 import { ConditionFailed, transact } from './transactions.ts';
 import { addToCounters, COUNT_ENTITY } from './counters.ts';
+import { storedSecretOf, type SecretOwner, type StoredSecret } from './sealed-secrets.ts';
 
 /** A TMF hub registration: where to deliver which of the tenant's events. */
 export interface Subscription {
@@ -15,11 +16,20 @@ export interface Subscription {
   generation: 'v3' | 'v4' | 'v5';
   /** The `@type` a v5 registration was given (v5's Hub requires one). */
   type?: string;
-  /** A Standard Webhooks secret (`whsec_…`): its notifications are signed with it. Never shown back. */
-  secret?: string;
+  /** A Standard Webhooks secret (`whsec_…`), sealed (sealed-secrets.ts): its notifications are signed with it. Never shown back. */
+  secret?: StoredSecret;
   createdAt: string;
   createdBy: string;
 }
+
+export const SUBSCRIPTION_ENTITY = 'SUBSCRIPTION';
+
+/** The record a registration's secret is sealed for. */
+export const hubSecretOwner = (subscription: Pick<Subscription, 'tenantId' | 'id'>): SecretOwner => ({
+  tenantId: subscription.tenantId,
+  record: 'hub',
+  id: subscription.id,
+});
 
 /** A registration is never changed, only deleted: its version, and so its ETag, is always 1. */
 export const SUBSCRIPTION_VERSION = 1;
@@ -40,7 +50,7 @@ export const insertSubscription = async (subscription: Subscription): Promise<vo
       {
         Put: {
           TableName: tableName(),
-          Item: { ...subscription, ...keys.subscription(subscription.tenantId, subscription.id), entity: 'SUBSCRIPTION' },
+          Item: { ...subscription, ...keys.subscription(subscription.tenantId, subscription.id), entity: SUBSCRIPTION_ENTITY },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -85,14 +95,17 @@ export const getSubscription = async (tenantId: string, id: string): Promise<Sub
   return Item && subscriptionOf(tenantId, Item);
 };
 
-const subscriptionOf = (tenantId: string, item: Record<string, unknown>): Subscription => ({
-  id: String(item.id),
-  tenantId,
-  callback: String(item.callback),
-  ...(item.query === undefined ? {} : { query: String(item.query) }),
-  generation: item.generation === 'v3' || item.generation === 'v5' ? item.generation : 'v4',
-  ...(item.type === undefined ? {} : { type: String(item.type) }),
-  ...(item.secret === undefined ? {} : { secret: String(item.secret) }),
-  createdAt: String(item.createdAt),
-  createdBy: String(item.createdBy),
-});
+const subscriptionOf = (tenantId: string, item: Record<string, unknown>): Subscription => {
+  const secret = storedSecretOf(item.secret);
+  return {
+    id: String(item.id),
+    tenantId,
+    callback: String(item.callback),
+    ...(item.query === undefined ? {} : { query: String(item.query) }),
+    generation: item.generation === 'v3' || item.generation === 'v5' ? item.generation : 'v4',
+    ...(item.type === undefined ? {} : { type: String(item.type) }),
+    ...(secret === undefined ? {} : { secret }),
+    createdAt: String(item.createdAt),
+    createdBy: String(item.createdBy),
+  };
+};

@@ -5,6 +5,7 @@ import type { Bookkeeping } from './bookkeeping.ts';
 import { LimitReached } from './errors.ts';
 import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
 import { addToCounters, COUNT_ENTITY } from './counters.ts';
+import type { SecretOwner, StoredSecret } from './sealed-secrets.ts';
 import type { PendingEvent } from '../events/envelope.ts';
 
 /** A webhook subscription: where to deliver which of the tenant's events, signed with which secrets. */
@@ -18,9 +19,10 @@ export interface Webhook extends Bookkeeping {
   enabled: boolean;
   disabledReason?: string;
   disabledAt?: string;
-  secret: string;
-  /** The secret before the last rotation: it signs too until `previousSecretExpiresAt`. */
-  previousSecret?: string;
+  /** Sealed (sealed-secrets.ts): only the delivery worker opens it, to sign. */
+  secret: StoredSecret;
+  /** The secret before the last rotation, sealed as the current one: it signs too until `previousSecretExpiresAt`. */
+  previousSecret?: StoredSecret;
   previousSecretExpiresAt?: string;
   /** Kept beside the subscription by the delivery worker (not a change of it): since when every delivery has failed. */
   failingSince?: string;
@@ -32,7 +34,14 @@ export interface Webhook extends Bookkeeping {
  */
 export const MAX_WEBHOOKS = 100;
 
-const WEBHOOK_ENTITY = 'WEBHOOK';
+/** The record a webhook's secrets are sealed for. */
+export const webhookSecretOwner = (webhook: Pick<Webhook, 'tenantId' | 'id'>): SecretOwner => ({
+  tenantId: webhook.tenantId,
+  record: 'webhook',
+  id: webhook.id,
+});
+
+export const WEBHOOK_ENTITY = 'WEBHOOK';
 const HEALTH_ENTITY = 'WEBHOOK_HEALTH';
 const webhookCount = (tenantId: string) => ({ pk: keys.webhooks(tenantId), sk: 'COUNT' });
 

@@ -4,8 +4,6 @@ import type { Json } from '../domain/tmf629/items.ts';
 import { badRequest } from '../http/errors.ts';
 import { INDEXED_FILTERS } from '../storage/customer-lists.ts';
 
-/** Always returned, whatever `fields` says. */
-export const ALWAYS_KEPT = ['id', 'href', '@type'];
 /** Scalar first-level attributes that can filter a list: those the customer lists carry in their index (the same names in every generation). */
 export const FILTERABLE = INDEXED_FILTERS;
 
@@ -24,13 +22,13 @@ export const storedAttributesFor = (generation: TmfGeneration, fields: string[] 
   fields && [
     'id',
     ...new Set(
-      [...fields, '@type'].flatMap((name) => {
+      [...fields, ...generation.keptBySelection].flatMap((name) => {
         const mapping = generation.mappings[name];
         return mapping ? [mapping.stored] : [];
       }),
     ),
   ];
 
-/** The customer as the generation shows it, with only the `fields` selected (and those always kept). */
+/** The customer as the generation shows it, with only the `fields` selected (and what the generation keeps beside them). */
 export const customerAnswer = (generation: TmfGeneration, record: { id: string } & Json, baseUrl: string, fields: string[] | undefined): Json =>
-  selectFields(showCustomer(generation, record, baseUrl), fields, ALWAYS_KEPT);
+  selectFields(showCustomer(generation, record, baseUrl), fields, generation.keptBySelection);

@@ -2,7 +2,9 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import type { EventEnvelope } from '../events/envelope.ts';
 import { requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
-import { deleteSubscription, listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
+import { deleteSubscription, hubSecretOwner, listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
+import { instanceCache } from '../storage/instance-cache.ts';
+import { openSecret } from '../storage/sealed-secrets.ts';
 import { postJson } from '../events/outbound.ts';
 import { signatureHeaders } from '../events/signing.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
@@ -18,6 +20,14 @@ const TIMEOUT_MS = Number(process.env.NOTIFY_TIMEOUT_MS ?? 5000);
 const ATTEMPTS = Number(process.env.NOTIFY_ATTEMPTS ?? 3);
 const BASE_DELAY_MS = Number(process.env.NOTIFY_RETRY_BASE_MS ?? 200);
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
+
+/**
+ * The tenant's registrations as the notifier sees them: read once per tenant every
+ * HUB_CACHE_SECONDS (15; the local runtime 0) per function instance, as the webhook dispatcher
+ * reads webhooks, so a busy tenant's events do not all read its one registration partition. A
+ * registration made or deleted reaches notifications within that time.
+ */
+const registrations = instanceCache(listSubscriptions, { ttlMs: () => Number(process.env.HUB_CACHE_SECONDS ?? 15) * 1000 });
 
 type TmfEventData = { customer: { id: string; href: string } & Record<string, unknown>; notInV4?: Record<string, unknown> };
 
@@ -46,10 +56,11 @@ export const notificationOf = (envelope: EventEnvelope<TmfEventData>, generation
 /** What became of one notification: undefined when delivered, else why not; `gone` when the listener answered 410. */
 const deliver = async (subscription: Subscription, eventId: string, body: string): Promise<{ error?: string; gone?: boolean }> => {
   let lastError = '';
+  const secret = subscription.secret === undefined ? undefined : await openSecret(subscription.secret, hubSecretOwner(subscription));
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, BASE_DELAY_MS * 2 ** (attempt - 2)));
     // A registration with a secret gets Standard Webhooks signatures, made afresh for each attempt's timestamp.
-    const headers = subscription.secret ? signatureHeaders([subscription.secret], eventId, new Date(), body) : {};
+    const headers = secret ? signatureHeaders([secret], eventId, new Date(), body) : {};
     const outcome = await postJson(subscription.callback, body, { headers, timeoutMs: TIMEOUT_MS, allowLoopback });
     if (outcome.refused) return { error: `callback ${outcome.error}` };
     if (outcome.status === undefined) {
@@ -74,7 +85,7 @@ const deliver = async (subscription: Subscription, eventId: string, body: string
  */
 const notify = async (event: EventBridgeEvent<string, EventEnvelope<TmfEventData>>) => {
   const envelope = event.detail;
-  const subscriptions = (await listSubscriptions(envelope.tenantId)).filter((s) => {
+  const subscriptions = (await registrations.get(envelope.tenantId)).filter((s) => {
     try {
       return hubQueryMatches(parseHubQuery(s.query, TMF_EVENT_TYPES), envelope.eventType);
     } catch {
@@ -91,7 +102,10 @@ const notify = async (event: EventBridgeEvent<string, EventEnvelope<TmfEventData
   };
   const outcomes = await Promise.all(subscriptions.map(async (s) => ({ subscription: s, ...(await deliver(s, envelope.eventId, bodyFor(s))) })));
   // A listener that answers 410 Gone has unsubscribed: its registration is deleted.
-  for (const gone of outcomes.filter((o) => o.gone)) await deleteSubscription(gone.subscription.tenantId, gone.subscription.id);
+  for (const gone of outcomes.filter((o) => o.gone)) {
+    await deleteSubscription(gone.subscription.tenantId, gone.subscription.id);
+    registrations.forget(gone.subscription.tenantId);
+  }
   const failed = outcomes.filter((o) => o.error !== undefined && !o.gone);
   if (failed.length > 0) {
     logger.warn('notifications failed', { eventId: envelope.eventId, failed: failed.map((f) => ({ id: f.subscription.id, error: f.error })) });

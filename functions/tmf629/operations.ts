@@ -5,9 +5,12 @@
  * contracts are alike; names carry the generation (`listCustomerV3`), and so do handler folders
  * (`functions/tmf629/v3/list-customer.ts`; v4's are at the top).
  */
+import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
-import type { Operation } from '../http/operation.ts';
+import { limitParameter, wholeNumberParameter, type Operation } from '../http/operation.ts';
 import { TMF_BASE_PATH } from '../domain/customer-model.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../domain/list-filters.ts';
+import { INDEXED_FILTERS, MAX_IDS, MAX_OFFSET } from '../storage/customer-lists.ts';
 import { V3_BASE_PATH } from '../domain/tmf629/v3.ts';
 import { V5_ALIAS_BASE_PATH, V5_BASE_PATH } from '../domain/tmf629/v5.ts';
 import {
@@ -37,6 +40,40 @@ const errors = {
 const notFound = { 404: { description: 'Not Found', schema: TmfError } };
 const stale = { 412: { description: 'Precondition Failed', schema: TmfError } };
 const media = { 415: { description: 'Unsupported Media Type', schema: TmfError } };
+
+/** `fields`: the first-level attributes to answer; beside them each generation keeps what its conformance kit expects (`TmfGeneration.keptBySelection`). */
+const fields = z.optional(z.string().check(z.describe('Comma-separated first-level attributes to return')));
+/** The query of an operation answering one customer. */
+const oneCustomerQuery = z.strictObject({ fields });
+/** The list's query: attribute selection, paging, and equality filters on the attributes the name index carries. */
+const listQuery = z.strictObject({
+  fields,
+  offset: wholeNumberParameter({
+    min: 0,
+    max: MAX_OFFSET,
+    fallback: 0,
+    description: 'Entries to skip (index keys only, never items)',
+    beyond: "to read further, follow a page's X-Next-Cursor (the cursor parameter)",
+  }),
+  limit: limitParameter(MAX_LIMIT, DEFAULT_LIMIT),
+  cursor: z.optional(
+    z.string().check(z.describe('Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there')),
+  ),
+  ...Object.fromEntries(
+    INDEXED_FILTERS.map((name) => [
+      name,
+      z.optional(
+        z
+          .string()
+          .check(
+            z.describe(
+              `Equality filter (a comma list matches any value); runs inside the name index${name === 'id' ? ` (at most ${MAX_IDS} ids)` : ''}. X-Total-Count is given for no filter, a single name, or id.`,
+            ),
+          ),
+      ),
+    ]),
+  ),
+});
 
 interface GenerationSchemas {
   label: string;
@@ -72,7 +109,8 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       ...at('/customer'),
       handler: handler('list-customer'),
       access: 'read',
-      summary: `${schemas.label}: list or find Customer objects, by name. \`fields\`; \`limit\` (1–1000); \`offset\` (at most 2000: skipping reads index keys only); \`cursor\` (from X-Next-Cursor / Link rel="next", to read past that); equality filters on id, name, status, statusReason, @type, @baseType, @schemaLocation (a comma list matches any value; several parameters combine with AND). All filters run inside the name index, at most 32 index reads per page: a filtered page may hold fewer than \`limit\` customers and carry a cursor. X-Total-Count is exact and present for no filter, a single name, or id; absent for other filters (it would need a walk of the tenant).`,
+      summary: `${schemas.label}: list or find Customer objects, by name. \`fields\`; \`limit\` (1–${MAX_LIMIT}); \`offset\` (at most ${MAX_OFFSET}: skipping reads index keys only); \`cursor\` (from X-Next-Cursor / Link rel="next", to read past that); equality filters on id, name, status, statusReason, @type, @baseType, @schemaLocation (a comma list matches any value; several parameters combine with AND). All filters run inside the name index, at most 32 index reads per page: a filtered page may hold fewer than \`limit\` customers and carry a cursor. X-Total-Count is exact and present for no filter, a single name, or id; absent for other filters (it would need a walk of the tenant).`,
+      request: { query: listQuery },
       responses: {
         200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer', 'X-Next-Cursor': 'string', Link: 'string' } },
         ...errors,
@@ -86,6 +124,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       handler: handler('retrieve-customer'),
       access: 'read',
       summary: `${schemas.label}: retrieves a Customer by ID (fields)`,
+      request: { query: oneCustomerQuery },
       responses: { 200: { description: 'Success', schema: schemas.resource, headers: { ETag: 'string' } }, ...errors, ...notFound },
     },
     createCustomer: {
@@ -97,7 +136,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       access: 'write',
       summary: `${schemas.label}: creates a Customer (Idempotency-Key honoured; fields)`,
       idempotent: true,
-      request: { body: { [json]: schemas.create } },
+      request: { body: { [json]: schemas.create }, query: oneCustomerQuery },
       responses: {
         201: { description: 'Created', schema: schemas.resource, headers: { Location: 'string', ETag: 'string' } },
         ...errors,
@@ -115,6 +154,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       summary: `${schemas.label}: updates partially a Customer (merge patch or JSON Patch; If-Match honoured; fields)`,
       request: {
         body: { [json]: CustomerMergePatch, 'application/merge-patch+json': CustomerMergePatch, 'application/json-patch+json': JsonPatch },
+        query: oneCustomerQuery,
       },
       responses: {
         200: { description: 'Updated', schema: schemas.resource, headers: { ETag: 'string' } },
@@ -141,6 +181,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       ...at('/hub'),
       handler: handler('register-listener'),
       access: 'write',
+      sealsSecrets: true,
       summary: `${schemas.label}: registers a listener for Customer events, notified in this generation’s format (query: eventType=...); a tenant holds at most 100`,
       request: { body: { [json]: schemas.hubInput } },
       responses: {
@@ -175,7 +216,7 @@ const replaceOperation = <const Base extends string, const Suffix extends '' | '
     handler: g.handler('replace-customer'),
     access: 'write',
     summary: `${g.schemas.label}: replaces a Customer (full update): the body is the whole customer as a create takes it; attributes it leaves out are cleared, attributes this generation does not know are kept (If-Match honoured)`,
-    request: { body: { [json]: body } },
+    request: { body: { [json]: body }, query: oneCustomerQuery },
     responses: {
       200: { description: 'Replaced', schema: g.schemas.resource, headers: { ETag: 'string' } },
       ...errors,

@@ -1,7 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
 import { newId } from '../storage/ids.ts';
-import { insertSubscription, SUBSCRIPTION_VERSION, type Subscription } from '../storage/subscriptions.ts';
+import { hubSecretOwner, insertSubscription, SUBSCRIPTION_VERSION, type Subscription } from '../storage/subscriptions.ts';
+import { sealSecret } from '../storage/sealed-secrets.ts';
 import { etag } from '../http/preconditions.ts';
 import { checkCallbackUrl } from '../domain/callback-url.ts';
 import { checkWebhookSecret } from '../domain/webhook-secret.ts';
@@ -14,7 +15,10 @@ import { tmf629, type TmfCustomerOperations } from './operations.ts';
 
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
 
-/** POST /hub in any generation — 201 with the registration; its listener is notified in this generation's format. */
+/**
+ * POST /hub in any generation — 201 with the registration; its listener is notified in this
+ * generation's format, signed with its `secret` when it gave one (kept sealed, never shown back).
+ */
 export const registerListener = (generation: TmfGeneration, operation: TmfCustomerOperations['registerListener']) =>
   defineHandler(operation, async (request) => {
     const { callback, query, '@type': type, secret } = request.body as { callback: string; query?: string; '@type'?: string; secret?: string };
@@ -28,14 +32,16 @@ export const registerListener = (generation: TmfGeneration, operation: TmfCustom
       if (error instanceof HubQueryError) throw badRequest(`query: ${error.message}.`);
       throw error;
     }
+    const id = newId();
+    const tenantId = request.caller.tenantId;
     const subscription: Subscription = {
-      id: newId(),
-      tenantId: request.caller.tenantId,
+      id,
+      tenantId,
       callback,
       ...(query === undefined ? {} : { query }),
       generation: generation.name,
       ...(type === undefined ? {} : { type }),
-      ...(secret === undefined ? {} : { secret }),
+      ...(secret === undefined ? {} : { secret: await sealSecret(secret, hubSecretOwner({ tenantId, id })) }),
       createdAt: new Date().toISOString(),
       createdBy: request.caller.sub,
     };

@@ -6,7 +6,8 @@ import { signatureHeaders } from '../events/signing.ts';
 import { enqueueDeliveries, type DeliveryMessage } from '../events/webhook-queue.ts';
 import { getStoredEvent } from '../storage/event-feed.ts';
 import { recordDelivery, type DeliveryAttempt } from '../storage/webhook-deliveries.ts';
-import { markWebhookFailing, markWebhookHealthy, type Webhook } from '../storage/webhooks.ts';
+import { markWebhookFailing, markWebhookHealthy, webhookSecretOwner, type Webhook } from '../storage/webhooks.ts';
+import { openSecret } from '../storage/sealed-secrets.ts';
 import { dynamodb } from '../storage/db.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
@@ -21,11 +22,14 @@ const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
 const ACTOR = 'rapport:webhook-delivery';
 const USER_AGENT = 'Rapport-Webhooks/1.0 (+https://www.standardwebhooks.com)';
 
-/** The secrets that sign now: the current one, and the previous one during its rotation's overlap. */
-const signingSecrets = (webhook: Webhook, now: number): string[] => [
-  webhook.secret,
-  ...(webhook.previousSecret && webhook.previousSecretExpiresAt && Date.parse(webhook.previousSecretExpiresAt) > now ? [webhook.previousSecret] : []),
-];
+/** The secrets that sign now, opened: the current one, and the previous one during its rotation's overlap. */
+const signingSecrets = (webhook: Webhook, now: number): Promise<string[]> =>
+  Promise.all(
+    [
+      webhook.secret,
+      ...(webhook.previousSecret && webhook.previousSecretExpiresAt && Date.parse(webhook.previousSecretExpiresAt) > now ? [webhook.previousSecret] : []),
+    ].map((secret) => openSecret(secret, webhookSecretOwner(webhook))),
+  );
 
 /**
  * One attempt of one delivery: read the webhook and the event as they are now, POST the event
@@ -60,7 +64,7 @@ export const deliver = async (message: DeliveryMessage): Promise<void> => {
   const body = JSON.stringify(event);
   const at = new Date();
   const outcome = await postJson(webhook.url, body, {
-    headers: { ...signatureHeaders(signingSecrets(webhook, at.getTime()), message.eventId, at, body), 'user-agent': USER_AGENT },
+    headers: { ...signatureHeaders(await signingSecrets(webhook, at.getTime()), message.eventId, at, body), 'user-agent': USER_AGENT },
     timeoutMs: TIMEOUT_MS,
     allowLoopback,
   });

@@ -1,7 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
-import { MAX_FEED_PAGE, MAX_FEED_TYPES, readFeed } from '../storage/event-feed.ts';
-import { limitOf } from './webhook-changes.ts';
+import { MAX_FEED_TYPES, readFeed } from '../storage/event-feed.ts';
 import { EVENT_TYPE_NAMES } from './event-types.ts';
 import { webhooks } from './operations.ts';
 
@@ -14,7 +13,7 @@ const KNOWN_TYPES = new Set<string>(EVENT_TYPE_NAMES);
  * ids, as the webhooks deliver. An event is handed out once it is FEED_SETTLE_SECONDS old.
  */
 export const handler = defineHandler(webhooks.listEvents, async (request) => {
-  const limit = limitOf(request.query.limit, 50, MAX_FEED_PAGE);
+  const { limit } = request.query;
   const types = request.query.types === undefined ? [] : [...new Set(request.query.types.split(','))];
   if (types.length > MAX_FEED_TYPES) throw badRequest(`types names at most ${MAX_FEED_TYPES} event types.`);
   const unknown = types.filter((t) => !KNOWN_TYPES.has(t));

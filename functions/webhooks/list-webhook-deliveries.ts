@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { getWebhook } from '../storage/webhooks.ts';
 import { listDeliveries, type Delivery } from '../storage/webhook-deliveries.ts';
-import { limitOf, webhookNotFound } from './webhook-changes.ts';
+import { webhookNotFound } from './webhook-changes.ts';
 import { webhooks } from './operations.ts';
 
 /** A delivery as the log shows it: where it stands and every attempt (not where its event is stored). */
@@ -9,7 +9,7 @@ export const deliveryView = ({ event: _event, ...view }: Delivery): Omit<Deliver
 
 /** GET /api/v1/webhooks/{id}/deliveries — the delivery log, newest first (limit ≤ 100, cursor); entries expire after WEBHOOK_LOG_DAYS. */
 export const handler = defineHandler(webhooks.listWebhookDeliveries, async (request) => {
-  const limit = limitOf(request.query.limit, 20, 100);
+  const { limit } = request.query;
   const [webhook, page] = await Promise.all([
     getWebhook(request.caller.tenantId, request.params.id, { consistent: false }),
     listDeliveries(request.caller.tenantId, request.params.id, { limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) }),

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { Operation, ResponseSpec } from '../http/operation.ts';
+import { limitParameter, type Operation, type ResponseSpec } from '../http/operation.ts';
+import { MAX_FEED_PAGE } from '../storage/event-feed.ts';
 import { Delivery, FeedPage, SecretRotation, Webhook, WebhookCreate, WebhookError, WebhookUpdate, WebhookWithSecret } from './schemas.ts';
 
 const json = 'application/json';
@@ -9,7 +10,6 @@ const base = WEBHOOKS_PATH;
 const error = (description: string): ResponseSpec => ({ description, schema: WebhookError });
 const common = { 400: error('Bad Request'), 401: error('Unauthorized'), 403: error('Forbidden') };
 const one = (description: string, schema = Webhook) => ({ 200: { description, schema, headers: { ETag: 'string' } }, ...common, 404: error('Not Found') });
-const limit = z.optional(z.string().check(z.regex(/^[0-9]+$/)));
 
 /**
  * Webhook subscriptions (Standard Webhooks signatures, durable retries, a delivery log) and the
@@ -25,6 +25,7 @@ export const webhooks = {
     access: 'write',
     summary: 'Subscribes a URL to event types; answers the signing secret (Idempotency-Key honoured)',
     idempotent: true,
+    sealsSecrets: true,
     responses: {
       201: {
         description: 'The webhook, with its secret (shown only here and on rotation)',
@@ -85,6 +86,7 @@ export const webhooks = {
     path: `${base}/{id}/rotate-secret`,
     handler: 'functions/webhooks/rotate-webhook-secret.ts',
     access: 'write',
+    sealsSecrets: true,
     summary: 'A new signing secret; the previous one keeps signing for overlapHours (24)',
     responses: { ...one('The webhook, with its new secret', WebhookWithSecret), 412: error('Precondition Failed') },
     request: { body: { [json]: SecretRotation } },
@@ -102,7 +104,7 @@ export const webhooks = {
       ...common,
       404: error('Not Found'),
     },
-    request: { query: z.strictObject({ limit, cursor: z.optional(z.string()) }) },
+    request: { query: z.strictObject({ limit: limitParameter(100, 20), cursor: z.optional(z.string()) }) },
   },
   redeliverWebhookDelivery: {
     name: 'redeliverWebhookDelivery',
@@ -133,7 +135,7 @@ export const webhooks = {
         after: z.optional(z.string()),
         /** Comma-separated event types. */
         types: z.optional(z.string()),
-        limit,
+        limit: limitParameter(MAX_FEED_PAGE, 50),
       }),
     },
   },

@@ -60,7 +60,7 @@ export const newWebhookEvent = (
  */
 export const changeWebhook = (
   request: Request,
-  decide: (current: Webhook) => Decision<Webhook, WebhookEventType>,
+  decide: (current: Webhook) => Decision<Webhook, WebhookEventType> | Promise<Decision<Webhook, WebhookEventType>>,
   respond: (webhook: Webhook) => Response = (webhook) => ({ status: 200, body: webhookView(webhook), headers: { etag: etag(webhook.version) } }),
 ): Promise<Response> =>
   changeVersioned(request, {
@@ -99,10 +99,3 @@ export const disableWebhook = (tenantId: string, id: string, reason: string, act
     await replaceWebhook(next, current.version, [event]);
     return true;
   });
-
-/** A `limit` query parameter: 1 to `max`, `fallback` without one; 400 otherwise. */
-export const limitOf = (value: string | undefined, fallback: number, max: number): number => {
-  const limit = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badRequest(`limit must be a whole number from 1 to ${max}.`);
-  return limit;
-};

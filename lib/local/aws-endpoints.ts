@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EventRule } from '../../functions/catalog.ts';
 import type { LocalQueue } from './local-queue.ts';
+import { LocalKms } from './local-kms.ts';
 
 /** An event as EventBridge delivers it to targets (and as `GET /_local/events` lists it). */
 export interface BusEvent {
@@ -34,8 +35,9 @@ interface PutEventsEntry {
 
 /**
  * The AWS APIs the handlers call besides DynamoDB, served locally: EventBridge PutEvents (reached
- * through AWS_ENDPOINT_URL_EVENTBRIDGE) and SQS SendMessage(Batch) for the dead-letter queues
- * (AWS_ENDPOINT_URL_SQS). Events are kept oldest first and handed to the rules' targets.
+ * through AWS_ENDPOINT_URL_EVENTBRIDGE), SQS SendMessage(Batch) for the dead-letter queues
+ * (AWS_ENDPOINT_URL_SQS), and KMS GenerateDataKey and Decrypt for sealed secrets
+ * (AWS_ENDPOINT_URL_KMS; local-kms.ts). Events are kept oldest first and handed to the rules' targets.
  */
 export class LocalAws {
   readonly events: BusEvent[] = [];
@@ -46,10 +48,16 @@ export class LocalAws {
   /** Entries whose DetailType is listed here fail (for failure drills); empty normally. */
   failDetailTypes = new Set<string>();
 
+  /** The local KMS key; a new one unless the runtime keeps one (`.rapport/`). */
+  readonly kms: LocalKms;
+
   constructor(
     private readonly region: string,
     private readonly onEvent: (event: BusEvent) => void,
-  ) {}
+    kmsKey: Buffer = randomBytes(32),
+  ) {
+    this.kms = new LocalKms(kmsKey);
+  }
 
   /** Handles an AWS JSON-protocol request; undefined when the target is not one served here. */
   handle(target: string, body: Record<string, unknown>): { status: number; body: unknown } | undefined {
@@ -66,7 +74,7 @@ export class LocalAws {
       case 'AmazonSQS.SendMessage':
         return { status: 200, body: this.enqueue(String(body.QueueUrl), String(body.MessageBody), body.DelaySeconds as number | undefined) };
       default:
-        return undefined;
+        return target.startsWith('TrentService.') ? this.kms.handle(target.slice('TrentService.'.length), body) : undefined;
     }
   }
 

@@ -9,7 +9,9 @@ import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-en
 import { loadDevKey } from './dev-tokens.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal, upgradeTable } from './dynamodb-local.ts';
 import { invoke } from './functions.ts';
-import { cursorSecret, STATE_DIR } from './state-dir.ts';
+import { cursorSecret, localKmsKey, STATE_DIR } from './state-dir.ts';
+import { LOCAL_SECRETS_KEY_ID } from './local-kms.ts';
+import { backfillOnce } from './local-backfill.ts';
 import { handleApiRequest } from './gateway.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { LocalQueue } from './local-queue.ts';
@@ -96,7 +98,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         void run.finally(() => pendingTargets.delete(run));
       }
     };
-    const aws = new LocalAws(LOCAL_REGION, deliverToRules);
+    const aws = new LocalAws(LOCAL_REGION, deliverToRules, localKmsKey(options.inMemory));
     // The webhook delivery queue and its worker, with the stack's redrive policy (5 receives, then the dead-letter queue).
     const deliveries = new LocalQueue(
       `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${WEBHOOK_QUEUE}`,
@@ -129,12 +131,16 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: baseUrl,
       AWS_ENDPOINT_URL_SQS: baseUrl,
+      AWS_ENDPOINT_URL_KMS: baseUrl,
+      SECRETS_KEY_ID: LOCAL_SECRETS_KEY_ID,
       PUBLISH_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-publish-dlq`,
       NOTIFY_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-notify-dlq`,
       WEBHOOK_QUEUE_URL: `${baseUrl}/${LOCAL_ACCOUNT}/${WEBHOOK_QUEUE}`,
       WEBHOOK_TIME_SCALE: String(options.webhookTimeScale ?? 1),
       // Every webhook change reaches the next delivery (deployed: 15 s per function instance; the bench sets that).
       WEBHOOK_CACHE_SECONDS: process.env.WEBHOOK_CACHE_SECONDS ?? '0',
+      // Likewise every registration change reaches the next notification (deployed: 15 s per function instance).
+      HUB_CACHE_SECONDS: process.env.HUB_CACHE_SECONDS ?? '0',
       // DynamoDB Local updates its indexes with the write: the feed need not wait long.
       FEED_SETTLE_SECONDS: process.env.FEED_SETTLE_SECONDS ?? '1',
       ALLOW_LOOPBACK_CALLBACKS: 'true',
@@ -215,6 +221,11 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         }
       })();
     });
+
+    // A .rapport/ table written by an older version gains what the current code writes, once (its KMS is up now).
+    const backfilled = options.inMemory ? undefined : await backfillOnce(dynamo.client, TABLE_NAME, STATE_DIR);
+    if (backfilled && Object.entries(backfilled).some(([count, n]) => count !== 'scanned' && count !== 'retries' && n > 0))
+      printError(`rapport: brought the local table up to date ${JSON.stringify(backfilled)}`);
 
     let stopped: Promise<void> | undefined;
     return {

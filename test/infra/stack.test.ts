@@ -152,6 +152,50 @@ describe('the CDK stack', () => {
     }
   });
 
+  it('seals signing secrets under a rotating KMS key: only the functions that store secrets have data keys made, only those that sign decrypt, each for its own records', () => {
+    const keyId = Object.keys(resources).find((id) => id.startsWith('SecretsKey') && resources[id]!.Type === 'AWS::KMS::Key')!;
+    expect(resources[keyId]!.Properties.EnableKeyRotation).toBe(true);
+    type Statement = { Action: string | string[]; Resource: unknown; Condition?: { StringEquals?: Record<string, unknown> } };
+    const statements = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) =>
+        (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({
+          statement,
+          roles: p.Properties.Roles as { Ref: string }[],
+        })),
+      );
+    const roleOf = (prefix: string) => (resources[logicalIdOf(prefix)!]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    /** A function's KMS actions, each with the records (the encryption context's `record`) it may use them for. */
+    const kmsGrants = (prefix: string) =>
+      Object.fromEntries(
+        statements
+          .filter(({ roles, statement }) => roles.some((r) => r.Ref === roleOf(prefix)) && [statement.Action].flat().some((a) => a.startsWith('kms:')))
+          .map(({ statement }) => {
+            expect(statement.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+            return [[statement.Action].flat().join(), statement.Condition?.StringEquals?.['kms:EncryptionContext:record']];
+          }),
+      );
+    for (const op of operations)
+      expect(kmsGrants(functionId(op.name)), op.name).toEqual(
+        op.sealsSecrets ? { 'kms:GenerateDataKey': ['webhook', 'hub', 'webhook-replay'], 'kms:Decrypt': ['webhook-replay'] } : {},
+      );
+    expect(
+      operations
+        .filter((op) => op.sealsSecrets)
+        .map((op) => op.name)
+        .sort(),
+    ).toEqual(['createWebhook', 'registerListener', 'registerListenerV3', 'registerListenerV5', 'rotateWebhookSecret'].sort());
+    expect(kmsGrants('DeliverWebhooksFunction')).toEqual({ 'kms:Decrypt': ['webhook'] });
+    expect(kmsGrants('Tmf629NotifierFunction')).toEqual({ 'kms:Decrypt': ['hub'] });
+    for (const prefix of ['PublishEventsFunction', 'DueSweepFunction']) expect(kmsGrants(prefix), prefix).toEqual({});
+    // Every function is told the key (what it may do with it is its role's).
+    const functions = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment ?? {}).includes('TABLE_NAME'),
+    );
+    for (const fn of functions)
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SECRETS_KEY_ID).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  });
+
   it('builds the table from the shared schema: keys, GSIs, stream, TTL, PITR', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [

@@ -85,7 +85,7 @@ describe('Performance Retrieve cost (real handlers, DynamoDB Local)', () => {
         params: { customercasemanagementid: casePlan, performanceid: 'live' },
       });
     });
-    expect(answer!.body.Performance.CaseStatistics).toMatchObject({ open: 1000, resolved: 0, byPriority: { medium: { open: 1000 } } });
+    expect(answer!.body.CaseStatistics).toMatchObject({ open: 1000, resolved: 0, byPriority: { medium: { open: 1000 } } });
     // Plan, record and statistics in one BatchGet: no read grows with the number of incidents.
     expect(records.map((r) => r.command)).toEqual(['BatchGetItemCommand']);
     console.log(`Performance Retrieve with 1,000 incidents: ${records.length} requests, ${records.reduce((s, r) => s + r.readUnits, 0)} read units`);

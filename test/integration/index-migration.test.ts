@@ -1,11 +1,22 @@
 import { readFeed } from '../../functions/storage/event-feed.ts';
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, upgradeTable } from '../../lib/local/dynamodb-local.ts';
-import { inject } from 'vitest';
-import { db } from '../../functions/storage/db.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.ALLOW_LOOPBACK_CALLBACKS = 'true';
+  process.env.WEBHOOK_CACHE_SECONDS = '0';
+  process.env.HUB_CACHE_SECONDS = '0';
+});
+
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Webhook as Verifier } from 'standardwebhooks';
+import { upgradeTable } from '../../lib/local/dynamodb-local.ts';
+import { backfillOnce } from '../../lib/local/local-backfill.ts';
+import { batchWrite, db, tableName } from '../../functions/storage/db.ts';
 import { backfill } from '../../functions/storage/backfill.ts';
 import { INDEXES, LEGACY_INDEXES } from '../../functions/storage/table-schema.ts';
 import { keys } from '../../functions/storage/keys.ts';
@@ -20,6 +31,23 @@ import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.
 import { tmf629 } from '../../functions/tmf629/operations.ts';
 import { crm } from '../../functions/crm/operations.ts';
 import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
+import { handler as findDuplicates } from '../../functions/crm/find-duplicates.ts';
+import { handler as updateCustomer } from '../../functions/crm/update-customer.ts';
+import { handler as exportCustomer } from '../../functions/crm/export-customer.ts';
+import { handler as createPlan } from '../../functions/bian-crm/create.ts';
+import { bianCrm } from '../../functions/bian-crm/operations.ts';
+import { handler as createWebhook } from '../../functions/webhooks/create-webhook.ts';
+import { webhooks } from '../../functions/webhooks/operations.ts';
+import { deliver } from '../../functions/webhooks/deliver-webhooks.ts';
+import { handler as registerListener } from '../../functions/tmf629/register-listener.ts';
+import { newWebhookSecret } from '../../functions/events/signing.ts';
+import { newEvent } from '../../functions/events/envelope.ts';
+import { eventItem } from '../../functions/storage/transactions.ts';
+import { MATCH_ENTITY } from '../../functions/storage/match-keys.ts';
+import { PLAN_LINK_ENTITY } from '../../functions/storage/plan-links.ts';
+import { startListener } from '../support/http.ts';
+import { ownTable, scanTable } from '../support/own-table.ts';
+import { notifyTmfEvent } from '../support/tmf-notifier.ts';
 
 /** An item as the code before the scale work wrote it: six ALL-projected indexes, one partition per tenant. */
 const legacyCustomer = (tenant: string, n: number, extra: Record<string, unknown> = {}) => {
@@ -66,16 +94,15 @@ const legacyCustomer = (tenant: string, n: number, extra: Record<string, unknown
 };
 
 const OLD_EVENT_ID = '01HKZ3Q0000000000000000000';
+const LEGACY_HUB_SECRET = newWebhookSecret();
 
 describe('moving a table of the legacy index layout to the current one (DynamoDB Local)', () => {
-  const client = new DynamoDBClient({ endpoint: inject('dynamoDbEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const table = `legacy-${randomUUID().slice(0, 8)}`;
+  // The file's handlers read the migrated table.
+  const { client, table } = ownTable('legacy', LEGACY_INDEXES);
   const tenant = uniqueTenant();
   const customers = [0, 1, 2, 3, 4].map((n) => legacyCustomer(tenant, n, n === 1 ? { nextAction: 'Call', nextActionDueDate: '2021-03-01T09:00:00.000Z' } : {}));
-  let previousTable: string | undefined;
 
   beforeAll(async () => {
-    await ensureTable(client, table, LEGACY_INDEXES);
     const activityPk = customers[0]!.pk;
     const items = [
       ...customers,
@@ -101,6 +128,7 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
         id: 'h1',
         tenantId: tenant,
         callback: 'https://example.com/cb',
+        secret: LEGACY_HUB_SECRET,
         createdAt: '2024-01-01T00:00:00.000Z',
         createdBy: 'old',
         gsi1pk: `T#${tenant}#HUB`,
@@ -130,13 +158,6 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
       },
     ];
     await db.send(new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }));
-    previousTable = process.env.TABLE_NAME;
-    process.env.TABLE_NAME = table; // this file's handlers read the migrated table (tableName() reads it on each call)
-  });
-
-  afterAll(async () => {
-    process.env.TABLE_NAME = previousTable;
-    await client.send(new DeleteTableCommand({ TableName: table }));
   });
 
   it('adds each index, backfills, drops each legacy index, and every list and count then works', async () => {
@@ -159,6 +180,8 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
       statisticsMoved: 1,
       eventsAddedToFeed: 1,
       legacyKeysRemoved: 4,
+      // The hub's plain-text secret was sealed as it moved.
+      secretsSealed: 1,
     });
     const indexes = (await client.send(new DescribeTableCommand({ TableName: table }))).Table!.GlobalSecondaryIndexes!.map((i) => i.IndexName);
     expect(indexes.sort()).toEqual(INDEXES.map((i) => i.name).sort());
@@ -188,7 +211,8 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
     // A migrated customer changes like any other (it keeps its count).
     expect((await call(updateStatus, crm.updateCrmStatus, { tenant, params: { id: customers[2]!.id }, body: { crmStatus: 'PROSPECT' } })).status).toBe(200);
 
-    expect((await listSubscriptions(tenant)).map((s) => s.id)).toEqual(['h1']);
+    const [moved] = await listSubscriptions(tenant);
+    expect(moved).toMatchObject({ id: 'h1', secret: { dataKey: expect.any(String), ciphertext: expect.any(String) } });
     // The old event is in the feed, before everything written since.
     const feed = await readFeed(tenant, { limit: 100, now: Date.now() + 60_000 });
     expect(feed.events[0]).toMatchObject({ eventId: OLD_EVENT_ID, eventType: 'CustomerCreated' });
@@ -205,7 +229,168 @@ describe('moving a table of the legacy index layout to the current one (DynamoDB
       statisticsMoved: 0,
       eventsAddedToFeed: 0,
       legacyKeysRemoved: 0,
+      secretsSealed: 0,
     });
     expect((await call(listCustomer, tmf629.listCustomer, { tenant })).headers['x-total-count']).toBe('6');
+  });
+});
+
+/** Every item of a tenant with this entity, deleted: what the code before it did not write. */
+const unwrite = async (table: string, tenant: string, entity: string): Promise<number> => {
+  const items = (await scanTable(table)).filter((item) => item.entity === entity && String(item.pk).startsWith(`T#${tenant}#`));
+  await batchWrite(items.map((item) => ({ DeleteRequest: { Key: { pk: String(item.pk), sk: String(item.sk) } } })));
+  return items.length;
+};
+
+/** A plain-text secret where the code before sealing kept it. */
+const unseal = (key: Record<string, unknown>, path: string, secret: string) =>
+  db.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `SET ${path
+        .split('.')
+        .map((_, i) => `#p${i}`)
+        .join('.')} = :plain`,
+      ExpressionAttributeNames: Object.fromEntries(path.split('.').map((name, i) => [`#p${i}`, name])),
+      ExpressionAttributeValues: { ':plain': secret },
+    }),
+  );
+
+describe('giving older data what the newer code writes (DynamoDB Local)', () => {
+  const { client, table } = ownTable('older');
+
+  it('runs once per backfill version over a table the local runtime keeps', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'rapport-state-'));
+    expect(await backfillOnce(client, table, stateDir)).toMatchObject({ secretsLeftPlain: 0 });
+    expect(await backfillOnce(client, table, stateDir)).toBeUndefined();
+  });
+
+  it('adds match keys to customers written before duplicates, pointers to linked plans, and seals plain-text secrets; resumably, and a second run finds nothing to do', async () => {
+    const [first, second] = [uniqueTenant(), uniqueTenant()];
+    const receiver = await startListener((_req, res) => res.writeHead(204).end());
+    try {
+      // What the code before wrote: customers without match keys, a linked plan without its pointer, secrets in plain text.
+      const customer = async (tenant: string, name: string, email: string) =>
+        (await call(createCustomer, crm.createCrmCustomer, { tenant, body: { type: 'PERSON', name, email } })).body.id as string;
+      const [ann, annAgain] = [await customer(first, 'Ann Example', 'ann@example.com'), await customer(first, 'A. Example', 'ANN@example.com')];
+      const [bob, bobAgain] = [await customer(second, 'Bob Example', 'bob@example.com'), await customer(second, 'Robert', 'BOB@example.com')];
+      const plan = await call(createPlan, bianCrm.bianCrmCreate, {
+        tenant: first,
+        body: { CustomerReference: { PartyReference: { PartyIdentification: { PartyIdentification: { IdentifierValue: { Value: ann } } } } } },
+      });
+      expect(plan.body.LinkedCustomerReference).toBe(ann);
+      const webhook = await call(createWebhook, webhooks.createWebhook, {
+        tenant: first,
+        headers: { 'idempotency-key': 'before' },
+        body: { url: receiver.url, eventTypes: ['*'] },
+      });
+      const hub = await call(registerListener, tmf629.registerListener, { tenant: first, body: { callback: receiver.url, secret: newWebhookSecret() } });
+      const [current, previous, hubSecret] = [newWebhookSecret(), newWebhookSecret(), newWebhookSecret()];
+      await unseal(keys.webhook(first, webhook.body.id), 'secret', current);
+      await unseal(keys.webhook(first, webhook.body.id), 'previousSecret', previous);
+      await unseal(keys.webhook(first, webhook.body.id), 'previousSecretExpiresAt', new Date(Date.now() + 3_600_000).toISOString());
+      await unseal(keys.idempotency(first, 'webhooks.createWebhook', 'before'), 'response.body.secret', current);
+      await unseal(keys.subscription(first, hub.body.id), 'secret', hubSecret);
+      expect(await unwrite(table, first, MATCH_ENTITY)).toBe(4);
+      expect(await unwrite(table, second, MATCH_ENTITY)).toBe(4);
+      expect(await unwrite(table, first, PLAN_LINK_ENTITY)).toBe(1);
+      const duplicatesOf = async (tenant: string, id: string) =>
+        (await call(findDuplicates, crm.findCrmDuplicates, { tenant, params: { id } })).body.map((d: { customer: { id: string } }) => d.customer.id);
+      const linkedPlans = async () => (await call(exportCustomer, crm.exportCrmCustomer, { tenant: first, params: { id: ann } })).body.linkedPlans;
+      expect(await duplicatesOf(first, ann)).toEqual([]);
+      expect(await linkedPlans()).toEqual([]);
+      expect((await scanTable(table)).filter((item) => JSON.stringify(item).includes('whsec_'))).toHaveLength(3);
+
+      // One tenant first, without a key to seal with: the secrets are counted and left.
+      const keyId = process.env.SECRETS_KEY_ID;
+      delete process.env.SECRETS_KEY_ID;
+      try {
+        expect(await backfill(db, table, { tenantId: first })).toMatchObject({ matchKeysAdded: 2, planLinksAdded: 1, secretsSealed: 0, secretsLeftPlain: 3 });
+      } finally {
+        process.env.SECRETS_KEY_ID = keyId;
+      }
+      expect(await duplicatesOf(first, ann)).toEqual([annAgain]);
+      expect(await duplicatesOf(second, bob)).toEqual([]);
+      // The whole table with the key: it goes on where the first run stopped.
+      expect(await backfill(db, table, { segments: 3 })).toMatchObject({ matchKeysAdded: 2, planLinksAdded: 0, secretsSealed: 3, secretsLeftPlain: 0 });
+      expect(await backfill(db, table)).toMatchObject({
+        customersCounted: 0,
+        matchKeysAdded: 0,
+        planLinksAdded: 0,
+        secretsSealed: 0,
+        secretsLeftPlain: 0,
+      });
+
+      expect(await duplicatesOf(second, bobAgain)).toEqual([bob]);
+      expect((await linkedPlans()).map((p: { id: string }) => p.id)).toEqual([plan.body.CustomerRelationshipManagementPlanReference]);
+      expect((await scanTable(table)).filter((item) => JSON.stringify(item).includes('whsec_'))).toEqual([]);
+      // The sealed secrets are the ones that were there: deliveries, notifications and the creation's replay use them.
+      const { source: _s, ...event } = newEvent({
+        source: 'rapport.crm',
+        eventType: 'CustomerUpdated',
+        tenantId: first,
+        subject: { type: 'Customer', id: ann },
+        sequence: 9,
+        actor: 'test',
+        correlationId: 'c',
+        data: {},
+      });
+      const stored = eventItem(keys.customer(first, ann).pk, { source: 'rapport.crm', ...event });
+      await batchWrite([{ PutRequest: { Item: stored } }]);
+      const { eventId, eventType } = event.envelope;
+      await deliver({ tenantId: first, webhookId: webhook.body.id, eventId, eventType, event: { pk: String(stored.pk), sk: String(stored.sk) }, attempt: 1 });
+      const delivered = receiver.received.at(-1)!;
+      for (const secret of [current, previous]) expect(new Verifier(secret).verify(delivered.raw, delivered.headers)).toMatchObject({ eventId });
+      expect(await notifyTmfEvent(first, ann)).toMatchObject({ delivered: 1 });
+      const notified = receiver.received.at(-1)!;
+      expect(new Verifier(hubSecret).verify(notified.raw, notified.headers)).toMatchObject({ eventType: 'CustomerCreateEvent' });
+      const replayed = await call(createWebhook, webhooks.createWebhook, {
+        tenant: first,
+        headers: { 'idempotency-key': 'before' },
+        body: { url: receiver.url, eventTypes: ['*'] },
+      });
+      expect(replayed.body).toMatchObject({ id: webhook.body.id, secret: current });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('decides again when a customer changes while it runs: the keys it adds are those of the customer as it is then', async () => {
+    const tenant = uniqueTenant();
+    const create = async (name: string, email: string) =>
+      (await call(createCustomer, crm.createCrmCustomer, { tenant, body: { type: 'PERSON', name, email } })).body.id as string;
+    const [changing, old, fresh] = [
+      await create('Changing', 'old@example.com'),
+      await create('Other', 'old@example.com'),
+      await create('Third', 'new@example.com'),
+    ];
+    await unwrite(table, tenant, MATCH_ENTITY);
+    // A writer changes the customer's e-mail between the backfill's read and its write.
+    let raced = false;
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!raced && context.commandName === 'TransactWriteItemsCommand' && JSON.stringify(args.input).includes(keys.customer(tenant, changing).pk)) {
+          raced = true;
+          expect((await call(updateCustomer, crm.updateCrmCustomer, { tenant, params: { id: changing }, body: { email: 'new@example.com' } })).status).toBe(
+            200,
+          );
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'concurrentWriter' },
+    );
+    try {
+      const report = await backfill(db, table, { tenantId: tenant, segments: 1 });
+      expect(raced).toBe(true);
+      expect(report).toMatchObject({ matchKeysAdded: 3 });
+      expect(report.retries).toBeGreaterThan(0);
+    } finally {
+      db.middlewareStack.remove('concurrentWriter');
+    }
+    const duplicatesOf = async (id: string) =>
+      (await call(findDuplicates, crm.findCrmDuplicates, { tenant, params: { id } })).body.map((d: { customer: { id: string } }) => d.customer.id);
+    expect(await duplicatesOf(changing)).toEqual([fresh]);
+    expect(await duplicatesOf(old)).toEqual([]);
   });
 });

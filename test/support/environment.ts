@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { IN_PROCESS_TABLE } from './global-setup.ts';
+import { LOCAL_SECRETS_KEY_ID } from '../../lib/local/local-kms.ts';
 
 Object.assign(process.env, {
   TABLE_NAME: IN_PROCESS_TABLE,
@@ -18,4 +19,7 @@ Object.assign(process.env, {
   // A queue the local runtime keeps (no consumer): in-process redeliveries land there.
   AWS_ENDPOINT_URL_SQS: inject('baseUrl'),
   WEBHOOK_QUEUE_URL: `${inject('baseUrl')}/000000000000/rapport-test-deliveries`,
+  // The local runtime's KMS seals and opens secrets (its key lives as long as the run).
+  AWS_ENDPOINT_URL_KMS: inject('baseUrl'),
+  SECRETS_KEY_ID: LOCAL_SECRETS_KEY_ID,
 });

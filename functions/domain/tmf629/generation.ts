@@ -16,6 +16,12 @@ export interface TmfGeneration {
   /** Other paths that serve it too (v5: where TM Forum's v5 conformance kit points by default). */
   aliasBasePaths: readonly string[];
   mappings: Record<string, AttributeMapping>;
+  /**
+   * What a `fields` selection answers beside the attributes it names, as the generation's
+   * conformance kit expects: v3 nothing (R18's TC_Cust_N4: `fields=name` answers `name` alone),
+   * v4 and v5 `id`, `href` and `@type`.
+   */
+  keptBySelection: readonly string[];
   /** The customer's attributes as a create or full update takes them (strict: an unknown attribute is a 400 naming it). */
   attributes: z.ZodMiniType<Json>;
   /** What it stores for the customer beyond what it was given (v3: an engaged party when none was given). */

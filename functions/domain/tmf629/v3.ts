@@ -119,6 +119,7 @@ export const v3: TmfGeneration = {
     '@schemaLocation': value('@schemaLocation'),
     '@type': value('@type'),
   },
+  keptBySelection: [],
   attributes: V3CustomerAttributes,
   complete: (stored, id) => (stored.engagedParty === undefined ? { ...stored, engagedParty: ownParty(id) } : stored),
 };

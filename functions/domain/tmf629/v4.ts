@@ -33,4 +33,11 @@ const mappings: Record<string, AttributeMapping> = Object.fromEntries(
   }),
 );
 
-export const v4: TmfGeneration = { name: 'v4', basePath: TMF_BASE_PATH, aliasBasePaths: [], mappings, attributes: CustomerAttributes };
+export const v4: TmfGeneration = {
+  name: 'v4',
+  basePath: TMF_BASE_PATH,
+  aliasBasePaths: [],
+  mappings,
+  keptBySelection: ['id', 'href', '@type'],
+  attributes: CustomerAttributes,
+};

@@ -54,7 +54,7 @@ const ContactMedium = z.looseObject({
 });
 const Characteristic = z
   .looseObject({ ...typed, ...optionalStrings('id', 'name', 'valueType'), value: z.optional(z.unknown()) })
-  .check(z.refine((c) => characteristicValueFits(c['@type'], c.value), { message: 'value does not fit the characteristic’s @type', path: ['value'] }));
+  .check(z.refine((c) => characteristicValueFits(c['@type'], c.value), { message: 'does not fit the characteristic’s @type', path: ['value'] }));
 const CreditProfile = z.looseObject({
   ...typed,
   ...optionalStrings('id', 'href'),
@@ -258,5 +258,6 @@ export const v5: TmfGeneration = {
     '@schemaLocation': value('@schemaLocation'),
     '@type': value('@type'),
   },
+  keptBySelection: ['id', 'href', '@type'],
   attributes: V5CustomerAttributes,
 };
