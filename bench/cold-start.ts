@@ -22,8 +22,8 @@ const REPRESENTATIVES = ['retrieveCustomer', 'getCrmCustomer', 'bianCrmRetrieve'
  */
 const seedReads = async (): Promise<Record<string, Record<string, string>>> => {
   const { call } = await import('../lib/local/direct-call.ts');
-  const { keys } = await import('../functions/storage/keys.ts');
-  const { db, tableName } = await import('../functions/storage/db.ts');
+  const { keys } = await import('../functions/storage/table/keys.ts');
+  const { db, tableName } = await import('../functions/storage/table/db.ts');
   const { PutCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
   const invoke = async (name: string, options: Parameters<typeof call>[2]) => {
     const op = operations.find((o) => o.name === name)!;

@@ -1,7 +1,7 @@
 /**
  * Table 8: writers on one record. N callers change one CRM customer at the same moment, each a
  * different profile field, none with If-Match: nothing conflicts, so none should be refused. Each
- * round reports how many were refused (503 after the retry budget, functions/storage/optimistic.ts),
+ * round reports how many were refused (503 after the retry budget, functions/storage/table/optimistic.ts),
  * the DynamoDB requests per committed change (1 read + 1 write without contention) and the wall
  * time until the last one answered. The environment must point at DynamoDB Local before this
  * module is imported.
@@ -9,7 +9,7 @@
 import { handler as createCustomer } from '../functions/crm/create-customer.ts';
 import { handler as updateCustomer } from '../functions/crm/update-customer.ts';
 import { crm } from '../functions/crm/operations.ts';
-import { RETRY_BUDGET_MS } from '../functions/storage/optimistic.ts';
+import { RETRY_BUDGET_MS } from '../functions/storage/table/optimistic.ts';
 import { call } from '../lib/local/direct-call.ts';
 import { recordRequests } from '../lib/local/request-recorder.ts';
 import { median, table } from './stats.ts';

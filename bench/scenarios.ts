@@ -5,7 +5,7 @@
  * once, a tag to remove) and returns the request to time. Every timed answer must be 2xx.
  */
 import type { CallOptions } from '../lib/local/direct-call.ts';
-import { recordDelivery } from '../functions/storage/webhook-deliveries.ts';
+import { recordDelivery } from '../functions/storage/webhooks/webhook-deliveries.ts';
 
 /** Invokes an operation by catalog name (untimed set-up) and returns its JSON body; throws unless 2xx. */
 export type Invoke = (operation: string, options: CallOptions) => Promise<Record<string, unknown>>;

@@ -6,7 +6,7 @@
  * handler runs with its requests recorded (lib/local/request-recorder.ts: ReturnConsumedCapacity=TOTAL).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { CustomerRecord } from '../functions/storage/customer-items.ts';
+import type { CustomerRecord } from '../functions/storage/customers/customer-items.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { lambdaContext } from '../lib/local/functions.ts';
 import { childMain, runInChild } from './child.ts';
@@ -31,8 +31,8 @@ const measureSize = async (size: number, due: number, runs: number): Promise<{ s
     pointHandlersAt(dynamo.endpoint, 'bench-sweep');
     await ensureTable(new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), 'bench-sweep');
     // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
-    const { db } = await import('../functions/storage/db.ts');
-    const { newCustomerMeta, toItem } = await import('../functions/storage/customer-items.ts');
+    const { db } = await import('../functions/storage/table/db.ts');
+    const { newCustomerMeta, toItem } = await import('../functions/storage/customers/customer-items.ts');
     const { handler: sweep } = await import('../functions/schedules/due-sweep.ts');
     const { recordRequests } = await import('../lib/local/request-recorder.ts');
 

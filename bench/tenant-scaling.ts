@@ -7,7 +7,7 @@
  * read/write units per call, and each figure's ratio to the 1,000-customer tenant.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { CustomerRecord } from '../functions/storage/customer-items.ts';
+import type { CustomerRecord } from '../functions/storage/customers/customer-items.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import type { CallOptions } from '../lib/local/direct-call.ts';
 import { childMain, runInChild } from './child.ts';
@@ -62,9 +62,9 @@ const measureSizes = async (sizes: number[], calls: number): Promise<{ seededSec
     for (const local of locals)
       await ensureTable(new DynamoDBClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), TABLE);
     // Imported only now: the handlers' DynamoDB client reads the endpoint when it is created.
-    const { db } = await import('../functions/storage/db.ts');
-    const { toItem } = await import('../functions/storage/customer-items.ts');
-    const { keys, shardOf } = await import('../functions/storage/keys.ts');
+    const { db } = await import('../functions/storage/table/db.ts');
+    const { toItem } = await import('../functions/storage/customers/customer-items.ts');
+    const { keys, shardOf } = await import('../functions/storage/table/keys.ts');
     const { operations } = await import('../functions/catalog.ts');
     const { call } = await import('../lib/local/direct-call.ts');
     const { recordRequests } = await import('../lib/local/request-recorder.ts');

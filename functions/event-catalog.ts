@@ -14,7 +14,7 @@ import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from './bian-crm/record
 import { CASE_SOURCE, caseView, type CaseKind } from './bian-casemgmt/case-records.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_SOURCE, WebhookView } from './events/webhook-events.ts';
 
-/** The envelope every event carries as `detail` (see events/envelope.ts). */
+/** The envelope every event carries as `detail` (see domain/event-envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
   z.object({
     eventId: z.string(),

@@ -24,7 +24,7 @@ export interface FamilyApiProps {
   roles: Record<Access | 'sealsSecrets', iam.IRole>;
   retention: logs.RetentionDays;
   common: FunctionCommon;
-  /** The key list cursors are signed with (functions/storage/list-cursor.ts), handed to every API function. */
+  /** The key list cursors are signed with (functions/storage/table/list-cursor.ts), handed to every API function. */
   cursorSecret: secretsmanager.ISecret;
 }
 

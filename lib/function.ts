@@ -11,11 +11,11 @@ const PROJECT_ROOT = join(import.meta.dirname, '..');
 export interface FunctionCommon {
   tableName: string;
   tenantClaim: string;
-  /** How long a deleted customer can be restored (functions/storage/customer-lifecycle.ts). */
+  /** How long a deleted customer can be restored (functions/storage/customers/customer-lifecycle.ts). */
   customerRetentionDays: number;
   /** The webhook delivery queue (a redelivery is queued by an API function). */
   webhookQueueUrl: string;
-  /** The KMS key signing secrets are sealed under (functions/storage/sealed-secrets.ts); what a function may do with it is its role's. */
+  /** The KMS key signing secrets are sealed under (functions/storage/table/sealed-secrets.ts); what a function may do with it is its role's. */
   secretsKeyId: string;
 }
 

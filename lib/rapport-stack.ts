@@ -20,9 +20,9 @@ import { eventRules, operations, schedules, streamPublisher, unmatchedRoute, web
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SCOPES } from '../functions/http/operation.ts';
-import { tableIndexes, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table-schema.ts';
+import { tableIndexes, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } from '../functions/storage/table/table-schema.ts';
 import { SERVICE } from '../functions/business-metrics.ts';
-import type { SecretRecord } from '../functions/storage/sealed-secrets.ts';
+import type { SecretRecord } from '../functions/storage/table/sealed-secrets.ts';
 import { FamilyApi } from './family-api.ts';
 import { functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
@@ -44,7 +44,7 @@ export interface RapportStackProps extends StackProps {
   tenantClaim?: string;
   /** Minutes between due-sweep runs (and any other schedule), overriding the catalog's rate. */
   scheduleEveryMinutes?: number;
-  /** A step of moving a deployed table to the current index layout (functions/storage/table-schema.ts); none: the current layout. */
+  /** A step of moving a deployed table to the current index layout (functions/storage/table/table-schema.ts); none: the current layout. */
   indexMigrationStep?: number;
   /** Days a deleted customer can be restored before it is purged (default 30). */
   customerRetentionDays?: number;
@@ -162,7 +162,7 @@ export class RapportStack extends Stack {
       });
       return created;
     };
-    // Signing secrets (webhooks, TMF hubs) are sealed under this key: envelope encryption (functions/storage/sealed-secrets.ts).
+    // Signing secrets (webhooks, TMF hubs) are sealed under this key: envelope encryption (functions/storage/table/sealed-secrets.ts).
     const secretsKey = new kms.Key(this, 'SecretsKey', {
       description: 'Rapport: seals webhook and TMF hub signing secrets (envelope encryption)',
       enableKeyRotation: true,
@@ -242,7 +242,7 @@ export class RapportStack extends Stack {
       },
     });
 
-    // The key list cursors are signed with: a client cannot forge or alter a cursor (functions/storage/list-cursor.ts).
+    // The key list cursors are signed with: a client cannot forge or alter a cursor (functions/storage/table/list-cursor.ts).
     const cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
       description: 'Rapport: the HMAC key of list cursors',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },

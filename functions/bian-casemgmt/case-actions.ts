@@ -1,12 +1,12 @@
 import type { Request, Response } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
-import { newEvent } from '../events/envelope.ts';
-import { newId } from '../storage/ids.ts';
-import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
+import { newEvent } from '../domain/event-envelope.ts';
+import { newId } from '../domain/ids.ts';
+import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian/bian-records.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
-import { newBookkeeping } from '../storage/bookkeeping.ts';
+import { newBookkeeping } from '../storage/table/bookkeeping.ts';
 import { etag } from '../http/preconditions.ts';
-import { caseStatisticsKeys, putResolutionTargets, sumStatistics } from '../storage/case-statistics.ts';
+import { caseStatisticsKeys, putResolutionTargets, sumStatistics } from '../storage/bian/case-statistics.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { statisticsView, type ResolutionTargets } from '../domain/case-statistics.ts';
 import { actionRecord } from '../bian/shared.ts';

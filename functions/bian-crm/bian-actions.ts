@@ -1,14 +1,14 @@
 import type { Request, Response } from '../http/kernel.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
-import { newEvent } from '../events/envelope.ts';
-import { newId, timeOrderedId } from '../storage/ids.ts';
+import { newEvent } from '../domain/event-envelope.ts';
+import { newId, timeOrderedId } from '../domain/ids.ts';
 import { actionRecord } from '../bian/shared.ts';
-import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian-records.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { getPlanAndRecord, putBianRecord, type BianRecord } from '../storage/bian/bian-records.ts';
+import { withOptimisticRetry } from '../storage/table/optimistic.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
-import { newBookkeeping } from '../storage/bookkeeping.ts';
+import { newBookkeeping } from '../storage/table/bookkeeping.ts';
 import { etag } from '../http/preconditions.ts';
-import { ConditionFailed } from '../storage/transactions.ts';
+import { ConditionFailed } from '../storage/table/transactions.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import {
   applyControl,
@@ -21,9 +21,9 @@ import {
 } from '../domain/bian-lifecycle.ts';
 import { BIAN_CRM_BASE, BIAN_CRM_SOURCE, KINDS, PLAN_FAMILY, type Kind } from './records.ts';
 import { customerReferenceOf, linkOf, mirroredActivity } from './customer-link.ts';
-import { planLinkChanges } from '../storage/plan-links.ts';
+import { planLinkChanges } from '../storage/bian/plan-links.ts';
 import { statisticsDelta, type IncidentState, type ResolutionTargets } from '../domain/case-statistics.ts';
-import { addToStatistics, targetsKey, targetsOf } from '../storage/case-statistics.ts';
+import { addToStatistics, targetsKey, targetsOf } from '../storage/bian/case-statistics.ts';
 
 const PLAN: Kind = 'CustomerRelationshipManagementPlan';
 const PATH_SEGMENT: Record<Kind, string> = { CustomerRelationshipManagementPlan: '', Development: 'Development', Incident: 'Incident', Contact: 'Contact' };

@@ -1,7 +1,7 @@
-import { tableName } from '../storage/db.ts';
-import { getCustomer } from '../storage/customers.ts';
-import { childItem, type ChildRecord } from '../storage/customer-children.ts';
-import type { BianRecord } from '../storage/bian-records.ts';
+import { tableName } from '../storage/table/db.ts';
+import { getCustomer } from '../storage/customers/customers.ts';
+import { childItem, type ChildRecord } from '../storage/customers/customer-children.ts';
+import type { BianRecord } from '../storage/bian/bian-records.ts';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
 import type { ResponseSpec } from '../http/operation.ts';
 import type { Request } from '../http/kernel.ts';
-import { timeOrderedId } from '../storage/ids.ts';
+import { timeOrderedId } from '../domain/ids.ts';
 
 export const HTTPError = z.object({ status_code: z.string(), status: z.string(), message: z.string() });
 

@@ -2,9 +2,9 @@ import type { Request, Response } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
-import { timeOrderedId } from '../storage/ids.ts';
-import { newBookkeeping } from '../storage/bookkeeping.ts';
-import { getChild, putChild, type ChildKind, type ChildRecord } from '../storage/customer-children.ts';
+import { timeOrderedId } from '../domain/ids.ts';
+import { newBookkeeping } from '../storage/table/bookkeeping.ts';
+import { getChild, putChild, type ChildKind, type ChildRecord } from '../storage/customers/customer-children.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
 import { CRM_BASE_PATH } from './customer-view.ts';
 

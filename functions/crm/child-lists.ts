@@ -1,6 +1,6 @@
 import type { Request, Response } from '../http/kernel.ts';
-import { getCustomer } from '../storage/customers.ts';
-import { listChildren, type ChildKind } from '../storage/customer-children.ts';
+import { getCustomer } from '../storage/customers/customers.ts';
+import { listChildren, type ChildKind } from '../storage/customers/customer-children.ts';
 import { childView } from './child-changes.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { pageOf, pageResponse, type PageQuery } from './customer-lists.ts';

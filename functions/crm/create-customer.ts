@@ -1,9 +1,9 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
 import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { etag } from '../http/preconditions.ts';
-import { newId } from '../storage/ids.ts';
-import { insertCustomer } from '../storage/customers.ts';
-import { newCustomerMeta, type CustomerRecord } from '../storage/customer-items.ts';
+import { newId } from '../domain/ids.ts';
+import { insertCustomer } from '../storage/customers/customers.ts';
+import { newCustomerMeta, type CustomerRecord } from '../storage/customers/customer-items.ts';
 import { applyProfileToTmf } from '../domain/customer-mapping.ts';
 import { crmEvent } from './crm-events.ts';
 import { CRM_BASE_PATH, toCrmCustomer } from './customer-view.ts';

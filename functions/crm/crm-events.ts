@@ -1,4 +1,4 @@
-import { newEvent, type PendingEvent } from '../events/envelope.ts';
+import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
 import type { Request } from '../http/kernel.ts';
 import { CRM_SOURCE } from './customer-view.ts';
 

@@ -4,8 +4,8 @@ import { tmfAttributesOf } from '../domain/customer-model.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
-import { getCustomer, replaceCustomer } from '../storage/customers.ts';
-import type { CustomerRecord } from '../storage/customer-items.ts';
+import { getCustomer, replaceCustomer } from '../storage/customers/customers.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
 import { toCrmCustomer } from './customer-view.ts';
 

@@ -1,5 +1,5 @@
 import type { Response } from '../http/kernel.ts';
-import type { CustomerListPage, PageRequest } from '../storage/customer-lists.ts';
+import type { CustomerListPage, PageRequest } from '../storage/customers/customer-lists.ts';
 import { toCrmCustomer } from './customer-view.ts';
 
 /** The paging of a list's query, as its catalog entry parsed it (`limit` bounded there). */

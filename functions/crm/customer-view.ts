@@ -1,4 +1,4 @@
-import type { CustomerRecord } from '../storage/customer-items.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { profileFromTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
 
 export const CRM_BASE_PATH = '/api/v1/crm/customers';

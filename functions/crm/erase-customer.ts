@@ -1,9 +1,9 @@
 import { changeContext, defineHandler, type Request } from '../http/kernel.ts';
 import { checkIfMatch } from '../http/preconditions.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
-import { eraseCustomer, getCustomerState, purgeStep, type Tombstone } from '../storage/customer-lifecycle.ts';
+import { withOptimisticRetry } from '../storage/table/optimistic.ts';
+import { eraseCustomer, getCustomerState, purgeStep, type Tombstone } from '../storage/customers/customer-lifecycle.ts';
 import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import type { PendingEvent } from '../domain/event-envelope.ts';
 import { crmEvent } from './crm-events.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { crm } from './operations.ts';
@@ -40,7 +40,7 @@ const erase = (request: Request, id: string): Promise<{ tombstone: Tombstone; me
  * POST /api/v1/crm/customers/{id}/erasure — GDPR article 17, irreversible: at once the customer
  * leaves every read, list and count and its item becomes a tombstone (id, when, who asked); then
  * everything it owned (activities, opportunities, timeline, idempotency records with its requests,
- * its linked BIAN plans whole: storage/plan-links.ts) is deleted in bounded steps, here for a few
+ * its linked BIAN plans whole: storage/bian/plan-links.ts) is deleted in bounded steps, here for a few
  * seconds and by the due sweep after. 200 when nothing
  * is left, 202 while the purge goes on (call again to continue, or wait for the sweep); an erased
  * customer's repeat answers its state. CustomerErased (no personal data) tells consumers to erase

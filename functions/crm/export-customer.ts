@@ -1,8 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
-import { getCustomer } from '../storage/customers.ts';
-import { exportPart } from '../storage/customer-lifecycle.ts';
-import { getLinkedPlans } from '../storage/plan-links.ts';
-import { childFromItem } from '../storage/customer-children.ts';
+import { getCustomer } from '../storage/customers/customers.ts';
+import { exportPart } from '../storage/customers/customer-lifecycle.ts';
+import { getLinkedPlans } from '../storage/bian/plan-links.ts';
+import { childFromItem } from '../storage/customers/customer-children.ts';
 import { showCustomer } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { childView } from './child-changes.ts';

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
-import { getCustomer, getCustomers } from '../storage/customers.ts';
-import { customersMatching } from '../storage/match-keys.ts';
+import { getCustomer, getCustomers } from '../storage/customers/customers.ts';
+import { customersMatching } from '../storage/customers/match-keys.ts';
 import { matchKeysOf, type MatchKind } from '../domain/match-keys.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
-import { getCustomerOverview } from '../storage/customers.ts';
+import { getCustomerOverview } from '../storage/customers/customers.ts';
 import { findUser } from '../storage/users.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { childView } from './child-changes.ts';

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
-import { customerLists } from '../storage/customer-lists.ts';
+import { customerLists } from '../storage/customers/customer-lists.ts';
 import { CRM_STATUSES, isCrmStatus } from '../domain/crm-status.ts';
 import { customerPageResponse, pageOf } from './customer-lists.ts';
 import { crm } from './operations.ts';

@@ -1,5 +1,5 @@
 import { defineHandler } from '../http/kernel.ts';
-import { customerLists } from '../storage/customer-lists.ts';
+import { customerLists } from '../storage/customers/customer-lists.ts';
 import { customerPageResponse, pageOf } from './customer-lists.ts';
 import { crm } from './operations.ts';
 

@@ -1,4 +1,4 @@
-import { nextActionOverdueEventId, type CustomerRecord } from '../storage/customer-items.ts';
+import { nextActionOverdueEventId, type CustomerRecord } from '../storage/customers/customer-items.ts';
 import { findUser, type DirectoryUser } from '../storage/users.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
 import { conflict } from '../http/errors.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
-import { getCustomerState, restoreCustomer } from '../storage/customer-lifecycle.ts';
-import type { CustomerRecord } from '../storage/customer-items.ts';
+import { getCustomerState, restoreCustomer } from '../storage/customers/customer-lifecycle.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { crmEvent } from './crm-events.ts';
 import { customerNotFound, customerResponse } from './customer-changes.ts';

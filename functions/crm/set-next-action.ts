@@ -1,5 +1,5 @@
 import { defineHandler } from '../http/kernel.ts';
-import type { CustomerRecord } from '../storage/customer-items.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { changeCustomer } from './customer-changes.ts';
 import { flagIfOverdue } from './next-action-overdue.ts';
 import { crm } from './operations.ts';

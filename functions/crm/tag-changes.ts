@@ -1,7 +1,7 @@
 import type { Request, Response } from '../http/kernel.ts';
 import { parseWith } from '../http/validation.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
-import { changeTag } from '../storage/customers.ts';
+import { changeTag } from '../storage/customers/customers.ts';
 import { crmEvent } from './crm-events.ts';
 import { customerNotFound, customerResponse, readCustomer } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';

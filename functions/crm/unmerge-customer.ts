@@ -1,12 +1,12 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { checkIfMatch } from '../http/preconditions.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
-import { ConditionFailed } from '../storage/transactions.ts';
-import { getCustomer } from '../storage/customers.ts';
-import { changedBookkeeping } from '../storage/bookkeeping.ts';
-import { getCustomerState } from '../storage/customer-lifecycle.ts';
-import { moveBackStep, unmergeCustomer } from '../storage/customer-merge.ts';
+import { withOptimisticRetry } from '../storage/table/optimistic.ts';
+import { ConditionFailed } from '../storage/table/transactions.ts';
+import { getCustomer } from '../storage/customers/customers.ts';
+import { changedBookkeeping } from '../storage/table/bookkeeping.ts';
+import { getCustomerState } from '../storage/customers/customer-lifecycle.ts';
+import { moveBackStep, unmergeCustomer } from '../storage/customers/customer-merge.ts';
 import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { crmEvent } from './crm-events.ts';
 import { customerNotFound, customerResponse } from './customer-changes.ts';

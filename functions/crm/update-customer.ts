@@ -2,7 +2,7 @@ import { defineHandler } from '../http/kernel.ts';
 import { parseWith } from '../http/validation.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
 import { applyProfileToTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
-import type { CustomerRecord } from '../storage/customer-items.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { CustomerAttributes, tmfAttributesOf } from '../domain/customer-model.ts';
 import { shownAttributes } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';

@@ -1,7 +1,7 @@
 /**
  * What makes two customers of a tenant likely the same: the same e-mail address, phone number or
  * name once normalised. Each normalised value is a match key; the store keeps, per key, which
- * customers have it (storage/match-keys.ts), so duplicates are found by key, never by walking the tenant.
+ * customers have it (storage/customers/match-keys.ts), so duplicates are found by key, never by walking the tenant.
  */
 export type MatchKind = 'email' | 'phone' | 'name';
 

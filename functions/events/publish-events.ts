@@ -4,7 +4,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import { feedSettleMs, isStoredEventInsert } from '../storage/event-feed.ts';
-import { timeOfId } from '../storage/ids.ts';
+import { timeOfId } from '../domain/ids.ts';
 import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';

@@ -2,7 +2,7 @@ import { jsonEqual } from '../domain/canonical-json.ts';
 import { tmfAttributesOf } from '../domain/customer-model.ts';
 import { notShownAsStored, showCustomer } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
-import { newEvent, type PendingEvent } from './envelope.ts';
+import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
 
 /** The source of TMF629's events on the bus: the hub notifier's rule matches it. */
 export const TMF_SOURCE = 'rapport.tmf629';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { newEvent, type PendingEvent } from './envelope.ts';
+import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
 
 /**
  * The events of webhook subscriptions themselves (`rapport.webhooks`): every change of one, and the

@@ -1,16 +1,16 @@
 import type { Request, Response } from './kernel.ts';
 import { changeVersioned, loaded } from './versioned-change.ts';
-import { getCustomer } from '../storage/customers.ts';
-import type { CustomerRecord } from '../storage/customer-items.ts';
-import { deleteCustomer, getCustomerState, retentionMs, type Deletion } from '../storage/customer-lifecycle.ts';
+import { getCustomer } from '../storage/customers/customers.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
+import { deleteCustomer, getCustomerState, retentionMs, type Deletion } from '../storage/customers/customer-lifecycle.ts';
 import { movedPermanently } from './errors.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import type { PendingEvent } from '../domain/event-envelope.ts';
 
 /**
  * The delete of a customer, in every family that deletes one (TMF629's DELETE in each generation,
  * the CRM's): through changeVersioned (404 unknown, 412 stale If-Match, retry on a concurrent
  * writer), the customer leaves every read and list of every family at once and stays restorable
- * for its window (storage/customer-lifecycle.ts); `events` are the family's (numbered from the
+ * for its window (storage/customers/customer-lifecycle.ts); `events` are the family's (numbered from the
  * customer's next sequence), `eventCount` of them. 204.
  */
 export const deleteCustomerRequest = (

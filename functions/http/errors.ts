@@ -1,6 +1,6 @@
-import { InvalidCursor } from '../storage/list-cursor.ts';
-import { ConcurrentChanges, CustomerNotLive, IdempotencyKeyReused, InvalidIdempotencyKey, LimitReached } from '../storage/errors.ts';
-import { NotStorable } from '../storage/limits.ts';
+import { InvalidCursor } from '../storage/table/list-cursor.ts';
+import { ConcurrentChanges, CustomerNotLive, IdempotencyKeyReused, InvalidIdempotencyKey, LimitReached } from '../storage/table/errors.ts';
+import { NotStorable } from '../storage/table/limits.ts';
 
 /** An error that is the caller's to fix (or a state the caller must know of): it becomes a 4xx/5xx response. */
 export class HttpError extends Error {

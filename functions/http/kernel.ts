@@ -6,9 +6,9 @@ import { renderError } from './error-bodies.ts';
 import { parseWith, QUERY } from './validation.ts';
 import { instrumentation, logger } from '../observability.ts';
 import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
-import type { TransactItem } from '../storage/transactions.ts';
+import type { TransactItem } from '../storage/table/transactions.ts';
 import type { ChangeContext } from '../events/tmf-customer-events.ts';
-import { fitsKeyPart, isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/limits.ts';
+import { fitsKeyPart, isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/table/limits.ts';
 import { rememberUser } from '../storage/users.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -45,7 +45,7 @@ export interface Operation {
   responses: Record<number, ResponseSpec>;
   /** Creates honour `Idempotency-Key`. */
   idempotent?: boolean;
-  /** It stores signing secrets, sealed (functions/storage/sealed-secrets.ts): its function may have KMS make data keys. */
+  /** It stores signing secrets, sealed (functions/storage/table/sealed-secrets.ts): its function may have KMS make data keys. */
   sealsSecrets?: boolean;
 }
 

@@ -1,7 +1,7 @@
 import type { Request, Response } from './kernel.ts';
 import { checkIfMatch } from './preconditions.ts';
-import { changedBookkeeping, type Bookkeeping } from '../storage/bookkeeping.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
+import { changedBookkeeping, type Bookkeeping } from '../storage/table/bookkeeping.ts';
+import { withOptimisticRetry } from '../storage/table/optimistic.ts';
 
 /** What a change decided: the record after it (bookkeeping is filled in by `changeVersioned`), and its events; none means nothing changed. */
 export interface Decision<R, E> {

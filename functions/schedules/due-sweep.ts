@@ -1,15 +1,15 @@
 import type { Context } from 'aws-lambda';
 import middy from '@middy/core';
-import { newEvent, type PendingEvent } from '../events/envelope.ts';
-import { DUE_SHARDS, dueEventId, instantKey } from '../storage/due-index.ts';
-import { dueItemKind, flagDueItem, getItem, isStillDue, queryDueShard } from '../storage/due-items.ts';
-import { CUSTOMER_ENTITY, fromItem } from '../storage/customer-items.ts';
-import { purgeStep } from '../storage/customer-lifecycle.ts';
-import { moveBackStep, moveMergedStep } from '../storage/customer-merge.ts';
-import { childFromItem } from '../storage/customer-children.ts';
-import { keys } from '../storage/keys.ts';
+import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
+import { DUE_SHARDS, dueEventId, instantKey } from '../storage/due/due-index.ts';
+import { dueItemKind, flagDueItem, getItem, isStillDue, queryDueShard } from '../storage/due/due-items.ts';
+import { CUSTOMER_ENTITY, fromItem } from '../storage/customers/customer-items.ts';
+import { purgeStep } from '../storage/customers/customer-lifecycle.ts';
+import { moveBackStep, moveMergedStep } from '../storage/customers/customer-merge.ts';
+import { childFromItem } from '../storage/customers/customer-children.ts';
+import { keys } from '../storage/table/keys.ts';
 import { findUser, type DirectoryUser } from '../storage/users.ts';
-import { ConditionFailed } from '../storage/transactions.ts';
+import { ConditionFailed } from '../storage/table/transactions.ts';
 import { childView } from '../crm/child-changes.ts';
 import { CRM_SOURCE, toCrmCustomer } from '../crm/customer-view.ts';
 import { nextActionOverdue } from '../crm/next-action-overdue.ts';
@@ -17,7 +17,7 @@ import { CASE_SOURCE } from '../bian-casemgmt/case-records.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
-import { dynamodb } from '../storage/db.ts';
+import { dynamodb } from '../storage/table/db.ts';
 
 const PAGE = 25;
 /** Time kept back from the function's timeout: a run stops taking new items before it. */

@@ -1,17 +1,17 @@
 import { DeleteCommand, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { COUNTED, customerIndexKeys, CUSTOMER_ENTITY, fromItem } from './customer-items.ts';
-import { feedPartitionOf, keys, shardOf } from './keys.ts';
-import { EVENT_ENTITY, LEGACY_INDEXES } from './table-schema.ts';
-import { MOVED_EVENT_ENTITY } from './customer-merge.ts';
-import { DUE_SHARDS, duePartition } from './due-index.ts';
-import { addToCounters, COUNT_ENTITY } from './counters.ts';
-import { CASE_STATISTICS_ENTITY } from './case-statistics.ts';
-import { getItems, type ItemKey } from './db.ts';
-import type { TransactItem } from './transactions.ts';
-import { matchKeyChanges } from './match-keys.ts';
-import { linkedPlanKey, planLinkChanges } from './plan-links.ts';
-import { sealSecret, type SecretOwner } from './sealed-secrets.ts';
-import { WEBHOOK_ENTITY, webhookSecretOwner } from './webhooks.ts';
+import { COUNTED, customerIndexKeys, CUSTOMER_ENTITY, fromItem } from './customers/customer-items.ts';
+import { feedPartitionOf, keys, shardOf } from './table/keys.ts';
+import { EVENT_ENTITY, LEGACY_INDEXES } from './table/table-schema.ts';
+import { MOVED_EVENT_ENTITY } from './customers/customer-merge.ts';
+import { DUE_SHARDS, duePartition } from './due/due-index.ts';
+import { addToCounters, COUNT_ENTITY } from './customers/counters.ts';
+import { CASE_STATISTICS_ENTITY } from './bian/case-statistics.ts';
+import { getItems, type ItemKey } from './table/db.ts';
+import type { TransactItem } from './table/transactions.ts';
+import { matchKeyChanges } from './customers/match-keys.ts';
+import { linkedPlanKey, planLinkChanges } from './bian/plan-links.ts';
+import { sealSecret, type SecretOwner } from './table/sealed-secrets.ts';
+import { WEBHOOK_ENTITY, webhookSecretOwner } from './webhooks/webhooks.ts';
 import { hubSecretOwner, SUBSCRIPTION_ENTITY } from './subscriptions.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, getItems, tableName, type ItemKey } from './db.ts';
-import { allShards, indexPartitions } from './keys.ts';
-import { InvalidCursor } from './list-cursor.ts';
-import { compareKeys } from './sharded-query.ts';
-import { TIME_ORDERED_POSITION, timePrefix } from './ids.ts';
-import { EVENT_ENTITY } from './table-schema.ts';
-import type { EventEnvelope } from '../events/envelope.ts';
+import { db, getItems, tableName, type ItemKey } from './table/db.ts';
+import { allShards, indexPartitions } from './table/keys.ts';
+import { InvalidCursor } from './table/list-cursor.ts';
+import { compareKeys } from './table/sharded-query.ts';
+import { TIME_ORDERED_POSITION, timePrefix } from '../domain/ids.ts';
+import { EVENT_ENTITY } from './table/table-schema.ts';
+import type { EventEnvelope } from '../domain/event-envelope.ts';
 
 /**
  * The tenant's event feed: every event item carries a feed position (`feedSk`, a time-ordered id

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { db, tableName } from './db.ts';
-import { keys } from './keys.ts';
-import { TTL_ATTRIBUTE } from './table-schema.ts';
-import { IdempotencyKeyReused, InvalidIdempotencyKey } from './errors.ts';
-import { ConditionFailed, type TransactItem } from './transactions.ts';
+import { db, tableName } from './table/db.ts';
+import { keys } from './table/keys.ts';
+import { TTL_ATTRIBUTE } from './table/table-schema.ts';
+import { IdempotencyKeyReused, InvalidIdempotencyKey } from './table/errors.ts';
+import { ConditionFailed, type TransactItem } from './table/transactions.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 
 /** How long a key is remembered. */

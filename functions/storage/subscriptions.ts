@@ -1,10 +1,10 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
-import { keys } from './keys.ts';
-import { LimitReached } from './errors.ts';
-import { ConditionFailed, transact } from './transactions.ts';
-import { addToCounters, COUNT_ENTITY } from './counters.ts';
-import { storedSecretOf, type SecretOwner, type StoredSecret } from './sealed-secrets.ts';
+import { db, tableName } from './table/db.ts';
+import { keys } from './table/keys.ts';
+import { LimitReached } from './table/errors.ts';
+import { ConditionFailed, transact } from './table/transactions.ts';
+import { addToCounters, COUNT_ENTITY } from './customers/counters.ts';
+import { storedSecretOf, type SecretOwner, type StoredSecret } from './table/sealed-secrets.ts';
 
 /** A TMF hub registration: where to deliver which of the tenant's events. */
 export interface Subscription {

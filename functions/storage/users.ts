@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
-import { keys } from './keys.ts';
-import { withinLimits } from './limits.ts';
+import { db, tableName } from './table/db.ts';
+import { keys } from './table/keys.ts';
+import { withinLimits } from './table/limits.ts';
 
 /** An entry of the tenant's user directory, kept from verified token claims. */
 export interface DirectoryUser {

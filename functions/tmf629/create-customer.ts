@@ -1,8 +1,8 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
-import { newId } from '../storage/ids.ts';
-import { insertCustomer } from '../storage/customers.ts';
-import { newCustomerMeta, type CustomerRecord } from '../storage/customer-items.ts';
+import { newId } from '../domain/ids.ts';
+import { insertCustomer } from '../storage/customers/customers.ts';
+import { newCustomerMeta, type CustomerRecord } from '../storage/customers/customer-items.ts';
 import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { takeCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts';
 import type { Json } from '../domain/tmf629/items.ts';

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
-import { listTmfCustomers, MAX_IDS } from '../storage/customer-lists.ts';
+import { listTmfCustomers, MAX_IDS } from '../storage/customers/customer-lists.ts';
 import { filtersOf } from '../domain/list-filters.ts';
 import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';

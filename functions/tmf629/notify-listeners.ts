@@ -1,10 +1,10 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import type { EventEnvelope } from '../events/envelope.ts';
+import type { EventEnvelope } from '../domain/event-envelope.ts';
 import { requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
 import { deleteSubscription, hubSecretOwner, listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
-import { instanceCache } from '../storage/instance-cache.ts';
-import { openSecret } from '../storage/sealed-secrets.ts';
+import { instanceCache } from '../storage/table/instance-cache.ts';
+import { openSecret } from '../storage/table/sealed-secrets.ts';
 import { postJson } from '../events/outbound.ts';
 import { signatureHeaders } from '../events/signing.ts';
 import { hubQueryMatches, parseHubQuery } from '../domain/hub-query.ts';
@@ -12,7 +12,7 @@ import { TMF_EVENT_TYPES } from '../events/tmf-customer-events.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
-import { dynamodb } from '../storage/db.ts';
+import { dynamodb } from '../storage/table/db.ts';
 import { showCustomer, storedFromView, type TmfGeneration } from '../domain/tmf629/generation.ts';
 import { GENERATIONS, v4 } from '../domain/tmf629/generations.ts';
 

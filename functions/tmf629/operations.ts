@@ -10,7 +10,7 @@ import type { ZodMiniType } from 'zod/mini';
 import { limitParameter, wholeNumberParameter, type Operation } from '../http/operation.ts';
 import { TMF_BASE_PATH } from '../domain/customer-model.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../domain/list-filters.ts';
-import { INDEXED_FILTERS, MAX_IDS, MAX_OFFSET } from '../storage/customer-lists.ts';
+import { INDEXED_FILTERS, MAX_IDS, MAX_OFFSET } from '../storage/customers/customer-lists.ts';
 import { V3_BASE_PATH } from '../domain/tmf629/v3.ts';
 import { V5_ALIAS_BASE_PATH, V5_BASE_PATH } from '../domain/tmf629/v5.ts';
 import {

@@ -1,8 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
-import { newId } from '../storage/ids.ts';
+import { newId } from '../domain/ids.ts';
 import { hubSecretOwner, insertSubscription, SUBSCRIPTION_VERSION, type Subscription } from '../storage/subscriptions.ts';
-import { sealSecret } from '../storage/sealed-secrets.ts';
+import { sealSecret } from '../storage/table/sealed-secrets.ts';
 import { etag } from '../http/preconditions.ts';
 import { checkCallbackUrl } from '../domain/callback-url.ts';
 import { checkWebhookSecret } from '../domain/webhook-secret.ts';

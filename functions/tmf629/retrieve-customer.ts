@@ -2,7 +2,7 @@ import { defineHandler } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import { customerGone } from '../http/customer-deletion.ts';
 import { etag } from '../http/preconditions.ts';
-import { getCustomer } from '../storage/customers.ts';
+import { getCustomer } from '../storage/customers/customers.ts';
 import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { customerAnswer, selectedFields } from './customer-view.ts';

@@ -1,9 +1,9 @@
 import { defineHandler, type Response } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
-import { newId } from '../storage/ids.ts';
-import { newBookkeeping } from '../storage/bookkeeping.ts';
-import { insertWebhook, webhookSecretOwner, type Webhook } from '../storage/webhooks.ts';
-import { isSealedSecret, openSecret, sealSecret, type SecretOwner } from '../storage/sealed-secrets.ts';
+import { newId } from '../domain/ids.ts';
+import { newBookkeeping } from '../storage/table/bookkeeping.ts';
+import { insertWebhook, webhookSecretOwner, type Webhook } from '../storage/webhooks/webhooks.ts';
+import { isSealedSecret, openSecret, sealSecret, type SecretOwner } from '../storage/table/sealed-secrets.ts';
 import { newWebhookSecret } from '../events/signing.ts';
 import { checkedSecret, checkedUrl, newWebhookEvent, normalisedTypes, webhookView } from './webhook-changes.ts';
 import { WEBHOOKS_PATH, webhooks } from './operations.ts';

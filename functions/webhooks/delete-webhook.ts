@@ -1,8 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
 import { checkIfMatch } from '../http/preconditions.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
-import { deleteWebhook, getWebhook } from '../storage/webhooks.ts';
-import { changedBookkeeping } from '../storage/bookkeeping.ts';
+import { withOptimisticRetry } from '../storage/table/optimistic.ts';
+import { deleteWebhook, getWebhook } from '../storage/webhooks/webhooks.ts';
+import { changedBookkeeping } from '../storage/table/bookkeeping.ts';
 import { newWebhookEvent, webhookNotFound } from './webhook-changes.ts';
 import { webhooks } from './operations.ts';
 

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
-import { getWebhook } from '../storage/webhooks.ts';
+import { getWebhook } from '../storage/webhooks/webhooks.ts';
 import { webhookNotFound, webhookView } from './webhook-changes.ts';
 import { webhooks } from './operations.ts';
 

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
-import { getWebhook } from '../storage/webhooks.ts';
-import { listDeliveries, type Delivery } from '../storage/webhook-deliveries.ts';
+import { getWebhook } from '../storage/webhooks/webhooks.ts';
+import { listDeliveries, type Delivery } from '../storage/webhooks/webhook-deliveries.ts';
 import { webhookNotFound } from './webhook-changes.ts';
 import { webhooks } from './operations.ts';
 

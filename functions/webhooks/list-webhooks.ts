@@ -1,5 +1,5 @@
 import { defineHandler } from '../http/kernel.ts';
-import { listWebhooks } from '../storage/webhooks.ts';
+import { listWebhooks } from '../storage/webhooks/webhooks.ts';
 import { webhookView } from './webhook-changes.ts';
 import { webhooks } from './operations.ts';
 

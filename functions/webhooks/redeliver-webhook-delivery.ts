@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { conflict, notFound } from '../http/errors.ts';
-import { getWebhook } from '../storage/webhooks.ts';
-import { claimRedelivery, getDelivery, SETTLED } from '../storage/webhook-deliveries.ts';
+import { getWebhook } from '../storage/webhooks/webhooks.ts';
+import { claimRedelivery, getDelivery, SETTLED } from '../storage/webhooks/webhook-deliveries.ts';
 import { enqueueDeliveries } from '../events/webhook-queue.ts';
 import { webhookNotFound } from './webhook-changes.ts';
 import { deliveryView } from './list-webhook-deliveries.ts';

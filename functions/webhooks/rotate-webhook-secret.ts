@@ -1,8 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
 import { newWebhookSecret } from '../events/signing.ts';
-import { sealSecret } from '../storage/sealed-secrets.ts';
-import { webhookSecretOwner } from '../storage/webhooks.ts';
+import { sealSecret } from '../storage/table/sealed-secrets.ts';
+import { webhookSecretOwner } from '../storage/webhooks/webhooks.ts';
 import { changeWebhook, checkedSecret, webhookView } from './webhook-changes.ts';
 import { webhooks } from './operations.ts';
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { EVENT_TYPE_NAMES } from './event-types.ts';
 import { WebhookView } from '../events/webhook-events.ts';
-import { MAX_LOGGED_ATTEMPTS } from '../storage/webhook-deliveries.ts';
+import { MAX_LOGGED_ATTEMPTS } from '../storage/webhooks/webhook-deliveries.ts';
 
 /** Every event type, and `*` for all of them. */
 const EventTypeName = z.enum(['*', ...EVENT_TYPE_NAMES]);

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
-import type { Webhook } from '../storage/webhooks.ts';
+import type { Webhook } from '../storage/webhooks/webhooks.ts';
 import { changeWebhook, checkedUrl, normalisedTypes } from './webhook-changes.ts';
 import { webhooks } from './operations.ts';
 

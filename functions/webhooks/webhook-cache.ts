@@ -1,5 +1,5 @@
-import { instanceCache } from '../storage/instance-cache.ts';
-import { listWebhooks, type Webhook } from '../storage/webhooks.ts';
+import { instanceCache } from '../storage/table/instance-cache.ts';
+import { listWebhooks, type Webhook } from '../storage/webhooks/webhooks.ts';
 
 /**
  * The tenant's webhooks as the dispatcher and the delivery worker see them: read once per tenant

@@ -5,9 +5,9 @@ import { changeVersioned, loaded, type Decision } from '../http/versioned-change
 import { checkCallbackUrl } from '../domain/callback-url.ts';
 import { checkWebhookSecret } from '../domain/webhook-secret.ts';
 import { webhookEvent, type WebhookEventType } from '../events/webhook-events.ts';
-import { changedBookkeeping } from '../storage/bookkeeping.ts';
-import { withOptimisticRetry } from '../storage/optimistic.ts';
-import { getWebhook, replaceWebhook, type Webhook } from '../storage/webhooks.ts';
+import { changedBookkeeping } from '../storage/table/bookkeeping.ts';
+import { withOptimisticRetry } from '../storage/table/optimistic.ts';
+import { getWebhook, replaceWebhook, type Webhook } from '../storage/webhooks/webhooks.ts';
 
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
 

@@ -21,7 +21,7 @@ import {
   tableIndexes,
   TTL_ATTRIBUTE,
   type IndexDefinition,
-} from '../../functions/storage/table-schema.ts';
+} from '../../functions/storage/table/table-schema.ts';
 import { backfill, type BackfillReport } from '../../functions/storage/backfill.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

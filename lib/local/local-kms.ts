@@ -17,7 +17,7 @@ const contextBytes = (keyId: string, context: unknown): Buffer =>
 /**
  * KMS's GenerateDataKey and Decrypt for one symmetric key, served locally (the handlers' KMS
  * client reaches it through AWS_ENDPOINT_URL_KMS), so the same envelope encryption runs as in AWS
- * (functions/storage/sealed-secrets.ts). The key is `masterKey` (kept in `.rapport/`, or made for an
+ * (functions/storage/table/sealed-secrets.ts). The key is `masterKey` (kept in `.rapport/`, or made for an
  * in-memory run); a data key's CiphertextBlob is that data key under AES-256-GCM with the key id and
  * the encryption context as additional data, so, as in KMS, it decrypts only with the same context.
  */

@@ -1,4 +1,4 @@
-import { db } from '../../functions/storage/db.ts';
+import { db } from '../../functions/storage/table/db.ts';
 
 /** One DynamoDB request sent through the shared document client while recording. */
 export interface Recorded {

@@ -10,7 +10,7 @@ import { addRapport } from '../../lib/rapport-app.ts';
 import { functionId } from '../../lib/function.ts';
 import { operations } from '../../functions/catalog.ts';
 import { pathsOf, scopesFor } from '../../functions/http/operation.ts';
-import { INDEXES } from '../../functions/storage/table-schema.ts';
+import { INDEXES } from '../../functions/storage/table/table-schema.ts';
 import { SIZING } from '../../lib/sizing.ts';
 import { pascalCase } from '../../lib/names.ts';
 

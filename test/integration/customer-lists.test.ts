@@ -1,10 +1,10 @@
-import { encodeCursor } from '../../functions/storage/list-cursor.ts';
+import { encodeCursor } from '../../functions/storage/table/list-cursor.ts';
 import { describe, expect, it } from 'vitest';
 import { handler as createCustomer } from '../../functions/crm/create-customer.ts';
 import { handler as listCustomers } from '../../functions/crm/list-customers.ts';
 import { handler as listByOwner } from '../../functions/crm/list-customers-by-owner.ts';
 import { crm } from '../../functions/crm/operations.ts';
-import { LIST_SHARDS, shardOf } from '../../functions/storage/keys.ts';
+import { LIST_SHARDS, shardOf } from '../../functions/storage/table/keys.ts';
 import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { recordRequests } from '../../lib/local/request-recorder.ts';
 

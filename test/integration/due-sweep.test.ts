@@ -10,8 +10,8 @@ import { handler as listOverdue } from '../../functions/crm/list-overdue-actions
 import { crm } from '../../functions/crm/operations.ts';
 import { handler as deleteTmfCustomer } from '../../functions/tmf629/delete-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
-import { db, tableName } from '../../functions/storage/db.ts';
-import { keys } from '../../functions/storage/keys.ts';
+import { db, tableName } from '../../functions/storage/table/db.ts';
+import { keys } from '../../functions/storage/table/keys.ts';
 import { metrics } from '../../functions/observability.ts';
 import { call, lambdaContext, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';

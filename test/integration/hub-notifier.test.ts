@@ -16,7 +16,7 @@ import { recordRequests } from '../../lib/local/request-recorder.ts';
 import * as registerListener from '../../functions/tmf629/register-listener.ts';
 import * as unregisterListener from '../../functions/tmf629/unregister-listener.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
-import { keys } from '../../functions/storage/keys.ts';
+import { keys } from '../../functions/storage/table/keys.ts';
 import { startListener } from '../support/http.ts';
 import { notifyTmfEvent } from '../support/tmf-notifier.ts';
 

@@ -6,8 +6,8 @@ import { handler as listCustomer } from '../../functions/tmf629/list-customer.ts
 import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
 import { handler as deleteCustomer } from '../../functions/tmf629/delete-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
-import { db, tableName } from '../../functions/storage/db.ts';
-import { keys } from '../../functions/storage/keys.ts';
+import { db, tableName } from '../../functions/storage/table/db.ts';
+import { keys } from '../../functions/storage/table/keys.ts';
 import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { tmfCustomerProperties, tmfSchemaErrors } from '../support/tmf-schema.ts';
 

@@ -27,8 +27,8 @@ import { tmf629, tmf629v3, tmf629v5 } from '../../functions/tmf629/operations.ts
 import { notificationOf } from '../../functions/tmf629/notify-listeners.ts';
 import { GENERATIONS } from '../../functions/domain/tmf629/generations.ts';
 import { crm } from '../../functions/crm/operations.ts';
-import { db, tableName } from '../../functions/storage/db.ts';
-import { keys } from '../../functions/storage/keys.ts';
+import { db, tableName } from '../../functions/storage/table/db.ts';
+import { keys } from '../../functions/storage/table/keys.ts';
 import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
 import { tmfCustomerProperties, tmfSchemaErrorsOf } from '../support/tmf-schema.ts';
 import { eventSchemaErrors } from '../support/event-schema.ts';

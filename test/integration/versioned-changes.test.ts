@@ -6,7 +6,7 @@ import { handler as updateCase } from '../../functions/bian-casemgmt/update.ts';
 import { handler as createCase } from '../../functions/bian-casemgmt/create.ts';
 import { bianCrm } from '../../functions/bian-crm/operations.ts';
 import { bianCaseMgmt } from '../../functions/bian-casemgmt/operations.ts';
-import { fromItem } from '../../functions/storage/customer-items.ts';
+import { fromItem } from '../../functions/storage/customers/customer-items.ts';
 import { call, uniqueTenant } from '../../lib/local/direct-call.ts';
 
 describe('one versioned change for every family (changeVersioned)', () => {
@@ -77,7 +77,7 @@ describe('no refusal without a conflict (issue 13)', () => {
     const { handler: createActivity } = await import('../../functions/crm/create-activity.ts');
     const { handler: getCustomer } = await import('../../functions/crm/get-customer.ts');
     const { crm } = await import('../../functions/crm/operations.ts');
-    const { db, tableName } = await import('../../functions/storage/db.ts');
+    const { db, tableName } = await import('../../functions/storage/table/db.ts');
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     const tenant = uniqueTenant();
     const created = await call(createCustomer, crm.createCrmCustomer, { tenant, body: { name: 'Contended', type: 'ORGANIZATION' } });

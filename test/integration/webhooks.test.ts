@@ -24,15 +24,15 @@ import { webhooks } from '../../functions/webhooks/operations.ts';
 import { deliver } from '../../functions/webhooks/deliver-webhooks.ts';
 import * as crmCreate from '../../functions/crm/create-customer.ts';
 import { crm } from '../../functions/crm/operations.ts';
-import { db, tableName } from '../../functions/storage/db.ts';
-import { keys } from '../../functions/storage/keys.ts';
-import { newEvent } from '../../functions/events/envelope.ts';
-import { eventItem } from '../../functions/storage/transactions.ts';
-import { batchWrite } from '../../functions/storage/db.ts';
+import { db, tableName } from '../../functions/storage/table/db.ts';
+import { keys } from '../../functions/storage/table/keys.ts';
+import { newEvent } from '../../functions/domain/event-envelope.ts';
+import { eventItem } from '../../functions/storage/table/transactions.ts';
+import { batchWrite } from '../../functions/storage/table/db.ts';
 import { readFeed } from '../../functions/storage/event-feed.ts';
-import { recordDelivery } from '../../functions/storage/webhook-deliveries.ts';
-import { MAX_WEBHOOKS } from '../../functions/storage/webhooks.ts';
-import { TTL_ATTRIBUTE } from '../../functions/storage/table-schema.ts';
+import { recordDelivery } from '../../functions/storage/webhooks/webhook-deliveries.ts';
+import { MAX_WEBHOOKS } from '../../functions/storage/webhooks/webhooks.ts';
+import { TTL_ATTRIBUTE } from '../../functions/storage/table/table-schema.ts';
 
 /** A receiver on loopback answering `status`; counts what it got. */
 const receiver = async (status: number): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> => {

@@ -16,7 +16,7 @@ import { call, uniqueTenant, type CallOptions } from '../../lib/local/direct-cal
 import { recordRequests } from '../../lib/local/request-recorder.ts';
 import { bodyFor, headersFor, paramFor, queryFor } from './arbitraries.ts';
 import { isFamilyError } from './error-bodies.ts';
-import { recordDelivery } from '../../functions/storage/webhook-deliveries.ts';
+import { recordDelivery } from '../../functions/storage/webhooks/webhook-deliveries.ts';
 
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 150);

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/dynamodb-local.ts';
-import { db } from '../../functions/storage/db.ts';
-import type { IndexDefinition } from '../../functions/storage/table-schema.ts';
+import { db } from '../../functions/storage/table/db.ts';
+import type { IndexDefinition } from '../../functions/storage/table/table-schema.ts';
 
 /**
  * A table of the test file's own in the run's DynamoDB Local (the current layout unless `indexes`

@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { newEvent } from '../../functions/events/envelope.ts';
+import { newEvent } from '../../functions/domain/event-envelope.ts';
 import { handler } from '../../functions/tmf629/notify-listeners.ts';
 import { lambdaContext } from '../../lib/local/direct-call.ts';
 

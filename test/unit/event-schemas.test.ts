@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { eventSchemaFiles } from '../../lib/event-schemas.ts';
-import { newEvent } from '../../functions/events/envelope.ts';
+import { newEvent } from '../../functions/domain/event-envelope.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeOrderedId } from '../../functions/storage/ids.ts';
+import { timeOrderedId } from '../../functions/domain/ids.ts';
 
 describe('time-ordered ids', () => {
   it('sort in the order they were made, also within one millisecond', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INDEXES, LEGACY_INDEXES, MIGRATION_STEPS, tableIndexes } from '../../functions/storage/table-schema.ts';
+import { INDEXES, LEGACY_INDEXES, MIGRATION_STEPS, tableIndexes } from '../../functions/storage/table/table-schema.ts';
 
 describe('moving a deployed table to the current index layout', () => {
   it('changes exactly one index per step, from the legacy layout to the current one', () => {

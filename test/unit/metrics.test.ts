@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { deterministicTimeOrderedId } from '../../functions/storage/ids.ts';
+import { deterministicTimeOrderedId } from '../../functions/domain/ids.ts';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { call, lambdaContext } from '../../lib/local/direct-call.ts';
 

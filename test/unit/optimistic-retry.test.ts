@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { withOptimisticRetry } from '../../functions/storage/optimistic.ts';
-import { ConcurrentChanges } from '../../functions/storage/errors.ts';
-import { ConditionFailed, WriteConflict } from '../../functions/storage/transactions.ts';
+import { withOptimisticRetry } from '../../functions/storage/table/optimistic.ts';
+import { ConcurrentChanges } from '../../functions/storage/table/errors.ts';
+import { ConditionFailed, WriteConflict } from '../../functions/storage/table/transactions.ts';
 
 describe('withOptimisticRetry', () => {
   it('re-runs a raced attempt until it commits, however many rounds that takes inside the budget', async () => {

@@ -10,9 +10,9 @@ import { checkWebhookSecret } from '../../functions/domain/webhook-secret.ts';
 import { newWebhookSecret, signatureHeaders } from '../../functions/events/signing.ts';
 import { enqueueDeliveries, MAX_DELAY_SECONDS, type DeliveryMessage } from '../../functions/events/webhook-queue.ts';
 import { deliver } from '../../functions/webhooks/deliver-webhooks.ts';
-import { invertedId } from '../../functions/storage/keys.ts';
-import { deterministicTimeOrderedId, timeOfId, timePrefix } from '../../functions/storage/ids.ts';
-import { compareKeys } from '../../functions/storage/sharded-query.ts';
+import { invertedId } from '../../functions/storage/table/keys.ts';
+import { deterministicTimeOrderedId, timeOfId, timePrefix } from '../../functions/domain/ids.ts';
+import { compareKeys } from '../../functions/storage/table/sharded-query.ts';
 
 describe('webhook event types', () => {
   it("are exactly the event catalog's detail-types, each once", () => {

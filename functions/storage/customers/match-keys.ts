@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
-import { keys } from './keys.ts';
-import type { TransactItem } from './transactions.ts';
+import { db, tableName } from '../table/db.ts';
+import { keys } from '../table/keys.ts';
+import type { TransactItem } from '../table/transactions.ts';
 import type { CustomerRecord } from './customer-items.ts';
-import { matchKeysOf, type MatchKey } from '../domain/match-keys.ts';
+import { matchKeysOf, type MatchKey } from '../../domain/match-keys.ts';
 
 /**
  * The tenant's match index (domain/match-keys.ts) as items: one per match key and customer, in

@@ -1,5 +1,5 @@
-import { shardOf } from './keys.ts';
-import { deterministicTimeOrderedId } from './ids.ts';
+import { shardOf } from '../table/keys.ts';
+import { deterministicTimeOrderedId } from '../../domain/ids.ts';
 
 /**
  * The sparse, sharded due index (byDue). Only items that are due and not yet flagged carry its keys:

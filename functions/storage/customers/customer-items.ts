@@ -1,7 +1,7 @@
-import { indexPartitions, keys, nameSortKey, shardOf } from './keys.ts';
-import { dueEventId, dueIndexKeys, instantKey } from './due-index.ts';
-import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
-import { newBookkeeping, type Bookkeeping } from './bookkeeping.ts';
+import { indexPartitions, keys, nameSortKey, shardOf } from '../table/keys.ts';
+import { dueEventId, dueIndexKeys, instantKey } from '../due/due-index.ts';
+import { INDEX_KEY_ATTRIBUTES } from '../table/table-schema.ts';
+import { newBookkeeping, type Bookkeeping } from '../table/bookkeeping.ts';
 
 /** What every stored customer carries beside its attributes: its identity and its bookkeeping. */
 export interface CustomerMeta extends Bookkeeping {

@@ -1,6 +1,6 @@
-import type { TransactItem } from './transactions.ts';
-import { tableName, type ItemKey } from './db.ts';
-import { allShards, keys, shardOf } from './keys.ts';
+import type { TransactItem } from '../table/transactions.ts';
+import { tableName, type ItemKey } from '../table/db.ts';
+import { allShards, keys, shardOf } from '../table/keys.ts';
 import { isCounted, type CustomerRecord } from './customer-items.ts';
 
 /**

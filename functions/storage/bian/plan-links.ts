@@ -1,10 +1,10 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys.ts';
-import { batchWrite, db, getItems, tableName, type ItemKey } from './db.ts';
+import { keys } from '../table/keys.ts';
+import { batchWrite, db, getItems, tableName, type ItemKey } from '../table/db.ts';
 import { bianKey } from './bian-records.ts';
 import { addToStatistics } from './case-statistics.ts';
-import { combineCounterWrites } from './counters.ts';
-import { ConditionFailed, transact, WriteConflict, type TransactItem } from './transactions.ts';
+import { combineCounterWrites } from '../customers/counters.ts';
+import { ConditionFailed, transact, WriteConflict, type TransactItem } from '../table/transactions.ts';
 
 /**
  * A BIAN CRM plan's link to the customer it belongs to, kept twice: on the plan (`customerId`) and

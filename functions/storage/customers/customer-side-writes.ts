@@ -1,4 +1,4 @@
-import type { TransactItem } from './transactions.ts';
+import type { TransactItem } from '../table/transactions.ts';
 import type { CustomerRecord } from './customer-items.ts';
 import { customerCountChanges } from './counters.ts';
 import { matchKeyChanges } from './match-keys.ts';

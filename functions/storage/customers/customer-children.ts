@@ -1,14 +1,14 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
-import type { Bookkeeping } from './bookkeeping.ts';
-import { keys } from './keys.ts';
-import { ConditionFailed, putEvent, transact } from './transactions.ts';
-import { CustomerNotLive } from './errors.ts';
-import { dueIndexKeys } from './due-index.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
-import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
+import { db, tableName } from '../table/db.ts';
+import type { Bookkeeping } from '../table/bookkeeping.ts';
+import { keys } from '../table/keys.ts';
+import { ConditionFailed, putEvent, transact } from '../table/transactions.ts';
+import { CustomerNotLive } from '../table/errors.ts';
+import { dueIndexKeys } from '../due/due-index.ts';
+import { decodeCursor, encodeCursor } from '../table/list-cursor.ts';
+import { INDEX_KEY_ATTRIBUTES } from '../table/table-schema.ts';
 import { CUSTOMER_ENTITY } from './customer-items.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 
 /** Activities and opportunities: records in their customer's item collection. */
 export type ChildKind = 'ACTIVITY' | 'OPPORTUNITY';

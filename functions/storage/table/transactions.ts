@@ -1,10 +1,10 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './db.ts';
 import { feedPartitionOf, keys } from './keys.ts';
-import { timeOrderedId } from './ids.ts';
+import { timeOrderedId } from '../../domain/ids.ts';
 import { checkItemLimits } from './limits.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -1,12 +1,12 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
-import { keys } from './keys.ts';
-import type { Bookkeeping } from './bookkeeping.ts';
-import { LimitReached } from './errors.ts';
-import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
-import { addToCounters, COUNT_ENTITY } from './counters.ts';
-import type { SecretOwner, StoredSecret } from './sealed-secrets.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import { db, tableName } from '../table/db.ts';
+import { keys } from '../table/keys.ts';
+import type { Bookkeeping } from '../table/bookkeeping.ts';
+import { LimitReached } from '../table/errors.ts';
+import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
+import { addToCounters, COUNT_ENTITY } from '../customers/counters.ts';
+import type { SecretOwner, StoredSecret } from '../table/sealed-secrets.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 
 /** A webhook subscription: where to deliver which of the tenant's events, signed with which secrets. */
 export interface Webhook extends Bookkeeping {

@@ -1,10 +1,10 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './db.ts';
-import { allShards, keys, webhookDeliveryPartition } from './keys.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
-import { readSharded } from './sharded-query.ts';
-import { TTL_ATTRIBUTE } from './table-schema.ts';
-import type { StoredEventRef } from './event-feed.ts';
+import { db, tableName } from '../table/db.ts';
+import { allShards, keys, webhookDeliveryPartition } from '../table/keys.ts';
+import { decodeCursor, encodeCursor } from '../table/list-cursor.ts';
+import { readSharded } from '../table/sharded-query.ts';
+import { TTL_ATTRIBUTE } from '../table/table-schema.ts';
+import type { StoredEventRef } from '../event-feed.ts';
 
 /**
  * The delivery log: one item per webhook and event (its id is the event's, as `webhook-id` is),

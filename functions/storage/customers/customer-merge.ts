@@ -9,18 +9,18 @@
  * the timeline, not published again (the stream publishes inserted `EVENT` items only).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, db, tableName, type ItemKey } from './db.ts';
-import { keys } from './keys.ts';
-import { dueIndexKeys } from './due-index.ts';
-import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
+import { batchWrite, db, tableName, type ItemKey } from '../table/db.ts';
+import { keys } from '../table/keys.ts';
+import { dueIndexKeys } from '../due/due-index.ts';
+import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
 import { isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { childFromItem, childItem, type ChildKind } from './customer-children.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
 import { combineCounterWrites } from './counters.ts';
 import { MERGED_CUSTOMER_ENTITY, putLive, retiredItem, type Merger } from './customer-lifecycle.ts';
-import { EVENT_ENTITY } from './table-schema.ts';
-import { PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import { EVENT_ENTITY } from '../table/table-schema.ts';
+import { PLAN_LINK_ENTITY, relinkPlan } from '../bian/plan-links.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 
 export const MOVED_EVENT_ENTITY = 'MOVED_EVENT';
 /** The job of moving an unmerged duplicate's items back: an item in the duplicate's collection, due while the move runs. */

@@ -1,8 +1,8 @@
-import { tableName, type ItemKey } from './db.ts';
-import { allShards, keys, shardOf } from './keys.ts';
-import type { TransactItem } from './transactions.ts';
-import { addToCounters } from './counters.ts';
-import type { ResolutionTargets } from '../domain/case-statistics.ts';
+import { tableName, type ItemKey } from '../table/db.ts';
+import { allShards, keys, shardOf } from '../table/keys.ts';
+import type { TransactItem } from '../table/transactions.ts';
+import { addToCounters } from '../customers/counters.ts';
+import type { ResolutionTargets } from '../../domain/case-statistics.ts';
 
 /**
  * The tenant's case statistics: counters sharded by incident reference (each incident counts in

@@ -1,4 +1,4 @@
-import { timeOrderedId } from '../storage/ids.ts';
+import { timeOrderedId } from './ids.ts';
 
 /** The envelope every Rapport event carries as its EventBridge `detail` (README, Events). */
 export interface EventEnvelope<Data = unknown> {

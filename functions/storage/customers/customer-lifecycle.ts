@@ -7,17 +7,17 @@
  * item collection until the purge, which the due sweep runs in steps of bounded work.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, db, tableName, type ItemKey } from './db.ts';
-import { keys } from './keys.ts';
-import { dueIndexKeys } from './due-index.ts';
-import { ConditionFailed, putEvent, transact, type TransactItem } from './transactions.ts';
+import { batchWrite, db, tableName, type ItemKey } from '../table/db.ts';
+import { keys } from '../table/keys.ts';
+import { dueIndexKeys } from '../due/due-index.ts';
+import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
-import { IDEMPOTENCY_REF_ENTITY } from './idempotency.ts';
-import { eraseLinkedPlansStep, PLAN_LINK_ENTITY, relinkPlan } from './plan-links.ts';
-import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import { IDEMPOTENCY_REF_ENTITY } from '../idempotency.ts';
+import { eraseLinkedPlansStep, PLAN_LINK_ENTITY, relinkPlan } from '../bian/plan-links.ts';
+import { INDEX_KEY_ATTRIBUTES } from '../table/table-schema.ts';
+import { decodeCursor, encodeCursor } from '../table/list-cursor.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 
 export const DELETED_CUSTOMER_ENTITY = 'DELETED_CUSTOMER';
 export const ERASED_CUSTOMER_ENTITY = 'ERASED_CUSTOMER';

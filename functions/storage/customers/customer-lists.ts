@@ -1,12 +1,12 @@
-import { getItems, type ItemKey } from './db.ts';
-import { allShards, idOfSortKey, indexPartitions, keys, LIST_SHARDS, nameSortKey } from './keys.ts';
+import { getItems, type ItemKey } from '../table/db.ts';
+import { allShards, idOfSortKey, indexPartitions, keys, LIST_SHARDS, nameSortKey } from '../table/keys.ts';
 import { CUSTOMER_ENTITY, fromItem, type CustomerRecord } from './customer-items.ts';
 import { customerCountKeys, sumCounts } from './counters.ts';
-import { instantKey } from './due-index.ts';
-import { decodeCursor, encodeCursor } from './list-cursor.ts';
-import { compareKeys, readSharded, withinCondition, type ShardedQuery, type ShardPositions } from './sharded-query.ts';
-import { INDEXES, NAME_INDEX_ATTRIBUTES } from './table-schema.ts';
-import { matchesFilters } from '../domain/list-filters.ts';
+import { instantKey } from '../due/due-index.ts';
+import { decodeCursor, encodeCursor } from '../table/list-cursor.ts';
+import { compareKeys, readSharded, withinCondition, type ShardedQuery, type ShardPositions } from '../table/sharded-query.ts';
+import { INDEXES, NAME_INDEX_ATTRIBUTES } from '../table/table-schema.ts';
+import { matchesFilters } from '../../domain/list-filters.ts';
 
 /**
  * The customer lists, as named access patterns: handlers ask for `customerLists.byOwner(…)` and

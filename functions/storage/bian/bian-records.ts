@@ -1,10 +1,10 @@
-import { getItems, tableName, type ItemKey } from './db.ts';
-import type { Bookkeeping } from './bookkeeping.ts';
-import { keys } from './keys.ts';
-import { dueIndexKeys } from './due-index.ts';
-import { putEvent, transact, type TransactItem } from './transactions.ts';
-import { INDEX_KEY_ATTRIBUTES } from './table-schema.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import { getItems, tableName, type ItemKey } from '../table/db.ts';
+import type { Bookkeeping } from '../table/bookkeeping.ts';
+import { keys } from '../table/keys.ts';
+import { dueIndexKeys } from '../due/due-index.ts';
+import { putEvent, transact, type TransactItem } from '../table/transactions.ts';
+import { INDEX_KEY_ATTRIBUTES } from '../table/table-schema.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 
 /**
  * BIAN control records and their behaviour-qualifier records: a plan (`sk` PLAN) and its records

@@ -1,13 +1,13 @@
-import type { Bookkeeping } from './bookkeeping.ts';
+import type { Bookkeeping } from '../table/bookkeeping.ts';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, getItems, tableName } from './db.ts';
-import { keys } from './keys.ts';
-import { putEvent, transact, type TransactItem } from './transactions.ts';
+import { db, getItems, tableName } from '../table/db.ts';
+import { keys } from '../table/keys.ts';
+import { putEvent, transact, type TransactItem } from '../table/transactions.ts';
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
-import type { PendingEvent } from '../events/envelope.ts';
-import { BusinessMetric } from '../business-metrics.ts';
-import { count } from '../observability.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
+import { BusinessMetric } from '../../business-metrics.ts';
+import { count } from '../../observability.ts';
 
 /** One customer: reads and writes of the customer item (lists are in customer-lists.ts). */
 

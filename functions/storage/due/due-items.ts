@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, getItems, tableName } from './db.ts';
+import { db, getItems, tableName } from '../table/db.ts';
 import { dueCutoff, duePartition } from './due-index.ts';
-import { CUSTOMER_ENTITY, overdueListKeys } from './customer-items.ts';
-import { DELETED_CUSTOMER_ENTITY, ERASED_CUSTOMER_ENTITY, MERGED_CUSTOMER_ENTITY } from './customer-lifecycle.ts';
-import { UNMERGE_JOB_ENTITY } from './customer-merge.ts';
-import { putEvent, transact } from './transactions.ts';
-import type { PendingEvent } from '../events/envelope.ts';
+import { CUSTOMER_ENTITY, overdueListKeys } from '../customers/customer-items.ts';
+import { DELETED_CUSTOMER_ENTITY, ERASED_CUSTOMER_ENTITY, MERGED_CUSTOMER_ENTITY } from '../customers/customer-lifecycle.ts';
+import { UNMERGE_JOB_ENTITY } from '../customers/customer-merge.ts';
+import { putEvent, transact } from '../table/transactions.ts';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 
 /**
  * One page of a due-index shard: items due at or before `now`, earliest first. The index holds
