@@ -53,6 +53,16 @@ describe('input at DynamoDB’s limits', () => {
     }
   });
 
+  it('lists no customer for an id filter no key can hold (a 5,000-character id, a separator) instead of asking DynamoDB for it', async () => {
+    const tenant = uniqueTenant();
+    const created = await run(tmf629.createCustomer, { tenant, body: { name: 'Filtered', engagedParty } });
+    for (const id of ['x'.repeat(5000), 'a#CUSTOMER', `${String(created.body.id)},${'y'.repeat(3000)}`]) {
+      const answer = await run(tmf629.listCustomer, { tenant, query: { id } });
+      expect(answer.status, id.slice(0, 20)).toBe(200);
+      expect((answer.body as { id: string }[]).map((c) => c.id)).toEqual(id.includes(',') ? [created.body.id] : []);
+    }
+  });
+
   it('refuses a name whose index key would pass 1,024 bytes (400 naming name), and stores one just under it', async () => {
     const tenant = uniqueTenant();
     const tmf = await run(tmf629.createCustomer, { tenant, body: { name: 'n'.repeat(990), engagedParty } });

@@ -6,6 +6,7 @@ import { instantKey } from '../due/due-index.ts';
 import { decodeCursor, encodeCursor } from '../table/list-cursor.ts';
 import { compareKeys, readSharded, withinCondition, type ShardedQuery, type ShardPositions } from '../table/sharded-query.ts';
 import { INDEXES, NAME_INDEX_ATTRIBUTES } from '../table/table-schema.ts';
+import { isKeyPart } from '../table/limits.ts';
 import { matchesFilters } from '../../domain/list-filters.ts';
 
 /**
@@ -187,7 +188,8 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
   if (ids) {
     const found = (
       await getItems(
-        [...new Set(ids)].map((id) => keys.customer(tenantId, id)),
+        // An id that cannot be a key part (too long, '#', control characters) names no customer: it is not asked for.
+        [...new Set(ids)].filter(isKeyPart).map((id) => keys.customer(tenantId, id)),
         { consistent: false },
       )
     )
