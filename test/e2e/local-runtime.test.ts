@@ -121,6 +121,10 @@ describe('local runtime over HTTP', () => {
 
   it('serves an OpenAPI 3.1 document of the whole catalog that passes the linter, and a readable reference page', async () => {
     const document = (await http('GET', '/openapi.json', { token: null })).body;
+    // Both pages are fetched before the linter runs: it holds the event loop for seconds, long enough for the server to close the idle
+    // keep-alive connection while the client still counts it as open ("other side closed" on the next request).
+    const page = await fetch(`${baseUrl()}/docs`);
+    const html = await page.text();
     expect(document.openapi).toBe('3.1.0');
     for (const op of operations) expect(document.paths[op.path][op.method.toLowerCase()].operationId).toBe(op.name);
     const config = await createConfig({ extends: ['recommended'], rules: { 'operation-4xx-response': 'error' } });
@@ -133,9 +137,7 @@ describe('local runtime over HTTP', () => {
     delete broken.paths[withParam.path][withParam.method.toLowerCase()].parameters;
     const brokenProblems = await lintFromString({ source: JSON.stringify(broken), absoluteRef: 'broken.json', config });
     expect(brokenProblems.filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
-    const page = await fetch(`${baseUrl()}/docs`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    const html = await page.text();
     for (const op of operations) expect(html).toContain(`id="${op.name}"`);
   });
 });
