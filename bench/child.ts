@@ -3,10 +3,16 @@
  * need a fresh DynamoDB Local or their own handler configuration (the handlers' DynamoDB client
  * takes its endpoint once, when it is created).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const RESULT = 'BENCH-RESULT:';
+
+const resultOf = <T>(moduleUrl: string, args: string[], status: number | null, stdout: string): T => {
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT));
+  if (status !== 0 || !line) throw new Error(`${fileURLToPath(moduleUrl)} ${args.join(' ')} failed (exit ${status})`);
+  return JSON.parse(line.slice(RESULT.length)) as T;
+};
 
 export const runInChild = <T>(moduleUrl: string, args: string[]): T => {
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], {
@@ -14,10 +20,23 @@ export const runInChild = <T>(moduleUrl: string, args: string[]): T => {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT));
-  if (child.status !== 0 || !line) throw new Error(`${fileURLToPath(moduleUrl)} ${args.join(' ')} failed (exit ${child.status})`);
-  return JSON.parse(line.slice(RESULT.length)) as T;
+  return resultOf(moduleUrl, args, child.status, child.stdout);
 };
+
+/** `runInChild` without blocking this process, for a child that calls a loopback server this process runs. */
+export const runInChildAsync = <T>(moduleUrl: string, args: string[]): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject).on('close', (status) => {
+      try {
+        resolve(resultOf<T>(moduleUrl, args, status, stdout));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
 
 /** When `moduleUrl` is the process's entry point: runs `measure` with the arguments and hands its result to the parent. */
 export const childMain = async (moduleUrl: string, measure: (args: string[]) => Promise<unknown>): Promise<void> => {

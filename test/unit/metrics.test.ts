@@ -128,4 +128,26 @@ describe('metrics in CloudWatch embedded metric format', () => {
     expect(emfLines()).toEqual([]);
     expect(lines.join('')).not.toContain('No application metrics');
   });
+
+  it('an API function writes its ColdStart metric in its first invocation only, even one without business metrics that is refused', async () => {
+    const service = process.env.POWERTOOLS_SERVICE_NAME;
+    process.env.POWERTOOLS_SERVICE_NAME = 'tmf629';
+    try {
+      vi.resetModules(); // a fresh instance, as Lambda starts one
+      const { handler } = await import('../../functions/tmf629/retrieve-customer.ts');
+      const { tmf629 } = await import('../../functions/tmf629/operations.ts');
+      capture();
+      // Refused in the kernel (no tenant claim): no storage call, no business metric.
+      const refused = { params: { id: 'x' }, claims: { sub: 'user-1' } };
+      const answers = [await call(handler, tmf629.retrieveCustomer, refused), await call(handler, tmf629.retrieveCustomer, refused)];
+      vi.restoreAllMocks();
+      expect(answers.map((a) => a.status)).toEqual([403, 403]);
+      const emf = emfLines();
+      expect(emf).toHaveLength(1);
+      expect(emf[0]).toMatchObject({ ColdStart: 1, function_name: 'retrieveCustomer', service: 'tmf629' });
+      expect(emf[0]!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Rapport', Dimensions: [['service', 'function_name']] });
+    } finally {
+      process.env.POWERTOOLS_SERVICE_NAME = service;
+    }
+  });
 });
