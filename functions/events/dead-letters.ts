@@ -1,7 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { traced } from '../tracing.ts';
-
-const sqs = traced(new SQSClient({}));
+/** The dead-letter queues' client, untraced here: the background functions that use it trace it (`traced(deadLetterQueues)`). */
+export const deadLetterQueues = new SQSClient({});
 
 /**
  * Parks what could not be delivered in the dead-letter queue, so nothing is silently dropped.
@@ -10,7 +9,7 @@ const sqs = traced(new SQSClient({}));
 export const sendToDeadLetterQueue = async (queueUrl: string, messages: unknown[]): Promise<void> => {
   for (let i = 0; i < messages.length; i += 10) {
     const batch = messages.slice(i, i + 10);
-    const result = await sqs.send(
+    const result = await deadLetterQueues.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
         Entries: batch.map((message, j) => ({ Id: String(j), MessageBody: JSON.stringify(message) })),

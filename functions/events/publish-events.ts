@@ -5,12 +5,13 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import middy from '@middy/core';
 import { feedSettleMs, isStoredEventInsert } from '../storage/event-feed.ts';
 import { timeOfId } from '../domain/ids.ts';
-import { requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
+import { deadLetterQueues, requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
 
 const eventBridge = traced(new EventBridgeClient({}));
+traced(deadLetterQueues);
 
 /** PutEvents attempts per entry before it goes to the dead-letter queue. */
 export const MAX_ATTEMPTS = 4;

@@ -1,9 +1,12 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { traced } from '../tracing.ts';
 import type { StoredEventRef } from '../storage/event-feed.ts';
 import { requiredEnv } from './dead-letters.ts';
 
-const sqs = traced(new SQSClient({}));
+/**
+ * The delivery queue's client, untraced: the redelivery API function queues through it without
+ * the X-Ray SDK in its bundle; the background functions trace it (`traced(deliveryQueue)`).
+ */
+export const deliveryQueue = new SQSClient({});
 
 /**
  * One delivery of one event to one webhook, as it waits in the delivery queue (WEBHOOK_QUEUE_URL):
@@ -33,7 +36,7 @@ export const enqueueDeliveries = async (deliveries: { message: DeliveryMessage; 
   const queueUrl = requiredEnv('WEBHOOK_QUEUE_URL');
   for (let i = 0; i < deliveries.length; i += 10) {
     const batch = deliveries.slice(i, i + 10);
-    const result = await sqs.send(
+    const result = await deliveryQueue.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
         Entries: batch.map(({ message, delayMs = 0 }, j) => {

@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import type { EventEnvelope } from '../domain/event-envelope.ts';
-import { requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
+import { deadLetterQueues, requiredEnv, sendToDeadLetterQueue } from '../events/dead-letters.ts';
 import { deleteSubscription, hubSecretOwner, listSubscriptions, type Subscription } from '../storage/subscriptions.ts';
 import { instanceCache } from '../storage/table/instance-cache.ts';
 import { openSecret } from '../storage/table/sealed-secrets.ts';
@@ -128,5 +128,6 @@ const notify = async (event: EventBridgeEvent<string, EventEnvelope<TmfEventData
 };
 
 traced(dynamodb);
+traced(deadLetterQueues);
 
 export const handler = middy(notify).use(tracedInstrumentation());

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { DISABLE_AFTER_SECONDS, MAX_ATTEMPTS, retryAfterMs, retryDelayMs, verdictOf } from '../domain/webhook-retries.ts';
 import { postJson } from '../events/outbound.ts';
 import { signatureHeaders } from '../events/signing.ts';
-import { enqueueDeliveries, type DeliveryMessage } from '../events/webhook-queue.ts';
+import { deliveryQueue, enqueueDeliveries, type DeliveryMessage } from '../events/webhook-queue.ts';
 import { getStoredEvent } from '../storage/event-feed.ts';
 import { recordDelivery, type DeliveryAttempt } from '../storage/webhooks/webhook-deliveries.ts';
 import { markWebhookFailing, markWebhookHealthy, webhookSecretOwner, type Webhook } from '../storage/webhooks/webhooks.ts';
@@ -140,5 +140,6 @@ const work = async (event: SQSEvent): Promise<SQSBatchResponse> => {
 };
 
 traced(dynamodb);
+traced(deliveryQueue);
 
 export const handler = middy(work).use(tracedInstrumentation());

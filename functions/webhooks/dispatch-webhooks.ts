@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import type { EventEnvelope } from '../domain/event-envelope.ts';
-import { enqueueDeliveries, type DeliveryMessage } from '../events/webhook-queue.ts';
+import { deliveryQueue, enqueueDeliveries, type DeliveryMessage } from '../events/webhook-queue.ts';
 import { isStoredEventInsert, storedEventRefOf } from '../storage/event-feed.ts';
 import { dynamodb } from '../storage/table/db.ts';
 import { logger } from '../observability.ts';
@@ -47,5 +47,6 @@ const dispatch = async (event: DynamoDBStreamEvent): Promise<{ queued: number }>
 };
 
 traced(dynamodb);
+traced(deliveryQueue);
 
 export const handler = middy(dispatch).use(tracedInstrumentation());
