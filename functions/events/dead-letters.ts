@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { awsClient } from '../aws-clients.ts';
 /** The dead-letter queues' client, untraced here: the background functions that use it trace it (`traced(deadLetterQueues)`). */
-export const deadLetterQueues = new SQSClient({});
+export const deadLetterQueues = awsClient(new SQSClient({}));
 
 /**
  * Parks what could not be delivered in the dead-letter queue, so nothing is silently dropped.

@@ -9,8 +9,9 @@ import { deadLetterQueues, requiredEnv, sendToDeadLetterQueue } from './dead-let
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
+import { awsClient } from '../aws-clients.ts';
 
-const eventBridge = traced(new EventBridgeClient({}));
+const eventBridge = traced(awsClient(new EventBridgeClient({})));
 traced(deadLetterQueues);
 
 /** PutEvents attempts per entry before it goes to the dead-letter queue. */

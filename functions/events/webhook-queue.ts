@@ -1,12 +1,13 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { StoredEventRef } from '../storage/event-feed.ts';
 import { requiredEnv } from './dead-letters.ts';
+import { awsClient } from '../aws-clients.ts';
 
 /**
  * The delivery queue's client, untraced: the redelivery API function queues through it without
  * the X-Ray SDK in its bundle; the background functions trace it (`traced(deliveryQueue)`).
  */
-export const deliveryQueue = new SQSClient({});
+export const deliveryQueue = awsClient(new SQSClient({}));
 
 /**
  * One delivery of one event to one webhook, as it waits in the delivery queue (WEBHOOK_QUEUE_URL):

@@ -14,6 +14,7 @@ import { LOCAL_SECRETS_KEY_ID } from './local-kms.ts';
 import { backfillOnce } from './local-backfill.ts';
 import { handleApiRequest } from './gateway.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { awsClient } from '../../functions/aws-clients.ts';
 import { LocalQueue } from './local-queue.ts';
 import { printError } from './output.ts';
 
@@ -147,10 +148,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       CURSOR_SECRET: cursorSecret(options.inMemory),
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
+      // Tracing is off outside Lambda (Powertools Tracer), but the X-Ray SDK, once a background
+      // function loads it, would still install its context-tracking async hook in this one process,
+      // taxing every request's promises (deployed, API functions never load it): manual mode installs none.
+      AWS_XRAY_MANUAL_MODE: 'true',
     });
 
     // The stream's two consumers, each with its own position, as Lambda's two event source mappings: the publisher and the webhook dispatcher.
-    const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const streams = awsClient(new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }));
     const pollers = [
       { consumer: streamPublisher, checkpoint: 'stream-checkpoint.json' },
       { consumer: webhookDispatcher, checkpoint: 'webhook-stream-checkpoint.json' },

@@ -1,9 +1,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { DescribeStreamCommand, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { isStoredEventInsert } from '../../functions/storage/event-feed.ts';
 
 type Attribute = Record<string, unknown>;
+
+/** How often the shard list is described again while no shard has ended. */
+const SHARD_REFRESH_MS = 10_000;
 
 /**
  * The streams SDK client deserializes an empty map attribute (`{"M": {}}` on the wire) to `{}`;
@@ -29,6 +39,10 @@ const restoreImage = (image: Record<string, Attribute> | undefined) =>
 export class StreamPoller {
   private readonly positions = new Map<string, string>();
   private readonly done = new Set<string>();
+  private readonly iterators = new Map<string, string>();
+  private shards: { id: string; parent?: string }[] | undefined;
+  private describedAt = 0;
+  private doneWhenDescribed = 0;
   private stopped = false;
   private loop: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -81,12 +95,10 @@ export class StreamPoller {
     }
     this.busy = true;
     try {
-      const { StreamDescription } = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
-      for (const shard of StreamDescription?.Shards ?? []) {
-        const shardId = shard.ShardId!;
-        if (this.done.has(shardId)) continue;
-        if (shard.ParentShardId && !this.done.has(shard.ParentShardId) && StreamDescription?.Shards?.some((s) => s.ShardId === shard.ParentShardId)) continue;
-        await this.readShard(shardId);
+      for (const shard of await this.currentShards()) {
+        if (this.done.has(shard.id)) continue;
+        if (shard.parent && !this.done.has(shard.parent) && this.shards?.some((s) => s.id === shard.parent)) continue;
+        await this.readShard(shard.id);
       }
     } finally {
       this.busy = false;
@@ -94,18 +106,37 @@ export class StreamPoller {
     }
   }
 
+  /**
+   * The stream's shards, described again only when one was read to its end or after
+   * SHARD_REFRESH_MS (new shards appear when one closes or the stream splits), not at every poll.
+   */
+  private async currentShards(): Promise<{ id: string; parent?: string }[]> {
+    if (!this.shards || this.done.size !== this.doneWhenDescribed || Date.now() - this.describedAt > SHARD_REFRESH_MS) {
+      const { StreamDescription } = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+      this.shards = (StreamDescription?.Shards ?? []).map((shard) => ({ id: shard.ShardId!, parent: shard.ParentShardId }));
+      this.describedAt = Date.now();
+      this.doneWhenDescribed = this.done.size;
+    }
+    return this.shards;
+  }
+
+  /**
+   * Reads one shard from where the last poll left it: the iterator GetRecords returned last time
+   * (as Lambda's event source mapping does), or a new one from the saved position at the start,
+   * after a failed batch and when the kept one has expired (iterators live 15 minutes).
+   */
   private async readShard(shardId: string): Promise<void> {
-    const after = this.positions.get(shardId);
-    const { ShardIterator } = await this.client.send(
-      new GetShardIteratorCommand({
-        StreamArn: this.streamArn,
-        ShardId: shardId,
-        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
-    let iterator = ShardIterator;
+    let iterator = this.iterators.get(shardId) ?? (await this.newIterator(shardId));
+    this.iterators.delete(shardId);
     while (iterator && !this.stopped) {
-      const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      let page: GetRecordsCommandOutput;
+      try {
+        page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      } catch (error) {
+        if ((error as Error).name !== 'ExpiredIteratorException') throw error;
+        iterator = await this.newIterator(shardId);
+        continue;
+      }
       const records = page.Records ?? [];
       if (records.length > 0) {
         const delivered = await this.deliver(records);
@@ -116,9 +147,24 @@ export class StreamPoller {
         this.done.add(shardId);
         return;
       }
-      if (records.length === 0) return;
       iterator = page.NextShardIterator;
+      if (records.length === 0) {
+        this.iterators.set(shardId, iterator);
+        return;
+      }
     }
+  }
+
+  private async newIterator(shardId: string): Promise<string | undefined> {
+    const after = this.positions.get(shardId);
+    const { ShardIterator } = await this.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return ShardIterator;
   }
 
   /** Hands the records to the handler; returns the sequence number up to which all succeeded. */

@@ -10,6 +10,7 @@ const request = (name: string, start: number, end: number, key = name): Recorded
   end,
   readUnits: 0,
   writeUnits: 0,
+  consumed: [],
 });
 
 describe('the bench’s reading of recorded DynamoDB requests', () => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
  */
 const root = resolve(import.meta.dirname, '..', '..');
 const FAMILIES = ['tmf629', 'crm', 'bian-crm', 'bian-casemgmt', 'auth'];
-const PLATFORM = ['functions/observability.ts', 'functions/business-metrics.ts', 'functions/tracing.ts'];
+const PLATFORM = ['functions/aws-clients.ts', 'functions/observability.ts', 'functions/business-metrics.ts', 'functions/tracing.ts'];
 
 const layerOf = (file: string): { rank: number; family?: string } => {
   if (file.startsWith('functions/domain/')) return { rank: 0 };

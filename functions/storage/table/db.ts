@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClient } from '../../aws-clients.ts';
 
 /** The one DynamoDB client. Endpoint and region come from the standard AWS environment variables. */
-export const dynamodb = new DynamoDBClient({});
+export const dynamodb = awsClient(new DynamoDBClient({}));
 
 /**
  * The document client over it (a background function may trace `dynamodb` in X-Ray: tracing.ts).

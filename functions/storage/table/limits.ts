@@ -95,6 +95,9 @@ const sizeOf = (value: unknown): number => {
   return 0;
 };
 
+/** An item's size as DynamoDB counts it against the 400 KB limit and in capacity units: each attribute's name and value. */
+export const itemBytes = (item: Record<string, unknown>): number => Object.entries(item).reduce((sum, [k, v]) => sum + bytes(k) + sizeOf(v), 0);
+
 /** Before a write: its key attributes within DynamoDB's key limits and the item within 400 KB (NotStorable otherwise). */
 export const checkItemLimits = (item: Record<string, unknown>): void => {
   for (const [attribute, value] of Object.entries(item)) {
@@ -109,7 +112,7 @@ export const checkItemLimits = (item: Record<string, unknown>): void => {
       );
     }
   }
-  const size = Object.entries(item).reduce((sum, [k, v]) => sum + bytes(k) + sizeOf(v), 0);
+  const size = itemBytes(item);
   if (size > DYNAMODB_LIMITS.itemBytes)
     throw new NotStorable(`The resource would take about ${Math.ceil(size / 1024)} KB stored; at most 400 KB fit in one item.`, true);
 };

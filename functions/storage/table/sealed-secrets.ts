@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { instanceCache } from './instance-cache.ts';
+import { awsClient } from '../../aws-clients.ts';
 
 /**
  * Signing secrets at rest (webhooks, TMF hub registrations) under envelope encryption: a secret is
@@ -44,7 +45,7 @@ export const DATA_KEY_SECONDS = 300;
 export const DATA_KEY_USES = 100;
 
 /** The one KMS client. Endpoint and region come from the standard AWS environment variables. */
-export const kms = new KMSClient({});
+export const kms = awsClient(new KMSClient({}));
 
 const ALGORITHM = 'aes-256-gcm';
 
