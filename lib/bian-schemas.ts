@@ -4,8 +4,10 @@ import { load } from 'js-yaml';
 /**
  * Generates zod/mini schemas from a BIAN OpenAPI file, field by field: every component schema
  * becomes a schema of the same name (objects with all fields optional, strings as strings, enums
- * as enums, references as lazy getters so BIAN's cyclic references work). The output is checked
- * in (`functions/<family>/spec-schemas.ts`) and a test fails when it drifts from the spec.
+ * as enums, references as lazy getters so BIAN's cyclic references work). Every schema and field is
+ * built on first use (`z.lazy`, getters): a function's cold start builds only what its request
+ * touches, not the whole spec. The output is checked in (`functions/<family>/spec-schemas.ts`) and
+ * a test fails when it drifts from the spec.
  */
 interface SpecSchema {
   type?: string;
@@ -33,15 +35,13 @@ export const generateBianSchemas = (specFile: string, specLabel: string): string
   for (const [name, schema] of Object.entries(schemas)) {
     if (name === 'HTTPError') continue;
     if (schema.enum) {
-      lines.push(`export const ${ident(name)} = z.enum(${JSON.stringify(schema.enum)});`);
+      lines.push(`export const ${ident(name)} = z.lazy(() => z.enum(${JSON.stringify(schema.enum)}));`);
       continue;
     }
-    const fields = Object.entries(schema.properties ?? {}).map(([field, p]) =>
-      p.$ref || p.items?.$ref ? `  get ${JSON.stringify(field)}() { return ${property(p)}; },` : `  ${JSON.stringify(field)}: ${property(p)},`,
-    );
+    const fields = Object.entries(schema.properties ?? {}).map(([field, p]) => `  get ${JSON.stringify(field)}() { return ${property(p)}; },`);
     // F_<name>: the fields (spread into strict top-level bodies); S_<name>: the schema, open for nested use.
     lines.push(`export const F_${ident(name).slice(2)}: Record<string, z.ZodMiniType> = {`, ...fields, '};');
-    lines.push(`export const ${ident(name)}: z.ZodMiniType = z.looseObject(F_${ident(name).slice(2)});`);
+    lines.push(`export const ${ident(name)}: z.ZodMiniType = z.lazy(() => z.looseObject(F_${ident(name).slice(2)}));`);
   }
   return `${lines.join('\n')}\n`;
 };

@@ -10,9 +10,11 @@ export const CASE_FAMILY = 'CASEPLAN';
 
 export type CaseKind = 'CustomerCaseManagementPlan' | 'Rules' | 'Performance';
 
-const hours = z.number().check(z.gt(0), z.lte(24 * 365));
+const hours = z.lazy(() => z.number().check(z.gt(0), z.lte(24 * 365)));
 /** Rules extension: resolution targets in hours per incident priority. */
-export const ResolutionTargets = z.strictObject({ low: z.optional(hours), medium: z.optional(hours), high: z.optional(hours), critical: z.optional(hours) });
+export const ResolutionTargets = z.lazy(() =>
+  z.strictObject({ low: z.optional(hours), medium: z.optional(hours), high: z.optional(hours), critical: z.optional(hours) }),
+);
 
 const FIELDS: Record<CaseKind, Record<string, ZodMiniType>> = {
   CustomerCaseManagementPlan: F_CustomerCaseManagementPlan,
@@ -22,15 +24,16 @@ const FIELDS: Record<CaseKind, Record<string, ZodMiniType>> = {
 
 export const caseBody = (kind: CaseKind) => z.strictObject({ ...FIELDS[kind] });
 
-const figures = z.object({ open: z.number(), resolved: z.number(), resolvedWithinTarget: z.number(), meanTimeToResolutionHours: z.nullable(z.number()) });
-const ActionRecord = z.looseObject({ ActionTaskReference: z.string(), ActionType: z.string() });
+const figuresShape = () => ({ open: z.number(), resolved: z.number(), resolvedWithinTarget: z.number(), meanTimeToResolutionHours: z.nullable(z.number()) });
+const figures = z.lazy(() => z.object(figuresShape()));
+const ActionRecord = z.lazy(() => z.looseObject({ ActionTaskReference: z.string(), ActionType: z.string() }));
 
 const viewShape = (kind: CaseKind) => ({
   ...FIELDS[kind],
   [`${kind}Reference`]: z.string(),
   CustomerCaseManagementPlanReference: z.string(),
   ActionRecords: z.array(ActionRecord),
-  ...(kind === 'Performance' ? { CaseStatistics: z.object({ ...figures.shape, byPriority: z.record(z.string(), figures) }) } : {}),
+  ...(kind === 'Performance' ? { CaseStatistics: z.object({ ...figuresShape(), byPriority: z.record(z.string(), figures) }) } : {}),
 });
 
 /** The record as answered (bare), with its reference, its plan's reference, action records and extensions. */

@@ -2,42 +2,42 @@
 import * as z from 'zod/mini';
 
 export const F_Performance: Record<string, z.ZodMiniType> = {
-  "CustomerCaseResourceUtilization": z.optional(z.string()),
-  "CustomerCaseLoadingProjections": z.optional(z.string()),
-  "CustomerCaseResolutionServiceStatistics": z.optional(z.string()),
-  "CustomerCaseServiceStatisticType": z.optional(z.string()),
-  "CustomerCaseServiceStatisticValue": z.optional(z.string()),
-  "CustomerCaseServiceStatisticInterpretation": z.optional(z.string()),
-  "CustomerCaseServiceStatisticRecommendation": z.optional(z.string()),
+  get "CustomerCaseResourceUtilization"() { return z.optional(z.string()); },
+  get "CustomerCaseLoadingProjections"() { return z.optional(z.string()); },
+  get "CustomerCaseResolutionServiceStatistics"() { return z.optional(z.string()); },
+  get "CustomerCaseServiceStatisticType"() { return z.optional(z.string()); },
+  get "CustomerCaseServiceStatisticValue"() { return z.optional(z.string()); },
+  get "CustomerCaseServiceStatisticInterpretation"() { return z.optional(z.string()); },
+  get "CustomerCaseServiceStatisticRecommendation"() { return z.optional(z.string()); },
 };
-export const S_Performance: z.ZodMiniType = z.looseObject(F_Performance);
+export const S_Performance: z.ZodMiniType = z.lazy(() => z.looseObject(F_Performance));
 export const F_Rules: Record<string, z.ZodMiniType> = {
-  "CustomerCaseDecisionCriterion": z.optional(z.string()),
-  "CustomerCaseDecisionCriterionDefinition": z.optional(z.string()),
-  "CustomerCaseDecisionCriterionRules": z.optional(z.string()),
-  "CustomerCaseDecisionCriterionAnalysis": z.optional(z.string()),
-  "CustomerCaseDecisionCriterionHistory": z.optional(z.string()),
+  get "CustomerCaseDecisionCriterion"() { return z.optional(z.string()); },
+  get "CustomerCaseDecisionCriterionDefinition"() { return z.optional(z.string()); },
+  get "CustomerCaseDecisionCriterionRules"() { return z.optional(z.string()); },
+  get "CustomerCaseDecisionCriterionAnalysis"() { return z.optional(z.string()); },
+  get "CustomerCaseDecisionCriterionHistory"() { return z.optional(z.string()); },
 };
-export const S_Rules: z.ZodMiniType = z.looseObject(F_Rules);
+export const S_Rules: z.ZodMiniType = z.lazy(() => z.looseObject(F_Rules));
 export const F_CustomerCaseManagementPlan: Record<string, z.ZodMiniType> = {
-  "CustomerCaseManagementPlanPeriod": z.optional(z.string()),
-  "CustomerCasePoliciesAndGuidelines": z.optional(z.string()),
-  "CustomerCaseServicePerformanceGoals": z.optional(z.string()),
-  "CustomerCaseServiceSchedule": z.optional(z.string()),
-  "CustomerCaseServiceOperatingConfiguration": z.optional(z.string()),
-  "CustomerCaseResourcePlan": z.optional(z.string()),
-  "CustomerCaseTrainingPlan": z.optional(z.string()),
+  get "CustomerCaseManagementPlanPeriod"() { return z.optional(z.string()); },
+  get "CustomerCasePoliciesAndGuidelines"() { return z.optional(z.string()); },
+  get "CustomerCaseServicePerformanceGoals"() { return z.optional(z.string()); },
+  get "CustomerCaseServiceSchedule"() { return z.optional(z.string()); },
+  get "CustomerCaseServiceOperatingConfiguration"() { return z.optional(z.string()); },
+  get "CustomerCaseResourcePlan"() { return z.optional(z.string()); },
+  get "CustomerCaseTrainingPlan"() { return z.optional(z.string()); },
 };
-export const S_CustomerCaseManagementPlan: z.ZodMiniType = z.looseObject(F_CustomerCaseManagementPlan);
+export const S_CustomerCaseManagementPlan: z.ZodMiniType = z.lazy(() => z.looseObject(F_CustomerCaseManagementPlan));
 export const F_RetrieveCustomerCaseManagementPlanResponse: Record<string, z.ZodMiniType> = {
-  "CustomerCaseManagementPlan": z.optional(z.string()),
+  get "CustomerCaseManagementPlan"() { return z.optional(z.string()); },
 };
-export const S_RetrieveCustomerCaseManagementPlanResponse: z.ZodMiniType = z.looseObject(F_RetrieveCustomerCaseManagementPlanResponse);
+export const S_RetrieveCustomerCaseManagementPlanResponse: z.ZodMiniType = z.lazy(() => z.looseObject(F_RetrieveCustomerCaseManagementPlanResponse));
 export const F_RetrieveRulesResponse: Record<string, z.ZodMiniType> = {
-  "Rules": z.optional(z.string()),
+  get "Rules"() { return z.optional(z.string()); },
 };
-export const S_RetrieveRulesResponse: z.ZodMiniType = z.looseObject(F_RetrieveRulesResponse);
+export const S_RetrieveRulesResponse: z.ZodMiniType = z.lazy(() => z.looseObject(F_RetrieveRulesResponse));
 export const F_RetrievePerformanceResponse: Record<string, z.ZodMiniType> = {
-  "Performance": z.optional(z.string()),
+  get "Performance"() { return z.optional(z.string()); },
 };
-export const S_RetrievePerformanceResponse: z.ZodMiniType = z.looseObject(F_RetrievePerformanceResponse);
+export const S_RetrievePerformanceResponse: z.ZodMiniType = z.lazy(() => z.looseObject(F_RetrievePerformanceResponse));

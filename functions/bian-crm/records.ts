@@ -46,13 +46,15 @@ export const controlBody = (kind: Kind) =>
 /** Exchange: the record's fields plus ExchangeActionType (required). */
 export const exchangeBody = (kind: Kind) => z.strictObject({ ...KINDS[kind].fields, ExchangeActionType: enumOf(KINDS[kind].exchanges) });
 
-const ActionRecord = z.looseObject({
-  ActionTaskReference: z.string(),
-  ActionType: z.string(),
-  ActionDateTime: z.string(),
-  ActionInvolvedParty: z.string(),
-  ActionDetails: z.record(z.string(), z.unknown()),
-});
+const ActionRecord = z.lazy(() =>
+  z.looseObject({
+    ActionTaskReference: z.string(),
+    ActionType: z.string(),
+    ActionDateTime: z.string(),
+    ActionInvolvedParty: z.string(),
+    ActionDetails: z.record(z.string(), z.unknown()),
+  }),
+);
 
 /** The record as answered: the spec's fields plus the documented extension attributes. */
 export const recordView = (kind: Kind) =>

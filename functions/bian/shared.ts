@@ -9,7 +9,7 @@ import type { ResponseSpec } from '../http/operation.ts';
 import type { Request } from '../http/kernel.ts';
 import { timeOrderedId } from '../domain/ids.ts';
 
-export const HTTPError = z.object({ status_code: z.string(), status: z.string(), message: z.string() });
+export const HTTPError = z.lazy(() => z.object({ status_code: z.string(), status: z.string(), message: z.string() }));
 
 const bianError = (description: string) => ({ description, schema: HTTPError });
 

@@ -1,47 +1,58 @@
-/** CRM customer API schemas: owners, crmStatus pipeline, tags, next action, activities, opportunities (README, "CRM customer API"). zod/mini keeps bundles small. */
+/**
+ * CRM customer API schemas: owners, crmStatus pipeline, tags, next action, activities,
+ * opportunities (README, "CRM customer API"). zod/mini keeps bundles small; each schema is built
+ * when first used (`z.lazy`), so a function's cold start builds only its own operation's, not the
+ * family's (ARCHITECTURE.md, "Cold start").
+ */
 import * as z from 'zod/mini';
 import { CRM_STATUSES } from '../domain/crm-status.ts';
 import { OPPORTUNITY_STATUSES } from '../domain/opportunity-status.ts';
 
-const dateTime = z.iso.datetime({ offset: true });
+const dateTime = z.lazy(() => z.iso.datetime({ offset: true }));
 const text = (max = 1000) => z.string().check(z.maxLength(max));
 const nonEmpty = (max = 1000) => z.string().check(z.minLength(1), z.maxLength(max));
 const nullable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
-export const CrmStatus = z.enum(CRM_STATUSES);
-export const PartyType = z.enum(['PERSON', 'ORGANIZATION']);
+export const CrmStatus = z.lazy(() => z.enum(CRM_STATUSES));
+export const PartyType = z.lazy(() => z.enum(['PERSON', 'ORGANIZATION']));
 
-export const Address = z.strictObject({
-  id: z.optional(text(100)),
-  street: z.optional(text(200)),
-  houseNumber: z.optional(text(50)),
-  postalCode: z.optional(text(50)),
-  city: z.optional(text(200)),
-  country: z.optional(text(100)),
-  latitude: z.optional(z.number().check(z.gte(-90), z.lte(90))),
-  longitude: z.optional(z.number().check(z.gte(-180), z.lte(180))),
-});
+export const Address = z.lazy(() =>
+  z.strictObject({
+    id: z.optional(text(100)),
+    street: z.optional(text(200)),
+    houseNumber: z.optional(text(50)),
+    postalCode: z.optional(text(50)),
+    city: z.optional(text(200)),
+    country: z.optional(text(100)),
+    latitude: z.optional(z.number().check(z.gte(-90), z.lte(90))),
+    longitude: z.optional(z.number().check(z.gte(-180), z.lte(180))),
+  }),
+);
 
-export const Contact = z.strictObject({
-  id: z.optional(text(100)),
-  firstName: z.optional(text(200)),
-  lastName: z.optional(text(200)),
-  email: z.optional(text(320)),
-  phone: z.optional(text(50)),
-  department: z.optional(text(200)),
-});
+export const Contact = z.lazy(() =>
+  z.strictObject({
+    id: z.optional(text(100)),
+    firstName: z.optional(text(200)),
+    lastName: z.optional(text(200)),
+    email: z.optional(text(320)),
+    phone: z.optional(text(50)),
+    department: z.optional(text(200)),
+  }),
+);
 
-export const Avatar = z.strictObject({
-  blobId: z.optional(text(200)),
-  thumbnailBlobId: z.optional(text(200)),
-  width: z.optional(z.int().check(z.gte(0))),
-  height: z.optional(z.int().check(z.gte(0))),
-});
+export const Avatar = z.lazy(() =>
+  z.strictObject({
+    blobId: z.optional(text(200)),
+    thumbnailBlobId: z.optional(text(200)),
+    width: z.optional(z.int().check(z.gte(0))),
+    height: z.optional(z.int().check(z.gte(0))),
+  }),
+);
 
-export const Visit = z.strictObject({ ip: z.optional(text(64)), time: z.optional(dateTime), frequency: z.optional(z.int().check(z.gte(0))) });
+export const Visit = z.lazy(() => z.strictObject({ ip: z.optional(text(64)), time: z.optional(dateTime), frequency: z.optional(z.int().check(z.gte(0))) }));
 
 /** Profile fields: what POST and PATCH may set. */
-const profile = {
+const profile = () => ({
   name: nonEmpty(500),
   type: PartyType,
   email: z.email(),
@@ -60,28 +71,34 @@ const profile = {
   userId: text(200),
   visits: z.array(Visit).check(z.maxLength(1000)),
   website: text(2000),
-};
+});
 
 /** A customer holds at most this many tags (a string set in its item: bounded, so the item stays far under 400 KB). */
 export const MAX_TAGS = 100;
 
-export const Tag = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^\s,]+$/, 'no spaces or commas'));
+export const Tag = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^\s,]+$/, 'no spaces or commas')));
 
-export const CrmCustomerCreate = z.strictObject({
-  ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, z.optional(v)])),
-  name: profile.name,
-  type: profile.type,
-  crmStatus: z.optional(CrmStatus),
-  ownerId: z.optional(nonEmpty(200)),
-  tags: z.optional(z.array(Tag).check(z.maxLength(MAX_TAGS))),
-  nextAction: z.optional(nonEmpty(1000)),
-  nextActionDueDate: z.optional(dateTime),
-}) as z.ZodMiniType<CrmCustomerInput>;
+export const CrmCustomerCreate = z.lazy(() => {
+  const fields = profile();
+  return z.strictObject({
+    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])),
+    name: fields.name,
+    type: fields.type,
+    crmStatus: z.optional(CrmStatus),
+    ownerId: z.optional(nonEmpty(200)),
+    tags: z.optional(z.array(Tag).check(z.maxLength(MAX_TAGS))),
+    nextAction: z.optional(nonEmpty(1000)),
+    nextActionDueDate: z.optional(dateTime),
+  }) as z.ZodMiniType<CrmCustomerInput>;
+});
 
 /** PATCH: profile fields only (status, owner, tags and next action have their own operations); null clears. */
-export const CrmCustomerUpdate = z.strictObject({
-  ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, k === 'name' || k === 'type' ? z.optional(v) : nullable(v)])),
-}) as z.ZodMiniType<Record<string, unknown>>;
+export const CrmCustomerUpdate = z.lazy(
+  () =>
+    z.strictObject({
+      ...Object.fromEntries(Object.entries(profile()).map(([k, v]) => [k, k === 'name' || k === 'type' ? z.optional(v) : nullable(v)])),
+    }) as z.ZodMiniType<Record<string, unknown>>,
+);
 
 export interface CrmCustomerInput {
   name: string;
@@ -98,12 +115,12 @@ export interface CrmCustomerInput {
   [key: string]: unknown;
 }
 
-export const CrmStatusChange = z.strictObject({ crmStatus: CrmStatus });
-export const NextActionChange = z.strictObject({ nextAction: nullable(nonEmpty(1000)), nextActionDueDate: nullable(dateTime) });
+export const CrmStatusChange = z.lazy(() => z.strictObject({ crmStatus: CrmStatus }));
+export const NextActionChange = z.lazy(() => z.strictObject({ nextAction: nullable(nonEmpty(1000)), nextActionDueDate: nullable(dateTime) }));
 
-export const ActivityType = z.enum(['CALL', 'MEETING', 'EMAIL', 'TASK', 'NOTE']);
-export const Priority = z.enum(['LOW', 'MEDIUM', 'HIGH']);
-const activityFields = {
+export const ActivityType = z.lazy(() => z.enum(['CALL', 'MEETING', 'EMAIL', 'TASK', 'NOTE']));
+export const Priority = z.lazy(() => z.enum(['LOW', 'MEDIUM', 'HIGH']));
+const activityFields = () => ({
   subject: nonEmpty(500),
   description: text(10000),
   dueDate: dateTime,
@@ -118,38 +135,48 @@ const activityFields = {
   contactEmail: text(320),
   contactPhone: text(50),
   opportunityId: nonEmpty(100),
-};
-export const ActivityCreate = z.strictObject({
-  type: ActivityType,
-  ...Object.fromEntries(Object.entries(activityFields).map(([k, v]) => [k, z.optional(v)])),
-  subject: activityFields.subject,
-}) as z.ZodMiniType<{ type: string; subject: string; dueDate?: string; [key: string]: unknown }>;
-export const ActivityUpdate = z.strictObject({
-  type: z.optional(ActivityType),
-  ...Object.fromEntries(Object.entries(activityFields).map(([k, v]) => [k, k === 'subject' ? z.optional(v) : nullable(v)])),
-}) as z.ZodMiniType<Record<string, unknown>>;
-export const ActivityCompletion = z.strictObject({ outcome: z.optional(text(5000)) });
+});
+export const ActivityCreate = z.lazy(() => {
+  const fields = activityFields();
+  return z.strictObject({
+    type: ActivityType,
+    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])),
+    subject: fields.subject,
+  }) as z.ZodMiniType<{ type: string; subject: string; dueDate?: string; [key: string]: unknown }>;
+});
+export const ActivityUpdate = z.lazy(
+  () =>
+    z.strictObject({
+      type: z.optional(ActivityType),
+      ...Object.fromEntries(Object.entries(activityFields()).map(([k, v]) => [k, k === 'subject' ? z.optional(v) : nullable(v)])),
+    }) as z.ZodMiniType<Record<string, unknown>>,
+);
+export const ActivityCompletion = z.lazy(() => z.strictObject({ outcome: z.optional(text(5000)) }));
 
-export const OpportunityStatus = z.enum(OPPORTUNITY_STATUSES);
-const ChangeOrder = z.strictObject({
-  id: z.optional(text(100)),
-  amount: z.number(),
-  category: z.optional(text(200)),
-  date: z.optional(dateTime),
-  description: z.optional(text(2000)),
-});
-const PaymentTerm = z.strictObject({
-  id: z.optional(text(100)),
-  label: z.optional(text(200)),
-  percentage: z.number().check(z.gte(0), z.lte(100)),
-  paymentDueDays: z.optional(z.int().check(z.gte(0))),
-  relativeDays: z.optional(z.int()),
-  includeChangeOrders: z.optional(z.boolean()),
-  triggerType: z.optional(z.enum(['STATUS_CHANGE', 'DATE'])),
-  triggerStatus: z.optional(OpportunityStatus),
-  status: z.optional(z.enum(['PENDING', 'INVOICED', 'PAID'])),
-});
-const opportunityFields = {
+export const OpportunityStatus = z.lazy(() => z.enum(OPPORTUNITY_STATUSES));
+const ChangeOrder = z.lazy(() =>
+  z.strictObject({
+    id: z.optional(text(100)),
+    amount: z.number(),
+    category: z.optional(text(200)),
+    date: z.optional(dateTime),
+    description: z.optional(text(2000)),
+  }),
+);
+const PaymentTerm = z.lazy(() =>
+  z.strictObject({
+    id: z.optional(text(100)),
+    label: z.optional(text(200)),
+    percentage: z.number().check(z.gte(0), z.lte(100)),
+    paymentDueDays: z.optional(z.int().check(z.gte(0))),
+    relativeDays: z.optional(z.int()),
+    includeChangeOrders: z.optional(z.boolean()),
+    triggerType: z.optional(z.enum(['STATUS_CHANGE', 'DATE'])),
+    triggerStatus: z.optional(OpportunityStatus),
+    status: z.optional(z.enum(['PENDING', 'INVOICED', 'PAID'])),
+  }),
+);
+const opportunityFields = () => ({
   name: nonEmpty(500),
   description: text(10000),
   value: z.number().check(z.gte(0)),
@@ -164,22 +191,28 @@ const opportunityFields = {
   source: text(200),
   notes: text(10000),
   tags: z.array(Tag).check(z.maxLength(100)),
-};
-export const OpportunityCreate = z.strictObject({
-  ...Object.fromEntries(Object.entries(opportunityFields).map(([k, v]) => [k, z.optional(v)])),
-  name: opportunityFields.name,
-  status: z.optional(OpportunityStatus),
-}) as z.ZodMiniType<{ name: string; status?: string; [key: string]: unknown }>;
-export const OpportunityUpdate = z.strictObject({
-  ...Object.fromEntries(Object.entries(opportunityFields).map(([k, v]) => [k, k === 'name' ? z.optional(v) : nullable(v)])),
-  status: z.optional(OpportunityStatus),
-}) as z.ZodMiniType<Record<string, unknown>>;
+});
+export const OpportunityCreate = z.lazy(() => {
+  const fields = opportunityFields();
+  return z.strictObject({
+    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])),
+    name: fields.name,
+    status: z.optional(OpportunityStatus),
+  }) as z.ZodMiniType<{ name: string; status?: string; [key: string]: unknown }>;
+});
+export const OpportunityUpdate = z.lazy(
+  () =>
+    z.strictObject({
+      ...Object.fromEntries(Object.entries(opportunityFields()).map(([k, v]) => [k, k === 'name' ? z.optional(v) : nullable(v)])),
+      status: z.optional(OpportunityStatus),
+    }) as z.ZodMiniType<Record<string, unknown>>,
+);
 
 /** The seed's error body. */
-export const CrmError = z.object({ title: z.string(), detail: z.string(), time: z.string() });
+export const CrmError = z.lazy(() => z.object({ title: z.string(), detail: z.string(), time: z.string() }));
 
-const TimelineEntry = z.object({ id: z.string(), type: z.string(), date: z.string(), authorId: z.string(), description: z.string() });
-export const CrmCustomer = z.looseObject({
+const TimelineEntry = z.lazy(() => z.object({ id: z.string(), type: z.string(), date: z.string(), authorId: z.string(), description: z.string() }));
+const crmCustomerShape = () => ({
   id: z.string(),
   tenantId: z.string(),
   name: z.string(),
@@ -192,44 +225,55 @@ export const CrmCustomer = z.looseObject({
   updatedBy: z.string(),
   events: z.optional(z.array(TimelineEntry)),
 });
-export const Activity = z.looseObject({ id: z.string(), customerId: z.string(), type: ActivityType, subject: z.string(), completed: z.boolean() });
-export const Opportunity = z.looseObject({ id: z.string(), customerId: z.string(), name: z.string(), status: OpportunityStatus });
-export const EnrichedCustomer = z.looseObject({
-  ...CrmCustomer.shape,
-  owner: z.optional(z.object({ id: z.string(), username: z.optional(z.string()), displayName: z.optional(z.string()) })),
-  recentActivities: z.array(Activity),
-  opportunities: z.array(Opportunity),
-});
+export const CrmCustomer = z.lazy(() => z.looseObject(crmCustomerShape()));
+export const Activity = z.lazy(() =>
+  z.looseObject({ id: z.string(), customerId: z.string(), type: ActivityType, subject: z.string(), completed: z.boolean() }),
+);
+export const Opportunity = z.lazy(() => z.looseObject({ id: z.string(), customerId: z.string(), name: z.string(), status: OpportunityStatus }));
+export const EnrichedCustomer = z.lazy(() =>
+  z.looseObject({
+    ...crmCustomerShape(),
+    owner: z.optional(z.object({ id: z.string(), username: z.optional(z.string()), displayName: z.optional(z.string()) })),
+    recentActivities: z.array(Activity),
+    opportunities: z.array(Opportunity),
+  }),
+);
 
 /** What an erasure leaves and how far it got. */
-export const ErasureReceipt = z.object({
-  id: z.string(),
-  erasedAt: z.string(),
-  erasedBy: z.string(),
-  erasureCompletedAt: z.optional(z.string()),
-  status: z.enum(['erased', 'erasing']),
-});
+export const ErasureReceipt = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    erasedAt: z.string(),
+    erasedBy: z.string(),
+    erasureCompletedAt: z.optional(z.string()),
+    status: z.enum(['erased', 'erasing']),
+  }),
+);
 
 /** One part of a customer's export; the first carries the profile, `next` the cursor of the following part. */
-export const CustomerExport = z.object({
-  customerId: z.string(),
-  exportedAt: z.string(),
-  customer: z.optional(z.object({ crm: CrmCustomer, tmf629: z.record(z.string(), z.unknown()) })),
-  activities: z.array(Activity),
-  opportunities: z.array(Opportunity),
-  /** BIAN CRM plans linked to the customer, as stored: their reference, status, BIAN fields and action records. */
-  linkedPlans: z.array(z.record(z.string(), z.unknown())),
-  events: z.array(z.record(z.string(), z.unknown())),
-  next: z.optional(z.string()),
-});
+export const CustomerExport = z.lazy(() =>
+  z.object({
+    customerId: z.string(),
+    exportedAt: z.string(),
+    customer: z.optional(z.object({ crm: CrmCustomer, tmf629: z.record(z.string(), z.unknown()) })),
+    activities: z.array(Activity),
+    opportunities: z.array(Opportunity),
+    /** BIAN CRM plans linked to the customer, as stored: their reference, status, BIAN fields and action records. */
+    linkedPlans: z.array(z.record(z.string(), z.unknown())),
+    events: z.array(z.record(z.string(), z.unknown())),
+    next: z.optional(z.string()),
+  }),
+);
 
 /** A likely duplicate: the customer and the match keys it shares (`email`, `phone`, `name`). */
-export const Duplicate = z.object({ customer: CrmCustomer, reasons: z.array(z.enum(['email', 'phone', 'name'])) });
+export const Duplicate = z.lazy(() => z.object({ customer: CrmCustomer, reasons: z.array(z.enum(['email', 'phone', 'name'])) }));
 
 /** A merge: the duplicates (1 to 5, none the survivor) that go into the customer of the path. */
-export const MergeRequest = z.strictObject({
-  duplicateIds: z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.minLength(1), z.maxLength(5)),
-});
+export const MergeRequest = z.lazy(() =>
+  z.strictObject({
+    duplicateIds: z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.minLength(1), z.maxLength(5)),
+  }),
+);
 
 /** An unmerge: the duplicate to take out of the customer of the path. */
-export const UnmergeRequest = z.strictObject({ duplicateId: z.string().check(z.minLength(1), z.maxLength(128)) });
+export const UnmergeRequest = z.lazy(() => z.strictObject({ duplicateId: z.string().check(z.minLength(1), z.maxLength(128)) }));

@@ -9,7 +9,7 @@
  */
 import * as z from 'zod/mini';
 
-const dateTime = z.iso.datetime({ offset: true });
+const dateTime = z.lazy(() => z.iso.datetime({ offset: true }));
 /**
  * TMF's polymorphic attributes; `@schemaLocation` is a URI, as v4's file says, and `@type` is not
  * empty (v5 requires a type name) — in every generation, so every generation can show what another wrote.
@@ -20,7 +20,7 @@ export const polymorphic = {
   '@type': z.optional(z.string().check(z.minLength(1))),
 };
 
-export const TimePeriod = z.looseObject({ startDateTime: z.optional(dateTime), endDateTime: z.optional(dateTime) });
+export const TimePeriod = z.lazy(() => z.looseObject({ startDateTime: z.optional(dateTime), endDateTime: z.optional(dateTime) }));
 
 const ref = (required: 'id' | 'name') =>
   z.looseObject({
@@ -31,59 +31,69 @@ const ref = (required: 'id' | 'name') =>
     '@referredType': z.optional(z.string()),
   });
 
-export const AccountRef = z.looseObject({ ...ref('name').shape, description: z.optional(z.string()) });
-export const AgreementRef = ref('id');
-export const PaymentMethodRef = ref('id');
+export const AccountRef = z.lazy(() => z.looseObject({ ...ref('name').shape, description: z.optional(z.string()) }));
+export const AgreementRef = z.lazy(() => ref('id'));
+export const PaymentMethodRef = z.lazy(() => ref('id'));
 
-export const RelatedParty = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  href: z.optional(z.string()),
-  name: z.optional(z.string()),
-  role: z.optional(z.string()),
-  ...polymorphic,
-  '@referredType': z.string().check(z.minLength(1)),
-});
+export const RelatedParty = z.lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    href: z.optional(z.string()),
+    name: z.optional(z.string()),
+    role: z.optional(z.string()),
+    ...polymorphic,
+    '@referredType': z.string().check(z.minLength(1)),
+  }),
+);
 
-export const Characteristic = z.looseObject({
-  name: z.string(),
-  valueType: z.optional(z.string()),
-  value: z.unknown().check(z.refine((v) => v !== undefined, { message: 'is required' })),
-  ...polymorphic,
-});
+export const Characteristic = z.lazy(() =>
+  z.looseObject({
+    name: z.string(),
+    valueType: z.optional(z.string()),
+    value: z.unknown().check(z.refine((v) => v !== undefined, { message: 'is required' })),
+    ...polymorphic,
+  }),
+);
 
-export const MediumCharacteristic = z.looseObject({
-  city: z.optional(z.string()),
-  contactType: z.optional(z.string()),
-  country: z.optional(z.string()),
-  emailAddress: z.optional(z.string()),
-  faxNumber: z.optional(z.string()),
-  phoneNumber: z.optional(z.string()),
-  postCode: z.optional(z.string()),
-  socialNetworkId: z.optional(z.string()),
-  stateOrProvince: z.optional(z.string()),
-  street1: z.optional(z.string()),
-  street2: z.optional(z.string()),
-  ...polymorphic,
-});
+export const MediumCharacteristic = z.lazy(() =>
+  z.looseObject({
+    city: z.optional(z.string()),
+    contactType: z.optional(z.string()),
+    country: z.optional(z.string()),
+    emailAddress: z.optional(z.string()),
+    faxNumber: z.optional(z.string()),
+    phoneNumber: z.optional(z.string()),
+    postCode: z.optional(z.string()),
+    socialNetworkId: z.optional(z.string()),
+    stateOrProvince: z.optional(z.string()),
+    street1: z.optional(z.string()),
+    street2: z.optional(z.string()),
+    ...polymorphic,
+  }),
+);
 
-export const ContactMedium = z.looseObject({
-  mediumType: z.string(),
-  preferred: z.optional(z.boolean()),
-  characteristic: MediumCharacteristic,
-  validFor: z.optional(TimePeriod),
-  ...polymorphic,
-});
+export const ContactMedium = z.lazy(() =>
+  z.looseObject({
+    mediumType: z.string(),
+    preferred: z.optional(z.boolean()),
+    characteristic: MediumCharacteristic,
+    validFor: z.optional(TimePeriod),
+    ...polymorphic,
+  }),
+);
 
-export const CreditProfile = z.looseObject({
-  creditProfileDate: dateTime,
-  creditRiskRating: z.optional(z.int()),
-  creditScore: z.optional(z.int()),
-  validFor: TimePeriod,
-  ...polymorphic,
-});
+export const CreditProfile = z.lazy(() =>
+  z.looseObject({
+    creditProfileDate: dateTime,
+    creditRiskRating: z.optional(z.int()),
+    creditScore: z.optional(z.int()),
+    validFor: TimePeriod,
+    ...polymorphic,
+  }),
+);
 
-/** The attributes a client may set (Customer without id and href). */
-export const customerAttributes = {
+/** The attributes a client may set (Customer without id and href), built when a schema first needs them. */
+export const customerAttributes = () => ({
   name: z.optional(z.string()),
   status: z.optional(z.string()),
   statusReason: z.optional(z.string()),
@@ -97,14 +107,30 @@ export const customerAttributes = {
   relatedParty: z.optional(z.array(RelatedParty)),
   validFor: z.optional(TimePeriod),
   ...polymorphic,
-};
+});
 
 /** A stored customer's TMF attributes, as validated after every change. */
-export const CustomerAttributes = z.strictObject({ ...customerAttributes, name: z.string().check(z.minLength(1)) });
+export const CustomerAttributes = z.lazy(() => z.strictObject({ ...customerAttributes(), name: z.string().check(z.minLength(1)) }));
 export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 
-/** Names of the first-level attributes a client may set, filter on and select. */
-export const CUSTOMER_ATTRIBUTE_NAMES = Object.keys(customerAttributes);
+/** Names of the first-level attributes a client may set, filter on and select: those of `customerAttributes` (a unit test holds them equal). */
+export const CUSTOMER_ATTRIBUTE_NAMES = [
+  'name',
+  'status',
+  'statusReason',
+  'account',
+  'agreement',
+  'characteristic',
+  'contactMedium',
+  'creditProfile',
+  'engagedParty',
+  'paymentMethod',
+  'relatedParty',
+  'validFor',
+  '@baseType',
+  '@schemaLocation',
+  '@type',
+];
 
 /** Where TMF629 v4 serves customers; a customer's `href` points there. */
 export const TMF_BASE_PATH = '/tmf-api/customerManagement/v4';

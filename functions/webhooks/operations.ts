@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { ZodMiniType } from 'zod/mini';
 import { limitParameter, type Operation, type ResponseSpec } from '../http/operation.ts';
 import { MAX_FEED_PAGE } from '../storage/event-feed.ts';
 import { Delivery, FeedPage, SecretRotation, Webhook, WebhookCreate, WebhookError, WebhookUpdate, WebhookWithSecret } from './schemas.ts';
@@ -9,7 +10,11 @@ export const EVENTS_PATH = '/api/v1/events';
 const base = WEBHOOKS_PATH;
 const error = (description: string): ResponseSpec => ({ description, schema: WebhookError });
 const common = { 400: error('Bad Request'), 401: error('Unauthorized'), 403: error('Forbidden') };
-const one = (description: string, schema = Webhook) => ({ 200: { description, schema, headers: { ETag: 'string' } }, ...common, 404: error('Not Found') });
+const one = (description: string, schema: ZodMiniType = Webhook) => ({
+  200: { description, schema, headers: { ETag: 'string' } },
+  ...common,
+  404: error('Not Found'),
+});
 
 /**
  * Webhook subscriptions (Standard Webhooks signatures, durable retries, a delivery log) and the

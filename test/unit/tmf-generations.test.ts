@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonEqual } from '../../functions/domain/canonical-json.ts';
+import { CUSTOMER_ATTRIBUTE_NAMES, customerAttributes } from '../../functions/domain/customer-model.ts';
 import { GENERATIONS } from '../../functions/domain/tmf629/generations.ts';
 import { showCustomer, shownAttributes, takeCustomer, type GenerationName } from '../../functions/domain/tmf629/generation.ts';
 import type { Json } from '../../functions/domain/tmf629/items.ts';
@@ -75,5 +76,11 @@ describe('TMF629 generations over one stored customer', () => {
     expect(after.account).toEqual([{ name: 'A' }, { '@type': 'AccountRef', id: 'hidden' }, { name: 'b' }]);
     const removed = takeCustomer(GENERATIONS.v4, { name: 'n' }, stored, 'c');
     expect(removed.account).toEqual([{ '@type': 'AccountRef', id: 'hidden' }]);
+  });
+});
+
+describe('the v4 customer model', () => {
+  it('lists as CUSTOMER_ATTRIBUTE_NAMES exactly the attributes its schema takes', () => {
+    expect([...CUSTOMER_ATTRIBUTE_NAMES].sort()).toEqual(Object.keys(customerAttributes()).sort());
   });
 });

@@ -12,37 +12,42 @@ import { defined, shownIf, type AttributeMapping, type ItemMapping, type Json } 
 
 export const V3_BASE_PATH = '/tmf-api/customerManagement/v3';
 
-const dateTime = z.iso.datetime({ offset: true });
+const dateTime = z.lazy(() => z.iso.datetime({ offset: true }));
 /** R18's objects are open; a `@schemaLocation` in them is a URI all the same (v4 shows them). */
 const loose = <S extends z.core.$ZodLooseShape>(shape: S) => z.looseObject({ '@schemaLocation': polymorphic['@schemaLocation'], ...shape });
 const optionalStrings = (...names: string[]) => Object.fromEntries(names.map((n) => [n, z.optional(z.string())]));
 
-const PartyRef = loose({ id: z.string().check(z.minLength(1)), href: z.string(), ...optionalStrings('name', 'description', '@referredType') });
-const RoleTypeRef = loose(optionalStrings('name', 'partnershipHref', 'partnershipId', 'partnershipName', '@referredType'));
-const AccountRef = loose({ id: z.string(), href: z.string(), name: z.string(), ...optionalStrings('description', '@referredType') });
-const PaymentMethodRef = loose({ id: z.string(), href: z.string(), ...optionalStrings('name', '@referredType') });
-const AgreementRef = loose(optionalStrings('id', 'href', 'name', '@referredType'));
-const RelatedPartyRef = loose(optionalStrings('id', 'href', 'name', 'role', '@referredType'));
-const MediumCharacteristic = loose(
-  optionalStrings('city', 'country', 'emailAddress', 'faxNumber', 'phoneNumber', 'postCode', 'stateOrProvince', 'street1', 'street2', 'type'),
+const PartyRef = z.lazy(() => loose({ id: z.string().check(z.minLength(1)), href: z.string(), ...optionalStrings('name', 'description', '@referredType') }));
+const RoleTypeRef = z.lazy(() => loose(optionalStrings('name', 'partnershipHref', 'partnershipId', 'partnershipName', '@referredType')));
+const AccountRef = z.lazy(() => loose({ id: z.string(), href: z.string(), name: z.string(), ...optionalStrings('description', '@referredType') }));
+const PaymentMethodRef = z.lazy(() => loose({ id: z.string(), href: z.string(), ...optionalStrings('name', '@referredType') }));
+const AgreementRef = z.lazy(() => loose(optionalStrings('id', 'href', 'name', '@referredType')));
+const RelatedPartyRef = z.lazy(() => loose(optionalStrings('id', 'href', 'name', 'role', '@referredType')));
+const MediumCharacteristic = z.lazy(() =>
+  loose(optionalStrings('city', 'country', 'emailAddress', 'faxNumber', 'phoneNumber', 'postCode', 'stateOrProvince', 'street1', 'street2', 'type')),
 );
-const ContactMedium = z.looseObject({
-  type: z.string(),
-  preferred: z.optional(z.boolean()),
-  validFor: z.optional(TimePeriod),
-  characteristic: MediumCharacteristic,
-  ...polymorphic,
-});
-const Characteristic = loose({ name: z.string(), value: z.string() });
-const CreditProfile = z.looseObject({
-  creditProfileDate: dateTime,
-  creditRiskRating: z.optional(z.int()),
-  creditScore: z.optional(z.int()),
-  validFor: TimePeriod,
-  ...polymorphic,
-});
+const ContactMedium = z.lazy(() =>
+  z.looseObject({
+    type: z.string(),
+    preferred: z.optional(z.boolean()),
+    validFor: z.optional(TimePeriod),
+    characteristic: MediumCharacteristic,
+    ...polymorphic,
+  }),
+);
+const Characteristic = z.lazy(() => loose({ name: z.string(), value: z.string() }));
+const CreditProfile = z.lazy(() =>
+  z.looseObject({
+    creditProfileDate: dateTime,
+    creditRiskRating: z.optional(z.int()),
+    creditScore: z.optional(z.int()),
+    validFor: TimePeriod,
+    ...polymorphic,
+  }),
+);
 
-const attributeShape = {
+/** R18's Customer attributes, as a shape (built when called). */
+export const v3AttributeShape = () => ({
   name: z.string().check(z.minLength(1)),
   status: z.optional(z.string()),
   statusReason: z.optional(z.string()),
@@ -57,12 +62,12 @@ const attributeShape = {
   agreement: z.optional(z.array(AgreementRef)),
   relatedParty: z.optional(z.array(RelatedPartyRef)),
   ...polymorphic,
-};
+});
 
 /** Customer_Create of R18 (and a full update's body): only `name` is required. */
-export const V3CustomerAttributes = z.strictObject(attributeShape);
+export const V3CustomerAttributes = z.lazy(() => z.strictObject(v3AttributeShape()));
 /** R18's Customer, as answered. */
-export const V3Customer = z.object({ id: z.string(), href: z.string(), ...attributeShape });
+export const V3Customer = z.lazy(() => z.object({ id: z.string(), href: z.string(), ...v3AttributeShape() }));
 
 /** The engaged party stored for a v3 customer created without one: its own party, of no known kind (v4 and v5 require one). */
 const ownParty = (id: string): Json => ({ id, '@referredType': 'Party' });

@@ -15,12 +15,12 @@ export const V5_BASE_PATH = '/tmf-api/customer/v5';
 /** Where TM Forum's v5 conformance kit points by default; the same operations answer there. */
 export const V5_ALIAS_BASE_PATH = '/tmf-api/customerManagement/v5';
 
-const dateTime = z.iso.datetime({ offset: true });
-const typed = { ...polymorphic, '@type': z.string().check(z.minLength(1)) };
+const dateTime = z.lazy(() => z.iso.datetime({ offset: true }));
+const typed = () => ({ ...polymorphic, '@type': z.string().check(z.minLength(1)) });
 const optionalStrings = (...names: string[]) => Object.fromEntries(names.map((n) => [n, z.optional(z.string())]));
 
 /** An EntityRef as Rapport takes it: `@type` (as v5 requires) and `id` (as v5's read model requires). */
-const EntityRef = z.looseObject({ ...typed, id: z.string().check(z.minLength(1)), ...optionalStrings('href', 'name', '@referredType') });
+const EntityRef = z.lazy(() => z.looseObject({ ...typed(), id: z.string().check(z.minLength(1)), ...optionalStrings('href', 'name', '@referredType') }));
 
 export const CONTACT_MEDIUM_TYPES = [
   'ContactMedium',
@@ -32,42 +32,48 @@ export const CONTACT_MEDIUM_TYPES = [
 ] as const;
 type ContactMediumType = (typeof CONTACT_MEDIUM_TYPES)[number];
 
-const ContactMedium = z.looseObject({
-  ...typed,
-  '@type': z.enum(CONTACT_MEDIUM_TYPES),
-  ...optionalStrings(
-    'id',
-    'contactType',
-    'emailAddress',
-    'phoneNumber',
-    'faxNumber',
-    'socialNetworkId',
-    'city',
-    'country',
-    'postCode',
-    'stateOrProvince',
-    'street1',
-    'street2',
-  ),
-  preferred: z.optional(z.boolean()),
-  validFor: z.optional(TimePeriod),
-});
-const Characteristic = z
-  .looseObject({ ...typed, ...optionalStrings('id', 'name', 'valueType'), value: z.optional(z.unknown()) })
-  .check(z.refine((c) => characteristicValueFits(c['@type'], c.value), { message: 'does not fit the characteristic’s @type', path: ['value'] }));
-const CreditProfile = z.looseObject({
-  ...typed,
-  ...optionalStrings('id', 'href'),
-  creditProfileDate: z.optional(dateTime),
-  creditRiskRating: z.optional(z.int()),
-  creditScore: z.optional(z.int()),
-  validFor: z.optional(TimePeriod),
-});
+const ContactMedium = z.lazy(() =>
+  z.looseObject({
+    ...typed(),
+    '@type': z.enum(CONTACT_MEDIUM_TYPES),
+    ...optionalStrings(
+      'id',
+      'contactType',
+      'emailAddress',
+      'phoneNumber',
+      'faxNumber',
+      'socialNetworkId',
+      'city',
+      'country',
+      'postCode',
+      'stateOrProvince',
+      'street1',
+      'street2',
+    ),
+    preferred: z.optional(z.boolean()),
+    validFor: z.optional(TimePeriod),
+  }),
+);
+const Characteristic = z.lazy(() =>
+  z
+    .looseObject({ ...typed(), ...optionalStrings('id', 'name', 'valueType'), value: z.optional(z.unknown()) })
+    .check(z.refine((c) => characteristicValueFits(c['@type'] as string, c.value), { message: 'does not fit the characteristic’s @type', path: ['value'] })),
+);
+const CreditProfile = z.lazy(() =>
+  z.looseObject({
+    ...typed(),
+    ...optionalStrings('id', 'href'),
+    creditProfileDate: z.optional(dateTime),
+    creditRiskRating: z.optional(z.int()),
+    creditScore: z.optional(z.int()),
+    validFor: z.optional(TimePeriod),
+  }),
+);
 /** `role` is required by RelatedPartyOrPartyRole_FVO; v4's related parties need not have one, so it is optional here (v5 shows them, and takes them back). */
-const RelatedPartyOrPartyRole = z.looseObject({ ...typed, role: z.optional(z.string()), partyOrPartyRole: EntityRef });
+const RelatedPartyOrPartyRole = z.lazy(() => z.looseObject({ ...typed(), role: z.optional(z.string()), partyOrPartyRole: EntityRef }));
 
-const attributeShape = {
-  ...typed,
+const attributeShape = () => ({
+  ...typed(),
   name: z.string().check(z.minLength(1)),
   description: z.optional(z.string()),
   role: z.optional(z.string()),
@@ -83,21 +89,23 @@ const attributeShape = {
   contactMedium: z.optional(z.array(ContactMedium)),
   creditProfile: z.optional(z.array(CreditProfile)),
   relatedParty: z.optional(z.array(RelatedPartyOrPartyRole)),
-};
+});
 
 /** Customer_FVO (a create's body), and a customer's attributes after a patch: `@type`, `name` and `engagedParty` required. */
-export const V5CustomerAttributes = z.strictObject(attributeShape);
+export const V5CustomerAttributes = z.lazy(() => z.strictObject(attributeShape()));
 /** v5's Customer, as answered. */
-export const V5Customer = z.object({ id: z.string(), href: z.string(), ...attributeShape });
+export const V5Customer = z.lazy(() => z.object({ id: z.string(), href: z.string(), ...attributeShape() }));
 
 /** v5's Hub_FVO and Hub. */
-export const V5HubInput = z.strictObject({
-  ...typed,
-  callback: z.string().check(z.minLength(1)),
-  query: z.optional(z.string()),
-  secret: z.optional(z.string()),
-});
-export const V5Hub = z.object({ ...typed, id: z.string(), href: z.string(), callback: z.string(), query: z.optional(z.string()) });
+export const V5HubInput = z.lazy(() =>
+  z.strictObject({
+    ...typed(),
+    callback: z.string().check(z.minLength(1)),
+    query: z.optional(z.string()),
+    secret: z.optional(z.string()),
+  }),
+);
+export const V5Hub = z.lazy(() => z.object({ ...typed(), id: z.string(), href: z.string(), callback: z.string(), query: z.optional(z.string()) }));
 
 /** A reference as v5 shows it: with `@type` (`fallback` unless it has one). */
 const reference = (fallback: string, types: readonly string[] = [fallback]): ItemMapping =>
