@@ -33,8 +33,8 @@ const one = (description: string, schema: ZodMiniType = CrmCustomer) => ({
   404: error('Not Found'),
 });
 const changed = (description: string) => ({ ...one(description), 412: error('Precondition Failed') });
-const paging = { limit: limitParameter(200, 50), cursor: z.optional(z.string()) };
-const pagedQuery = z.strictObject(paging);
+const paging = () => ({ limit: limitParameter(200, 50), cursor: z.optional(z.string()) });
+const pagedQuery = z.lazy(() => z.strictObject(paging()));
 const page = (description: string, schema: ZodMiniType = CrmCustomer) => ({
   200: { description, schema: z.array(schema), headers: { 'X-Next-Cursor': 'string' } },
   ...common,
@@ -289,7 +289,7 @@ export const crm = {
     responses: page('A page of customers'),
     request: {
       query: z.strictObject({
-        ...paging,
+        ...paging(),
         status: z.optional(z.string()),
         ownerId: z.optional(z.string()),
         tag: z.optional(z.string()),

@@ -42,38 +42,40 @@ const stale = { 412: { description: 'Precondition Failed', schema: TmfError } };
 const media = { 415: { description: 'Unsupported Media Type', schema: TmfError } };
 
 /** `fields`: the first-level attributes to answer; beside them each generation keeps what its conformance kit expects (`TmfGeneration.keptBySelection`). */
-const fields = z.optional(z.string().check(z.describe('Comma-separated first-level attributes to return')));
+const fields = z.lazy(() => z.optional(z.string().check(z.describe('Comma-separated first-level attributes to return'))));
 /** The query of an operation answering one customer. */
-const oneCustomerQuery = z.strictObject({ fields });
+const oneCustomerQuery = z.lazy(() => z.strictObject({ fields }));
 /** The list's query: attribute selection, paging, and equality filters on the attributes the name index carries. */
-const listQuery = z.strictObject({
-  fields,
-  offset: wholeNumberParameter({
-    min: 0,
-    max: MAX_OFFSET,
-    fallback: 0,
-    description: 'Entries to skip (index keys only, never items)',
-    beyond: "to read further, follow a page's X-Next-Cursor (the cursor parameter)",
-  }),
-  limit: limitParameter(MAX_LIMIT, DEFAULT_LIMIT),
-  cursor: z.optional(
-    z.string().check(z.describe('Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there')),
-  ),
-  ...Object.fromEntries(
-    INDEXED_FILTERS.map((name) => [
-      name,
-      z.optional(
-        z
-          .string()
-          .check(
-            z.describe(
-              `Equality filter (a comma list matches any value); runs inside the name index${name === 'id' ? ` (at most ${MAX_IDS} ids)` : ''}. X-Total-Count is given for no filter, a single name, or id.`,
+const listQuery = z.lazy(() =>
+  z.strictObject({
+    fields,
+    offset: wholeNumberParameter({
+      min: 0,
+      max: MAX_OFFSET,
+      fallback: 0,
+      description: 'Entries to skip (index keys only, never items)',
+      beyond: "to read further, follow a page's X-Next-Cursor (the cursor parameter)",
+    }),
+    limit: limitParameter(MAX_LIMIT, DEFAULT_LIMIT),
+    cursor: z.optional(
+      z.string().check(z.describe('Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there')),
+    ),
+    ...Object.fromEntries(
+      INDEXED_FILTERS.map((name) => [
+        name,
+        z.optional(
+          z
+            .string()
+            .check(
+              z.describe(
+                `Equality filter (a comma list matches any value); runs inside the name index${name === 'id' ? ` (at most ${MAX_IDS} ids)` : ''}. X-Total-Count is given for no filter, a single name, or id.`,
+              ),
             ),
-          ),
-      ),
-    ]),
-  ),
-});
+        ),
+      ]),
+    ),
+  }),
+);
 
 interface GenerationSchemas {
   label: string;
