@@ -5,7 +5,8 @@ import { newBookkeeping } from '../storage/table/bookkeeping.ts';
 import { insertWebhook, webhookSecretOwner, type Webhook } from '../storage/webhooks/webhooks.ts';
 import { isSealedSecret, openSecret, sealSecret, type SecretOwner } from '../storage/table/sealed-secrets.ts';
 import { newWebhookSecret } from '../events/signing.ts';
-import { checkedSecret, checkedUrl, newWebhookEvent, normalisedTypes, webhookView } from './webhook-changes.ts';
+import { checkedSecret, checkedUrl, newWebhookEvent, normalisedTypes } from './webhook-changes.ts';
+import { webhookView } from './webhook-view.ts';
 import { WEBHOOKS_PATH, webhooks } from './operations.ts';
 
 /** Where the creation's answer keeps the secret for an `Idempotency-Key` replay: sealed for itself, apart from the webhook's. */

@@ -3,7 +3,8 @@ import { checkIfMatch } from '../http/preconditions.ts';
 import { withOptimisticRetry } from '../storage/table/optimistic.ts';
 import { deleteWebhook, getWebhook } from '../storage/webhooks/webhooks.ts';
 import { changedBookkeeping } from '../storage/table/bookkeeping.ts';
-import { newWebhookEvent, webhookNotFound } from './webhook-changes.ts';
+import { newWebhookEvent } from './webhook-changes.ts';
+import { webhookNotFound } from './webhook-view.ts';
 import { webhooks } from './operations.ts';
 
 /** DELETE /api/v1/webhooks/{id} — 204; deliveries still queued for it stop. If-Match honoured. */

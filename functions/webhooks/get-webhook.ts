@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { etag } from '../http/preconditions.ts';
 import { getWebhook } from '../storage/webhooks/webhooks.ts';
-import { webhookNotFound, webhookView } from './webhook-changes.ts';
+import { webhookNotFound, webhookView } from './webhook-view.ts';
 import { webhooks } from './operations.ts';
 
 /** GET /api/v1/webhooks/{id} — the webhook, without its secrets; `failingSince` while its deliveries fail. */

@@ -1,7 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { getWebhook } from '../storage/webhooks/webhooks.ts';
 import { listDeliveries, type Delivery } from '../storage/webhooks/webhook-deliveries.ts';
-import { webhookNotFound } from './webhook-changes.ts';
+import { webhookNotFound } from './webhook-view.ts';
 import { webhooks } from './operations.ts';
 
 /** A delivery as the log shows it: where it stands and every attempt (not where its event is stored). */

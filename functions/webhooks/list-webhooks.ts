@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { listWebhooks } from '../storage/webhooks/webhooks.ts';
-import { webhookView } from './webhook-changes.ts';
+import { webhookView } from './webhook-view.ts';
 import { webhooks } from './operations.ts';
 
 /** GET /api/v1/webhooks — every webhook of the tenant (at most 100: one Query), oldest first. */

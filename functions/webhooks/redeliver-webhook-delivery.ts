@@ -3,7 +3,7 @@ import { conflict, notFound } from '../http/errors.ts';
 import { getWebhook } from '../storage/webhooks/webhooks.ts';
 import { claimRedelivery, getDelivery, SETTLED } from '../storage/webhooks/webhook-deliveries.ts';
 import { enqueueDeliveries } from '../events/webhook-queue.ts';
-import { webhookNotFound } from './webhook-changes.ts';
+import { webhookNotFound } from './webhook-view.ts';
 import { deliveryView } from './list-webhook-deliveries.ts';
 import { webhooks } from './operations.ts';
 

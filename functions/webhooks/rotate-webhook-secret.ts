@@ -3,7 +3,8 @@ import { etag } from '../http/preconditions.ts';
 import { newWebhookSecret } from '../events/signing.ts';
 import { sealSecret } from '../storage/table/sealed-secrets.ts';
 import { webhookSecretOwner } from '../storage/webhooks/webhooks.ts';
-import { changeWebhook, checkedSecret, webhookView } from './webhook-changes.ts';
+import { changeWebhook, checkedSecret } from './webhook-changes.ts';
+import { webhookView } from './webhook-view.ts';
 import { webhooks } from './operations.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Request, Response } from '../http/kernel.ts';
-import { badRequest, notFound } from '../http/errors.ts';
+import { badRequest } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded, type Decision } from '../http/versioned-change.ts';
 import { checkCallbackUrl } from '../domain/callback-url.ts';
@@ -8,14 +8,9 @@ import { webhookEvent, type WebhookEventType } from '../events/webhook-events.ts
 import { changedBookkeeping } from '../storage/table/bookkeeping.ts';
 import { withOptimisticRetry } from '../storage/table/optimistic.ts';
 import { getWebhook, replaceWebhook, type Webhook } from '../storage/webhooks/webhooks.ts';
+import { webhookNotFound, webhookView } from './webhook-view.ts';
 
 const allowLoopback = process.env.ALLOW_LOOPBACK_CALLBACKS === 'true';
-
-/** A webhook as the API and its events show it: no secrets, no tenant; the rotation overlap only while it lasts. */
-export const webhookView = (webhook: Webhook, now = Date.now()): Record<string, unknown> => {
-  const { secret: _s, previousSecret: _p, previousSecretExpiresAt, tenantId: _t, sequence: _q, ...view } = webhook;
-  return previousSecretExpiresAt && Date.parse(previousSecretExpiresAt) > now ? { ...view, previousSecretExpiresAt } : view;
-};
 
 /** A URL a webhook may deliver to: https to a public address (loopback http only in the local runtime); 400 otherwise. */
 export const checkedUrl = (url: string): string => {
@@ -33,8 +28,6 @@ export const checkedSecret = (secret: string): string => {
 
 /** Event types as stored: `*` alone when it is among them, otherwise each once. */
 export const normalisedTypes = (types: readonly string[]): string[] => (types.includes('*') ? ['*'] : [...new Set(types)].sort());
-
-export const webhookNotFound = (id: string) => notFound(`Webhook '${id}' does not exist.`);
 
 export const newWebhookEvent = (
   request: Request<unknown>,
