@@ -31,6 +31,13 @@ export const keys = {
   /** A tenant's TMF hub subscriptions share one partition: the notifier reads them all for each event. */
   subscription: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#HUBS`, sk: `HUB#${id}` }),
   subscriptions: (tenantId: string) => `${tenantPrefix(tenantId)}#HUBS`,
+  /**
+   * A tenant's custom field definitions of one object (`customer`, later `activity`, `opportunity`)
+   * share one partition, in key order, with their counts and events: every write of the object
+   * reads them all (bounded: 500, cached per instance).
+   */
+  fieldDefinitions: (tenantId: string, object: string) => `${tenantPrefix(tenantId)}#FIELDS#${object}`,
+  fieldDefinition: (tenantId: string, object: string, key: string) => ({ pk: `${tenantPrefix(tenantId)}#FIELDS#${object}`, sk: `FIELD#${key}` }),
   /** A tenant's webhook subscriptions share one partition (the dispatcher reads them all), with their events and count. */
   webhooks: (tenantId: string) => `${tenantPrefix(tenantId)}#WEBHOOKS`,
   webhook: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS`, sk: `WEBHOOK#${id}` }),
