@@ -374,3 +374,99 @@ export const checkCustomValues = (
     problems.push(`${path} would take ${bytes} bytes; a customer's custom values take at most ${CUSTOM_FIELD_LIMITS.valuesBytes}`);
   return { values: stored, problems };
 };
+
+/** Rapport's own keywords in a custom-fields JSON Schema (a validator is told of them: `x-rapport-…`). */
+export const CUSTOM_FIELDS_SCHEMA_KEYWORDS = [
+  'x-rapport-unique',
+  'x-rapport-sensitive',
+  'x-rapport-searchable',
+  'x-rapport-group',
+  'x-rapport-re2-pattern',
+  'x-rapport-options',
+];
+
+/** One field's value, as a read answers it (normalised; retired options included, as stored values keep them). */
+const valueSchema = (definition: FieldDefinition): Record<string, unknown> => {
+  const bounds = { ...(definition.min === undefined ? {} : { minimum: definition.min }), ...(definition.max === undefined ? {} : { maximum: definition.max }) };
+  switch (definition.type) {
+    case 'string':
+    case 'text':
+      return {
+        type: 'string',
+        maxLength: Math.min(
+          definition.maxLength ?? Number.POSITIVE_INFINITY,
+          definition.type === 'text' ? CUSTOM_FIELD_LIMITS.textLength : CUSTOM_FIELD_LIMITS.stringLength,
+        ),
+        ...(definition.minLength === undefined ? {} : { minLength: definition.minLength }),
+        // RE2, not ECMA-262: left to a keyword of its own, so no client compiles it with a backtracking engine.
+        ...(definition.pattern === undefined ? {} : { 'x-rapport-re2-pattern': definition.pattern }),
+      };
+    case 'integer':
+      return { type: 'integer', ...bounds };
+    case 'decimal':
+      return { type: 'number', ...bounds };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'datetime':
+      return { type: 'string', format: 'date-time' };
+    case 'enum':
+    case 'multiEnum': {
+      const options = definition.options ?? [];
+      const keys = { enum: options.map((o) => o.key) };
+      const labels = { 'x-rapport-options': options.map((o) => ({ key: o.key, label: o.label, ...(o.retired ? { retired: true } : {}) })) };
+      return definition.type === 'enum'
+        ? { type: 'string', ...keys, ...labels }
+        : { type: 'array', items: { type: 'string', ...keys }, uniqueItems: true, ...labels };
+    }
+    case 'email':
+      return { type: 'string', format: 'email' };
+    case 'phone':
+      return { type: 'string', pattern: '^\\+[1-9][0-9]{1,14}$' };
+    case 'url':
+      return { type: 'string', format: 'uri' };
+    case 'money':
+      return {
+        type: 'object',
+        properties: { amount: { type: 'number', ...bounds }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
+        required: ['amount', 'currency'],
+        additionalProperties: false,
+      };
+    case 'customerReference':
+      return { type: 'string', minLength: 1, maxLength: 128 };
+  }
+};
+
+/**
+ * The JSON Schema (2020-12) of a tenant's custom values as reads answer them — archived fields
+ * left out, every active one described (label as title, its group, unique, sensitive and
+ * searchable as `x-rapport-` keywords) — for clients to generate their types from. `required`
+ * lists what a create must give.
+ */
+export const customFieldsJsonSchema = (definitions: Iterable<FieldDefinition>, id?: string): Record<string, unknown> => {
+  const active = [...definitions].filter((d) => !d.archived).sort((a, b) => a.key.localeCompare(b.key));
+  const required = active.filter((d) => d.required && d.default === undefined).map((d) => d.key);
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...(id ? { $id: id } : {}),
+    title: 'Custom fields',
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      active.map((d) => [
+        d.key,
+        {
+          title: d.label,
+          ...(d.description ? { description: d.description } : {}),
+          ...valueSchema(d),
+          ...(d.group ? { 'x-rapport-group': d.group } : {}),
+          ...(d.unique ? { 'x-rapport-unique': true } : {}),
+          ...(d.sensitive ? { 'x-rapport-sensitive': true } : {}),
+          ...(d.searchable ? { 'x-rapport-searchable': true } : {}),
+        },
+      ]),
+    ),
+    ...(required.length > 0 ? { required } : {}),
+  };
+};

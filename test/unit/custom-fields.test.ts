@@ -1,9 +1,13 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkCustomValues,
   checkValue,
   CUSTOM_FIELD_LIMITS,
+  CUSTOM_FIELDS_SCHEMA_KEYWORDS,
+  customFieldsJsonSchema,
   definitionProblems,
   FIELD_TYPES,
   uniqueValueKey,
@@ -195,5 +199,73 @@ describe("a write's custom values", () => {
     expect(checkCustomValues(wide, values, { creating: true }).problems).toEqual([
       `customFields would take ${JSON.stringify(values).length} bytes; a customer's custom values take at most ${CUSTOM_FIELD_LIMITS.valuesBytes}`,
     ]);
+  });
+});
+
+describe('the custom fields JSON Schema', () => {
+  const options = [
+    { key: 'retail', label: 'Retail' },
+    { key: 'sme', label: 'SME', retired: true },
+    { key: 'corporate', label: 'Corporate' },
+  ];
+  const definitions: FieldDefinition[] = [
+    field('string', { maxLength: 40, pattern: '^[A-Z]', unique: true, group: 'Identity' }),
+    field('text', { minLength: 1 }),
+    field('integer', { min: 0, max: 1000, required: true }),
+    field('decimal', { scale: 3, min: -5 }),
+    field('boolean', { sensitive: true }),
+    field('date'),
+    field('datetime'),
+    field('enum', { options, default: 'retail' }),
+    field('multiEnum', { options, searchable: true }),
+    field('email', { unique: true }),
+    field('phone', { defaultCountry: 'NL' }),
+    field('url'),
+    field('money', { max: 1e9 }),
+    field('customerReference'),
+    { key: 'gone', label: 'Gone', type: 'string', archived: true },
+  ];
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addVocabulary(CUSTOM_FIELDS_SCHEMA_KEYWORDS);
+  const schema = customFieldsJsonSchema(definitions, 'https://rapport.example/fields/customer/schema');
+  const validate = ajv.compile(schema);
+
+  it('is valid JSON Schema 2020-12 for a strict validator, describing the active fields and what a create needs', () => {
+    expect(Object.keys(schema.properties as object)).toEqual(
+      definitions
+        .filter((d) => !d.archived)
+        .map((d) => d.key)
+        .sort(),
+    );
+    expect(schema.required).toEqual(['f_integer']);
+    expect(validate({ f_integer: 3, gone: 'x' })).toBe(false);
+    expect(validate({})).toBe(false);
+  });
+
+  it('accepts every value the write checks accept, as they store it', () => {
+    const values = fc.oneof(
+      fc.string({ maxLength: 50 }),
+      fc.integer({ min: -10, max: 2000 }),
+      fc.double({ min: -10, max: 10, noNaN: true }).map((n) => Math.round(n * 1000) / 1000),
+      fc.boolean(),
+      fc.date({ min: new Date('1900-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.date({ min: new Date('1900-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.constantFrom('retail', 'corporate', ['retail'], ['corporate', 'retail']),
+      fc.emailAddress(),
+      fc.stringMatching(/^0?6[- ]?\d{8}$/),
+      fc.webUrl(),
+      fc.record({ amount: fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100), currency: fc.constantFrom('EUR', 'USD') }),
+    );
+    const active = definitions.filter((d) => !d.archived);
+    fc.assert(
+      fc.property(fc.constantFrom(...active), values, (definition, value) => {
+        const checked = checkValue(definition, value);
+        if (!checked.ok) return;
+        const record = { f_integer: 1, [definition.key]: checked.value };
+        if (!validate(record)) throw new Error(`${definition.key} ${JSON.stringify(checked.value)}: ${ajv.errorsText(validate.errors)}`);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
