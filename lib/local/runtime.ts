@@ -142,6 +142,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       WEBHOOK_CACHE_SECONDS: process.env.WEBHOOK_CACHE_SECONDS ?? '0',
       // Likewise every registration change reaches the next notification (deployed: 15 s per function instance).
       HUB_CACHE_SECONDS: process.env.HUB_CACHE_SECONDS ?? '0',
+      // And every custom field definition change the next write (deployed: 5 s per function instance).
+      FIELDS_CACHE_SECONDS: process.env.FIELDS_CACHE_SECONDS ?? '0',
       // DynamoDB Local updates its indexes with the write: the feed need not wait long.
       FEED_SETTLE_SECONDS: process.env.FEED_SETTLE_SECONDS ?? '1',
       ALLOW_LOOPBACK_CALLBACKS: 'true',

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CUSTOM_FIELD_LIMITS } from '../../functions/domain/custom-fields.ts';
 import {
   allFieldDefinitions,
+  fieldDefinitionsInForce,
   FieldKeyTaken,
+  fieldsCacheMs,
   getFieldDefinition,
   insertFieldDefinition,
   listFieldDefinitions,
@@ -13,6 +15,7 @@ import { newBookkeeping, changedBookkeeping } from '../../functions/storage/tabl
 import { LimitReached } from '../../functions/storage/table/errors.ts';
 import { ConditionFailed } from '../../functions/storage/table/transactions.ts';
 import { uniqueTenant } from '../../lib/local/direct-call.ts';
+import { recordRequests } from '../../lib/local/request-recorder.ts';
 
 const definition = (tenantId: string, key: string, extra: Partial<StoredFieldDefinition> = {}): StoredFieldDefinition => ({
   tenantId,
@@ -67,5 +70,20 @@ describe('custom field definitions in the table (DynamoDB Local)', () => {
     await replaceFieldDefinition(unique, { ...unique, unique: false, ...changedBookkeeping(unique, 0, 'admin') }, []);
     await replaceFieldDefinition(plain, { ...plain, unique: true, ...changedBookkeeping(plain, 0, 'admin') }, []);
     expect((await allFieldDefinitions(tenant, 'customer')).filter((d) => d.unique)).toHaveLength(CUSTOM_FIELD_LIMITS.uniqueFields);
+  });
+});
+
+describe('the definitions in force', () => {
+  it('are read once per instance and in force everywhere within FIELDS_CACHE_SECONDS (5 s)', async () => {
+    const tenant = uniqueTenant();
+    await insertFieldDefinition(definition(tenant, 'first'), []);
+    const now = Date.now();
+    expect([...(await fieldDefinitionsInForce(tenant, 'customer', now)).keys()]).toEqual(['first']);
+    await insertFieldDefinition(definition(tenant, 'second'), []);
+    const reads = await recordRequests(async () => {
+      expect([...(await fieldDefinitionsInForce(tenant, 'customer', now + fieldsCacheMs() - 1)).keys()]).toEqual(['first']);
+    });
+    expect(reads).toHaveLength(0);
+    expect([...(await fieldDefinitionsInForce(tenant, 'customer', now + fieldsCacheMs())).keys()]).toEqual(['first', 'second']);
   });
 });

@@ -4,6 +4,7 @@ import type { PendingEvent } from '../../domain/event-envelope.ts';
 import { addToCounters, COUNT_ENTITY } from '../customers/counters.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
 import { db, getItems, tableName } from '../table/db.ts';
+import { instanceCache } from '../table/instance-cache.ts';
 import { LimitReached } from '../table/errors.ts';
 import { keys } from '../table/keys.ts';
 import { withinLimits } from '../table/limits.ts';
@@ -90,6 +91,23 @@ export const allFieldDefinitions = async (tenantId: string, object: FieldObject)
   } while (after);
   return all;
 };
+
+/** How long a function instance keeps a tenant's definitions: a change is in force everywhere within this (issue 24: 5 s). */
+export const fieldsCacheMs = (): number => Number(process.env.FIELDS_CACHE_SECONDS ?? 5) * 1000;
+const inForce = instanceCache(
+  (key: string) => {
+    const [tenantId, object] = JSON.parse(key) as [string, FieldObject];
+    return allFieldDefinitions(tenantId, object);
+  },
+  { ttlMs: fieldsCacheMs },
+);
+
+/**
+ * The definitions a write of the object is checked against, by key: read once per function
+ * instance and FIELDS_CACHE_SECONDS (archived ones included: their keys are refused in writes).
+ */
+export const fieldDefinitionsInForce = async (tenantId: string, object: FieldObject, now = Date.now()): Promise<ReadonlyMap<string, StoredFieldDefinition>> =>
+  new Map((await inForce.get(JSON.stringify([tenantId, object]), now)).map((definition) => [definition.key, definition]));
 
 /**
  * Stores a new definition with its events, counting it against the tenant's ceilings (fields;
