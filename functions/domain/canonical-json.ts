@@ -1,3 +1,6 @@
+/** A JSON object: an object that is neither null nor an array. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** JSON text with object keys sorted at every level: equal values give equal text, whatever the key order. */
 const sorted = (value: unknown): unknown =>
   Array.isArray(value)

@@ -13,6 +13,7 @@
  */
 import { parsePhoneNumberWithError } from 'libphonenumber-js/min';
 import { RE2JS } from 're2js';
+import { isJsonObject } from './canonical-json.ts';
 
 /** A field's immutable key: lower case, digits and `_`, at most 63 characters, never reused. */
 export const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
@@ -119,7 +120,6 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const minorUnits = (currency: string): number => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
 const codePoints = (value: string): number => [...value].length;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A number with at most `scale` digits after the point (checked on its shortest decimal form). */
 const fitsScale = (value: number, scale: number): boolean => {
@@ -254,7 +254,7 @@ export const checkValue = (definition: FieldDefinition, value: unknown): Checked
       return url.protocol === 'https:' || url.protocol === 'http:' ? ok(value) : refused('must be an http or https URL');
     }
     case 'money': {
-      if (!isObject(value) || Object.keys(value).some((k) => k !== 'amount' && k !== 'currency')) return refused('must be { amount, currency }');
+      if (!isJsonObject(value) || Object.keys(value).some((k) => k !== 'amount' && k !== 'currency')) return refused('must be { amount, currency }');
       const { amount, currency } = value;
       if (typeof currency !== 'string' || !CURRENCIES.has(currency)) return refused('currency must be an ISO 4217 code (EUR, USD, JPY …)');
       if (typeof amount !== 'number' || !Number.isFinite(amount)) return refused('amount must be a number');

@@ -11,7 +11,7 @@
  * 3. Attributes a generation does not know at all (v3's `type`, v5's `role`) are kept by its
  *    writes; only the attributes it knows are replaced.
  */
-import { jsonEqual } from '../canonical-json.ts';
+import { isJsonObject, jsonEqual } from '../canonical-json.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -26,8 +26,6 @@ export type AttributeMapping =
   | { stored: string; kind: 'value' }
   | { stored: string; kind: 'one'; item: ItemMapping }
   | { stored: string; kind: 'list'; item: ItemMapping };
-
-const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A schema of the generation's own for one item: what it may show (and takes). */
 export interface ItemSchema {
@@ -51,16 +49,17 @@ export const shownIf = (schema: ItemSchema, mapping: ItemMapping = identity): It
 /** The object without its undefined members. */
 export const defined = (value: Json): Json => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 
-const showOne = (stored: unknown, item: ItemMapping): Json | undefined => (isJson(stored) ? item.show(stored) : undefined);
+const showOne = (stored: unknown, item: ItemMapping): Json | undefined => (isJsonObject(stored) ? item.show(stored) : undefined);
 
 /** The given item, or the stored one when the given is the stored one as shown (rule 2). */
-const takeOne = (given: Json, stored: unknown, item: ItemMapping): Json => (isJson(stored) && jsonEqual(item.show(stored), given) ? stored : item.take(given));
+const takeOne = (given: Json, stored: unknown, item: ItemMapping): Json =>
+  isJsonObject(stored) && jsonEqual(item.show(stored), given) ? stored : item.take(given);
 
 /** The items the generation shows; none at all (rather than an empty list) when it can show none of a non-empty list. */
 const showList = (stored: unknown, item: ItemMapping): Json[] | undefined => {
   if (!Array.isArray(stored)) return undefined;
   const shown = stored.flatMap((s): Json[] => {
-    const one = isJson(s) ? item.show(s) : undefined;
+    const one = isJsonObject(s) ? item.show(s) : undefined;
     return one === undefined ? [] : [one];
   });
   return shown.length === 0 && stored.length > 0 ? undefined : shown;
@@ -72,8 +71,8 @@ const showList = (stored: unknown, item: ItemMapping): Json[] | undefined => {
  * shown ones, in order, and any beyond those follow.
  */
 const takeList = (given: unknown[] | undefined, stored: unknown, item: ItemMapping): Json[] | undefined => {
-  const before = Array.isArray(stored) ? stored.filter(isJson).map((s) => ({ stored: s, shown: item.show(s), used: false })) : [];
-  const taken = (given ?? []).filter(isJson).map((g) => {
+  const before = Array.isArray(stored) ? stored.filter(isJsonObject).map((s) => ({ stored: s, shown: item.show(s), used: false })) : [];
+  const taken = (given ?? []).filter(isJsonObject).map((g) => {
     const same = before.find((p) => !p.used && p.shown !== undefined && jsonEqual(p.shown, g));
     if (!same) return item.take(g);
     same.used = true;
@@ -109,8 +108,8 @@ export const takeAttributes = (given: Json, current: Json, mappings: Record<stri
     const before = current[mapping.stored];
     if (mapping.kind === 'value') stored[mapping.stored] = value;
     else if (mapping.kind === 'list') stored[mapping.stored] = takeList(Array.isArray(value) ? value : undefined, before, mapping.item);
-    else if (isJson(value)) stored[mapping.stored] = takeOne(value, before, mapping.item);
-    else stored[mapping.stored] = isJson(before) && mapping.item.show(before) === undefined ? before : undefined;
+    else if (isJsonObject(value)) stored[mapping.stored] = takeOne(value, before, mapping.item);
+    else stored[mapping.stored] = isJsonObject(before) && mapping.item.show(before) === undefined ? before : undefined;
   }
   return defined(stored);
 };
