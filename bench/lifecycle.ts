@@ -19,6 +19,7 @@ import { getCustomer } from '../functions/storage/customers/customers.ts';
 import { deleteCustomer as softDelete, purgeStep } from '../functions/storage/customers/customer-lifecycle.ts';
 import { call } from '../lib/local/direct-call.ts';
 import { recordRequests, type Recorded } from '../lib/local/request-recorder.ts';
+import { countByCommand } from './requests.ts';
 import { table } from './stats.ts';
 
 /** A customer with `events` timeline events besides its own (written directly, 25 per batch). */
@@ -43,11 +44,9 @@ const customerWithEvents = async (tenant: string, events: number): Promise<strin
 };
 
 const summary = (requests: Recorded[]): string[] => {
-  const byCommand = new Map<string, number>();
-  for (const r of requests) byCommand.set(r.command.replace(/Command$/, ''), (byCommand.get(r.command.replace(/Command$/, '')) ?? 0) + 1);
   const read = requests.reduce((sum, r) => sum + r.readUnits, 0);
   const write = requests.reduce((sum, r) => sum + r.writeUnits, 0);
-  return [String(requests.length), [...byCommand.entries()].map(([command, n]) => `${n} ${command}`).join(', '), read.toFixed(1), write.toFixed(1)];
+  return [String(requests.length), [...countByCommand(requests)].map(([command, n]) => `${n} ${command}`).join(', '), read.toFixed(1), write.toFixed(1)];
 };
 
 export const measureLifecycle = async (sizes: number[]): Promise<string[]> => {
@@ -126,7 +125,7 @@ export const measureLifecycle = async (sizes: number[]): Promise<string[]> => {
     ]);
   }
   return [
-    'One customer (with an activity-free history of N events written directly), each operation through its real handler or storage step. Requests and consumed capacity as DynamoDB Local reports them (ReturnConsumedCapacity=TOTAL). Delete and restore are one transaction whatever the history; export, erasure and the purge grow with what the customer owns, in requests of bounded size (a Query of at most 100–200 keys, BatchWriteItem of 25).',
+    'One customer (with an activity-free history of N events written directly), each operation through its real handler or storage step. Requests and consumed capacity as DynamoDB Local reports them (ReturnConsumedCapacity=INDEXES, its total taken). Delete and restore are one transaction whatever the history; export, erasure and the purge grow with what the customer owns, in requests of bounded size (a Query of at most 100–200 keys, BatchWriteItem of 25).',
     '',
     ...table(['events', 'operation', 'DynamoDB requests', 'by kind', 'read units', 'write units'], rows),
   ];

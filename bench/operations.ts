@@ -1,7 +1,7 @@
 /**
  * Tables 3 and 4: every catalog operation invoked in-process (real handler, real middleware) against
  * DynamoDB Local. Each call's DynamoDB requests are recorded (lib/local/request-recorder.ts): their wall time (the union of their intervals: the bare DynamoDB calls the operation
- * needs, SDK included) against the handler's, and what each consumed (ReturnConsumedCapacity=TOTAL).
+ * needs, SDK included) against the handler's, and what each consumed (ReturnConsumedCapacity=INDEXES, its total taken).
  * The process environment must point at DynamoDB Local before this module is imported.
  */
 import { join } from 'node:path';
@@ -110,7 +110,7 @@ export const measureOperations = async (rounds: number, perRound: number): Promi
     capacity: [
       ...table(['operation', 'requests', 'what', 'read units', 'write units', 'one would do?'], capacityRows),
       '',
-      `ReturnConsumedCapacity=TOTAL on every request of a typical call (the most common request count; a range shows calls that differed, e.g. an optimistic retry). Units as DynamoDB Local reports them: transactional writes count double, and each GSI an item is in adds its write. Flagged (${flagged}): separate writes that one transaction could carry, a request sent twice, or separate point reads that one BatchGetItem could carry. A read before a write (the version for the optimistic check) is not flagged: the write's condition needs it.`,
+      `ReturnConsumedCapacity=INDEXES (its total taken) on every request of a typical call (the most common request count; a range shows calls that differed, e.g. an optimistic retry). Units as DynamoDB Local reports them: transactional writes count double, and each GSI an item is in adds its write. Flagged (${flagged}): separate writes that one transaction could carry, a request sent twice, or separate point reads that one BatchGetItem could carry. A read before a write (the version for the optimistic check) is not flagged: the write's condition needs it.`,
     ],
   };
 };

@@ -1,4 +1,4 @@
-/** What table 3 and 4 compute from an operation's recorded DynamoDB requests (pure; tested in test/unit/bench-requests.test.ts). */
+/** What the tables compute from recorded DynamoDB requests (pure; tested in test/unit/bench-requests.test.ts). */
 import type { Recorded } from '../lib/local/request-recorder.ts';
 
 /** Wall time during which at least one DynamoDB request was in flight. */
@@ -25,4 +25,14 @@ export const excess = (requests: Recorded[]): string | undefined => {
   }
   const pointReads = requests.filter((r) => r.command === 'GetItemCommand' || r.command === 'BatchGetItemCommand');
   return pointReads.length > 1 ? `${pointReads.length} point reads: one BatchGetItem would do, unless a key depends on an earlier answer` : undefined;
+};
+
+/** How many of the requests each command sent, by its name without `Command` (`Query`, `TransactWriteItems`), in order of first use. */
+export const countByCommand = (requests: Recorded[]): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    const command = r.command.replace(/Command$/, '');
+    counts.set(command, (counts.get(command) ?? 0) + 1);
+  }
+  return counts;
 };

@@ -3,7 +3,7 @@
  * in a process of its own with a fresh DynamoDB Local: the table is filled with customers written
  * as the storage layer writes them (half of them carrying a future next-action date, so the due
  * index holds them too), then the due ones are (re)armed before each run and the real sweep
- * handler runs with its requests recorded (lib/local/request-recorder.ts: ReturnConsumedCapacity=TOTAL).
+ * handler runs with its requests recorded (lib/local/request-recorder.ts: ReturnConsumedCapacity=INDEXES, its total taken).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CustomerRecord } from '../functions/storage/customers/customer-items.ts';

@@ -15,6 +15,7 @@ import { STATE_DIR } from '../lib/local/state-dir.ts';
 import { itemBytes } from '../functions/storage/table/limits.ts';
 import { INDEXES } from '../functions/storage/table/table-schema.ts';
 import { childMain, runInChild } from './child.ts';
+import { countByCommand } from './requests.ts';
 import { table, withSpread } from './stats.ts';
 
 /** CPU time (user + system) of a process, from /proc (Linux); undefined elsewhere. */
@@ -130,11 +131,6 @@ export const measureThroughput = async (runs: number): Promise<string[]> => {
         await load(sample);
         await idle();
       });
-      const perRequest = new Map<string, number>();
-      for (const r of requests) {
-        const command = r.command.replace(/Command$/, '');
-        perRequest.set(command, (perRequest.get(command) ?? 0) + 1);
-      }
       rows.push([
         scenario.name,
         `${runs} × ${scenario.amount}`,
@@ -143,7 +139,7 @@ export const measureThroughput = async (runs: number): Promise<string[]> => {
         withSpread(p99s),
         withSpread(nodeMs, 1),
         javaMs.length ? withSpread(javaMs, 1) : 'n/a',
-        [...perRequest].map(([command, n]) => `${(n / sample.amount).toFixed(2)} ${command}`).join(' + '),
+        [...countByCommand(requests)].map(([command, n]) => `${(n / sample.amount).toFixed(2)} ${command}`).join(' + '),
         failed,
       ]);
     }

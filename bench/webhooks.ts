@@ -12,6 +12,7 @@ import { loadDevKey, signDevToken } from '../lib/local/dev-tokens.ts';
 import { STATE_DIR } from '../lib/local/state-dir.ts';
 import { recordRequests, type Recorded } from '../lib/local/request-recorder.ts';
 import { childMain, runInChild } from './child.ts';
+import { countByCommand } from './requests.ts';
 import { percentile, table } from './stats.ts';
 
 /** us-east-1 list prices (2026): DynamoDB on demand, SQS standard, Lambda arm64, data out. */
@@ -107,15 +108,7 @@ export const measureWebhooks = async (changes: number): Promise<string[]> => {
     const base = perChange(without);
     const withOne = perChange(withWebhook);
     const delivery = { requests: withOne.requests - base.requests, read: withOne.read - base.read, write: withOne.write - base.write };
-    const byCommand = (requests: Recorded[]) =>
-      Object.entries(
-        requests.reduce<Record<string, number>>((acc, r) => {
-          acc[r.command] = (acc[r.command] ?? 0) + 1;
-          return acc;
-        }, {}),
-      )
-        .map(([command, n]) => `${command.replace(/Command$/, '')} ${(n / changes).toFixed(2)}`)
-        .join(', ');
+    const byCommand = (requests: Recorded[]) => [...countByCommand(requests)].map(([command, n]) => `${command} ${(n / changes).toFixed(2)}`).join(', ');
     // A delivery at a quiet moment: one SendMessageBatch entry (the dispatcher batches 10 at busy times), one receive and one delete by
     // Lambda's poller, one worker invocation of ~100 ms at 256 MB; the body once over the Internet.
     const avgBytes = bytes / Math.max(1, arrivals.webhook.size);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyTime, excess } from '../../bench/requests.ts';
+import { busyTime, countByCommand, excess } from '../../bench/requests.ts';
 import type { Recorded } from '../../lib/local/request-recorder.ts';
 
 const request = (name: string, start: number, end: number, key = name): Recorded => ({
@@ -26,5 +26,13 @@ describe('the bench’s reading of recorded DynamoDB requests', () => {
     expect(excess([request('PutItem', 0, 1), request('TransactWriteItems', 1, 2)])).toMatch(/2 separate writes/);
     expect(excess([request('GetItem', 0, 1, 'a'), request('GetItem', 1, 2, 'a')])).toMatch(/GetItem sent twice/);
     expect(excess([request('BatchGetItem', 0, 1, 'a'), request('GetItem', 1, 2, 'b')])).toMatch(/2 point reads/);
+  });
+
+  it('counts the requests of each command, by its short name, in order of first use', () => {
+    const counted = countByCommand([request('Query', 0, 1, 'a'), request('TransactWriteItems', 1, 2), request('Query', 2, 3, 'b')]);
+    expect([...counted]).toEqual([
+      ['Query', 2],
+      ['TransactWriteItems', 1],
+    ]);
   });
 });
