@@ -1,7 +1,8 @@
 /**
  * `npm run token -- --sub <user> --tenant <tenant> [--scope <s>]... [--name <n>] [--username <u>]`
  * prints a signed dev JWT for the local runtime, and nothing else, on stdout.
- * Without --scope the token carries both rapport/read and rapport/write.
+ * Without --scope the token carries rapport/read and rapport/write; the field API's changes need
+ * rapport/admin too (--scope rapport/read --scope rapport/write --scope rapport/admin).
  */
 import { parseArgs } from 'node:util';
 import { loadDevKey, signDevToken } from '../lib/local/dev-tokens.ts';

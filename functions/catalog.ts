@@ -9,6 +9,7 @@ import { crm } from './crm/operations.ts';
 import { bianCrm } from './bian-crm/operations.ts';
 import { bianCaseMgmt } from './bian-casemgmt/operations.ts';
 import { webhooks } from './webhooks/operations.ts';
+import { fields } from './fields/operations.ts';
 
 export const operations: readonly Operation[] = [
   ...Object.values(tmf629),
@@ -18,6 +19,7 @@ export const operations: readonly Operation[] = [
   ...Object.values(bianCrm),
   ...Object.values(bianCaseMgmt),
   ...Object.values(webhooks),
+  ...Object.values(fields),
 ];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */

@@ -13,6 +13,7 @@ import { Activity, CrmCustomer, Opportunity } from './crm/schemas.ts';
 import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from './bian-crm/records.ts';
 import { CASE_SOURCE, caseView, type CaseKind } from './bian-casemgmt/case-records.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_SOURCE, WebhookView } from './events/webhook-events.ts';
+import { FIELD_EVENT_TYPES, FIELD_SOURCE, FieldView } from './events/field-events.ts';
 
 /** The envelope every event carries as `detail` (see domain/event-envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
@@ -65,6 +66,13 @@ const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
   CustomersMerged:
     'Duplicates were merged into this customer (the survivor): data.mergedIds name them; their activities, opportunities and timeline move to it, and they answer with a pointer to it.',
   CustomerUnmerged: 'A duplicate merged into this customer was taken out again (data.unmergedId): it is a customer of its own again, with what it owned.',
+};
+
+const FIELD_DESCRIPTIONS: Record<(typeof FIELD_EVENT_TYPES)[number], string> = {
+  FieldCreated: 'A custom field was defined; data.field. In force on every instance within 5 s.',
+  FieldUpdated: 'A custom field changed (label, constraints, options, a safe type change); data.field after, data.before before.',
+  FieldArchived: 'A custom field was archived: its values are hidden from every view and refused in writes, and kept; data.field, data.before.',
+  FieldRestored: 'An archived custom field was restored: its stored values are shown again; data.field, data.before.',
 };
 
 const WEBHOOK_DESCRIPTIONS: Record<(typeof WEBHOOK_EVENT_TYPES)[number], string> = {
@@ -152,6 +160,12 @@ export const eventTypes: readonly EventType[] = [
       detail: envelopeOf(`${kind}/${what}`, kind, z.object({ action: z.string(), record: caseView(kind) })),
     })),
   ),
+  ...FIELD_EVENT_TYPES.map((detailType) => ({
+    source: FIELD_SOURCE,
+    detailType,
+    description: FIELD_DESCRIPTIONS[detailType],
+    detail: envelopeOf(detailType, 'Field', z.object({ field: FieldView, before: z.optional(FieldView) })),
+  })),
   ...WEBHOOK_EVENT_TYPES.map((detailType) => ({
     source: WEBHOOK_SOURCE,
     detailType,

@@ -23,3 +23,9 @@ export const bundleFunction = async (entry: string): Promise<{ bytes: number; in
   const inputs = Object.fromEntries(Object.entries(output.inputs).map(([file, info]) => [file, info.bytesInOutput]));
   return { bytes: result.outputFiles[0]!.contents.length, inputs };
 };
+
+/** A function's bundle as readable text (not minified), to check what the bundler did with a module. */
+export const bundleText = async (entry: string): Promise<string> => {
+  const result = await build({ ...BUNDLE_OPTIONS, minify: false, entryPoints: [join(PROJECT_ROOT, entry)], write: false });
+  return result.outputFiles[0]!.text;
+};

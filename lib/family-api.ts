@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { pathsOf, scopesFor, type Access, type Family, type Operation } from '../functions/http/operation.ts';
+import { pathsOf, scopesFor, writes, type Family, type Operation } from '../functions/http/operation.ts';
 import { functionId, rapportFunction, type FunctionCommon } from './function.ts';
 import { pascalCase } from './names.ts';
 import { SIZING } from './sizing.ts';
@@ -21,7 +21,7 @@ export interface FamilyApiProps {
    * and one for the write operations that seal secrets (catalog `sealsSecrets`): only they may have
    * KMS make data keys.
    */
-  roles: Record<Access | 'sealsSecrets', iam.IRole>;
+  roles: Record<'read' | 'write' | 'sealsSecrets', iam.IRole>;
   retention: logs.RetentionDays;
   common: FunctionCommon;
   /** The key list cursors are signed with (functions/storage/table/list-cursor.ts), handed to every API function. */
@@ -44,13 +44,13 @@ export class FamilyApi extends NestedStack {
     this.functions = props.operations.map((op) => {
       const fn = rapportFunction(this, functionId(op.name), {
         entry: op.handler,
-        role: props.roles[op.sealsSecrets ? 'sealsSecrets' : op.access],
+        role: props.roles[op.sealsSecrets ? 'sealsSecrets' : writes(op) ? 'write' : 'read'],
         logGroup,
         service: op.family,
         common: props.common,
         description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
         environment: { CURSOR_SECRET: props.cursorSecret.secretValue.unsafeUnwrap() },
-        ...(op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite),
+        ...(writes(op) ? SIZING.apiWrite : SIZING.apiRead),
       });
       const integration = new HttpLambdaIntegration(`${pascalCase(op.name)}Integration`, fn);
       pathsOf(op).forEach((path, i) => {

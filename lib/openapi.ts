@@ -9,6 +9,7 @@ const FAMILY_TAGS: Record<Family, string> = {
   'bian-crm': 'BIAN Customer Relationship Management v12',
   'bian-casemgmt': 'BIAN Customer Case Management v12',
   webhooks: 'Webhooks and the event feed',
+  fields: "Custom fields: a tenant's own fields, as data",
 };
 
 /** Definitions that recursive schemas (BIAN's) need, hoisted into components.schemas. */
@@ -111,7 +112,12 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
     components: {
       schemas: components,
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with the tenant claim; scopes rapport/read and rapport/write' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A JWT with the tenant claim; scopes rapport/read, rapport/write and (for the field API's changes) rapport/admin",
+        },
       },
     },
     paths,

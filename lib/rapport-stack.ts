@@ -479,6 +479,7 @@ export class RapportStack extends Stack {
       scopes: [
         new cognito.ResourceServerScope({ scopeName: SCOPES.read.split('/')[1]!, scopeDescription: 'Read customers and related records' }),
         new cognito.ResourceServerScope({ scopeName: SCOPES.write.split('/')[1]!, scopeDescription: 'Create and change customers and related records' }),
+        new cognito.ResourceServerScope({ scopeName: SCOPES.admin.split('/')[1]!, scopeDescription: "Change the tenant's configuration: its custom fields" }),
       ],
     });
     const client = pool.addClient('ApiClient', {
@@ -486,7 +487,7 @@ export class RapportStack extends Stack {
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.custom(SCOPES.read), cognito.OAuthScope.custom(SCOPES.write)],
+        scopes: [cognito.OAuthScope.OPENID, ...Object.values(SCOPES).map((scope) => cognito.OAuthScope.custom(scope))],
         callbackUrls: ['http://localhost:3000/callback'],
       },
       accessTokenValidity: Duration.hours(1),

@@ -10,13 +10,25 @@
  * pattern cannot make a write hang (no backtracking engine ever sees tenant input). Phone numbers
  * are parsed and stored as E.164 (npm `libphonenumber-js`, its `min` metadata). Currencies are
  * ISO 4217 as the runtime's ICU knows them (`Intl.supportedValuesOf('currency')`).
+ *
+ * The two engines are 264 KB of a function's bundle and build tables as they load, so they are
+ * imported dynamically (`loadFieldEngines`): esbuild keeps a dynamically imported module's code
+ * unevaluated until it is asked for, and a function whose tenant has no pattern and no phone field
+ * never evaluates them. `checkCustomValues` and `definitionProblems` load what they need.
  */
-import { parsePhoneNumberWithError } from 'libphonenumber-js/min';
-import { RE2JS } from 're2js';
+import type { parsePhoneNumberWithError } from 'libphonenumber-js/min';
+import type { RE2JS } from 're2js';
 import { isJsonObject } from './canonical-json.ts';
 
 /** A field's immutable key: lower case, digits and `_`, at most 63 characters, never reused. */
 export const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Keys a field may not take: the field API's own path words (`GET /api/v1/fields/customer/schema`). */
+export const RESERVED_FIELD_KEYS: readonly string[] = ['schema'];
+
+/** The objects custom fields are defined for. Customers first; activities and opportunities take the same definitions, storage and API. */
+export const FIELD_OBJECTS = ['customer'] as const;
+export type FieldObject = (typeof FIELD_OBJECTS)[number];
 
 export const FIELD_TYPES = [
   'string',
@@ -54,6 +66,8 @@ export const CUSTOM_FIELD_LIMITS = {
   /** Labels, descriptions, groups, option labels. */
   labelLength: 200,
   descriptionLength: 1000,
+  /** Stored bytes of one definition (its options, labels, default): a quarter of DynamoDB's 400 KB item. */
+  definitionBytes: 100 * 1024,
 } as const;
 
 export interface FieldOption {
@@ -129,9 +143,25 @@ const fitsScale = (value: number, scale: number): boolean => {
   return point === -1 || text.length - point - 1 <= scale;
 };
 
+/** The engines, once loaded in this instance. */
+const engines: { re2?: typeof RE2JS; phone?: typeof parsePhoneNumberWithError } = {};
+
+/** Loads the engines these definitions need (RE2 for patterns, libphonenumber-js for phone fields), once per instance. */
+export const loadFieldEngines = async (definitions: Iterable<FieldDefinition>): Promise<void> => {
+  const list = [...definitions];
+  if (!engines.re2 && list.some((d) => d.pattern !== undefined)) engines.re2 = (await import('re2js')).RE2JS;
+  if (!engines.phone && list.some((d) => d.type === 'phone')) engines.phone = (await import('libphonenumber-js/min')).parsePhoneNumberWithError;
+};
+
+const engine = <K extends keyof typeof engines>(name: K): NonNullable<(typeof engines)[K]> => {
+  const loaded = engines[name];
+  if (!loaded) throw new Error(`custom fields: the ${name} engine is not loaded (loadFieldEngines first)`);
+  return loaded as NonNullable<(typeof engines)[K]>;
+};
+
 const compilePattern = (pattern: string): RE2JS | string => {
   try {
-    return RE2JS.compile(pattern);
+    return engine('re2').compile(pattern);
   } catch (error) {
     return `is not an RE2 pattern (${(error as Error).message})`;
   }
@@ -184,7 +214,8 @@ const checkOption = (definition: FieldDefinition, value: unknown): string | unde
 /**
  * A value for a write, checked against its definition and normalised as it is stored: e-mail with
  * its domain in lower case, phone as E.164, date-time in UTC, multi-enum keys once each. Retired
- * options and archived fields are refused (what is stored stays). Never throws.
+ * options and archived fields are refused (what is stored stays). Throws only when the engine the
+ * definition needs was not loaded (loadFieldEngines).
  */
 export const checkValue = (definition: FieldDefinition, value: unknown): Checked => {
   if (definition.archived) return refused('is an archived field: it takes no values');
@@ -242,7 +273,7 @@ export const checkValue = (definition: FieldDefinition, value: unknown): Checked
     case 'phone': {
       if (typeof value !== 'string' || value.length > 64) return refused('must be a phone number (a string)');
       try {
-        const number = parsePhoneNumberWithError(value, definition.defaultCountry as Parameters<typeof parsePhoneNumberWithError>[1]);
+        const number = engine('phone')(value, definition.defaultCountry as Parameters<typeof parsePhoneNumberWithError>[1]);
         return number.isValid() ? ok(number.number) : refused('is not a valid phone number');
       } catch {
         return refused(definition.defaultCountry ? 'is not a phone number' : 'must be a phone number in international form (+ and the country code)');
@@ -275,17 +306,23 @@ export const checkValue = (definition: FieldDefinition, value: unknown): Checked
 export const uniqueValueKey = (definition: FieldDefinition, stored: unknown): string =>
   definition.type === 'email' ? String(stored).toLowerCase() : typeof stored === 'string' ? stored : JSON.stringify(stored);
 
-/** Everything wrong with a definition, at once (empty when it may be stored); `path` prefixes each. */
-export const definitionProblems = (definition: FieldDefinition, path = 'body'): string[] => {
+/** Everything wrong with a definition, at once (empty when it may be stored), each naming the attribute. */
+export const definitionProblems = async (definition: FieldDefinition): Promise<string[]> => {
+  await loadFieldEngines([definition]);
   const problems: string[] = [];
-  const at = (name: string, problem: string) => problems.push(`${path}.${name} ${problem}`);
+  const at = (name: string, problem: string) => problems.push(`${name} ${problem}`);
   if (!FIELD_KEY.test(definition.key)) at('key', 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 63)');
+  else if (RESERVED_FIELD_KEYS.includes(definition.key)) at('key', `'${definition.key}' is reserved`);
   if (!FIELD_TYPES.includes(definition.type)) {
     at('type', `must be one of ${FIELD_TYPES.join(', ')}`);
     return problems;
   }
   if (!definition.label || codePoints(definition.label) > CUSTOM_FIELD_LIMITS.labelLength)
     at('label', `must be 1 to ${CUSTOM_FIELD_LIMITS.labelLength} characters`);
+  if (definition.description !== undefined && codePoints(definition.description) > CUSTOM_FIELD_LIMITS.descriptionLength)
+    at('description', `must be at most ${CUSTOM_FIELD_LIMITS.descriptionLength} characters`);
+  if (definition.group !== undefined && (!definition.group || codePoints(definition.group) > CUSTOM_FIELD_LIMITS.labelLength))
+    at('group', `must be 1 to ${CUSTOM_FIELD_LIMITS.labelLength} characters`);
   const allowed = CONSTRAINTS[definition.type];
   for (const name of CONSTRAINT_NAMES)
     if (definition[name] !== undefined && definition[name] !== false && !allowed.includes(name))
@@ -323,9 +360,53 @@ export const definitionProblems = (definition: FieldDefinition, path = 'body'): 
   if (definition.defaultCountry !== undefined && !/^[A-Z]{2}$/.test(definition.defaultCountry)) at('defaultCountry', 'must be an ISO 3166 alpha-2 code');
   if (definition.unique && definition.default !== undefined) at('default', 'cannot be given to a unique field (every customer would hold the same value)');
   if (definition.default !== undefined && problems.length === 0) {
-    const checked = checkValue(definition, definition.default);
+    const checked = checkValue({ ...definition, archived: false }, definition.default);
     if (!checked.ok) at('default', checked.problem);
   }
+  return problems;
+};
+
+/** Stored bytes of a definition, as the budget counts them (its JSON). */
+export const definitionBytes = (definition: FieldDefinition): number => Buffer.byteLength(JSON.stringify(definition), 'utf8');
+
+/**
+ * Type changes that need no migration: every value stored under the old type is a value of the
+ * new one, shown as it was (string → long text, integer → decimal, e-mail / phone / URL → string).
+ * Any other is refused with this reason.
+ */
+export const SAFE_TYPE_CHANGES: Readonly<Partial<Record<FieldType, readonly FieldType[]>>> = {
+  string: ['text'],
+  integer: ['decimal'],
+  email: ['string'],
+  phone: ['string'],
+  url: ['string'],
+};
+
+/**
+ * What a change of a definition may not do, at once, beside the definition's own problems: change
+ * its key or whether it is unique (a unique field's values are claimed at write; turning it on
+ * would mean checking every stored value, off would leave claims behind), change its type other
+ * than safely (SAFE_TYPE_CHANGES; never a unique field's), or remove an option (values keep their
+ * keys: retire it instead). Archiving and restoring are their own operations.
+ */
+export const definitionChangeProblems = (before: FieldDefinition, after: FieldDefinition): string[] => {
+  const problems: string[] = [];
+  if (after.key !== before.key) problems.push(`key cannot change: keys are immutable`);
+  if (Boolean(after.unique) !== Boolean(before.unique))
+    problems.push(`unique cannot change after creation (a unique field claims its values as they are written; create a new field instead)`);
+  if (after.type !== before.type) {
+    const safe = SAFE_TYPE_CHANGES[before.type] ?? [];
+    if (before.unique) problems.push(`type of a unique field cannot change (its values are claimed by their ${before.type} form)`);
+    else if (!safe.includes(after.type))
+      problems.push(
+        `type cannot change from ${before.type} to ${after.type}: stored values would need a migration (safe: ${Object.entries(SAFE_TYPE_CHANGES)
+          .map(([from, to]) => `${from} → ${to.join(', ')}`)
+          .join('; ')})`,
+      );
+  }
+  const kept = new Set((after.options ?? []).map((o) => o.key));
+  for (const option of before.options ?? [])
+    if (!kept.has(option.key)) problems.push(`options cannot drop '${option.key}': stored values keep it; retire it instead (retired: true)`);
   return problems;
 };
 
@@ -338,11 +419,12 @@ export const customValuesBytes = (values: Record<string, unknown>): number => Bu
  * fill what is left out and a required field must be given; on a change (`creating` false) `null`
  * clears a value (refused for a required field) and only the fields given are checked.
  */
-export const checkCustomValues = (
+export const checkCustomValues = async (
   definitions: ReadonlyMap<string, FieldDefinition>,
   values: Record<string, unknown>,
   { creating, path = 'customFields' }: { creating: boolean; path?: string },
-): { values: Record<string, unknown>; problems: string[] } => {
+): Promise<{ values: Record<string, unknown>; problems: string[] }> => {
+  await loadFieldEngines(definitions.values());
   const problems: string[] = [];
   const stored: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {

@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { NO_QUERY, type BodyOf, type Family, type Operation, type ParamsOf, type QueryOf } from './operation.ts';
+import { NO_QUERY, writes, type BodyOf, type Family, type Operation, type ParamsOf, type QueryOf } from './operation.ts';
 import { badRequest, forbidden, notFound, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
 import { renderError } from './error-bodies.ts';
 import { parseWith, QUERY } from './validation.ts';
@@ -263,7 +263,7 @@ export const defineHandler = <const O extends Operation>(
       // The one place the request gets its operation's types: zod parsed body and query, and the
       // route (API Gateway, or the local gateway, matching the operation's path) supplied every param.
       const request = { ...kernel, query, idempotency: () => [] } as unknown as OperationRequest<O>;
-      const remembered = operation.access === 'write' ? rememberCaller(kernel.caller) : undefined;
+      const remembered = writes(operation) ? rememberCaller(kernel.caller) : undefined;
       try {
         const response = operation.idempotent ? await once(operation, request, implementation, options.replayed) : await implementation(request);
         return jsonResult(response.status, response.body, response.headers ?? {});

@@ -1,10 +1,13 @@
 import * as z from 'zod/mini';
 import type { output, ZodMiniType } from 'zod/mini';
 
-export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks';
+export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks' | 'fields';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-/** Read operations get read-only table access and the read scope; write operations both. */
-export type Access = 'read' | 'write';
+/**
+ * Read operations get read-only table access and the read scope; write operations both; admin
+ * operations (a tenant's configuration: its custom fields) the admin scope and write access.
+ */
+export type Access = 'read' | 'write' | 'admin';
 
 export interface ResponseSpec {
   description: string;
@@ -52,10 +55,13 @@ export interface Operation {
 /** Every path an operation answers: its own and its aliases. */
 export const pathsOf = (operation: Operation): readonly string[] => [operation.path, ...(operation.aliasPaths ?? [])];
 
-/** Scope names of the two access levels, as the JWT authorizer checks them. */
-export const SCOPES: Record<Access, string> = { read: 'rapport/read', write: 'rapport/write' };
+/** Scope names of the access levels, as the JWT authorizer checks them. */
+export const SCOPES: Record<Access, string> = { read: 'rapport/read', write: 'rapport/write', admin: 'rapport/admin' };
 
-/** A route's required scopes: a write route needs the write scope, a read route the read scope. */
+/** Does the operation write (write and admin operations)? Its function gets the write role and the caller is remembered. */
+export const writes = (operation: Pick<Operation, 'access'>): boolean => operation.access !== 'read';
+
+/** A route's required scope: its access level's (a write route the write scope, an admin route the admin scope, …). */
 export const scopesFor = (access: Access): string[] => [SCOPES[access]];
 
 /** `{id}` → `:id`-free regex used by the local gateway and the route tests. */

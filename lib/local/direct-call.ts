@@ -40,8 +40,8 @@ export const apiEvent = (operation: Operation, options: CallOptions = {}): APIGa
         principalId: '',
         integrationLatency: 0,
         jwt: {
-          claims: options.claims ?? { sub: options.sub ?? 'user-1', tenant: options.tenant ?? 'tenant-a', scope: 'rapport/read rapport/write' },
-          scopes: ['rapport/read', 'rapport/write'],
+          claims: options.claims ?? { sub: options.sub ?? 'user-1', tenant: options.tenant ?? 'tenant-a', scope: 'rapport/read rapport/write rapport/admin' },
+          scopes: ['rapport/read', 'rapport/write', 'rapport/admin'],
         },
       },
       domainName: 'api.test',

@@ -31,12 +31,18 @@ describe('local runtime over HTTP', () => {
     expect((await http('GET', `${TMF}/customer`, { token: token({ scopes: [SCOPES.write] }) })).status).toBe(403);
   });
 
-  it('guards every catalog route: 401 without a token, 403 for a write with a read-only token', async () => {
+  it('guards every catalog route: 401 without a token, 403 for a write with a read-only token, 403 for an admin change without the admin scope', async () => {
     const readOnly = token({ scopes: [SCOPES.read] });
+    const readWrite = token({ scopes: [SCOPES.read, SCOPES.write] });
+    const admin = token({ scopes: [SCOPES.read, SCOPES.admin] });
     for (const op of operations) {
       const path = op.path.replace(/\{(\w+)\}/g, 'sample-$1');
       expect((await http(op.method, path, { token: null })).status, `${op.method} ${path}`).toBe(401);
-      if (op.access === 'write') expect((await http(op.method, path, { token: readOnly, body: {} })).status, `${op.method} ${path}`).toBe(403);
+      if (op.access !== 'read') expect((await http(op.method, path, { token: readOnly, body: {} })).status, `${op.method} ${path}`).toBe(403);
+      if (op.access === 'admin') {
+        expect((await http(op.method, path, { token: readWrite, body: {} })).status, `${op.method} ${path}`).toBe(403);
+        expect((await http(op.method, path, { token: admin, body: {} })).status, `${op.method} ${path}`).not.toBe(403);
+      }
     }
   });
 

@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { addRapport } from '../../lib/rapport-app.ts';
 import { functionId } from '../../lib/function.ts';
 import { operations } from '../../functions/catalog.ts';
-import { pathsOf, scopesFor } from '../../functions/http/operation.ts';
+import { pathsOf, scopesFor, writes } from '../../functions/http/operation.ts';
 import { INDEXES } from '../../functions/storage/table/table-schema.ts';
 import { SIZING } from '../../lib/sizing.ts';
 import { pascalCase } from '../../lib/names.ts';
@@ -142,12 +142,12 @@ describe('the CDK stack', () => {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;
       const roleRef = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const actions = actionsOf(roleRef);
-      const writes = actions.filter((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a));
+      const tableWrites = actions.filter((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a));
       if (op.access === 'read') {
         expect(actions, op.name).toContain('dynamodb:Query');
-        expect(writes, op.name).toEqual([]);
+        expect(tableWrites, op.name).toEqual([]);
       } else {
-        expect(writes.length, op.name).toBeGreaterThan(0);
+        expect(tableWrites.length, op.name).toBeGreaterThan(0);
       }
     }
   });
@@ -332,7 +332,7 @@ describe('the CDK stack', () => {
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;
-      const sizing = op.access === 'read' ? SIZING.apiRead : SIZING.apiWrite;
+      const sizing = writes(op) ? SIZING.apiWrite : SIZING.apiRead;
       expect(fn.Properties).toMatchObject({
         MemorySize: sizing.memorySize,
         Timeout: sizing.timeout.toSeconds(),
@@ -352,6 +352,12 @@ describe('the CDK stack', () => {
   it('creates a Cognito user pool when no issuer is given, and uses the given issuer otherwise', () => {
     template.resourceCountIs('AWS::Cognito::UserPool', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
+    // Its resource server and app client know every access level's scope, the admin scope of the field API among them.
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'rapport',
+      Scopes: ['read', 'write', 'admin'].map((name) => Match.objectLike({ ScopeName: name })),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthScopes: ['openid', 'rapport/read', 'rapport/write', 'rapport/admin'] });
     const external = synthesize({ jwtIssuer: 'https://idp.example.com/', jwtAudience: 'rapport-api' }).template;
     external.resourceCountIs('AWS::Cognito::UserPool', 0);
     external.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: 'https://idp.example.com/', Audience: ['rapport-api'] } });

@@ -167,6 +167,7 @@ describe('query parameters: one rule for single resources and lists, in every fa
       ['findCrmDuplicates', 100],
       ['listWebhookDeliveries', 100],
       ['listEvents', 100],
+      ['listFields', 500],
     ];
     // What each query schema declares, as its JSON Schema says (the schemas are built on first use: z.lazy).
     const parameters = (query: ZodMiniType) => (toJSONSchema(query, { io: 'input', unrepresentable: 'any' }) as { properties?: object }).properties ?? {};

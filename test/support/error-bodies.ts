@@ -7,6 +7,7 @@ export const ERROR_FIELDS: Record<Family, string[]> = {
   'bian-crm': ['message', 'status', 'status_code'],
   'bian-casemgmt': ['message', 'status', 'status_code'],
   webhooks: ['detail', 'time', 'title'],
+  fields: ['detail', 'time', 'title'],
 };
 
 /** Is `body` an error body of `family`, for `status`? */
@@ -15,5 +16,9 @@ export const isFamilyError = (family: Family, status: number, body: unknown): bo
   const keys = Object.keys(body).sort();
   if (JSON.stringify(keys) !== JSON.stringify(ERROR_FIELDS[family])) return false;
   const record = body as Record<string, string>;
-  return family === 'tmf629' ? record.status === String(status) : family === 'crm' || family === 'webhooks' ? true : record.status_code === String(status);
+  return family === 'tmf629'
+    ? record.status === String(status)
+    : family === 'crm' || family === 'webhooks' || family === 'fields'
+      ? true
+      : record.status_code === String(status);
 };

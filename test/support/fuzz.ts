@@ -71,6 +71,8 @@ export const buildFixture = async (tenant: string): Promise<Fixture> => {
     status: 'failed',
     attempt: { at: new Date().toISOString(), statusCode: 500, latencyMs: 1 },
   });
+  ids.object = 'customer';
+  ids.key = (await run('createField', fixture, { params: { object: 'customer' }, body: { key: 'fuzz_field', label: 'Fuzz', type: 'string' } })).key!;
   return fixture;
 };
 

@@ -1,15 +1,17 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   checkCustomValues,
   checkValue,
   CUSTOM_FIELD_LIMITS,
   CUSTOM_FIELDS_SCHEMA_KEYWORDS,
   customFieldsJsonSchema,
+  definitionChangeProblems,
   definitionProblems,
   FIELD_TYPES,
+  loadFieldEngines,
   uniqueValueKey,
   type FieldDefinition,
   type FieldType,
@@ -26,8 +28,11 @@ const problem = (definition: FieldDefinition, value: unknown) => {
   return checked.ok ? undefined : checked.problem;
 };
 
+// checkValue runs on loaded engines (the write paths load them through checkCustomValues).
+beforeAll(() => loadFieldEngines([{ key: 'p', label: 'P', type: 'phone', pattern: '.' }]));
+
 describe('custom field values', () => {
-  it('takes each type as it is meant and stores it normalised', () => {
+  it('takes each type as it is meant and stores it normalised', async () => {
     expect(accepted(field('string', { maxLength: 5 }), 'abcde')).toBe('abcde');
     expect(problem(field('string', { maxLength: 5 }), 'abcdef')).toBe('must be at most 5 characters');
     expect(accepted(field('integer', { min: 0, max: 10 }), 10)).toBe(10);
@@ -52,7 +57,7 @@ describe('custom field values', () => {
     expect(accepted(field('customerReference'), 'c-123')).toBe('c-123');
   });
 
-  it('keeps retired options out of new writes, and names what is wrong in a multi-enum', () => {
+  it('keeps retired options out of new writes, and names what is wrong in a multi-enum', async () => {
     const segment = field('enum', {
       options: [
         { key: 'retail', label: 'Retail' },
@@ -73,7 +78,7 @@ describe('custom field values', () => {
     expect(problem(tags, ['a', 'x'])).toBe("[1] is not one of the field's options");
   });
 
-  it('matches patterns with RE2 in linear time, even one a backtracking engine would never finish', () => {
+  it('matches patterns with RE2 in linear time, even one a backtracking engine would never finish', async () => {
     const iban = field('string', { pattern: '^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$' });
     expect(accepted(iban, 'NL91ABNA0417164300')).toBe('NL91ABNA0417164300');
     expect(problem(iban, 'nl91')).toBe('must match the pattern ^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$');
@@ -82,14 +87,14 @@ describe('custom field values', () => {
     expect(problem(evil, `${'a'.repeat(5000)}b`)).toBe('must match the pattern (a+)+$');
   });
 
-  it('makes unique values of one e-mail or phone one value', () => {
+  it('makes unique values of one e-mail or phone one value', async () => {
     const email = field('email', { unique: true });
     expect(uniqueValueKey(email, accepted(email, 'Ann@Example.com'))).toBe(uniqueValueKey(email, accepted(email, 'ann@example.COM')));
     const phone = field('phone', { unique: true, defaultCountry: 'NL' });
     expect(uniqueValueKey(phone, accepted(phone, '+31612345678'))).toBe(uniqueValueKey(phone, accepted(phone, '06-1234 5678')));
   });
 
-  it('never throws, and what it accepts it accepts again unchanged (normalising twice is normalising once)', () => {
+  it('never throws, and what it accepts it accepts again unchanged (normalising twice is normalising once)', async () => {
     const definitions = FIELD_TYPES.map((type) =>
       field(
         type,
@@ -125,19 +130,19 @@ describe('custom field values', () => {
 });
 
 describe('custom field definitions', () => {
-  it('are consistent or refused, with every problem named', () => {
-    expect(definitionProblems(field('string', { maxLength: 20, pattern: '^[a-z]+$', unique: true }))).toEqual([]);
-    expect(definitionProblems({ key: 'Bad-Key', label: '', type: 'integer', pattern: 'x', minLength: 2, min: 5, max: 1 })).toEqual([
-      'body.key must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 63)',
-      'body.label must be 1 to 200 characters',
-      'body.minLength does not apply to an integer field',
-      'body.pattern does not apply to an integer field',
-      'body.min must not be above max',
+  it('are consistent or refused, with every problem named', async () => {
+    expect(await definitionProblems(field('string', { maxLength: 20, pattern: '^[a-z]+$', unique: true }))).toEqual([]);
+    expect(await definitionProblems({ key: 'Bad-Key', label: '', type: 'integer', pattern: 'x', minLength: 2, min: 5, max: 1 })).toEqual([
+      'key must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 63)',
+      'label must be 1 to 200 characters',
+      'minLength does not apply to an integer field',
+      'pattern does not apply to an integer field',
+      'min must not be above max',
     ]);
-    expect(definitionProblems(field('string', { pattern: '(?<=a)b' }))[0]).toMatch(/^body\.pattern is not an RE2 pattern/);
-    expect(definitionProblems(field('enum', { options: [] }))).toEqual(['body.options must name at least one option']);
+    expect((await definitionProblems(field('string', { pattern: '(?<=a)b' })))[0]).toMatch(/^pattern is not an RE2 pattern/);
+    expect(await definitionProblems(field('enum', { options: [] }))).toEqual(['options must name at least one option']);
     expect(
-      definitionProblems(
+      await definitionProblems(
         field('enum', {
           options: [
             { key: 'a', label: 'A' },
@@ -145,18 +150,18 @@ describe('custom field definitions', () => {
           ],
         }),
       ),
-    ).toEqual(["body.options[1].key repeats 'a'"]);
-    expect(definitionProblems(field('integer', { default: 'x' }))).toEqual(['body.default must be a whole number (at most 2^53 - 1 either way)']);
-    expect(definitionProblems(field('email', { unique: true, default: 'a@b.co' }))).toEqual([
-      'body.default cannot be given to a unique field (every customer would hold the same value)',
+    ).toEqual(["options[1].key repeats 'a'"]);
+    expect(await definitionProblems(field('integer', { default: 'x' }))).toEqual(['default must be a whole number (at most 2^53 - 1 either way)']);
+    expect(await definitionProblems(field('email', { unique: true, default: 'a@b.co' }))).toEqual([
+      'default cannot be given to a unique field (every customer would hold the same value)',
     ]);
-    expect(definitionProblems(field('boolean', { unique: true }))).toEqual(['body.unique does not apply to a boolean field']);
+    expect(await definitionProblems(field('boolean', { unique: true }))).toEqual(['unique does not apply to a boolean field']);
   });
 
-  it('take 2,000 options, not one more', () => {
+  it('take 2,000 options, not one more', async () => {
     const options = Array.from({ length: CUSTOM_FIELD_LIMITS.options + 1 }, (_, i) => ({ key: `o${i}`, label: `Option ${i}` }));
-    expect(definitionProblems(field('multiEnum', { options: options.slice(0, -1) }))).toEqual([]);
-    expect(definitionProblems(field('multiEnum', { options }))).toEqual(['body.options must be at most 2000']);
+    expect(await definitionProblems(field('multiEnum', { options: options.slice(0, -1) }))).toEqual([]);
+    expect(await definitionProblems(field('multiEnum', { options }))).toEqual(['options must be at most 2000']);
   });
 });
 
@@ -171,12 +176,12 @@ describe("a write's custom values", () => {
     ].map((d) => [d.key, d as FieldDefinition]),
   );
 
-  it('on a create: defaults fill in, a required field must be there, and every problem is named at once', () => {
-    expect(checkCustomValues(definitions, { kyc_review: '2026-01-31', score: 7 }, { creating: true })).toEqual({
+  it('on a create: defaults fill in, a required field must be there, and every problem is named at once', async () => {
+    expect(await checkCustomValues(definitions, { kyc_review: '2026-01-31', score: 7 }, { creating: true })).toEqual({
       values: { kyc_review: '2026-01-31', score: 7, segment: 'retail' },
       problems: [],
     });
-    expect(checkCustomValues(definitions, { score: 101, old: 'x', nope: 1 }, { creating: true }).problems).toEqual([
+    expect((await checkCustomValues(definitions, { score: 101, old: 'x', nope: 1 }, { creating: true })).problems).toEqual([
       'customFields.score must be at most 100',
       'customFields.old is an archived field: it takes no values',
       'customFields.nope is not a field of this tenant',
@@ -184,19 +189,19 @@ describe("a write's custom values", () => {
     ]);
   });
 
-  it('on a change: null clears, except a required field; only what is given is checked', () => {
-    expect(checkCustomValues(definitions, { score: null }, { creating: false })).toEqual({ values: { score: null }, problems: [] });
-    expect(checkCustomValues(definitions, { kyc_review: null }, { creating: false }).problems).toEqual([
+  it('on a change: null clears, except a required field; only what is given is checked', async () => {
+    expect(await checkCustomValues(definitions, { score: null }, { creating: false })).toEqual({ values: { score: null }, problems: [] });
+    expect((await checkCustomValues(definitions, { kyc_review: null }, { creating: false })).problems).toEqual([
       'customFields.kyc_review is required: it cannot be cleared',
     ]);
   });
 
-  it("refuses values past a customer's budget, naming it", () => {
+  it("refuses values past a customer's budget, naming it", async () => {
     const wide = new Map<string, FieldDefinition>(
       Array.from({ length: 8 }, (_, i) => [`t${i}`, { key: `t${i}`, label: `T${i}`, type: 'text' } as FieldDefinition]),
     );
     const values = Object.fromEntries([...wide.keys()].map((key) => [key, 'x'.repeat(CUSTOM_FIELD_LIMITS.textLength)]));
-    expect(checkCustomValues(wide, values, { creating: true }).problems).toEqual([
+    expect((await checkCustomValues(wide, values, { creating: true })).problems).toEqual([
       `customFields would take ${JSON.stringify(values).length} bytes; a customer's custom values take at most ${CUSTOM_FIELD_LIMITS.valuesBytes}`,
     ]);
   });
@@ -231,7 +236,7 @@ describe('the custom fields JSON Schema', () => {
   const schema = customFieldsJsonSchema(definitions, 'https://rapport.example/fields/customer/schema');
   const validate = ajv.compile(schema);
 
-  it('is valid JSON Schema 2020-12 for a strict validator, describing the active fields and what a create needs', () => {
+  it('is valid JSON Schema 2020-12 for a strict validator, describing the active fields and what a create needs', async () => {
     expect(Object.keys(schema.properties as object)).toEqual(
       definitions
         .filter((d) => !d.archived)
@@ -243,7 +248,7 @@ describe('the custom fields JSON Schema', () => {
     expect(validate({})).toBe(false);
   });
 
-  it('accepts every value the write checks accept, as they store it', () => {
+  it('accepts every value the write checks accept, as they store it', async () => {
     const values = fc.oneof(
       fc.string({ maxLength: 50 }),
       fc.integer({ min: -10, max: 2000 }),
@@ -267,5 +272,50 @@ describe('the custom fields JSON Schema', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('changes of a definition', () => {
+  const notes = field('string', { key: 'notes', maxLength: 100 });
+  it('allows the safe type changes and nothing else, with the reason', async () => {
+    expect(definitionChangeProblems(notes, { ...notes, type: 'text' })).toEqual([]);
+    expect(definitionChangeProblems(field('integer'), { ...field('integer'), type: 'decimal' })).toEqual([]);
+    for (const from of ['email', 'phone', 'url'] as const) expect(definitionChangeProblems(field(from), { ...field(from), type: 'string' })).toEqual([]);
+    expect(definitionChangeProblems(notes, { ...notes, type: 'integer' })[0]).toMatch(
+      /^type cannot change from string to integer: stored values would need a migration/,
+    );
+    expect(definitionChangeProblems(field('decimal'), { ...field('decimal'), type: 'integer' })).toHaveLength(1);
+    const unique = field('email', { unique: true });
+    expect(definitionChangeProblems(unique, { ...unique, type: 'string' })).toEqual([
+      'type of a unique field cannot change (its values are claimed by their email form)',
+    ]);
+  });
+
+  it('keeps key, uniqueness and every option', async () => {
+    expect(definitionChangeProblems(notes, { ...notes, key: 'other' })).toEqual(['key cannot change: keys are immutable']);
+    expect(definitionChangeProblems(notes, { ...notes, unique: true })[0]).toMatch(/^unique cannot change after creation/);
+    const segment = field('enum', {
+      options: [
+        { key: 'a', label: 'A' },
+        { key: 'b', label: 'B' },
+      ],
+    });
+    expect(
+      definitionChangeProblems(segment, {
+        ...segment,
+        options: [
+          { key: 'a', label: 'A' },
+          { key: 'b', label: 'B', retired: true },
+          { key: 'c', label: 'C' },
+        ],
+      }),
+    ).toEqual([]);
+    expect(definitionChangeProblems(segment, { ...segment, options: [{ key: 'b', label: 'B' }] })).toEqual([
+      "options cannot drop 'a': stored values keep it; retire it instead (retired: true)",
+    ]);
+  });
+
+  it('reserves the path words of the field API as keys', async () => {
+    expect(await definitionProblems(field('string', { key: 'schema' }))).toEqual(["key 'schema' is reserved"]);
   });
 });

@@ -50,6 +50,7 @@ describe('the OpenAPI document follows the catalog entries alone', () => {
       findCrmDuplicates: { type: 'integer', minimum: 1, maximum: 100 },
       listWebhookDeliveries: { type: 'integer', minimum: 1, maximum: 100 },
       listEvents: { type: 'integer', minimum: 1, maximum: 100 },
+      listFields: { type: 'integer', minimum: 1, maximum: 500 },
     });
   });
 

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CUSTOM_FIELD_LIMITS, type FieldDefinition } from '../../domain/custom-fields.ts';
+import { CUSTOM_FIELD_LIMITS, type FieldDefinition, type FieldObject } from '../../domain/custom-fields.ts';
 import type { PendingEvent } from '../../domain/event-envelope.ts';
 import { addToCounters, COUNT_ENTITY } from '../customers/counters.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
@@ -9,9 +9,6 @@ import { LimitReached } from '../table/errors.ts';
 import { keys } from '../table/keys.ts';
 import { withinLimits } from '../table/limits.ts';
 import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
-
-/** The objects custom fields are defined for. Customers first; activities and opportunities take the same storage. */
-export type FieldObject = 'customer';
 
 /** A definition as stored: the domain's definition, its tenant and object, its bookkeeping (version: the ETag). */
 export interface StoredFieldDefinition extends FieldDefinition, Bookkeeping {
@@ -114,7 +111,7 @@ export const fieldDefinitionsInForce = async (tenantId: string, object: FieldObj
  * unique fields) in the same transaction, so concurrent creates never pass them. FieldKeyTaken when
  * the key was ever used; LimitReached at a ceiling.
  */
-export const insertFieldDefinition = async (definition: StoredFieldDefinition, events: PendingEvent[]): Promise<void> => {
+export const insertFieldDefinition = async (definition: StoredFieldDefinition, events: PendingEvent[], extra: TransactItem[] = []): Promise<void> => {
   const { tenantId, object } = definition;
   try {
     await transact([
@@ -122,6 +119,7 @@ export const insertFieldDefinition = async (definition: StoredFieldDefinition, e
       addToCounters(fieldCount(tenantId, object), { fields: 1 }, COUNT_ENTITY, { below: CUSTOM_FIELD_LIMITS.fieldsPerTenant }),
       ...(definition.unique ? [addToCounters(uniqueCount(tenantId, object), { unique: 1 }, COUNT_ENTITY, { below: CUSTOM_FIELD_LIMITS.uniqueFields })] : []),
       ...events.map((event) => putEvent(keys.fieldDefinitions(tenantId, object), event)),
+      ...extra,
     ]);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
