@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with ten tables — bundle sizes, cold start against a
+ * `npm run bench`: writes bench/RESULTS.md with eleven tables — bundle sizes, cold start against a
  * baseline sending the same requests with the bare SDK, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, cost vs tenant size, concurrent writers on one record, and a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, and custom fields. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const section = (title: string, lines: string[]) => {
 
 if (wanted(1)) section('1. Bundle size (esbuild, minified ESM, as the stack builds it)', await measureBundles());
 
-if ([2, 3, 4, 8, 9].some(wanted)) {
+if ([2, 3, 4, 8, 9, 11].some(wanted)) {
   const dynamo = await startDynamoDbLocal({});
   try {
     pointHandlersAt(dynamo.endpoint, 'bench');
@@ -62,6 +62,13 @@ if ([2, 3, 4, 8, 9].some(wanted)) {
       section(
         '9. A customer’s life: export, delete, restore, erasure, merge, unmerge and purge at 10 and 10,000 events',
         await measureLifecycle(quick ? [10, 1_000] : [10, 10_000]),
+      );
+    }
+    if (wanted(11)) {
+      const { measureCustomFields } = await import('./custom-fields.ts');
+      section(
+        '11. Custom fields: a customer write with 0, 20 and 200 fields, checking its values, a definition change reaching an instance',
+        await measureCustomFields([0, 20, 200], quick ? 5 : 20),
       );
     }
   } finally {

@@ -1,9 +1,11 @@
 import { changeContext, type Request, type Response } from '../http/kernel.ts';
 import { tmfChangeTypes, tmfCustomerEvents, type TmfEventType } from '../events/tmf-customer-events.ts';
 import { tmfAttributesOf } from '../domain/customer-model.ts';
+import { storedCustomValues, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
+import { customerFields } from '../http/custom-values.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
-import { changeVersioned, loaded } from '../http/versioned-change.ts';
+import { changeVersioned } from '../http/versioned-change.ts';
 import { getCustomer, replaceCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
@@ -24,14 +26,24 @@ export interface CustomerChange {
 export const customerNotFound = (id: string) => notFound(`Customer '${id}' does not exist.`);
 
 /** 200 with the customer as the seed shows it, and its ETag. */
-export const customerResponse = (record: CustomerRecord, status = 200): Response => ({
+export const customerResponse = (record: CustomerRecord, fields: FieldsInForce, status = 200): Response => ({
   status,
-  body: toCrmCustomer(record),
+  body: toCrmCustomer(record, fields),
   headers: { etag: etag(record.version) },
 });
 
-/** Reads one customer of the caller's tenant for a change (undefined for an unknown id, also another tenant's). */
-export const readCustomer = async (request: Request, id: string) => loaded(await getCustomer(request.caller.tenantId, id));
+/**
+ * Reads one customer of the caller's tenant for a change (undefined for an unknown id, also
+ * another tenant's), with the tenant's custom fields in force (the change's context).
+ */
+export const readCustomer = async (request: Request, id: string): Promise<{ record: CustomerRecord; context: FieldsInForce } | undefined> => {
+  const [record, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
+  return record && { record, context: fields };
+};
+
+/** A customer's TMF attributes as TMF629 shows them, its custom values among the characteristics: what its TMF events tell of a change. */
+export const tmfShownAttributes = (record: CustomerRecord, fields: FieldsInForce) =>
+  withCustomCharacteristics(tmfAttributesOf(record), storedCustomValues(record), fields);
 
 /**
  * Every CRM change of a customer's profile, owner, status or next action (changeVersioned: 404,
@@ -42,30 +54,30 @@ export const readCustomer = async (request: Request, id: string) => loaded(await
 export const changeCustomer = (
   request: Request,
   id: string,
-  decide: (current: CustomerRecord) => CustomerChange | Promise<CustomerChange>,
+  decide: (current: CustomerRecord, fields: FieldsInForce) => CustomerChange | Promise<CustomerChange>,
 ): Promise<Response> =>
   changeVersioned(request, {
     read: () => readCustomer(request, id),
     missing: () => customerNotFound(id),
-    decide: async (current) => {
-      const change = await decide(current);
+    decide: async (current, fields) => {
+      const change = await decide(current, fields);
       const record = { ...change.record, id: current.id, tenantId: current.tenantId };
       if (change.events.length === 0) return { record, events: [] };
       // What TMF629's hub listeners hear of the same change (its name, contact media, …), after the CRM's own events.
-      const tmf = tmfChangeTypes(tmfAttributesOf(current), tmfAttributesOf(record)).map((type): ChangeEvent => ({ tmf: type }));
+      const tmf = tmfChangeTypes(tmfShownAttributes(current, fields), tmfShownAttributes(record, fields)).map((type): ChangeEvent => ({ tmf: type }));
       return { record, events: [...change.events, ...tmf] };
     },
-    write: ({ current, next, events }) => {
-      const customer = toCrmCustomer(next);
+    write: ({ current, next, events, context: fields }) => {
+      const customer = toCrmCustomer(next, fields);
       return replaceCustomer(
         current,
         next,
         events.map((e, i) => {
           const sequence = current.sequence + i + 1;
-          if ('tmf' in e) return tmfCustomerEvents([e.tmf], next, changeContext(request), sequence, true)[0]!;
+          if ('tmf' in e) return tmfCustomerEvents([e.tmf], next, changeContext(request, fields), sequence, true)[0]!;
           return crmEvent(request, e.type, { type: 'Customer', id }, sequence, { customer, ...e.data }, e.description, e.eventId);
         }),
       );
     },
-    respond: (record) => customerResponse(record),
+    respond: (record, _changed, fields) => customerResponse(record, fields),
   });

@@ -1,6 +1,7 @@
-import type { Response } from '../http/kernel.ts';
+import type { Request, Response } from '../http/kernel.ts';
 import type { CustomerListPage, PageRequest } from '../storage/customers/customer-lists.ts';
 import { toCrmCustomer } from './customer-view.ts';
+import { customerFields } from '../http/custom-values.ts';
 
 /** The paging of a list's query, as its catalog entry parsed it (`limit` bounded there). */
 export interface PageQuery {
@@ -18,5 +19,11 @@ export const pageResponse = (items: unknown[], next: string | undefined): Respon
   headers: next ? { 'x-next-cursor': next } : {},
 });
 
-/** A page of customers in the CRM view. */
-export const customerPageResponse = (page: CustomerListPage): Response => pageResponse(page.items.map(toCrmCustomer), page.next);
+/** A page of customers in the CRM view, with the tenant's custom fields in force (read beside the page). */
+export const customerPageResponse = async (request: Pick<Request<unknown>, 'caller'>, list: Promise<CustomerListPage>): Promise<Response> => {
+  const [page, fields] = await Promise.all([list, customerFields(request)]);
+  return pageResponse(
+    page.items.map((record) => toCrmCustomer(record, fields)),
+    page.next,
+  );
+};

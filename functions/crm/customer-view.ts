@@ -1,5 +1,6 @@
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { profileFromTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
+import { shownCustomValues, storedCustomValues, type FieldsInForce } from '../domain/custom-values.ts';
 
 export const CRM_BASE_PATH = '/api/v1/crm/customers';
 export const CRM_SOURCE = 'rapport.crm';
@@ -25,8 +26,12 @@ export const CRM_ATTRIBUTES = [
   'mergedIds',
 ] as const;
 
-/** The customer as the seed shows it. Type, email, phone and addresses are read from the TMF attributes. */
-export const toCrmCustomer = (record: CustomerRecord): Record<string, unknown> => {
+/**
+ * The customer as the seed shows it. Type, email, phone and addresses are read from the TMF
+ * attributes. `customFields`: the values of the tenant's active fields (`fields`), and, when a
+ * value holds an option since retired, `customFieldsRetired` naming them by field.
+ */
+export const toCrmCustomer = (record: CustomerRecord, fields: FieldsInForce): Record<string, unknown> => {
   const view: Record<string, unknown> = {
     id: record.id,
     tenantId: record.tenantId,
@@ -36,6 +41,9 @@ export const toCrmCustomer = (record: CustomerRecord): Record<string, unknown> =
   for (const name of CRM_ATTRIBUTES) if (record[name] !== undefined) view[name] = record[name];
   view.crmStatus ??= 'LEAD';
   view.tags = record.tags ?? [];
+  const { values, retired } = shownCustomValues(storedCustomValues(record), fields);
+  view.customFields = values;
+  if (Object.keys(retired).length > 0) view.customFieldsRetired = retired;
   view.created = record.created;
   view.createdBy = record.createdBy;
   view.updated = record.updated;

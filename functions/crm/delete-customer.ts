@@ -18,16 +18,16 @@ export const handler = defineHandler(crm.deleteCrmCustomer, (request) =>
     request.params.id,
     () => customerNotFound(request.params.id),
     2,
-    (record, deletion) => [
+    (record, deletion, fields) => [
       crmEvent(
         request,
         'CustomerDeleted',
         { type: 'Customer', id: record.id },
         record.sequence + 1,
-        { customer: toCrmCustomer(record), deletedAt: deletion.deletedAt, purgeAt: deletion.purgeAt },
+        { customer: toCrmCustomer(record, fields), deletedAt: deletion.deletedAt, purgeAt: deletion.purgeAt },
         `Customer ${record.name} deleted (restorable until ${deletion.purgeAt})`,
       ),
-      ...tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request), record.sequence + 2, true),
+      ...tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request, fields), record.sequence + 2, true),
     ],
   ),
 );

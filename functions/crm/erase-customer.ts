@@ -7,6 +7,7 @@ import type { PendingEvent } from '../domain/event-envelope.ts';
 import { crmEvent } from './crm-events.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { crm } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
 
 /** How long the request itself purges before it answers (ERASURE_IN_REQUEST_MS, 4 s); what is left, the due sweep finishes. */
 const inRequestMs = (): number => Number(process.env.ERASURE_IN_REQUEST_MS ?? 4000);
@@ -30,7 +31,9 @@ const erase = (request: Request, id: string): Promise<{ tombstone: Tombstone; me
         'Customer erased',
       ),
       // TMF629's hub listeners hold copies too: a live customer's erasure is their delete.
-      ...(found.state === 'live' ? tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request), record.sequence + 2, true) : []),
+      ...(found.state === 'live'
+        ? tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request, await customerFields(request)), record.sequence + 2, true)
+        : []),
     ];
     await eraseCustomer(found, tombstone, events);
     return { tombstone, merged: Array.isArray(record.mergedIds) ? record.mergedIds.map(String) : [] };

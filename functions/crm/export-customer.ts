@@ -9,11 +9,14 @@ import { childView } from './child-changes.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
+import { storedCustomValues, withCustomCharacteristics } from '../domain/custom-values.ts';
 
 /**
  * GET /api/v1/crm/customers/{id}/export — GDPR articles 15 and 20: everything held about the
  * customer, as one JSON document in parts however long its history: the first part has the
- * profile in both views (CRM and TMF629); each part holds up to `limit` of what it owns
+ * profile in both views (CRM and TMF629) and every custom value held (`customFieldsHeld`, archived
+ * fields' too); each part holds up to `limit` of what it owns
  * (activities, opportunities, timeline events and their mirrors, linked BIAN plans) in stored order, read in one
  * Query; `next` is the cursor of the following part, absent on the last. 404 for a customer that
  * is not live.
@@ -21,14 +24,23 @@ import { crm } from './operations.ts';
 export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
   const id = request.params.id;
   const { limit } = request.query;
-  const customer = await getCustomer(request.caller.tenantId, id);
+  const [customer, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
   if (!customer) throw customerNotFound(id);
   const part = await exportPart(request.caller.tenantId, id, limit, request.query.cursor);
   const of = (entity: string) => part.items.filter((item) => item.entity === entity);
   const body = {
     customerId: id,
     exportedAt: new Date().toISOString(),
-    ...(request.query.cursor === undefined ? { customer: { crm: toCrmCustomer(customer), tmf629: showCustomer(v4, customer, request.baseUrl) } } : {}),
+    ...(request.query.cursor === undefined
+      ? {
+          customer: {
+            crm: toCrmCustomer(customer, fields),
+            tmf629: showCustomer(v4, withCustomCharacteristics(customer, storedCustomValues(customer), fields), request.baseUrl),
+            // Everything held, archived fields' values included: what the views hide is still the customer's data.
+            customFieldsHeld: storedCustomValues(customer),
+          },
+        }
+      : {}),
     activities: of('ACTIVITY').map((item) => childView(childFromItem(item))),
     opportunities: of('OPPORTUNITY').map((item) => childView(childFromItem(item))),
     linkedPlans: await getLinkedPlans(

@@ -5,6 +5,7 @@ import { matchKeysOf, type MatchKind } from '../domain/match-keys.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
 
 /**
  * GET /api/v1/crm/customers/{id}/duplicates — the tenant's customers sharing a match key with this
@@ -14,7 +15,7 @@ import { crm } from './operations.ts';
 export const handler = defineHandler(crm.findCrmDuplicates, async (request) => {
   const { limit } = request.query;
   const { tenantId } = request.caller;
-  const customer = await getCustomer(tenantId, request.params.id);
+  const [customer, fields] = await Promise.all([getCustomer(tenantId, request.params.id), customerFields(request)]);
   if (!customer) throw customerNotFound(request.params.id);
   const reasons = new Map<string, Set<MatchKind>>();
   const keys = matchKeysOf(customer);
@@ -29,7 +30,7 @@ export const handler = defineHandler(crm.findCrmDuplicates, async (request) => {
   );
   const body = ranked.flatMap(([id, why], i) => {
     const record = found[i];
-    return record && record.id === id ? [{ customer: toCrmCustomer(record), reasons: [...why].sort() }] : [];
+    return record && record.id === id ? [{ customer: toCrmCustomer(record, fields), reasons: [...why].sort() }] : [];
   });
   return { status: 200, body };
 });

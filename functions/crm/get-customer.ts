@@ -7,6 +7,7 @@ import { childView } from './child-changes.ts';
 import { CRM_BASE_PATH, toCrmCustomer, toTimelineEntry } from './customer-view.ts';
 import { customerGone } from '../http/customer-deletion.ts';
 import { crm } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
 
 export const RECENT_ACTIVITIES = 10;
 /** The timeline shows the newest events (oldest of them first): a long history costs no more to read. */
@@ -22,12 +23,10 @@ export const RECENT_OPPORTUNITIES = 50;
 export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
   const { tenantId } = request.caller;
   const id = request.params.id!;
-  const {
-    customer: record,
-    activities,
-    events,
-    opportunities,
-  } = await getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS, opportunities: RECENT_OPPORTUNITIES });
+  const [{ customer: record, activities, events, opportunities }, fields] = await Promise.all([
+    getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS, opportunities: RECENT_OPPORTUNITIES }),
+    customerFields(request),
+  ]);
   if (!record)
     throw await customerGone(
       request,
@@ -39,7 +38,7 @@ export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
   return {
     status: 200,
     body: {
-      ...toCrmCustomer(record),
+      ...toCrmCustomer(record, fields),
       events: events.map(toTimelineEntry).reverse(),
       ...(owner ? { owner } : {}),
       recentActivities: activities.map(childView),

@@ -5,5 +5,5 @@ import { crm } from './operations.ts';
 
 /** GET /api/v1/crm/customers/by-owner/{ownerId} — the owner's customers by name, a page at a time. */
 export const handler = defineHandler(crm.listCrmCustomersByOwner, async (request) =>
-  customerPageResponse(await customerLists.byOwner(request.caller.tenantId, request.params.ownerId!, {}, pageOf(request))),
+  customerPageResponse(request, customerLists.byOwner(request.caller.tenantId, request.params.ownerId!, {}, pageOf(request))),
 );

@@ -9,5 +9,5 @@ import { crm } from './operations.ts';
 export const handler = defineHandler(crm.listCrmCustomersByStatus, async (request) => {
   const status = request.params.status!;
   if (!isCrmStatus(status)) throw badRequest(`Unknown status '${status}'; use one of ${CRM_STATUSES.join(', ')}.`);
-  return customerPageResponse(await customerLists.byStatus(request.caller.tenantId, status, {}, pageOf(request)));
+  return customerPageResponse(request, customerLists.byStatus(request.caller.tenantId, status, {}, pageOf(request)));
 });

@@ -15,7 +15,7 @@ export const handler = defineHandler(crm.listCrmCustomers, async (request) => {
   if (status !== undefined && !isCrmStatus(status)) throw badRequest(`Unknown status '${status}'; use one of ${CRM_STATUSES.join(', ')}.`);
   const tenant = request.caller.tenantId;
   const page = pageOf(request);
-  if (ownerId !== undefined) return customerPageResponse(await customerLists.byOwner(tenant, ownerId, { prefix, tag, crmStatus: status }, page));
-  if (status !== undefined) return customerPageResponse(await customerLists.byStatus(tenant, status, { prefix, tag }, page));
-  return customerPageResponse(await customerLists.all(tenant, { prefix, tag }, page));
+  if (ownerId !== undefined) return customerPageResponse(request, customerLists.byOwner(tenant, ownerId, { prefix, tag, crmStatus: status }, page));
+  if (status !== undefined) return customerPageResponse(request, customerLists.byStatus(tenant, status, { prefix, tag }, page));
+  return customerPageResponse(request, customerLists.all(tenant, { prefix, tag }, page));
 });

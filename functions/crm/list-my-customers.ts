@@ -5,5 +5,5 @@ import { crm } from './operations.ts';
 
 /** GET /api/v1/crm/customers/my — the customers owned by the token's subject, by name. */
 export const handler = defineHandler(crm.listMyCrmCustomers, async (request) =>
-  customerPageResponse(await customerLists.byOwner(request.caller.tenantId, request.caller.sub, {}, pageOf(request))),
+  customerPageResponse(request, customerLists.byOwner(request.caller.tenantId, request.caller.sub, {}, pageOf(request))),
 );

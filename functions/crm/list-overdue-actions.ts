@@ -5,5 +5,5 @@ import { crm } from './operations.ts';
 
 /** GET /api/v1/crm/customers/overdue-actions — next action due before now, earliest first. */
 export const handler = defineHandler(crm.listOverdueActions, async (request) =>
-  customerPageResponse(await customerLists.overdue(request.caller.tenantId, new Date().toISOString(), pageOf(request))),
+  customerPageResponse(request, customerLists.overdue(request.caller.tenantId, new Date().toISOString(), pageOf(request))),
 );

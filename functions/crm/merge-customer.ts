@@ -13,6 +13,8 @@ import { customerNotFound, customerResponse } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { MAX_TAGS } from './schemas.ts';
 import { crm } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
+import { mergedCustomValues, storedCustomValues, withCustomValues } from '../domain/custom-values.ts';
 
 /** How long the request itself moves the duplicates' items before it answers; the due sweep finishes the rest. */
 const IN_REQUEST_MS = 3000;
@@ -25,6 +27,9 @@ const IN_REQUEST_MS = 3000;
  * activities, opportunities and timeline move to the survivor in bounded steps, here for up to 3 s,
  * then by the due sweep. CustomersMerged names all ids; TMF629's hub listeners hear each
  * duplicate's CustomerDeleteEvent. If-Match on the survivor honoured; 404 naming an unknown id.
+ * Custom values: the survivor keeps its own; a field it holds no value of takes the first
+ * duplicate's (in the order given) that holds one, a unique value with its claim
+ * (domain/custom-values.ts, `mergedCustomValues`).
  */
 export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
   const { tenantId, sub } = request.caller;
@@ -32,6 +37,7 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
   const duplicateIds = [...new Set(request.body.duplicateIds)];
   if (duplicateIds.length !== request.body.duplicateIds.length) throw badRequest('duplicateIds: each id once.');
   if (duplicateIds.includes(id)) throw badRequest('duplicateIds: a customer cannot be merged into itself.');
+  const fields = await customerFields(request);
   const merged = await withOptimisticRetry(async () => {
     const [survivor, ...states] = await Promise.all([getCustomer(tenantId, id), ...duplicateIds.map((customerId) => getCustomerState(tenantId, customerId))]);
     if (!survivor) throw customerNotFound(id);
@@ -47,12 +53,20 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
     const survivorTags = (survivor.tags as string[] | undefined) ?? [];
     const tags = [...new Set([...survivorTags, ...duplicates.flatMap((d) => (d.tags as string[] | undefined) ?? [])])].sort();
     if (tags.length > MAX_TAGS) throw unprocessable(`Together they hold ${tags.length} tags; a customer holds at most ${MAX_TAGS}.`);
-    const survivorNext = {
-      ...survivor,
-      tags,
-      mergedIds: [...((survivor.mergedIds as string[] | undefined) ?? []), ...duplicates.map((d) => d.id)],
-      ...changedBookkeeping(survivor, 1, sub, now.toISOString()),
-    };
+    const custom = mergedCustomValues(
+      storedCustomValues(survivor),
+      duplicates.map((d) => ({ id: d.id, values: storedCustomValues(d) })),
+    );
+    const survivorNext = withCustomValues(
+      {
+        ...survivor,
+        tags,
+        mergedIds: [...((survivor.mergedIds as string[] | undefined) ?? []), ...duplicates.map((d) => d.id)],
+        ...changedBookkeeping(survivor, 1, sub, now.toISOString()),
+      },
+      custom.values,
+      fields,
+    );
     const changes: DuplicateChange[] = duplicates.map((duplicate) => {
       const record = duplicate;
       const next = { ...record, ...changedBookkeeping(record, 1, sub, now.toISOString()) };
@@ -65,8 +79,9 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
           mergedBy: sub,
           purgeAt: new Date(now.getTime() + retentionMs()).toISOString(),
           tagsAdded: ((record.tags as string[] | undefined) ?? []).filter((tag) => !survivorTags.includes(tag)),
+          ...(custom.added[record.id] ? { customFieldsAdded: custom.added[record.id] } : {}),
         },
-        events: tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request), record.sequence + 1, true),
+        events: tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request, fields), record.sequence + 1, true),
       };
     });
     const event = crmEvent(
@@ -74,7 +89,7 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
       'CustomersMerged',
       { type: 'Customer', id },
       survivor.sequence + 1,
-      { customer: toCrmCustomer(survivorNext), survivorId: id, mergedIds: duplicates.map((d) => d.id) },
+      { customer: toCrmCustomer(survivorNext, fields), survivorId: id, mergedIds: duplicates.map((d) => d.id) },
       `Merged ${duplicates.map((d) => `${d.name} (${d.id})`).join(', ')} into this customer`,
     );
     try {
@@ -88,5 +103,5 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
   });
   const until = Date.now() + IN_REQUEST_MS;
   if (merged.purgeAt) for (const duplicate of duplicateIds) await moveMergedStep(tenantId, duplicate, id, merged.purgeAt, until);
-  return customerResponse(merged.survivorNext);
+  return customerResponse(merged.survivorNext, fields);
 });

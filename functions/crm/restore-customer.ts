@@ -8,6 +8,8 @@ import { crmEvent } from './crm-events.ts';
 import { customerNotFound, customerResponse } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
+import type { FieldsInForce } from '../domain/custom-values.ts';
 
 /**
  * POST /api/v1/crm/customers/{id}/restore — 200 with the customer: a deleted customer inside its
@@ -19,28 +21,28 @@ import { crm } from './operations.ts';
 export const handler = defineHandler(crm.restoreCrmCustomer, (request) => {
   const id = request.params.id;
   const now = new Date().toISOString();
-  return changeVersioned<CustomerRecord, 'restored', undefined>(request, {
+  return changeVersioned<CustomerRecord, 'restored', FieldsInForce>(request, {
     read: async () => {
       const found = await getCustomerState(request.caller.tenantId, id);
       if (!found || found.state === 'erased') return undefined;
       if (found.state === 'live') throw conflict(`Customer '${id}' is not deleted.`);
       if (found.state === 'merged') throw conflict(`Customer '${id}' was merged into '${found.merger.mergedInto}': unmerge it there instead.`);
-      return found.deletion.purgeAt > now ? { record: found.record, context: undefined } : undefined;
+      return found.deletion.purgeAt > now ? { record: found.record, context: await customerFields(request) } : undefined;
     },
     missing: () => customerNotFound(id),
     decide: (current) => ({ record: current, events: ['restored', 'restored'] }),
-    write: ({ current, next }) =>
+    write: ({ current, next, context: fields }) =>
       restoreCustomer(current, next, now, [
         crmEvent(
           request,
           'CustomerRestored',
           { type: 'Customer', id },
           current.sequence + 1,
-          { customer: toCrmCustomer(next) },
+          { customer: toCrmCustomer(next, fields) },
           `Customer ${next.name} restored`,
         ),
-        ...tmfCustomerEvents(['CustomerCreateEvent'], next, changeContext(request), current.sequence + 2, true),
+        ...tmfCustomerEvents(['CustomerCreateEvent'], next, changeContext(request, fields), current.sequence + 2, true),
       ]),
-    respond: (record) => customerResponse(record),
+    respond: (record, _changed, fields) => customerResponse(record, fields),
   });
 });

@@ -73,6 +73,9 @@ const profile = () => ({
   website: text(2000),
 });
 
+/** A write's custom values by field key (README, "Custom fields"): each checked against the tenant's field; `null` clears one in a PATCH. */
+export const CustomValues = z.lazy(() => z.record(z.string().check(z.maxLength(63)), z.unknown()));
+
 /** A customer holds at most this many tags (a string set in its item: bounded, so the item stays far under 400 KB). */
 export const MAX_TAGS = 100;
 
@@ -89,6 +92,7 @@ export const CrmCustomerCreate = z.lazy(() => {
     tags: z.optional(z.array(Tag).check(z.maxLength(MAX_TAGS))),
     nextAction: z.optional(nonEmpty(1000)),
     nextActionDueDate: z.optional(dateTime),
+    customFields: z.optional(CustomValues),
   }) as z.ZodMiniType<CrmCustomerInput>;
 });
 
@@ -97,6 +101,7 @@ export const CrmCustomerUpdate = z.lazy(
   () =>
     z.strictObject({
       ...Object.fromEntries(Object.entries(profile()).map(([k, v]) => [k, k === 'name' || k === 'type' ? z.optional(v) : nullable(v)])),
+      customFields: z.optional(CustomValues),
     }) as z.ZodMiniType<Record<string, unknown>>,
 );
 
@@ -112,6 +117,7 @@ export interface CrmCustomerInput {
   tags?: string[];
   nextAction?: string;
   nextActionDueDate?: string;
+  customFields?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -219,6 +225,10 @@ const crmCustomerShape = () => ({
   type: z.optional(PartyType),
   crmStatus: CrmStatus,
   tags: z.array(z.string()),
+  /** The values of the tenant's active custom fields (GET /api/v1/fields/customer/schema describes them). */
+  customFields: z.record(z.string(), z.unknown()),
+  /** Values holding an option since retired, by field. */
+  customFieldsRetired: z.optional(z.record(z.string(), z.array(z.string()))),
   created: z.string(),
   createdBy: z.string(),
   updated: z.string(),

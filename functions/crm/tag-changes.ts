@@ -24,14 +24,21 @@ export const changeTagOf = async (request: Request, add: boolean): Promise<Respo
       if (add && tags.length >= MAX_TAGS) throw unprocessable(`A customer holds at most ${MAX_TAGS} tags; remove one before adding '${tag}'.`);
       return { record: { ...current, tags: add ? [...tags, tag].sort() : tags.filter((t) => t !== tag) }, events: [add ? 'TagAdded' : 'TagRemoved'] as const };
     },
-    write: ({ current, next, events: [type] }) =>
+    write: ({ current, next, events: [type], context: fields }) =>
       changeTag(
         current,
         next,
         tag,
         add,
-        crmEvent(request, type!, { type: 'Customer', id }, next.sequence, { customer: toCrmCustomer(next), tag }, `Tag ${tag} ${add ? 'added' : 'removed'}`),
+        crmEvent(
+          request,
+          type!,
+          { type: 'Customer', id },
+          next.sequence,
+          { customer: toCrmCustomer(next, fields), tag },
+          `Tag ${tag} ${add ? 'added' : 'removed'}`,
+        ),
       ),
-    respond: (record) => customerResponse(record),
+    respond: (record, _changed, fields) => customerResponse(record, fields),
   });
 };

@@ -12,6 +12,8 @@ import { crmEvent } from './crm-events.ts';
 import { customerNotFound, customerResponse } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
+import { storedCustomValues, unmergedCustomValues, withCustomValues } from '../domain/custom-values.ts';
 
 /** How long the request itself moves the items back before it answers; the due sweep finishes the rest. */
 const IN_REQUEST_MS = 3000;
@@ -21,7 +23,8 @@ const IN_REQUEST_MS = 3000;
  * duplicate merged into the customer of the path is a customer of its own again, in one
  * transaction (back in every list and count; the tags it brought come off the survivor, unless
  * the survivor had them too); then what it owned moves back, here for up to 3 s, then by the due
- * sweep; what was added to the survivor since stays there. 200 with the duplicate. 404 after the
+ * sweep; what was added to the survivor since stays there. The custom values the survivor took
+ * from it go back, unless the survivor's value changed since. 200 with the duplicate. 404 after the
  * window or for an id that is not merged into this customer. CustomerUnmerged on the survivor,
  * CustomerRestored and TMF629's CustomerCreateEvent on the duplicate. If-Match on the survivor honoured.
  */
@@ -29,6 +32,7 @@ export const handler = defineHandler(crm.unmergeCrmCustomer, async (request) => 
   const { tenantId, sub } = request.caller;
   const id = request.params.id;
   const { duplicateId } = request.body;
+  const fields = await customerFields(request);
   const restored = await withOptimisticRetry(async () => {
     const [survivor, state] = await Promise.all([getCustomer(tenantId, id), getCustomerState(tenantId, duplicateId)]);
     if (!survivor) throw customerNotFound(id);
@@ -39,12 +43,16 @@ export const handler = defineHandler(crm.unmergeCrmCustomer, async (request) => 
       throw notFound(`No customer '${duplicateId}' merged into '${id}' can be unmerged (never was, or its window is over).`);
     const { record, merger } = state;
     const tags = ((survivor.tags as string[] | undefined) ?? []).filter((tag) => !merger.tagsAdded.includes(tag));
-    const survivorNext = {
-      ...survivor,
-      tags,
-      mergedIds: ((survivor.mergedIds as string[] | undefined) ?? []).filter((merged) => merged !== duplicateId),
-      ...changedBookkeeping(survivor, 1, sub, now),
-    };
+    const survivorNext = withCustomValues(
+      {
+        ...survivor,
+        tags,
+        mergedIds: ((survivor.mergedIds as string[] | undefined) ?? []).filter((merged) => merged !== duplicateId),
+        ...changedBookkeeping(survivor, 1, sub, now),
+      },
+      unmergedCustomValues(storedCustomValues(survivor), merger.customFieldsAdded ?? [], storedCustomValues(record)),
+      fields,
+    );
     const duplicate = { ...record, ...changedBookkeeping(record, 2, sub, now) };
     try {
       await unmergeCustomer(survivor, survivorNext, record, duplicate, now, {
@@ -54,7 +62,7 @@ export const handler = defineHandler(crm.unmergeCrmCustomer, async (request) => 
             'CustomerUnmerged',
             { type: 'Customer', id },
             survivor.sequence + 1,
-            { customer: toCrmCustomer(survivorNext), survivorId: id, unmergedId: duplicateId },
+            { customer: toCrmCustomer(survivorNext, fields), survivorId: id, unmergedId: duplicateId },
             `Unmerged ${record.name} (${duplicateId})`,
           ),
         ],
@@ -64,10 +72,10 @@ export const handler = defineHandler(crm.unmergeCrmCustomer, async (request) => 
             'CustomerRestored',
             { type: 'Customer', id: duplicateId },
             record.sequence + 1,
-            { customer: toCrmCustomer(duplicate) },
+            { customer: toCrmCustomer(duplicate, fields) },
             `Unmerged from ${id}`,
           ),
-          ...tmfCustomerEvents(['CustomerCreateEvent'], duplicate, changeContext(request), record.sequence + 2, true),
+          ...tmfCustomerEvents(['CustomerCreateEvent'], duplicate, changeContext(request, fields), record.sequence + 2, true),
         ],
       });
     } catch (error) {
@@ -77,5 +85,5 @@ export const handler = defineHandler(crm.unmergeCrmCustomer, async (request) => 
     return duplicate;
   });
   await moveBackStep(tenantId, duplicateId, id, Date.now() + IN_REQUEST_MS);
-  return customerResponse(restored);
+  return customerResponse(restored, fields);
 });

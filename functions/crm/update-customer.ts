@@ -8,16 +8,26 @@ import { shownAttributes } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { changeCustomer } from './customer-changes.ts';
 import { crm } from './operations.ts';
+import { withCheckedCustomValues } from '../http/custom-values.ts';
+import { customValueChanges } from '../domain/custom-values.ts';
 import { toCrmCustomer } from './customer-view.ts';
 
 const MAPPED = ['type', 'email', 'phone', 'billingAddress', 'deliveryAddresses'] as const;
 
-/** PATCH /api/v1/crm/customers/{id} — profile fields; `null` clears one; If-Match → 412 when stale. */
+/**
+ * PATCH /api/v1/crm/customers/{id} — profile fields; `null` clears one; If-Match → 412 when stale.
+ * `customFields` changes the values it names (`null` clears one) and keeps the others; the
+ * CustomerUpdated event says which changed, before and after (`data.customFields`).
+ */
 export const handler = defineHandler(crm.updateCrmCustomer, (request) =>
-  changeCustomer(request, request.params.id!, (current) => {
-    const next: CustomerRecord = { ...current };
+  changeCustomer(request, request.params.id!, async (current, fields) => {
+    const { customFields, ...profile } = request.body;
+    const next: CustomerRecord =
+      customFields === undefined
+        ? { ...current }
+        : await withCheckedCustomValues({ ...current }, customFields as Record<string, unknown>, fields, { creating: false });
     const mapped: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(request.body)) {
+    for (const [field, value] of Object.entries(profile)) {
       if ((MAPPED as readonly string[]).includes(field)) mapped[field] = value;
       else if (value === null) delete next[field];
       else next[field] = value;
@@ -29,11 +39,15 @@ export const handler = defineHandler(crm.updateCrmCustomer, (request) =>
     next.engagedParty = tmf.engagedParty;
     if (tmf.contactMedium) next.contactMedium = tmf.contactMedium;
     else delete next.contactMedium;
-    const [before, after] = [toCrmCustomer(current), toCrmCustomer(next)];
+    const [before, after] = [toCrmCustomer(current, fields), toCrmCustomer(next, fields)];
     const changed = Object.keys(request.body).filter((field) => !jsonEqual(before[field], after[field]));
     if (changed.length === 0) return { record: current, events: [] };
+    const custom = customValueChanges(before.customFields as Record<string, unknown>, after.customFields as Record<string, unknown>);
     // The TMF view must stay valid whatever changed here (as v4 shows it: the store's own shape).
     parseWith(CustomerAttributes, shownAttributes(v4, tmfAttributesOf(next)), 'customer after the change');
-    return { record: next, events: [{ type: 'CustomerUpdated', description: `Updated ${changed.join(', ')}`, data: { changed } }] };
+    return {
+      record: next,
+      events: [{ type: 'CustomerUpdated', description: `Updated ${changed.join(', ')}`, data: { changed, ...(custom ? { customFields: custom } : {}) } }],
+    };
   }),
 );

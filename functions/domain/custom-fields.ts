@@ -417,7 +417,8 @@ export const customValuesBytes = (values: Record<string, unknown>): number => Bu
  * A write's custom values checked against the tenant's definitions: every problem at once, each
  * naming its path (`customFields.<key>`); the values to store, normalised. On a create, defaults
  * fill what is left out and a required field must be given; on a change (`creating` false) `null`
- * clears a value (refused for a required field) and only the fields given are checked.
+ * clears a value (refused for a required field) and only the fields given are checked. The budget
+ * of all values together is the stored map's (customValuesBudgetProblem), after the change.
  */
 export const checkCustomValues = async (
   definitions: ReadonlyMap<string, FieldDefinition>,
@@ -451,10 +452,20 @@ export const checkCustomValues = async (
       if (fallback?.ok) stored[definition.key] = fallback.value;
       else if (definition.required) problems.push(`${path}.${definition.key} is required`);
     }
-  const bytes = customValuesBytes(stored);
-  if (bytes > CUSTOM_FIELD_LIMITS.valuesBytes)
-    problems.push(`${path} would take ${bytes} bytes; a customer's custom values take at most ${CUSTOM_FIELD_LIMITS.valuesBytes}`);
   return { values: stored, problems };
+};
+
+/**
+ * Past the budget of a customer's stored custom values (all fields together, as stored after the
+ * write): the problem, naming the largest value; undefined within it.
+ */
+export const customValuesBudgetProblem = (values: Record<string, unknown>, path = 'customFields'): string | undefined => {
+  const bytes = customValuesBytes(values);
+  if (bytes <= CUSTOM_FIELD_LIMITS.valuesBytes) return undefined;
+  const [largest] = Object.entries(values)
+    .map(([key, value]) => [key, customValuesBytes({ [key]: value })] as const)
+    .sort((a, b) => b[1] - a[1]);
+  return `${path} would take ${bytes} bytes; a customer's custom values take at most ${CUSTOM_FIELD_LIMITS.valuesBytes} (the largest: ${path}.${largest![0]}, ${largest![1]} bytes)`;
 };
 
 /** Rapport's own keywords in a custom-fields JSON Schema (a validator is told of them: `x-rapport-…`). */

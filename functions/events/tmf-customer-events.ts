@@ -3,6 +3,7 @@ import { tmfAttributesOf } from '../domain/customer-model.ts';
 import { notShownAsStored, showCustomer } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
+import { storedCustomValues, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
 
 /** The source of TMF629's events on the bus: the hub notifier's rule matches it. */
 export const TMF_SOURCE = 'rapport.tmf629';
@@ -27,20 +28,25 @@ export interface ChangeContext {
   correlationId: string;
   /** Scheme and host the caller used, for the customer's `href` in the event. */
   baseUrl: string;
+  /** The tenant's custom fields in force: the customer's custom values are among its characteristics. */
+  fields: FieldsInForce;
 }
 
 /**
  * What a TMF event carries: the customer as v4 shows it (the bus's contract since v4), and, when
  * there is any, what of the stored customer v4 does not show as stored (`notInV4`: another
  * generation's attributes, items v4 cannot hold), so the hub notifier can show the customer to a
- * v3 or v5 listener as its generation shows it.
+ * v3 or v5 listener as its generation shows it. The customer's custom values are among its
+ * characteristics, typed by their fields.
  */
 export const tmfEventData = (
   record: { id: string } & Record<string, unknown>,
   baseUrl: string,
+  fields: FieldsInForce,
 ): { customer: Record<string, unknown>; notInV4?: Record<string, unknown> } => {
-  const notInV4 = notShownAsStored(v4, tmfAttributesOf(record));
-  return { customer: showCustomer(v4, record, baseUrl), ...(Object.keys(notInV4).length > 0 ? { notInV4 } : {}) };
+  const shown = withCustomCharacteristics(record, storedCustomValues(record), fields);
+  const notInV4 = notShownAsStored(v4, tmfAttributesOf(shown));
+  return { customer: showCustomer(v4, shown, baseUrl), ...(Object.keys(notInV4).length > 0 ? { notInV4 } : {}) };
 };
 
 /**
@@ -64,7 +70,7 @@ export const tmfCustomerEvents = (
       sequence: firstSequence + i,
       actor: context.actor,
       correlationId: context.correlationId,
-      data: tmfEventData(record, context.baseUrl),
+      data: tmfEventData(record, context.baseUrl, context.fields),
     }),
     ...(mirror ? { mirror: true as const } : {}),
   }));

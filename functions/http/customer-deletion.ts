@@ -1,10 +1,12 @@
 import type { Request, Response } from './kernel.ts';
-import { changeVersioned, loaded } from './versioned-change.ts';
+import { changeVersioned } from './versioned-change.ts';
 import { getCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { deleteCustomer, getCustomerState, retentionMs, type Deletion } from '../storage/customers/customer-lifecycle.ts';
 import { movedPermanently } from './errors.ts';
 import type { PendingEvent } from '../domain/event-envelope.ts';
+import type { FieldsInForce } from '../domain/custom-values.ts';
+import { customerFields } from './custom-values.ts';
 
 /**
  * The delete of a customer, in every family that deletes one (TMF629's DELETE in each generation,
@@ -18,16 +20,19 @@ export const deleteCustomerRequest = (
   id: string,
   missing: () => Error,
   eventCount: number,
-  events: (record: CustomerRecord, deletion: Deletion) => PendingEvent[],
+  events: (record: CustomerRecord, deletion: Deletion, fields: FieldsInForce) => PendingEvent[],
 ): Promise<Response> =>
   changeVersioned(request, {
-    read: async () => loaded(await getCustomer(request.caller.tenantId, id)),
+    read: async () => {
+      const [record, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
+      return record && { record, context: fields };
+    },
     missing,
     decide: (current) => ({ record: current, events: Array.from({ length: eventCount }, () => 'deleted') }),
-    write: ({ current, next }) => {
+    write: ({ current, next, context: fields }) => {
       const now = Date.now();
       const deletion = { deletedAt: new Date(now).toISOString(), deletedBy: request.caller.sub, purgeAt: new Date(now + retentionMs()).toISOString() };
-      return deleteCustomer(current, next, deletion, events(current, deletion));
+      return deleteCustomer(current, next, deletion, events(current, deletion, fields));
     },
     respond: () => ({ status: 204 }),
   });

@@ -7,6 +7,7 @@ import { parseWith, QUERY } from './validation.ts';
 import { instrumentation, logger } from '../observability.ts';
 import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
 import type { TransactItem } from '../storage/table/transactions.ts';
+import type { FieldsInForce } from '../domain/custom-values.ts';
 import type { ChangeContext } from '../events/tmf-customer-events.ts';
 import { fitsKeyPart, isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/table/limits.ts';
 import { rememberUser } from '../storage/users.ts';
@@ -55,11 +56,12 @@ export interface Request<Body = unknown, Query = Record<string, string | undefin
 export type OperationRequest<O extends Operation> = Request<BodyOf<O>, QueryOf<O>, ParamsOf<O>>;
 
 /** Who made a change, for the events it yields (events/tmf-customer-events.ts). */
-export const changeContext = (request: Request<unknown>): ChangeContext => ({
+export const changeContext = (request: Request<unknown>, fields: FieldsInForce): ChangeContext => ({
   tenantId: request.caller.tenantId,
   actor: request.caller.sub,
   correlationId: request.correlationId,
   baseUrl: request.baseUrl,
+  fields,
 });
 
 export interface Response {

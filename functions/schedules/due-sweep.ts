@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import middy from '@middy/core';
 import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
 import { DUE_SHARDS, dueEventId, instantKey } from '../storage/due/due-index.ts';
@@ -107,7 +108,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
         tenantId: customer.tenantId,
         subject: { type: 'Customer', id: customer.id },
         sequence: customer.sequence + 1,
-        data: { customer: toCrmCustomer(customer), ...overdue.data },
+        data: { customer: toCrmCustomer(customer, await fieldDefinitionsInForce(customer.tenantId, 'customer')), ...overdue.data },
         description: overdue.description,
       }),
     };
@@ -129,7 +130,7 @@ const flagOf = async (item: Record<string, unknown>, now: string): Promise<{ set
       sequence: activity.sequence + 1,
       data: {
         activity: childView({ ...activity, dueNotifiedAt: now }),
-        customer: toCrmCustomer(fromItem(customerItem)),
+        customer: toCrmCustomer(fromItem(customerItem), await fieldDefinitionsInForce(activity.tenantId, 'customer')),
         owner: owner ?? null,
         due: { dueDate: due },
       },

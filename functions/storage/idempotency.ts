@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { db, tableName } from './table/db.ts';
 import { keys } from './table/keys.ts';
 import { TTL_ATTRIBUTE } from './table/table-schema.ts';
@@ -83,8 +81,7 @@ export const putIdempotencyRecord = (key: IdempotencyKey, response: StoredRespon
 /** A concurrent request with the same key won the race: answer with its response (or 422). */
 export const replayAfterRace = (key: IdempotencyKey, item: Record<string, unknown> | undefined): StoredResponse => {
   if (!item) throw new Error('idempotency record missing after a failed condition');
-  const plain = 'pk' in item && typeof item.pk === 'object' ? unmarshall(item as Record<string, AttributeValue>) : item;
-  return replayOf(key, plain);
+  return replayOf(key, item);
 };
 
 /**

@@ -2,13 +2,24 @@ import { changeContext, type Request, type Response } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import { parseWith } from '../http/validation.ts';
 import { etag } from '../http/preconditions.ts';
-import { changeVersioned, loaded } from '../http/versioned-change.ts';
+import { changeVersioned } from '../http/versioned-change.ts';
 import { getCustomer, replaceCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { tmfAttributesOf } from '../domain/customer-model.ts';
 import { shownAttributes, takeCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts';
 import type { Json } from '../domain/tmf629/items.ts';
 import { tmfChangeTypes, tmfCustomerEvents } from '../events/tmf-customer-events.ts';
+import { badRequest } from '../http/errors.ts';
+import { customerFields, withCheckedCustomValues } from '../http/custom-values.ts';
+import { jsonEqual } from '../domain/canonical-json.ts';
+import {
+  shownCustomValues,
+  splitCustomCharacteristics,
+  storedCustomValues,
+  withCustomCharacteristics,
+  type CustomValues,
+  type FieldsInForce,
+} from '../domain/custom-values.ts';
 import { customerAnswer, selectedFields } from './customer-view.ts';
 
 /** The record without its TMF attributes, so attributes a change removed do not survive (the CRM's own fields do). */
@@ -19,13 +30,31 @@ const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
 };
 
 /**
+ * The stored TMF attributes a generation's write gave, split: the characteristics naming one of
+ * the tenant's custom fields are its values (as given: the caller checks them), the rest stay
+ * characteristics. 400 for a field named twice.
+ */
+export const customCharacteristicsOf = (generation: TmfGeneration, stored: Json, custom: FieldsInForce): { attributes: Json; values: CustomValues } => {
+  const split = splitCustomCharacteristics(stored, custom, { valuesAsText: generation.name === 'v3' });
+  if (split.problems.length > 0) throw badRequest(`Invalid request body: ${split.problems.join('; ')}`);
+  return { attributes: split.attributes, values: split.values };
+};
+
+/** A customer's TMF attributes with its custom values among the characteristics, as every generation is shown them. */
+const shownTmfAttributes = (record: CustomerRecord, custom: FieldsInForce): Json =>
+  withCustomCharacteristics(tmfAttributesOf(record), storedCustomValues(record), custom);
+
+/**
  * A change of a customer's TMF attributes through one generation (PATCH and PUT): `change` turns
  * the attributes as the generation shows them into the attributes after it, which must form a
  * valid customer of that generation (400 otherwise); they are stored as the generation maps them,
  * keeping what it cannot express (functions/domain/tmf629/items.ts). Through changeVersioned: 404
  * unknown, 412 stale If-Match, retry on a concurrent writer. Yields
  * CustomerAttributeValueChangeEvent, and CustomerStateChangeEvent when `status` changed; nothing
- * when the stored attributes are unchanged. Fields only the CRM API knows are kept.
+ * when the stored attributes are unchanged. Fields only the CRM API knows are kept. The custom
+ * values are among the characteristics: one the change leaves out is cleared, one it changed is
+ * checked against its field (a value it sends back unchanged is not checked again: a constraint
+ * tightened since applies to new values only).
  */
 export const changeTmfAttributes = (
   generation: TmfGeneration,
@@ -36,17 +65,31 @@ export const changeTmfAttributes = (
 ): Promise<Response> => {
   const fields = selectedFields(generation, request.query.fields);
   return changeVersioned(request, {
-    read: async () => loaded(await getCustomer(request.caller.tenantId, id)),
-    missing: () => notFound(`Customer '${id}' does not exist.`),
-    decide: (current) => {
-      const before = tmfAttributesOf(current);
-      const given = parseWith(generation.attributes, change(shownAttributes(generation, current)), what);
-      const after = takeCustomer(generation, given, before, id);
-      const types = tmfChangeTypes(before, after);
-      if (types.length === 0) return { record: current, events: [] };
-      return { record: { ...withoutTmfAttributes(current), ...after, id, tenantId: current.tenantId, name: String(after.name) }, events: types };
+    read: async () => {
+      const [record, custom] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
+      return record && { record, context: custom };
     },
-    write: ({ current, next, events }) => replaceCustomer(current, next, tmfCustomerEvents(events, next, changeContext(request), current.sequence + 1)),
-    respond: (record) => ({ status: 200, body: customerAnswer(generation, record, request.baseUrl, fields), headers: { etag: etag(record.version) } }),
+    missing: () => notFound(`Customer '${id}' does not exist.`),
+    decide: async (current, custom) => {
+      const before = shownTmfAttributes(current, custom);
+      const given = parseWith(generation.attributes, change(shownAttributes(generation, before)), what);
+      const { attributes, values } = customCharacteristicsOf(generation, takeCustomer(generation, given, before, id), custom);
+      const stored = storedCustomValues(current);
+      const written: CustomValues = {};
+      for (const key of Object.keys(shownCustomValues(stored, custom).values)) if (!(key in values)) written[key] = null;
+      for (const [key, value] of Object.entries(values)) if (!jsonEqual(value, stored[key])) written[key] = value;
+      const base = { ...withoutTmfAttributes(current), ...attributes, id, tenantId: current.tenantId, name: String(attributes.name) };
+      const next = await withCheckedCustomValues(base, written, custom, { creating: false, path: 'characteristic' });
+      const types = tmfChangeTypes(before, shownTmfAttributes(next, custom));
+      if (types.length === 0) return { record: current, events: [] };
+      return { record: next, events: types };
+    },
+    write: ({ current, next, events, context: custom }) =>
+      replaceCustomer(current, next, tmfCustomerEvents(events, next, changeContext(request, custom), current.sequence + 1)),
+    respond: (record, _changed, custom) => ({
+      status: 200,
+      body: customerAnswer(generation, record, request.baseUrl, fields, custom),
+      headers: { etag: etag(record.version) },
+    }),
   });
 };

@@ -9,28 +9,41 @@ import type { Json } from '../domain/tmf629/items.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { customerAnswer, selectedFields } from './customer-view.ts';
 import { tmf629, type TmfCustomerOperations } from './operations.ts';
+import { customerFields, withCheckedCustomValues } from '../http/custom-values.ts';
+import { customCharacteristicsOf } from './attribute-changes.ts';
+import { withOptimisticRetry } from '../storage/table/optimistic.ts';
 
 /**
  * POST /customer in any generation — 201 with Location = the request URL + / + id, the customer
  * as the generation shows it (or the `fields` selected); an Idempotency-Key replays the first response.
+ * A characteristic named like one of the tenant's custom fields is that field's value: checked,
+ * stored typed, shown with the type its field implies.
  */
 export const createCustomer = (generation: TmfGeneration, operation: TmfCustomerOperations['createCustomer']) =>
   defineHandler(operation, async (request) => {
     const { tenantId, sub } = request.caller;
     const fields = selectedFields(generation, request.query.fields);
     const id = newId();
-    const attributes = takeCustomer(generation, request.body as Json, {}, id);
-    const record: CustomerRecord = {
-      ...attributes,
-      '@type': attributes['@type'] ?? 'Customer',
-      crmStatus: 'LEAD',
-      ...newCustomerMeta(id, tenantId, sub),
-      name: String(attributes.name),
-    };
+    const custom = await customerFields(request);
+    const { attributes, values } = customCharacteristicsOf(generation, takeCustomer(generation, request.body as Json, {}, id), custom);
+    const record: CustomerRecord = await withCheckedCustomValues(
+      {
+        ...attributes,
+        '@type': attributes['@type'] ?? 'Customer',
+        crmStatus: 'LEAD',
+        ...newCustomerMeta(id, tenantId, sub),
+        name: String(attributes.name),
+      },
+      values,
+      custom,
+      { creating: true, path: 'characteristic' },
+    );
     const location = `${request.baseUrl}${request.path}/${encodeURIComponent(id)}`;
-    const body = customerAnswer(generation, record, request.baseUrl, fields);
+    const body = customerAnswer(generation, record, request.baseUrl, fields, custom);
     const response = { status: 201, body, headers: { location, etag: etag(record.version) } };
-    await insertCustomer(record, tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request), 1), request.idempotency(response, id));
+    const events = tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request, custom), 1);
+    // A create races only on its unique values' claims: a concurrent writer's conflict is retried, then seen as a taken value (409).
+    await withOptimisticRetry(() => insertCustomer(record, events, request.idempotency(response, id)));
     return response;
   });
 

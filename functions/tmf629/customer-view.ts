@@ -2,6 +2,7 @@ import { parseFields, selectFields, UnknownFieldError } from '../domain/field-se
 import { showCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts';
 import type { Json } from '../domain/tmf629/items.ts';
 import { badRequest } from '../http/errors.ts';
+import { CUSTOM_FIELDS, storedCustomValues, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
 import { INDEXED_FILTERS } from '../storage/customers/customer-lists.ts';
 
 /** Scalar first-level attributes that can filter a list: those the customer lists carry in their index (the same names in every generation). */
@@ -17,18 +18,29 @@ export const selectedFields = (generation: TmfGeneration, fields: string | undef
   }
 };
 
-/** The stored attributes a selection needs read (undefined: all of them). */
-export const storedAttributesFor = (generation: TmfGeneration, fields: string[] | undefined): string[] | undefined =>
-  fields && [
-    'id',
-    ...new Set(
-      [...fields, ...generation.keptBySelection].flatMap((name) => {
-        const mapping = generation.mappings[name];
-        return mapping ? [mapping.stored] : [];
-      }),
-    ),
-  ];
+/** The stored attributes a selection needs read (undefined: all of them); the custom values with the characteristics. */
+export const storedAttributesFor = (generation: TmfGeneration, fields: string[] | undefined): string[] | undefined => {
+  if (!fields) return undefined;
+  const stored = new Set(
+    [...fields, ...generation.keptBySelection].flatMap((name) => {
+      const mapping = generation.mappings[name];
+      return mapping ? [mapping.stored] : [];
+    }),
+  );
+  if (stored.has('characteristic')) stored.add(CUSTOM_FIELDS);
+  return ['id', ...stored];
+};
 
-/** The customer as the generation shows it, with only the `fields` selected (and what the generation keeps beside them). */
-export const customerAnswer = (generation: TmfGeneration, record: { id: string } & Json, baseUrl: string, fields: string[] | undefined): Json =>
-  selectFields(showCustomer(generation, record, baseUrl), fields, generation.keptBySelection);
+/**
+ * The customer as the generation shows it, its custom values among the characteristics (typed by
+ * the tenant's fields in force, `custom`), with only the `fields` selected (and what the generation
+ * keeps beside them).
+ */
+export const customerAnswer = (
+  generation: TmfGeneration,
+  record: { id: string } & Json,
+  baseUrl: string,
+  fields: string[] | undefined,
+  custom: FieldsInForce,
+): Json =>
+  selectFields(showCustomer(generation, withCustomCharacteristics(record, storedCustomValues(record), custom), baseUrl), fields, generation.keptBySelection);

@@ -15,7 +15,7 @@ export const deleteCustomer = (operation: TmfCustomerOperations['deleteCustomer'
       request.params.id,
       () => notFound(`Customer '${request.params.id}' does not exist.`),
       1,
-      (record) => tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request), record.sequence + 1),
+      (record, _deletion, fields) => tmfCustomerEvents(['CustomerDeleteEvent'], record, changeContext(request, fields), record.sequence + 1),
     ),
   );
 

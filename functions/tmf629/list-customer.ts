@@ -6,6 +6,7 @@ import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { customerAnswer, FILTERABLE, selectedFields, storedAttributesFor } from './customer-view.ts';
 import { tmf629, type TmfCustomerOperations } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
 
 /**
  * GET /customer in any generation — a page of the tenant's customers by name, with X-Result-Count,
@@ -20,14 +21,17 @@ export const listCustomer = (generation: TmfGeneration, operation: TmfCustomerOp
     if ((filters.id?.length ?? 0) > MAX_IDS) throw badRequest(`'id' takes at most ${MAX_IDS} values`);
     const fields = selectedFields(generation, request.query.fields);
     // With `fields`, only the stored attributes those are shown from are read.
-    const page = await listTmfCustomers(request.caller.tenantId, {
-      filters,
-      offset,
-      limit,
-      ...(cursor === undefined ? {} : { cursor }),
-      attributes: storedAttributesFor(generation, fields),
-    });
-    const body = page.items.map((record) => customerAnswer(generation, record, request.baseUrl, fields));
+    const [page, custom] = await Promise.all([
+      listTmfCustomers(request.caller.tenantId, {
+        filters,
+        offset,
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+        attributes: storedAttributesFor(generation, fields),
+      }),
+      customerFields(request),
+    ]);
+    const body = page.items.map((record) => customerAnswer(generation, record, request.baseUrl, fields, custom));
     const headers: Record<string, string> = { 'x-result-count': String(body.length) };
     if (page.total !== undefined) headers['x-total-count'] = String(page.total);
     if (page.next) {

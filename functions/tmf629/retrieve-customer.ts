@@ -7,12 +7,13 @@ import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { customerAnswer, selectedFields } from './customer-view.ts';
 import { tmf629, type TmfCustomerOperations } from './operations.ts';
+import { customerFields } from '../http/custom-values.ts';
 
 /** GET /customer/{id} in any generation — 200 with the customer as it shows it (or the `fields` selected), 404 when unknown. */
 export const retrieveCustomer = (generation: TmfGeneration, operation: TmfCustomerOperations['retrieveCustomer']) =>
   defineHandler(operation, async (request) => {
     const fields = selectedFields(generation, request.query.fields);
-    const record = await getCustomer(request.caller.tenantId, request.params.id);
+    const [record, custom] = await Promise.all([getCustomer(request.caller.tenantId, request.params.id), customerFields(request)]);
     if (!record)
       throw await customerGone(
         request,
@@ -20,7 +21,7 @@ export const retrieveCustomer = (generation: TmfGeneration, operation: TmfCustom
         () => notFound(`Customer '${request.params.id}' does not exist.`),
         (survivor) => `${request.baseUrl}${request.path.slice(0, request.path.lastIndexOf('/'))}/${encodeURIComponent(survivor)}`,
       );
-    return { status: 200, body: customerAnswer(generation, record, request.baseUrl, fields), headers: { etag: etag(record.version) } };
+    return { status: 200, body: customerAnswer(generation, record, request.baseUrl, fields, custom), headers: { etag: etag(record.version) } };
   });
 
 export const handler = retrieveCustomer(v4, tmf629.retrieveCustomer);

@@ -5,28 +5,15 @@
  * query parameters (an undeclared one is a 400 saying so, on single resources and lists alike) and
  * every `limit` bounded by its catalog entry.
  */
-import { join } from 'node:path';
 import { toJSONSchema } from 'zod';
 import type { ZodMiniType } from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { operations } from '../../functions/catalog.ts';
 import type { Operation } from '../../functions/http/operation.ts';
-import { call, uniqueTenant, type CallOptions, type CallResult } from '../../lib/local/direct-call.ts';
+import { uniqueTenant } from '../../lib/local/direct-call.ts';
+import { byName, send } from '../support/send.ts';
 import { buildFixture, type Fixture } from '../support/fuzz.ts';
 import { isFamilyError } from '../support/error-bodies.ts';
-
-type Handler = Parameters<typeof call>[0];
-const ROOT = join(import.meta.dirname, '..', '..');
-const byName = (name: string): Operation => {
-  const op = operations.find((o) => o.name === name);
-  if (!op) throw new Error(`no operation ${name}`);
-  return op;
-};
-const send = async (name: string, options: CallOptions): Promise<CallResult> => {
-  const op = byName(name);
-  const { handler } = (await import(join(ROOT, op.handler))) as { handler: Handler };
-  return call(handler, op, options);
-};
 
 /** Path parameters of an operation from the fixture (`{id}` by where it is: a hub, a webhook, a customer). */
 const paramsOf = (op: Operation, fixture: Fixture): Record<string, string> =>

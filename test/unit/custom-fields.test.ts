@@ -8,6 +8,7 @@ import {
   CUSTOM_FIELD_LIMITS,
   CUSTOM_FIELDS_SCHEMA_KEYWORDS,
   customFieldsJsonSchema,
+  customValuesBudgetProblem,
   definitionChangeProblems,
   definitionProblems,
   FIELD_TYPES,
@@ -201,9 +202,12 @@ describe("a write's custom values", () => {
       Array.from({ length: 8 }, (_, i) => [`t${i}`, { key: `t${i}`, label: `T${i}`, type: 'text' } as FieldDefinition]),
     );
     const values = Object.fromEntries([...wide.keys()].map((key) => [key, 'x'.repeat(CUSTOM_FIELD_LIMITS.textLength)]));
-    expect((await checkCustomValues(wide, values, { creating: true })).problems).toEqual([
-      `customFields would take ${JSON.stringify(values).length} bytes; a customer's custom values take at most ${CUSTOM_FIELD_LIMITS.valuesBytes}`,
-    ]);
+    const checked = await checkCustomValues(wide, values, { creating: true });
+    expect(checked.problems).toEqual([]);
+    expect(customValuesBudgetProblem(checked.values)).toBe(
+      `customFields would take ${JSON.stringify(values).length} bytes; a customer's custom values take at most ${CUSTOM_FIELD_LIMITS.valuesBytes} (the largest: customFields.t0, ${JSON.stringify({ t0: values.t0 }).length} bytes)`,
+    );
+    expect(customValuesBudgetProblem({ t0: 'x' })).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as patchCustomer } from '../../functions/tmf629/patch-customer.ts';
 import { handler as createCustomer } from '../../functions/tmf629/create-customer.ts';
 import { tmf629 } from '../../functions/tmf629/operations.ts';
@@ -8,6 +8,8 @@ import { call } from '../../lib/local/direct-call.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 afterEach(() => ddb.reset());
+// The tenant's custom field definitions (one Query): none.
+beforeEach(() => ddb.on(QueryCommand).resolves({ Items: [] }));
 
 const stored = (version: number, name = 'Moon') => ({
   Item: {

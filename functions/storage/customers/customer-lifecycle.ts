@@ -13,6 +13,7 @@ import { dueIndexKeys } from '../due/due-index.ts';
 import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
+import { transactCustomer } from './unique-values.ts';
 import { IDEMPOTENCY_REF_ENTITY } from '../idempotency.ts';
 import { eraseLinkedPlansStep, PLAN_LINK_ENTITY, relinkPlan } from '../bian/plan-links.ts';
 import { INDEX_KEY_ATTRIBUTES } from '../table/table-schema.ts';
@@ -50,6 +51,8 @@ export interface Merger {
   purgeAt: string;
   /** Tags the survivor gained from it (an unmerge takes them off again). */
   tagsAdded: string[];
+  /** Custom fields whose values the survivor took from it (an unmerge gives them back). */
+  customFieldsAdded?: string[];
   /** When everything it owned had moved to the survivor. */
   movedAt?: string;
 }
@@ -61,7 +64,7 @@ export type CustomerState =
   | { state: 'erased'; tombstone: Tombstone; version: number };
 
 const DELETION_FIELDS = ['deletedAt', 'deletedBy', 'purgeAt'] as const;
-const MERGER_FIELDS = ['mergedInto', 'mergedAt', 'mergedBy', 'purgeAt', 'tagsAdded', 'movedAt'] as const;
+const MERGER_FIELDS = ['mergedInto', 'mergedAt', 'mergedBy', 'purgeAt', 'tagsAdded', 'customFieldsAdded', 'movedAt'] as const;
 
 /** The customer item in whatever state it is, or undefined when there is none (never was, or purged). */
 export const getCustomerState = async (tenantId: string, id: string): Promise<CustomerState | undefined> => {
@@ -120,7 +123,7 @@ export const retiredItem = (before: CustomerRecord, after: CustomerRecord, entit
  */
 export const deleteCustomer = async (before: CustomerRecord, after: CustomerRecord, deletion: Deletion, events: PendingEvent[]): Promise<void> => {
   const { pk } = keys.customer(before.tenantId, before.id);
-  await transact([
+  await transactCustomer([
     putLive(before, retiredItem(before, after, DELETED_CUSTOMER_ENTITY, deletion, deletion.purgeAt)),
     ...events.map((event) => putEvent(pk, event)),
     ...customerSideWrites(before, undefined),
@@ -135,7 +138,7 @@ export const retentionMs = (): number => Number(process.env.CUSTOMER_RETENTION_D
 /** Restores a deleted customer (still deleted, at its version, inside its window) as `restored`: back in every list and count. */
 export const restoreCustomer = async (deleted: CustomerRecord, restored: CustomerRecord, now: string, events: PendingEvent[]): Promise<void> => {
   const item = toItem(restored, isCounted(deleted));
-  await transact([
+  await transactCustomer([
     {
       Put: {
         TableName: tableName(),
@@ -162,7 +165,7 @@ export const eraseCustomer = async (
   const key = keys.customer(tombstone.tenantId, tombstone.id);
   const { record } = current;
   const bookkeeping = { version: record.version + 1, sequence: record.sequence + events.length };
-  await transact([
+  await transactCustomer([
     {
       Put: {
         TableName: tableName(),

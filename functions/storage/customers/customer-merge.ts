@@ -16,6 +16,7 @@ import { ConditionFailed, putEvent, transact, type TransactItem } from '../table
 import { isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { childFromItem, childItem, type ChildKind } from './customer-children.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
+import { combineClaimWrites, transactCustomer, uniqueClaimChanges } from './unique-values.ts';
 import { combineCounterWrites } from './counters.ts';
 import { MERGED_CUSTOMER_ENTITY, putLive, retiredItem, type Merger } from './customer-lifecycle.ts';
 import { EVENT_ENTITY } from '../table/table-schema.ts';
@@ -49,13 +50,15 @@ export const mergeCustomers = async (
   const items: TransactItem[] = [
     putLive(survivor, toItem(survivorNext, isCounted(survivor))),
     ...survivorEvents.map((event) => putEvent(survivorKey.pk, event)),
+    // The unique values the survivor takes from a duplicate, which releases them below: one claim write each (combineClaimWrites).
+    ...uniqueClaimChanges(survivor, survivorNext),
   ];
   for (const { record, next, merger, events } of duplicates) {
     const { pk } = keys.customer(record.tenantId, record.id);
     const item = retiredItem(record, next, MERGED_CUSTOMER_ENTITY, merger, merger.mergedAt);
     items.push(putLive(record, item), ...events.map((event) => putEvent(pk, event)), ...customerSideWrites(record, undefined));
   }
-  await transact(combineCounterWrites(items));
+  await transactCustomer(combineClaimWrites(combineCounterWrites(items)));
 };
 
 /**
@@ -74,33 +77,37 @@ export const unmergeCustomer = async (
   const survivorKey = keys.customer(survivor.tenantId, survivor.id);
   const key = keys.customer(duplicate.tenantId, duplicate.id);
   const job = { pk: key.pk, sk: UNMERGE_JOB_SK };
-  await transact([
-    putLive(survivor, toItem(survivorNext, isCounted(survivor))),
-    {
-      Put: {
-        TableName: tableName(),
-        Item: toItem(restored, isCounted(duplicate)),
-        ConditionExpression: 'entity = :merged AND version = :expected AND mergedInto = :survivor AND purgeAt > :now',
-        ExpressionAttributeValues: { ':merged': MERGED_CUSTOMER_ENTITY, ':expected': duplicate.version, ':survivor': survivor.id, ':now': now },
-      },
-    },
-    {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...job,
-          entity: UNMERGE_JOB_ENTITY,
-          tenantId: duplicate.tenantId,
-          id: duplicate.id,
-          survivorId: survivor.id,
-          ...dueIndexKeys(job.pk, job.sk, now),
+  await transactCustomer(
+    combineClaimWrites([
+      putLive(survivor, toItem(survivorNext, isCounted(survivor))),
+      {
+        Put: {
+          TableName: tableName(),
+          Item: toItem(restored, isCounted(duplicate)),
+          ConditionExpression: 'entity = :merged AND version = :expected AND mergedInto = :survivor AND purgeAt > :now',
+          ExpressionAttributeValues: { ':merged': MERGED_CUSTOMER_ENTITY, ':expected': duplicate.version, ':survivor': survivor.id, ':now': now },
         },
       },
-    },
-    ...events.survivor.map((event) => putEvent(survivorKey.pk, event)),
-    ...events.duplicate.map((event) => putEvent(key.pk, event)),
-    ...customerSideWrites(undefined, restored),
-  ]);
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...job,
+            entity: UNMERGE_JOB_ENTITY,
+            tenantId: duplicate.tenantId,
+            id: duplicate.id,
+            survivorId: survivor.id,
+            ...dueIndexKeys(job.pk, job.sk, now),
+          },
+        },
+      },
+      ...events.survivor.map((event) => putEvent(survivorKey.pk, event)),
+      ...events.duplicate.map((event) => putEvent(key.pk, event)),
+      // The survivor gives back the unique values it took from the duplicate, which takes them again: one claim write each.
+      ...uniqueClaimChanges(survivor, survivorNext),
+      ...customerSideWrites(undefined, restored),
+    ]),
+  );
 };
 
 const PAGE = 100;

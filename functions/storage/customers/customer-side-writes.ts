@@ -2,12 +2,16 @@ import type { TransactItem } from '../table/transactions.ts';
 import type { CustomerRecord } from './customer-items.ts';
 import { customerCountChanges } from './counters.ts';
 import { matchKeyChanges } from './match-keys.ts';
+import { uniqueClaimChanges } from './unique-values.ts';
 
 /**
- * What every write of a customer also writes in its transaction: its counts (counters.ts) and its
- * match keys (match-keys.ts). A create has no `before`, a delete no `after`.
+ * What every write of a customer also writes in its transaction: its counts (counters.ts), its
+ * match keys (match-keys.ts) and the claims of its unique custom values (unique-values.ts; the
+ * transaction goes through `transactCustomer`, which names a value another customer holds). A
+ * create has no `before`, a delete no `after`.
  */
 export const customerSideWrites = (before: CustomerRecord | undefined, after: CustomerRecord | undefined): TransactItem[] => [
   ...customerCountChanges(before, after),
   ...matchKeyChanges(before, after),
+  ...uniqueClaimChanges(before, after),
 ];

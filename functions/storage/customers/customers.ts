@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, getItems, tableName } from '../table/db.ts';
 import { keys } from '../table/keys.ts';
 import { putEvent, transact, type TransactItem } from '../table/transactions.ts';
+import { transactCustomer } from './unique-values.ts';
 import { CUSTOMER_ENTITY, fromItem, isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
 import type { PendingEvent } from '../../domain/event-envelope.ts';
@@ -23,7 +24,7 @@ export const getCustomers = async (tenantId: string, ids: string[]): Promise<(Cu
 /** Creates the customer with its events (numbered 1 to `record.sequence`), its count changes and `extra`, in one transaction. */
 export const insertCustomer = async (record: CustomerRecord, events: PendingEvent[], extra: TransactItem[] = []): Promise<void> => {
   const item = toItem(record, true);
-  await transact([
+  await transactCustomer([
     { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...events.map((event) => putEvent(String(item.pk), event)),
     ...customerSideWrites(undefined, record),
@@ -35,7 +36,7 @@ export const insertCustomer = async (record: CustomerRecord, events: PendingEven
 /** Replaces the customer `before` (if it is still at its version) with `after`, with its events and count changes, in one transaction. */
 export const replaceCustomer = async (before: CustomerRecord, after: CustomerRecord, events: PendingEvent[]): Promise<void> => {
   const item = toItem(after, isCounted(before));
-  await transact([
+  await transactCustomer([
     {
       Put: {
         TableName: tableName(),

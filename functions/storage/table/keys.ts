@@ -38,6 +38,11 @@ export const keys = {
    */
   fieldDefinitions: (tenantId: string, object: string) => `${tenantPrefix(tenantId)}#FIELDS#${object}`,
   fieldDefinition: (tenantId: string, object: string, key: string) => ({ pk: `${tenantPrefix(tenantId)}#FIELDS#${object}`, sk: `FIELD#${key}` }),
+  /** A unique custom value's claim: its own partition per field and value (a hash of it), naming the record that holds it. */
+  uniqueClaim: (tenantId: string, object: string, field: string, hash: string) => ({
+    pk: `${tenantPrefix(tenantId)}#UNIQUE#${object}#${field}#${hash}`,
+    sk: 'CLAIM',
+  }),
   /** A tenant's webhook subscriptions share one partition (the dispatcher reads them all), with their events and count. */
   webhooks: (tenantId: string) => `${tenantPrefix(tenantId)}#WEBHOOKS`,
   webhook: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS`, sk: `WEBHOOK#${id}` }),

@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db, tableName } from './db.ts';
 import { feedPartitionOf, keys } from './keys.ts';
 import { timeOrderedId } from '../../domain/ids.ts';
@@ -68,7 +70,9 @@ export const transact = async (items: TransactItem[]): Promise<void> => {
     const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons;
     if ((error as Error).name === 'TransactionCanceledException' && reasons) {
       const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      if (index >= 0) throw new ConditionFailed(index, reasons[index]?.Item);
+      // The document client leaves a cancellation reason's item in DynamoDB's own form: it is handed on as plain values.
+      const item = reasons[index]?.Item;
+      if (index >= 0) throw new ConditionFailed(index, item && unmarshall(item as Record<string, AttributeValue>));
       if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new WriteConflict();
     }
     if ((error as Error).name === 'TransactionConflictException') throw new WriteConflict();

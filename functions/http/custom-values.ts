@@ -1,0 +1,34 @@
+import type { Request } from './kernel.ts';
+import { badRequest, payloadTooLarge } from './errors.ts';
+import { checkCustomValues, customValuesBudgetProblem } from '../domain/custom-fields.ts';
+import { changedCustomValues, storedCustomValues, withCustomValues, type FieldsInForce } from '../domain/custom-values.ts';
+import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
+
+/**
+ * Custom values in every family's customer writes (issue 24), once: the tenant's fields in force,
+ * and a write's values checked against them, merged into the record with their unique claims.
+ */
+
+/** The tenant's customer fields in force: read once per function instance and FIELDS_CACHE_SECONDS (5 s). */
+export const customerFields = (request: Pick<Request<unknown>, 'caller'>): Promise<FieldsInForce> =>
+  fieldDefinitionsInForce(request.caller.tenantId, 'customer');
+
+/**
+ * The record with a write's custom values: each checked against its field (every problem at once,
+ * each naming its path under `path`: 400), normalised, over the values the record holds (`null`
+ * clears one) — on a create with the fields' defaults and every required field given — within a
+ * customer's budget (413 naming the largest), with the unique values it claims.
+ */
+export const withCheckedCustomValues = async <R extends Record<string, unknown>>(
+  record: R,
+  given: Record<string, unknown>,
+  fields: FieldsInForce,
+  { creating, path = 'customFields' }: { creating: boolean; path?: string },
+): Promise<R> => {
+  const checked = await checkCustomValues(fields, given, { creating, path });
+  if (checked.problems.length > 0) throw badRequest(`Invalid request body: ${checked.problems.join('; ')}`);
+  const values = changedCustomValues(creating ? {} : storedCustomValues(record), checked.values);
+  const tooLarge = customValuesBudgetProblem(values, path);
+  if (tooLarge) throw payloadTooLarge(tooLarge);
+  return withCustomValues(record, values, fields);
+};
