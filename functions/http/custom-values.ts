@@ -3,6 +3,7 @@ import { badRequest, payloadTooLarge } from './errors.ts';
 import { checkCustomValues, customValuesBudgetProblem } from '../domain/custom-fields.ts';
 import { changedCustomValues, storedCustomValues, withCustomValues, type FieldsInForce } from '../domain/custom-values.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
+import { getCustomers } from '../storage/customers/customers.ts';
 
 /**
  * Custom values in every family's customer writes (issue 24), once: the tenant's fields in force,
@@ -17,7 +18,9 @@ export const customerFields = (request: Pick<Request<unknown>, 'caller'>): Promi
  * The record with a write's custom values: each checked against its field (every problem at once,
  * each naming its path under `path`: 400), normalised, over the values the record holds (`null`
  * clears one) — on a create with the fields' defaults and every required field given — within a
- * customer's budget (413 naming the largest), with the unique values it claims.
+ * customer's budget (413 naming the largest), with the unique values it claims. A reference to a
+ * customer the write gives must name a live customer of the tenant (one batch read of those it
+ * changed; a reference already stored is not read again).
  */
 export const withCheckedCustomValues = async <R extends Record<string, unknown>>(
   record: R,
@@ -27,8 +30,20 @@ export const withCheckedCustomValues = async <R extends Record<string, unknown>>
 ): Promise<R> => {
   const checked = await checkCustomValues(fields, given, { creating, path });
   if (checked.problems.length > 0) throw badRequest(`Invalid request body: ${checked.problems.join('; ')}`);
-  const values = changedCustomValues(creating ? {} : storedCustomValues(record), checked.values);
+  const before = creating ? {} : storedCustomValues(record);
+  const values = changedCustomValues(before, checked.values);
   const tooLarge = customValuesBudgetProblem(values, path);
   if (tooLarge) throw payloadTooLarge(tooLarge);
+  const references = Object.entries(checked.values).filter(
+    ([key, value]) => fields.get(key)?.type === 'customerReference' && typeof value === 'string' && value !== before[key] && value !== record.id,
+  ) as [string, string][];
+  if (references.length > 0) {
+    const found = await getCustomers(
+      String(record.tenantId),
+      references.map(([, id]) => id),
+    );
+    const missing = references.filter((_, i) => found[i] === undefined).map(([key, id]) => `${path}.${key}: no customer '${id}' in this tenant`);
+    if (missing.length > 0) throw badRequest(`Invalid request body: ${missing.join('; ')}`);
+  }
   return withCustomValues(record, values, fields);
 };

@@ -18,6 +18,8 @@ import { send } from '../support/send.ts';
 import { FUZZ_SEED } from '../support/fuzz.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
+/** Stands for a customer of the run's tenant, made before the value is written. */
+const EXISTING = 'the-existing-customer';
 
 const options = fc
   .uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), { minLength: 1, maxLength: 6 })
@@ -65,7 +67,7 @@ const valueFor = (d: FieldDefinition): fc.Arbitrary<unknown> => {
       amount: fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
       currency: fc.constantFrom('EUR', 'JPY', 'BHD', 'XXX1'),
     }),
-    customerReference: fc.oneof(fc.uuid(), fc.constant('a#b')),
+    customerReference: fc.oneof(fc.constant(EXISTING), fc.uuid(), fc.constant('a#b')),
   };
   return fc.oneof({ arbitrary: fitting[d.type]!, weight: 4 }, { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 });
 };
@@ -85,11 +87,16 @@ describe('custom values: random definitions, random values (DynamoDB Local)', ()
           const defined = await api('createField', { params: { object: 'customer' }, body: field });
           expect(defined.status, JSON.stringify(defined.body)).toBe(201);
           await loadFieldEngines([field]);
-          // `null` on a create is no value at all.
-          const expected = value === null ? ({ ok: true, value: undefined } as const) : checkValue(field, value);
+          const referenced =
+            value === EXISTING ? ((await api('createCrmCustomer', { body: { name: 'Referenced', type: 'PERSON' } })).body.id as string) : undefined;
+          const written = referenced ?? value;
+          // `null` on a create is no value at all; a reference must name a customer of the tenant (only `referenced` is one).
+          const checked = written === null ? ({ ok: true, value: undefined } as const) : checkValue(field, written);
+          const dangling = checked.ok && field.type === 'customerReference' && checked.value !== undefined && checked.value !== referenced;
+          const expected = dangling ? ({ ok: false, problem: 'no customer' } as const) : checked;
           let created: Awaited<ReturnType<typeof api>> | undefined;
           const requests = await recordRequests(async () => {
-            created = await api('createCrmCustomer', { body: { name: 'Prop', type: 'PERSON', customFields: { field_x: value } } });
+            created = await api('createCrmCustomer', { body: { name: 'Prop', type: 'PERSON', customFields: { field_x: written } } });
           });
           if (!expected.ok) {
             expect(created!.status, JSON.stringify(created!.body)).toBe(400);

@@ -129,6 +129,26 @@ describe('custom values through the CRM API (DynamoDB Local)', () => {
     ]);
   });
 
+  it('takes a reference to a customer only when it names a live customer of the tenant', async () => {
+    const { api } = await tenantWithFields();
+    await api('createField', { params: { object: 'customer' }, body: { key: 'parent', label: 'Parent company', type: 'customerReference' } });
+    const parent = (await crmCreate(api, {}, 'Parent')).body.id;
+    const child = await crmCreate(api, { parent }, 'Child');
+    expect(child.status).toBe(201);
+    expect(child.body.customFields.parent).toBe(parent);
+    expect((await crmCreate(api, { parent: 'no-such-customer' }, 'Orphan')).body.detail).toContain(
+      "customFields.parent: no customer 'no-such-customer' in this tenant",
+    );
+    const elsewhere = (await crmCreate(tenantApi(uniqueTenant()), {}, 'Another tenant')).body.id;
+    expect((await crmCreate(api, { parent: elsewhere }, 'Crossing')).status).toBe(400);
+    const viaTmf = await api('patchCustomer', { params: { id: child.body.id }, body: { characteristic: [{ name: 'parent', value: 'gone' }] } });
+    expect(viaTmf.status).toBe(400);
+    expect(viaTmf.body.message).toContain("characteristic.parent: no customer 'gone' in this tenant");
+    // A reference already stored is kept by a write that does not change it, even once its customer is gone.
+    await api('deleteCrmCustomer', { params: { id: parent } });
+    expect((await api('updateCrmCustomer', { params: { id: child.body.id }, body: { customFields: { score: 3 } } })).status).toBe(200);
+  });
+
   it('refuses a customer past its custom values budget with 413 naming the largest', async () => {
     const { api } = await tenantWithFields();
     for (let i = 0; i < 8; i++) await api('createField', { params: { object: 'customer' }, body: { key: `notes_${i}`, label: `Notes ${i}`, type: 'text' } });
