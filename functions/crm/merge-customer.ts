@@ -14,6 +14,7 @@ import { toCrmCustomer } from './customer-view.ts';
 import { MAX_TAGS } from './schemas.ts';
 import { crm } from './operations.ts';
 import { customerFields } from '../http/custom-values.ts';
+import { customValuesBudgetProblem } from '../domain/custom-fields.ts';
 import { mergedCustomValues, storedCustomValues, withCustomValues } from '../domain/custom-values.ts';
 
 /** How long the request itself moves the duplicates' items before it answers; the due sweep finishes the rest. */
@@ -66,7 +67,11 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
       },
       custom.values,
       fields,
+      // A value taken from a duplicate takes its claim with it.
+      [survivor, ...duplicates],
     );
+    const tooLarge = customValuesBudgetProblem(custom.values);
+    if (tooLarge) throw unprocessable(`Together they hold too much: ${tooLarge}.`);
     const changes: DuplicateChange[] = duplicates.map((duplicate) => {
       const record = duplicate;
       const next = { ...record, ...changedBookkeeping(record, 1, sub, now.toISOString()) };

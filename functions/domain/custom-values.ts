@@ -7,7 +7,7 @@
  * and flagged. TMF629 shows them as characteristics, typed by the field (v5's `@type`).
  */
 import { createHash } from 'node:crypto';
-import { isJsonObject } from './canonical-json.ts';
+import { isJsonObject, jsonEqual } from './canonical-json.ts';
 import { uniqueValueKey, type FieldDefinition, type FieldType } from './custom-fields.ts';
 
 /** A tenant's definitions of an object by key, archived ones included. */
@@ -79,13 +79,36 @@ export const uniqueClaimsOf = (values: CustomValues, fields: FieldsInForce): Rec
   return claims;
 };
 
-/** The record with these stored custom values and their claims (both attributes absent when there are none). */
-export const withCustomValues = <R extends Record<string, unknown>>(record: R, values: CustomValues, fields: FieldsInForce): R => {
+/** The unique values a stored record claims, by field (none: an empty map). */
+export const storedClaims = (record: Record<string, unknown>): Record<string, string> => {
+  const claims = record[CUSTOM_FIELD_CLAIMS];
+  return isJsonObject(claims) ? (claims as Record<string, string>) : {};
+};
+
+/**
+ * The record with these stored custom values and their claims (both attributes absent when there
+ * are none). A value a source record holds unchanged keeps that record's claim (the record itself,
+ * and in a merge the duplicates it takes values from): only a new or changed value is claimed from
+ * the fields in force, so an instance whose definitions are a few seconds old never drops a claim
+ * of a field it does not know yet.
+ */
+export const withCustomValues = <R extends Record<string, unknown>>(
+  record: R,
+  values: CustomValues,
+  fields: FieldsInForce,
+  sources: readonly Record<string, unknown>[] = [record],
+): R => {
   const next: Record<string, unknown> = { ...record };
   delete next[CUSTOM_FIELDS];
   delete next[CUSTOM_FIELD_CLAIMS];
   if (Object.keys(values).length > 0) next[CUSTOM_FIELDS] = values;
-  const claims = uniqueClaimsOf(values, fields);
+  const fresh = uniqueClaimsOf(values, fields);
+  const claims: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const source = sources.find((s) => storedClaims(s)[key] !== undefined && JSON.stringify(storedCustomValues(s)[key]) === JSON.stringify(value));
+    const claim = source ? storedClaims(source)[key] : fresh[key];
+    if (claim !== undefined) claims[key] = claim;
+  }
   if (Object.keys(claims).length > 0) next[CUSTOM_FIELD_CLAIMS] = claims;
   return next as R;
 };
@@ -142,14 +165,17 @@ const isCustom = (item: unknown, fields: FieldsInForce): item is { name: string;
 
 /**
  * The stored TMF attributes as TMF629 shows them: the custom values of the active fields follow
- * the free-form characteristics, each `{name, valueType, value, @type}` typed by its field (a
- * free-form characteristic named like a field is never stored: writes take it as the field's).
+ * the free-form characteristics, each `{name, valueType, value, @type}` typed by its field. A
+ * free-form characteristic stored before a field of its name existed is shown while the field
+ * holds no value, and gives way to the field's value once it holds one.
  */
 export const withCustomCharacteristics = <T extends Record<string, unknown>>(attributes: T, stored: CustomValues, fields: FieldsInForce): T => {
   const { values } = shownCustomValues(stored, fields);
   const keys = Object.keys(values).sort();
   if (keys.length === 0) return attributes;
-  const free = Array.isArray(attributes.characteristic) ? attributes.characteristic : [];
+  const free = (Array.isArray(attributes.characteristic) ? attributes.characteristic : []).filter(
+    (item) => !(isJsonObject(item) && typeof item.name === 'string' && item.name in values),
+  );
   const custom = keys.map((key) => {
     const { valueType, type } = CHARACTERISTIC_TYPES[fields.get(key)!.type];
     return { name: key, valueType, value: values[key], '@type': type };
@@ -161,19 +187,21 @@ export const withCustomCharacteristics = <T extends Record<string, unknown>>(att
  * A TMF write's stored attributes split: the characteristics naming a field of the tenant become
  * its custom values (given as they came: the caller checks them), the rest stay characteristics.
  * `valuesAsText`: the generation's values are text (v3), so a value of a field whose values are
- * not text is read from its JSON text. Problems: a field named twice.
+ * not text is read from its JSON text. `kept`: free-form characteristics stored before a field of
+ * their name existed: one sent back as it is stays free-form (an unrelated write is not refused
+ * for it). Problems: a field named twice.
  */
 export const splitCustomCharacteristics = (
   attributes: Record<string, unknown>,
   fields: FieldsInForce,
-  { valuesAsText }: { valuesAsText: boolean },
+  { valuesAsText, kept = [] }: { valuesAsText: boolean; kept?: readonly unknown[] },
 ): { attributes: Record<string, unknown>; values: CustomValues; problems: string[] } => {
   if (!Array.isArray(attributes.characteristic)) return { attributes, values: {}, problems: [] };
   const values: CustomValues = {};
   const problems: string[] = [];
   const free: unknown[] = [];
   for (const item of attributes.characteristic) {
-    if (!isCustom(item, fields)) {
+    if (!isCustom(item, fields) || kept.some((k) => jsonEqual(k, item))) {
       free.push(item);
       continue;
     }

@@ -3,6 +3,7 @@ import { badRequest, payloadTooLarge } from './errors.ts';
 import { checkCustomValues, customValuesBudgetProblem } from '../domain/custom-fields.ts';
 import { changedCustomValues, storedCustomValues, withCustomValues, type FieldsInForce } from '../domain/custom-values.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
+import { jsonEqual } from '../domain/canonical-json.ts';
 import { getCustomers } from '../storage/customers/customers.ts';
 
 /**
@@ -17,7 +18,8 @@ export const customerFields = (request: Pick<Request<unknown>, 'caller'>): Promi
 /**
  * The record with a write's custom values: each checked against its field (every problem at once,
  * each naming its path under `path`: 400), normalised, over the values the record holds (`null`
- * clears one) — on a create with the fields' defaults and every required field given — within a
+ * clears one; a value given as it is stored is no change) — on a create with the fields' defaults
+ * and every required field given — within a
  * customer's budget (413 naming the largest), with the unique values it claims. A reference to a
  * customer the write gives must name a live customer of the tenant (one batch read of those it
  * changed; a reference already stored is not read again).
@@ -28,9 +30,11 @@ export const withCheckedCustomValues = async <R extends Record<string, unknown>>
   fields: FieldsInForce,
   { creating, path = 'customFields' }: { creating: boolean; path?: string },
 ): Promise<R> => {
-  const checked = await checkCustomValues(fields, given, { creating, path });
-  if (checked.problems.length > 0) throw badRequest(`Invalid request body: ${checked.problems.join('; ')}`);
   const before = creating ? {} : storedCustomValues(record);
+  // A value sent back as it is stored is no change: not checked again (a constraint tightened since applies to new values).
+  const changes = creating ? given : Object.fromEntries(Object.entries(given).filter(([key, value]) => !jsonEqual(value, before[key])));
+  const checked = await checkCustomValues(fields, changes, { creating, path });
+  if (checked.problems.length > 0) throw badRequest(`Invalid request body: ${checked.problems.join('; ')}`);
   const values = changedCustomValues(before, checked.values);
   const tooLarge = customValuesBudgetProblem(values, path);
   if (tooLarge) throw payloadTooLarge(tooLarge);

@@ -11,7 +11,7 @@ import type { Json } from '../domain/tmf629/items.ts';
 import { tmfChangeTypes, tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { badRequest } from '../http/errors.ts';
 import { customerFields, withCheckedCustomValues } from '../http/custom-values.ts';
-import { jsonEqual } from '../domain/canonical-json.ts';
+import { isJsonObject, jsonEqual } from '../domain/canonical-json.ts';
 import {
   shownCustomValues,
   splitCustomCharacteristics,
@@ -34,8 +34,13 @@ const withoutTmfAttributes = (record: CustomerRecord): CustomerRecord => {
  * the tenant's custom fields are its values (as given: the caller checks them), the rest stay
  * characteristics. 400 for a field named twice.
  */
-export const customCharacteristicsOf = (generation: TmfGeneration, stored: Json, custom: FieldsInForce): { attributes: Json; values: CustomValues } => {
-  const split = splitCustomCharacteristics(stored, custom, { valuesAsText: generation.name === 'v3' });
+export const customCharacteristicsOf = (
+  generation: TmfGeneration,
+  stored: Json,
+  custom: FieldsInForce,
+  kept: readonly unknown[] = [],
+): { attributes: Json; values: CustomValues } => {
+  const split = splitCustomCharacteristics(stored, custom, { valuesAsText: generation.name === 'v3', kept });
   if (split.problems.length > 0) throw badRequest(`Invalid request body: ${split.problems.join('; ')}`);
   return { attributes: split.attributes, values: split.values };
 };
@@ -73,8 +78,12 @@ export const changeTmfAttributes = (
     decide: async (current, custom) => {
       const before = shownTmfAttributes(current, custom);
       const given = parseWith(generation.attributes, change(shownAttributes(generation, before)), what);
-      const { attributes, values } = customCharacteristicsOf(generation, takeCustomer(generation, given, before, id), custom);
       const stored = storedCustomValues(current);
+      // Free-form characteristics stored before a field of their name existed, while the field holds no value.
+      const kept = (Array.isArray(current.characteristic) ? current.characteristic : []).filter(
+        (item) => isJsonObject(item) && typeof item.name === 'string' && custom.has(item.name) && stored[item.name] === undefined,
+      );
+      const { attributes, values } = customCharacteristicsOf(generation, takeCustomer(generation, given, before, id), custom, kept);
       const written: CustomValues = {};
       for (const key of Object.keys(shownCustomValues(stored, custom).values)) if (!(key in values)) written[key] = null;
       for (const [key, value] of Object.entries(values)) if (!jsonEqual(value, stored[key])) written[key] = value;

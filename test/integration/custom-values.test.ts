@@ -217,6 +217,26 @@ describe('custom values through TMF629, in every generation (DynamoDB Local)', (
     ]);
   });
 
+  it('keeps a free-form characteristic stored before a field of its name existed, until the field holds a value', async () => {
+    const { api } = await tenantWithFields();
+    const created = await api('createCustomer', {
+      body: { name: 'Legacy', engagedParty: { id: 'p1', '@referredType': 'Organization' }, characteristic: [{ name: 'tier', value: 'Gold' }] },
+    });
+    const { id } = created.body;
+    await api('createField', { params: { object: 'customer' }, body: { key: 'tier', label: 'Tier', type: 'enum', options: [{ key: 'gold', label: 'Gold' }] } });
+    // An unrelated write is not refused for it, and it stays as it was.
+    expect((await api('patchCustomer', { params: { id }, body: { name: 'Legacy 2' } })).status).toBe(200);
+    expect((await api('patchCustomerV3', { params: { id }, body: { name: 'Legacy 3' } })).status).toBe(200);
+    const tiers = async () => (await api('retrieveCustomer', { params: { id } })).body.characteristic.filter((c: { name: string }) => c.name === 'tier');
+    expect(await tiers()).toEqual([{ name: 'tier', value: 'Gold' }]);
+    // Once the field holds a value, TMF shows the field's alone, and writes take it back as it is.
+    expect((await api('updateCrmCustomer', { params: { id }, body: { customFields: { tier: 'gold' } } })).status).toBe(200);
+    expect(await tiers()).toEqual([{ name: 'tier', valueType: 'string', value: 'gold', '@type': 'StringCharacteristic' }]);
+    const shown = (await api('retrieveCustomer', { params: { id } })).body.characteristic;
+    expect((await api('patchCustomer', { params: { id }, body: { characteristic: shown } })).status).toBe(200);
+    expect(await tiers()).toEqual([{ name: 'tier', valueType: 'string', value: 'gold', '@type': 'StringCharacteristic' }]);
+  });
+
   it('does not check again a value a write sends back unchanged, after its field was tightened', async () => {
     const { api } = await tenantWithFields();
     const { id } = (await crmCreate(api, { score: 90 })).body;
@@ -233,6 +253,10 @@ describe('custom values through TMF629, in every generation (DynamoDB Local)', (
     ).toBe(200);
     expect(shown.characteristic.find((c: { name: string }) => c.name === 'score').value).toBe(90);
     expect((await api('updateCrmCustomer', { params: { id }, body: { customFields: { score: 60 } } })).status).toBe(400);
+    // The CRM API alike: the whole map sent back with one change is checked for that change only.
+    const crm = await api('updateCrmCustomer', { params: { id }, body: { customFields: { score: 90, vip: true } } });
+    expect(crm.status).toBe(200);
+    expect(crm.body.customFields).toMatchObject({ score: 90, vip: true });
   });
 });
 
@@ -316,5 +340,29 @@ describe('unique custom values (DynamoDB Local)', () => {
     expect(unmerged.body.customFields).toEqual({ segment: 'retail', score: 9, vip: true, national_id: 'DE654321' });
     expect((await api('getCrmCustomer', { params: { id: survivor } })).body.customFields).toEqual({ segment: 'retail', score: 5 });
     expect((await crmCreate(api, { national_id: 'DE654321' }, 'Fourth')).body.detail).toContain(`belongs to customer '${duplicate}'`);
+  });
+
+  it('refuses a merge whose custom values together pass a customer’s budget, and one too large for a transaction, each with 422 and nothing written', async () => {
+    const { api } = await tenantWithFields();
+    for (let i = 0; i < 8; i++) await api('createField', { params: { object: 'customer' }, body: { key: `notes_${i}`, label: `Notes ${i}`, type: 'text' } });
+    const notes = (from: number, to: number) => Object.fromEntries(Array.from({ length: to - from }, (_, i) => [`notes_${from + i}`, 'é'.repeat(5000)]));
+    const survivor = (await crmCreate(api, notes(0, 5), 'Big survivor')).body.id;
+    const duplicate = (await crmCreate(api, notes(5, 8), 'Big duplicate')).body.id;
+    const refused = await api('mergeCrmCustomer', { params: { id: survivor }, body: { duplicateIds: [duplicate] } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toMatch(/customFields would take \d+ bytes/);
+    expect((await api('getCrmCustomer', { params: { id: duplicate } })).status).toBe(200);
+
+    const { api: other } = await tenantWithFields();
+    for (let f = 0; f < 18; f++)
+      await other('createField', { params: { object: 'customer' }, body: { key: `code_${f}`, label: `Code ${f}`, type: 'string', unique: true } });
+    const codes = (n: number) => Object.fromEntries(Array.from({ length: 18 }, (_, f) => [`code_${f}`, `C${n}-${f}`]));
+    const target = (await crmCreate(other, codes(0), 'Target')).body.id;
+    const many = [];
+    for (let n = 1; n <= 5; n++) many.push((await crmCreate(other, codes(n), `Duplicate ${n}`)).body.id);
+    const tooMany = await other('mergeCrmCustomer', { params: { id: target }, body: { duplicateIds: many } });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.detail).toMatch(/takes \d+ writes in one transaction .* DynamoDB takes 100: merge fewer duplicates at once/);
+    expect((await other('mergeCrmCustomer', { params: { id: target }, body: { duplicateIds: many.slice(0, 2) } })).status).toBe(200);
   });
 });

@@ -54,6 +54,21 @@ describe('custom values as views show them', () => {
     expect(withCustomValues({ id: 'c1' }, {}, fields)).toEqual({ id: 'c1' });
   });
 
+  it('keeps the claim of a value a write leaves as it is, even on an instance that does not know its field yet', () => {
+    const stored = { id: 'c1', customFields: { tax_id: 'T-1', vip: true }, customFieldClaims: { tax_id: 'hash-of-T-1' } };
+    // `fields` knows no tax_id (definitions a few seconds old): the unchanged value keeps its claim.
+    expect(withCustomValues(stored, { tax_id: 'T-1', vip: false }, fields).customFieldClaims).toEqual({ tax_id: 'hash-of-T-1' });
+    // A changed value is claimed from the fields in force; a cleared one loses its claim.
+    expect(withCustomValues(stored, { vip: false, email: 'a@example.com' }, fields).customFieldClaims).toEqual(
+      uniqueClaimsOf({ email: 'a@example.com' }, fields),
+    );
+    // In a merge, a value taken from a duplicate takes the duplicate's claim.
+    const duplicate = { id: 'd1', customFields: { tax_id: 'T-9' }, customFieldClaims: { tax_id: 'hash-of-T-9' } };
+    expect(withCustomValues<Record<string, unknown>>({ id: 's1' }, { tax_id: 'T-9' }, fields, [{ id: 's1' }, duplicate]).customFieldClaims).toEqual({
+      tax_id: 'hash-of-T-9',
+    });
+  });
+
   it('merges by the rule and gives back what an unmerge should', () => {
     const merged = mergedCustomValues({ vip: false }, [
       { id: 'd1', values: { vip: true, score: 1 } },

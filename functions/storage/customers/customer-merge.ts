@@ -17,6 +17,8 @@ import { isCounted, toItem, type CustomerRecord } from './customer-items.ts';
 import { childFromItem, childItem, type ChildKind } from './customer-children.ts';
 import { customerSideWrites } from './customer-side-writes.ts';
 import { combineClaimWrites, transactCustomer, uniqueClaimChanges } from './unique-values.ts';
+import { LimitReached } from '../table/errors.ts';
+import { DYNAMODB_LIMITS } from '../table/limits.ts';
 import { combineCounterWrites } from './counters.ts';
 import { MERGED_CUSTOMER_ENTITY, putLive, retiredItem, type Merger } from './customer-lifecycle.ts';
 import { EVENT_ENTITY } from '../table/table-schema.ts';
@@ -28,7 +30,7 @@ export const MOVED_EVENT_ENTITY = 'MOVED_EVENT';
 export const UNMERGE_JOB_ENTITY = 'UNMERGE_JOB';
 const UNMERGE_JOB_SK = 'JOB#UNMERGE';
 
-/** How many duplicates one merge takes: each is about a dozen writes of the merge's one transaction (DynamoDB allows 100). */
+/** How many duplicates one merge takes: each is about a dozen writes of the merge's one transaction, plus one per unique custom value it holds (DynamoDB allows 100; a merge past that is refused, 422). */
 export const MAX_DUPLICATES = 5;
 
 /** A merge's change of one duplicate: its record before and after (bookkeeping), what the merge records, its events. */
@@ -58,7 +60,12 @@ export const mergeCustomers = async (
     const item = retiredItem(record, next, MERGED_CUSTOMER_ENTITY, merger, merger.mergedAt);
     items.push(putLive(record, item), ...events.map((event) => putEvent(pk, event)), ...customerSideWrites(record, undefined));
   }
-  await transactCustomer(combineClaimWrites(combineCounterWrites(items)));
+  const writes = combineClaimWrites(combineCounterWrites(items));
+  if (writes.length > DYNAMODB_LIMITS.transactionItems)
+    throw new LimitReached(
+      `Merging these customers takes ${writes.length} writes in one transaction (their unique values and match keys among them); DynamoDB takes ${DYNAMODB_LIMITS.transactionItems}: merge fewer duplicates at once.`,
+    );
+  await transactCustomer(writes);
 };
 
 /**

@@ -13,6 +13,8 @@ export const DYNAMODB_LIMITS = {
   /** Numbers: magnitude below 1e126 and at least 1e-130 (a JavaScript number never passes the 38 significant digits). */
   numberBound: 1e126,
   numberMinMagnitude: 1e-130,
+  /** Items of one TransactWriteItems. */
+  transactionItems: 100,
 } as const;
 
 /**

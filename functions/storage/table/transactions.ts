@@ -72,7 +72,8 @@ export const transact = async (items: TransactItem[]): Promise<void> => {
       const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       // The document client leaves a cancellation reason's item in DynamoDB's own form: it is handed on as plain values.
       const item = reasons[index]?.Item;
-      if (index >= 0) throw new ConditionFailed(index, item && unmarshall(item as Record<string, AttributeValue>));
+      const marshalled = item !== undefined && Object.values(item).every((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
+      if (index >= 0) throw new ConditionFailed(index, item && marshalled ? unmarshall(item as Record<string, AttributeValue>) : item);
       if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new WriteConflict();
     }
     if ((error as Error).name === 'TransactionConflictException') throw new WriteConflict();
