@@ -4,6 +4,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import { feedSettleMs, isStoredEventInsert } from '../storage/event-feed.ts';
+import { EVENT_BUS_LIMITS, eventEntryBytes } from '../storage/table/limits.ts';
 import { timeOfId } from '../domain/ids.ts';
 import { deadLetterQueues, requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
 import { BusinessMetric } from '../business-metrics.ts';
@@ -33,6 +34,28 @@ const toEntry = (record: DynamoDBRecord, busName: string): PutEventsRequestEntry
     Detail: JSON.stringify(item.detail),
     Time: new Date(String(item.createdAt)),
   };
+};
+
+/**
+ * The entries in stream order, in PutEvents requests EventBridge takes: at most 10 entries and
+ * 256 KB together (every entry is at most 256 KB: the outbox refuses a larger event before writing it).
+ */
+export const putEventsBatches = <P extends { entry: PutEventsRequestEntry }>(pending: P[]): P[][] => {
+  const batches: P[][] = [];
+  let current: P[] = [];
+  let size = 0;
+  for (const p of pending) {
+    const bytes = eventEntryBytes(p.entry);
+    if (current.length > 0 && (current.length === EVENT_BUS_LIMITS.entriesPerRequest || size + bytes > EVENT_BUS_LIMITS.requestBytes)) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(p);
+    size += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,8 +121,7 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
   }
   countLateFeedEntries(pending.map((p) => p.record));
   let published = 0;
-  for (let i = 0; i < pending.length; i += 10) {
-    const batch = pending.slice(i, i + 10);
+  for (const batch of putEventsBatches(pending)) {
     const undelivered = await putWithRetries(batch);
     published += batch.length - undelivered.length;
     failed.push(...undelivered);

@@ -13,6 +13,9 @@ import { crm } from '../../functions/crm/operations.ts';
 import { bianCrm } from '../../functions/bian-crm/operations.ts';
 import { call, uniqueTenant, type CallOptions } from '../../lib/local/direct-call.ts';
 import { isFamilyError } from '../support/error-bodies.ts';
+import { recordRequests } from '../../lib/local/request-recorder.ts';
+import { transact } from '../../functions/storage/table/transactions.ts';
+import { tableName } from '../../functions/storage/table/db.ts';
 
 type Handler = Parameters<typeof call>[0];
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -114,8 +117,32 @@ describe('input at DynamoDB’s limits', () => {
     const characteristic = Array.from({ length: 450 }, (_, i) => ({ name: `c${i}`, value: 'v'.repeat(1000) }));
     const answer = await run(tmf629.createCustomer, { tenant, body: { name: 'Large', engagedParty, characteristic } });
     expect(answer.status).toBe(413);
-    expect(answer.body.message).toMatch(/at most 400 KB/);
+    // Its event, which carries it, passes the bus's 256 KB before the item passes DynamoDB's 400 KB.
+    expect(answer.body.message).toMatch(/the event bus takes at most 262144/);
     expect((await run(tmf629.listCustomer, { tenant, query: {} })).body).toEqual([]);
+  });
+
+  it('refuses, before sending anything, a write whose item would pass 400 KB (a resource whose event is small: a change of it)', async () => {
+    const key = { pk: `T#${uniqueTenant()}#LIMITS`, sk: 'BIG' };
+    const requests = await recordRequests(async () => {
+      await expect(transact([{ Put: { TableName: tableName(), Item: { ...key, payload: 'x'.repeat(410_000) } } }])).rejects.toThrow(
+        /at most 400 KB fit in one item/,
+      );
+    });
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses a change whose event the bus could not take (an entry past 256 KB) with 413, before any write', async () => {
+    const tenant = uniqueTenant();
+    // About 300 KB: the item fits DynamoDB's 400 KB, its event does not fit EventBridge's 256 KB.
+    const characteristic = Array.from({ length: 300 }, (_, i) => ({ name: `c${i}`, value: 'v'.repeat(1000) }));
+    const answer = await run(tmf629.createCustomer, { tenant, body: { name: 'Large event', engagedParty, characteristic } });
+    expect(answer.status).toBe(413);
+    expect(isFamilyError('tmf629', 413, answer.body)).toBe(true);
+    expect(answer.body.message).toMatch(/CustomerCreateEvent event would be \d+ bytes; the event bus takes at most 262144/);
+    expect((await run(tmf629.listCustomer, { tenant, query: {} })).body).toEqual([]);
+    // One that fits both is taken.
+    expect((await run(tmf629.createCustomer, { tenant, body: { name: 'Fits', engagedParty, characteristic: characteristic.slice(0, 200) } })).status).toBe(201);
   });
 
   it('holds at most 100 tags per customer: the 101st is a 422 and changes nothing', async () => {

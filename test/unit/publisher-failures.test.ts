@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { handler, MAX_ATTEMPTS } from '../../functions/events/publish-events.ts';
+import { handler, MAX_ATTEMPTS, putEventsBatches } from '../../functions/events/publish-events.ts';
 import { lambdaContext } from '../../lib/local/direct-call.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -50,6 +50,29 @@ describe('stream publisher failure paths', () => {
       }),
       expect.objectContaining({ Detail: JSON.stringify({ eventId: 'e2', sequence: 2 }) }),
     ]);
+  });
+
+  it('puts large events in requests EventBridge takes: at most 10 entries and 256 KB together', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+    const large = (n: number): DynamoDBRecord => {
+      const record = eventRecord(n);
+      record.dynamodb!.NewImage = marshall({
+        ...unmarshall(record.dynamodb!.NewImage as never),
+        detail: { eventId: `e${n}`, padding: 'x'.repeat(100_000) },
+      }) as never;
+      return record;
+    };
+    const result = await handler(streamEvent([large(1), large(2), large(3), eventRecord(4), large(5)]), lambdaContext('publisher'));
+    expect(result.batchItemFailures).toEqual([]);
+    const sizes = eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).eventId));
+    expect(sizes).toEqual([
+      ['e1', 'e2'],
+      ['e3', 'e4', 'e5'],
+    ]);
+    // Eleven small ones: ten, then one.
+    expect(putEventsBatches(Array.from({ length: 11 }, () => ({ entry: { Detail: '{}' } }))).map((b) => b.length)).toEqual([10, 1]);
   });
 
   it('ignores records that are not inserted event items', async () => {

@@ -18,6 +18,16 @@ export const DYNAMODB_LIMITS = {
 } as const;
 
 /**
+ * EventBridge's limits for what the outbox publishes: an entry (its time, source, detail-type and
+ * detail) and a PutEvents request (its entries together) at most 256 KB, at most 10 entries a request.
+ */
+export const EVENT_BUS_LIMITS = { entryBytes: 256 * 1024, requestBytes: 256 * 1024, entriesPerRequest: 10 } as const;
+
+/** The size EventBridge counts for an entry: 14 bytes for its time, and the UTF-8 bytes of source, detail-type and detail. */
+export const eventEntryBytes = (entry: { Source?: string; DetailType?: string; Detail?: string }): number =>
+  14 + bytes(entry.Source ?? '') + bytes(entry.DetailType ?? '') + bytes(entry.Detail ?? '');
+
+/**
  * The longest id, tenant or owner a key may embed, in UTF-8 bytes. Every key Rapport builds puts at
  * most two of them beside prefixes of under 40 bytes (`T#<tenant>#OWNER#<owner>#<shard>`), so any
  * key stays far inside the partition and sort key limits. Rapport's own ids are 36 characters.

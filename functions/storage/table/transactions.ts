@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db, tableName } from './db.ts';
 import { feedPartitionOf, keys } from './keys.ts';
 import { timeOrderedId } from '../../domain/ids.ts';
-import { checkItemLimits } from './limits.ts';
+import { checkItemLimits, EVENT_BUS_LIMITS, eventEntryBytes, NotStorable } from './limits.ts';
 import { EVENT_ENTITY } from './table-schema.ts';
 import type { PendingEvent } from '../../domain/event-envelope.ts';
 
@@ -29,9 +29,20 @@ export const eventItem = (subjectPk: string, event: PendingEvent): Record<string
   ...(event.description ? { description: event.description } : {}),
 });
 
-export const putEvent = (subjectPk: string, event: PendingEvent): TransactItem => ({
-  Put: { TableName: tableName(), Item: eventItem(subjectPk, event), ConditionExpression: 'attribute_not_exists(pk)' },
-});
+/**
+ * The outbox item of an event, to write in its change's transaction. An event the bus could not
+ * take (an entry past EventBridge's 256 KB) is refused here, before anything is written
+ * (NotStorable: 413), so a committed change always yields an event the publisher can put.
+ */
+export const putEvent = (subjectPk: string, event: PendingEvent): TransactItem => {
+  const size = eventEntryBytes({ Source: event.source, DetailType: event.envelope.eventType, Detail: JSON.stringify(event.envelope) });
+  if (size > EVENT_BUS_LIMITS.entryBytes)
+    throw new NotStorable(
+      `The change's ${event.envelope.eventType} event would be ${size} bytes; the event bus takes at most ${EVENT_BUS_LIMITS.entryBytes}: make the resource smaller.`,
+      true,
+    );
+  return { Put: { TableName: tableName(), Item: eventItem(subjectPk, event), ConditionExpression: 'attribute_not_exists(pk)' } };
+};
 
 /** A condition of the transaction failed; `index` says which item, `item` holds its current value when asked for. */
 export class ConditionFailed extends Error {
