@@ -68,6 +68,8 @@ export const CUSTOM_FIELD_LIMITS = {
   descriptionLength: 1000,
   /** Stored bytes of one definition (its options, labels, default): a quarter of DynamoDB's 400 KB item. */
   definitionBytes: 100 * 1024,
+  /** Stored bytes of a tenant's definitions of an object together: what every function instance reads again every 5 s. */
+  definitionsBytes: 1024 * 1024,
 } as const;
 
 export interface FieldOption {

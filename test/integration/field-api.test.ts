@@ -124,6 +124,23 @@ describe('the field API (DynamoDB Local)', () => {
     expect((await create(segment)).status).toBe(409);
   });
 
+  it("holds a tenant's definitions to 1 MB together (what every instance reads again), freeing room when one shrinks", async () => {
+    const tenant = uniqueTenant();
+    const { create, update } = api(tenant);
+    // About 95 KB each: under a definition's 100 KB; eleven of them pass the tenant's 1 MB.
+    const options = Array.from({ length: 1300 }, (_, i) => ({ key: `option_${i}`, label: `Option number ${i} of a long list of choices` }));
+    for (let i = 0; i < 10; i++) expect((await create({ key: `list_${i}`, label: `List ${i}`, type: 'enum', options })).status).toBe(201);
+    const refused = await create({ key: 'list_10', label: 'List 10', type: 'enum', options });
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toContain("A tenant's field definitions of an object take at most 1048576 bytes together");
+    // About 60 KB more still fits; a change that grows it past the budget does not, until another shrinks.
+    const some = (n: number) => options.slice(0, n);
+    expect((await create({ key: 'mid', label: 'Mid', type: 'enum', options: some(800) })).status).toBe(201);
+    expect((await update('mid', { options: some(1000) })).status).toBe(422);
+    expect((await update('list_2', { options: options.map((o) => ({ ...o, label: 'x' })) })).status).toBe(200);
+    expect((await update('mid', { options: some(1000) })).status).toBe(200);
+  });
+
   it('answers a replayed Idempotency-Key with the first answer, and creates once', async () => {
     const tenant = uniqueTenant();
     const { create, list } = api(tenant);

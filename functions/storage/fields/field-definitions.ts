@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CUSTOM_FIELD_LIMITS, type FieldDefinition, type FieldObject } from '../../domain/custom-fields.ts';
+import { CUSTOM_FIELD_LIMITS, definitionBytes, type FieldDefinition, type FieldObject } from '../../domain/custom-fields.ts';
 import type { PendingEvent } from '../../domain/event-envelope.ts';
 import { addToCounters, COUNT_ENTITY } from '../customers/counters.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
@@ -29,6 +29,28 @@ export class FieldKeyTaken extends Error {
 /** Two counts beside the definitions, each with its own ceiling, kept in the transaction of every create and change. */
 const fieldCount = (tenantId: string, object: FieldObject) => ({ pk: keys.fieldDefinitions(tenantId, object), sk: 'COUNT' });
 const uniqueCount = (tenantId: string, object: FieldObject) => ({ pk: keys.fieldDefinitions(tenantId, object), sk: 'COUNT#UNIQUE' });
+const bytesCount = (tenantId: string, object: FieldObject) => ({ pk: keys.fieldDefinitions(tenantId, object), sk: 'COUNT#BYTES' });
+const bytesLimit = () =>
+  new LimitReached(
+    `A tenant's field definitions of an object take at most ${CUSTOM_FIELD_LIMITS.definitionsBytes} bytes together (every function instance reads them); shorten options, labels or descriptions first.`,
+  );
+
+/**
+ * The change of the definitions' total bytes in a create or change, kept in its transaction: a
+ * growth must stay within the budget (the counter must be below the budget less the growth), a
+ * shrink always lands.
+ */
+const addBytes = (tenantId: string, object: FieldObject, delta: number): TransactItem[] =>
+  delta === 0
+    ? []
+    : [
+        addToCounters(
+          bytesCount(tenantId, object),
+          { bytes: delta },
+          COUNT_ENTITY,
+          delta > 0 ? { below: CUSTOM_FIELD_LIMITS.definitionsBytes - delta + 1 } : {},
+        ),
+      ];
 const uniqueLimit = () =>
   new LimitReached(`A tenant has at most ${CUSTOM_FIELD_LIMITS.uniqueFields} unique fields per object, archived ones included; make one not unique first.`);
 
@@ -117,6 +139,7 @@ export const insertFieldDefinition = async (definition: StoredFieldDefinition, e
     await transact([
       { Put: { TableName: tableName(), Item: itemOf(definition), ConditionExpression: 'attribute_not_exists(pk)' } },
       addToCounters(fieldCount(tenantId, object), { fields: 1 }, COUNT_ENTITY, { below: CUSTOM_FIELD_LIMITS.fieldsPerTenant }),
+      ...addBytes(tenantId, object, definitionBytes(definition)),
       ...(definition.unique ? [addToCounters(uniqueCount(tenantId, object), { unique: 1 }, COUNT_ENTITY, { below: CUSTOM_FIELD_LIMITS.uniqueFields })] : []),
       ...events.map((event) => putEvent(keys.fieldDefinitions(tenantId, object), event)),
       ...extra,
@@ -125,7 +148,8 @@ export const insertFieldDefinition = async (definition: StoredFieldDefinition, e
     if (!(error instanceof ConditionFailed)) throw error;
     if (error.index === 0) throw new FieldKeyTaken(definition.key);
     if (error.index === 1) throw new LimitReached(`A tenant has at most ${CUSTOM_FIELD_LIMITS.fieldsPerTenant} fields per object, archived ones included.`);
-    if (error.index === 2) throw uniqueLimit();
+    if (error.index === 2) throw bytesLimit();
+    if (error.index === 3 && definition.unique) throw uniqueLimit();
     throw error;
   }
 };
@@ -158,12 +182,14 @@ export const replaceFieldDefinition = async (before: StoredFieldDefinition, afte
             uniqueDelta > 0 ? { below: CUSTOM_FIELD_LIMITS.uniqueFields } : {},
           ),
         ]),
+    ...addBytes(tenantId, object, definitionBytes(after) - definitionBytes(before)),
     ...events.map((event) => putEvent(keys.fieldDefinitions(tenantId, object), event)),
   ];
   try {
     await transact(items);
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 1) throw uniqueLimit();
+    if (error instanceof ConditionFailed && error.index > 0 && items[error.index]?.Update?.Key?.sk === 'COUNT#UNIQUE') throw uniqueLimit();
+    if (error instanceof ConditionFailed && error.index > 0 && items[error.index]?.Update?.Key?.sk === 'COUNT#BYTES') throw bytesLimit();
     throw error;
   }
 };
