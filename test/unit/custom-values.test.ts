@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mergeCustomers } from '../../functions/storage/customers/customer-merge.ts';
 import type { FieldDefinition } from '../../functions/domain/custom-fields.ts';
 import {
   changedCustomValues,
@@ -157,5 +160,43 @@ describe('unique claims in one transaction', () => {
       ConditionExpression: 'attribute_not_exists(pk) OR customerId IN (:me, :from)',
       ExpressionAttributeValues: { ':me': 'sur', ':from': 'dup' },
     });
+  });
+});
+
+describe('the merge transaction', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  afterEach(() => ddb.reset());
+
+  it('writes the customers first, their side writes next, and the claims the survivor takes last, once each', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const record = (id: string, claims: Record<string, string>) =>
+      ({
+        id,
+        tenantId: 't',
+        name: id,
+        version: 1,
+        sequence: 1,
+        created: 'c',
+        createdBy: 'u',
+        updated: 'c',
+        updatedBy: 'u',
+        customFieldClaims: claims,
+      }) as unknown as CustomerRecord;
+    const survivor = record('sur', {});
+    const duplicate = record('dup', { email: 'h' });
+    const merger = { mergedInto: 'sur', mergedAt: '2026-12-02T00:00:00.000Z', mergedBy: 'u', purgeAt: '2027-01-01T00:00:00.000Z', tagsAdded: [] };
+    await mergeCustomers(
+      survivor,
+      { ...record('sur', { email: 'h' }), version: 2 },
+      [],
+      [{ record: duplicate, next: { ...duplicate, version: 2 }, merger, events: [] }],
+    );
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    const kinds = items.map((i) => (i.Put?.Item?.entity as string | undefined) ?? (i.Update ? 'update' : i.Delete ? 'delete' : 'other'));
+    expect(kinds[0]).toBe('CUSTOMER');
+    expect(kinds[1]).toBe('MERGED_CUSTOMER');
+    expect(kinds.at(-1)).toBe('UNIQUE_VALUE');
+    expect(kinds.filter((k) => k === 'UNIQUE_VALUE')).toHaveLength(1);
+    expect(items.at(-1)!.Put).toMatchObject({ Item: { customerId: 'sur' }, ExpressionAttributeValues: { ':me': 'sur', ':from': 'dup' } });
   });
 });

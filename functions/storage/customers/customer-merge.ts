@@ -41,7 +41,12 @@ export interface DuplicateChange {
   events: PendingEvent[];
 }
 
-/** The merge, in one transaction (survivor first: a concurrent change of it is what the optimistic retry retries). */
+/**
+ * The merge, in one transaction: the customers' own items first (survivor first: a concurrent
+ * change of any of them is what the optimistic retry retries, and DynamoDB names the first failed
+ * condition), then their side writes, then the claims of the unique values the survivor takes — so
+ * a value a duplicate gave up meanwhile is a re-read, not a 409.
+ */
 export const mergeCustomers = async (
   survivor: CustomerRecord,
   survivorNext: CustomerRecord,
@@ -52,14 +57,15 @@ export const mergeCustomers = async (
   const items: TransactItem[] = [
     putLive(survivor, toItem(survivorNext, isCounted(survivor))),
     ...survivorEvents.map((event) => putEvent(survivorKey.pk, event)),
-    // The unique values the survivor takes from a duplicate, which releases them below: one claim write each (combineClaimWrites).
-    ...uniqueClaimChanges(survivor, survivorNext),
   ];
   for (const { record, next, merger, events } of duplicates) {
     const { pk } = keys.customer(record.tenantId, record.id);
     const item = retiredItem(record, next, MERGED_CUSTOMER_ENTITY, merger, merger.mergedAt);
-    items.push(putLive(record, item), ...events.map((event) => putEvent(pk, event)), ...customerSideWrites(record, undefined));
+    items.push(putLive(record, item), ...events.map((event) => putEvent(pk, event)));
   }
+  for (const { record } of duplicates) items.push(...customerSideWrites(record, undefined));
+  // The unique values the survivor takes from a duplicate, which released them above: one claim write each (combineClaimWrites).
+  items.push(...uniqueClaimChanges(survivor, survivorNext));
   const writes = combineClaimWrites(combineCounterWrites(items));
   if (writes.length > DYNAMODB_LIMITS.transactionItems)
     throw new LimitReached(
