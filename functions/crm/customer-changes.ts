@@ -1,12 +1,11 @@
 import { changeContext, type Request, type Response } from '../http/kernel.ts';
 import { tmfChangeTypes, tmfCustomerEvents, type TmfEventType } from '../events/tmf-customer-events.ts';
-import { tmfAttributesOf } from '../domain/customer-model.ts';
-import { storedCustomValues, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
-import { customerFields } from '../http/custom-values.ts';
+import { tmfAttributesWithCustomValues, type FieldsInForce } from '../domain/custom-values.ts';
+import { readCustomerWithFields } from '../http/custom-values.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
-import { getCustomer, replaceCustomer } from '../storage/customers/customers.ts';
+import { replaceCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { crmEvent, type CrmEventType } from './crm-events.ts';
 import { toCrmCustomer } from './customer-view.ts';
@@ -33,19 +32,6 @@ export const customerResponse = (record: CustomerRecord, fields: FieldsInForce, 
 });
 
 /**
- * Reads one customer of the caller's tenant for a change (undefined for an unknown id, also
- * another tenant's), with the tenant's custom fields in force (the change's context).
- */
-export const readCustomer = async (request: Request, id: string): Promise<{ record: CustomerRecord; context: FieldsInForce } | undefined> => {
-  const [record, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
-  return record && { record, context: fields };
-};
-
-/** A customer's TMF attributes as TMF629 shows them, its custom values among the characteristics: what its TMF events tell of a change. */
-export const tmfShownAttributes = (record: CustomerRecord, fields: FieldsInForce) =>
-  withCustomCharacteristics(tmfAttributesOf(record), storedCustomValues(record), fields);
-
-/**
  * Every CRM change of a customer's profile, owner, status or next action (changeVersioned: 404,
  * If-Match, retry on a concurrent writer): `decide` works out the new state and its events, and
  * both are written in one transaction conditional on the version read — with the TMF events the
@@ -57,14 +43,16 @@ export const changeCustomer = (
   decide: (current: CustomerRecord, fields: FieldsInForce) => CustomerChange | Promise<CustomerChange>,
 ): Promise<Response> =>
   changeVersioned(request, {
-    read: () => readCustomer(request, id),
+    read: () => readCustomerWithFields(request, id),
     missing: () => customerNotFound(id),
     decide: async (current, fields) => {
       const change = await decide(current, fields);
       const record = { ...change.record, id: current.id, tenantId: current.tenantId };
       if (change.events.length === 0) return { record, events: [] };
       // What TMF629's hub listeners hear of the same change (its name, contact media, …), after the CRM's own events.
-      const tmf = tmfChangeTypes(tmfShownAttributes(current, fields), tmfShownAttributes(record, fields)).map((type): ChangeEvent => ({ tmf: type }));
+      const tmf = tmfChangeTypes(tmfAttributesWithCustomValues(current, fields), tmfAttributesWithCustomValues(record, fields)).map(
+        (type): ChangeEvent => ({ tmf: type }),
+      );
       return { record, events: [...change.events, ...tmf] };
     },
     write: ({ current, next, events, context: fields }) => {

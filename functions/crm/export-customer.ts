@@ -9,7 +9,7 @@ import { childView } from './child-changes.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
-import { customerFields } from '../http/custom-values.ts';
+import { readCustomerWithFields } from '../http/custom-values.ts';
 import { storedCustomValues, withCustomCharacteristics } from '../domain/custom-values.ts';
 
 /**
@@ -24,8 +24,9 @@ import { storedCustomValues, withCustomCharacteristics } from '../domain/custom-
 export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
   const id = request.params.id;
   const { limit } = request.query;
-  const [customer, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
-  if (!customer) throw customerNotFound(id);
+  const found = await readCustomerWithFields(request, id);
+  if (!found) throw customerNotFound(id);
+  const { record: customer, context: fields } = found;
   const part = await exportPart(request.caller.tenantId, id, limit, request.query.cursor);
   const of = (entity: string) => part.items.filter((item) => item.entity === entity);
   const body = {
@@ -35,7 +36,7 @@ export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
       ? {
           customer: {
             crm: toCrmCustomer(customer, fields),
-            tmf629: showCustomer(v4, withCustomCharacteristics(customer, storedCustomValues(customer), fields), request.baseUrl),
+            tmf629: showCustomer(v4, withCustomCharacteristics(customer, fields), request.baseUrl),
             // Everything held, archived fields' values included: what the views hide is still the customer's data.
             customFieldsHeld: storedCustomValues(customer),
           },

@@ -5,7 +5,7 @@ import { matchKeysOf, type MatchKind } from '../domain/match-keys.ts';
 import { customerNotFound } from './customer-changes.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { crm } from './operations.ts';
-import { customerFields } from '../http/custom-values.ts';
+import { readCustomerWithFields } from '../http/custom-values.ts';
 
 /**
  * GET /api/v1/crm/customers/{id}/duplicates — the tenant's customers sharing a match key with this
@@ -15,8 +15,9 @@ import { customerFields } from '../http/custom-values.ts';
 export const handler = defineHandler(crm.findCrmDuplicates, async (request) => {
   const { limit } = request.query;
   const { tenantId } = request.caller;
-  const [customer, fields] = await Promise.all([getCustomer(tenantId, request.params.id), customerFields(request)]);
-  if (!customer) throw customerNotFound(request.params.id);
+  const read = await readCustomerWithFields(request, request.params.id);
+  if (!read) throw customerNotFound(request.params.id);
+  const { record: customer, context: fields } = read;
   const reasons = new Map<string, Set<MatchKind>>();
   const keys = matchKeysOf(customer);
   const matches = await Promise.all(keys.map((key) => customersMatching(tenantId, key, limit + 1)));

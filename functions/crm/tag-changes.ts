@@ -3,7 +3,8 @@ import { parseWith } from '../http/validation.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
 import { changeTag } from '../storage/customers/customers.ts';
 import { crmEvent } from './crm-events.ts';
-import { customerNotFound, customerResponse, readCustomer } from './customer-changes.ts';
+import { customerNotFound, customerResponse } from './customer-changes.ts';
+import { readCustomerWithFields } from '../http/custom-values.ts';
 import { toCrmCustomer } from './customer-view.ts';
 import { MAX_TAGS, Tag } from './schemas.ts';
 import { unprocessable } from '../http/errors.ts';
@@ -16,7 +17,7 @@ export const changeTagOf = async (request: Request, add: boolean): Promise<Respo
   const tag = parseWith(Tag, request.params.tag, 'tag');
   const id = request.params.id!;
   return changeVersioned(request, {
-    read: () => readCustomer(request, id),
+    read: () => readCustomerWithFields(request, id),
     missing: () => customerNotFound(id),
     decide: (current) => {
       const tags = (current.tags as string[]) ?? [];

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { isJsonObject, jsonEqual } from './canonical-json.ts';
 import { uniqueValueKey, type FieldDefinition, type FieldType } from './custom-fields.ts';
+import { tmfAttributesOf } from './customer-model.ts';
 
 /** A tenant's definitions of an object by key, archived ones included. */
 export type FieldsInForce = ReadonlyMap<string, FieldDefinition>;
@@ -163,13 +164,7 @@ const CHARACTERISTIC_TYPES: Record<FieldType, { valueType: string; type: string 
 const isCustom = (item: unknown, fields: FieldsInForce): item is { name: string; value?: unknown } =>
   isJsonObject(item) && typeof item.name === 'string' && fields.has(item.name);
 
-/**
- * The stored TMF attributes as TMF629 shows them: the custom values of the active fields follow
- * the free-form characteristics, each `{name, valueType, value, @type}` typed by its field. A
- * free-form characteristic stored before a field of its name existed is shown while the field
- * holds no value, and gives way to the field's value once it holds one.
- */
-export const withCustomCharacteristics = <T extends Record<string, unknown>>(attributes: T, stored: CustomValues, fields: FieldsInForce): T => {
+const composeCharacteristics = <T extends Record<string, unknown>>(attributes: T, stored: CustomValues, fields: FieldsInForce): T => {
   const { values } = shownCustomValues(stored, fields);
   const keys = Object.keys(values).sort();
   if (keys.length === 0) return attributes;
@@ -182,6 +177,19 @@ export const withCustomCharacteristics = <T extends Record<string, unknown>>(att
   });
   return { ...attributes, characteristic: [...free, ...custom] };
 };
+
+/**
+ * The stored TMF attributes as TMF629 shows them: the custom values of the active fields follow
+ * the free-form characteristics, each `{name, valueType, value, @type}` typed by its field. A
+ * free-form characteristic stored before a field of its name existed is shown while the field
+ * holds no value, and gives way to the field's value once it holds one.
+ */
+export const withCustomCharacteristics = <T extends Record<string, unknown>>(record: T, fields: FieldsInForce): T =>
+  composeCharacteristics(record, storedCustomValues(record), fields);
+
+/** A stored customer's TMF attributes as every generation is shown them, its custom values among the characteristics (what a TMF event tells of a change). */
+export const tmfAttributesWithCustomValues = (record: Record<string, unknown>, fields: FieldsInForce): Record<string, unknown> =>
+  composeCharacteristics(tmfAttributesOf(record), storedCustomValues(record), fields);
 
 /**
  * A TMF write's stored attributes split: the characteristics naming a field of the tenant become

@@ -44,7 +44,7 @@ export const tmfEventData = (
   baseUrl: string,
   fields: FieldsInForce,
 ): { customer: Record<string, unknown>; notInV4?: Record<string, unknown> } => {
-  const shown = withCustomCharacteristics(record, storedCustomValues(record), fields);
+  const shown = withCustomCharacteristics(record, fields);
   const notInV4 = notShownAsStored(v4, tmfAttributesOf(shown));
   return { customer: showCustomer(v4, shown, baseUrl), ...(Object.keys(notInV4).length > 0 ? { notInV4 } : {}) };
 };

@@ -4,7 +4,8 @@ import { checkCustomValues, customValuesBudgetProblem } from '../domain/custom-f
 import { changedCustomValues, storedCustomValues, withCustomValues, type FieldsInForce } from '../domain/custom-values.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
-import { getCustomers } from '../storage/customers/customers.ts';
+import { getCustomer, getCustomers } from '../storage/customers/customers.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 
 /**
  * Custom values in every family's customer writes (issue 24), once: the tenant's fields in force,
@@ -14,6 +15,19 @@ import { getCustomers } from '../storage/customers/customers.ts';
 /** The tenant's customer fields in force: read once per function instance and FIELDS_CACHE_SECONDS (5 s). */
 export const customerFields = (request: Pick<Request<unknown>, 'caller'>): Promise<FieldsInForce> =>
   fieldDefinitionsInForce(request.caller.tenantId, 'customer');
+
+/**
+ * One customer of the caller's tenant (undefined for an unknown id, also another tenant's) with the
+ * tenant's fields in force, read together: the shape of a versioned change's `read` (the fields
+ * are its context), and what every read that shows a customer needs.
+ */
+export const readCustomerWithFields = async (
+  request: Pick<Request<unknown>, 'caller'>,
+  id: string,
+): Promise<{ record: CustomerRecord; context: FieldsInForce } | undefined> => {
+  const [record, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
+  return record && { record, context: fields };
+};
 
 /**
  * The record with a write's custom values: each checked against its field (every problem at once,

@@ -6,7 +6,7 @@ import { deleteCustomer, getCustomerState, retentionMs, type Deletion } from '..
 import { movedPermanently } from './errors.ts';
 import type { PendingEvent } from '../domain/event-envelope.ts';
 import type { FieldsInForce } from '../domain/custom-values.ts';
-import { customerFields } from './custom-values.ts';
+import { readCustomerWithFields } from './custom-values.ts';
 
 /**
  * The delete of a customer, in every family that deletes one (TMF629's DELETE in each generation,
@@ -23,10 +23,7 @@ export const deleteCustomerRequest = (
   events: (record: CustomerRecord, deletion: Deletion, fields: FieldsInForce) => PendingEvent[],
 ): Promise<Response> =>
   changeVersioned(request, {
-    read: async () => {
-      const [record, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
-      return record && { record, context: fields };
-    },
+    read: () => readCustomerWithFields(request, id),
     missing,
     decide: (current) => ({ record: current, events: Array.from({ length: eventCount }, () => 'deleted') }),
     write: ({ current, next, context: fields }) => {

@@ -3,20 +3,20 @@ import { notFound } from '../http/errors.ts';
 import { parseWith } from '../http/validation.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
-import { getCustomer, replaceCustomer } from '../storage/customers/customers.ts';
+import { replaceCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { tmfAttributesOf } from '../domain/customer-model.ts';
 import { shownAttributes, takeCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts';
 import type { Json } from '../domain/tmf629/items.ts';
 import { tmfChangeTypes, tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { badRequest } from '../http/errors.ts';
-import { customerFields, withCheckedCustomValues } from '../http/custom-values.ts';
+import { readCustomerWithFields, withCheckedCustomValues } from '../http/custom-values.ts';
 import { isJsonObject, jsonEqual } from '../domain/canonical-json.ts';
 import {
   shownCustomValues,
   splitCustomCharacteristics,
   storedCustomValues,
-  withCustomCharacteristics,
+  tmfAttributesWithCustomValues,
   type CustomValues,
   type FieldsInForce,
 } from '../domain/custom-values.ts';
@@ -45,10 +45,6 @@ export const customCharacteristicsOf = (
   return { attributes: split.attributes, values: split.values };
 };
 
-/** A customer's TMF attributes with its custom values among the characteristics, as every generation is shown them. */
-const shownTmfAttributes = (record: CustomerRecord, custom: FieldsInForce): Json =>
-  withCustomCharacteristics(tmfAttributesOf(record), storedCustomValues(record), custom);
-
 /**
  * A change of a customer's TMF attributes through one generation (PATCH and PUT): `change` turns
  * the attributes as the generation shows them into the attributes after it, which must form a
@@ -70,13 +66,10 @@ export const changeTmfAttributes = (
 ): Promise<Response> => {
   const fields = selectedFields(generation, request.query.fields);
   return changeVersioned(request, {
-    read: async () => {
-      const [record, custom] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
-      return record && { record, context: custom };
-    },
+    read: () => readCustomerWithFields(request, id),
     missing: () => notFound(`Customer '${id}' does not exist.`),
     decide: async (current, custom) => {
-      const before = shownTmfAttributes(current, custom);
+      const before = tmfAttributesWithCustomValues(current, custom);
       const given = parseWith(generation.attributes, change(shownAttributes(generation, before)), what);
       const stored = storedCustomValues(current);
       // Free-form characteristics stored before a field of their name existed, while the field holds no value.
@@ -89,7 +82,7 @@ export const changeTmfAttributes = (
       for (const [key, value] of Object.entries(values)) if (!jsonEqual(value, stored[key])) written[key] = value;
       const base = { ...withoutTmfAttributes(current), ...attributes, id, tenantId: current.tenantId, name: String(attributes.name) };
       const next = await withCheckedCustomValues(base, written, custom, { creating: false, path: 'characteristic' });
-      const types = tmfChangeTypes(before, shownTmfAttributes(next, custom));
+      const types = tmfChangeTypes(before, tmfAttributesWithCustomValues(next, custom));
       if (types.length === 0) return { record: current, events: [] };
       return { record: next, events: types };
     },

@@ -42,5 +42,4 @@ export const customerAnswer = (
   baseUrl: string,
   fields: string[] | undefined,
   custom: FieldsInForce,
-): Json =>
-  selectFields(showCustomer(generation, withCustomCharacteristics(record, storedCustomValues(record), custom), baseUrl), fields, generation.keptBySelection);
+): Json => selectFields(showCustomer(generation, withCustomCharacteristics(record, custom), baseUrl), fields, generation.keptBySelection);

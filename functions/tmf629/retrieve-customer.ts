@@ -7,20 +7,21 @@ import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { customerAnswer, selectedFields } from './customer-view.ts';
 import { tmf629, type TmfCustomerOperations } from './operations.ts';
-import { customerFields } from '../http/custom-values.ts';
+import { readCustomerWithFields } from '../http/custom-values.ts';
 
 /** GET /customer/{id} in any generation — 200 with the customer as it shows it (or the `fields` selected), 404 when unknown. */
 export const retrieveCustomer = (generation: TmfGeneration, operation: TmfCustomerOperations['retrieveCustomer']) =>
   defineHandler(operation, async (request) => {
     const fields = selectedFields(generation, request.query.fields);
-    const [record, custom] = await Promise.all([getCustomer(request.caller.tenantId, request.params.id), customerFields(request)]);
-    if (!record)
+    const found = await readCustomerWithFields(request, request.params.id);
+    if (!found)
       throw await customerGone(
         request,
         request.params.id,
         () => notFound(`Customer '${request.params.id}' does not exist.`),
         (survivor) => `${request.baseUrl}${request.path.slice(0, request.path.lastIndexOf('/'))}/${encodeURIComponent(survivor)}`,
       );
+    const { record, context: custom } = found;
     return { status: 200, body: customerAnswer(generation, record, request.baseUrl, fields, custom), headers: { etag: etag(record.version) } };
   });
 

@@ -88,7 +88,7 @@ describe('custom values among TMF629 characteristics', () => {
   const record = { id: 'c1', name: 'Moon', characteristic: [{ name: 'colour', value: 'blue' }], customFields: { vip: true, score: 2, old: 'x' } };
 
   it('follow the free-form characteristics, typed by their fields, archived ones left out', () => {
-    expect(withCustomCharacteristics(record, record.customFields, fields).characteristic).toEqual([
+    expect(withCustomCharacteristics(record, fields).characteristic).toEqual([
       { name: 'colour', value: 'blue' },
       { name: 'score', valueType: 'number', value: 2, '@type': 'NumberCharacteristic' },
       { name: 'vip', valueType: 'boolean', value: true, '@type': 'BooleanCharacteristic' },
