@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { CRM_STATUSES } from '../domain/crm-status.ts';
+import { optionalShape, patchShape } from '../http/validation.ts';
 import { OPPORTUNITY_STATUSES } from '../domain/opportunity-status.ts';
 
 const dateTime = z.lazy(() => z.iso.datetime({ offset: true }));
@@ -84,7 +85,7 @@ export const Tag = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(100
 export const CrmCustomerCreate = z.lazy(() => {
   const fields = profile();
   return z.strictObject({
-    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])),
+    ...optionalShape(fields),
     name: fields.name,
     type: fields.type,
     crmStatus: z.optional(CrmStatus),
@@ -100,7 +101,7 @@ export const CrmCustomerCreate = z.lazy(() => {
 export const CrmCustomerUpdate = z.lazy(
   () =>
     z.strictObject({
-      ...Object.fromEntries(Object.entries(profile()).map(([k, v]) => [k, k === 'name' || k === 'type' ? z.optional(v) : nullable(v)])),
+      ...patchShape(profile(), ['name', 'type']),
       customFields: z.optional(CustomValues),
     }) as z.ZodMiniType<Record<string, unknown>>,
 );
@@ -146,7 +147,7 @@ export const ActivityCreate = z.lazy(() => {
   const fields = activityFields();
   return z.strictObject({
     type: ActivityType,
-    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])),
+    ...optionalShape(fields),
     subject: fields.subject,
   }) as z.ZodMiniType<{ type: string; subject: string; dueDate?: string; [key: string]: unknown }>;
 });
@@ -154,7 +155,7 @@ export const ActivityUpdate = z.lazy(
   () =>
     z.strictObject({
       type: z.optional(ActivityType),
-      ...Object.fromEntries(Object.entries(activityFields()).map(([k, v]) => [k, k === 'subject' ? z.optional(v) : nullable(v)])),
+      ...patchShape(activityFields(), ['subject']),
     }) as z.ZodMiniType<Record<string, unknown>>,
 );
 export const ActivityCompletion = z.lazy(() => z.strictObject({ outcome: z.optional(text(5000)) }));
@@ -201,7 +202,7 @@ const opportunityFields = () => ({
 export const OpportunityCreate = z.lazy(() => {
   const fields = opportunityFields();
   return z.strictObject({
-    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])),
+    ...optionalShape(fields),
     name: fields.name,
     status: z.optional(OpportunityStatus),
   }) as z.ZodMiniType<{ name: string; status?: string; [key: string]: unknown }>;
@@ -209,7 +210,7 @@ export const OpportunityCreate = z.lazy(() => {
 export const OpportunityUpdate = z.lazy(
   () =>
     z.strictObject({
-      ...Object.fromEntries(Object.entries(opportunityFields()).map(([k, v]) => [k, k === 'name' ? z.optional(v) : nullable(v)])),
+      ...patchShape(opportunityFields(), ['name']),
       status: z.optional(OpportunityStatus),
     }) as z.ZodMiniType<Record<string, unknown>>,
 );

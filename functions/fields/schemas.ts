@@ -6,9 +6,9 @@
 import * as z from 'zod/mini';
 import { CUSTOM_FIELD_LIMITS, FIELD_TYPES } from '../domain/custom-fields.ts';
 import { FieldView } from '../events/field-events.ts';
+import { optionalShape, patchShape } from '../http/validation.ts';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-const nullable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
 const Option = z.lazy(() => z.strictObject({ key: text(63), label: text(CUSTOM_FIELD_LIMITS.labelLength * 2), retired: z.optional(z.boolean()) }));
 
@@ -39,7 +39,7 @@ export const FieldCreate = z.lazy(() => {
     key: text(63),
     type: FieldType,
     unique: z.optional(z.boolean()),
-    ...Object.fromEntries(Object.entries(fields).map(([name, schema]) => [name, z.optional(schema)])),
+    ...optionalShape(fields),
     label: fields.label,
   }) as z.ZodMiniType<FieldInput>;
 });
@@ -49,7 +49,7 @@ export const FieldUpdate = z.lazy(
   () =>
     z.strictObject({
       type: z.optional(FieldType),
-      ...Object.fromEntries(Object.entries(attributes()).map(([name, schema]) => [name, name === 'label' ? z.optional(schema) : nullable(schema)])),
+      ...patchShape(attributes(), ['label']),
     }) as z.ZodMiniType<Record<string, unknown>>,
 );
 

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
 import type { core } from 'zod/mini';
 import { badRequest } from './errors.ts';
@@ -54,3 +55,11 @@ export const parseWith = <T>(schema: ZodMiniType<T>, input: unknown, what = 'req
   const details = result.error.issues.slice(0, 10).map((issue) => describeIssue(issue, subject));
   throw badRequest(`Invalid ${what}: ${details.join('; ')}`);
 };
+
+/** A body shape with every member optional: a create's optional members (its required ones are set again after it). */
+export const optionalShape = (shape: Record<string, ZodMiniType>): Record<string, ZodMiniType> =>
+  Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, z.optional(schema)]));
+
+/** A merge patch's body shape: every member optional, and `null` clearing any but those named `uncleared`. */
+export const patchShape = (shape: Record<string, ZodMiniType>, uncleared: readonly string[]): Record<string, ZodMiniType> =>
+  Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, uncleared.includes(name) ? z.optional(schema) : z.optional(z.nullable(schema))]));

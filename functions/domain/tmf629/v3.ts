@@ -6,13 +6,12 @@
  * value is a string.
  */
 import * as z from 'zod/mini';
-import { polymorphic, TimePeriod } from '../customer-model.ts';
+import { CreditProfile, polymorphic, TimePeriod } from '../customer-model.ts';
 import type { TmfGeneration } from './generation.ts';
 import { defined, shownIf, type AttributeMapping, type ItemMapping, type Json } from './items.ts';
 
 export const V3_BASE_PATH = '/tmf-api/customerManagement/v3';
 
-const dateTime = z.lazy(() => z.iso.datetime({ offset: true }));
 /** R18's objects are open; a `@schemaLocation` in them is a URI all the same (v4 shows them). */
 const loose = <S extends z.core.$ZodLooseShape>(shape: S) => z.looseObject({ '@schemaLocation': polymorphic['@schemaLocation'], ...shape });
 const optionalStrings = (...names: string[]) => Object.fromEntries(names.map((n) => [n, z.optional(z.string())]));
@@ -36,15 +35,6 @@ const ContactMedium = z.lazy(() =>
   }),
 );
 const Characteristic = z.lazy(() => loose({ name: z.string(), value: z.string() }));
-const CreditProfile = z.lazy(() =>
-  z.looseObject({
-    creditProfileDate: dateTime,
-    creditRiskRating: z.optional(z.int()),
-    creditScore: z.optional(z.int()),
-    validFor: TimePeriod,
-    ...polymorphic,
-  }),
-);
 
 /** R18's Customer attributes, as a shape (built when called). */
 export const v3AttributeShape = () => ({
