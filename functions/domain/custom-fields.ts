@@ -150,6 +150,7 @@ const engines: { re2?: typeof RE2JS; phone?: typeof parsePhoneNumberWithError } 
 
 /** Loads the engines these definitions need (RE2 for patterns, libphonenumber-js for phone fields), once per instance. */
 export const loadFieldEngines = async (definitions: Iterable<FieldDefinition>): Promise<void> => {
+  if (engines.re2 && engines.phone) return;
   const list = [...definitions];
   if (!engines.re2 && list.some((d) => d.pattern !== undefined)) engines.re2 = (await import('re2js')).RE2JS;
   if (!engines.phone && list.some((d) => d.type === 'phone')) engines.phone = (await import('libphonenumber-js/min')).parsePhoneNumberWithError;

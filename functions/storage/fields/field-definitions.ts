@@ -114,9 +114,9 @@ export const allFieldDefinitions = async (tenantId: string, object: FieldObject)
 /** How long a function instance keeps a tenant's definitions: a change is in force everywhere within this (issue 24: 5 s). */
 export const fieldsCacheMs = (): number => Number(process.env.FIELDS_CACHE_SECONDS ?? 5) * 1000;
 const inForce = instanceCache(
-  (key: string) => {
+  async (key: string): Promise<ReadonlyMap<string, StoredFieldDefinition>> => {
     const [tenantId, object] = JSON.parse(key) as [string, FieldObject];
-    return allFieldDefinitions(tenantId, object);
+    return new Map((await allFieldDefinitions(tenantId, object)).map((definition) => [definition.key, definition]));
   },
   { ttlMs: fieldsCacheMs },
 );
@@ -125,8 +125,8 @@ const inForce = instanceCache(
  * The definitions a write of the object is checked against, by key: read once per function
  * instance and FIELDS_CACHE_SECONDS (archived ones included: their keys are refused in writes).
  */
-export const fieldDefinitionsInForce = async (tenantId: string, object: FieldObject, now = Date.now()): Promise<ReadonlyMap<string, StoredFieldDefinition>> =>
-  new Map((await inForce.get(JSON.stringify([tenantId, object]), now)).map((definition) => [definition.key, definition]));
+export const fieldDefinitionsInForce = (tenantId: string, object: FieldObject, now = Date.now()): Promise<ReadonlyMap<string, StoredFieldDefinition>> =>
+  inForce.get(JSON.stringify([tenantId, object]), now);
 
 /**
  * Stores a new definition with its events, counting it against the tenant's ceilings (fields;
