@@ -5,7 +5,8 @@
  * The process environment must point at DynamoDB Local before this module is imported.
  */
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Event } from '../functions/http/kernel.ts';
 import { operations } from '../functions/catalog.ts';
 import { apiEvent, lambdaContext, type CallOptions } from '../lib/local/direct-call.ts';
 import { recordRequests, type Recorded } from '../lib/local/request-recorder.ts';
@@ -17,7 +18,7 @@ const ROOT = join(import.meta.dirname, '..');
 const TENANT = 'bench-ops';
 const CALLER = 'ann';
 
-type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (event: Event, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export const measureOperations = async (rounds: number, perRound: number): Promise<{ latency: string[]; capacity: string[] }> => {
   const byName = new Map(operations.map((op) => [op.name, op]));

@@ -18,6 +18,10 @@ export const BusinessMetric = {
   WebhooksDisabled: 'WebhooksDisabled',
   /** Events committed later than the feed's settle time after taking their feed position (the publisher counts them). */
   FeedLateEvents: 'FeedLateEvents',
+  /** A request refused by the caller's access (403, or 404 for a record they may not see) (issue 25). */
+  AccessRefused: 'AccessRefused',
+  /** A request refused by its tenant's or user's rate limit (429). */
+  RateLimited: 'RateLimited',
 } as const;
 export type BusinessMetric = (typeof BusinessMetric)[keyof typeof BusinessMetric];
 

@@ -66,6 +66,9 @@ const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
   CustomersMerged:
     'Duplicates were merged into this customer (the survivor): data.mergedIds name them; their activities, opportunities and timeline move to it, and they answer with a pointer to it.',
   CustomerUnmerged: 'A duplicate merged into this customer was taken out again (data.unmergedId): it is a customer of its own again, with what it owned.',
+  CustomerShared:
+    'The customer was shared with a user or team (data.grantee: user:<id> or team:<id>), to read or to read and write (data.access), or a share changed.',
+  CustomerUnshared: 'A share of the customer was withdrawn (data.grantee).',
 };
 
 const FIELD_DESCRIPTIONS: Record<(typeof FIELD_EVENT_TYPES)[number], string> = {
@@ -120,7 +123,11 @@ const crmData = (detailType: (typeof CRM_EVENT_TYPES)[number]) => {
               ? { survivorId: z.string(), mergedIds: z.array(z.string()) }
               : detailType === 'CustomerUnmerged'
                 ? { survivorId: z.string(), unmergedId: z.string() }
-                : {};
+                : detailType === 'CustomerShared'
+                  ? { grantee: z.string(), access: z.enum(['read', 'write']) }
+                  : detailType === 'CustomerUnshared'
+                    ? { grantee: z.string() }
+                    : {};
   return { subject: 'Customer', data: z.looseObject({ customer: CrmCustomer, ...extra }) };
 };
 

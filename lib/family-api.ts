@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { pathsOf, scopesFor, writes, type Family, type Operation } from '../functions/http/operation.ts';
+import { pathsOf, writes, type Family, type Operation } from '../functions/http/operation.ts';
 import { functionId, rapportFunction, type FunctionCommon } from './function.ts';
 import { pascalCase } from './names.ts';
 import { SIZING } from './sizing.ts';
@@ -58,8 +58,8 @@ export class FamilyApi extends NestedStack {
           httpApi: props.api,
           routeKey: HttpRouteKey.with(path, HttpMethod[op.method]),
           integration,
+          // The API's Lambda authorizer (scopes are JWT authorizers' only: the function's kernel checks its operation's scope).
           authorizer: props.authorizer,
-          authorizationScopes: scopesFor(op.access),
         });
       });
       return fn;

@@ -187,6 +187,30 @@ export class RapportMonitoring extends Construct {
       { evaluationPeriods: 1, datapointsToAlarm: 1 },
     );
 
+    // Refusals by the callers' access and by rate limits, over every family: a surge is a misconfigured role or a caller probing (issue 25).
+    const families = [...props.apiFunctions.keys()];
+    const surge = (metric: BusinessMetric, label: string) =>
+      combined(
+        'SUM',
+        label,
+        families.map((family) => business(metric, family, Duration.minutes(5))),
+        Duration.minutes(5),
+      );
+    alarm(
+      'AccessRefusedSurge',
+      "More than 500 requests in 5 minutes were refused by the callers' roles (403, or 404 for customers they may not see): a role set too narrow, or a caller probing.",
+      surge(BusinessMetric.AccessRefused, 'access refused'),
+      500,
+      { evaluationPeriods: 1, datapointsToAlarm: 1 },
+    );
+    alarm(
+      'RateLimitedSurge',
+      'More than 1,000 requests in 5 minutes were refused by a tenant or user rate limit (429): a limit set too low, or a client not backing off.',
+      surge(BusinessMetric.RateLimited, 'rate limited'),
+      1000,
+      { evaluationPeriods: 1, datapointsToAlarm: 1 },
+    );
+
     // --- Dashboard: golden signals (traffic, errors, latency, saturation) per family ----------------
     const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
       new cloudwatch.GraphWidget({ title, left, right, width: 6, height: 6 });

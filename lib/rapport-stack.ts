@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -24,10 +24,10 @@ import { tableIndexes, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } fr
 import { SERVICE } from '../functions/business-metrics.ts';
 import type { SecretRecord } from '../functions/storage/table/sealed-secrets.ts';
 import { FamilyApi } from './family-api.ts';
-import { functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
+import { CEDAR_BUNDLING, functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
-import { SIZING, sweepTimeout } from './sizing.ts';
+import { ACCESS_CACHE_SECONDS, ACCESS_RESULT_CACHE_SECONDS, SIZING, sweepTimeout } from './sizing.ts';
 import { STAGES, type Stage, type StageSettings } from './stages.ts';
 
 export interface RapportStackProps extends StackProps {
@@ -206,8 +206,8 @@ export class RapportStack extends Stack {
     // A redelivery (POST …/deliveries/{id}/redeliver) is queued by the write function.
     webhookQueue.grantSendMessages(apiRoles.write);
 
-    // --- HTTP API with its JWT authorizer ------------------------------------------------------------
-    const { authorizer, trigger } = this.jwtAuthorizer(props, settings.deletionProtection, tenantClaim, logGroupFor, newFunction, role);
+    // --- HTTP API with its authorizer ------------------------------------------------------------
+    const { authorizer, authorizerFunction, trigger } = this.apiAuthorizer(props, settings.deletionProtection, tenantClaim, logGroupFor, newFunction, role);
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new HttpApi(this, 'Api', {
       description: 'Rapport: TMF629, BIAN CRM and Case Management, CRM customer API',
@@ -236,7 +236,7 @@ export class RapportStack extends Stack {
             latency: '$context.responseLatency',
             integrationError: '$context.integrationErrorMessage',
             authorizerError: '$context.authorizer.error',
-            sub: '$context.authorizer.claims.sub',
+            sub: '$context.authorizer.sub',
           }),
         ),
       },
@@ -284,7 +284,7 @@ export class RapportStack extends Stack {
     Validations.of(defaultRoute).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'The $default route only answers requests that match no operation (404, 405 with Allow, 308 for a trailing slash) from the catalog, which the public OpenAPI document already describes; its function has no data access. Every operation route has the JWT authorizer and its scopes.',
+        'The $default route only answers requests that match no operation (404, 405 with Allow, 308 for a trailing slash) from the catalog, which the public OpenAPI document already describes; its function has no data access. Every operation route has the API authorizer; each function checks its operation scope.',
     });
 
     // --- Stream publisher: event items → EventBridge -------------------------------------------
@@ -412,7 +412,7 @@ export class RapportStack extends Stack {
       throttleRate: settings.throttle.rateLimit,
       api: this.api,
       apiFunctions,
-      backgroundFunctions: [...background, ...(trigger ? [trigger] : [])],
+      backgroundFunctions: [...background, ...(trigger ? [trigger] : []), authorizerFunction],
       publisher,
       sweep: scheduled.find((s) => s.name === 'due-sweep')!.fn,
       deadLetterQueues: {
@@ -435,23 +435,52 @@ export class RapportStack extends Stack {
     new CfnOutput(this, 'SecretsKeyArn', { value: secretsKey.keyArn });
   }
 
-  /** The JWT authorizer: the given issuer/audience, or a Cognito user pool and app client made here. */
-  private jwtAuthorizer(
+  /**
+   * The API's authorizer: a Lambda REQUEST authorizer (functions/auth/authorize.ts) that verifies the
+   * token of the given issuer/audience, or of a Cognito user pool and app client made here, and
+   * decides the caller's access (Cedar). API Gateway keeps its answer per token for
+   * ACCESS_RESULT_CACHE_SECONDS, the function its reads for ACCESS_CACHE_SECONDS: a change of access
+   * is in force within their sum (4 s).
+   */
+  private apiAuthorizer(
     props: RapportStackProps,
     deletionProtection: boolean,
     tenantClaim: string,
     logGroupFor: (name: string) => logs.LogGroup,
     newFunction: (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra?: FunctionExtras) => NodejsFunction,
     role: (name: string, description: string) => iam.Role,
-  ): { authorizer: HttpJwtAuthorizer; trigger?: NodejsFunction } {
-    if (props.jwtIssuer && props.jwtAudience?.length) {
-      return {
-        authorizer: new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
-          jwtAudience: props.jwtAudience,
-          identitySource: ['$request.header.Authorization'],
-        }),
-      };
-    }
+  ): { authorizer: HttpLambdaAuthorizer; authorizerFunction: NodejsFunction; trigger?: NodejsFunction } {
+    const { issuer, audience, trigger } =
+      props.jwtIssuer && props.jwtAudience?.length
+        ? { issuer: props.jwtIssuer, audience: props.jwtAudience, trigger: undefined }
+        : this.userPool(deletionProtection, tenantClaim, logGroupFor, newFunction, role);
+    const authorizerRole = role('AuthorizerRole', "The API's authorizer: reads the tenants' access models");
+    // It reads the access partitions only: the table itself, none of its indexes.
+    authorizerRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [this.table.tableArn] }),
+    );
+    const authorizerFunction = newFunction('AuthorizerFunction', 'functions/auth/authorize.ts', authorizerRole, logGroupFor('Auth'), SERVICE.auth, {
+      description: 'Verifies API tokens and decides what the caller may see and change (Cedar)',
+      ...SIZING.authorizer,
+      environment: { JWT_ISSUER: issuer, JWT_AUDIENCE: audience.join(','), ACCESS_CACHE_SECONDS: String(ACCESS_CACHE_SECONDS) },
+      bundling: CEDAR_BUNDLING,
+    });
+    const authorizer = new HttpLambdaAuthorizer('ApiAuthorizer', authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(ACCESS_RESULT_CACHE_SECONDS),
+    });
+    return { authorizer, authorizerFunction, trigger };
+  }
+
+  /** A Cognito user pool and app client, with the trigger that adds the tenant claim: the issuer and audience of Rapport's tokens when none are given. */
+  private userPool(
+    deletionProtection: boolean,
+    tenantClaim: string,
+    logGroupFor: (name: string) => logs.LogGroup,
+    newFunction: (id: string, entry: string, fnRole: iam.IRole, logGroup: logs.ILogGroup, service: string, extra?: FunctionExtras) => NodejsFunction,
+    role: (name: string, description: string) => iam.Role,
+  ): { issuer: string; audience: string[]; trigger: NodejsFunction } {
     const triggerRole = role('TenantClaimRole', 'Cognito pre-token trigger that adds the tenant claim');
     const tenantClaimTrigger = newFunction('TenantClaimFunction', 'functions/auth/add-tenant-claim.ts', triggerRole, logGroupFor('Auth'), SERVICE.auth, {
       description: `Adds the ${tenantClaim} claim to Cognito tokens`,
@@ -496,10 +525,6 @@ export class RapportStack extends Stack {
     client.node.addDependency(server);
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
-    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, {
-      jwtAudience: [client.userPoolClientId],
-      identitySource: ['$request.header.Authorization'],
-    });
-    return { authorizer, trigger: tenantClaimTrigger };
+    return { issuer: `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, audience: [client.userPoolClientId], trigger: tenantClaimTrigger };
   }
 }

@@ -23,6 +23,8 @@ export const SIZING = {
   sweep: { memorySize: 512 },
   /** Cognito allows a trigger 5 s. */
   auth: { memorySize: 256, timeout: Duration.seconds(5) },
+  /** The API's authorizer: Cedar's WebAssembly compiles at cold start, faster with the CPU more memory brings. */
+  authorizer: { memorySize: 1024, timeout: Duration.seconds(10) },
 } as const;
 
 /**
@@ -31,3 +33,11 @@ export const SIZING = {
  * reserved concurrency is one: an overlapping run would be throttled and retried).
  */
 export const sweepTimeout = (everyMinutes: number): Duration => Duration.seconds(Math.min(120, everyMinutes * 60 - 5));
+
+/**
+ * How long the authorizer's instance keeps a caller's access entries, and how long API Gateway
+ * keeps the authorizer's answer per token: a role, team or membership change is in force
+ * everywhere within their sum (issue 25: within 5 s).
+ */
+export const ACCESS_CACHE_SECONDS = 2;
+export const ACCESS_RESULT_CACHE_SECONDS = 2;

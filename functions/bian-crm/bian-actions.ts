@@ -1,4 +1,5 @@
 import type { Request, Response } from '../http/kernel.ts';
+import { checkCustomerReach, mayReach } from '../http/access.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { newEvent } from '../domain/event-envelope.ts';
 import { newId, timeOrderedId } from '../domain/ids.ts';
@@ -77,6 +78,7 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
       : await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), 'PLAN', planId(request), kind === 'Incident' ? [targetsKey(tenantId)] : []);
   if (kind !== PLAN) {
     if (!plan) throw missing(PLAN, planId(request));
+    if (plan.customerId) await checkCustomerReach(request, String(plan.customerId), 'write', () => missing(PLAN, planId(request)));
     const refused = refusal(plan.status as LifecycleStatus, 'Create', `Plan '${plan.id}'`);
     if (refused) throw conflict(refused);
   }
@@ -90,7 +92,7 @@ export const createRecord = async (request: Request<Record<string, unknown>>, ki
     ...(kind === 'Incident' ? { priority: 'medium' } : {}),
     actions: [],
     ...newBookkeeping(sub),
-    ...(kind === PLAN ? await linkOf(tenantId, request.body) : {}),
+    ...(kind === PLAN ? await linkOf(tenantId, request.body, (customer) => mayReach(request, customer, 'write')) : {}),
   };
   const mirror = plan ? await mirroredActivity(kind, record, plan) : undefined;
   const statistics = kind === 'Incident' ? incidentBookkeeping(undefined, record, targetsOf(targets)) : [];
@@ -129,6 +131,8 @@ const load = async (request: Request<unknown>, kind: Kind, action?: string) => {
     further: [targets],
   } = await getPlanAndRecord(PLAN_FAMILY, tenantId, planId(request), kind === PLAN ? 'PLAN' : kind, id, needsTargets ? [targetsKey(tenantId)] : []);
   if (!plan) throw missing(PLAN, planId(request));
+  // A plan linked to a customer is seen and changed by those who may see and change the customer.
+  if (plan.customerId) await checkCustomerReach(request, String(plan.customerId), action ? 'write' : 'read', () => missing(PLAN, planId(request)));
   if (!target) throw missing(kind, id);
   return { plan, target, targets: targetsOf(targets) };
 };
@@ -188,7 +192,7 @@ export const actOnRecord = (request: Request<Record<string, unknown>>, kind: Kin
       if (kind === PLAN && customerReferenceOf(next.record) !== customerReferenceOf(target.record)) {
         delete next.customerId;
         delete next.externalCustomerReference;
-        Object.assign(next, await linkOf(plan.tenantId, next.record));
+        Object.assign(next, await linkOf(plan.tenantId, next.record, (customer) => mayReach(request, customer, 'write')));
       }
       return { record: next, events: [action] };
     },

@@ -15,11 +15,20 @@ export const customerReferenceOf = (record: Record<string, unknown>): string | u
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-/** A plan belongs to the tenant's customer its reference names; any other reference is kept as external. */
-export const linkOf = async (tenantId: string, record: Record<string, unknown>): Promise<Pick<BianRecord, 'customerId' | 'externalCustomerReference'>> => {
+/**
+ * A plan belongs to the tenant's customer its reference names, when the caller may change that
+ * customer (`mayLink`); any other reference is kept as external (a customer the caller may not see
+ * is, to them, one that does not exist).
+ */
+export const linkOf = async (
+  tenantId: string,
+  record: Record<string, unknown>,
+  mayLink: (customer: Record<string, unknown>) => boolean,
+): Promise<Pick<BianRecord, 'customerId' | 'externalCustomerReference'>> => {
   const reference = customerReferenceOf(record);
   if (!reference) return {};
-  return (await getCustomer(tenantId, reference)) ? { customerId: reference } : { externalCustomerReference: reference };
+  const customer = await getCustomer(tenantId, reference);
+  return customer && mayLink(customer) ? { customerId: reference } : { externalCustomerReference: reference };
 };
 
 const text = (value: unknown): string | undefined => {

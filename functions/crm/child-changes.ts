@@ -1,4 +1,5 @@
 import type { Request, Response } from '../http/kernel.ts';
+import { checkCustomerReach } from '../http/access.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { changeVersioned, loaded } from '../http/versioned-change.ts';
@@ -25,6 +26,7 @@ export const createChild = async (
   event: { type: CrmEventType; description: string },
 ): Promise<Response> => {
   const customerId = request.params.id!;
+  await checkCustomerReach(request, customerId, 'write', () => notFound(`Customer '${customerId}' does not exist.`));
   const id = timeOrderedId();
   const record: ChildRecord = { ...fields, id, customerId, tenantId: request.caller.tenantId, ...newBookkeeping(request.caller.sub) };
   const view = childView(record);
@@ -41,7 +43,10 @@ export const changeChild = (
 ): Promise<Response> => {
   const customerId = request.params.id!;
   return changeVersioned(request, {
-    read: async () => loaded(await getChild(kind, request.caller.tenantId, customerId, childId)),
+    read: async () => {
+      await checkCustomerReach(request, customerId, 'write', () => childNotFound(kind, childId));
+      return loaded(await getChild(kind, request.caller.tenantId, customerId, childId));
+    },
     missing: () => childNotFound(kind, childId),
     decide: (current) => {
       const change = decide(current);

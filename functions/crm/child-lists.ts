@@ -1,4 +1,5 @@
 import type { Request, Response } from '../http/kernel.ts';
+import { reachable } from '../http/access.ts';
 import { getCustomer } from '../storage/customers/customers.ts';
 import { listChildren, type ChildKind } from '../storage/customers/customer-children.ts';
 import { childView } from './child-changes.ts';
@@ -11,8 +12,9 @@ export const listChildPage = async (request: Request<unknown, PageQuery>, kind: 
   const customerId = request.params.id!;
   const [page, customer] = await Promise.all([
     listChildren(kind, request.caller.tenantId, customerId, limit, cursor),
-    cursor ? Promise.resolve(true) : getCustomer(request.caller.tenantId, customerId),
+    // A cursor stands for a customer read already, unless the caller's reach is narrower than the tenant.
+    cursor && request.caller.access.read.tenant ? Promise.resolve({}) : getCustomer(request.caller.tenantId, customerId),
   ]);
-  if (!customer) throw customerNotFound(customerId);
+  if (!reachable(request, customer, 'read')) throw customerNotFound(customerId);
   return pageResponse(page.items.map(childView), page.next);
 };

@@ -1,4 +1,5 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
+import { asCreatedBy, refuseClosedCustomValues, shownToCaller } from '../http/access.ts';
 import { tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { etag } from '../http/preconditions.ts';
 import { newId } from '../domain/ids.ts';
@@ -24,17 +25,22 @@ export const handler = defineHandler(crm.createCrmCustomer, async (request) => {
   const { tenantId, sub } = request.caller;
   const { type, email, phone, billingAddress, deliveryAddresses, tags, crmStatus, customFields, ...rest } = request.body;
   const fields = await customerFields(request);
+  refuseClosedCustomValues(request, customFields ?? {}, fields);
   const id = newId();
   const tmf = applyProfileToTmf({ engagedParty: { id, '@referredType': 'Organization' } }, { type, email, phone, billingAddress, deliveryAddresses });
   const created: CustomerRecord = await withCheckedCustomValues(
-    {
-      ...rest,
-      ...tmf,
-      '@type': 'Customer',
-      crmStatus: crmStatus ?? 'LEAD',
-      tags: [...new Set(tags ?? [])].sort(),
-      ...newCustomerMeta(id, tenantId, sub),
-    },
+    await asCreatedBy(
+      request,
+      {
+        ...rest,
+        ...tmf,
+        '@type': 'Customer',
+        crmStatus: crmStatus ?? 'LEAD',
+        tags: [...new Set(tags ?? [])].sort(),
+        ...newCustomerMeta(id, tenantId, sub),
+      },
+      fields,
+    ),
     customFields ?? {},
     fields,
     { creating: true },
@@ -43,7 +49,11 @@ export const handler = defineHandler(crm.createCrmCustomer, async (request) => {
   // Its events: the CRM's CustomerCreated, TMF629's CustomerCreateEvent for its hub listeners, and CustomerNextActionOverdue when created overdue.
   const record = { ...flagged, sequence: overdue ? 3 : 2 };
   const customer = toCrmCustomer(record, fields);
-  const response = { status: 201, body: customer, headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${id}`, etag: etag(1) } };
+  const response = {
+    status: 201,
+    body: toCrmCustomer(shownToCaller(request, record, fields), fields),
+    headers: { location: `${request.baseUrl}${CRM_BASE_PATH}/${id}`, etag: etag(1) },
+  };
   const events = [
     crmEvent(request, 'CustomerCreated', { type: 'Customer', id }, 1, { customer }, `Customer ${record.name} created`),
     ...tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request, fields), 2, true),

@@ -24,6 +24,8 @@ export const CRM_EVENT_TYPES = [
   'CustomerErased',
   'CustomersMerged',
   'CustomerUnmerged',
+  'CustomerShared',
+  'CustomerUnshared',
 ] as const;
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 

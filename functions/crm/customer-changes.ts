@@ -1,4 +1,5 @@
 import { changeContext, type Request, type Response } from '../http/kernel.ts';
+import { guardedChange, shownToCaller } from '../http/access.ts';
 import { tmfChangeTypes, tmfCustomerEvents, type TmfEventType } from '../events/tmf-customer-events.ts';
 import { tmfAttributesWithCustomValues, type FieldsInForce } from '../domain/custom-values.ts';
 import { readCustomerWithFields } from '../http/custom-values.ts';
@@ -25,9 +26,9 @@ export interface CustomerChange {
 export const customerNotFound = (id: string) => notFound(`Customer '${id}' does not exist.`);
 
 /** 200 with the customer as the seed shows it, and its ETag. */
-export const customerResponse = (record: CustomerRecord, fields: FieldsInForce, status = 200): Response => ({
+export const customerResponse = (request: Request, record: CustomerRecord, fields: FieldsInForce, status = 200): Response => ({
   status,
-  body: toCrmCustomer(record, fields),
+  body: toCrmCustomer(shownToCaller(request, record, fields), fields),
   headers: { etag: etag(record.version) },
 });
 
@@ -43,11 +44,11 @@ export const changeCustomer = (
   decide: (current: CustomerRecord, fields: FieldsInForce) => CustomerChange | Promise<CustomerChange>,
 ): Promise<Response> =>
   changeVersioned(request, {
-    read: () => readCustomerWithFields(request, id),
+    read: () => readCustomerWithFields(request, id, 'write'),
     missing: () => customerNotFound(id),
     decide: async (current, fields) => {
       const change = await decide(current, fields);
-      const record = { ...change.record, id: current.id, tenantId: current.tenantId };
+      const record = guardedChange(request, current, { ...change.record, id: current.id, tenantId: current.tenantId }, fields);
       if (change.events.length === 0) return { record, events: [] };
       // What TMF629's hub listeners hear of the same change (its name, contact media, …), after the CRM's own events.
       const tmf = tmfChangeTypes(tmfAttributesWithCustomValues(current, fields), tmfAttributesWithCustomValues(record, fields)).map(
@@ -67,5 +68,5 @@ export const changeCustomer = (
         }),
       );
     },
-    respond: (record, _changed, fields) => customerResponse(record, fields),
+    respond: (record, _changed, fields) => customerResponse(request, record, fields),
   });

@@ -21,6 +21,7 @@ export const CRM_ATTRIBUTES = [
   'website',
   'crmStatus',
   'ownerId',
+  'teamId',
   'nextAction',
   'nextActionDueDate',
   'mergedIds',

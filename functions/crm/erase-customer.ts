@@ -1,4 +1,5 @@
 import { changeContext, defineHandler, type Request } from '../http/kernel.ts';
+import { reachable } from '../http/access.ts';
 import { checkIfMatch } from '../http/preconditions.ts';
 import { withOptimisticRetry } from '../storage/table/optimistic.ts';
 import { eraseCustomer, getCustomerState, purgeStep, type Tombstone } from '../storage/customers/customer-lifecycle.ts';
@@ -18,6 +19,7 @@ const erase = (request: Request, id: string): Promise<{ tombstone: Tombstone; me
     const found = await getCustomerState(request.caller.tenantId, id);
     if (!found) throw customerNotFound(id);
     if (found.state === 'erased') return { tombstone: found.tombstone, merged: [] };
+    if (!reachable(request, found.record, 'write')) throw customerNotFound(id);
     if (found.state === 'live') checkIfMatch(request.headers, found.record.version);
     const tombstone: Tombstone = { id, tenantId: request.caller.tenantId, erasedAt: new Date().toISOString(), erasedBy: request.caller.sub };
     const { record } = found;

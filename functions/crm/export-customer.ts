@@ -1,5 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
-import { getCustomer } from '../storage/customers/customers.ts';
+import { groupsWith } from '../domain/access.ts';
+import { forbidden } from '../http/errors.ts';
 import { exportPart } from '../storage/customers/customer-lifecycle.ts';
 import { getLinkedPlans } from '../storage/bian/plan-links.ts';
 import { childFromItem } from '../storage/customers/customer-children.ts';
@@ -26,6 +27,9 @@ export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
   const { limit } = request.query;
   const found = await readCustomerWithFields(request, id);
   if (!found) throw customerNotFound(id);
+  // The export is everything held, events' copies of the customer included: it is for a caller who may read every field.
+  const hidden = groupsWith(request.caller.access, 'read');
+  if (hidden.length > 0) throw forbidden(`Exporting a customer needs every field readable; your roles hide: ${hidden.join(', ')}.`);
   const { record: customer, context: fields } = found;
   const part = await exportPart(request.caller.tenantId, id, limit, request.query.cursor);
   const of = (entity: string) => part.items.filter((item) => item.entity === entity);

@@ -1,5 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
-import { getCustomer, getCustomers } from '../storage/customers/customers.ts';
+import { mayReach, shownToCaller } from '../http/access.ts';
+import { getCustomers } from '../storage/customers/customers.ts';
 import { customersMatching } from '../storage/customers/match-keys.ts';
 import { matchKeysOf, type MatchKind } from '../domain/match-keys.ts';
 import { customerNotFound } from './customer-changes.ts';
@@ -31,7 +32,10 @@ export const handler = defineHandler(crm.findCrmDuplicates, async (request) => {
   );
   const body = ranked.flatMap(([id, why], i) => {
     const record = found[i];
-    return record && record.id === id ? [{ customer: toCrmCustomer(record, fields), reasons: [...why].sort() }] : [];
+    // A duplicate the caller may not see is not named to them.
+    return record && record.id === id && mayReach(request, record, 'read')
+      ? [{ customer: toCrmCustomer(shownToCaller(request, record, fields), fields), reasons: [...why].sort() }]
+      : [];
   });
   return { status: 200, body };
 });

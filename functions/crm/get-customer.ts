@@ -1,4 +1,5 @@
 import { defineHandler } from '../http/kernel.ts';
+import { mayReach, shownToCaller } from '../http/access.ts';
 import { etag } from '../http/preconditions.ts';
 import { getCustomerOverview } from '../storage/customers/customers.ts';
 import { findUser } from '../storage/users.ts';
@@ -27,7 +28,7 @@ export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
     getCustomerOverview(tenantId, id, { activities: RECENT_ACTIVITIES, events: RECENT_EVENTS, opportunities: RECENT_OPPORTUNITIES }),
     customerFields(request),
   ]);
-  if (!record)
+  if (!record || !mayReach(request, record, 'read'))
     throw await customerGone(
       request,
       id,
@@ -38,7 +39,7 @@ export const handler = defineHandler(crm.getCrmCustomer, async (request) => {
   return {
     status: 200,
     body: {
-      ...toCrmCustomer(record, fields),
+      ...toCrmCustomer(shownToCaller(request, record, fields), fields),
       events: events.map(toTimelineEntry).reverse(),
       ...(owner ? { owner } : {}),
       recentActivities: activities.map(childView),

@@ -2,7 +2,7 @@ import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
 import { customerLists } from '../storage/customers/customer-lists.ts';
 import { CRM_STATUSES, isCrmStatus } from '../domain/crm-status.ts';
-import { customerPageResponse, pageOf } from './customer-lists.ts';
+import { customerPageResponse, pageOf, readableList } from './customer-lists.ts';
 import { crm } from './operations.ts';
 
 /**
@@ -15,7 +15,10 @@ export const handler = defineHandler(crm.listCrmCustomers, async (request) => {
   if (status !== undefined && !isCrmStatus(status)) throw badRequest(`Unknown status '${status}'; use one of ${CRM_STATUSES.join(', ')}.`);
   const tenant = request.caller.tenantId;
   const page = pageOf(request);
-  if (ownerId !== undefined) return customerPageResponse(request, customerLists.byOwner(tenant, ownerId, { prefix, tag, crmStatus: status }, page));
-  if (status !== undefined) return customerPageResponse(request, customerLists.byStatus(tenant, status, { prefix, tag }, page));
-  return customerPageResponse(request, customerLists.all(tenant, { prefix, tag }, page));
+  const asked = () => {
+    if (ownerId !== undefined) return customerLists.byOwner(tenant, ownerId, { prefix, tag, crmStatus: status }, page);
+    if (status !== undefined) return customerLists.byStatus(tenant, status, { prefix, tag }, page);
+    return customerLists.all(tenant, { prefix, tag }, page);
+  };
+  return customerPageResponse(request, readableList(request, asked, { prefix, tag, crmStatus: status, ownerId }, page));
 });

@@ -1,4 +1,5 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
+import { reachable } from '../http/access.ts';
 import { badRequest, unprocessable } from '../http/errors.ts';
 import { checkIfMatch } from '../http/preconditions.ts';
 import { withOptimisticRetry } from '../storage/table/optimistic.ts';
@@ -40,12 +41,15 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
   if (duplicateIds.includes(id)) throw badRequest('duplicateIds: a customer cannot be merged into itself.');
   const fields = await customerFields(request);
   const merged = await withOptimisticRetry(async () => {
-    const [survivor, ...states] = await Promise.all([getCustomer(tenantId, id), ...duplicateIds.map((customerId) => getCustomerState(tenantId, customerId))]);
+    const [found, ...states] = await Promise.all([getCustomer(tenantId, id), ...duplicateIds.map((customerId) => getCustomerState(tenantId, customerId))]);
+    const survivor = reachable(request, found, 'write');
     if (!survivor) throw customerNotFound(id);
     // A retried merge: duplicates already merged into this survivor are done; any other that is not live is unknown here.
     const already = (i: number) => states[i]?.state === 'merged' && states[i].merger.mergedInto === id;
     states.forEach((state, i) => {
       if (state?.state !== 'live' && !already(i)) throw customerNotFound(duplicateIds[i]!);
+      // A duplicate the caller may not see is unknown to them; one they may see but not change, 403.
+      if (state?.state === 'live' && !reachable(request, state.record, 'write')) throw customerNotFound(duplicateIds[i]!);
     });
     const duplicates = states.flatMap((state) => (state?.state === 'live' ? [state.record] : []));
     if (duplicates.length === 0) return { survivorNext: survivor, purgeAt: undefined };
@@ -108,5 +112,5 @@ export const handler = defineHandler(crm.mergeCrmCustomer, async (request) => {
   });
   const until = Date.now() + IN_REQUEST_MS;
   if (merged.purgeAt) for (const duplicate of duplicateIds) await moveMergedStep(tenantId, duplicate, id, merged.purgeAt, until);
-  return customerResponse(merged.survivorNext, fields);
+  return customerResponse(request, merged.survivorNext, fields);
 });

@@ -1,4 +1,5 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
+import { reachable } from '../http/access.ts';
 import { conflict } from '../http/errors.ts';
 import { changeVersioned } from '../http/versioned-change.ts';
 import { getCustomerState, restoreCustomer } from '../storage/customers/customer-lifecycle.ts';
@@ -24,7 +25,7 @@ export const handler = defineHandler(crm.restoreCrmCustomer, (request) => {
   return changeVersioned<CustomerRecord, 'restored', FieldsInForce>(request, {
     read: async () => {
       const found = await getCustomerState(request.caller.tenantId, id);
-      if (!found || found.state === 'erased') return undefined;
+      if (!found || found.state === 'erased' || !reachable(request, found.record, 'write')) return undefined;
       if (found.state === 'live') throw conflict(`Customer '${id}' is not deleted.`);
       if (found.state === 'merged') throw conflict(`Customer '${id}' was merged into '${found.merger.mergedInto}': unmerge it there instead.`);
       return found.deletion.purgeAt > now ? { record: found.record, context: await customerFields(request) } : undefined;
@@ -43,6 +44,6 @@ export const handler = defineHandler(crm.restoreCrmCustomer, (request) => {
         ),
         ...tmfCustomerEvents(['CustomerCreateEvent'], next, changeContext(request, fields), current.sequence + 2, true),
       ]),
-    respond: (record, _changed, fields) => customerResponse(record, fields),
+    respond: (record, _changed, fields) => customerResponse(request, record, fields),
   });
 });

@@ -72,6 +72,8 @@ const profile = () => ({
   userId: text(200),
   visits: z.array(Visit).check(z.maxLength(1000)),
   website: text(2000),
+  /** The team the customer belongs to (issue 25): who reaches it through their team. */
+  teamId: nonEmpty(63),
 });
 
 /** A write's custom values by field key (README, "Custom fields"): each checked against the tenant's field; `null` clears one in a PATCH. */
@@ -121,6 +123,10 @@ export interface CrmCustomerInput {
   customFields?: Record<string, unknown>;
   [key: string]: unknown;
 }
+
+/** A share of a customer (issue 25): with `user:<id>` or `team:<id>`, to read or to read and write. */
+export const ShareChange = z.lazy(() => z.strictObject({ access: z.enum(['read', 'write']) }));
+export const ShareView = z.lazy(() => z.object({ grantee: z.string(), access: z.enum(['read', 'write']) }));
 
 export const CrmStatusChange = z.lazy(() => z.strictObject({ crmStatus: CrmStatus }));
 export const NextActionChange = z.lazy(() => z.strictObject({ nextAction: nullable(nonEmpty(1000)), nextActionDueDate: nullable(dateTime) }));

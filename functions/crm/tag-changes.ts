@@ -17,7 +17,7 @@ export const changeTagOf = async (request: Request, add: boolean): Promise<Respo
   const tag = parseWith(Tag, request.params.tag, 'tag');
   const id = request.params.id!;
   return changeVersioned(request, {
-    read: () => readCustomerWithFields(request, id),
+    read: () => readCustomerWithFields(request, id, 'write'),
     missing: () => customerNotFound(id),
     decide: (current) => {
       const tags = (current.tags as string[]) ?? [];
@@ -40,6 +40,6 @@ export const changeTagOf = async (request: Request, add: boolean): Promise<Respo
           `Tag ${tag} ${add ? 'added' : 'removed'}`,
         ),
       ),
-    respond: (record, _changed, fields) => customerResponse(record, fields),
+    respond: (record, _changed, fields) => customerResponse(request, record, fields),
   });
 };

@@ -1,4 +1,5 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
+import { reachable } from '../http/access.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { checkIfMatch } from '../http/preconditions.ts';
 import { withOptimisticRetry } from '../storage/table/optimistic.ts';
@@ -34,7 +35,8 @@ export const handler = defineHandler(crm.unmergeCrmCustomer, async (request) => 
   const { duplicateId } = request.body;
   const fields = await customerFields(request);
   const restored = await withOptimisticRetry(async () => {
-    const [survivor, state] = await Promise.all([getCustomer(tenantId, id), getCustomerState(tenantId, duplicateId)]);
+    const [found, state] = await Promise.all([getCustomer(tenantId, id), getCustomerState(tenantId, duplicateId)]);
+    const survivor = reachable(request, found, 'write');
     if (!survivor) throw customerNotFound(id);
     checkIfMatch(request.headers, survivor.version);
     const now = new Date().toISOString();
@@ -85,5 +87,5 @@ export const handler = defineHandler(crm.unmergeCrmCustomer, async (request) => 
     return duplicate;
   });
   await moveBackStep(tenantId, duplicateId, id, Date.now() + IN_REQUEST_MS);
-  return customerResponse(restored, fields);
+  return customerResponse(request, restored, fields);
 });

@@ -1,4 +1,5 @@
 import { defineHandler } from '../http/kernel.ts';
+import { checkTeam, refuseClosedCustomValues } from '../http/access.ts';
 import { parseWith } from '../http/validation.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
 import { applyProfileToTmf, type ContactMedium, type EngagedParty } from '../domain/customer-mapping.ts';
@@ -22,6 +23,8 @@ const MAPPED = ['type', 'email', 'phone', 'billingAddress', 'deliveryAddresses']
 export const handler = defineHandler(crm.updateCrmCustomer, (request) =>
   changeCustomer(request, request.params.id!, async (current, fields) => {
     const { customFields, ...profile } = request.body;
+    refuseClosedCustomValues(request, (customFields ?? {}) as Record<string, unknown>, fields);
+    if (typeof profile.teamId === 'string') await checkTeam(request.caller.tenantId, profile.teamId);
     const next: CustomerRecord =
       customFields === undefined
         ? { ...current }

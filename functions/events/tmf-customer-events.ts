@@ -3,7 +3,7 @@ import { tmfAttributesOf } from '../domain/customer-model.ts';
 import { notShownAsStored, showCustomer } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
-import { storedCustomValues, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
+import { withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
 
 /** The source of TMF629's events on the bus: the hub notifier's rule matches it. */
 export const TMF_SOURCE = 'rapport.tmf629';

@@ -6,6 +6,7 @@ import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts'
 import { jsonEqual } from '../domain/canonical-json.ts';
 import { getCustomer, getCustomers } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
+import { reachable } from './access.ts';
 
 /**
  * Custom values in every family's customer writes (issue 24), once: the tenant's fields in force,
@@ -17,16 +18,20 @@ export const customerFields = (request: Pick<Request<unknown>, 'caller'>): Promi
   fieldDefinitionsInForce(request.caller.tenantId, 'customer');
 
 /**
- * One customer of the caller's tenant (undefined for an unknown id, also another tenant's) with the
+ * One customer of the caller's tenant that the caller reaches for the action (undefined for an
+ * unknown id, another tenant's, or one the caller may not read; 403 for a write they may not make:
+ * http/access.ts) with the
  * tenant's fields in force, read together: the shape of a versioned change's `read` (the fields
  * are its context), and what every read that shows a customer needs.
  */
 export const readCustomerWithFields = async (
   request: Pick<Request<unknown>, 'caller'>,
   id: string,
+  action: 'read' | 'write' = 'read',
 ): Promise<{ record: CustomerRecord; context: FieldsInForce } | undefined> => {
   const [record, fields] = await Promise.all([getCustomer(request.caller.tenantId, id), customerFields(request)]);
-  return record && { record, context: fields };
+  const found = reachable(request, record, action);
+  return found && { record: found, context: fields };
 };
 
 /**

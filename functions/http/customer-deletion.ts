@@ -1,6 +1,6 @@
 import type { Request, Response } from './kernel.ts';
+import { mayReach } from './access.ts';
 import { changeVersioned } from './versioned-change.ts';
-import { getCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { deleteCustomer, getCustomerState, retentionMs, type Deletion } from '../storage/customers/customer-lifecycle.ts';
 import { movedPermanently } from './errors.ts';
@@ -23,7 +23,7 @@ export const deleteCustomerRequest = (
   events: (record: CustomerRecord, deletion: Deletion, fields: FieldsInForce) => PendingEvent[],
 ): Promise<Response> =>
   changeVersioned(request, {
-    read: () => readCustomerWithFields(request, id),
+    read: () => readCustomerWithFields(request, id, 'write'),
     missing,
     decide: (current) => ({ record: current, events: Array.from({ length: eventCount }, () => 'deleted') }),
     write: ({ current, next, context: fields }) => {
@@ -40,6 +40,6 @@ export const deleteCustomerRequest = (
  */
 export const customerGone = async (request: Request, id: string, missing: () => Error, locationOf: (survivorId: string) => string): Promise<Error> => {
   const state = await getCustomerState(request.caller.tenantId, id);
-  if (state?.state !== 'merged') return missing();
+  if (state?.state !== 'merged' || !mayReach(request, state.record, 'read')) return missing();
   return movedPermanently(locationOf(state.merger.mergedInto), `Customer '${id}' was merged into '${state.merger.mergedInto}'.`);
 };

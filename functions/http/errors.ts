@@ -29,6 +29,9 @@ export const preconditionFailed = (message: string): HttpError => new HttpError(
 export const payloadTooLarge = (message: string): HttpError => new HttpError(413, 'PAYLOAD_TOO_LARGE', message);
 export const unsupportedMediaType = (message: string): HttpError => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
 export const unprocessable = (message: string): HttpError => new HttpError(422, 'UNPROCESSABLE_ENTITY', message);
+/** 429 with `Retry-After`: the tenant's or the caller's rate limit is spent for this window. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number, headers: Record<string, string> = {}): HttpError =>
+  new HttpError(429, 'TOO_MANY_REQUESTS', message, { ...headers, 'retry-after': String(retryAfterSeconds) });
 export const serviceUnavailable = (message: string): HttpError => new HttpError(503, 'SERVICE_UNAVAILABLE', message, { 'retry-after': '1' });
 
 /** Standard reason phrases, used in error bodies. */
@@ -45,6 +48,7 @@ export const REASONS: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

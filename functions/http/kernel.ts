@@ -1,16 +1,20 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { NO_QUERY, writes, type BodyOf, type Family, type Operation, type ParamsOf, type QueryOf } from './operation.ts';
-import { badRequest, forbidden, notFound, payloadTooLarge, toHttpError, unauthorized, unsupportedMediaType } from './errors.ts';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { NO_QUERY, scopesFor, writes, type BodyOf, type Family, type Operation, type ParamsOf, type QueryOf } from './operation.ts';
+import { badRequest, forbidden, notFound, payloadTooLarge, toHttpError, tooManyRequests, unauthorized, unsupportedMediaType } from './errors.ts';
+import { limiter, rateLimitHeaders } from './rate-limiter.ts';
+import { BusinessMetric } from '../business-metrics.ts';
 import { renderError } from './error-bodies.ts';
 import { parseWith, QUERY } from './validation.ts';
-import { instrumentation, logger } from '../observability.ts';
+import { count, instrumentation, logger } from '../observability.ts';
 import { createOnce, type StoredResponse } from '../storage/idempotency.ts';
 import type { TransactItem } from '../storage/table/transactions.ts';
 import type { FieldsInForce } from '../domain/custom-values.ts';
 import type { ChangeContext } from '../events/tmf-customer-events.ts';
 import { fitsKeyPart, isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/table/limits.ts';
 import { rememberUser } from '../storage/users.ts';
+import type { AccessDecision } from '../domain/access.ts';
+import type { RateLimits } from '../storage/access/access-config.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -22,6 +26,27 @@ export interface Caller {
   /** `preferred_username` and `name` claims, when the token carries them. */
   username?: string;
   displayName?: string;
+  /** What the caller may see and change, as the authorizer decided it (domain/access.ts). */
+  access: AccessDecision;
+  /** The tenant's rate limits, from its access settings (none for an in-process call: not limited). */
+  rateLimits?: RateLimits;
+}
+
+/**
+ * What the API's authorizer (functions/auth/authorize.ts) hands every function in
+ * `requestContext.authorizer.lambda`: the token's claims the kernel reads and the caller's access
+ * decision, strings only.
+ */
+export interface AuthorizerContext {
+  sub: string;
+  tenant: string;
+  scope: string;
+  username: string;
+  name: string;
+  /** The AccessDecision, JSON. */
+  access: string;
+  /** The tenant's RateLimits, JSON. */
+  rateLimits: string;
 }
 
 /**
@@ -70,11 +95,11 @@ export interface Response {
   headers?: Record<string, string>;
 }
 
-export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type Result = APIGatewayProxyStructuredResultV2;
 
 /** The API Gateway event as the middlewares below leave it: each adds what it establishes. */
-type KernelEvent = Event & { kernel?: Partial<Request> };
+type KernelEvent = Event & { kernel?: Partial<Request> & { responseHeaders?: Record<string, string> } };
 type Middleware = MiddlewareObj<KernelEvent, Result, Error, Context>;
 
 const TENANT_CLAIM = process.env.TENANT_CLAIM ?? 'tenant';
@@ -105,10 +130,14 @@ const normaliseRequest = (operation: Operation): Middleware => ({
   },
 });
 
-/** Correlation id from `X-Correlation-Id` or the request id: in every log line and echoed in the response. */
+/**
+ * Correlation id from `X-Correlation-Id` or the request id: in every log line and echoed in the
+ * response, with the header fields every answer carries (the rate limits').
+ */
 const correlationIds = (operation: Operation): Middleware => {
   const echo: Middleware['after'] = ({ event, response }) => {
-    if (response && event.kernel?.correlationId) response.headers = { ...response.headers, 'x-correlation-id': event.kernel.correlationId };
+    if (response && event.kernel?.correlationId)
+      response.headers = { ...event.kernel.responseHeaders, ...response.headers, 'x-correlation-id': event.kernel.correlationId };
   };
   return {
     before: ({ event }) => {
@@ -123,25 +152,55 @@ const correlationIds = (operation: Operation): Middleware => {
   };
 };
 
-/** The caller from the JWT authorizer's claims: `sub` (401 without) and the tenant claim (403 without). */
-const callerContext = (): Middleware => ({
+/**
+ * The caller from the authorizer's context: `sub` (401 without), the tenant (403 without), the
+ * operation's scope (403 without: the kernel knows its operation, so the refusal is in the
+ * family's body) and the access decision.
+ */
+const callerContext = (operation: Operation): Middleware => ({
   before: ({ event }) => {
-    const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
-    const sub = claims.sub;
+    const context: Partial<AuthorizerContext> = event.requestContext.authorizer?.lambda ?? {};
+    const sub = context.sub;
     if (typeof sub !== 'string' || sub === '') throw unauthorized('The token carries no subject.');
     if (!isKeyPart(sub)) throw unauthorized(`The token's subject is not one Rapport can store (at most ${MAX_KEY_PART_BYTES} bytes, no '#').`);
-    const tenant = claims[TENANT_CLAIM];
+    const tenant = context.tenant;
     if (typeof tenant !== 'string' || tenant === '') throw forbidden(`The token carries no '${TENANT_CLAIM}' claim.`);
     if (!isKeyPart(tenant)) throw forbidden(`The token's '${TENANT_CLAIM}' claim is not one Rapport can store (at most ${MAX_KEY_PART_BYTES} bytes, no '#').`);
-    const scopes =
-      event.requestContext.authorizer?.jwt?.scopes ??
-      String(claims.scope ?? '')
-        .split(' ')
-        .filter(Boolean);
-    const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
-    const displayName = typeof claims.name === 'string' ? claims.name : undefined;
-    event.kernel = { ...event.kernel, caller: { sub, tenantId: tenant, scopes, username, displayName } };
+    const scopes = (context.scope ?? '').split(' ').filter(Boolean);
+    const needed = scopesFor(operation.access);
+    if (!needed.some((scope) => scopes.includes(scope))) throw forbidden(`This operation needs the scope ${needed.join(' or ')}.`);
+    if (!context.access) throw forbidden('The request carries no access decision: it did not pass the authorizer.');
+    const caller: Caller = {
+      sub,
+      tenantId: tenant,
+      scopes,
+      username: context.username || undefined,
+      displayName: context.name || undefined,
+      access: JSON.parse(context.access) as AccessDecision,
+      ...(context.rateLimits ? { rateLimits: JSON.parse(context.rateLimits) as RateLimits } : {}),
+    };
+    event.kernel = { ...event.kernel, caller };
     logger.appendKeys({ tenantId: tenant, sub });
+  },
+});
+
+/**
+ * The tenant's and the caller's rate limits (http/rate-limiter.ts): 429 with `Retry-After` past
+ * either, and the IETF `RateLimit-Policy` and `RateLimit` fields on every answer. A request the
+ * authorizer gave no limits (an in-process call of the tests or the bench) is not limited.
+ */
+const rateLimited = (): Middleware => ({
+  before: async ({ event }) => {
+    const caller = event.kernel?.caller;
+    if (!caller?.rateLimits) return;
+    const states = await limiter.admit(caller.tenantId, caller.sub, caller.rateLimits);
+    const headers = rateLimitHeaders(caller.rateLimits, states);
+    event.kernel = { ...event.kernel, responseHeaders: { ...event.kernel?.responseHeaders, ...headers } };
+    const refused = states.find((state) => !state.admitted);
+    if (refused) {
+      count(BusinessMetric.RateLimited);
+      throw tooManyRequests(`The ${refused.policy}'s rate limit of ${refused.limit} requests a second is spent: retry after the second it is in.`, 1, headers);
+    }
   },
 });
 
@@ -256,7 +315,8 @@ export const defineHandler = <const O extends Operation>(
     .use(correlationIds(operation))
     .use(errorResponses(operation.family))
     .use(normaliseRequest(operation))
-    .use(callerContext())
+    .use(callerContext(operation))
+    .use(rateLimited())
     .use(validatedBody(operation))
     .handler(async (event) => {
       const kernel = event.kernel as Request;

@@ -10,6 +10,7 @@ import { shownAttributes, takeCustomer, type TmfGeneration } from '../domain/tmf
 import type { Json } from '../domain/tmf629/items.ts';
 import { tmfChangeTypes, tmfCustomerEvents } from '../events/tmf-customer-events.ts';
 import { badRequest } from '../http/errors.ts';
+import { guardedChange, refuseClosedCustomValues, shownToCaller } from '../http/access.ts';
 import { readCustomerWithFields, withCheckedCustomValues } from '../http/custom-values.ts';
 import { isJsonObject, jsonEqual } from '../domain/canonical-json.ts';
 import {
@@ -66,12 +67,14 @@ export const changeTmfAttributes = (
 ): Promise<Response> => {
   const fields = selectedFields(generation, request.query.fields);
   return changeVersioned(request, {
-    read: () => readCustomerWithFields(request, id),
+    read: () => readCustomerWithFields(request, id, 'write'),
     missing: () => notFound(`Customer '${id}' does not exist.`),
     decide: async (current, custom) => {
-      const before = tmfAttributesWithCustomValues(current, custom);
+      // The change applies to the customer as the caller sees it (a JSON Patch's indices are theirs); what is hidden from them is kept.
+      const visible = shownToCaller(request, current, custom);
+      const before = tmfAttributesWithCustomValues(visible, custom);
       const given = parseWith(generation.attributes, change(shownAttributes(generation, before)), what);
-      const stored = storedCustomValues(current);
+      const stored = storedCustomValues(visible);
       // Free-form characteristics stored before a field of their name existed, while the field holds no value.
       const kept = (Array.isArray(current.characteristic) ? current.characteristic : []).filter(
         (item) => isJsonObject(item) && typeof item.name === 'string' && custom.has(item.name) && stored[item.name] === undefined,
@@ -80,9 +83,10 @@ export const changeTmfAttributes = (
       const written: CustomValues = {};
       for (const key of Object.keys(shownCustomValues(stored, custom).values)) if (!(key in values)) written[key] = null;
       for (const [key, value] of Object.entries(values)) if (!jsonEqual(value, stored[key])) written[key] = value;
+      refuseClosedCustomValues(request, written, custom);
       const base = { ...withoutTmfAttributes(current), ...attributes, id, tenantId: current.tenantId, name: String(attributes.name) };
-      const next = await withCheckedCustomValues(base, written, custom, { creating: false, path: 'characteristic' });
-      const types = tmfChangeTypes(before, tmfAttributesWithCustomValues(next, custom));
+      const next = guardedChange(request, current, await withCheckedCustomValues(base, written, custom, { creating: false, path: 'characteristic' }), custom);
+      const types = tmfChangeTypes(tmfAttributesWithCustomValues(current, custom), tmfAttributesWithCustomValues(next, custom));
       if (types.length === 0) return { record: current, events: [] };
       return { record: next, events: types };
     },
@@ -90,7 +94,7 @@ export const changeTmfAttributes = (
       replaceCustomer(current, next, tmfCustomerEvents(events, next, changeContext(request, custom), current.sequence + 1)),
     respond: (record, _changed, custom) => ({
       status: 200,
-      body: customerAnswer(generation, record, request.baseUrl, fields, custom),
+      body: customerAnswer(generation, shownToCaller(request, record, custom), request.baseUrl, fields, custom),
       headers: { etag: etag(record.version) },
     }),
   });

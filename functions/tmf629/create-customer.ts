@@ -1,4 +1,5 @@
 import { changeContext, defineHandler } from '../http/kernel.ts';
+import { asCreatedBy, refuseClosedCustomValues, shownToCaller } from '../http/access.ts';
 import { etag } from '../http/preconditions.ts';
 import { newId } from '../domain/ids.ts';
 import { insertCustomer } from '../storage/customers/customers.ts';
@@ -26,20 +27,25 @@ export const createCustomer = (generation: TmfGeneration, operation: TmfCustomer
     const id = newId();
     const custom = await customerFields(request);
     const { attributes, values } = customCharacteristicsOf(generation, takeCustomer(generation, request.body as Json, {}, id), custom);
+    refuseClosedCustomValues(request, values, custom);
     const record: CustomerRecord = await withCheckedCustomValues(
-      {
-        ...attributes,
-        '@type': attributes['@type'] ?? 'Customer',
-        crmStatus: 'LEAD',
-        ...newCustomerMeta(id, tenantId, sub),
-        name: String(attributes.name),
-      },
+      await asCreatedBy(
+        request,
+        {
+          ...attributes,
+          '@type': attributes['@type'] ?? 'Customer',
+          crmStatus: 'LEAD',
+          ...newCustomerMeta(id, tenantId, sub),
+          name: String(attributes.name),
+        },
+        custom,
+      ),
       values,
       custom,
       { creating: true, path: 'characteristic' },
     );
     const location = `${request.baseUrl}${request.path}/${encodeURIComponent(id)}`;
-    const body = customerAnswer(generation, record, request.baseUrl, fields, custom);
+    const body = customerAnswer(generation, shownToCaller(request, record, custom), request.baseUrl, fields, custom);
     const response = { status: 201, body, headers: { location, etag: etag(record.version) } };
     const events = tmfCustomerEvents(['CustomerCreateEvent'], record, changeContext(request, custom), 1);
     // A create races only on its unique values' claims: a concurrent writer's conflict is retried, then seen as a taken value (409).

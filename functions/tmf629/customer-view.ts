@@ -2,7 +2,7 @@ import { parseFields, selectFields, UnknownFieldError } from '../domain/field-se
 import { showCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts';
 import type { Json } from '../domain/tmf629/items.ts';
 import { badRequest } from '../http/errors.ts';
-import { CUSTOM_FIELDS, storedCustomValues, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
+import { CUSTOM_FIELDS, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
 import { INDEXED_FILTERS } from '../storage/customers/customer-lists.ts';
 
 /** Scalar first-level attributes that can filter a list: those the customer lists carry in their index (the same names in every generation). */

@@ -1,6 +1,7 @@
 import { defineHandler } from '../http/kernel.ts';
 import { badRequest } from '../http/errors.ts';
-import { listTmfCustomers, MAX_IDS } from '../storage/customers/customer-lists.ts';
+import { listTmfCustomers, listVisibleTmfCustomers, MAX_IDS } from '../storage/customers/customer-lists.ts';
+import { mayReach, shownToCaller, visibilityOf } from '../http/access.ts';
 import { filtersOf } from '../domain/list-filters.ts';
 import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
@@ -21,17 +22,15 @@ export const listCustomer = (generation: TmfGeneration, operation: TmfCustomerOp
     if ((filters.id?.length ?? 0) > MAX_IDS) throw badRequest(`'id' takes at most ${MAX_IDS} values`);
     const fields = selectedFields(generation, request.query.fields);
     // With `fields`, only the stored attributes those are shown from are read.
+    const asked = { filters, offset, limit, ...(cursor === undefined ? {} : { cursor }) };
+    // A caller whose roles reach less than the tenant lists what they reach (and gets no total, which would say more).
     const [page, custom] = await Promise.all([
-      listTmfCustomers(request.caller.tenantId, {
-        filters,
-        offset,
-        limit,
-        ...(cursor === undefined ? {} : { cursor }),
-        attributes: storedAttributesFor(generation, fields),
-      }),
+      request.caller.access.read.tenant
+        ? listTmfCustomers(request.caller.tenantId, { ...asked, attributes: storedAttributesFor(generation, fields) })
+        : listVisibleTmfCustomers(request.caller.tenantId, visibilityOf(request), asked, (record) => mayReach(request, record, 'read')),
       customerFields(request),
     ]);
-    const body = page.items.map((record) => customerAnswer(generation, record, request.baseUrl, fields, custom));
+    const body = page.items.map((record) => customerAnswer(generation, shownToCaller(request, record, custom), request.baseUrl, fields, custom));
     const headers: Record<string, string> = { 'x-result-count': String(body.length) };
     if (page.total !== undefined) headers['x-total-count'] = String(page.total);
     if (page.next) {

@@ -1,8 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
+import { shownToCaller } from '../http/access.ts';
 import { notFound } from '../http/errors.ts';
 import { customerGone } from '../http/customer-deletion.ts';
 import { etag } from '../http/preconditions.ts';
-import { getCustomer } from '../storage/customers/customers.ts';
 import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
 import { customerAnswer, selectedFields } from './customer-view.ts';
@@ -22,7 +22,11 @@ export const retrieveCustomer = (generation: TmfGeneration, operation: TmfCustom
         (survivor) => `${request.baseUrl}${request.path.slice(0, request.path.lastIndexOf('/'))}/${encodeURIComponent(survivor)}`,
       );
     const { record, context: custom } = found;
-    return { status: 200, body: customerAnswer(generation, record, request.baseUrl, fields, custom), headers: { etag: etag(record.version) } };
+    return {
+      status: 200,
+      body: customerAnswer(generation, shownToCaller(request, record, custom), request.baseUrl, fields, custom),
+      headers: { etag: etag(record.version) },
+    };
   });
 
 export const handler = retrieveCustomer(v4, tmf629.retrieveCustomer);

@@ -26,6 +26,8 @@ export interface DevTokenInput {
   scopes?: string[];
   name?: string;
   preferredUsername?: string;
+  /** Groups, in the `cognito:groups` claim as Cognito issues them (roles of the same name). */
+  groups?: string[];
   expiresInSeconds?: number;
 }
 
@@ -37,6 +39,7 @@ export const signDevToken = (key: KeyObject, input: DevTokenInput): Promise<stri
     scope: (input.scopes ?? [SCOPES.read, SCOPES.write]).join(' '),
     ...(input.name ? { name: input.name } : {}),
     ...(input.preferredUsername ? { preferred_username: input.preferredUsername } : {}),
+    ...(input.groups?.length ? { 'cognito:groups': input.groups } : {}),
   })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'rapport-local' })
     .setIssuer(DEV_ISSUER)

@@ -1,7 +1,17 @@
-/** Calls a handler in-process as API Gateway would (an HTTP API v2 event with JWT claims): the tests' and the bench's way to run the real handlers with their real middleware. */
+/**
+ * Calls a handler in-process as API Gateway would (an HTTP API v2 event with the authorizer's
+ * context): the tests' and the bench's way to run the real handlers with their real middleware.
+ * A call carries full access by default (what a tenant that set up no access gets); `decide: true`
+ * has the authorizer's own code decide the caller's access from the tenant's teams and roles, as
+ * every deployed and local request does.
+ */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Operation } from '../../functions/http/operation.ts';
+import type { AuthorizerContext, Event } from '../../functions/http/kernel.ts';
+import { FULL_ACCESS, type AccessDecision } from '../../functions/domain/access.ts';
+import { contextOf } from '../../functions/auth/authorize.ts';
+import type { RateLimits } from '../../functions/storage/access/access-config.ts';
 import { lambdaContext as localContext } from './functions.ts';
 
 export interface CallOptions {
@@ -13,11 +23,43 @@ export interface CallOptions {
   rawBody?: string;
   tenant?: string;
   sub?: string;
-  claims?: Record<string, string>;
+  /** The token's claims, in place of `sub`, `tenant` and every scope. */
+  claims?: Record<string, string | string[]>;
+  /** The caller's access: full by default; `decide: true` has the authorizer decide it. */
+  access?: AccessDecision;
+  decide?: boolean;
+  /** Rate limits to apply (http/rate-limiter.ts); without them a call is not limited. */
+  rateLimits?: RateLimits;
 }
 
-/** An API Gateway v2 event with JWT authorizer claims, as API Gateway hands it to a function. */
-export const apiEvent = (operation: Operation, options: CallOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer => {
+const ALL_SCOPES = 'rapport/read rapport/write rapport/admin';
+
+const claimsOf = (options: CallOptions): Record<string, string | string[]> =>
+  options.claims ?? { sub: options.sub ?? 'user-1', tenant: options.tenant ?? 'tenant-a', scope: ALL_SCOPES };
+
+/** The authorizer context of a call: the claims, with full access (or the given decision) unless the authorizer is to decide. */
+const givenContext = (options: CallOptions): AuthorizerContext => {
+  const claims = claimsOf(options);
+  const text = (name: string) => (typeof claims[name] === 'string' ? (claims[name] as string) : '');
+  return {
+    sub: text('sub'),
+    tenant: text('tenant'),
+    scope: claims.scope === undefined ? ALL_SCOPES : text('scope'),
+    username: text('preferred_username'),
+    name: text('name'),
+    access: JSON.stringify(options.access ?? FULL_ACCESS(text('sub'))),
+    rateLimits: options.rateLimits ? JSON.stringify(options.rateLimits) : '',
+  };
+};
+
+/** The authorizer context the deployed authorizer would hand over for the call's claims. */
+export const decidedContext = async (options: CallOptions): Promise<AuthorizerContext> => ({
+  ...(await contextOf(claimsOf(options))),
+  rateLimits: options.rateLimits ? JSON.stringify(options.rateLimits) : '',
+});
+
+/** An API Gateway v2 event with the authorizer's context, as API Gateway hands it to a function. */
+export const apiEvent = (operation: Operation, options: CallOptions = {}, context = givenContext(options)): Event => {
   const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? 'missing');
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   return {
@@ -36,14 +78,7 @@ export const apiEvent = (operation: Operation, options: CallOptions = {}): APIGa
     requestContext: {
       accountId: '123456789012',
       apiId: 'test',
-      authorizer: {
-        principalId: '',
-        integrationLatency: 0,
-        jwt: {
-          claims: options.claims ?? { sub: options.sub ?? 'user-1', tenant: options.tenant ?? 'tenant-a', scope: 'rapport/read rapport/write rapport/admin' },
-          scopes: ['rapport/read', 'rapport/write', 'rapport/admin'],
-        },
-      },
+      authorizer: { lambda: context },
       domainName: 'api.test',
       domainPrefix: 'api',
       http: { method: operation.method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'vitest' },
@@ -61,7 +96,7 @@ export const apiEvent = (operation: Operation, options: CallOptions = {}): APIGa
 /** The same Lambda context the local runtime gives its functions. */
 export const lambdaContext = (name = 'test'): Context => localContext(name);
 
-type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (event: Event, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface CallResult {
   status: number;
@@ -72,7 +107,8 @@ export interface CallResult {
 
 /** Invokes a real handler (with its real middleware) in-process and parses the JSON answer. */
 export const call = async (handler: Handler, operation: Operation, options: CallOptions = {}): Promise<CallResult> => {
-  const result = await handler(apiEvent(operation, options), lambdaContext(operation.name));
+  const event = apiEvent(operation, options, options.decide ? await decidedContext(options) : givenContext(options));
+  const result = await handler(event, lambdaContext(operation.name));
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   return { status: result.statusCode ?? 200, headers, body: result.body ? JSON.parse(result.body) : undefined };
 };

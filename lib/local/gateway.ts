@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Event } from '../../functions/http/kernel.ts';
+import { contextOf } from '../../functions/auth/authorize.ts';
 import { operations } from '../../functions/catalog.ts';
 import { answerUnmatched } from '../../functions/unmatched-route.ts';
-import { pathPattern, pathsOf, scopesFor, type Operation } from '../../functions/http/operation.ts';
+import { pathPattern, pathsOf, type Operation } from '../../functions/http/operation.ts';
 import { verifyDevToken } from './dev-tokens.ts';
 import { invoke } from './functions.ts';
 
@@ -45,14 +47,11 @@ const headerValues = (request: IncomingMessage): Record<string, string> => {
   return headers;
 };
 
-/** API Gateway hands claims to the function as strings. */
-const stringClaims = (claims: Record<string, unknown>): Record<string, string> =>
-  Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
-
 /**
  * The local HTTP API: matches a catalog route, verifies the bearer token (signature, expiry,
- * audience) and the route's scopes like API Gateway's JWT authorizer, and invokes the route's
- * handler with a real API Gateway v2 event.
+ * audience) and decides the caller's access with the deployed authorizer's own code
+ * (functions/auth/authorize.ts), and invokes the route's handler with a real API Gateway v2 event
+ * carrying the authorizer's context (the function checks the route's scope, as deployed).
  */
 export const handleApiRequest = async (request: IncomingMessage, body: Buffer, key: KeyObject): Promise<GatewayResponse> => {
   const url = new URL(request.url ?? '/', 'http://localhost');
@@ -77,10 +76,7 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   } catch {
     return gatewayError(401, 'Unauthorized');
   }
-  const scopes = String(claims.scope ?? '')
-    .split(' ')
-    .filter(Boolean);
-  if (!scopesFor(route.operation.access).some((scope) => scopes.includes(scope))) return gatewayError(403, 'Forbidden');
+  const context = await contextOf(claims);
 
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
@@ -88,7 +84,7 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   const routeKey = `${route.operation.method} ${route.route}`;
   const text = body.toString('utf8');
   const binary = body.length > 0 && Buffer.from(text, 'utf8').length !== body.length;
-  const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+  const event: Event = {
     version: '2.0',
     routeKey,
     rawPath: url.pathname,
@@ -99,7 +95,7 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims(claims), scopes } },
+      authorizer: { lambda: context },
       domainName: headers.host ?? 'localhost',
       domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
       http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },

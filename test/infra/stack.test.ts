@@ -9,9 +9,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { addRapport } from '../../lib/rapport-app.ts';
 import { functionId } from '../../lib/function.ts';
 import { operations } from '../../functions/catalog.ts';
-import { pathsOf, scopesFor, writes } from '../../functions/http/operation.ts';
+import { pathsOf, writes } from '../../functions/http/operation.ts';
 import { INDEXES } from '../../functions/storage/table/table-schema.ts';
-import { SIZING } from '../../lib/sizing.ts';
+import { ACCESS_RESULT_CACHE_SECONDS, SIZING } from '../../lib/sizing.ts';
 import { pascalCase } from '../../lib/names.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
@@ -116,15 +116,15 @@ describe('the CDK stack', () => {
     expect(Object.keys(root.Resources).length).toBeLessThan(150);
   });
 
-  it('wires every route to its own function with the scopes of its access level', () => {
+  it('wires every route to its own function behind the API authorizer (the kernel checks the scopes: test/integration/access-*.test.ts)', () => {
     const routes = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey !== '$default');
     expect(routes).toHaveLength(operations.reduce((sum, op) => sum + pathsOf(op).length, 0));
     for (const op of operations)
       for (const path of pathsOf(op)) {
         const route = routes.find((r) => r.Properties.RouteKey === `${op.method} ${path}`);
         expect(route, `${op.method} ${path}`).toBeDefined();
-        expect(route!.Properties.AuthorizationType).toBe('JWT');
-        expect(route!.Properties.AuthorizationScopes).toEqual(scopesFor(op.access));
+        expect(route!.Properties.AuthorizationType).toBe('CUSTOM');
+        expect(route!.Properties.AuthorizerId).toBeDefined();
         const integrationId = (route!.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
         const integration = resources[integrationId.Ref]!;
         const uri = JSON.stringify(integration.Properties.IntegrationUri);
@@ -327,8 +327,8 @@ describe('the CDK stack', () => {
 
   it('traces every function with X-Ray, names its family as the Powertools service, and sizes it from the sizing table', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
-    // publisher, notifier, due sweep, tenant-claim trigger, $default route, webhook dispatcher and worker
-    expect(functions.length).toBe(operations.length + 7);
+    // publisher, notifier, due sweep, tenant-claim trigger, API authorizer, $default route, webhook dispatcher and worker
+    expect(functions.length).toBe(operations.length + 8);
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;
@@ -351,7 +351,16 @@ describe('the CDK stack', () => {
 
   it('creates a Cognito user pool when no issuer is given, and uses the given issuer otherwise', () => {
     template.resourceCountIs('AWS::Cognito::UserPool', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
+    // A Lambda authorizer (simple responses), its answer kept 2 s per token; the function verifies the pool's tokens and decides access.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: ACCESS_RESULT_CACHE_SECONDS,
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    const authorizerFunction = resources[logicalIdOf('AuthorizerFunction')!]!;
+    expect(JSON.stringify(authorizerFunction.Properties.Environment)).toContain('cognito-idp');
     // Its resource server and app client know every access level's scope, the admin scope of the field API among them.
     template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
       Identifier: 'rapport',
@@ -360,7 +369,9 @@ describe('the CDK stack', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthScopes: ['openid', 'rapport/read', 'rapport/write', 'rapport/admin'] });
     const external = synthesize({ jwtIssuer: 'https://idp.example.com/', jwtAudience: 'rapport-api' }).template;
     external.resourceCountIs('AWS::Cognito::UserPool', 0);
-    external.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: 'https://idp.example.com/', Audience: ['rapport-api'] } });
+    external.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ JWT_ISSUER: 'https://idp.example.com/', JWT_AUDIENCE: 'rapport-api' }) },
+    });
   });
 });
 

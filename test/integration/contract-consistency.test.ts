@@ -77,6 +77,7 @@ const BODIES: Record<string, (fixture: Fixture, other: string) => unknown> = {
   replaceCustomerV3: () => ({ name: 'Moon' }),
   updateCrmStatus: () => ({ crmStatus: 'PROSPECT' }),
   setNextAction: () => ({ nextAction: 'Call back', nextActionDueDate: null }),
+  shareCrmCustomer: () => ({ access: 'read' }),
   mergeCrmCustomer: (_fixture, other) => ({ duplicateIds: [other] }),
   unmergeCrmCustomer: (_fixture, other) => ({ duplicateId: other }),
   bianCrmControl: () => ({ ControlActionType: 'suspend' }),

@@ -43,7 +43,7 @@ const run = async (name: string, fixture: Fixture, options: CallOptions) => {
 
 /** One of everything an operation's path can name, in a fresh tenant. */
 export const buildFixture = async (tenant: string): Promise<Fixture> => {
-  const fixture: Fixture = { tenant, sub: 'fuzz-user', ids: { ownerId: 'fuzz-user', status: 'LEAD', tag: 'vip' } };
+  const fixture: Fixture = { tenant, sub: 'fuzz-user', ids: { ownerId: 'fuzz-user', status: 'LEAD', tag: 'vip', grantee: 'user:fuzz-friend' } };
   const { ids } = fixture;
   ids.id = (await run('createCrmCustomer', fixture, { body: { name: 'Fuzz Target', type: 'ORGANIZATION', ownerId: 'fuzz-user', tags: ['vip'] } })).id!;
   ids.activityId = (await run('createActivity', fixture, { params: { id: ids.id }, body: { type: 'TASK', subject: 'Call back' } })).id!;

@@ -1,4 +1,4 @@
-import { indexPartitions, keys, nameSortKey, shardOf } from '../table/keys.ts';
+import { indexPartitions, keys, nameSortKey, shardOf, TEAM_SHARDS } from '../table/keys.ts';
 import { dueEventId, dueIndexKeys, instantKey } from '../due/due-index.ts';
 import { INDEX_KEY_ATTRIBUTES } from '../table/table-schema.ts';
 import { newBookkeeping, type Bookkeeping } from '../table/bookkeeping.ts';
@@ -27,7 +27,7 @@ export const isCounted = (record: CustomerRecord): boolean => record[COUNTED] ==
 
 /**
  * The index keys of a customer, from its attributes: name (every customer: the tenant list),
- * owner (when owned), CRM status, and its next action in exactly one of two sparse indexes: the
+ * owner (when owned), team (when in one), CRM status, and its next action in exactly one of two sparse indexes: the
  * due index (byDue) while its due date is not yet flagged, the tenant's overdue list
  * (byNextAction) once the due sweep has flagged it. A next-action change so moves one index
  * entry, never two. All in the customer's shard.
@@ -41,6 +41,7 @@ export const customerIndexKeys = (record: CustomerRecord): Record<string, string
     namePk: indexPartitions.byName(tenantId, shard),
     nameSk: byName,
     ...(record.ownerId ? { ownerPk: indexPartitions.byOwner(tenantId, String(record.ownerId), shard) } : {}),
+    ...(record.teamId ? { teamPk: indexPartitions.byTeam(tenantId, String(record.teamId), shardOf(id, TEAM_SHARDS)) } : {}),
     statusPk: indexPartitions.byStatus(tenantId, String(record.crmStatus ?? 'LEAD'), shard),
     ...(due && record.nextActionFlaggedFor === due ? overdueListKeys(tenantId, id, due) : {}),
     ...(due && record.nextActionFlaggedFor !== due ? dueIndexKeys(keys.customer(tenantId, id).pk, 'CUSTOMER', due) : {}),

@@ -1,5 +1,7 @@
 import { getItems, type ItemKey } from '../table/db.ts';
-import { allShards, idOfSortKey, indexPartitions, keys, LIST_SHARDS, nameSortKey } from '../table/keys.ts';
+import { allShards, idOfSortKey, indexPartitions, keys, LIST_SHARDS, nameSortKey, TEAM_SHARDS } from '../table/keys.ts';
+import { LimitReached } from '../table/errors.ts';
+import { ACCESS_LIMITS } from '../../domain/access.ts';
 import { CUSTOMER_ENTITY, fromItem, type CustomerRecord } from './customer-items.ts';
 import { customerCountKeys, sumCounts } from './counters.ts';
 import { instantKey } from '../due/due-index.ts';
@@ -31,12 +33,26 @@ export interface CustomerListPage {
 export interface CustomerFilters {
   tag?: string;
   crmStatus?: string;
+  /** Only this owner's customers (a list by owner, read from a caller's visible customers). */
+  ownerId?: string;
+}
+
+/**
+ * What a caller reaches of a tenant's customers when it is less than all of them (issue 25): the
+ * customers of these teams, those they own, and those shared with these grantees. A list of it
+ * merges those partitions in name order (each customer once): its cost grows with the caller's
+ * teams (at most ACCESS_LIMITS.listedTeams), never with the tenant.
+ */
+export interface Visibility {
+  teams: readonly string[];
+  owner?: string;
+  grantees: readonly string[];
 }
 
 /** Rounds of one page each that a post-filtered list reads before it answers with what it has and a cursor. */
 export const FILTER_ROUNDS = 3;
 
-type CustomerIndex = 'byName' | 'byOwner' | 'byStatus' | 'byNextAction';
+type CustomerIndex = 'byName' | 'byOwner' | 'byStatus' | 'byNextAction' | 'byTeam';
 
 const definition = (name: CustomerIndex) => INDEXES.find((index) => index.name === name)!;
 
@@ -61,7 +77,7 @@ const shardedQuery = (
 const listId = (...parts: (string | undefined)[]): string => JSON.stringify(parts);
 
 const positionsOf = (query: ShardedQuery, list: string, cursor: string | undefined): ShardPositions | undefined =>
-  cursor === undefined ? undefined : decodeCursor(cursor, list, LIST_SHARDS, (sortKey) => withinCondition(query, sortKey));
+  cursor === undefined ? undefined : decodeCursor(cursor, list, query.partitions.length, (sortKey) => withinCondition(query, sortKey));
 
 /** The table key of an index entry: every index projects the table's keys. */
 const itemKeyOf = (entry: Record<string, unknown>): ItemKey => ({ pk: String(entry.pk), sk: String(entry.sk) });
@@ -69,26 +85,36 @@ const itemKeyOf = (entry: Record<string, unknown>): ItemKey => ({ pk: String(ent
 /** A read item that is a live customer (an index entry may outlive its customer's delete for the moment the index takes). */
 const live = (item: Record<string, unknown> | undefined): CustomerRecord[] => (item?.entity === CUSTOMER_ENTITY ? [fromItem(item)] : []);
 
-/** The customers of index entries, in the entries' order (an entry whose customer is gone or deleted meanwhile is left out). */
-const customersOf = async (entries: Record<string, unknown>[]): Promise<CustomerRecord[]> =>
-  (await getItems(entries.map(itemKeyOf), { consistent: false })).flatMap(live);
+/**
+ * The customers of index entries, in the entries' order (an entry whose customer is gone or deleted
+ * meanwhile is left out); `keyOf` when an entry is not the customer's own (a share's pointer).
+ */
+const customersOf = async (entries: Record<string, unknown>[], keyOf: (entry: Record<string, unknown>) => ItemKey = itemKeyOf): Promise<CustomerRecord[]> =>
+  (await getItems(entries.map(keyOf), { consistent: false })).flatMap(live);
 
 const matches = (record: CustomerRecord, filters: CustomerFilters): boolean =>
   (filters.tag === undefined || ((record.tags as string[] | undefined) ?? []).includes(filters.tag)) &&
-  (filters.crmStatus === undefined || (record.crmStatus ?? 'LEAD') === filters.crmStatus);
+  (filters.crmStatus === undefined || (record.crmStatus ?? 'LEAD') === filters.crmStatus) &&
+  (filters.ownerId === undefined || record.ownerId === filters.ownerId);
 
 /**
  * One page of a customer list: the merged shards' next `limit` entries, their items in one
  * BatchGetItem. With filters, up to FILTER_ROUNDS such rounds (each reading only what is still
  * missing), so a page may hold fewer than `limit` customers and still have a cursor.
  */
-const customerPage = async (query: ShardedQuery, list: string, page: PageRequest, filters: CustomerFilters = {}): Promise<CustomerListPage> => {
+const customerPage = async (
+  query: ShardedQuery,
+  list: string,
+  page: PageRequest,
+  filters: CustomerFilters = {},
+  keyOf?: (entry: Record<string, unknown>) => ItemKey,
+): Promise<CustomerListPage> => {
   let from = positionsOf(query, list, page.cursor);
   const items: CustomerRecord[] = [];
-  const filtered = filters.tag !== undefined || filters.crmStatus !== undefined;
+  const filtered = filters.tag !== undefined || filters.crmStatus !== undefined || filters.ownerId !== undefined;
   for (let round = 0; round < (filtered ? FILTER_ROUNDS : 1); round++) {
     const read = await readSharded(query, { limit: page.limit - items.length, from });
-    items.push(...(await customersOf(read.entries)).filter((record) => matches(record, filters)));
+    items.push(...(await customersOf(read.entries, keyOf)).filter((record) => matches(record, filters)));
     from = read.next;
     if (!from || items.length >= page.limit) break;
   }
@@ -98,7 +124,55 @@ const customerPage = async (query: ShardedQuery, list: string, page: PageRequest
 /** A name prefix as the name-ordered indexes store names (lower-cased, before the '#<id>'). */
 const namePrefix = (prefix: string | undefined): string | undefined => prefix?.toLowerCase();
 
+/** The query of a caller's visible customers: their teams' shards, their own customers' shards, their grantees' shared lists. */
+const visibleQuery = (tenantId: string, visibility: Visibility, sortPrefix: string | undefined): ShardedQuery => {
+  if (visibility.teams.length > ACCESS_LIMITS.listedTeams)
+    throw new LimitReached(
+      `Your roles reach the customers of ${visibility.teams.length} teams; a list merges at most ${ACCESS_LIMITS.listedTeams} (ask an admin for a role that reaches the tenant, or fewer teams).`,
+    );
+  const team = definition('byTeam');
+  const owner = definition('byOwner');
+  return {
+    index: team.name,
+    partitionKey: team.partitionKey,
+    sortKey: team.sortKey,
+    partitions: [
+      ...visibility.teams.flatMap((teamId) => allShards(TEAM_SHARDS).map((shard) => indexPartitions.byTeam(tenantId, teamId, shard))),
+      ...(visibility.owner === undefined
+        ? []
+        : allShards().map((shard) => ({
+            index: owner.name,
+            partitionKey: owner.partitionKey,
+            value: indexPartitions.byOwner(tenantId, visibility.owner!, shard),
+          }))),
+      ...visibility.grantees.map((grantee) => ({
+        index: team.name,
+        partitionKey: team.partitionKey,
+        value: keys.sharedWith(tenantId, grantee),
+        tableKeyOf: (sortKey: string) => ({ pk: keys.customer(tenantId, idOfSortKey(sortKey)).pk, sk: `SHARE#${grantee}` }),
+      })),
+    ],
+    tableKeyOf: (sortKey) => keys.customer(tenantId, idOfSortKey(sortKey)),
+    sortPrefix,
+  };
+};
+
+/** The customer an entry of any customer list names (its own entry, or a share's pointer). */
+const customerKeyOf =
+  (tenantId: string) =>
+  (entry: Record<string, unknown>): ItemKey =>
+    keys.customer(tenantId, idOfSortKey(String(entry.nameSk)));
+
 export const customerLists = {
+  /**
+   * The customers a caller whose reach is less than the tenant may see (Visibility), by name;
+   * `prefix` and the filters narrow it as they do the other lists.
+   */
+  visible: (tenantId: string, visibility: Visibility, options: { prefix?: string } & CustomerFilters, page: PageRequest) => {
+    const query = visibleQuery(tenantId, visibility, namePrefix(options.prefix));
+    const list = listId('visible', tenantId, JSON.stringify(visibility), options.prefix);
+    return customerPage(query, list, page, options, customerKeyOf(tenantId));
+  },
   /** The tenant's customers by name; `prefix` narrows to names starting with it (any case). */
   all: (tenantId: string, options: { prefix?: string } & CustomerFilters, page: PageRequest) => {
     const query = shardedQuery(tenantId, 'byName', (shard) => indexPartitions.byName(tenantId, shard), { sortPrefix: namePrefix(options.prefix) });
@@ -177,6 +251,19 @@ const tmfFilter = (filters: Record<string, string[]>): ShardedQuery['filter'] =>
   return clauses.length === 0 ? undefined : { expression: clauses.join(' AND '), names, values };
 };
 
+/** The live customers an `id` filter names that `keep` keeps, in name order (one BatchGetItem of at most MAX_IDS keys). */
+const customersNamed = async (tenantId: string, ids: string[], keep: (record: CustomerRecord) => boolean): Promise<CustomerRecord[]> =>
+  (
+    await getItems(
+      // An id that cannot be a key part (too long, '#', control characters) names no customer: it is not asked for.
+      [...new Set(ids)].filter(isKeyPart).map((id) => keys.customer(tenantId, id)),
+      { consistent: false },
+    )
+  )
+    .flatMap(live)
+    .filter(keep)
+    .sort(byNameOrder);
+
 /**
  * TMF629's list, in name order. `id` filters read the named customers directly; everything else
  * reads the name index: one name is a key prefix of it, and every filter runs on the attributes
@@ -186,16 +273,7 @@ const tmfFilter = (filters: Record<string, string[]>): ShardedQuery['filter'] =>
 export const listTmfCustomers = async (tenantId: string, request: TmfListRequest): Promise<TmfListPage> => {
   const { id: ids, ...filters } = request.filters;
   if (ids) {
-    const found = (
-      await getItems(
-        // An id that cannot be a key part (too long, '#', control characters) names no customer: it is not asked for.
-        [...new Set(ids)].filter(isKeyPart).map((id) => keys.customer(tenantId, id)),
-        { consistent: false },
-      )
-    )
-      .flatMap(live)
-      .filter((record) => matchesFilters(record, filters))
-      .sort(byNameOrder);
+    const found = await customersNamed(tenantId, ids, (record) => matchesFilters(record, filters));
     return { items: found.slice(request.offset, request.offset + request.limit), total: found.length };
   }
   const singleName = filters.name?.length === 1 ? filters.name[0] : undefined;
@@ -228,4 +306,37 @@ export const listTmfCustomers = async (tenantId: string, request: TmfListRequest
       }))
     : found.slice(0, pageKeys.length).flatMap(live);
   return { items, next: read.next ? encodeCursor(list, read.next) : undefined, total };
+};
+
+/**
+ * TMF629's list for a caller whose roles reach less than the tenant: the customers of their
+ * Visibility (`visible` decides each one again: an index entry may trail a change of owner or
+ * team), in name order, the filters applied to the customers read — up to FILTER_ROUNDS rounds of
+ * one page each, so a page may hold fewer than `limit` and still have a cursor. `offset` counts
+ * the customers the caller may see that match. No total: a count would say more than they may see.
+ */
+export const listVisibleTmfCustomers = async (
+  tenantId: string,
+  visibility: Visibility,
+  request: TmfListRequest,
+  visible: (record: CustomerRecord) => boolean,
+): Promise<TmfListPage> => {
+  const { id: ids, ...filters } = request.filters;
+  if (ids) {
+    const found = await customersNamed(tenantId, ids, (record) => visible(record) && matchesFilters(record, filters));
+    return { items: found.slice(request.offset, request.offset + request.limit) };
+  }
+  const singleName = filters.name?.length === 1 ? filters.name[0] : undefined;
+  const query = visibleQuery(tenantId, visibility, singleName === undefined ? undefined : `${singleName.toLowerCase()}#`);
+  const list = listId('tmf-visible', tenantId, JSON.stringify(visibility), JSON.stringify(filters));
+  const wanted = request.offset + request.limit;
+  const matched: CustomerRecord[] = [];
+  let from = positionsOf(query, list, request.cursor);
+  for (let round = 0; round < FILTER_ROUNDS; round++) {
+    const read = await readSharded(query, { limit: wanted - matched.length, from });
+    matched.push(...(await customersOf(read.entries, customerKeyOf(tenantId))).filter((record) => visible(record) && matchesFilters(record, filters)));
+    from = read.next;
+    if (!from || matched.length >= wanted) break;
+  }
+  return { items: matched.slice(request.offset, wanted), next: from ? encodeCursor(list, from) : undefined };
 };

@@ -11,6 +11,12 @@ const tenantPrefix = (tenantId: string): string => `T#${tenantId}`;
  */
 export const LIST_SHARDS = 8;
 
+/**
+ * Shards of a team's customer list (byTeam): a team is a part of a tenant, and a list reaching
+ * several teams reads each one's shards, so fewer than the tenant's (2 × 1,000 WCU/s per team).
+ */
+export const TEAM_SHARDS = 2;
+
 /** The shard of a value (a customer id, an incident reference): the first byte of its SHA-256. */
 export const shardOf = (value: string, shards = LIST_SHARDS): number => createHash('sha256').update(value).digest()[0]! % shards;
 
@@ -90,6 +96,22 @@ export const keys = {
   /** One shard of the tenant's case statistics (BIAN incidents, by incident reference; CASE_STATISTICS_SHARDS). */
   caseStatistics: (tenantId: string, shard: number) => ({ pk: `${tenantPrefix(tenantId)}#CASESTATS#${shard}`, sk: 'STATS' }),
   caseTargets: (tenantId: string) => ({ pk: `${tenantPrefix(tenantId)}#CASETARGETS`, sk: 'TARGETS' }),
+  /** A tenant's access model (teams, roles, users' teams and roles, settings) and its events: one partition (storage/access/). */
+  access: (tenantId: string) => `${tenantPrefix(tenantId)}#ACCESS`,
+  /**
+   * Where a customer shared with a grantee (`user:<sub>`, `team:<id>`) is listed for it: a pointer
+   * per share, sorted like the name index (`nameSk`); written only when a share or the customer's
+   * name changes.
+   */
+  sharedWith: (tenantId: string, grantee: string) => `${tenantPrefix(tenantId)}#SHARED#${grantee}`,
+  /**
+   * One shard of a rate limit's one-second window: `subject` is `TENANT` or `U:<sub>`; each shard
+   * holds its part of the window's limit (storage/rate-limits.ts). Expires a minute later.
+   */
+  rateWindow: (tenantId: string, subject: string, window: number, shard: number) => ({
+    pk: `${tenantPrefix(tenantId)}#RATE#${subject}#${window}`,
+    sk: `SHARD#${shard}`,
+  }),
   tenantPrefix,
 };
 
@@ -98,6 +120,7 @@ export const indexPartitions = {
   byName: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#NAME#${shard}`,
   byOwner: (tenantId: string, ownerId: string, shard: number) => `${tenantPrefix(tenantId)}#OWNER#${ownerId}#${shard}`,
   byStatus: (tenantId: string, status: string, shard: number) => `${tenantPrefix(tenantId)}#CRMSTATUS#${status}#${shard}`,
+  byTeam: (tenantId: string, teamId: string, shard: number) => `${tenantPrefix(tenantId)}#TEAM#${teamId}#${shard}`,
   byNextAction: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#NEXTACTION#${shard}`,
   /** The tenant's event feed, sharded by the event's subject (so one subject's events stay in one shard, in order). */
   byFeed: (tenantId: string, shard: number) => `${tenantPrefix(tenantId)}#FEED#${shard}`,

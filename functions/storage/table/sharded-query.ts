@@ -13,13 +13,25 @@ import type { IndexName } from './table-schema.ts';
 /** Where a list stands in each shard: the last sort key handed out ('' = from the start), or null once the shard is exhausted. */
 export type ShardPositions = (string | null)[];
 
+/**
+ * A partition of another index than the query's (same sort key attribute and order), for a list
+ * that merges several: a caller's teams, their own customers and what is shared with them.
+ */
+export interface IndexPartition {
+  index: IndexName;
+  partitionKey: string;
+  value: string;
+  /** The table key of an entry of this partition, from its sort key (the query's `tableKeyOf` when absent). */
+  tableKeyOf?: (sortKey: string) => { pk: string; sk: string };
+}
+
 export interface ShardedQuery {
   /** The index read; the table itself without one. */
   index?: IndexName;
   partitionKey: string;
   sortKey: string;
-  /** One partition key value per shard. */
-  partitions: string[];
+  /** One partition key value per shard (of the query's index), or a partition of another index. */
+  partitions: (string | IndexPartition)[];
   /** Sort key condition: a prefix, or an exclusive upper bound. */
   sortPrefix?: string;
   sortBefore?: string;
@@ -70,19 +82,22 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
   // page, and a refill for a shard that runs dry, so the merge over-reads at most a few entries per shard.
   const pageSize = (taken: number) => Math.min(1000, Math.ceil((wanted - taken) / shards) + 4) * (query.filter ? 4 : 1);
   const maxRequests = read.maxRequests ?? Number.POSITIVE_INFINITY;
-  const streams: Stream[] = query.partitions.map((partition, i) => {
+  const sources = query.partitions.map((partition) =>
+    typeof partition === 'string' ? { index: query.index, partitionKey: query.partitionKey, value: partition, tableKeyOf: query.tableKeyOf } : partition,
+  );
+  const streams: Stream[] = sources.map((source, i) => {
     const from = read.from?.[i];
     return {
       buffer: [],
       done: from === null,
       position: from ?? '',
-      startKey: from ? { ...query.tableKeyOf(from), [query.partitionKey]: partition, [query.sortKey]: from } : undefined,
+      startKey: from ? { ...(source.tableKeyOf ?? query.tableKeyOf)(from), [source.partitionKey]: source.value, [query.sortKey]: from } : undefined,
     };
   });
   let requests = 0;
-  const fill = async (stream: Stream, partition: string, limit: number): Promise<void> => {
-    const names: Record<string, string> = { '#pk': query.partitionKey, ...(query.filter?.names ?? {}) };
-    const values: Record<string, unknown> = { ':pk': partition, ...(query.filter?.values ?? {}) };
+  const fill = async (stream: Stream, source: (typeof sources)[number], limit: number): Promise<void> => {
+    const names: Record<string, string> = { '#pk': source.partitionKey, ...(query.filter?.names ?? {}) };
+    const values: Record<string, unknown> = { ':pk': source.value, ...(query.filter?.values ?? {}) };
     let condition = '#pk = :pk';
     if (query.sortPrefix !== undefined) {
       names['#sk'] = query.sortKey;
@@ -97,7 +112,7 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
     const page = await db.send(
       new QueryCommand({
         TableName: tableName(),
-        ...(query.index ? { IndexName: query.index } : {}),
+        ...(source.index ? { IndexName: source.index } : {}),
         KeyConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -122,7 +137,7 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
         stalled = true;
         break;
       }
-      await Promise.all(dry.map(([s, i]) => fill(s, query.partitions[i]!, pageSize(taken.length))));
+      await Promise.all(dry.map(([s, i]) => fill(s, sources[i]!, pageSize(taken.length))));
       continue;
     }
     let best: Stream | undefined;
@@ -132,7 +147,15 @@ export const readSharded = async (query: ShardedQuery, read: ShardedRead): Promi
     }
     if (!best) break;
     const entry = best.buffer.shift()!;
-    best.position = String(entry[query.sortKey]);
+    const key = String(entry[query.sortKey]);
+    best.position = key;
+    // One item listed in several merged partitions (a customer of my team I also own) is taken once.
+    for (const stream of streams) {
+      if (stream !== best && stream.buffer[0] !== undefined && String(stream.buffer[0][query.sortKey]) === key) {
+        stream.buffer.shift();
+        stream.position = key;
+      }
+    }
     taken.push(entry);
   }
   const skip = Math.min(read.skip ?? 0, taken.length);

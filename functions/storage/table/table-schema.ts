@@ -75,6 +75,14 @@ export const INDEXES = [
     projection: { type: 'INCLUDE', attributes: ['detailType'] },
     purpose: "the tenant's event feed in commit order: every event item, sharded by its subject (T#<tenant>#FEED#<shard> / <time-ordered position>)",
   },
+  {
+    name: 'byTeam',
+    partitionKey: 'teamPk',
+    sortKey: 'nameSk',
+    projection: { type: 'KEYS_ONLY' },
+    purpose:
+      "customers by team, and by who they are shared with, by name: what a caller whose roles reach less than the tenant lists (T#<tenant>#TEAM#<teamId>#<shard> from the customer; T#<tenant>#SHARED#<grantee> from a share's pointer item / <lower-case name>#<id>)",
+  },
 ] as const satisfies readonly IndexDefinition[];
 
 export type IndexName = (typeof INDEXES)[number]['name'];
