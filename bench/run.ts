@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with eleven tables — bundle sizes, cold start against a
+ * `npm run bench`: writes bench/RESULTS.md with twelve tables — bundle sizes, cold start against a
  * baseline sending the same requests with the bare SDK, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, and custom fields. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, custom fields, and access (roles, field security, rate limits). Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const section = (title: string, lines: string[]) => {
 
 if (wanted(1)) section('1. Bundle size (esbuild, minified ESM, as the stack builds it)', await measureBundles());
 
-if ([2, 3, 4, 8, 9, 11].some(wanted)) {
+if ([2, 3, 4, 8, 9, 11, 12].some(wanted)) {
   const dynamo = await startDynamoDbLocal({});
   try {
     pointHandlersAt(dynamo.endpoint, 'bench');
@@ -69,6 +69,13 @@ if ([2, 3, 4, 8, 9, 11].some(wanted)) {
       section(
         '11. Custom fields: a customer write with 0, 20 and 200 fields, checking its values, a definition change reaching an instance',
         await measureCustomFields([0, 20, 200], quick ? 5 : 20),
+      );
+    }
+    if (wanted(12)) {
+      const { measureAccess } = await import('./access.ts');
+      section(
+        '12. Who may see what: the authorizer’s decision (Cedar), what a request pays for it, lists of what a caller reaches, the rate limiter',
+        await measureAccess(quick ? 8 : 40),
       );
     }
   } finally {

@@ -10,6 +10,7 @@ import { bianCrm } from './bian-crm/operations.ts';
 import { bianCaseMgmt } from './bian-casemgmt/operations.ts';
 import { webhooks } from './webhooks/operations.ts';
 import { fields } from './fields/operations.ts';
+import { access } from './access/operations.ts';
 
 export const operations: readonly Operation[] = [
   ...Object.values(tmf629),
@@ -20,6 +21,7 @@ export const operations: readonly Operation[] = [
   ...Object.values(bianCaseMgmt),
   ...Object.values(webhooks),
   ...Object.values(fields),
+  ...Object.values(access),
 ];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */

@@ -14,6 +14,8 @@ import { BIAN_CRM_SOURCE, KINDS, recordView, type Kind } from './bian-crm/record
 import { CASE_SOURCE, caseView, type CaseKind } from './bian-casemgmt/case-records.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_SOURCE, WebhookView } from './events/webhook-events.ts';
 import { FIELD_EVENT_TYPES, FIELD_SOURCE, FieldView } from './events/field-events.ts';
+import { ACCESS_EVENT_TYPES, ACCESS_SOURCE } from './events/access-events.ts';
+import { RoleView, SettingsView, TeamView, UserView } from './access/schemas.ts';
 
 /** The envelope every event carries as `detail` (see domain/event-envelope.ts). */
 export const envelopeOf = (eventType: string, subjectType: string, data: ZodMiniType) =>
@@ -76,6 +78,33 @@ const FIELD_DESCRIPTIONS: Record<(typeof FIELD_EVENT_TYPES)[number], string> = {
   FieldUpdated: 'A custom field changed (label, constraints, options, a safe type change); data.field after, data.before before.',
   FieldArchived: 'A custom field was archived: its values are hidden from every view and refused in writes, and kept; data.field, data.before.',
   FieldRestored: 'An archived custom field was restored: its stored values are shown again; data.field, data.before.',
+};
+
+const ACCESS_DESCRIPTIONS: Record<(typeof ACCESS_EVENT_TYPES)[number], { text: string; subject: string; kind: string; view: () => ZodMiniType }> = {
+  TeamCreated: { text: 'A team was created; data.team. In force within 4 s.', subject: 'Team', kind: 'team', view: () => TeamView },
+  TeamUpdated: {
+    text: 'A team changed (name, the team above it, its roles); data.team after, data.before before.',
+    subject: 'Team',
+    kind: 'team',
+    view: () => TeamView,
+  },
+  TeamDeleted: { text: 'A team was removed; data.team as it was.', subject: 'Team', kind: 'team', view: () => TeamView },
+  RoleCreated: { text: "One of the tenant's roles was created; data.role.", subject: 'Role', kind: 'role', view: () => RoleView },
+  RoleUpdated: { text: "One of the tenant's roles changed; data.role after, data.before before.", subject: 'Role', kind: 'role', view: () => RoleView },
+  RoleDeleted: { text: "One of the tenant's roles was removed; data.role as it was.", subject: 'Role', kind: 'role', view: () => RoleView },
+  UserAccessChanged: {
+    text: "A user's teams or roles were given or changed; data.user, and data.before on a change.",
+    subject: 'User',
+    kind: 'user',
+    view: () => UserView,
+  },
+  UserAccessRemoved: { text: "A user's teams and roles were taken away; data.user as it was.", subject: 'User', kind: 'user', view: () => UserView },
+  AccessSettingsChanged: {
+    text: "The tenant's default role or rate limits changed; data.settings, and data.before on a change.",
+    subject: 'AccessSettings',
+    kind: 'settings',
+    view: () => SettingsView,
+  },
 };
 
 const WEBHOOK_DESCRIPTIONS: Record<(typeof WEBHOOK_EVENT_TYPES)[number], string> = {
@@ -173,6 +202,15 @@ export const eventTypes: readonly EventType[] = [
     description: FIELD_DESCRIPTIONS[detailType],
     detail: envelopeOf(detailType, 'Field', z.object({ field: FieldView, before: z.optional(FieldView) })),
   })),
+  ...ACCESS_EVENT_TYPES.map((detailType) => {
+    const { text, subject, kind, view } = ACCESS_DESCRIPTIONS[detailType];
+    return {
+      source: ACCESS_SOURCE,
+      detailType,
+      description: text,
+      detail: envelopeOf(detailType, subject, z.object({ [kind]: view(), before: z.optional(view()) })),
+    };
+  }),
   ...WEBHOOK_EVENT_TYPES.map((detailType) => ({
     source: WEBHOOK_SOURCE,
     detailType,

@@ -10,6 +10,7 @@ const FAMILY_TAGS: Record<Family, string> = {
   'bian-casemgmt': 'BIAN Customer Case Management v12',
   webhooks: 'Webhooks and the event feed',
   fields: "Custom fields: a tenant's own fields, as data",
+  access: 'Who may see and change what: teams, roles, users, settings (rate limits)',
 };
 
 /** Definitions that recursive schemas (BIAN's) need, hoisted into components.schemas. */

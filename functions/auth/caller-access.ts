@@ -1,5 +1,5 @@
 import type { AccessDecision } from '../domain/access.ts';
-import { allAccessEntries, callerAccessEntries, type RateLimits, type TeamEntry } from '../storage/access/access-config.ts';
+import { allAccessEntries, callerAccessEntries, DEFAULT_RATE_LIMITS, type RateLimits, type TeamEntry } from '../storage/access/access-config.ts';
 import { instanceCache } from '../storage/table/instance-cache.ts';
 import { decide, preparePolicies, rolesOfTenant, type TenantAccess } from './access-policies.ts';
 
@@ -12,9 +12,6 @@ import { decide, preparePolicies, rolesOfTenant, type TenantAccess } from './acc
  * team or membership change is so in force within ACCESS_CACHE_SECONDS plus the API's own
  * authorizer cache (README, "Who may see what": 4 s in all).
  */
-
-/** Default rate limits of a tenant that set none (README, "Rate limits"). */
-export const DEFAULT_RATE_LIMITS: RateLimits = { tenantPerSecond: 2000, userPerSecond: 200 };
 
 export const accessCacheMs = (): number => Number(process.env.ACCESS_CACHE_SECONDS ?? 2) * 1000;
 

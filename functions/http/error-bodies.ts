@@ -19,6 +19,7 @@ const renderers: Record<Family, (error: HttpError) => Record<string, string>> = 
   // Webhooks and the event feed sit beside the CRM API under /api/v1 and answer in its body.
   webhooks: apiV1Error,
   fields: apiV1Error,
+  access: apiV1Error,
   // BIAN `HTTPError`: all strings.
   'bian-crm': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),
   'bian-casemgmt': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),

@@ -13,7 +13,7 @@ import type { FieldsInForce } from '../domain/custom-values.ts';
 import type { ChangeContext } from '../events/tmf-customer-events.ts';
 import { fitsKeyPart, isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/table/limits.ts';
 import { rememberUser } from '../storage/users.ts';
-import type { AccessDecision } from '../domain/access.ts';
+import { seesEveryField, type AccessDecision } from '../domain/access.ts';
 import type { RateLimits } from '../storage/access/access-config.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -179,6 +179,10 @@ const callerContext = (operation: Operation): Middleware => ({
       access: JSON.parse(context.access) as AccessDecision,
       ...(context.rateLimits ? { rateLimits: JSON.parse(context.rateLimits) as RateLimits } : {}),
     };
+    if (operation.wholeTenant && !(caller.access.read.tenant && seesEveryField(caller.access))) {
+      count(BusinessMetric.AccessRefused);
+      throw forbidden("This hands out the tenant's events as they are: it needs roles that read every customer and every field.");
+    }
     event.kernel = { ...event.kernel, caller };
     logger.appendKeys({ tenantId: tenant, sub });
   },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { output, ZodMiniType } from 'zod/mini';
 
-export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks' | 'fields';
+export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks' | 'fields' | 'access';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /**
  * Read operations get read-only table access and the read scope; write operations both; admin
@@ -48,6 +48,11 @@ export interface Operation {
   responses: Record<number, ResponseSpec>;
   /** Creates honour `Idempotency-Key`. */
   idempotent?: boolean;
+  /**
+   * It hands out the tenant's events as they are (every customer, every field): only a caller whose
+   * roles read every customer and every field may call it (the kernel answers 403 otherwise).
+   */
+  wholeTenant?: boolean;
   /** It stores signing secrets, sealed (functions/storage/table/sealed-secrets.ts): its function may have KMS make data keys. */
   sealsSecrets?: boolean;
 }

@@ -6,13 +6,15 @@ import type { RateLimits } from '../storage/access/access-config.ts';
  * each function instance keeps a bucket per tenant and per user for the current one-second window,
  * filled by leasing a block of the window's tokens from the table (storage/rate-limits.ts). A
  * block is what the instance expects to admit in a tenth of a second, from what it admitted in the
- * window before (at least 1, at most 2.5 % of the limit), so a busy instance asks rarely and an
+ * window before (at least 0.5 % of the limit, at most 2.5 %), so a busy instance asks rarely and an
  * idle one strands few tokens. The table never hands out more than the limit: instances together
  * admit at most the limit in a window (over-admission only from clocks that disagree at a window's
  * edge), and at most their unused blocks less.
  */
 
 const BLOCK_SHARE = 0.025;
+/** The smallest block: 0.5 % of the limit (at least 1), so an instance's first requests in a window do not each lease one token. */
+const MIN_BLOCK_SHARE = 0.005;
 const HORIZON_SECONDS = 0.1;
 
 interface Bucket {
@@ -59,7 +61,7 @@ const takeToken = async (
   const bucket = bucketOf(buckets, `${tenantId}\n${subject}`, window, limit);
   if (bucket.tokens === 0) {
     const capacities = shardCapacities(limit);
-    const block = Math.max(1, Math.min(Math.ceil(bucket.previous * HORIZON_SECONDS), Math.ceil(limit * BLOCK_SHARE)));
+    const block = Math.max(Math.ceil(limit * MIN_BLOCK_SHARE), Math.min(Math.ceil(bucket.previous * HORIZON_SECONDS), Math.ceil(limit * BLOCK_SHARE)));
     const start = Math.floor(Math.random() * capacities.length);
     for (let i = 0; i < capacities.length && bucket.tokens === 0; i++) {
       const shard = (start + i) % capacities.length;

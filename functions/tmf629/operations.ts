@@ -183,6 +183,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       ...at('/hub'),
       handler: handler('register-listener'),
       access: 'write',
+      wholeTenant: true,
       sealsSecrets: true,
       summary: `${schemas.label}: registers a listener for Customer events, notified in this generation’s format (query: eventType=...); a tenant holds at most 100`,
       request: { body: { [json]: schemas.hubInput } },

@@ -5,6 +5,7 @@
  * when this list and the catalog part.
  */
 export const EVENT_TYPE_NAMES = [
+  'AccessSettingsChanged',
   'ActivityCompleted',
   'ActivityCreated',
   'ActivityDue',
@@ -47,10 +48,18 @@ export const EVENT_TYPE_NAMES = [
   'OwnerRemoved',
   'Performance/Created',
   'Performance/Updated',
+  'RoleCreated',
+  'RoleDeleted',
+  'RoleUpdated',
   'Rules/Created',
   'Rules/Updated',
   'TagAdded',
   'TagRemoved',
+  'TeamCreated',
+  'TeamDeleted',
+  'TeamUpdated',
+  'UserAccessChanged',
+  'UserAccessRemoved',
   'WebhookCreated',
   'WebhookDeleted',
   'WebhookDisabled',

@@ -24,6 +24,7 @@ export const webhooks = {
   createWebhook: {
     name: 'createWebhook',
     family: 'webhooks',
+    wholeTenant: true,
     method: 'POST',
     path: base,
     handler: 'functions/webhooks/create-webhook.ts',
@@ -66,6 +67,7 @@ export const webhooks = {
   updateWebhook: {
     name: 'updateWebhook',
     family: 'webhooks',
+    wholeTenant: true,
     method: 'PATCH',
     path: `${base}/{id}`,
     handler: 'functions/webhooks/update-webhook.ts',
@@ -129,6 +131,7 @@ export const webhooks = {
   listEvents: {
     name: 'listEvents',
     family: 'webhooks',
+    wholeTenant: true,
     method: 'GET',
     path: EVENTS_PATH,
     handler: 'functions/webhooks/list-events.ts',

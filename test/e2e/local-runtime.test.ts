@@ -38,10 +38,11 @@ describe('local runtime over HTTP', () => {
     for (const op of operations) {
       const path = op.path.replace(/\{(\w+)\}/g, 'sample-$1');
       expect((await http(op.method, path, { token: null })).status, `${op.method} ${path}`).toBe(401);
-      if (op.access !== 'read') expect((await http(op.method, path, { token: readOnly, body: {} })).status, `${op.method} ${path}`).toBe(403);
+      const body = op.method === 'GET' ? {} : { body: {} };
+      if (op.access !== 'read') expect((await http(op.method, path, { token: readOnly, ...body })).status, `${op.method} ${path}`).toBe(403);
       if (op.access === 'admin') {
-        expect((await http(op.method, path, { token: readWrite, body: {} })).status, `${op.method} ${path}`).toBe(403);
-        expect((await http(op.method, path, { token: admin, body: {} })).status, `${op.method} ${path}`).not.toBe(403);
+        expect((await http(op.method, path, { token: readWrite, ...body })).status, `${op.method} ${path}`).toBe(403);
+        expect((await http(op.method, path, { token: admin, ...body })).status, `${op.method} ${path}`).not.toBe(403);
       }
     }
   });

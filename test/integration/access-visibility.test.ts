@@ -139,6 +139,16 @@ describe('record visibility', () => {
   });
 });
 
+describe('the tenant’s events as they are', () => {
+  it('the event feed, webhooks and TMF hub listeners are for callers who read every customer and every field', async () => {
+    expect((await send('listEvents', as('rep', { query: {} }))).status).toBe(403);
+    expect((await send('listEvents', as('helpdesk', { query: {} }))).status).toBe(403);
+    expect((await send('createWebhook', as('rep', { body: { url: 'https://hooks.example.com/x', eventTypes: ['*'] } }))).status).toBe(403);
+    expect((await send('registerListenerV5', as('boss', { body: { callback: 'https://listener.example.com/x' } }))).status).toBe(403);
+    expect((await send('listEvents', as('outsider', { query: {} }, ['auditor']))).status).toBe(200);
+  });
+});
+
 describe('field-level security', () => {
   it('support sees how to reach a customer, not its sensitive fields, and may change nothing', async () => {
     await send('createField', {

@@ -78,6 +78,10 @@ const BODIES: Record<string, (fixture: Fixture, other: string) => unknown> = {
   updateCrmStatus: () => ({ crmStatus: 'PROSPECT' }),
   setNextAction: () => ({ nextAction: 'Call back', nextActionDueDate: null }),
   shareCrmCustomer: () => ({ access: 'read' }),
+  putTeam: () => ({ name: 'Team' }),
+  putRole: () => ({ read: 'team', write: 'none' }),
+  putUser: () => ({ teams: [], roles: [] }),
+  putAccessSettings: () => ({ defaultRole: 'admin', rateLimits: { tenantPerSecond: 10, userPerSecond: 5 } }),
   mergeCrmCustomer: (_fixture, other) => ({ duplicateIds: [other] }),
   unmergeCrmCustomer: (_fixture, other) => ({ duplicateId: other }),
   bianCrmControl: () => ({ ControlActionType: 'suspend' }),
@@ -156,6 +160,9 @@ describe('query parameters: one rule for single resources and lists, in every fa
       ['listWebhookDeliveries', 100],
       ['listEvents', 100],
       ['listFields', 500],
+      ['listTeams', 500],
+      ['listRoles', 500],
+      ['listUsers', 500],
     ];
     // What each query schema declares, as its JSON Schema says (the schemas are built on first use: z.lazy).
     const parameters = (query: ZodMiniType) => (toJSONSchema(query, { io: 'input', unrepresentable: 'any' }) as { properties?: object }).properties ?? {};

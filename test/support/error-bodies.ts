@@ -8,6 +8,7 @@ export const ERROR_FIELDS: Record<Family, string[]> = {
   'bian-casemgmt': ['message', 'status', 'status_code'],
   webhooks: ['detail', 'time', 'title'],
   fields: ['detail', 'time', 'title'],
+  access: ['detail', 'time', 'title'],
 };
 
 /** Is `body` an error body of `family`, for `status`? */
@@ -18,7 +19,7 @@ export const isFamilyError = (family: Family, status: number, body: unknown): bo
   const record = body as Record<string, string>;
   return family === 'tmf629'
     ? record.status === String(status)
-    : family === 'crm' || family === 'webhooks' || family === 'fields'
+    : family === 'crm' || family === 'webhooks' || family === 'fields' || family === 'access'
       ? true
       : record.status_code === String(status);
 };

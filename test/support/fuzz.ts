@@ -73,6 +73,9 @@ export const buildFixture = async (tenant: string): Promise<Fixture> => {
   });
   ids.object = 'customer';
   ids.key = (await run('createField', fixture, { params: { object: 'customer' }, body: { key: 'fuzz_field', label: 'Fuzz', type: 'string' } })).key!;
+  ids.roleName = (await run('putRole', fixture, { params: { roleName: 'fuzz-role' }, body: { read: 'team', write: 'own' } })).name!;
+  ids.teamId = (await run('putTeam', fixture, { params: { teamId: 'fuzz-team' }, body: { name: 'Fuzz team', roles: ['fuzz-role'] } })).id!;
+  ids.userId = (await run('putUser', fixture, { params: { userId: 'fuzz-member' }, body: { teams: ['fuzz-team'], roles: ['rep'] } })).id!;
   return fixture;
 };
 

@@ -51,6 +51,9 @@ describe('the OpenAPI document follows the catalog entries alone', () => {
       listWebhookDeliveries: { type: 'integer', minimum: 1, maximum: 100 },
       listEvents: { type: 'integer', minimum: 1, maximum: 100 },
       listFields: { type: 'integer', minimum: 1, maximum: 500 },
+      listTeams: { type: 'integer', minimum: 1, maximum: 500 },
+      listRoles: { type: 'integer', minimum: 1, maximum: 500 },
+      listUsers: { type: 'integer', minimum: 1, maximum: 500 },
     });
   });
 

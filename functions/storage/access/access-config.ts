@@ -42,6 +42,9 @@ export interface RateLimits {
   userPerSecond: number;
 }
 
+/** The rate limits of a tenant that set none (README, "Who may see what"). */
+export const DEFAULT_RATE_LIMITS: RateLimits = { tenantPerSecond: 2000, userPerSecond: 200 };
+
 export interface SettingsEntry {
   /** The role of a caller whom nothing else gives one. */
   defaultRole: string;
