@@ -184,7 +184,9 @@ export const decide = async (tenant: TenantAccess, caller: CallerFacts, policySe
     const reached = new Set<string>();
     if (!tenantWide)
       for (const team of teams) {
-        if (mayOn(action, { team: ref('Team', team) })) reached.add(team);
+        if (!mayOn(action, { team: ref('Team', team) })) continue;
+        reached.add(team);
+        // A role reaches the teams under a team only through it: asked only when the team itself is reached.
         if (mayOn(action, { team: ref('Team', probeChild(team)) })) for (const below of descendantsOf(known, team)) reached.add(below);
       }
     const sharedTo = action === 'read' ? 'readers' : 'writers';

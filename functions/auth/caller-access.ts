@@ -54,6 +54,12 @@ const modelAt = (tenantId: string, version: number): Promise<TenantModel> => {
 };
 
 const decisions = new Map<string, Promise<AccessDecision>>();
+/**
+ * The principal a profile's decision is made for. Nothing in the decision depends on who it is (the
+ * probes ask about "a customer the principal owns", "one shared with the principal"), so any id
+ * would do, a real user's too.
+ */
+const STAND_IN = '~caller';
 const MAX_DECISIONS = 10_000;
 
 export interface CallerAccess {
@@ -66,7 +72,9 @@ export const callerAccess = async (tenantId: string, user: string, groups: reado
   const { user: entry, settings, version } = await callers.get(JSON.stringify([tenantId, user]), now);
   const kept = models.get(tenantId);
   const model = await (kept && (await kept.catch(() => undefined))?.version === version ? kept : modelAt(tenantId, version));
-  const facts = { user, teams: entry?.teams ?? [], roles: entry?.roles ?? [], groups: [...groups].sort(), defaultRole: settings?.defaultRole };
+  // The decision depends on the caller's teams and roles, not on who they are: it is made for a
+  // stand-in and kept per profile, so the tellers of one branch share one (their own id goes in after).
+  const facts = { user: STAND_IN, teams: entry?.teams ?? [], roles: entry?.roles ?? [], groups: [...groups].sort(), defaultRole: settings?.defaultRole };
   const key = `${model.policySetId}\n${JSON.stringify(facts)}`;
   let decision = decisions.get(key);
   if (!decision) {
@@ -75,5 +83,9 @@ export const callerAccess = async (tenantId: string, user: string, groups: reado
     decisions.set(key, decision);
     decision.catch(() => decisions.get(key) === decision && decisions.delete(key));
   }
-  return { decision: await decision, rateLimits: settings?.rateLimits ?? DEFAULT_RATE_LIMITS };
+  const shared = await decision;
+  return {
+    decision: { ...shared, user, grantees: shared.grantees.map((grantee) => (grantee === `user:${STAND_IN}` ? `user:${user}` : grantee)) },
+    rateLimits: settings?.rateLimits ?? DEFAULT_RATE_LIMITS,
+  };
 };

@@ -1,6 +1,6 @@
 import { defineHandler } from '../http/kernel.ts';
 import { groupsWith } from '../domain/access.ts';
-import { forbidden } from '../http/errors.ts';
+import { shownToCaller } from '../http/access.ts';
 import { exportPart } from '../storage/customers/customer-lifecycle.ts';
 import { getLinkedPlans } from '../storage/bian/plan-links.ts';
 import { childFromItem } from '../storage/customers/customer-children.ts';
@@ -20,17 +20,20 @@ import { storedCustomValues, withCustomCharacteristics } from '../domain/custom-
  * fields' too); each part holds up to `limit` of what it owns
  * (activities, opportunities, timeline events and their mirrors, linked BIAN plans) in stored order, read in one
  * Query; `next` is the cursor of the following part, absent on the last. 404 for a customer that
- * is not live.
+ * is not live. For a caller whose roles hide field groups, those are left out of the profile, and
+ * the events' data and the linked plans (copies of the customer) are withheld; `withheld` names
+ * the groups.
  */
 export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
   const id = request.params.id;
   const { limit } = request.query;
   const found = await readCustomerWithFields(request, id);
   if (!found) throw customerNotFound(id);
-  // The export is everything held, events' copies of the customer included: it is for a caller who may read every field.
+  // What the caller's roles hide is left out: of the profile, and of every event and linked plan (which hold copies of it).
   const hidden = groupsWith(request.caller.access, 'read');
-  if (hidden.length > 0) throw forbidden(`Exporting a customer needs every field readable; your roles hide: ${hidden.join(', ')}.`);
-  const { record: customer, context: fields } = found;
+  const withheld = hidden.length > 0;
+  const { context: fields } = found;
+  const customer = shownToCaller(request, found.record, fields);
   const part = await exportPart(request.caller.tenantId, id, limit, request.query.cursor);
   const of = (entity: string) => part.items.filter((item) => item.entity === entity);
   const body = {
@@ -41,20 +44,26 @@ export const handler = defineHandler(crm.exportCrmCustomer, async (request) => {
           customer: {
             crm: toCrmCustomer(customer, fields),
             tmf629: showCustomer(v4, withCustomCharacteristics(customer, fields), request.baseUrl),
-            // Everything held, archived fields' values included: what the views hide is still the customer's data.
+            // Everything held, archived fields' values included: what the views hide is still the customer's data (but what the caller's roles hide).
             customFieldsHeld: storedCustomValues(customer),
           },
         }
       : {}),
     activities: of('ACTIVITY').map((item) => childView(childFromItem(item))),
     opportunities: of('OPPORTUNITY').map((item) => childView(childFromItem(item))),
-    linkedPlans: await getLinkedPlans(
-      request.caller.tenantId,
-      of('PLAN_LINK').map((link) => String(link.planId)),
-    ),
+    linkedPlans: withheld
+      ? of('PLAN_LINK').map((link) => ({ planId: String(link.planId), withheld: true }))
+      : await getLinkedPlans(
+          request.caller.tenantId,
+          of('PLAN_LINK').map((link) => String(link.planId)),
+        ),
     events: part.items
       .filter((item) => item.entity === 'EVENT' || item.entity === 'MOVED_EVENT')
-      .map((item) => ({ source: item.source, detailType: item.detailType, ...(item.detail as Record<string, unknown>) })),
+      .map((item) => {
+        const { data, ...envelope } = item.detail as Record<string, unknown>;
+        return { source: item.source, detailType: item.detailType, ...envelope, ...(withheld ? { dataWithheld: true } : { data }) };
+      }),
+    ...(withheld ? { withheld: hidden } : {}),
     ...(part.next ? { next: part.next } : {}),
   };
   return { status: 200, body };

@@ -170,7 +170,15 @@ describe('field-level security', () => {
     expect(JSON.stringify(tmf.body)).toContain('nowhere@example.com');
     const list = await send('listCustomer', as('helpdesk', { query: {} }));
     expect(JSON.stringify(list.body)).not.toContain('NL-123');
-    expect((await send('exportCrmCustomer', as('helpdesk', { params: { id }, query: {} }))).status).toBe(403);
+    const exported = await send('exportCrmCustomer', as('helpdesk', { params: { id }, query: {} }));
+    expect(exported.status).toBe(200);
+    expect(JSON.stringify(exported.body)).not.toContain('NL-123');
+    expect(exported.body.withheld).toEqual(['birthDate', 'identifiers', 'sensitive']);
+    expect(exported.body.customer.crm.email).toBe('nowhere@example.com');
+    expect(exported.body.events.length).toBeGreaterThan(0);
+    expect(exported.body.events.every((e: { dataWithheld?: boolean; data?: unknown }) => e.dataWithheld === true && e.data === undefined)).toBe(true);
+    const full = await send('exportCrmCustomer', { sub: 'admin', tenant, params: { id }, query: {} });
+    expect(JSON.stringify(full.body)).toContain('NL-123');
   });
 
   it('a rep may not write a sensitive field (403 naming it), and a change they may make keeps what they cannot see', async () => {
