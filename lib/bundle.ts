@@ -1,6 +1,6 @@
 import { build, type BuildOptions } from 'esbuild';
 import { join } from 'node:path';
-import { BUNDLING } from './function.ts';
+import { BUNDLE_ALIASES, BUNDLING } from './function.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..');
 
@@ -13,6 +13,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   target: BUNDLING.target,
   mainFields: BUNDLING.mainFields,
   banner: { js: BUNDLING.banner },
+  alias: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([module, shim]) => [module, join(PROJECT_ROOT, shim)])),
   logLevel: 'silent',
 };
 

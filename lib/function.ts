@@ -32,6 +32,14 @@ export interface RapportFunctionProps extends FunctionExtras {
   common: FunctionCommon;
 }
 
+/**
+ * Built-in modules a bundle takes through a shim (a file under the project root): `node:http`
+ * through `require`, because Node's ESM loader reads every export of a built-in it imports and
+ * node:http's WebSocket, CloseEvent and MessageEvent getters load all of undici, about 20 ms of
+ * every cold start (bench table 2; lib/bundle-shims/node-http.cjs).
+ */
+export const BUNDLE_ALIASES: Record<string, string> = { 'node:http': 'lib/bundle-shims/node-http.cjs' };
+
 /** How every function is bundled; `lib/bundle.ts` builds with the same settings for the size checks and the bench. */
 export const BUNDLING = {
   target: 'node24',
@@ -40,6 +48,7 @@ export const BUNDLING = {
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   sourceMap: true,
   sourcesContent: false,
+  esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([module, shim]) => `${module}=./${shim}`) },
 };
 
 /**

@@ -50,8 +50,9 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
   components = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
+    const answers = op.responses();
     const responses: Record<string, unknown> = {};
-    for (const [status, spec] of Object.entries(op.responses)) {
+    for (const [status, spec] of Object.entries(answers)) {
       responses[status] = {
         description: spec.description,
         ...(spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, type]) => [name, { schema: { type } }])) } : {}),
@@ -68,7 +69,7 @@ export const buildOpenApi = (serverUrl?: string): Record<string, unknown> => {
         schema: { type: 'string', maxLength: 255 },
       });
     }
-    if (412 in op.responses) {
+    if (412 in answers) {
       parameters.push({
         name: 'If-Match',
         in: 'header',

@@ -63,7 +63,7 @@ export const exposedHeaders = (): string[] =>
   [
     ...new Set(
       [
-        ...operations.flatMap((op) => Object.values(op.responses).flatMap((response) => Object.keys(response.headers ?? {}))),
+        ...operations.flatMap((op) => Object.values(op.responses()).flatMap((response) => Object.keys(response.headers ?? {}))),
         'X-Correlation-Id',
         'Retry-After',
       ].map((h) => h.toLowerCase()),

@@ -18,7 +18,7 @@ const put = (description: string, schema: ZodMiniType) => ({
 });
 const removed = { 204: { description: 'Removed' }, ...common, 409: error('Conflict'), 412: error('Precondition Failed') };
 const page = (description: string, schema: ZodMiniType) => ({
-  responses: { 200: { description, schema: z.array(schema), headers: { 'X-Next-Cursor': 'string' } }, ...common },
+  responses: () => ({ 200: { description, schema: z.array(schema), headers: { 'X-Next-Cursor': 'string' } }, ...common }),
   request: { query: z.strictObject({ limit: limitParameter(500, 100), cursor: z.optional(z.string()) }) },
 });
 
@@ -46,7 +46,7 @@ export const access = {
     handler: 'functions/access/get-team.ts',
     access: 'admin',
     summary: 'A team: its name, the team above it, the roles its members hold',
-    responses: one('The team', TeamView),
+    responses: () => one('The team', TeamView),
   },
   putTeam: {
     name: 'putTeam',
@@ -56,7 +56,7 @@ export const access = {
     handler: 'functions/access/put-team.ts',
     access: 'admin',
     summary: 'Creates or replaces a team (under another, or a top team); its roles are its members’ (If-Match honoured)',
-    responses: put('The team', TeamView),
+    responses: () => put('The team', TeamView),
     request: { body: { [json]: TeamBody } },
   },
   deleteTeam: {
@@ -67,7 +67,7 @@ export const access = {
     handler: 'functions/access/delete-team.ts',
     access: 'admin',
     summary: 'Removes a team without teams under it (409 otherwise); If-Match honoured',
-    responses: removed,
+    responses: () => removed,
   },
   listRoles: {
     name: 'listRoles',
@@ -87,7 +87,7 @@ export const access = {
     handler: 'functions/access/get-role.ts',
     access: 'admin',
     summary: 'A role, built-in or the tenant’s own',
-    responses: one('The role', RoleView),
+    responses: () => one('The role', RoleView),
   },
   putRole: {
     name: 'putRole',
@@ -97,7 +97,7 @@ export const access = {
     handler: 'functions/access/put-role.ts',
     access: 'admin',
     summary: 'Creates or replaces one of the tenant’s roles: its reach for reading and writing, its access per field group (If-Match honoured)',
-    responses: put('The role', RoleView),
+    responses: () => put('The role', RoleView),
     request: { body: { [json]: RoleBody } },
   },
   deleteRole: {
@@ -108,7 +108,7 @@ export const access = {
     handler: 'functions/access/delete-role.ts',
     access: 'admin',
     summary: 'Removes one of the tenant’s roles no team holds and the settings do not name (409 otherwise); users holding it lose it',
-    responses: removed,
+    responses: () => removed,
   },
   listUsers: {
     name: 'listUsers',
@@ -128,7 +128,7 @@ export const access = {
     handler: 'functions/access/get-user.ts',
     access: 'admin',
     summary: 'A user’s teams and roles (the token’s `sub`)',
-    responses: one('The user', UserView),
+    responses: () => one('The user', UserView),
   },
   putUser: {
     name: 'putUser',
@@ -138,7 +138,7 @@ export const access = {
     handler: 'functions/access/put-user.ts',
     access: 'admin',
     summary: 'Gives a user their teams and roles (If-Match honoured)',
-    responses: put('The user', UserView),
+    responses: () => put('The user', UserView),
     request: { body: { [json]: UserBody } },
   },
   deleteUser: {
@@ -149,7 +149,7 @@ export const access = {
     handler: 'functions/access/delete-user.ts',
     access: 'admin',
     summary: 'Takes a user’s teams and roles away (they keep those of their groups, or the default role)',
-    responses: removed,
+    responses: () => removed,
   },
   getAccessSettings: {
     name: 'getAccessSettings',
@@ -159,7 +159,7 @@ export const access = {
     handler: 'functions/access/get-access-settings.ts',
     access: 'admin',
     summary: 'The tenant’s default role and rate limits',
-    responses: one('The settings', SettingsView),
+    responses: () => one('The settings', SettingsView),
   },
   putAccessSettings: {
     name: 'putAccessSettings',
@@ -169,7 +169,7 @@ export const access = {
     handler: 'functions/access/put-access-settings.ts',
     access: 'admin',
     summary: 'Sets the tenant’s default role and its rate limits per second for the tenant and for each user (If-Match honoured)',
-    responses: put('The settings', SettingsView),
+    responses: () => put('The settings', SettingsView),
     request: { body: { [json]: SettingsBody } },
   },
   getMyAccess: {
@@ -180,6 +180,6 @@ export const access = {
     handler: 'functions/access/get-my-access.ts',
     access: 'read',
     summary: 'What the caller may see and change, as the authorizer decided it, and their rate limits',
-    responses: { 200: { description: 'The decision', schema: MyAccess }, ...common },
+    responses: () => ({ 200: { description: 'The decision', schema: MyAccess }, ...common }),
   },
 } as const satisfies Record<string, Operation>;

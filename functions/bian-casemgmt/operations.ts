@@ -16,7 +16,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/create.ts',
     access: 'write',
     summary: 'Create a customer case management plan',
-    responses: bianResponses(caseView('CustomerCaseManagementPlan')),
+    responses: () => bianResponses(caseView('CustomerCaseManagementPlan')),
     request: { body: { [json]: caseBody('CustomerCaseManagementPlan') } },
   },
   bianCaseMgmtUpdate: {
@@ -27,7 +27,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/update.ts',
     access: 'write',
     summary: 'Update a customer case management plan',
-    responses: changed('CustomerCaseManagementPlan'),
+    responses: () => changed('CustomerCaseManagementPlan'),
     request: { body: { [json]: caseBody('CustomerCaseManagementPlan') } },
   },
   bianCaseMgmtRequest: {
@@ -38,7 +38,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/request.ts',
     access: 'write',
     summary: 'Request an action on a case management plan',
-    responses: changed('CustomerCaseManagementPlan'),
+    responses: () => changed('CustomerCaseManagementPlan'),
     request: { body: { [json]: caseBody('CustomerCaseManagementPlan') } },
   },
   bianCaseMgmtRetrieve: {
@@ -49,7 +49,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/retrieve.ts',
     access: 'read',
     summary: 'Retrieve a case management plan',
-    responses: bianResponses(retrievedView('CustomerCaseManagementPlan')),
+    responses: () => bianResponses(retrievedView('CustomerCaseManagementPlan')),
   },
   bianCaseMgmtUpdateRules: {
     name: 'bianCaseMgmtUpdateRules',
@@ -59,7 +59,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/update-rules.ts',
     access: 'write',
     summary: 'Create or update case rules at the given id (PUT semantics; ResolutionTargets extension)',
-    responses: changed('Rules'),
+    responses: () => changed('Rules'),
     request: { body: { [json]: caseBody('Rules') } },
   },
   bianCaseMgmtRequestRules: {
@@ -70,7 +70,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/request-rules.ts',
     access: 'write',
     summary: 'Request an action on case rules',
-    responses: changed('Rules'),
+    responses: () => changed('Rules'),
     request: { body: { [json]: caseBody('Rules') } },
   },
   bianCaseMgmtRetrieveRules: {
@@ -81,7 +81,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/retrieve-rules.ts',
     access: 'read',
     summary: 'Retrieve case rules',
-    responses: bianResponses(retrievedView('Rules')),
+    responses: () => bianResponses(retrievedView('Rules')),
   },
   bianCaseMgmtUpdatePerformance: {
     name: 'bianCaseMgmtUpdatePerformance',
@@ -91,7 +91,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/update-performance.ts',
     access: 'write',
     summary: 'Create or update a performance record at the given id (PUT semantics)',
-    responses: changed('Performance'),
+    responses: () => changed('Performance'),
     request: { body: { [json]: caseBody('Performance') } },
   },
   bianCaseMgmtRequestPerformance: {
@@ -102,7 +102,7 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/request-performance.ts',
     access: 'write',
     summary: 'Request an action on a performance record',
-    responses: changed('Performance'),
+    responses: () => changed('Performance'),
     request: { body: { [json]: caseBody('Performance') } },
   },
   bianCaseMgmtRetrievePerformance: {
@@ -113,6 +113,6 @@ export const bianCaseMgmt = {
     handler: 'functions/bian-casemgmt/retrieve-performance.ts',
     access: 'read',
     summary: 'Retrieve a performance record with the live case statistics',
-    responses: bianResponses(retrievedView('Performance')),
+    responses: () => bianResponses(retrievedView('Performance')),
   },
 } as const satisfies Record<string, Operation>;

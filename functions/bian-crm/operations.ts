@@ -18,7 +18,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create.ts',
     access: 'write',
     summary: 'Create an initial relationship management plan',
-    responses: created('CustomerRelationshipManagementPlan'),
+    responses: () => created('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmUpdate: {
@@ -29,7 +29,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update.ts',
     access: 'write',
     summary: 'Update details of an active relationship plan',
-    responses: changed('CustomerRelationshipManagementPlan'),
+    responses: () => changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmControl: {
@@ -40,7 +40,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/control.ts',
     access: 'write',
     summary: 'Control the processing of a relationship plan (suspend, resume, terminate)',
-    responses: changed('CustomerRelationshipManagementPlan'),
+    responses: () => changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: controlBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmExchange: {
@@ -51,7 +51,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/exchange.ts',
     access: 'write',
     summary: 'Accept, verify or reject a relationship plan',
-    responses: changed('CustomerRelationshipManagementPlan'),
+    responses: () => changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: exchangeBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmRequest: {
@@ -62,7 +62,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/request.ts',
     access: 'write',
     summary: 'Request an action in a relationship plan',
-    responses: changed('CustomerRelationshipManagementPlan'),
+    responses: () => changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmGrant: {
@@ -73,7 +73,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/grant.ts',
     access: 'write',
     summary: 'Grant an action in a relationship plan',
-    responses: changed('CustomerRelationshipManagementPlan'),
+    responses: () => changed('CustomerRelationshipManagementPlan'),
     request: { body: { [json]: recordBody('CustomerRelationshipManagementPlan') } },
   },
   bianCrmRetrieve: {
@@ -84,7 +84,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve.ts',
     access: 'read',
     summary: 'Retrieve a relationship plan',
-    responses: retrieved('CustomerRelationshipManagementPlan'),
+    responses: () => retrieved('CustomerRelationshipManagementPlan'),
   },
   bianCrmCreateDevelopment: {
     name: 'bianCrmCreateDevelopment',
@@ -94,7 +94,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create-development.ts',
     access: 'write',
     summary: 'Create a relationship development task',
-    responses: created('Development'),
+    responses: () => created('Development'),
     request: { body: { [json]: recordBody('Development') } },
   },
   bianCrmUpdateDevelopment: {
@@ -105,7 +105,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update-development.ts',
     access: 'write',
     summary: 'Update a relationship development task',
-    responses: changed('Development'),
+    responses: () => changed('Development'),
     request: { body: { [json]: recordBody('Development') } },
   },
   bianCrmExchangeDevelopment: {
@@ -116,7 +116,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/exchange-development.ts',
     access: 'write',
     summary: 'Accept, verify or reject a development task',
-    responses: changed('Development'),
+    responses: () => changed('Development'),
     request: { body: { [json]: exchangeBody('Development') } },
   },
   bianCrmRequestDevelopment: {
@@ -127,7 +127,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/request-development.ts',
     access: 'write',
     summary: 'Request an action on a development task',
-    responses: changed('Development'),
+    responses: () => changed('Development'),
     request: { body: { [json]: recordBody('Development') } },
   },
   bianCrmRetrieveDevelopment: {
@@ -138,7 +138,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve-development.ts',
     access: 'read',
     summary: 'Retrieve a development task',
-    responses: retrieved('Development'),
+    responses: () => retrieved('Development'),
   },
   bianCrmCreateIncident: {
     name: 'bianCrmCreateIncident',
@@ -148,7 +148,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create-incident.ts',
     access: 'write',
     summary: 'Create a customer incident',
-    responses: created('Incident'),
+    responses: () => created('Incident'),
     request: { body: { [json]: recordBody('Incident') } },
   },
   bianCrmUpdateIncident: {
@@ -159,7 +159,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update-incident.ts',
     access: 'write',
     summary: 'Update a customer incident',
-    responses: changed('Incident'),
+    responses: () => changed('Incident'),
     request: { body: { [json]: recordBody('Incident') } },
   },
   bianCrmControlIncident: {
@@ -170,7 +170,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/control-incident.ts',
     access: 'write',
     summary: 'Control an incident (raise/lower priority, suspend, resume, terminate)',
-    responses: changed('Incident'),
+    responses: () => changed('Incident'),
     request: { body: { [json]: controlBody('Incident') } },
   },
   bianCrmExchangeIncident: {
@@ -181,7 +181,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/exchange-incident.ts',
     access: 'write',
     summary: 'Accept, reject or confirm an incident',
-    responses: changed('Incident'),
+    responses: () => changed('Incident'),
     request: { body: { [json]: exchangeBody('Incident') } },
   },
   bianCrmCaptureIncident: {
@@ -192,7 +192,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/capture-incident.ts',
     access: 'write',
     summary: 'Capture details of an incident',
-    responses: changed('Incident'),
+    responses: () => changed('Incident'),
     request: { body: { [json]: recordBody('Incident') } },
   },
   bianCrmRetrieveIncident: {
@@ -203,7 +203,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve-incident.ts',
     access: 'read',
     summary: 'Retrieve an incident',
-    responses: retrieved('Incident'),
+    responses: () => retrieved('Incident'),
   },
   bianCrmCreateContact: {
     name: 'bianCrmCreateContact',
@@ -213,7 +213,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/create-contact.ts',
     access: 'write',
     summary: 'Create a customer contact record',
-    responses: created('Contact'),
+    responses: () => created('Contact'),
     request: { body: { [json]: recordBody('Contact') } },
   },
   bianCrmUpdateContact: {
@@ -224,7 +224,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/update-contact.ts',
     access: 'write',
     summary: 'Update a customer contact record',
-    responses: changed('Contact'),
+    responses: () => changed('Contact'),
     request: { body: { [json]: recordBody('Contact') } },
   },
   bianCrmRequestContact: {
@@ -235,7 +235,7 @@ export const bianCrm = {
     handler: 'functions/bian-crm/request-contact.ts',
     access: 'write',
     summary: 'Request an action on a contact record',
-    responses: changed('Contact'),
+    responses: () => changed('Contact'),
     request: { body: { [json]: recordBody('Contact') } },
   },
   bianCrmRetrieveContact: {
@@ -246,6 +246,6 @@ export const bianCrm = {
     handler: 'functions/bian-crm/retrieve-contact.ts',
     access: 'read',
     summary: 'Retrieve a contact record',
-    responses: retrieved('Contact'),
+    responses: () => retrieved('Contact'),
   },
 } as const satisfies Record<string, Operation>;

@@ -52,7 +52,7 @@ export const crm = {
     handler: 'functions/crm/list-customers-by-owner.ts',
     access: 'read',
     summary: 'Customers of an owner, by name (limit, cursor)',
-    responses: page('A page of customers'),
+    responses: () => page('A page of customers'),
     request: { query: pagedQuery },
   },
   listCrmCustomersByStatus: {
@@ -63,7 +63,7 @@ export const crm = {
     handler: 'functions/crm/list-customers-by-status.ts',
     access: 'read',
     summary: 'Customers in a CRM status, by name (limit, cursor)',
-    responses: page('A page of customers'),
+    responses: () => page('A page of customers'),
     request: { query: pagedQuery },
   },
   listMyCrmCustomers: {
@@ -74,7 +74,7 @@ export const crm = {
     handler: 'functions/crm/list-my-customers.ts',
     access: 'read',
     summary: "The caller's customers (owner = the token's sub)",
-    responses: page('A page of customers'),
+    responses: () => page('A page of customers'),
     request: { query: pagedQuery },
   },
   listOverdueActions: {
@@ -86,7 +86,7 @@ export const crm = {
     access: 'read',
     summary:
       'Customers whose next action is overdue, earliest due first. A due date already past when written is listed as soon as the write answers (but for index propagation, usually under a second); a date that falls due later is listed by the next due-sweep run, at most one minute plus the run (under 55 s) after it',
-    responses: page('A page of customers'),
+    responses: () => page('A page of customers'),
     request: { query: pagedQuery },
   },
   getCrmCustomer: {
@@ -97,7 +97,7 @@ export const crm = {
     handler: 'functions/crm/get-customer.ts',
     access: 'read',
     summary: 'The enriched customer: owner, the 10 newest activities, opportunities and the timeline (the 50 newest events, oldest first)',
-    responses: one('The enriched customer', EnrichedCustomer),
+    responses: () => one('The enriched customer', EnrichedCustomer),
   },
   deleteCrmCustomer: {
     name: 'deleteCrmCustomer',
@@ -108,7 +108,7 @@ export const crm = {
     access: 'write',
     summary:
       'Deletes a customer: gone at once from every read and list of every family, its due items stop; restorable (POST …/restore) for the retention window (30 days by default), then everything it owned is purged (If-Match honoured)',
-    responses: { 204: { description: 'Deleted' }, ...common, 404: error('Not Found'), 412: error('Precondition Failed') },
+    responses: () => ({ 204: { description: 'Deleted' }, ...common, 404: error('Not Found'), 412: error('Precondition Failed') }),
   },
   restoreCrmCustomer: {
     name: 'restoreCrmCustomer',
@@ -119,7 +119,7 @@ export const crm = {
     access: 'write',
     summary:
       'Restores a deleted customer inside its retention window, with everything it owned; 404 after the window, 409 when not deleted (If-Match honoured)',
-    responses: { ...changed('The restored customer'), 409: error('Conflict') },
+    responses: () => ({ ...changed('The restored customer'), 409: error('Conflict') }),
   },
   eraseCrmCustomer: {
     name: 'eraseCrmCustomer',
@@ -130,13 +130,13 @@ export const crm = {
     access: 'write',
     summary:
       'Erases a customer (GDPR art. 17), irreversibly: a tombstone (id, when, who asked) at once, everything it owned deleted in bounded steps; 200 when complete, 202 while it goes on (call again, or the due sweep finishes it)',
-    responses: {
+    responses: () => ({
       200: { description: 'Erased', schema: ErasureReceipt },
       202: { description: 'Erasing: the purge goes on', schema: ErasureReceipt },
       ...common,
       404: error('Not Found'),
       412: error('Precondition Failed'),
-    },
+    }),
   },
   exportCrmCustomer: {
     name: 'exportCrmCustomer',
@@ -148,7 +148,7 @@ export const crm = {
     summary:
       'Everything held about the customer (GDPR art. 15 and 20), as one JSON document in parts: the first part has the profile in both views; every part holds up to `limit` (1–500, default 200) of its activities, opportunities and timeline events in stored order; follow `next` (the cursor) to the end',
     request: { query: z.strictObject({ limit: limitParameter(500, 200), cursor: z.optional(z.string()) }) },
-    responses: { ...one('A part of the export', CustomerExport) },
+    responses: () => ({ ...one('A part of the export', CustomerExport) }),
   },
   mergeCrmCustomer: {
     name: 'mergeCrmCustomer',
@@ -160,7 +160,7 @@ export const crm = {
     summary:
       'Merges up to 5 duplicates into this customer: in one transaction it gains their tags and they leave every list (reads of them answer 301 to it); their activities, opportunities and timeline then move to it in bounded steps (seconds). Undoable with …/unmerge for the retention window (If-Match on the survivor honoured)',
     request: { body: { [json]: MergeRequest } },
-    responses: { ...changed('The surviving customer'), 409: error('Conflict'), 422: error('More tags than a customer holds') },
+    responses: () => ({ ...changed('The surviving customer'), 409: error('Conflict'), 422: error('More tags than a customer holds') }),
   },
   unmergeCrmCustomer: {
     name: 'unmergeCrmCustomer',
@@ -172,7 +172,7 @@ export const crm = {
     summary:
       'Takes a merged duplicate out of this customer again, inside the retention window: it is a customer of its own again, and what it owned moves back (tags it brought are taken off the survivor); 404 after the window (If-Match on the survivor honoured)',
     request: { body: { [json]: UnmergeRequest } },
-    responses: { ...changed('The duplicate, a customer again'), 409: error('Conflict') },
+    responses: () => ({ ...changed('The duplicate, a customer again'), 409: error('Conflict') }),
   },
   findCrmDuplicates: {
     name: 'findCrmDuplicates',
@@ -184,11 +184,11 @@ export const crm = {
     summary:
       'Customers of the tenant that are likely the same as this one: the same e-mail address (case-insensitive), phone number (digits) or name (without case, accents or punctuation), each with why; `limit` (1–100, default 20). Served by the match index: one bounded Query per match key, never a walk of the tenant',
     request: { query: z.strictObject({ limit: limitParameter(100, 20) }) },
-    responses: {
+    responses: () => ({
       200: { description: 'Likely duplicates', schema: z.array(Duplicate) },
       ...common,
       404: error('Not Found'),
-    },
+    }),
   },
   updateCrmStatus: {
     name: 'updateCrmStatus',
@@ -198,7 +198,7 @@ export const crm = {
     handler: 'functions/crm/update-status.ts',
     access: 'write',
     summary: 'Moves the customer along the CRM pipeline (409 for a forbidden move)',
-    responses: { ...changed('The customer'), 409: error('Conflict') },
+    responses: () => ({ ...changed('The customer'), 409: error('Conflict') }),
     request: { body: { [json]: CrmStatusChange } },
   },
   setNextAction: {
@@ -209,7 +209,7 @@ export const crm = {
     handler: 'functions/crm/set-next-action.ts',
     access: 'write',
     summary: 'Sets or clears the next action and its due date',
-    responses: changed('The customer'),
+    responses: () => changed('The customer'),
     request: { body: { [json]: NextActionChange } },
   },
   removeCrmOwner: {
@@ -220,7 +220,7 @@ export const crm = {
     handler: 'functions/crm/remove-owner.ts',
     access: 'write',
     summary: "Removes the customer's owner",
-    responses: changed('The customer'),
+    responses: () => changed('The customer'),
   },
   assignCrmOwner: {
     name: 'assignCrmOwner',
@@ -230,7 +230,7 @@ export const crm = {
     handler: 'functions/crm/assign-owner.ts',
     access: 'write',
     summary: 'Assigns the customer to an owner',
-    responses: changed('The customer'),
+    responses: () => changed('The customer'),
   },
   addCrmTag: {
     name: 'addCrmTag',
@@ -240,7 +240,7 @@ export const crm = {
     handler: 'functions/crm/add-tag.ts',
     access: 'write',
     summary: 'Adds a tag (a set: adding an existing tag changes nothing)',
-    responses: { ...changed('The customer'), 422: error('Unprocessable Entity: the customer already holds 100 tags') },
+    responses: () => ({ ...changed('The customer'), 422: error('Unprocessable Entity: the customer already holds 100 tags') }),
   },
   removeCrmTag: {
     name: 'removeCrmTag',
@@ -250,7 +250,7 @@ export const crm = {
     handler: 'functions/crm/remove-tag.ts',
     access: 'write',
     summary: 'Removes a tag (removing a missing tag changes nothing)',
-    responses: changed('The customer'),
+    responses: () => changed('The customer'),
   },
   listCrmCustomerShares: {
     name: 'listCrmCustomerShares',
@@ -260,7 +260,7 @@ export const crm = {
     handler: 'functions/crm/list-customer-shares.ts',
     access: 'read',
     summary: 'Who the customer is shared with beyond its owner and team, and to do what',
-    responses: one('The shares', z.array(ShareView)),
+    responses: () => one('The shares', z.array(ShareView)),
   },
   shareCrmCustomer: {
     name: 'shareCrmCustomer',
@@ -270,7 +270,7 @@ export const crm = {
     handler: 'functions/crm/share-customer.ts',
     access: 'write',
     summary: 'Shares the customer with a user (user:<id>) or a team and the teams under it (team:<id>), to read or to read and write',
-    responses: { ...changed('The customer'), 422: error('Unprocessable Entity: the customer is already shared with 20 users and teams') },
+    responses: () => ({ ...changed('The customer'), 422: error('Unprocessable Entity: the customer is already shared with 20 users and teams') }),
     request: { body: { [json]: ShareChange } },
   },
   unshareCrmCustomer: {
@@ -281,7 +281,7 @@ export const crm = {
     handler: 'functions/crm/unshare-customer.ts',
     access: 'write',
     summary: 'Withdraws a share (withdrawing one that is not there changes nothing)',
-    responses: changed('The customer'),
+    responses: () => changed('The customer'),
   },
   createCrmCustomer: {
     name: 'createCrmCustomer',
@@ -292,12 +292,12 @@ export const crm = {
     access: 'write',
     summary: 'Creates a customer (Idempotency-Key honoured)',
     idempotent: true,
-    responses: {
+    responses: () => ({
       201: { description: 'Created', schema: CrmCustomer, headers: { Location: 'string', ETag: 'string' } },
       ...common,
       415: error('Unsupported Media Type'),
       422: error('Idempotency-Key reused with another body'),
-    },
+    }),
     request: { body: { [json]: CrmCustomerCreate } },
   },
   updateCrmCustomer: {
@@ -308,7 +308,7 @@ export const crm = {
     handler: 'functions/crm/update-customer.ts',
     access: 'write',
     summary: 'Changes profile fields (null clears; If-Match honoured)',
-    responses: changed('The customer'),
+    responses: () => changed('The customer'),
     request: { body: { [json]: CrmCustomerUpdate } },
   },
   listCrmCustomers: {
@@ -319,7 +319,7 @@ export const crm = {
     handler: 'functions/crm/list-customers.ts',
     access: 'read',
     summary: 'Customers by status, owner, tag and name prefix q (limit, cursor)',
-    responses: page('A page of customers'),
+    responses: () => page('A page of customers'),
     request: {
       query: z.strictObject({
         ...paging(),
@@ -338,7 +338,11 @@ export const crm = {
     handler: 'functions/crm/create-activity.ts',
     access: 'write',
     summary: 'Logs or plans an activity with the customer',
-    responses: { 201: { description: 'Created', schema: Activity, headers: { Location: 'string', ETag: 'string' } }, ...common, 404: error('Not Found') },
+    responses: () => ({
+      201: { description: 'Created', schema: Activity, headers: { Location: 'string', ETag: 'string' } },
+      ...common,
+      404: error('Not Found'),
+    }),
     request: { body: { [json]: ActivityCreate } },
   },
   listActivities: {
@@ -349,7 +353,7 @@ export const crm = {
     handler: 'functions/crm/list-activities.ts',
     access: 'read',
     summary: "The customer's activities, newest first (limit, cursor)",
-    responses: { ...page('A page of activities', Activity), 404: error('Not Found') },
+    responses: () => ({ ...page('A page of activities', Activity), 404: error('Not Found') }),
     request: { query: pagedQuery },
   },
   updateActivity: {
@@ -360,7 +364,7 @@ export const crm = {
     handler: 'functions/crm/update-activity.ts',
     access: 'write',
     summary: 'Changes an activity (null clears; If-Match honoured)',
-    responses: { ...changed('The activity'), 200: { description: 'The activity', schema: Activity } },
+    responses: () => ({ ...changed('The activity'), 200: { description: 'The activity', schema: Activity } }),
     request: { body: { [json]: ActivityUpdate } },
   },
   completeActivity: {
@@ -371,7 +375,7 @@ export const crm = {
     handler: 'functions/crm/complete-activity.ts',
     access: 'write',
     summary: 'Marks an activity completed (completing it again changes nothing)',
-    responses: { ...changed('The activity'), 200: { description: 'The activity', schema: Activity } },
+    responses: () => ({ ...changed('The activity'), 200: { description: 'The activity', schema: Activity } }),
   },
   createOpportunity: {
     name: 'createOpportunity',
@@ -381,7 +385,11 @@ export const crm = {
     handler: 'functions/crm/create-opportunity.ts',
     access: 'write',
     summary: 'Opens an opportunity with the customer',
-    responses: { 201: { description: 'Created', schema: Opportunity, headers: { Location: 'string', ETag: 'string' } }, ...common, 404: error('Not Found') },
+    responses: () => ({
+      201: { description: 'Created', schema: Opportunity, headers: { Location: 'string', ETag: 'string' } },
+      ...common,
+      404: error('Not Found'),
+    }),
     request: { body: { [json]: OpportunityCreate } },
   },
   listOpportunities: {
@@ -392,7 +400,7 @@ export const crm = {
     handler: 'functions/crm/list-opportunities.ts',
     access: 'read',
     summary: "The customer's opportunities, newest first (limit, cursor)",
-    responses: { ...page('A page of opportunities', Opportunity), 404: error('Not Found') },
+    responses: () => ({ ...page('A page of opportunities', Opportunity), 404: error('Not Found') }),
     request: { query: pagedQuery },
   },
   updateOpportunity: {
@@ -403,7 +411,7 @@ export const crm = {
     handler: 'functions/crm/update-opportunity.ts',
     access: 'write',
     summary: 'Changes an opportunity; status moves NEW → … → WON | LOST (409 otherwise)',
-    responses: { ...changed('The opportunity'), 200: { description: 'The opportunity', schema: Opportunity }, 409: error('Conflict') },
+    responses: () => ({ ...changed('The opportunity'), 200: { description: 'The opportunity', schema: Opportunity }, 409: error('Conflict') }),
     request: { body: { [json]: OpportunityUpdate } },
   },
 } as const satisfies Record<string, Operation>;

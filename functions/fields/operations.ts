@@ -25,13 +25,13 @@ export const fields = {
     access: 'admin',
     summary: 'Defines a custom field: key (immutable, never reused), label, type and constraints (Idempotency-Key honoured)',
     idempotent: true,
-    responses: {
+    responses: () => ({
       201: { description: 'The field', schema: Field, headers: { Location: 'string', ETag: 'string' } },
       ...common,
       409: error('The key is taken (keys are never reused, archived fields included)'),
       413: error('The definition is larger than a definition may be'),
       422: error('The tenant holds the most fields, or unique fields, it may'),
-    },
+    }),
     request: { body: { [json]: FieldCreate } },
   },
   listFields: {
@@ -42,10 +42,10 @@ export const fields = {
     handler: 'functions/fields/list-fields.ts',
     access: 'read',
     summary: "The tenant's fields of the object in key order, archived ones flagged (limit, cursor)",
-    responses: {
+    responses: () => ({
       200: { description: 'A page of fields', schema: z.array(Field), headers: { 'X-Next-Cursor': 'string' } },
       ...common,
-    },
+    }),
     request: { query: z.strictObject({ limit: limitParameter(500, 100), cursor: z.optional(z.string()) }) },
   },
   getFieldsSchema: {
@@ -56,7 +56,7 @@ export const fields = {
     handler: 'functions/fields/get-fields-schema.ts',
     access: 'read',
     summary: "The JSON Schema (2020-12) of the tenant's custom values of the object, to generate client types from",
-    responses: { 200: { description: 'The JSON Schema', schema: FieldsSchema }, ...common },
+    responses: () => ({ 200: { description: 'The JSON Schema', schema: FieldsSchema }, ...common }),
   },
   getField: {
     name: 'getField',
@@ -66,7 +66,7 @@ export const fields = {
     handler: 'functions/fields/get-field.ts',
     access: 'read',
     summary: 'One field',
-    responses: one('The field'),
+    responses: () => one('The field'),
   },
   updateField: {
     name: 'updateField',
@@ -76,7 +76,7 @@ export const fields = {
     handler: 'functions/fields/update-field.ts',
     access: 'admin',
     summary: 'Changes a field (merge patch: label, constraints, options, safe type changes); in force everywhere within 5 s (If-Match honoured)',
-    responses: { ...one('The field'), 412: error('Precondition Failed'), 413: error('The definition is larger than a definition may be') },
+    responses: () => ({ ...one('The field'), 412: error('Precondition Failed'), 413: error('The definition is larger than a definition may be') }),
     request: { body: { [json]: FieldUpdate } },
   },
   archiveField: {
@@ -87,7 +87,7 @@ export const fields = {
     handler: 'functions/fields/archive-field.ts',
     access: 'admin',
     summary: 'Archives a field: hidden from every view and refused in writes, its stored values kept (If-Match honoured)',
-    responses: { ...one('The field, archived'), 412: error('Precondition Failed') },
+    responses: () => ({ ...one('The field, archived'), 412: error('Precondition Failed') }),
   },
   restoreField: {
     name: 'restoreField',
@@ -97,6 +97,6 @@ export const fields = {
     handler: 'functions/fields/restore-field.ts',
     access: 'admin',
     summary: 'Restores an archived field: its stored values are shown again (If-Match honoured)',
-    responses: { ...one('The field'), 412: error('Precondition Failed') },
+    responses: () => ({ ...one('The field'), 412: error('Precondition Failed') }),
   },
 } as const satisfies Record<string, Operation>;

@@ -44,8 +44,12 @@ export interface Operation {
      */
     query?: ZodMiniType;
   };
-  /** What it answers, by status; a 412 says it honours `If-Match` (OpenAPI declares the header from it). */
-  responses: Record<number, ResponseSpec>;
+  /**
+   * What it answers, by status; a 412 says it honours `If-Match` (OpenAPI declares the header from
+   * it). Built when asked for (the OpenAPI document, the stack): a function's cold start does not
+   * build the answers of its family's other operations.
+   */
+  responses: () => Record<number, ResponseSpec>;
   /** Creates honour `Idempotency-Key`. */
   idempotent?: boolean;
   /**

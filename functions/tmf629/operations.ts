@@ -113,10 +113,10 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       access: 'read',
       summary: `${schemas.label}: list or find Customer objects, by name. \`fields\`; \`limit\` (1–${MAX_LIMIT}); \`offset\` (at most ${MAX_OFFSET}: skipping reads index keys only); \`cursor\` (from X-Next-Cursor / Link rel="next", to read past that); equality filters on id, name, status, statusReason, @type, @baseType, @schemaLocation (a comma list matches any value; several parameters combine with AND). All filters run inside the name index, at most 32 index reads per page: a filtered page may hold fewer than \`limit\` customers and carry a cursor. X-Total-Count is exact and present for no filter, a single name, or id; absent for other filters (it would need a walk of the tenant).`,
       request: { query: listQuery },
-      responses: {
+      responses: () => ({
         200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer', 'X-Next-Cursor': 'string', Link: 'string' } },
         ...errors,
-      },
+      }),
     },
     retrieveCustomer: {
       name: `retrieveCustomer${suffix}`,
@@ -127,7 +127,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       access: 'read',
       summary: `${schemas.label}: retrieves a Customer by ID (fields)`,
       request: { query: oneCustomerQuery },
-      responses: { 200: { description: 'Success', schema: schemas.resource, headers: { ETag: 'string' } }, ...errors, ...notFound },
+      responses: () => ({ 200: { description: 'Success', schema: schemas.resource, headers: { ETag: 'string' } }, ...errors, ...notFound }),
     },
     createCustomer: {
       name: `createCustomer${suffix}`,
@@ -139,12 +139,12 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       summary: `${schemas.label}: creates a Customer (Idempotency-Key honoured; fields)`,
       idempotent: true,
       request: { body: { [json]: schemas.create }, query: oneCustomerQuery },
-      responses: {
+      responses: () => ({
         201: { description: 'Created', schema: schemas.resource, headers: { Location: 'string', ETag: 'string' } },
         ...errors,
         ...media,
         422: { description: 'Idempotency-Key reused with another body', schema: TmfError },
-      },
+      }),
     },
     patchCustomer: {
       name: `patchCustomer${suffix}`,
@@ -158,13 +158,13 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
         body: { [json]: CustomerMergePatch, 'application/merge-patch+json': CustomerMergePatch, 'application/json-patch+json': JsonPatch },
         query: oneCustomerQuery,
       },
-      responses: {
+      responses: () => ({
         200: { description: 'Updated', schema: schemas.resource, headers: { ETag: 'string' } },
         ...errors,
         ...notFound,
         ...stale,
         ...media,
-      },
+      }),
     },
     deleteCustomer: {
       name: `deleteCustomer${suffix}`,
@@ -174,7 +174,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       handler: handler('delete-customer'),
       access: 'write',
       summary: `${schemas.label}: deletes a Customer (If-Match honoured)`,
-      responses: { 204: { description: 'Deleted' }, ...errors, ...notFound, ...stale },
+      responses: () => ({ 204: { description: 'Deleted' }, ...errors, ...notFound, ...stale }),
     },
     registerListener: {
       name: `registerListener${suffix}`,
@@ -187,11 +187,11 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       sealsSecrets: true,
       summary: `${schemas.label}: registers a listener for Customer events, notified in this generation’s format (query: eventType=...); a tenant holds at most 100`,
       request: { body: { [json]: schemas.hubInput } },
-      responses: {
+      responses: () => ({
         201: { description: 'Subscribed', schema: schemas.hub, headers: { Location: 'string', ETag: 'string' } },
         ...errors,
         422: { description: 'The tenant already holds 100 registrations', schema: TmfError },
-      },
+      }),
     },
     unregisterListener: {
       name: `unregisterListener${suffix}`,
@@ -201,7 +201,7 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       handler: handler('unregister-listener'),
       access: 'write',
       summary: `${schemas.label}: unregisters a listener (If-Match: 412 when it names another version than the registration’s "1")`,
-      responses: { 204: { description: 'Deleted' }, ...errors, ...notFound, ...stale },
+      responses: () => ({ 204: { description: 'Deleted' }, ...errors, ...notFound, ...stale }),
     },
   } as const satisfies Record<string, Operation>;
 };
@@ -220,13 +220,13 @@ const replaceOperation = <const Base extends string, const Suffix extends '' | '
     access: 'write',
     summary: `${g.schemas.label}: replaces a Customer (full update): the body is the whole customer as a create takes it; attributes it leaves out are cleared, attributes this generation does not know are kept (If-Match honoured)`,
     request: { body: { [json]: body }, query: oneCustomerQuery },
-    responses: {
+    responses: () => ({
       200: { description: 'Replaced', schema: g.schemas.resource, headers: { ETag: 'string' } },
       ...errors,
       ...notFound,
       ...stale,
       ...media,
-    },
+    }),
   }) as const satisfies Operation;
 
 const v4 = generation(TMF_BASE_PATH, '', [], {
@@ -268,7 +268,7 @@ export const tmf629v5 = {
     handler: v5.handler('retrieve-listener'),
     access: 'read',
     summary: 'v5: retrieves a listener registration (hubGet)',
-    responses: { 200: { description: 'Success', schema: V5Hub, headers: { ETag: 'string' } }, ...errors, ...notFound },
+    responses: () => ({ 200: { description: 'Success', schema: V5Hub, headers: { ETag: 'string' } }, ...errors, ...notFound }),
   },
 } as const satisfies Record<string, Operation>;
 

@@ -32,7 +32,7 @@ export const webhooks = {
     summary: 'Subscribes a URL to event types; answers the signing secret (Idempotency-Key honoured)',
     idempotent: true,
     sealsSecrets: true,
-    responses: {
+    responses: () => ({
       201: {
         description: 'The webhook, with its secret (shown only here and on rotation)',
         schema: WebhookWithSecret,
@@ -40,7 +40,7 @@ export const webhooks = {
       },
       ...common,
       422: error('The tenant holds the most webhooks it may'),
-    },
+    }),
     request: { body: { [json]: WebhookCreate } },
   },
   listWebhooks: {
@@ -51,7 +51,7 @@ export const webhooks = {
     handler: 'functions/webhooks/list-webhooks.ts',
     access: 'read',
     summary: "The tenant's webhooks (at most 100), without their secrets",
-    responses: { 200: { description: 'Every webhook of the tenant', schema: z.array(Webhook) }, ...common },
+    responses: () => ({ 200: { description: 'Every webhook of the tenant', schema: z.array(Webhook) }, ...common }),
     request: { query: z.strictObject({}) },
   },
   getWebhook: {
@@ -62,7 +62,7 @@ export const webhooks = {
     handler: 'functions/webhooks/get-webhook.ts',
     access: 'read',
     summary: 'One webhook, without its secrets',
-    responses: one('The webhook'),
+    responses: () => one('The webhook'),
   },
   updateWebhook: {
     name: 'updateWebhook',
@@ -73,7 +73,7 @@ export const webhooks = {
     handler: 'functions/webhooks/update-webhook.ts',
     access: 'write',
     summary: 'Changes the URL, event types, description, or enables/disables (If-Match honoured)',
-    responses: { ...one('The webhook'), 412: error('Precondition Failed') },
+    responses: () => ({ ...one('The webhook'), 412: error('Precondition Failed') }),
     request: { body: { [json]: WebhookUpdate } },
   },
   deleteWebhook: {
@@ -84,7 +84,7 @@ export const webhooks = {
     handler: 'functions/webhooks/delete-webhook.ts',
     access: 'write',
     summary: 'Deletes a webhook: its queued deliveries stop (If-Match honoured)',
-    responses: { 204: { description: 'Deleted' }, ...common, 404: error('Not Found'), 412: error('Precondition Failed') },
+    responses: () => ({ 204: { description: 'Deleted' }, ...common, 404: error('Not Found'), 412: error('Precondition Failed') }),
   },
   rotateWebhookSecret: {
     name: 'rotateWebhookSecret',
@@ -95,7 +95,7 @@ export const webhooks = {
     access: 'write',
     sealsSecrets: true,
     summary: 'A new signing secret; the previous one keeps signing for overlapHours (24)',
-    responses: { ...one('The webhook, with its new secret', WebhookWithSecret), 412: error('Precondition Failed') },
+    responses: () => ({ ...one('The webhook, with its new secret', WebhookWithSecret), 412: error('Precondition Failed') }),
     request: { body: { [json]: SecretRotation } },
   },
   listWebhookDeliveries: {
@@ -106,11 +106,11 @@ export const webhooks = {
     handler: 'functions/webhooks/list-webhook-deliveries.ts',
     access: 'read',
     summary: 'The delivery log, newest first: each attempt with time, status code, latency, error (limit, cursor)',
-    responses: {
+    responses: () => ({
       200: { description: 'A page of deliveries', schema: z.array(Delivery), headers: { 'X-Next-Cursor': 'string' } },
       ...common,
       404: error('Not Found'),
-    },
+    }),
     request: { query: z.strictObject({ limit: limitParameter(100, 20), cursor: z.optional(z.string()) }) },
   },
   redeliverWebhookDelivery: {
@@ -121,12 +121,12 @@ export const webhooks = {
     handler: 'functions/webhooks/redeliver-webhook-delivery.ts',
     access: 'write',
     summary: 'Delivers a logged event again, from the first attempt of the schedule',
-    responses: {
+    responses: () => ({
       202: { description: 'The delivery, queued again', schema: Delivery },
       ...common,
       404: error('Not Found'),
       409: error('The delivery is still under way'),
-    },
+    }),
   },
   listEvents: {
     name: 'listEvents',
@@ -137,7 +137,7 @@ export const webhooks = {
     handler: 'functions/webhooks/list-events.ts',
     access: 'read',
     summary: "The tenant's events in commit order, each once, after a position (after, types, limit)",
-    responses: { 200: { description: 'A page of the feed and where to read on from', schema: FeedPage }, ...common },
+    responses: () => ({ 200: { description: 'A page of the feed and where to read on from', schema: FeedPage }, ...common }),
     request: {
       query: z.strictObject({
         after: z.optional(z.string()),

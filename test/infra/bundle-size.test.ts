@@ -26,6 +26,14 @@ describe('bundle size of every API operation (esbuild, minified ESM, as the stac
     // API functions keep Lambda's own active-tracing segments; the X-Ray SDK (Powertools Tracer) is for background functions (functions/tracing.ts).
     const xray = Object.keys(inputs).filter((file) => /node_modules\/(aws-xray-sdk-core|@aws-lambda-powertools\/tracer)\//.test(file));
     expect(xray).toEqual([]);
+    // node:http through require (lib/function.ts, BUNDLE_ALIASES): an ESM import of it loads undici on every cold start.
+    expect(Object.keys(inputs)).toContain('lib/bundle-shims/node-http.cjs');
+  });
+
+  it('takes node:http through require, never through an ESM import (which would load undici on every cold start)', async () => {
+    const text = await bundleText('functions/crm/get-customer.ts');
+    expect(text).not.toMatch(/from\s*["'](node:)?http["']/);
+    expect(text).toMatch(/__require\("http"\)/);
   });
 
   it('keeps the custom field engines unevaluated until asked for: only dynamic imports reach them', async () => {

@@ -116,9 +116,9 @@ describe('If-Match: honoured exactly where the catalog declares 412', () => {
       });
       expect(answer.status, `${op.name}: ${JSON.stringify(answer.body)}`).toBe(412);
       expect(isFamilyError(op.family, 412, answer.body), op.name).toBe(true);
-      expect(op.responses, op.name).toHaveProperty('412');
+      expect(op.responses(), op.name).toHaveProperty('412');
     }
-    for (const op of operations.filter(makesNew)) expect(op.responses, op.name).not.toHaveProperty('412');
+    for (const op of operations.filter(makesNew)) expect(op.responses(), op.name).not.toHaveProperty('412');
   }, 120_000);
 });
 

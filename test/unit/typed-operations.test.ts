@@ -16,7 +16,7 @@ const probe = {
   handler: 'functions/crm/probe-things.ts',
   access: 'read',
   summary: 'A probe of the kernel',
-  responses: { 200: { description: 'ok' } },
+  responses: () => ({ 200: { description: 'ok' } }),
   request: {
     body: { 'application/json': z.object({ count: z.number() }) },
     query: z.object({
