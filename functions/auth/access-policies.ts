@@ -1,13 +1,14 @@
 /**
  * The access rules in Cedar (npm `@cedar-policy/cedar-wasm`, the language Amazon Verified
  * Permissions runs) and the decision they make for a caller. A tenant's roles — built-in and its
- * own — become Cedar policies; its teams, the caller and their roles become Cedar entities (a user
- * is in their teams and in their roles — their own, their groups', their teams' — and a team is in
- * the team above it, so `resource.team in principal.teams` reaches every team under theirs). The decision asks Cedar about a few probe
- * customers and fields per caller and turns the answers into the conditions the storage layer and
- * the views apply (`AccessDecision`, domain/access.ts): which owner, which teams, which shares,
- * which field groups. Only the authorizer loads the engine (its 4 MB of WebAssembly stay out of
- * every API function's cold start).
+ * own — become Cedar policies; a caller is a Cedar entity in their teams and roles, and a team in
+ * the team above it, so `resource.team in principal.teams` reaches every team under theirs.
+ * Cedar is asked once per role definition what the role grants (`grantOf`: probe customers and
+ * field groups, for a stand-in caller holding that role alone), and a caller's decision is the
+ * union of their roles' grants (`decisionOf`), turned into the conditions the storage layer and the
+ * views apply (`AccessDecision`, domain/access.ts): which owner, which teams, which shares, which
+ * field groups. Only the authorizer loads the engine (its 4 MB of WebAssembly stay out of every API
+ * function's cold start).
  */
 import {
   BUILT_IN_ROLES,
@@ -89,7 +90,6 @@ export interface CallerFacts {
 }
 
 const uid = (type: string, id: string) => ({ type, id });
-const ref = (type: string, id: string): CedarValue => ({ __entity: uid(type, id) });
 
 /** The teams above a team, nearest first (bounded by the tenant's depth; a loop, impossible by construction, stops). */
 export const ancestorsOf = (teams: ReadonlyMap<string, TeamEntry>, id: string): string[] => {
@@ -128,41 +128,50 @@ export const rolesHeld = (tenant: TenantAccess, caller: CallerFacts): string[] =
   return held.length > 0 ? held : [caller.defaultRole && known.has(caller.defaultRole) ? caller.defaultRole : DEFAULT_ROLE];
 };
 
+/** What a grant says of one action: whether it reaches every customer, the caller's own, their teams', the teams' under theirs, those shared with them. */
+export interface ActionGrant {
+  tenant: boolean;
+  own: boolean;
+  team: boolean;
+  subtree: boolean;
+  shared: boolean;
+}
+
+/** What one role grants whoever holds it, as Cedar answers; `everyone` is what the policies grant with no role (the shares). */
+export interface RoleGrant {
+  read: ActionGrant;
+  write: ActionGrant;
+  fields: Record<FieldGroup, FieldAccess>;
+}
+
+/** The stand-ins Cedar is asked about: a caller in a team with a team under it. No policy names a user or a team, so any would do. */
+const CALLER = uid('User', '~caller');
+const TEAM = uid('Team', '~team');
+const TEAM_BELOW = uid('Team', '~team~below');
+const PROBE = uid('Customer', '~probe');
+/** The name a role's policies are written under for its grant: what a role grants does not depend on its name. */
+const GRANTED_ROLE = '~role';
+
 /**
- * The decision for one caller: Cedar asked about probe customers (one owned by nobody in no team,
- * one the caller owns, one in each of their teams, one in a team under each, one shared with them)
- * and about each field group. A probe team under a team stands for every team under it: the
- * policies reach a team by its identity or its place in the hierarchy, nothing else.
+ * What a role grants, asked of Cedar once: its policies (and the shares', which hold for everyone)
+ * evaluated for a stand-in caller holding only that role, about probe customers — owned by nobody
+ * in no team, owned by the caller, in the caller's team, in a team under it, shared with the caller
+ * — and about each field group. Without a role, what the policies grant everyone.
  */
-export const decide = async (tenant: TenantAccess, caller: CallerFacts, policySetId: string): Promise<AccessDecision> => {
+const askCedar = async (role: RoleDefinition | undefined): Promise<RoleGrant> => {
   const cedar = await loadCedar();
-  const known = tenant.teams;
-  const teams = caller.teams.filter((team) => known.has(team));
-  const above = [...new Set(teams.flatMap((team) => ancestorsOf(known, team)))];
-  const roles = rolesHeld(tenant, caller);
-  const probeChild = (team: string) => `~under~${team}`;
-  const teamEntities: Entity[] = [...new Set([...teams, ...above])].map((id) => {
-    const team = known.get(id)!;
-    return {
-      uid: uid('Team', id),
-      attrs: {},
-      parents: team.parentId !== undefined ? [uid('Team', team.parentId)] : [],
-    };
-  });
-  const probes: Entity[] = teams.map((team) => ({ uid: uid('Team', probeChild(team)), attrs: {}, parents: [uid('Team', team)] }));
+  const policySetId = `grant:${role ? JSON.stringify([role.read, role.write, role.fields]) : '~everyone'}`;
+  const prepared = cedar.preparsePolicySet(policySetId, { staticPolicies: policiesOf(role ? [{ ...role, name: GRANTED_ROLE }] : []) });
+  if (prepared.type !== 'success') throw new Error(`Cedar refused the policies: ${prepared.errors.map((e) => e.message).join('; ')}`);
   const entities: Entity[] = [
-    {
-      uid: uid('User', caller.user),
-      attrs: { teams: teams.map((team) => ref('Team', team)) },
-      parents: [...teams.map((team) => uid('Team', team)), ...roles.map((role) => uid('Role', role))],
-    },
-    ...teamEntities,
-    ...probes,
-    ...tenant.roles.map((role) => ({ uid: uid('Role', role.name), attrs: {}, parents: [] })),
+    { uid: CALLER, attrs: { teams: [{ __entity: TEAM }] }, parents: [TEAM, ...(role ? [uid('Role', GRANTED_ROLE)] : [])] },
+    { uid: TEAM, attrs: {}, parents: [] },
+    { uid: TEAM_BELOW, attrs: {}, parents: [TEAM] },
+    ...(role ? [{ uid: uid('Role', GRANTED_ROLE), attrs: {}, parents: [] }] : []),
   ];
   const ask = (action: string, resource: { type: string; id: string }, extra: Entity[] = []): boolean => {
     const answer = cedar.statefulIsAuthorized({
-      principal: uid('User', caller.user),
+      principal: CALLER,
       action: uid('Action', action),
       resource,
       context: {},
@@ -172,32 +181,84 @@ export const decide = async (tenant: TenantAccess, caller: CallerFacts, policySe
     if (answer.type !== 'success') throw new Error(`Cedar could not decide: ${answer.errors.map((e) => e.message).join('; ')}`);
     return answer.response.decision === 'allow';
   };
-  const customer = (attrs: Record<string, CedarValue>): Entity => ({
-    uid: uid('Customer', '~probe'),
-    attrs: { readers: [], readerTeams: [], writers: [], writerTeams: [], ...attrs },
-    parents: [],
+  const mayOn = (action: 'read' | 'write', attrs: Record<string, CedarValue>) =>
+    ask(action, PROBE, [{ uid: PROBE, attrs: { readers: [], readerTeams: [], writers: [], writerTeams: [], ...attrs }, parents: [] }]);
+  const grantTo = (action: 'read' | 'write'): ActionGrant => ({
+    tenant: mayOn(action, {}),
+    own: mayOn(action, { owner: { __entity: CALLER } }),
+    team: mayOn(action, { team: { __entity: TEAM } }),
+    subtree: mayOn(action, { team: { __entity: TEAM_BELOW } }),
+    shared: mayOn(action, { [action === 'read' ? 'readers' : 'writers']: [{ __entity: CALLER }] }),
   });
-  const mayOn = (action: 'read' | 'write', attrs: Record<string, CedarValue>) => ask(action, uid('Customer', '~probe'), [customer(attrs)]);
-  const reach = (action: 'read' | 'write'): Reach => {
-    const tenantWide = mayOn(action, {});
-    const own = tenantWide || mayOn(action, { owner: ref('User', caller.user) });
-    const reached = new Set<string>();
-    if (!tenantWide)
-      for (const team of teams) {
-        if (!mayOn(action, { team: ref('Team', team) })) continue;
-        reached.add(team);
-        // A role reaches the teams under a team only through it: asked only when the team itself is reached.
-        if (mayOn(action, { team: ref('Team', probeChild(team)) })) for (const below of descendantsOf(known, team)) reached.add(below);
-      }
-    const sharedTo = action === 'read' ? 'readers' : 'writers';
-    const shared = tenantWide || mayOn(action, { [sharedTo]: [ref('User', caller.user)] });
-    return { tenant: tenantWide, own, teams: [...reached].sort(), shared };
-  };
   const fields = Object.fromEntries(
     FIELD_GROUPS.map((group): [FieldGroup, FieldAccess] => {
       const field = uid('Field', group);
       return [group, ask('writeField', field) ? 'write' : ask('readField', field) ? 'read' : 'hidden'];
     }),
+  ) as Record<FieldGroup, FieldAccess>;
+  return { read: grantTo('read'), write: grantTo('write'), fields };
+};
+
+const grants = new Map<string, Promise<RoleGrant>>();
+/** At most this many grants kept per instance (a tenant has at most 100 roles of its own). */
+const MAX_GRANTS = 10_000;
+
+/**
+ * What a role grants (no role: what everyone is granted), kept per instance by what the role says
+ * (its scopes and field access, not its name): Cedar runs once per role definition an instance
+ * meets, when the tenant's roles are loaded (caller-access.ts), never per caller.
+ */
+export const grantOf = (role?: RoleDefinition): Promise<RoleGrant> => {
+  const key = role ? JSON.stringify([role.read, role.write, role.fields]) : '';
+  let grant = grants.get(key);
+  if (!grant) {
+    grant = askCedar(role);
+    if (grants.size >= MAX_GRANTS) grants.delete(grants.keys().next().value!);
+    grants.set(key, grant);
+    grant.catch(() => grants.get(key) === grant && grants.delete(key));
+  }
+  return grant;
+};
+
+/** The grants every tenant's callers need (everyone's and the built-in roles'), asked of Cedar ahead of any caller (the authorizer's init). */
+export const warmGrants = async (): Promise<void> => {
+  await Promise.all([grantOf(), ...BUILT_IN_ROLES.map((role) => grantOf(role))]);
+};
+
+const FIELD_RANK: Record<FieldAccess, number> = { hidden: 0, read: 1, write: 2 };
+
+/**
+ * A caller's decision from the grants of the roles they hold and the grant to everyone. The
+ * policies only permit (none forbids), so Cedar allows a caller exactly what one of their roles'
+ * policies, or the shares', allows: the decision is the union of the grants — the widest scope of
+ * each action, the freest access to each field group (test/integration/access-properties.test.ts
+ * checks it against Cedar asked about the caller's whole profile). The teams a role's `team` scope
+ * reaches are the caller's; its `subtree` scope, those and every team under them.
+ */
+export const decisionOf = (
+  tenant: TenantAccess,
+  caller: CallerFacts,
+  grantsOf: { everyone: RoleGrant; roles: ReadonlyMap<string, RoleGrant> },
+  below: (team: string) => readonly string[] = (team) => descendantsOf(tenant.teams, team),
+): AccessDecision => {
+  const known = tenant.teams;
+  const teams = caller.teams.filter((team) => known.has(team));
+  const above = [...new Set(teams.flatMap((team) => ancestorsOf(known, team)))];
+  const roles = rolesHeld(tenant, caller);
+  const held = [grantsOf.everyone, ...roles.map((role) => grantsOf.roles.get(role)!)];
+  const reach = (action: 'read' | 'write'): Reach => {
+    const any = (scope: keyof ActionGrant) => held.some((grant) => grant[action][scope]);
+    const tenantWide = any('tenant');
+    const reached = new Set<string>();
+    if (!tenantWide && (any('team') || any('subtree'))) for (const team of teams) reached.add(team);
+    if (!tenantWide && any('subtree')) for (const team of teams) for (const team2 of below(team)) reached.add(team2);
+    return { tenant: tenantWide, own: tenantWide || any('own'), teams: [...reached].sort(), shared: tenantWide || any('shared') };
+  };
+  const fields = Object.fromEntries(
+    FIELD_GROUPS.map((group): [FieldGroup, FieldAccess] => [
+      group,
+      held.map((grant) => grant.fields[group]).reduce((best, access) => (FIELD_RANK[access] > FIELD_RANK[best] ? access : best), 'hidden'),
+    ]),
   ) as Record<FieldGroup, FieldAccess>;
   return {
     user: caller.user,
@@ -212,10 +273,3 @@ export const decide = async (tenant: TenantAccess, caller: CallerFacts, policySe
 
 /** The roles a tenant can give: the built-in ones, then its own. */
 export const rolesOfTenant = (custom: readonly RoleDefinition[]): RoleDefinition[] => [...BUILT_IN_ROLES, ...custom];
-
-/** Parses a policy set once under an id, for `decide` to evaluate against (Cedar keeps it in the engine). */
-export const preparePolicies = async (policySetId: string, roles: readonly RoleDefinition[]): Promise<void> => {
-  const cedar = await loadCedar();
-  const answer = cedar.preparsePolicySet(policySetId, { staticPolicies: policiesOf(roles) });
-  if (answer.type !== 'success') throw new Error(`Cedar refused the policies: ${answer.errors.map((e) => e.message).join('; ')}`);
-};

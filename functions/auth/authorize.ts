@@ -1,46 +1,27 @@
 import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { isKeyPart } from '../storage/table/limits.ts';
 import { instrumentation, logger } from '../observability.ts';
-import { callerAccess } from './caller-access.ts';
+import { warmGrants } from './access-policies.ts';
+import { contextOf } from './authorizer-context.ts';
 import type { AuthorizerContext } from '../http/kernel.ts';
 
 /**
  * The API's authorizer (a Lambda REQUEST authorizer, simple responses): verifies the bearer token
  * as the JWT authorizer it replaces did (signature against the issuer's keys, issuer, expiry,
- * audience or Cognito's `client_id`), then decides the caller's access (Cedar, once per caller
- * profile: caller-access.ts) and hands the function what it needs in the authorizer context — the
- * claims it reads and the decision, as JSON. Scopes are checked by the function's kernel, which
- * knows its operation (and answers in the family's error body).
+ * audience or Cognito's `client_id`), then decides the caller's access (caller-access.ts) and
+ * hands the function what it needs in the authorizer context (authorizer-context.ts). Scopes are
+ * checked by the function's kernel, which knows its operation (and answers in the family's error
+ * body). Cedar is compiled and asked what the built-in roles grant while the function initialises
+ * (Lambda's init phase, at full CPU), so no caller's request waits for it.
  */
 
-const TENANT_CLAIM = process.env.TENANT_CLAIM ?? 'tenant';
-/** The claim whose names are roles (Cognito: `cognito:groups`). */
-const GROUPS_CLAIM = process.env.GROUPS_CLAIM ?? 'cognito:groups';
-
-/** The names in a groups claim: a JSON array, or a space- or comma-separated string. */
-const groupsOf = (claim: unknown): string[] =>
-  (Array.isArray(claim) ? claim.map(String) : typeof claim === 'string' ? claim.split(/[\s,]+/) : []).filter((group) => group !== '');
-
-/**
- * The context of a verified token's claims. A token that names no subject or tenant Rapport can
- * store gets no decision: the function refuses it (401 or 403) in its family's body.
- */
-export const contextOf = async (claims: JWTPayload): Promise<AuthorizerContext> => {
-  const sub = typeof claims.sub === 'string' ? claims.sub : '';
-  const tenant = typeof claims[TENANT_CLAIM] === 'string' ? claims[TENANT_CLAIM] : '';
-  const decided = isKeyPart(sub) && isKeyPart(tenant) ? await callerAccess(tenant, sub, groupsOf(claims[GROUPS_CLAIM])) : undefined;
-  return {
-    sub,
-    tenant,
-    scope: typeof claims.scope === 'string' ? claims.scope : '',
-    username: typeof claims.preferred_username === 'string' ? claims.preferred_username : '',
-    name: typeof claims.name === 'string' ? claims.name : '',
-    access: decided ? JSON.stringify(decided.decision) : '',
-    rateLimits: decided ? JSON.stringify(decided.rateLimits) : '',
-  };
-};
+try {
+  await warmGrants();
+} catch (error) {
+  // The first request asks again (access-policies.ts keeps no failed grant).
+  logger.warn('Cedar could not be prepared at init', { error: (error as Error).message });
+}
 
 const issuer = (): string => {
   const value = process.env.JWT_ISSUER;

@@ -10,7 +10,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Operation } from '../../functions/http/operation.ts';
 import type { AuthorizerContext, Event } from '../../functions/http/kernel.ts';
 import { FULL_ACCESS, type AccessDecision } from '../../functions/domain/access.ts';
-import { contextOf } from '../../functions/auth/authorize.ts';
+import { contextOf } from '../../functions/auth/authorizer-context.ts';
 import type { RateLimits } from '../../functions/storage/access/access-config.ts';
 import { lambdaContext as localContext } from './functions.ts';
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Event } from '../../functions/http/kernel.ts';
-import { contextOf } from '../../functions/auth/authorize.ts';
+import { contextOf } from '../../functions/auth/authorizer-context.ts';
 import { operations } from '../../functions/catalog.ts';
 import { answerUnmatched } from '../../functions/unmatched-route.ts';
 import { pathPattern, pathsOf, type Operation } from '../../functions/http/operation.ts';

@@ -23,11 +23,12 @@ describe('the authorizer bundle', () => {
     const entry = join(dir, 'entry.ts');
     writeFileSync(
       entry,
-      `import { decide, preparePolicies, rolesOfTenant } from ${JSON.stringify(join(ROOT, 'functions/auth/access-policies.ts'))};
+      `import { decisionOf, grantOf, rolesOfTenant, warmGrants } from ${JSON.stringify(join(ROOT, 'functions/auth/access-policies.ts'))};
+await warmGrants();
 const roles = rolesOfTenant([]);
-await preparePolicies('t@1', roles);
+const grants = { everyone: await grantOf(), roles: new Map(await Promise.all(roles.map(async (role) => [role.name, await grantOf(role)]))) };
 const teams = new Map([['b12', { id: 'b12', name: 'Branch 12', roles: [] }]]);
-console.log(JSON.stringify(await decide({ roles, teams }, { user: 'ann', teams: ['b12'], roles: ['rep'], groups: [] }, 't@1')));`,
+console.log(JSON.stringify(decisionOf({ roles, teams }, { user: 'ann', teams: ['b12'], roles: ['rep'], groups: [] }, grants)));`,
     );
     const out = join(dir, 'out');
     await build({ ...BUNDLE_OPTIONS, banner: { js: CEDAR_BUNDLING.banner }, entryPoints: [entry], outfile: join(out, 'index.mjs') });
