@@ -30,6 +30,8 @@ export interface EventRule {
   description: string;
   pattern: { source: string[]; 'detail-type'?: string[] };
   handler: string;
+  /** It writes the search projection: its function reaches the search database (lib/search-database.ts). */
+  search?: true;
 }
 
 export const eventRules: readonly EventRule[] = [
@@ -38,6 +40,13 @@ export const eventRules: readonly EventRule[] = [
     description: 'Delivers TMF629 Customer events to the tenant’s hub listeners',
     pattern: { source: ['rapport.tmf629'] },
     handler: 'functions/tmf629/notify-listeners.ts',
+  },
+  {
+    name: 'projectCustomers',
+    description: 'Keeps the customers’ search projection (PostgreSQL) to what the table holds',
+    pattern: { source: ['rapport.crm', 'rapport.tmf629'] },
+    handler: 'functions/search/project-customers.ts',
+    search: true,
   },
 ];
 

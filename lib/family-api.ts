@@ -19,9 +19,11 @@ export interface FamilyApiProps {
   /**
    * One role per access level, made by the root stack: a read operation's function cannot write;
    * and one for the write operations that seal secrets (catalog `sealsSecrets`): only they may have
-   * KMS make data keys.
+   * KMS make data keys; and one for the operations that search (catalog `searches`): only they reach the search database.
    */
-  roles: Record<'read' | 'write' | 'sealsSecrets', iam.IRole>;
+  roles: Record<'read' | 'write' | 'sealsSecrets' | 'search', iam.IRole>;
+  /** What a search operation's function is told of the search database (lib/search-database.ts). */
+  searchEnvironment: Record<string, string>;
   retention: logs.RetentionDays;
   common: FunctionCommon;
   /** The key list cursors are signed with (functions/storage/table/list-cursor.ts), handed to every API function. */
@@ -44,12 +46,12 @@ export class FamilyApi extends NestedStack {
     this.functions = props.operations.map((op) => {
       const fn = rapportFunction(this, functionId(op.name), {
         entry: op.handler,
-        role: props.roles[op.sealsSecrets ? 'sealsSecrets' : writes(op) ? 'write' : 'read'],
+        role: props.roles[op.sealsSecrets ? 'sealsSecrets' : op.searches ? 'search' : writes(op) ? 'write' : 'read'],
         logGroup,
         service: op.family,
         common: props.common,
         description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
-        environment: { CURSOR_SECRET: props.cursorSecret.secretValue.unsafeUnwrap() },
+        environment: { CURSOR_SECRET: props.cursorSecret.secretValue.unsafeUnwrap(), ...(op.searches ? props.searchEnvironment : {}) },
         ...(writes(op) ? SIZING.apiWrite : SIZING.apiRead),
       });
       const integration = new HttpLambdaIntegration(`${pascalCase(op.name)}Integration`, fn);

@@ -24,6 +24,7 @@ import { tableIndexes, STREAM_VIEW, TABLE_KEYS, TTL_ATTRIBUTE, EVENT_ENTITY } fr
 import { SERVICE } from '../functions/business-metrics.ts';
 import type { SecretRecord } from '../functions/storage/table/sealed-secrets.ts';
 import { FamilyApi } from './family-api.ts';
+import { SearchDatabase } from './search-database.ts';
 import { CEDAR_BUNDLING, functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
@@ -196,7 +197,12 @@ export class RapportStack extends Stack {
       read: role('ApiReadRole', 'Rapport read operations: read-only access to the table'),
       write: role('ApiWriteRole', 'Rapport write operations: read and write access to the table'),
       sealsSecrets: role('ApiSecretWriteRole', 'Rapport write operations that store signing secrets: read and write access to the table, sealing secrets'),
+      search: role('ApiSearchRole', 'Rapport search operations: read-only access to the table and the search database (RDS Data API)'),
     };
+    // --- The search projection's database (lib/search-database.ts): Aurora PostgreSQL Serverless v2 through the Data API ---
+    const search = new SearchDatabase(this, 'Search', { deletionProtection: settings.deletionProtection });
+    this.table.grantReadData(apiRoles.search);
+    search.grantAccess(apiRoles.search);
     this.table.grantReadData(apiRoles.read);
     this.table.grantReadWriteData(apiRoles.write);
     this.table.grantReadWriteData(apiRoles.sealsSecrets);
@@ -262,6 +268,7 @@ export class RapportStack extends Stack {
         api: this.api,
         authorizer,
         roles: apiRoles,
+        searchEnvironment: search.functionEnvironment,
         retention,
         common,
         cursorSecret,
@@ -322,12 +329,16 @@ export class RapportStack extends Stack {
     notifyDlq.grantSendMessages(notifierRole);
     // It signs notifications with the registrations' secrets.
     allowSecrets(notifierRole, 'kms:Decrypt', ['hub']);
+    // The search projector reads customers and writes the search database, nothing else.
+    const projectorRole = role('SearchProjectorRole', 'Rapport search projector: reads customers, writes the search database (RDS Data API)');
+    this.table.grantReadData(projectorRole);
+    search.grantAccess(projectorRole);
     const background: lambda.IFunction[] = [publisher, unmatched];
     for (const rule of eventRules) {
-      const target = newFunction(functionId(rule.name), rule.handler, notifierRole, logGroupFor('Notifier'), SERVICE.notifier, {
+      const target = newFunction(functionId(rule.name), rule.handler, rule.search ? projectorRole : notifierRole, logGroupFor('Notifier'), SERVICE.notifier, {
         description: rule.description,
         ...SIZING.notifier,
-        environment: { NOTIFY_DLQ_URL: notifyDlq.queueUrl },
+        environment: { NOTIFY_DLQ_URL: notifyDlq.queueUrl, ...(rule.search ? search.functionEnvironment : {}) },
       });
       new events.Rule(this, `${rule.name}Rule`, { eventBus: this.bus, description: rule.description, eventPattern: rule.pattern }).addTarget(
         new targets.LambdaFunction(target, { deadLetterQueue: notifyDlq, retryAttempts: 4, maxEventAge: Duration.hours(2) }),
@@ -396,7 +407,9 @@ export class RapportStack extends Stack {
       [apiRoles.read, 'read'],
       [apiRoles.write, 'read/write'],
       [apiRoles.sealsSecrets, 'read/write'],
+      [apiRoles.search, 'read'],
       [notifierRole, 'read'],
+      [projectorRole, 'read'],
       [sweepRole, 'read/write'],
     ] as const) {
       Validations.of(fnRole).acknowledge({

@@ -20,6 +20,8 @@ import {
   Opportunity,
   OpportunityCreate,
   OpportunityUpdate,
+  SearchRequest,
+  SearchResult,
   ShareChange,
   ShareView,
   UnmergeRequest,
@@ -310,6 +312,23 @@ export const crm = {
     summary: 'Changes profile fields (null clears; If-Match honoured)',
     responses: () => changed('The customer'),
     request: { body: { [json]: CrmCustomerUpdate } },
+  },
+  searchCrmCustomers: {
+    name: 'searchCrmCustomers',
+    family: 'crm',
+    method: 'POST',
+    path: `${base}/search`,
+    handler: 'functions/crm/search-customers.ts',
+    access: 'read',
+    searches: true,
+    summary:
+      'Finds customers by any field, built-in or custom (searchable), sorted any way: a filter of and/or/not over predicates (eq, ne, in, nin, gt, ge, lt, le, between, exists, missing, startsWith, contains, containsAny, containsAll, isEmpty, today, lastDays, nextDays), q (full text over name, e-mails, phones and text custom fields, tolerant of small typos), up to 3 sort keys, limit up to 200, an opaque cursor, an exact count up to 100,000, up to 5 facets of 20 buckets. Answered from the search projection (README, "Search").',
+    responses: () => ({
+      200: { description: 'A page of matching customers', schema: SearchResult, headers: { 'X-Next-Cursor': 'string' } },
+      ...common,
+      415: error('Unsupported Media Type'),
+    }),
+    request: { body: { [json]: SearchRequest } },
   },
   listCrmCustomers: {
     name: 'listCrmCustomers',

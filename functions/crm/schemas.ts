@@ -294,3 +294,41 @@ export const MergeRequest = z.lazy(() =>
 
 /** An unmerge: the duplicate to take out of the customer of the path. */
 export const UnmergeRequest = z.lazy(() => z.strictObject({ duplicateId: z.string().check(z.minLength(1), z.maxLength(128)) }));
+
+/** A predicate or a group of them: the filter of a search (README, "Search"); its fields, operators and values are checked by the query model (domain/search-model.ts). */
+const SearchFilter: z.ZodMiniType = z.lazy(() =>
+  z.union([
+    z.strictObject({ and: z.array(SearchFilter) }),
+    z.strictObject({ or: z.array(SearchFilter) }),
+    z.strictObject({ not: SearchFilter }),
+    z.strictObject({ field: z.string(), op: z.string(), value: z.optional(z.unknown()) }),
+  ]),
+);
+
+/** A search of customers: filter, sort (≤ 3 keys), fields, limit (≤ 200), cursor, count (`none` or `exact`), facets (≤ 5 fields), q (full text). */
+export const SearchRequest = z.lazy(() =>
+  z.strictObject({
+    filter: z.optional(SearchFilter),
+    sort: z.optional(
+      z
+        .array(z.strictObject({ field: z.string(), order: z.optional(z.enum(['asc', 'desc'])), nulls: z.optional(z.enum(['first', 'last'])) }))
+        .check(z.maxLength(3)),
+    ),
+    fields: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(100))),
+    limit: z.optional(z.int().check(z.minimum(1), z.maximum(200))),
+    cursor: z.optional(z.string().check(z.maxLength(8192))),
+    count: z.optional(z.enum(['none', 'exact'])),
+    facets: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(5))),
+    q: z.optional(z.string().check(z.maxLength(256))),
+  }),
+);
+
+/** A page of a search: the customers (as the CRM shows them, or the `fields` asked for), the count and facets when asked, the cursor of the next page. */
+export const SearchResult = z.lazy(() =>
+  z.object({
+    results: z.array(z.record(z.string(), z.unknown())),
+    count: z.optional(z.object({ value: z.int(), relation: z.enum(['eq', 'gte']) })),
+    facets: z.optional(z.record(z.string(), z.array(z.object({ value: z.string(), count: z.int() })))),
+    next: z.optional(z.string()),
+  }),
+);

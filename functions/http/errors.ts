@@ -77,6 +77,9 @@ export const toHttpError = (error: unknown): HttpError => {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : '';
   if (RETRYABLE_AWS_ERRORS.has(name)) return serviceUnavailable('The service is busy; retry the request shortly.');
+  // The search database (Aurora Serverless v2) pauses when idle; the first statement after waits about 15 s for it.
+  if (name === 'DatabaseResumingException')
+    return new HttpError(503, 'SERVICE_UNAVAILABLE', 'Search is resuming after a pause; retry in about 15 seconds.', { 'retry-after': '15' });
   if (name === 'TransactionCanceledException' && /ThrottlingError|TransactionConflict/.test(message)) {
     return serviceUnavailable('The service is busy; retry the request shortly.');
   }

@@ -59,6 +59,8 @@ export interface Operation {
   wholeTenant?: boolean;
   /** It stores signing secrets, sealed (functions/storage/table/sealed-secrets.ts): its function may have KMS make data keys. */
   sealsSecrets?: boolean;
+  /** It reads the search projection (functions/storage/search/): its function reaches the search database. */
+  searches?: boolean;
 }
 
 /** Every path an operation answers: its own and its aliases. */

@@ -13,6 +13,10 @@ import { FULL_ACCESS, type AccessDecision } from '../../functions/domain/access.
 import { contextOf } from '../../functions/auth/authorizer-context.ts';
 import type { RateLimits } from '../../functions/storage/access/access-config.ts';
 import { lambdaContext as localContext } from './functions.ts';
+import { useLocalSearchEngine } from './search-engine.ts';
+
+// In-process calls search the projection in PGlite, in memory, opened when first searched (a test may hand in its own).
+useLocalSearchEngine();
 
 export interface CallOptions {
   params?: Record<string, string>;

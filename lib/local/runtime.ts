@@ -17,6 +17,7 @@ import { StreamPoller } from './stream-poller.ts';
 import { awsClient } from '../../functions/aws-clients.ts';
 import { LocalQueue } from './local-queue.ts';
 import { printError } from './output.ts';
+import { useLocalSearchEngine } from './search-engine.ts';
 
 export const TABLE_NAME = 'rapport';
 export const EVENT_BUS_NAME = 'rapport';
@@ -154,6 +155,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       // function loads it, would still install its context-tracking async hook in this one process,
       // taxing every request's promises (deployed, API functions never load it): manual mode installs none.
       AWS_XRAY_MANUAL_MODE: 'true',
+    });
+
+    // The search projection's database (PGlite), opened before the runtime answers.
+    const searchEngine = useLocalSearchEngine(options.inMemory ? undefined : join(STATE_DIR, 'search'));
+    await searchEngine.open();
+    cleanups.unshift(async () => {
+      await Promise.allSettled([...pendingTargets]);
+      await searchEngine.stop();
     });
 
     // The stream's two consumers, each with its own position, as Lambda's two event source mappings: the publisher and the webhook dispatcher.

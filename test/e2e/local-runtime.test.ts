@@ -126,6 +126,24 @@ describe('local runtime over HTTP', () => {
     expect(new Set(mine.map((e) => e.detail.eventId)).size).toBe(4);
   });
 
+  it('makes a committed change searchable: the projector follows the bus, and a deleted customer leaves the results', async () => {
+    const tenant = `search-${Date.now()}`;
+    const find = async () =>
+      (await http('POST', '/api/v1/crm/customers/search', { body: { filter: { field: 'name', op: 'startsWith', value: 'moon' } }, token: token({ tenant }) }))
+        .body as {
+        results: { id: string }[];
+      };
+    const created = await http('POST', `${TMF}/customer`, { body: moon, token: token({ tenant }) });
+    expect(created.status).toBe(201);
+    const started = performance.now();
+    while ((await find()).results.length === 0 && performance.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await find()).results.map((c) => c.id)).toEqual([created.body.id]);
+    console.log(`searchable ${Math.round(performance.now() - started)} ms after the create answered`);
+    await http('DELETE', `${TMF}/customer/${created.body.id}`, { token: token({ tenant }) });
+    await http('POST', '/_local/idle', { token: null });
+    expect((await find()).results).toEqual([]);
+  });
+
   it('serves an OpenAPI 3.1 document of the whole catalog that passes the linter, and a readable reference page', async () => {
     const document = (await http('GET', '/openapi.json', { token: null })).body;
     // Both pages are fetched before the linter runs: it holds the event loop for seconds, long enough for the server to close the idle

@@ -37,7 +37,7 @@ const synthesize = (context: Record<string, unknown> = {}) => {
   for (const n of nested) {
     const parameters = root.Resources[n.logicalId]!.Properties.Parameters as Record<string, unknown>;
     let inner = JSON.stringify(n.json.Resources);
-    for (const [name, value] of Object.entries(parameters)) inner = inner.replaceAll(JSON.stringify({ Ref: name }), JSON.stringify(value));
+    for (const [name, value] of Object.entries(parameters ?? {})) inner = inner.replaceAll(JSON.stringify({ Ref: name }), JSON.stringify(value));
     for (const [name, output] of Object.entries(n.json.Outputs ?? {}))
       merged = merged.replaceAll(JSON.stringify({ 'Fn::GetAtt': [n.logicalId, `Outputs.${name}`] }), JSON.stringify(output.Value));
     merged = `${merged.slice(0, -1)},${inner.slice(1)}`;
@@ -79,7 +79,7 @@ describe('the CDK stack', () => {
         .map((r) => r.Properties.RouteKey),
     ).toEqual(['$default']);
     const families = [...new Set(operations.map((op) => op.family))];
-    expect(nested.map((n) => n.stack.node.id).sort()).toEqual(families.map((f) => `${pascalCase(f)}Api`).sort());
+    expect(nested.map((n) => n.stack.node.id).sort()).toEqual([...families.map((f) => `${pascalCase(f)}Api`), 'Search'].sort());
     for (const family of families) {
       const { json } = nested.find((n) => n.stack.node.id === `${pascalCase(family)}Api`)!;
       const count = operations.filter((op) => op.family === family).length;
@@ -106,7 +106,8 @@ describe('the CDK stack', () => {
   it('does not grow the root with operations: a family stack costs the root one resource, an operation four in its family stack', () => {
     const { root, nested } = synthesized;
     expect(Object.values(root.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack')).toHaveLength(nested.length);
-    for (const n of nested) {
+    // Every nested stack is a family's, but the search database's (its VPC and cluster: lib/search-database.ts).
+    for (const n of nested.filter((n) => n.stack.node.id !== 'Search')) {
       const family = operations.filter((op) => `${pascalCase(op.family)}Api` === n.stack.node.id);
       const aliases = family.reduce((sum, op) => sum + (op.aliasPaths?.length ?? 0), 0);
       // function, integration, route, invoke permission per operation; a route and a permission per further path; the family's log group.
@@ -327,8 +328,8 @@ describe('the CDK stack', () => {
 
   it('traces every function with X-Ray, names its family as the Powertools service, and sizes it from the sizing table', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
-    // publisher, notifier, due sweep, tenant-claim trigger, API authorizer, $default route, webhook dispatcher and worker
-    expect(functions.length).toBe(operations.length + 8);
+    // publisher, notifier, search projector, due sweep, tenant-claim trigger, API authorizer, $default route, webhook dispatcher and worker
+    expect(functions.length).toBe(operations.length + 9);
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;
@@ -481,5 +482,36 @@ describe('the cdk-nag gate (AwsSolutions)', () => {
     new sqs.Queue(stack, 'Plain');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow();
+  });
+});
+
+describe('the search database (issue 26)', () => {
+  it('is Aurora PostgreSQL Serverless v2 pausing at 0 ACU, reached through the Data API by the search functions and the projector only', () => {
+    const { resources } = synthesize();
+    const clusters = Object.values(resources).filter((r) => r.Type === 'AWS::RDS::DBCluster');
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]!.Properties).toMatchObject({
+      Engine: 'aurora-postgresql',
+      EnableHttpEndpoint: true,
+      StorageEncrypted: true,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0 },
+    });
+    // No function joins a VPC: the Data API is HTTPS.
+    for (const fn of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) expect(fn.Properties.VpcConfig).toBeUndefined();
+    const withSearch = Object.entries(resources)
+      .filter(
+        ([, r]) =>
+          r.Type === 'AWS::Lambda::Function' &&
+          (r.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.SEARCH_CLUSTER_ARN,
+      )
+      .map(([, r]) => String(r.Properties.Description));
+    expect(withSearch.sort()).toEqual(
+      [
+        ...operations.filter((op) => op.searches).map((op) => `${op.method} ${op.path} (${op.family}, ${op.access})`),
+        'Keeps the customers’ search projection (PostgreSQL) to what the table holds',
+      ].sort(),
+    );
+    const dataApi = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties).includes('rds-data:ExecuteStatement'));
+    expect(dataApi.map((p) => JSON.stringify(p.Properties.Roles)).sort()).toHaveLength(2);
   });
 });

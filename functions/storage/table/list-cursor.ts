@@ -55,3 +55,25 @@ export const decodeCursor = (cursor: string, list: string, count: number, valid:
   }
   return positions as Position[];
 };
+
+/** A cursor holding any JSON value (a search's last sort values), tagged for `list` as the others are. */
+export const encodeValueCursor = (list: string, value: unknown): string => {
+  const payload = Buffer.from(JSON.stringify({ l: list, v: value })).toString('base64url');
+  return `${payload}.${tagOf(list, payload).toString('base64url')}`;
+};
+
+/** The value of a cursor `encodeValueCursor` gave out for `list`; anything else is InvalidCursor. The caller checks its shape. */
+export const decodeValueCursor = (cursor: string, list: string): unknown => {
+  const [payload, tag, ...rest] = cursor.split('.');
+  if (!payload || !tag || rest.length > 0) throw new InvalidCursor();
+  const given = Buffer.from(tag, 'base64url');
+  const expected = tagOf(list, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidCursor();
+  try {
+    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { l?: unknown; v?: unknown };
+    if (parsed.l !== list) throw new InvalidCursor();
+    return parsed.v;
+  } catch {
+    throw new InvalidCursor();
+  }
+};
