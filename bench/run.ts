@@ -2,7 +2,7 @@
  * `npm run bench`: writes bench/RESULTS.md with twelve tables — bundle sizes, cold start against a
  * baseline sending the same requests with the bare SDK, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, custom fields, and access (roles, field security, rate limits). Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, custom fields, access (roles, field security, rate limits), and search. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -90,6 +90,14 @@ if (wanted(7))
     '7. Cost vs tenant size: every list, the enriched read and each kind of write at growing tenants',
     measureTenantScaling(quick ? [1_000, 5_000] : [1_000, 10_000, 100_000], quick ? 5 : 9),
   );
+
+if (wanted(13)) {
+  const { measureSearch } = await import('./search.ts');
+  section(
+    '13. Search: five typical searches in the PostgreSQL projection at growing tenants',
+    await measureSearch(quick ? [1_000, 10_000] : [10_000, 100_000, ...(process.env.BENCH_SEARCH_MILLION ? [1_000_000] : [])], quick ? 5 : 30),
+  );
+}
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
 

@@ -441,6 +441,9 @@ export class RapportStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    // What `npm run search-reconcile` needs to reach the search database (bin/search-reconcile.ts).
+    new CfnOutput(this, 'SearchClusterArn', { value: search.functionEnvironment.SEARCH_CLUSTER_ARN! });
+    new CfnOutput(this, 'SearchSecretArn', { value: search.functionEnvironment.SEARCH_SECRET_ARN! });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

@@ -18,6 +18,7 @@ import { awsClient } from '../../functions/aws-clients.ts';
 import { LocalQueue } from './local-queue.ts';
 import { printError } from './output.ts';
 import { useLocalSearchEngine } from './search-engine.ts';
+import { reconcileTenant } from '../../functions/search/reconcile.ts';
 
 export const TABLE_NAME = 'rapport';
 export const EVENT_BUS_NAME = 'rapport';
@@ -216,6 +217,12 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
             await Promise.allSettled([...pendingTargets]);
             await deliveries.idle();
             return send(response, 200, { idle: true });
+          }
+          // The search projection of a tenant brought to the table (functions/search/reconcile.ts): what `npm run search-reconcile` does in AWS.
+          if (request.method === 'POST' && url.pathname === '/_local/search/reconcile') {
+            const tenant = url.searchParams.get('tenant');
+            if (!tenant) return send(response, 400, { message: 'tenant is required: POST /_local/search/reconcile?tenant=<id>' });
+            return send(response, 200, await reconcileTenant(tenant));
           }
           const scheduleName = /^\/_local\/schedules\/([^/]+)$/.exec(url.pathname)?.[1];
           if (request.method === 'POST' && scheduleName) {

@@ -17,6 +17,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { uniqueTenant, type CallOptions } from '../../lib/local/direct-call.ts';
 import { useLocalSearchEngine } from '../../lib/local/search-engine.ts';
 import { projectFromTable } from '../../functions/search/customer-projection.ts';
+import { reconcileTenant } from '../../functions/search/reconcile.ts';
 import { handler as projector } from '../../functions/search/project-customers.ts';
 import { searchDatabase } from '../../functions/storage/search/customer-search.ts';
 import { newBookkeeping } from '../../functions/storage/table/bookkeeping.ts';
@@ -209,5 +210,23 @@ describe('POST /api/v1/crm/customers/search', () => {
     // A late event of an older version brings nothing back: the row keeps the newest.
     await projectFromTable(tenant, zoe);
     expect(names((await search({ filter: { field: 'tags', op: 'containsAny', value: ['vip'] } })).body)).toEqual(['Dan Evans']);
+  });
+
+  it('is rebuilt and reconciled from the table in bounded steps: missing and stale rows written, rows of customers no longer live retired, and a second run changes nothing', async () => {
+    const fresh = uniqueTenant();
+    const as = { sub: 'admin', tenant: fresh };
+    const made: string[] = [];
+    for (const name of ['Ada', 'Bea', 'Cy', 'Dee', 'Eli']) made.push((await send('createCrmCustomer', { ...as, body: { name, type: 'PERSON' } })).body.id);
+    // Two were projected before: one then changed unprojected (stale), one then deleted unprojected (a live row of a customer gone).
+    await projectFromTable(fresh, made[0]!);
+    await projectFromTable(fresh, made[1]!);
+    expect((await send('updateCrmCustomer', { ...as, params: { id: made[0]! }, body: { name: 'Ada Lovelace' } })).status).toBe(200);
+    expect((await send('deleteCrmCustomer', { ...as, params: { id: made[1]! } })).status).toBe(204);
+    const first = await reconcileTenant(fresh, 2);
+    expect(first).toMatchObject({ repaired: 4, retired: 1 });
+    expect(first.steps).toBeGreaterThan(3);
+    const all = await search({}, as);
+    expect(names(all.body)).toEqual(['Ada Lovelace', 'Cy', 'Dee', 'Eli']);
+    expect(await reconcileTenant(fresh, 2)).toMatchObject({ repaired: 0, retired: 0 });
   });
 });

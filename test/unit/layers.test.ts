@@ -22,7 +22,8 @@ const layerOf = (file: string): { rank: number; family?: string } => {
   if (file.startsWith('functions/bian/')) return { rank: 2.5 }; // what both BIAN families share
   const family = FAMILIES.find((f) => file.startsWith(`functions/${f}/`));
   if (family) return { rank: 3, family };
-  if (file.startsWith('functions/schedules/') || file.startsWith('functions/webhooks/')) return { rank: 3.5 }; // work across families (the due sweep; webhooks and the event feed)
+  // Work across families: the due sweep; webhooks and the event feed; the search projector and its reconciliation.
+  if (['functions/schedules/', 'functions/webhooks/', 'functions/search/'].some((folder) => file.startsWith(folder))) return { rank: 3.5 };
   if (file === 'functions/catalog.ts' || file === 'functions/event-catalog.ts' || file === 'functions/unmatched-route.ts') return { rank: 4 };
   if (file.startsWith('lib/') || file.startsWith('bin/')) return { rank: 5 };
   return { rank: 6 }; // bench/, test/: may import anything below them
