@@ -322,7 +322,7 @@ export const crm = {
     access: 'read',
     searches: true,
     summary:
-      'Finds customers by any field, built-in or custom (searchable), sorted any way: a filter of and/or/not over predicates (eq, ne, in, nin, gt, ge, lt, le, between, exists, missing, startsWith, contains, containsAny, containsAll, isEmpty, today, lastDays, nextDays), q (full text over name, e-mails, phones and text custom fields, tolerant of small typos), up to 3 sort keys, limit up to 200, an opaque cursor, an exact count up to 100,000, up to 5 facets of 20 buckets. Answered from the search projection (README, "Search").',
+      'Finds customers by any field, built-in or custom (searchable), sorted any way: a filter of and/or/not over predicates (eq, ne, in, nin, gt, ge, lt, le, between, exists, missing, startsWith, contains, containsAny, containsAll, isEmpty, today, lastDays, nextDays), q (full text over name, e-mails, phones and text custom fields, tolerant of small typos), up to 3 sort keys, limit up to 200, an opaque cursor, an exact count up to 100,000, up to 5 facets of 20 buckets. Answered from the search projection (README, "Search"); `consistency: strong` answers a name prefix, an owner and a CRM status from DynamoDB.',
     responses: () => ({
       200: { description: 'A page of matching customers', schema: SearchResult, headers: { 'X-Next-Cursor': 'string' } },
       ...common,

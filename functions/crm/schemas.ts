@@ -305,7 +305,7 @@ const SearchFilter: z.ZodMiniType = z.lazy(() =>
   ]),
 );
 
-/** A search of customers: filter, sort (≤ 3 keys), fields, limit (≤ 200), cursor, count (`none` or `exact`), facets (≤ 5 fields), q (full text). */
+/** A search of customers: filter, sort (≤ 3 keys), fields, limit (≤ 200), cursor, count (`none` or `exact`), facets (≤ 5 fields), q (full text), consistency (`strong`: from DynamoDB, for the queries its indexes answer). */
 export const SearchRequest = z.lazy(() =>
   z.strictObject({
     filter: z.optional(SearchFilter),
@@ -320,6 +320,7 @@ export const SearchRequest = z.lazy(() =>
     count: z.optional(z.enum(['none', 'exact'])),
     facets: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(5))),
     q: z.optional(z.string().check(z.maxLength(256))),
+    consistency: z.optional(z.enum(['eventual', 'strong'])),
   }),
 );
 
@@ -330,5 +331,7 @@ export const SearchResult = z.lazy(() =>
     count: z.optional(z.object({ value: z.int(), relation: z.enum(['eq', 'gte']) })),
     facets: z.optional(z.record(z.string(), z.array(z.object({ value: z.string(), count: z.int() })))),
     next: z.optional(z.string()),
+    /** Present when the answer came from DynamoDB (`consistency: strong`). */
+    consistency: z.optional(z.literal('strong')),
   }),
 );

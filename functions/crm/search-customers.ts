@@ -18,7 +18,52 @@ import { getCustomers } from '../storage/customers/customers.ts';
 import { searchCustomers } from '../storage/search/customer-search.ts';
 import { decodeValueCursor, encodeValueCursor, InvalidCursor } from '../storage/table/list-cursor.ts';
 import { toCrmCustomer } from './customer-view.ts';
+import { customerPageResponse, readableList } from './customer-lists.ts';
+import { customerLists } from '../storage/customers/customer-lists.ts';
+import { CRM_STATUSES, isCrmStatus } from '../domain/crm-status.ts';
 import { crm } from './operations.ts';
+
+/**
+ * What DynamoDB's own lists answer with strong consistency (the table, not the projection): a name
+ * prefix (`name startsWith`), an owner (`ownerId eq`), a CRM status (`crmStatus eq`), alone or
+ * together under `and`, by name; anything else is a 400 saying what can be asked so.
+ */
+const strongList = (body: { filter?: unknown; q?: unknown; count?: string; facets?: unknown[]; sort?: unknown[] }) => {
+  const refuse = (what: string) =>
+    badRequest(
+      `consistency: strong answers a name prefix, an owner and a CRM status (name startsWith, ownerId eq, crmStatus eq, under and), by name; ${what}.`,
+    );
+  if (body.q !== undefined) throw refuse('q needs the projection');
+  if (body.count === 'exact' || (body.facets?.length ?? 0) > 0) throw refuse('counts and facets need the projection');
+  if (
+    body.sort !== undefined &&
+    canonicalJson(body.sort) !== canonicalJson([{ field: 'name' }]) &&
+    canonicalJson(body.sort) !== canonicalJson([{ field: 'name', order: 'asc' }])
+  )
+    throw refuse('it sorts by name only');
+  const given =
+    body.filter === undefined
+      ? []
+      : typeof body.filter === 'object' && body.filter !== null && 'and' in body.filter
+        ? (body.filter as { and: unknown[] }).and
+        : [body.filter];
+  const asked: { prefix?: string; ownerId?: string; crmStatus?: string } = {};
+  for (const predicate of given) {
+    const { field, op, value } = (predicate ?? {}) as { field?: unknown; op?: unknown; value?: unknown };
+    const slot =
+      field === 'name' && op === 'startsWith'
+        ? 'prefix'
+        : field === 'ownerId' && op === 'eq'
+          ? 'ownerId'
+          : field === 'crmStatus' && op === 'eq'
+            ? 'crmStatus'
+            : undefined;
+    if (!slot || typeof value !== 'string' || value === '' || asked[slot] !== undefined)
+      throw refuse(`${JSON.stringify(predicate).slice(0, 120)} is not one of those`);
+    asked[slot] = value;
+  }
+  return asked;
+};
 
 /** The fields a caller may search: the tenant's, without those in field groups their roles hide (they are unknown to them, as in every view). */
 const callerSearchFields = (fields: SearchFields, hidden: readonly string[]): SearchFields =>
@@ -40,6 +85,24 @@ const isPosition = (value: unknown, keys: number): value is (SearchScalar | null
 export const handler = defineHandler(crm.searchCrmCustomers, async (request) => {
   const body = request.body;
   const tenantId = request.caller.tenantId;
+  if (body.consistency === 'strong') {
+    const { prefix, ownerId, crmStatus } = strongList(body);
+    if (crmStatus !== undefined && !isCrmStatus(crmStatus)) throw badRequest(`Unknown crmStatus '${crmStatus}'; use one of ${CRM_STATUSES.join(', ')}.`);
+    const page = { limit: body.limit ?? 50, ...(body.cursor ? { cursor: body.cursor } : {}) };
+    const asked = () =>
+      ownerId !== undefined
+        ? customerLists.byOwner(tenantId, ownerId, { prefix, crmStatus }, page)
+        : crmStatus !== undefined
+          ? customerLists.byStatus(tenantId, crmStatus, { prefix }, page)
+          : customerLists.all(tenantId, { prefix }, page);
+    const answer = await customerPageResponse(request, readableList(request, asked, { prefix, ownerId, crmStatus }, page));
+    const next = answer.headers?.['x-next-cursor'];
+    const views = answer.body as Record<string, unknown>[];
+    const results = body.fields
+      ? views.map((view) => Object.fromEntries(['id', ...body.fields!].filter((name) => name in view).map((name) => [name, view[name]])))
+      : views;
+    return { status: 200, body: { results, ...(next ? { next } : {}), consistency: 'strong' }, headers: answer.headers ?? {} };
+  }
   const definitions = await customerFields(request);
   const fields = callerSearchFields(searchFieldsOf([...definitions.values()]), groupsWith(request.caller.access, 'read'));
   const now = Date.now();

@@ -229,4 +229,47 @@ describe('POST /api/v1/crm/customers/search', () => {
     expect(names(all.body)).toEqual(['Ada Lovelace', 'Cy', 'Dee', 'Eli']);
     expect(await reconcileTenant(fresh, 2)).toMatchObject({ repaired: 0, retired: 0 });
   });
+
+  it('answers consistency: strong from DynamoDB for a name prefix, an owner and a CRM status, and says what it cannot answer so', async () => {
+    const fresh = uniqueTenant();
+    const as = { sub: 'admin', tenant: fresh };
+    // Never projected: only the table knows them.
+    for (const [name, crmStatus] of [
+      ['Gina', 'LEAD'],
+      ['Gil', 'CUSTOMER'],
+      ['Hal', 'LEAD'],
+    ] as const)
+      expect((await send('createCrmCustomer', { ...as, body: { name, type: 'PERSON', crmStatus, ownerId: 'olga' } })).status).toBe(201);
+    expect((await search({ filter: { field: 'name', op: 'startsWith', value: 'gi' } }, as)).body.results).toEqual([]);
+    const strong = await search(
+      {
+        consistency: 'strong',
+        filter: {
+          and: [
+            { field: 'name', op: 'startsWith', value: 'gi' },
+            { field: 'ownerId', op: 'eq', value: 'olga' },
+          ],
+        },
+        fields: ['name'],
+      },
+      as,
+    );
+    expect(strong.status, JSON.stringify(strong.body)).toBe(200);
+    expect(strong.body).toMatchObject({ consistency: 'strong' });
+    expect(strong.body.results.map((r: { name: string }) => r.name)).toEqual(['Gil', 'Gina']);
+    const leads = await search({ consistency: 'strong', filter: { field: 'crmStatus', op: 'eq', value: 'LEAD' }, limit: 1 }, as);
+    expect(names(leads.body)).toEqual(['Gina']);
+    const rest = await search({ consistency: 'strong', filter: { field: 'crmStatus', op: 'eq', value: 'LEAD' }, limit: 1, cursor: leads.body.next }, as);
+    expect(names(rest.body)).toEqual(['Hal']);
+    for (const body of [
+      { consistency: 'strong', q: 'gina' },
+      { consistency: 'strong', count: 'exact' },
+      { consistency: 'strong', filter: { field: 'tags', op: 'containsAny', value: ['vip'] } },
+      { consistency: 'strong', sort: [{ field: 'created' }] },
+    ]) {
+      const refused = await search(body, as);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.detail).toMatch(/consistency: strong answers a name prefix, an owner and a CRM status/);
+    }
+  });
 });
