@@ -4,11 +4,13 @@ import { mayReach, shownToCaller } from '../http/access.ts';
 import { customerFields } from '../http/custom-values.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { groupsWith } from '../domain/access.ts';
+import { selectFields } from '../domain/field-selection.ts';
 import {
   QueryProblem,
   resolveFilter,
   resolveQ,
   resolveSort,
+  searchFieldOf,
   searchFieldsOf,
   type Condition,
   type SearchFields,
@@ -97,10 +99,7 @@ export const handler = defineHandler(crm.searchCrmCustomers, async (request) => 
           : customerLists.all(tenantId, { prefix }, page);
     const answer = await customerPageResponse(request, readableList(request, asked, { prefix, ownerId, crmStatus }, page));
     const next = answer.headers?.['x-next-cursor'];
-    const views = answer.body as Record<string, unknown>[];
-    const results = body.fields
-      ? views.map((view) => Object.fromEntries(['id', ...body.fields!].filter((name) => name in view).map((name) => [name, view[name]])))
-      : views;
+    const results = (answer.body as Record<string, unknown>[]).map((view) => selectFields(view, body.fields, ['id']));
     return { status: 200, body: { results, ...(next ? { next } : {}), consistency: 'strong' }, headers: answer.headers ?? {} };
   }
   const definitions = await customerFields(request);
@@ -116,9 +115,9 @@ export const handler = defineHandler(crm.searchCrmCustomers, async (request) => 
     filter = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { kind: 'and', of: conditions };
     sort = resolveSort(body.sort, fields);
     for (const [i, facet] of (body.facets ?? []).entries()) {
-      const field = fields.get(facet);
-      if (!field && !facet.startsWith('characteristic.')) throw new QueryProblem(`facets[${i}]`, 'is not a field you can search');
-      if (field && field.type !== 'keyword' && field.type !== 'keywords' && field.type !== 'boolean')
+      const field = searchFieldOf(fields, facet);
+      if (!field) throw new QueryProblem(`facets[${i}]`, 'is not a field you can search');
+      if (field.type !== 'keyword' && field.type !== 'keywords' && field.type !== 'boolean')
         throw new QueryProblem(`facets[${i}]`, 'facets count the values of keyword fields (status, owner, tags, enums…)');
     }
   } catch (error) {
@@ -149,7 +148,7 @@ export const handler = defineHandler(crm.searchCrmCustomers, async (request) => 
   const results = records
     .filter((record) => record !== undefined && mayReach(request, record, 'read'))
     .map((record) => toCrmCustomer(shownToCaller(request, record!, definitions), definitions))
-    .map((view) => (body.fields ? Object.fromEntries(['id', ...body.fields].filter((name) => name in view).map((name) => [name, view[name]])) : view));
+    .map((view) => selectFields(view, body.fields, ['id']));
   const next = page.next ? encodeValueCursor(list, page.next) : undefined;
   return {
     status: 200,

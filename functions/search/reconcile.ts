@@ -59,16 +59,20 @@ export const reconcileStep = async (tenantId: string, position: ReconcilePositio
   return { checked: ids.length, repaired: 0, retired: gone.length, ...(ids.length === limit ? { next: { phase: 'projection', cursor: ids.at(-1)! } } : {}) };
 };
 
-/** A whole tenant reconciled, step by step; what each step found, summed. */
-export const reconcileTenant = async (tenantId: string, limit = 200): Promise<Omit<ReconcileStep, 'next'> & { steps: number }> => {
+/** A whole tenant reconciled, step by step from `from` (the start by default); what each step found, summed, told to `onStep` as it goes. */
+export const reconcileTenant = async (
+  tenantId: string,
+  { limit = 200, from = { phase: 'table' }, onStep }: { limit?: number; from?: ReconcilePosition; onStep?: (step: ReconcileStep) => void } = {},
+): Promise<Omit<ReconcileStep, 'next'> & { steps: number }> => {
   const total = { checked: 0, repaired: 0, retired: 0, steps: 0 };
-  let position: ReconcilePosition | undefined = { phase: 'table' };
+  let position: ReconcilePosition | undefined = from;
   while (position) {
     const step: ReconcileStep = await reconcileStep(tenantId, position, limit);
     total.checked += step.checked;
     total.repaired += step.repaired;
     total.retired += step.retired;
     total.steps++;
+    onStep?.(step);
     position = step.next;
   }
   return total;

@@ -222,12 +222,12 @@ describe('POST /api/v1/crm/customers/search', () => {
     await projectFromTable(fresh, made[1]!);
     expect((await send('updateCrmCustomer', { ...as, params: { id: made[0]! }, body: { name: 'Ada Lovelace' } })).status).toBe(200);
     expect((await send('deleteCrmCustomer', { ...as, params: { id: made[1]! } })).status).toBe(204);
-    const first = await reconcileTenant(fresh, 2);
+    const first = await reconcileTenant(fresh, { limit: 2 });
     expect(first).toMatchObject({ repaired: 4, retired: 1 });
     expect(first.steps).toBeGreaterThan(3);
     const all = await search({}, as);
     expect(names(all.body)).toEqual(['Ada Lovelace', 'Cy', 'Dee', 'Eli']);
-    expect(await reconcileTenant(fresh, 2)).toMatchObject({ repaired: 0, retired: 0 });
+    expect(await reconcileTenant(fresh, { limit: 2 })).toMatchObject({ repaired: 0, retired: 0 });
   });
 
   it('answers consistency: strong from DynamoDB for a name prefix, an owner and a CRM status, and says what it cannot answer so', async () => {

@@ -25,16 +25,14 @@ const tagOf = (list: string, payload: string): Buffer => {
   return createHmac('sha256', secret).update(list).update('\n').update(payload).digest().subarray(0, 16);
 };
 
-export const encodeCursor = (list: string, positions: Position[]): string => {
-  const payload = Buffer.from(JSON.stringify({ l: list, p: positions })).toString('base64url');
+/** A cursor of `list` holding `body` (JSON), tagged. */
+const sealCursor = (list: string, body: Record<string, unknown>): string => {
+  const payload = Buffer.from(JSON.stringify({ l: list, ...body })).toString('base64url');
   return `${payload}.${tagOf(list, payload).toString('base64url')}`;
 };
 
-/**
- * The positions of a cursor of `list`, each either null (that shard is exhausted), '' (from the
- * start), or a sort key that `valid` accepts. Anything else is InvalidCursor.
- */
-export const decodeCursor = (cursor: string, list: string, count: number, valid: (sortKey: string) => boolean): Position[] => {
+/** What a cursor of `list` holds, if its tag is this deployment's for `list` and it names `list`; anything else is InvalidCursor. */
+const openCursor = (cursor: string, list: string): Record<string, unknown> => {
   const [payload, tag, ...rest] = cursor.split('.');
   if (!payload || !tag || rest.length > 0) throw new InvalidCursor();
   const given = Buffer.from(tag, 'base64url');
@@ -47,7 +45,17 @@ export const decodeCursor = (cursor: string, list: string, count: number, valid:
     throw new InvalidCursor();
   }
   if (typeof parsed !== 'object' || parsed === null || (parsed as { l?: unknown }).l !== list) throw new InvalidCursor();
-  const positions = (parsed as { p?: unknown }).p;
+  return parsed as Record<string, unknown>;
+};
+
+export const encodeCursor = (list: string, positions: Position[]): string => sealCursor(list, { p: positions });
+
+/**
+ * The positions of a cursor of `list`, each either null (that shard is exhausted), '' (from the
+ * start), or a sort key that `valid` accepts. Anything else is InvalidCursor.
+ */
+export const decodeCursor = (cursor: string, list: string, count: number, valid: (sortKey: string) => boolean): Position[] => {
+  const positions = openCursor(cursor, list).p;
   if (!Array.isArray(positions) || positions.length !== count) throw new InvalidCursor();
   for (const position of positions) {
     if (position === null || position === '') continue;
@@ -57,23 +65,7 @@ export const decodeCursor = (cursor: string, list: string, count: number, valid:
 };
 
 /** A cursor holding any JSON value (a search's last sort values), tagged for `list` as the others are. */
-export const encodeValueCursor = (list: string, value: unknown): string => {
-  const payload = Buffer.from(JSON.stringify({ l: list, v: value })).toString('base64url');
-  return `${payload}.${tagOf(list, payload).toString('base64url')}`;
-};
+export const encodeValueCursor = (list: string, value: unknown): string => sealCursor(list, { v: value });
 
 /** The value of a cursor `encodeValueCursor` gave out for `list`; anything else is InvalidCursor. The caller checks its shape. */
-export const decodeValueCursor = (cursor: string, list: string): unknown => {
-  const [payload, tag, ...rest] = cursor.split('.');
-  if (!payload || !tag || rest.length > 0) throw new InvalidCursor();
-  const given = Buffer.from(tag, 'base64url');
-  const expected = tagOf(list, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidCursor();
-  try {
-    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { l?: unknown; v?: unknown };
-    if (parsed.l !== list) throw new InvalidCursor();
-    return parsed.v;
-  } catch {
-    throw new InvalidCursor();
-  }
-};
+export const decodeValueCursor = (cursor: string, list: string): unknown => openCursor(cursor, list).v;
