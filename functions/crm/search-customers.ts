@@ -4,6 +4,7 @@ import { mayReach, shownToCaller } from '../http/access.ts';
 import { customerFields } from '../http/custom-values.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { groupsWith } from '../domain/access.ts';
+import { loadRegexEngine } from '../domain/custom-fields.ts';
 import { selectFields } from '../domain/field-selection.ts';
 import {
   QueryProblem,
@@ -12,8 +13,9 @@ import {
   resolveSort,
   searchFieldOf,
   searchFieldsOf,
+  searchableBy,
+  isSearchPosition,
   type Condition,
-  type SearchFields,
   type SearchScalar,
 } from '../domain/search-model.ts';
 import { getCustomers } from '../storage/customers/customers.ts';
@@ -67,16 +69,6 @@ const strongList = (body: { filter?: unknown; q?: unknown; count?: string; facet
   return asked;
 };
 
-/** The fields a caller may search: the tenant's, without those in field groups their roles hide (they are unknown to them, as in every view). */
-const callerSearchFields = (fields: SearchFields, hidden: readonly string[]): SearchFields =>
-  new Map([...fields].filter(([, field]) => field.group === undefined || !hidden.includes(field.group)));
-
-const isPosition = (value: unknown, keys: number): value is (SearchScalar | null)[] =>
-  Array.isArray(value) &&
-  value.length === keys + 1 &&
-  typeof value[keys] === 'string' &&
-  value.every((v) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
-
 /**
  * POST /api/v1/crm/customers/search — the query model of README "Search", answered from the search
  * projection (PostgreSQL): the page's ids in order from SQL, the customers themselves from DynamoDB
@@ -103,13 +95,15 @@ export const handler = defineHandler(crm.searchCrmCustomers, async (request) => 
     return { status: 200, body: { results, ...(next ? { next } : {}), consistency: 'strong' }, headers: answer.headers ?? {} };
   }
   const definitions = await customerFields(request);
-  const fields = callerSearchFields(searchFieldsOf([...definitions.values()]), groupsWith(request.caller.access, 'read'));
+  const fields = searchableBy(searchFieldsOf([...definitions.values()]), groupsWith(request.caller.access, 'read'));
   const now = Date.now();
+  // RE2 is loaded only when a query holds a pattern (it stays out of the cold start).
+  const re2 = body.filter !== undefined && JSON.stringify(body.filter).includes('"regex"') ? await loadRegexEngine() : undefined;
   let filter: Condition | undefined;
   let sort: ReturnType<typeof resolveSort>;
   try {
     const conditions = [
-      ...(body.filter === undefined ? [] : [resolveFilter(body.filter, fields, now)]),
+      ...(body.filter === undefined ? [] : [resolveFilter(body.filter, fields, now, 'filter', re2)]),
       ...(body.q === undefined ? [] : [resolveQ(body.q, fields)]),
     ];
     filter = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { kind: 'and', of: conditions };
@@ -129,7 +123,7 @@ export const handler = defineHandler(crm.searchCrmCustomers, async (request) => 
   let after: (SearchScalar | null)[] | undefined;
   if (body.cursor !== undefined) {
     const position = decodeValueCursor(body.cursor, list);
-    if (!isPosition(position, sort.length)) throw new InvalidCursor();
+    if (!isSearchPosition(position, sort.length)) throw new InvalidCursor();
     after = position;
   }
   const limit = body.limit ?? 50;

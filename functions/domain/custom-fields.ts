@@ -152,9 +152,12 @@ const engines: { re2?: typeof RE2JS; phone?: typeof parsePhoneNumberWithError } 
 export const loadFieldEngines = async (definitions: Iterable<FieldDefinition>): Promise<void> => {
   if (engines.re2 && engines.phone) return;
   const list = [...definitions];
-  if (!engines.re2 && list.some((d) => d.pattern !== undefined)) engines.re2 = (await import('re2js')).RE2JS;
+  if (!engines.re2 && list.some((d) => d.pattern !== undefined)) await loadRegexEngine();
   if (!engines.phone && list.some((d) => d.type === 'phone')) engines.phone = (await import('libphonenumber-js/min')).parsePhoneNumberWithError;
 };
+
+/** RE2 (npm `re2js`), loaded once per instance: custom field patterns and search's `regex` operator share it (one dynamic import). */
+export const loadRegexEngine = async (): Promise<typeof RE2JS> => (engines.re2 ??= (await import('re2js')).RE2JS);
 
 const engine = <K extends keyof typeof engines>(name: K): NonNullable<(typeof engines)[K]> => {
   const loaded = engines[name];

@@ -10,6 +10,7 @@
  *
  * Nothing here reads the table.
  */
+import type { RE2JS } from 're2js';
 import type { FieldDefinition } from './custom-fields.ts';
 import type { FieldGroup } from './access.ts';
 
@@ -41,6 +42,13 @@ export const BUILT_IN_SEARCH_FIELDS: Readonly<Record<string, SearchField>> = {
   updated: { type: 'timestamp' },
   type: { type: 'keyword' },
   engagedPartyId: { type: 'keyword' },
+  // TMF629's own attributes, for TMF630 filters on every generation's list.
+  statusReason: { type: 'keyword' },
+  '@type': { type: 'keyword' },
+  '@baseType': { type: 'keyword' },
+  '@schemaLocation': { type: 'keyword' },
+  'validFor.startDateTime': { type: 'timestamp' },
+  'validFor.endDateTime': { type: 'timestamp' },
   email: { type: 'keywords', group: 'emails', fullText: true, folded: true },
   phone: { type: 'keywords', group: 'phones', fullText: true },
   city: { type: 'keywords', group: 'addresses', folded: true },
@@ -90,9 +98,17 @@ export type SearchFields = ReadonlyMap<string, SearchField>;
 export const CHARACTERISTIC_PREFIX = 'characteristic.';
 export const CUSTOM_PREFIX = 'customFields.';
 
+/** Can PostgreSQL hold this text (a query's value, a field's name)? Not with U+0000 or an unpaired surrogate. */
+export const isStorableText = (text: string): boolean => text.isWellFormed() && !text.includes('\u0000');
+/** Text as the projection holds it: U+0000 dropped, unpaired surrogates as U+FFFD (a customer's value is never refused by search). */
+const storable = (text: string): string => (isStorableText(text) ? text : text.replaceAll('\u0000', '').toWellFormed());
+
 /** The field a name stands for, if any. */
 export const searchFieldOf = (fields: SearchFields, name: string): SearchField | undefined =>
-  fields.get(name) ?? (name.startsWith(CHARACTERISTIC_PREFIX) && name.length > CHARACTERISTIC_PREFIX.length ? { type: 'keyword' } : undefined);
+  fields.get(name) ??
+  (name.startsWith(CHARACTERISTIC_PREFIX) && name.length > CHARACTERISTIC_PREFIX.length && name.length <= 200 && isStorableText(name)
+    ? { type: 'keyword' }
+    : undefined);
 
 /** The searchable fields of a tenant: the built-in ones and its searchable custom fields. */
 export const searchFieldsOf = (definitions: readonly FieldDefinition[]): SearchFields => {
@@ -103,6 +119,10 @@ export const searchFieldsOf = (definitions: readonly FieldDefinition[]): SearchF
   }
   return fields;
 };
+
+/** The fields a caller may search: the tenant's, without those in the field groups their roles hide (unknown to them, as in every view). */
+export const searchableBy = (fields: SearchFields, hidden: readonly FieldGroup[]): SearchFields =>
+  new Map([...fields].filter(([, field]) => field.group === undefined || !hidden.includes(field.group)));
 
 // --- The document ----------------------------------------------------------------------------------
 
@@ -136,7 +156,7 @@ export const searchValueOf = (field: SearchField, raw: unknown): SearchValue => 
       case 'text':
       case 'keyword':
       case 'keywords': {
-        const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+        const text = typeof value === 'string' ? storable(value) : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
         return text !== undefined && isFolded(field) ? fold(text) : text;
       }
       case 'number': {
@@ -173,8 +193,10 @@ export const SEARCH_LIMITS = {
   buckets: 20,
   /** Counted exactly up to this; past it `{ value: 100000, relation: 'gte' }`. */
   exactCount: 100_000,
-  /** Characters of a string value, of `q`. */
+  /** Characters of a string value, of `q`, of a pattern. */
   valueLength: 256,
+  /** Characters of a value compared for equality (eq, ne, in, nin): longer than any stored key can be, so a long id or name simply matches nothing. */
+  equalityLength: 8192,
   containsMin: 3,
   relativeDays: 3660,
 } as const;
@@ -193,6 +215,7 @@ export const OPERATORS = [
   'missing',
   'startsWith',
   'contains',
+  'regex',
   'containsAny',
   'containsAll',
   'isEmpty',
@@ -225,6 +248,7 @@ export type Condition =
   | { kind: 'in'; field: string; type: SearchType; values: SearchScalar[]; negated: boolean }
   | { kind: 'exists'; field: string; type: SearchType; negated: boolean }
   | { kind: 'text'; field: string; type: SearchType; op: 'startsWith' | 'contains'; value: string }
+  | { kind: 'regex'; field: string; type: SearchType; pattern: string }
   | { kind: 'array'; field: string; op: 'containsAny' | 'containsAll'; values: string[] }
   | { kind: 'q'; fields: string[]; words: string[] };
 
@@ -249,8 +273,8 @@ export const typosAllowed = (word: string): number => {
  * the full-text fields the caller may read, or be within `typosAllowed` edits of one (Levenshtein).
  */
 export const resolveQ = (q: unknown, fields: SearchFields): Condition => {
-  if (typeof q !== 'string' || q.length > SEARCH_LIMITS.valueLength)
-    throw new QueryProblem('q', `must be a string of at most ${SEARCH_LIMITS.valueLength} characters`);
+  if (typeof q !== 'string' || q.length > SEARCH_LIMITS.valueLength || !isStorableText(q))
+    throw new QueryProblem('q', `must be a string of at most ${SEARCH_LIMITS.valueLength} characters, without U+0000 or unpaired surrogates`);
   const words = [...new Set(wordsIn(q).filter((word) => [...word].length >= 2))].slice(0, 10);
   if (words.length === 0) throw new QueryProblem('q', 'holds no word of 2 characters or more');
   return { kind: 'q', fields: [...fields].filter(([, field]) => field.fullText).map(([name]) => name), words };
@@ -267,6 +291,56 @@ export class QueryProblem extends Error {
   }
 }
 
+/**
+ * A `regex` pattern, checked: RE2 syntax (npm `re2js`: linear time whatever the pattern), anchored
+ * (it begins with `^`), at most 256 characters, and inside the subset on which RE2 and PostgreSQL's
+ * regular expressions agree — literals, `.` (any character, newlines too), bracket classes with
+ * ranges, `* + ?` and `{n}`, `{n,}`, `{n,m}` (n, m ≤ 255), groups `( )` and `(?: )`, `|`, `^`, `$`,
+ * and `\` before punctuation. Letter escapes (`\d`, `\w`, `\b`…), flags, named groups and POSIX
+ * classes mean different things in the two engines and are refused. The pattern of a folded field
+ * (text: name, next action; e-mail, city) is folded like its values: `^Zoë` finds "zoe…".
+ * Returns the pattern to match, or a problem.
+ */
+export const checkPattern = (raw: string, field: SearchField, re2: typeof RE2JS): { pattern: string } | { problem: string } => {
+  if (raw.length > SEARCH_LIMITS.valueLength) return { problem: `a pattern has at most ${SEARCH_LIMITS.valueLength} characters` };
+  if (!isStorableText(raw)) return { problem: 'a pattern holds no U+0000 or unpaired surrogates' };
+  const pattern = isFolded(field) ? fold(raw) : raw;
+  if (!pattern.startsWith('^')) return { problem: 'a pattern is anchored: it begins with ^' };
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === '\\') {
+      const next = chars[++i];
+      if (next === undefined || !/^[!-/:-@[-`{-~]$/.test(next)) return { problem: `escape only punctuation (\\${next ?? ''} is not supported)` };
+    } else if (c === '[') {
+      if (chars[i + 1] === '^') i++;
+      if (chars[i + 1] === ']') return { problem: 'write \\] for a ] inside a class' };
+      for (i++; i < chars.length && chars[i] !== ']'; i++) {
+        if (chars[i] === '[') return { problem: 'write \\[ for a [ inside a class (POSIX classes are not supported)' };
+        if (chars[i] === '\\') {
+          const next = chars[++i];
+          if (next === undefined || !/^[!-/:-@[-`{-~]$/.test(next)) return { problem: `escape only punctuation (\\${next ?? ''} is not supported)` };
+        }
+      }
+      if (i >= chars.length) return { problem: 'a class [ is not closed' };
+    } else if (c === '(' && chars[i + 1] === '?') {
+      if (chars[i + 2] !== ':') return { problem: 'flags and named groups are not supported; (?: ) is' };
+    } else if (c === '{') {
+      const bound = /^\{(\d{1,3})(,(\d{0,3}))?\}/.exec(chars.slice(i, i + 9).join(''));
+      if (!bound) return { problem: 'write \\{ for a brace; {n}, {n,} and {n,m} repeat' };
+      if (Number(bound[1]) > 255 || (bound[3] !== undefined && bound[3] !== '' && Number(bound[3]) > 255))
+        return { problem: 'a repetition counts at most 255' };
+      i += bound[0].length - 1;
+    }
+  }
+  try {
+    re2.compile(pattern, re2.DOTALL);
+  } catch (error) {
+    return { problem: `is not an RE2 pattern (${(error as Error).message})` };
+  }
+  return { pattern };
+};
+
 const DAY_MS = 86_400_000;
 const startOfDay = (now: number) => Math.floor(now / DAY_MS) * DAY_MS;
 
@@ -276,7 +350,7 @@ const startOfDay = (now: number) => Math.floor(now / DAY_MS) * DAY_MS;
  * budget are QueryProblems. Relative dates are days in UTC: `today` is [00:00, 24:00) of `now`'s
  * day, `lastDays: n` the n days up to now, `nextDays: n` from now to n days on.
  */
-export const resolveFilter = (filter: unknown, fields: SearchFields, now: number, path = 'filter'): Condition => {
+export const resolveFilter = (filter: unknown, fields: SearchFields, now: number, path = 'filter', re2?: typeof RE2JS): Condition => {
   let predicates = 0;
   const walk = (node: unknown, at: string, depth: number): Condition => {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) throw new QueryProblem(at, 'must be an object: {and}, {or}, {not} or a predicate');
@@ -307,13 +381,15 @@ export const resolveFilter = (filter: unknown, fields: SearchFields, now: number
     if (!field) throw new QueryProblem(`${at}.field`, `is not a field you can search: ${JSON.stringify(name).slice(0, 80)}`);
     if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) throw new QueryProblem(`${at}.op`, `must be one of ${OPERATORS.join(', ')}`);
     const valueAt = `${at}.value`;
+    const equality = op === 'eq' || op === 'ne' || op === 'in' || op === 'nin';
+    const maxLength = equality ? SEARCH_LIMITS.equalityLength : SEARCH_LIMITS.valueLength;
     const scalar = (raw: unknown, where = valueAt): SearchScalar => {
       const ok =
         field.type === 'number'
           ? typeof raw === 'number' && Number.isFinite(raw)
           : field.type === 'boolean'
             ? typeof raw === 'boolean'
-            : typeof raw === 'string' && raw.length <= SEARCH_LIMITS.valueLength;
+            : typeof raw === 'string' && raw.length <= maxLength && isStorableText(raw);
       if (!ok)
         throw new QueryProblem(
           where,
@@ -321,7 +397,7 @@ export const resolveFilter = (filter: unknown, fields: SearchFields, now: number
             ? 'must be a number'
             : field.type === 'boolean'
               ? 'must be true or false'
-              : `must be a string of at most ${SEARCH_LIMITS.valueLength} characters`,
+              : `must be a string of at most ${maxLength} characters, without U+0000 or unpaired surrogates`,
         );
       if (field.type === 'timestamp') {
         const instant = instantOf(raw);
@@ -382,6 +458,15 @@ export const resolveFilter = (filter: unknown, fields: SearchFields, now: number
         if (text === '') throw new QueryProblem(valueAt, 'must not be empty');
         return { kind: 'text', ...base, op, value: text };
       }
+      case 'regex': {
+        if (field.type === 'number' || field.type === 'boolean' || field.type === 'timestamp')
+          throw new QueryProblem(`${at}.op`, 'regex applies to text fields');
+        if (typeof value !== 'string') throw new QueryProblem(valueAt, 'must be a pattern (a string)');
+        if (!re2) throw new Error('search: a regex needs the RE2 engine (loadRegexEngine first)');
+        const checked = checkPattern(value, field, re2);
+        if ('problem' in checked) throw new QueryProblem(valueAt, checked.problem);
+        return { kind: 'regex', ...base, pattern: checked.pattern };
+      }
       case 'containsAny':
       case 'containsAll':
         if (field.type !== 'keywords') throw new QueryProblem(`${at}.op`, `${op} applies to array fields (tags, e-mails, phones, multi-enum)`);
@@ -414,6 +499,13 @@ export const resolveFilter = (filter: unknown, fields: SearchFields, now: number
   };
   return walk(filter, path, 1);
 };
+
+/** A page's end as a cursor holds it: a value per sort key, then the id. */
+export const isSearchPosition = (value: unknown, keys: number): value is (SearchScalar | null)[] =>
+  Array.isArray(value) &&
+  value.length === keys + 1 &&
+  typeof value[keys] === 'string' &&
+  value.every((v) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
 
 /** Sort keys checked: known fields of an orderable type, at most three; the id breaks ties (ascending) unless it is a key. */
 export const resolveSort = (sort: unknown, fields: SearchFields): SortKey[] => {
@@ -448,6 +540,7 @@ const mediaOf = (record: Record<string, unknown>): Record<string, unknown>[] =>
 export const searchDocumentOf = (record: Record<string, unknown> & { tenantId: string; id: string }, fields: SearchFields): SearchDocument => {
   const media = mediaOf(record);
   const engaged = typeof record.engagedParty === 'object' && record.engagedParty !== null ? (record.engagedParty as Record<string, unknown>) : {};
+  const validFor = typeof record.validFor === 'object' && record.validFor !== null ? (record.validFor as Record<string, unknown>) : {};
   const referred = typeof engaged['@referredType'] === 'string' ? engaged['@referredType'].toLowerCase() : undefined;
   const custom = typeof record.customFields === 'object' && record.customFields !== null ? (record.customFields as Record<string, unknown>) : {};
   const raw: Record<string, unknown> = {
@@ -464,6 +557,12 @@ export const searchDocumentOf = (record: Record<string, unknown> & { tenantId: s
     updated: record.updated,
     type: referred === 'individual' ? 'PERSON' : referred === 'organization' ? 'ORGANIZATION' : undefined,
     engagedPartyId: engaged.id,
+    statusReason: record.statusReason,
+    '@type': record['@type'],
+    '@baseType': record['@baseType'],
+    '@schemaLocation': record['@schemaLocation'],
+    'validFor.startDateTime': validFor.startDateTime,
+    'validFor.endDateTime': validFor.endDateTime,
     email: media.map((c) => c.emailAddress),
     phone: media.map((c) => c.phoneNumber),
     city: media.map((c) => c.city),
@@ -482,7 +581,7 @@ export const searchDocumentOf = (record: Record<string, unknown> & { tenantId: s
     const { name, value } = (characteristic ?? {}) as { name?: unknown; value?: unknown };
     if (typeof name !== 'string' || name === '') continue;
     const held = searchValueOf({ type: 'keyword' }, value);
-    if (held !== null) values[`${CHARACTERISTIC_PREFIX}${name}`] = held;
+    if (held !== null) values[`${CHARACTERISTIC_PREFIX}${storable(name)}`] = held;
   }
   const words: Record<string, string[]> = {};
   for (const [name, field] of fields) {

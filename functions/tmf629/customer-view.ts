@@ -3,10 +3,6 @@ import { showCustomer, type TmfGeneration } from '../domain/tmf629/generation.ts
 import type { Json } from '../domain/tmf629/items.ts';
 import { badRequest } from '../http/errors.ts';
 import { CUSTOM_FIELDS, withCustomCharacteristics, type FieldsInForce } from '../domain/custom-values.ts';
-import { INDEXED_FILTERS } from '../storage/customers/customer-lists.ts';
-
-/** Scalar first-level attributes that can filter a list: those the customer lists carry in their index (the same names in every generation). */
-export const FILTERABLE = INDEXED_FILTERS;
 
 /** `fields` parsed against the generation's first-level attributes; an unknown name is a 400. */
 export const selectedFields = (generation: TmfGeneration, fields: string | undefined): string[] | undefined => {

@@ -10,7 +10,8 @@ import type { ZodMiniType } from 'zod/mini';
 import { limitParameter, wholeNumberParameter, type Operation } from '../http/operation.ts';
 import { TMF_BASE_PATH } from '../domain/customer-model.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../domain/list-filters.ts';
-import { INDEXED_FILTERS, MAX_IDS, MAX_OFFSET } from '../storage/customers/customer-lists.ts';
+import { MAX_IDS, MAX_OFFSET } from '../storage/customers/customer-lists.ts';
+import { MAX_TMF_OFFSET, TMF_FILTER_ATTRIBUTES } from '../domain/tmf630-query.ts';
 import { V3_BASE_PATH } from '../domain/tmf629/v3.ts';
 import { V5_ALIAS_BASE_PATH, V5_BASE_PATH } from '../domain/tmf629/v5.ts';
 import {
@@ -45,36 +46,46 @@ const media = { 415: { description: 'Unsupported Media Type', schema: TmfError }
 const fields = z.lazy(() => z.optional(z.string().check(z.describe('Comma-separated first-level attributes to return'))));
 /** The query of an operation answering one customer. */
 const oneCustomerQuery = z.lazy(() => z.strictObject({ fields }));
-/** The list's query: attribute selection, paging, and equality filters on the attributes the name index carries. */
+/**
+ * The list's query: attribute selection, paging, sort, and TMF630 filters (domain/tmf630-query.ts).
+ * The attributes' equality parameters are declared; their operator forms (`name.regex`,
+ * `validFor.startDateTime.gte`…) and `characteristic.<name>` are taken beside them and checked by
+ * the TMF630 reader, which answers an unknown parameter with a 400 naming it.
+ */
 const listQuery = z.lazy(() =>
-  z.strictObject({
-    fields,
-    offset: wholeNumberParameter({
-      min: 0,
-      max: MAX_OFFSET,
-      fallback: 0,
-      description: 'Entries to skip (index keys only, never items)',
-      beyond: "to read further, follow a page's X-Next-Cursor (the cursor parameter)",
-    }),
-    limit: limitParameter(MAX_LIMIT, DEFAULT_LIMIT),
-    cursor: z.optional(
-      z.string().check(z.describe('Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there')),
-    ),
-    ...Object.fromEntries(
-      INDEXED_FILTERS.map((name) => [
-        name,
-        z.optional(
-          z
-            .string()
-            .check(
-              z.describe(
-                `Equality filter (a comma list matches any value); runs inside the name index${name === 'id' ? ` (at most ${MAX_IDS} ids)` : ''}. X-Total-Count is given for no filter, a single name, or id.`,
+  z.catchall(
+    z.strictObject({
+      fields,
+      offset: wholeNumberParameter({
+        min: 0,
+        max: MAX_TMF_OFFSET,
+        fallback: 0,
+        description: `Entries to skip: up to ${MAX_OFFSET} from the table's name index, beyond that (or with filters it does not carry) from the search projection, which walks them`,
+      }),
+      limit: limitParameter(MAX_LIMIT, DEFAULT_LIMIT),
+      cursor: z.optional(
+        z.string().check(z.describe('Where the previous page ended (its X-Next-Cursor, or the Link rel="next"); `offset` then counts from there')),
+      ),
+      sort: z.optional(
+        z.string().check(z.describe('Up to three attributes (or characteristic.<name>), comma-separated, `-` before one for descending; the id breaks ties')),
+      ),
+      ...Object.fromEntries(
+        Object.keys(TMF_FILTER_ATTRIBUTES).map((name) => [
+          name,
+          z.optional(
+            z
+              .string()
+              .check(
+                z.describe(
+                  `Equality (a comma list matches any value${name === 'id' ? `; at most ${MAX_IDS} ids` : ''}); also ${name}.gt, .gte, .lt, .lte, .eq, .regex (an anchored RE2 pattern)`,
+                ),
               ),
-            ),
-        ),
-      ]),
-    ),
-  }),
+          ),
+        ]),
+      ),
+    }),
+    z.string(),
+  ),
 );
 
 interface GenerationSchemas {
@@ -111,8 +122,9 @@ const customerOperations = <const Base extends string, const Suffix extends '' |
       ...at('/customer'),
       handler: handler('list-customer'),
       access: 'read',
-      summary: `${schemas.label}: list or find Customer objects, by name. \`fields\`; \`limit\` (1–${MAX_LIMIT}); \`offset\` (at most ${MAX_OFFSET}: skipping reads index keys only); \`cursor\` (from X-Next-Cursor / Link rel="next", to read past that); equality filters on id, name, status, statusReason, @type, @baseType, @schemaLocation (a comma list matches any value; several parameters combine with AND). All filters run inside the name index, at most 32 index reads per page: a filtered page may hold fewer than \`limit\` customers and carry a cursor. X-Total-Count is exact and present for no filter, a single name, or id; absent for other filters (it would need a walk of the tenant).`,
+      summary: `${schemas.label}: list or find Customer objects (TMF630). \`fields\`; \`limit\` (1–${MAX_LIMIT}); \`offset\`; \`cursor\` (from X-Next-Cursor / Link rel="next"); \`sort\` (\`-\` for descending, ≤ 3 attributes); filters on ${Object.keys(TMF_FILTER_ATTRIBUTES).join(', ')} and characteristic.<name>: \`attr=v1,v2\` (any of), \`attr.gt/.gte/.lt/.lte/.eq=\`, \`attr.regex=\` (anchored RE2, ≤ 256 characters); every parameter must hold, a repeated one too. Full pages: a query the name index answers whole (none, id, one name; offset ≤ ${MAX_OFFSET}) is read from the table, strongly consistent; any other from the search projection (eventually consistent, searchable within a second). X-Total-Count is exact up to 100,000 matches, absent beyond.`,
       request: { query: listQuery },
+      searches: true,
       responses: () => ({
         200: { description: 'Success', headers: { 'X-Total-Count': 'integer', 'X-Result-Count': 'integer', 'X-Next-Cursor': 'string', Link: 'string' } },
         ...errors,

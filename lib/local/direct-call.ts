@@ -20,7 +20,7 @@ useLocalSearchEngine();
 
 export interface CallOptions {
   params?: Record<string, string>;
-  query?: Record<string, string>;
+  query?: Record<string, string> | readonly (readonly [string, string])[];
   headers?: Record<string, string>;
   body?: unknown;
   /** Raw body text, sent as is (for malformed-JSON tests). */
@@ -62,6 +62,14 @@ export const decidedContext = async (options: CallOptions): Promise<AuthorizerCo
   rateLimits: options.rateLimits ? JSON.stringify(options.rateLimits) : '',
 });
 
+/** Query parameters as API Gateway's v2 event gives them: a repeated one's values joined with commas. */
+const queryParameters = (query: NonNullable<CallOptions['query']>): Record<string, string> => {
+  if (!Array.isArray(query)) return query as Record<string, string>;
+  const joined: Record<string, string> = {};
+  for (const [name, value] of query) joined[name] = name in joined ? `${joined[name]},${value}` : value;
+  return joined;
+};
+
 /** An API Gateway v2 event with the authorizer's context, as API Gateway hands it to a function. */
 export const apiEvent = (operation: Operation, options: CallOptions = {}, context = givenContext(options)): Event => {
   const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? 'missing');
@@ -70,14 +78,14 @@ export const apiEvent = (operation: Operation, options: CallOptions = {}, contex
     version: '2.0',
     routeKey: `${operation.method} ${operation.path}`,
     rawPath: path,
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    rawQueryString: new URLSearchParams((options.query ?? {}) as Record<string, string> | [string, string][]).toString(),
     headers: {
       host: 'api.test',
       'x-forwarded-proto': 'https',
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...options.headers,
     },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.query ? { queryStringParameters: queryParameters(options.query) } : {}),
     ...(options.params ? { pathParameters: options.params } : {}),
     requestContext: {
       accountId: '123456789012',

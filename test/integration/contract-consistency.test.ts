@@ -180,8 +180,8 @@ describe('query parameters: one rule for single resources and lists, in every fa
         expect(JSON.stringify(refused.body), `${name} limit=${wrong}`).toContain(`limit must be a whole number from 1 to ${max}`);
       }
     }
-    const deep = await send('listCustomer', { tenant: fixture.tenant, query: { offset: '2001' } });
+    const deep = await send('listCustomer', { tenant: fixture.tenant, query: { offset: '1000000001' } });
     expect(deep.status).toBe(400);
-    expect(deep.body.message).toMatch(/offset must be a whole number from 0 to 2000; to read further, follow a page's X-Next-Cursor/);
+    expect(deep.body.message).toMatch(/offset must be a whole number from 0 to 1000000000/);
   }, 60_000);
 });

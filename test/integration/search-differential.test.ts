@@ -1,8 +1,8 @@
 /**
  * The differential test of search (issue 26): random tenants of search documents are written to
  * the projection (PGlite, the SQL the Aurora cluster runs) and random queries of the query model —
- * filters of every operator on every field type, nested and/or/not, sorts with nulls first or last,
- * pages after a position, counts, facets, callers narrowed by their roles — are answered by the SQL
+ * filters of every operator on every field type (patterns too), nested and/or/not, sorts with nulls
+ * first or last, pages after a position or an offset, counts, facets, callers narrowed by their roles — are answered by the SQL
  * engine and by the reference evaluator (test/support/search-oracle.ts). Ids, their order, the next
  * page, the counts and the facets must be the same, for at least 10,000 queries a run.
  */
@@ -23,6 +23,7 @@ import {
   type SearchFields,
 } from '../../functions/domain/search-model.ts';
 import type { AccessDecision } from '../../functions/domain/access.ts';
+import { loadRegexEngine } from '../../functions/domain/custom-fields.ts';
 import { evaluate } from '../support/search-oracle.ts';
 import { FUZZ_SEED } from '../support/fuzz.ts';
 
@@ -61,6 +62,7 @@ const record = (tenantId: string, n: number) =>
       emails: fc.subarray(['Ann@Example.com', 'bob@example.org', 'zoë@ex.com']),
       city: fc.option(fc.constantFrom('Lyon', 'LYON', 'Paris', 'São Paulo'), { nil: undefined }),
       segment: fc.option(fc.constantFrom('smb', 'enterprise', '42'), { nil: undefined }),
+      since: fc.option(fc.constantFrom(...INSTANTS), { nil: undefined }),
       custom: fc.record(
         {
           tier: fc.constantFrom('gold', 'silver', 'bronze'),
@@ -87,6 +89,7 @@ const record = (tenantId: string, n: number) =>
       ...(r.nextActionDueDate ? { nextActionDueDate: r.nextActionDueDate } : {}),
       created: r.created,
       updated: r.created,
+      ...(r.since ? { validFor: { startDateTime: r.since } } : {}),
       engagedParty: { id: `p${n}`, '@referredType': n % 2 ? 'Individual' : 'Organization' },
       contactMedium: [
         ...r.emails.map((emailAddress) => ({ mediumType: 'Email', characteristic: { emailAddress } })),
@@ -137,9 +140,30 @@ const poolOf = (field: string): readonly (string | number | boolean)[] => {
   if (field === 'type') return ['PERSON', 'ORGANIZATION', 'PER'];
   if (field === 'country') return ['FR', 'fr'];
   if (field === 'characteristic.segment') return ['smb', 'enterprise', '42', 'SMB', 'ent'];
-  if (['created', 'updated', 'nextActionDueDate', 'customFields.renewal'].includes(field)) return [...INSTANTS, '2026-12-02', '2026-06-15T14:00:00+02:00'];
+  if (['created', 'updated', 'nextActionDueDate', 'customFields.renewal', 'validFor.startDateTime', 'validFor.endDateTime'].includes(field))
+    return [...INSTANTS, '2026-12-02', '2026-06-15T14:00:00+02:00'];
   return ['p1', 'p2', 'p10', 'c001', 'c010', 'c00'];
 };
+/** Patterns in the subset RE2 and PostgreSQL read alike (search-model.ts checkPattern), matching some values of every text and keyword field. */
+const PATTERNS = [
+  '^a',
+  '^AN+',
+  '^(bob|zoe)',
+  '^[a-c]',
+  '^.{3}$',
+  '^.*mon',
+  '^.*\\.(com|org)$',
+  '^[^a-m]',
+  '^(?:p|c)1',
+  '^v[a-z]+$',
+  '^.*e$',
+  '^100%_',
+  '^a\\\\b',
+  '^[0-9]{2}',
+  '^(a|)+n?$',
+  '^l.?on',
+  '^.*[ ]',
+];
 const valueFor = (field: string): fc.Arbitrary<unknown> => fc.constantFrom(...poolOf(field));
 
 const FIELD_NAMES = [...fields.keys(), 'characteristic.segment'];
@@ -163,6 +187,7 @@ const predicate: fc.Arbitrary<unknown> = fc.constantFrom(...FIELD_NAMES).chain((
     if (texts.length > 0) ops.push(fc.record({ field: fc.constant(field), op: fc.constant('startsWith'), value: fc.constantFrom(...texts) }));
     const long = texts.filter((v) => [...v].length >= 3);
     if (long.length > 0) ops.push(fc.record({ field: fc.constant(field), op: fc.constant('contains'), value: fc.constantFrom(...long) }));
+    ops.push(fc.record({ field: fc.constant(field), op: fc.constant('regex'), value: fc.constantFrom(...PATTERNS) }));
   }
   if (type === 'keywords') {
     ops.push(fc.record({ field: fc.constant(field), op: fc.constantFrom('containsAny', 'containsAll'), value: list }));
@@ -218,6 +243,7 @@ const query = fc.record({
   }),
   access,
   secondPage: fc.boolean(),
+  offset: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined, freq: 4 }),
   q: fc.option(fc.constantFrom('ann', 'anne', 'smith', 'smoth', 'zoe', 'monday mon', 'calls bak', 'example', 'exampel', 'déjà', 'bob ann', '42', 'sure 100'), {
     nil: undefined,
     freq: 2,
@@ -227,6 +253,7 @@ const query = fc.record({
 describe('search: the SQL engine answers as the reference evaluator does', () => {
   it(`for ${QUERIES} random queries over two seeded tenants`, async () => {
     const now = Date.parse('2026-12-02T10:00:00.000Z');
+    const re2 = await loadRegexEngine();
     let refused = 0;
     let nonEmpty = 0;
     await fc.assert(
@@ -234,7 +261,10 @@ describe('search: the SQL engine answers as the reference evaluator does', () =>
         let condition: Condition | undefined;
         let sort: ReturnType<typeof resolveSort>;
         try {
-          const conditions = [...(q.filter === undefined ? [] : [resolveFilter(q.filter, fields, now)]), ...(q.q === undefined ? [] : [resolveQ(q.q, fields)])];
+          const conditions = [
+            ...(q.filter === undefined ? [] : [resolveFilter(q.filter, fields, now, 'filter', re2)]),
+            ...(q.q === undefined ? [] : [resolveQ(q.q, fields)]),
+          ];
           condition = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : ({ kind: 'and', of: conditions } as const);
           sort = resolveSort(q.sort, fields);
         } catch (error) {
@@ -248,6 +278,7 @@ describe('search: the SQL engine answers as the reference evaluator does', () =>
           ...(condition ? { filter: condition } : {}),
           sort,
           limit: q.limit,
+          ...(q.offset ? { offset: q.offset } : {}),
           count: q.count,
           facets: q.facets,
           ...(q.access ? { access: q.access } : {}),
@@ -261,8 +292,9 @@ describe('search: the SQL engine answers as the reference evaluator does', () =>
         if (q.count) expect(got.count, context).toEqual(want.count);
         if (q.facets.length > 0) expect(got.facets, context).toEqual(want.facets);
         if (q.secondPage && got.next) {
-          const second = await searchCustomers({ ...request, after: got.next, count: false, facets: [] });
-          const wanted = evaluate(docs, { ...request, after: got.next, facets: [] });
+          const { offset: _, ...fromCursor } = request;
+          const second = await searchCustomers({ ...fromCursor, after: got.next, count: false, facets: [] });
+          const wanted = evaluate(docs, { ...fromCursor, after: got.next, facets: [] });
           expect(second.ids, `${context} (page 2)`).toEqual(wanted.ids);
         }
       }),

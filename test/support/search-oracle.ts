@@ -4,6 +4,7 @@
  * which order a sort puts them, what a page after a position holds, the count and the facets. The
  * differential test holds the SQL engine to it.
  */
+import { RE2JS } from 're2js';
 import type { AccessDecision } from '../../functions/domain/access.ts';
 import {
   typosAllowed,
@@ -70,6 +71,12 @@ export const matches = (doc: SearchDocument, condition: Condition): boolean => {
       const test = (text: SearchScalar) => (condition.op === 'startsWith' ? String(text).startsWith(condition.value) : String(text).includes(condition.value));
       return Array.isArray(held) ? held.some(test) : held !== undefined && held !== null && test(held);
     }
+    case 'regex': {
+      const held = heldBy(doc, condition.field);
+      const re = RE2JS.compile(condition.pattern, RE2JS.DOTALL);
+      const test = (text: SearchScalar) => re.matcher(String(text)).find();
+      return Array.isArray(held) ? held.some(test) : held !== undefined && held !== null && test(held);
+    }
     case 'array': {
       const held = heldBy(doc, condition.field);
       const list = Array.isArray(held) ? held : [];
@@ -120,6 +127,7 @@ export interface OracleQuery {
   sort: SortKey[];
   limit: number;
   after?: (SearchScalar | null)[];
+  offset?: number;
   facets: string[];
   access?: AccessDecision;
 }
@@ -129,7 +137,8 @@ export const evaluate = (docs: readonly SearchDocument[], query: OracleQuery) =>
   const sorted = [...matched].sort(compareDocs(query.sort));
   const after = query.after;
   const rest = after ? sorted.filter((doc) => comparePositions(query.sort, positionOf(query.sort, doc), after) > 0) : sorted;
-  const page = rest.slice(0, query.limit);
+  const skipped = rest.slice(query.offset ?? 0);
+  const page = skipped.slice(0, query.limit);
   const count = matched.length > SEARCH_LIMITS.exactCount ? { value: SEARCH_LIMITS.exactCount, relation: 'gte' } : { value: matched.length, relation: 'eq' };
   const facets = Object.fromEntries(
     query.facets.map((facet) => {
@@ -146,5 +155,5 @@ export const evaluate = (docs: readonly SearchDocument[], query: OracleQuery) =>
       return [facet, buckets];
     }),
   );
-  return { ids: page.map((doc) => doc.id), more: rest.length > query.limit, last: page.at(-1), count, facets };
+  return { ids: page.map((doc) => doc.id), more: skipped.length > query.limit, last: page.at(-1), count, facets };
 };

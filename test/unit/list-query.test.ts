@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFields, selectFields, UnknownFieldError } from '../../functions/domain/field-selection.ts';
-import { filtersOf, matchesFilters } from '../../functions/domain/list-filters.ts';
+import { matchesFilters } from '../../functions/domain/list-filters.ts';
 
 describe('attribute selection', () => {
   const customer = { id: '1', href: 'h', '@type': 'Customer', name: 'Moon', status: 'Approved', engagedParty: { id: '9' } };
@@ -28,14 +28,6 @@ describe('attribute selection', () => {
 });
 
 describe('list query', () => {
-  const filterable = ['id', 'name', 'status'];
-
-  it('takes the filterable parameters as filters, each value list split at commas, and leaves the controls', () => {
-    expect(filtersOf({ name: 'Moon', fields: 'id', offset: 0, limit: 100 }, filterable)).toEqual({ name: ['Moon'] });
-    expect(filtersOf({ status: 'A,B', id: '7', cursor: 'c' }, filterable)).toEqual({ status: ['A', 'B'], id: ['7'] });
-    expect(filtersOf({ name: undefined }, filterable)).toEqual({});
-  });
-
   it('filters combine with AND, values of one filter with OR', () => {
     const resource = { name: 'Moon', status: 'Approved' };
     expect(matchesFilters(resource, { name: ['Moon'], status: ['Approved'] })).toBe(true);

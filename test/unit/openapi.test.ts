@@ -66,6 +66,7 @@ describe('the OpenAPI document follows the catalog entries alone', () => {
         'offset',
         'limit',
         'cursor',
+        'sort',
         'id',
         'name',
         'status',
@@ -73,6 +74,9 @@ describe('the OpenAPI document follows the catalog entries alone', () => {
         '@type',
         '@baseType',
         '@schemaLocation',
+        'engagedParty.id',
+        'validFor.startDateTime',
+        'validFor.endDateTime',
       ]);
       expect(query(`deleteCustomer${suffix}`)).toEqual([]);
     }

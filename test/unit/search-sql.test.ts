@@ -5,6 +5,7 @@
  * no value a caller gave — field names included — appears in the SQL text (parameters only).
  */
 import fc from 'fast-check';
+import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import { searchStatements } from '../../functions/storage/search/customer-search.ts';
 import { OPERATORS, resolveFilter, resolveSort, searchFieldsOf, QueryProblem } from '../../functions/domain/search-model.ts';
@@ -43,7 +44,7 @@ describe('every search statement is bound to its tenant, with values as paramete
           let condition: ReturnType<typeof resolveFilter>;
           let sort: ReturnType<typeof resolveSort>;
           try {
-            condition = resolveFilter(f, fields, Date.now());
+            condition = resolveFilter(f, fields, Date.now(), 'filter', RE2JS);
             sort = resolveSort([{ field: sortField }], fields);
           } catch (error) {
             if (error instanceof QueryProblem) return;
