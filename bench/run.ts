@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with twelve tables — bundle sizes, cold start against a
+ * `npm run bench`: writes bench/RESULTS.md with fourteen tables — bundle sizes, cold start against a
  * baseline sending the same requests with the bare SDK, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, custom fields, access (roles, field security, rate limits), and search. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, custom fields, access (roles, field security, rate limits), search (five typical searches at growing tenants) and how soon a write is searchable. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { measureColdStarts } from './cold-start.ts';
 import { measureSweepScaling } from './sweep-scaling.ts';
 import { runThroughputInChild } from './throughput.ts';
 import { runWebhooksInChild } from './webhooks.ts';
+import { runSearchLagInChild } from './search-lag.ts';
 import { measureTenantScaling } from './tenant-scaling.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -98,6 +99,12 @@ if (wanted(13)) {
     await measureSearch(quick ? [1_000, 10_000] : [10_000, 100_000, ...(process.env.BENCH_SEARCH_MILLION ? [1_000_000] : [])], quick ? 5 : 30),
   );
 }
+
+if (wanted(14))
+  section(
+    '14. Search: how soon a committed write is searchable — the projector’s lag through the local runtime under a steady write load',
+    runSearchLagInChild(quick ? 5 : 20, quick ? [10] : [10, 40]),
+  );
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
 

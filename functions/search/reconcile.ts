@@ -39,7 +39,7 @@ export const reconcileStep = async (tenantId: string, position: ReconcilePositio
     );
     const stale = page.items.filter((record) => {
       const row = held.get(record.id);
-      return !row || !row.live || row.version !== record.version;
+      return !row?.live || row.version !== record.version;
     });
     if (stale.length > 0) {
       const fields = await tenantSearchFields(tenantId);

@@ -23,8 +23,13 @@ export const useLocalSearchEngine = (dataDir?: string): SearchEngine => {
   let opened: Promise<PGlite> | undefined;
   const database = () =>
     (opened ??= (async () => {
-      const [{ PGlite }, { fuzzystrmatch }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/fuzzystrmatch')]);
-      return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { fuzzystrmatch } });
+      const [{ PGlite }, { fuzzystrmatch }, { pg_trgm }, { btree_gin }] = await Promise.all([
+        import('@electric-sql/pglite'),
+        import('@electric-sql/pglite/contrib/fuzzystrmatch'),
+        import('@electric-sql/pglite/contrib/pg_trgm'),
+        import('@electric-sql/pglite/contrib/btree_gin'),
+      ]);
+      return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { fuzzystrmatch, pg_trgm, btree_gin } });
     })());
   useSqlClient(async () => clientOf(await database()));
   return {

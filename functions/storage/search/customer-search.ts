@@ -32,8 +32,10 @@ const WORDS = '~words';
 
 /** The schema, created when a database is first used (every statement may run again). Indexes chosen from EXPLAIN plans (README, "Search"). */
 export const SCHEMA: readonly string[] = [
-  // Levenshtein distance for `q`'s typos (an extension Aurora PostgreSQL and PGlite both carry).
+  // Levenshtein distance for `q`'s typos; trigrams for `contains`; btree_gin to put the tenant in a trigram index (extensions Aurora PostgreSQL and PGlite both carry).
   'CREATE EXTENSION IF NOT EXISTS fuzzystrmatch',
+  'CREATE EXTENSION IF NOT EXISTS pg_trgm',
+  'CREATE EXTENSION IF NOT EXISTS btree_gin',
   `CREATE TABLE IF NOT EXISTS ${TABLE} (
     tenant_id text COLLATE "C" NOT NULL,
     id text COLLATE "C" NOT NULL,
@@ -51,6 +53,8 @@ export const SCHEMA: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS ${TABLE}_created ON ${TABLE} (tenant_id, (doc->>'created') COLLATE "C", id) WHERE live`,
   `CREATE INDEX IF NOT EXISTS ${TABLE}_due ON ${TABLE} (tenant_id, (doc->>'nextActionDueDate') COLLATE "C", id) WHERE live`,
   `CREATE INDEX IF NOT EXISTS ${TABLE}_shared ON ${TABLE} USING gin (shared_with)`,
+  // \`contains\` on the name (LIKE '%…%'): the tenant's rows holding the value's trigrams, then checked.
+  `CREATE INDEX IF NOT EXISTS ${TABLE}_name_trgm ON ${TABLE} USING gin (tenant_id, (doc->>'name') gin_trgm_ops) WHERE live`,
 ];
 
 const ready = new WeakMap<SqlClient, Promise<void>>();
@@ -177,7 +181,9 @@ const conditionSql = (condition: Condition, sql: Statement): string => {
       const pattern = sql.param(condition.op === 'startsWith' ? `${escapeLike(condition.value)}%` : `%${escapeLike(condition.value)}%`);
       if (condition.type === 'keywords')
         return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(COALESCE(doc->${sql.key(condition.field)}, '[]'::jsonb)) AS element WHERE element COLLATE "C" LIKE ${pattern})`;
-      return `COALESCE(${sql.scalar(condition.field, condition.type)} LIKE ${pattern}, false)`;
+      // A prefix under "C" (the B-tree on the name serves it); contains on the bare expression, which the name's trigram index carries (LIKE compares characters alike under any deterministic collation).
+      const value = condition.op === 'startsWith' ? sql.scalar(condition.field, condition.type) : `(doc->>${sql.key(condition.field)})`;
+      return `COALESCE(${value} LIKE ${pattern}, false)`;
     }
     case 'regex': {
       // Checked by the model (checkPattern): RE2's syntax, inside what PostgreSQL's engine reads alike.
