@@ -32,4 +32,5 @@ export const SERVICE = {
   webhooks: 'webhooks',
   sweep: 'due-sweep',
   auth: 'auth',
+  imports: 'imports',
 } as const;

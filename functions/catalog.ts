@@ -11,6 +11,7 @@ import { bianCaseMgmt } from './bian-casemgmt/operations.ts';
 import { webhooks } from './webhooks/operations.ts';
 import { fields } from './fields/operations.ts';
 import { access } from './access/operations.ts';
+import { imports } from './imports/operations.ts';
 
 export const operations: readonly Operation[] = [
   ...Object.values(tmf629),
@@ -22,6 +23,7 @@ export const operations: readonly Operation[] = [
   ...Object.values(webhooks),
   ...Object.values(fields),
   ...Object.values(access),
+  ...Object.values(imports),
 ];
 
 /** An EventBridge rule on the Rapport bus and the function it invokes. */

@@ -19,11 +19,14 @@ export interface FamilyApiProps {
   /**
    * One role per access level, made by the root stack: a read operation's function cannot write;
    * and one for the write operations that seal secrets (catalog `sealsSecrets`): only they may have
-   * KMS make data keys; and one for the operations that search (catalog `searches`): only they reach the search database.
+   * KMS make data keys; one for the operations that search (catalog `searches`): only they reach the search database;
+   * and one for those that reach the files bucket and start imports (catalog `files`).
    */
-  roles: Record<'read' | 'write' | 'sealsSecrets' | 'search', iam.IRole>;
+  roles: Record<'read' | 'write' | 'sealsSecrets' | 'search' | 'files' | 'filesRead', iam.IRole>;
   /** What a search operation's function is told of the search database (lib/search-database.ts). */
   searchEnvironment: Record<string, string>;
+  /** What a files operation's function is told: the files bucket and the import state machine (lib/imports.ts). */
+  filesEnvironment: Record<string, string>;
   retention: logs.RetentionDays;
   common: FunctionCommon;
   /** The key list cursors are signed with (functions/storage/table/list-cursor.ts), handed to every API function. */
@@ -46,12 +49,18 @@ export class FamilyApi extends NestedStack {
     this.functions = props.operations.map((op) => {
       const fn = rapportFunction(this, functionId(op.name), {
         entry: op.handler,
-        role: props.roles[op.sealsSecrets ? 'sealsSecrets' : op.searches ? 'search' : writes(op) ? 'write' : 'read'],
+        role: props.roles[
+          op.sealsSecrets ? 'sealsSecrets' : op.searches ? 'search' : op.files ? (writes(op) ? 'files' : 'filesRead') : writes(op) ? 'write' : 'read'
+        ],
         logGroup,
         service: op.family,
         common: props.common,
         description: `${op.method} ${op.path} (${op.family}, ${op.access})`,
-        environment: { CURSOR_SECRET: props.cursorSecret.secretValue.unsafeUnwrap(), ...(op.searches ? props.searchEnvironment : {}) },
+        environment: {
+          CURSOR_SECRET: props.cursorSecret.secretValue.unsafeUnwrap(),
+          ...(op.searches ? props.searchEnvironment : {}),
+          ...(op.files ? props.filesEnvironment : {}),
+        },
         ...(writes(op) ? SIZING.apiWrite : SIZING.apiRead),
       });
       const integration = new HttpLambdaIntegration(`${pascalCase(op.name)}Integration`, fn);

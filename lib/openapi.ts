@@ -11,6 +11,7 @@ const FAMILY_TAGS: Record<Family, string> = {
   webhooks: 'Webhooks and the event feed',
   fields: "Custom fields: a tenant's own fields, as data",
   access: 'Who may see and change what: teams, roles, users, settings (rate limits)',
+  imports: 'Bulk import: jobs, their uploads and every line’s outcome',
 };
 
 /** Definitions that recursive schemas (BIAN's) need, hoisted into components.schemas. */

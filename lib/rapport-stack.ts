@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -25,6 +25,7 @@ import { SERVICE } from '../functions/business-metrics.ts';
 import type { SecretRecord } from '../functions/storage/table/sealed-secrets.ts';
 import { FamilyApi } from './family-api.ts';
 import { SearchDatabase } from './search-database.ts';
+import { Imports } from './imports.ts';
 import { CEDAR_BUNDLING, functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
@@ -198,6 +199,8 @@ export class RapportStack extends Stack {
       write: role('ApiWriteRole', 'Rapport write operations: read and write access to the table'),
       sealsSecrets: role('ApiSecretWriteRole', 'Rapport write operations that store signing secrets: read and write access to the table, sealing secrets'),
       search: role('ApiSearchRole', 'Rapport search operations: read-only access to the table and the search database (RDS Data API)'),
+      files: role('ApiFilesRole', 'Rapport import operations that write: read and write access to the table and the files bucket, starting import runs'),
+      filesRead: role('ApiFilesReadRole', 'Rapport import operations that read: read access to the table and the files bucket'),
     };
     // --- The search projection's database (lib/search-database.ts): Aurora PostgreSQL Serverless v2 through the Data API ---
     const search = new SearchDatabase(this, 'Search', { deletionProtection: settings.deletionProtection });
@@ -211,6 +214,20 @@ export class RapportStack extends Stack {
     allowSecrets(apiRoles.sealsSecrets, 'kms:Decrypt', ['webhook-replay']);
     // A redelivery (POST …/deliveries/{id}/redeliver) is queued by the write function.
     webhookQueue.grantSendMessages(apiRoles.write);
+
+    // --- Bulk import (issue 27): the files bucket, the import state machine and its steps, in a nested stack (lib/imports.ts) ---
+    const imports = new Imports(this, 'Imports', {
+      table: this.table,
+      // How the nested stack names the table's ARN it is handed (CDK's parameter for a reference to a resource of this stack).
+      tableArnParameter: `referenceto${Names.uniqueId(this.table.node.defaultChild as dynamodb.CfnGlobalTable)}Arn`,
+      common,
+      retention,
+      deletionProtection: settings.deletionProtection,
+    });
+    this.table.grantReadWriteData(apiRoles.files);
+    this.table.grantReadData(apiRoles.filesRead);
+    imports.grantApi(apiRoles.files, true);
+    imports.grantApi(apiRoles.filesRead, false);
 
     // --- HTTP API with its authorizer ------------------------------------------------------------
     const { authorizer, authorizerFunction, trigger } = this.apiAuthorizer(props, settings.deletionProtection, tenantClaim, logGroupFor, newFunction, role);
@@ -269,6 +286,7 @@ export class RapportStack extends Stack {
         authorizer,
         roles: apiRoles,
         searchEnvironment: search.functionEnvironment,
+        filesEnvironment: imports.functionEnvironment,
         retention,
         common,
         cursorSecret,
@@ -411,6 +429,8 @@ export class RapportStack extends Stack {
       [notifierRole, 'read'],
       [projectorRole, 'read'],
       [sweepRole, 'read/write'],
+      [apiRoles.files, 'read/write'],
+      [apiRoles.filesRead, 'read'],
     ] as const) {
       Validations.of(fnRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
@@ -425,7 +445,7 @@ export class RapportStack extends Stack {
       throttleRate: settings.throttle.rateLimit,
       api: this.api,
       apiFunctions,
-      backgroundFunctions: [...background, ...(trigger ? [trigger] : []), authorizerFunction],
+      backgroundFunctions: [...background, ...imports.functions, ...(trigger ? [trigger] : []), authorizerFunction],
       publisher,
       sweep: scheduled.find((s) => s.name === 'due-sweep')!.fn,
       deadLetterQueues: {

@@ -23,6 +23,10 @@ export const SIZING = {
   sweep: { memorySize: 512 },
   /** Cognito allows a trigger 5 s. */
   auth: { memorySize: 256, timeout: Duration.seconds(5) },
+  /** An import's splitter streams the whole upload (5 GiB at tens of MB/s): Lambda's longest run; memory for CPU, not for the file. */
+  importSplit: { memorySize: 1024, timeout: Duration.minutes(15) },
+  /** A chunk of 1,000 rows, 8 written at once, each an API write (tens of ms), retried while busy. */
+  importChunk: { memorySize: 1024, timeout: Duration.minutes(5) },
   /** The API's authorizer: Cedar's WebAssembly compiles at cold start, faster with the CPU more memory brings. */
   authorizer: { memorySize: 1024, timeout: Duration.seconds(10) },
 } as const;

@@ -20,6 +20,7 @@ const renderers: Record<Family, (error: HttpError) => Record<string, string>> = 
   webhooks: apiV1Error,
   fields: apiV1Error,
   access: apiV1Error,
+  imports: apiV1Error,
   // BIAN `HTTPError`: all strings.
   'bian-crm': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),
   'bian-casemgmt': (e) => ({ status_code: String(e.status), status: REASONS[e.status] ?? 'Error', message: e.message }),

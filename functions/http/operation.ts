@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { output, ZodMiniType } from 'zod/mini';
 
-export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks' | 'fields' | 'access';
+export type Family = 'tmf629' | 'crm' | 'bian-crm' | 'bian-casemgmt' | 'webhooks' | 'fields' | 'access' | 'imports';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /**
  * Read operations get read-only table access and the read scope; write operations both; admin
@@ -61,6 +61,8 @@ export interface Operation {
   sealsSecrets?: boolean;
   /** It reads the search projection (functions/storage/search/): its function reaches the search database. */
   searches?: boolean;
+  /** It reaches the files bucket (functions/storage/files/) and starts import runs: its function has the files role. */
+  files?: boolean;
 }
 
 /** Every path an operation answers: its own and its aliases. */

@@ -14,9 +14,13 @@ import { contextOf } from '../../functions/auth/authorizer-context.ts';
 import type { RateLimits } from '../../functions/storage/access/access-config.ts';
 import { lambdaContext as localContext } from './functions.ts';
 import { useLocalSearchEngine } from './search-engine.ts';
+import { useLocalImports } from './imports-local.ts';
+import { operationEvent } from '../../functions/http/internal-call.ts';
 
 // In-process calls search the projection in PGlite, in memory, opened when first searched (a test may hand in its own).
 useLocalSearchEngine();
+// And run the import jobs they start in this process (importsSettled waits for them).
+useLocalImports();
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -62,47 +66,19 @@ export const decidedContext = async (options: CallOptions): Promise<AuthorizerCo
   rateLimits: options.rateLimits ? JSON.stringify(options.rateLimits) : '',
 });
 
-/** Query parameters as API Gateway's v2 event gives them: a repeated one's values joined with commas. */
-const queryParameters = (query: NonNullable<CallOptions['query']>): Record<string, string> => {
-  if (!Array.isArray(query)) return query as Record<string, string>;
-  const joined: Record<string, string> = {};
-  for (const [name, value] of query) joined[name] = name in joined ? `${joined[name]},${value}` : value;
-  return joined;
-};
-
 /** An API Gateway v2 event with the authorizer's context, as API Gateway hands it to a function. */
 export const apiEvent = (operation: Operation, options: CallOptions = {}, context = givenContext(options)): Event => {
-  const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? 'missing');
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  return {
-    version: '2.0',
-    routeKey: `${operation.method} ${operation.path}`,
-    rawPath: path,
-    rawQueryString: new URLSearchParams((options.query ?? {}) as Record<string, string> | [string, string][]).toString(),
-    headers: {
-      host: 'api.test',
-      'x-forwarded-proto': 'https',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    ...(options.query ? { queryStringParameters: queryParameters(options.query) } : {}),
-    ...(options.params ? { pathParameters: options.params } : {}),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'test',
-      authorizer: { lambda: context },
-      domainName: 'api.test',
-      domainPrefix: 'api',
-      http: { method: operation.method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'vitest' },
-      requestId: randomUUID(),
-      routeKey: `${operation.method} ${operation.path}`,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    ...(body !== undefined ? { body } : {}),
-    isBase64Encoded: false,
-  };
+  const query = options.query === undefined ? undefined : Array.isArray(options.query) ? options.query : Object.entries(options.query);
+  return operationEvent(operation, context, {
+    ...(body === undefined ? {} : { body }),
+    ...(options.params ? { params: options.params } : {}),
+    ...(query ? { query } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    host: 'api.test',
+    sourceIp: '203.0.113.1',
+    userAgent: 'vitest',
+  });
 };
 
 /** The same Lambda context the local runtime gives its functions. */

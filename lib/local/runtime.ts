@@ -18,6 +18,8 @@ import { awsClient } from '../../functions/aws-clients.ts';
 import { LocalQueue } from './local-queue.ts';
 import { printError } from './output.ts';
 import { useLocalSearchEngine } from './search-engine.ts';
+import { FILES_BUCKET, startLocalS3 } from './s3-local.ts';
+import { useLocalImports } from './imports-local.ts';
 import { reconcileTenant } from '../../functions/search/reconcile.ts';
 
 export const TABLE_NAME = 'rapport';
@@ -124,6 +126,12 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         }),
     );
 
+    // The files bucket (imports, exports) on an S3-compatible server of its own; import jobs run in this process.
+    const files = await startLocalS3(options.inMemory ? undefined : join(STATE_DIR, 's3'));
+    cleanups.unshift(() => files.stop());
+    const importRuns = useLocalImports();
+    cleanups.unshift(() => importRuns.settled());
+
     // The handlers' environment, as the stack sets it for the functions; endpoints through AWS_ENDPOINT_URL_*.
     Object.assign(process.env, {
       TABLE_NAME,
@@ -135,6 +143,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       AWS_ENDPOINT_URL_EVENTBRIDGE: baseUrl,
       AWS_ENDPOINT_URL_SQS: baseUrl,
       AWS_ENDPOINT_URL_KMS: baseUrl,
+      AWS_ENDPOINT_URL_S3: files.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      FILES_BUCKET,
       SECRETS_KEY_ID: LOCAL_SECRETS_KEY_ID,
       PUBLISH_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-publish-dlq`,
       NOTIFY_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-notify-dlq`,
@@ -206,7 +217,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
               : send(response, 400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
           }
           if (request.method === 'GET' && url.pathname === '/_local/health')
-            return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, table: TABLE_NAME, pid: process.pid });
+            return send(response, 200, { status: 'ok', dynamoDbEndpoint: dynamo.endpoint, s3Endpoint: files.endpoint, table: TABLE_NAME, pid: process.pid });
           if (request.method === 'GET' && url.pathname === '/_local/events') {
             await drainStreams();
             return send(response, 200, aws.events);

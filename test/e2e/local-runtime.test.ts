@@ -144,6 +144,31 @@ describe('local runtime over HTTP', () => {
     expect((await find()).results).toEqual([]);
   });
 
+  it('imports a CSV file end to end: the job, its upload straight to the local S3 through the presigned URL, its run in the runtime', async () => {
+    const tenant = `import-${Date.now()}`;
+    const csv = 'name,email,type\nImported One,one@import.example,PERSON\nImported Two,not-an-email,PERSON\n';
+    const created = await http('POST', '/api/v1/imports', {
+      token: token({ tenant }),
+      body: { object: 'customers', mode: 'upsert', matchKey: 'email', format: 'csv', bytes: Buffer.byteLength(csv) },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const put = await fetch(created.body.upload.parts[0].url, { method: 'PUT', body: csv });
+    expect(put.status).toBe(200);
+    const started = await http('POST', `/api/v1/imports/${created.body.id}/start`, {
+      token: token({ tenant }),
+      body: { parts: [{ partNumber: 1, etag: put.headers.get('etag') }] },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    let job = started.body;
+    for (const until = Date.now() + 30_000; !['completed', 'failed'].includes(job.status) && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await http('GET', `/api/v1/imports/${created.body.id}`, { token: token({ tenant }) })).body;
+    }
+    expect(job).toMatchObject({ status: 'completed', counts: { read: 2, created: 1, failed: 1 } });
+    const failed = await http('GET', `/api/v1/imports/${created.body.id}/results?outcome=failed`, { token: token({ tenant }) });
+    expect(failed.body.results).toMatchObject([{ line: 3, outcome: 'failed', field: 'email', column: 'email' }]);
+  });
+
   it('serves an OpenAPI 3.1 document of the whole catalog that passes the linter, and a readable reference page', async () => {
     const document = (await http('GET', '/openapi.json', { token: null })).body;
     // Both pages are fetched before the linter runs: it holds the event loop for seconds, long enough for the server to close the idle

@@ -12,23 +12,12 @@ import { operations } from '../../functions/catalog.ts';
 import type { Operation } from '../../functions/http/operation.ts';
 import { uniqueTenant } from '../../lib/local/direct-call.ts';
 import { byName, send } from '../support/send.ts';
-import { buildFixture, type Fixture } from '../support/fuzz.ts';
+import { buildFixture, fixtureParam, type Fixture } from '../support/fuzz.ts';
 import { isFamilyError } from '../support/error-bodies.ts';
 
-/** Path parameters of an operation from the fixture (`{id}` by where it is: a hub, a webhook, a customer). */
+/** Path parameters of an operation from the fixture (`{id}` by where it is: a hub, a webhook, an import, a customer). */
 const paramsOf = (op: Operation, fixture: Fixture): Record<string, string> =>
-  Object.fromEntries(
-    [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [
-      name!,
-      name !== 'id'
-        ? fixture.ids[name!]!
-        : op.path.includes('/hub/')
-          ? fixture.ids.hubId!
-          : op.path.includes('/webhooks/')
-            ? fixture.ids.webhookId!
-            : fixture.ids.id!,
-    ]),
-  );
+  Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, fixtureParam(op, name!, fixture)!]));
 
 const moon = { name: 'Moon Football Club', engagedParty: { id: '500', '@referredType': 'Organization' } };
 
@@ -89,6 +78,7 @@ const BODIES: Record<string, (fixture: Fixture, other: string) => unknown> = {
   bianCrmExchange: () => ({ ExchangeActionType: 'accept' }),
   bianCrmExchangeDevelopment: () => ({ ExchangeActionType: 'accept' }),
   bianCrmExchangeIncident: () => ({ ExchangeActionType: 'accept' }),
+  startImport: () => ({ parts: [{ partNumber: 1, etag: '"0"' }] }),
 };
 /** Operations that make something new (or queue a delivery again): no version to match, so no If-Match. */
 const makesNew = (op: Operation): boolean =>
@@ -164,6 +154,7 @@ describe('query parameters: one rule for single resources and lists, in every fa
       ['listTeams', 500],
       ['listRoles', 500],
       ['listUsers', 500],
+      ['listImportResults', 1000],
     ];
     // What each query schema declares, as its JSON Schema says (the schemas are built on first use: z.lazy).
     const parameters = (query: ZodMiniType) => (toJSONSchema(query, { io: 'input', unrepresentable: 'any' }) as { properties?: object }).properties ?? {};

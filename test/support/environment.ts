@@ -1,7 +1,7 @@
 /** Points in-process handlers at the run's DynamoDB Local, the way the local runtime configures its functions. */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { IN_PROCESS_TABLE } from './global-setup.ts';
+import { IN_PROCESS_BUCKET, IN_PROCESS_TABLE } from './global-setup.ts';
 import { LOCAL_SECRETS_KEY_ID } from '../../lib/local/local-kms.ts';
 
 Object.assign(process.env, {
@@ -22,4 +22,8 @@ Object.assign(process.env, {
   // The local runtime's KMS seals and opens secrets (its key lives as long as the run).
   AWS_ENDPOINT_URL_KMS: inject('baseUrl'),
   SECRETS_KEY_ID: LOCAL_SECRETS_KEY_ID,
+  // The runtime's S3-compatible server, with a bucket of the in-process handlers' own.
+  AWS_ENDPOINT_URL_S3: inject('s3Endpoint'),
+  S3_FORCE_PATH_STYLE: 'true',
+  FILES_BUCKET: IN_PROCESS_BUCKET,
 });

@@ -9,6 +9,7 @@ export const ERROR_FIELDS: Record<Family, string[]> = {
   webhooks: ['detail', 'time', 'title'],
   fields: ['detail', 'time', 'title'],
   access: ['detail', 'time', 'title'],
+  imports: ['detail', 'time', 'title'],
 };
 
 /** Is `body` an error body of `family`, for `status`? */
@@ -19,7 +20,7 @@ export const isFamilyError = (family: Family, status: number, body: unknown): bo
   const record = body as Record<string, string>;
   return family === 'tmf629'
     ? record.status === String(status)
-    : family === 'crm' || family === 'webhooks' || family === 'fields' || family === 'access'
+    : family === 'crm' || family === 'webhooks' || family === 'fields' || family === 'access' || family === 'imports'
       ? true
       : record.status_code === String(status);
 };

@@ -26,11 +26,23 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const handlerOf = async (op: Operation): Promise<Handler> => ((await import(join(ROOT, op.handler))) as { handler: Handler }).handler;
 const byName = (name: string): Operation => operations.find((op) => op.name === name)!;
 
+/** A path parameter's value from the fixture: `{id}` by where it is (a hub, a webhook, an import, else a customer), any other by its name. */
+export const fixtureParam = (op: Operation, name: string, fixture: Fixture): string | undefined =>
+  name !== 'id'
+    ? fixture.ids[name]
+    : op.path.includes('/hub/')
+      ? fixture.ids.hubId
+      : op.path.includes('/webhooks/')
+        ? fixture.ids.webhookId
+        : op.path.includes('/imports/')
+          ? fixture.ids.importId
+          : fixture.ids.id;
+
 /** Real resources of one tenant, so generated requests reach past "not found" into the handlers' own checks. */
 export interface Fixture {
   tenant: string;
   sub: string;
-  /** Path parameter values by name; `hubId` for `{id}` under /hub, `webhookId` under /webhooks. */
+  /** Path parameter values by name; `hubId` for `{id}` under /hub, `webhookId` under /webhooks, `importId` under /imports. */
   ids: Record<string, string>;
 }
 
@@ -60,6 +72,8 @@ export const buildFixture = async (tenant: string): Promise<Fixture> => {
   ids.performanceid = 'performance-1';
   await run('bianCaseMgmtUpdateRules', fixture, { params: { ...casePlan, rulesid: ids.rulesid }, body: {} });
   await run('bianCaseMgmtUpdatePerformance', fixture, { params: { ...casePlan, performanceid: ids.performanceid }, body: {} });
+  // An import job awaiting its upload: `{id}` under /imports names it.
+  ids.importId = (await run('createImport', fixture, { body: { object: 'customers', mode: 'upsert', matchKey: 'email', format: 'csv', bytes: 100 } })).id!;
   ids.webhookId = (await run('createWebhook', fixture, { body: { url: 'https://hooks.example.com/fuzz', eventTypes: ['*'] } })).id!;
   ids.deliveryId = 'FUZZDELIVERY';
   await recordDelivery({
@@ -87,15 +101,7 @@ const requestFor = (op: Operation, fixture: Fixture) => {
   const params = fc.record(
     Object.fromEntries(
       names.map((name) => {
-        const given =
-          name !== 'id'
-            ? fixture.ids[name]
-            : op.path.includes('/hub/')
-              ? fixture.ids.hubId
-              : op.path.includes('/webhooks/')
-                ? fixture.ids.webhookId
-                : fixture.ids.id;
-        return [name, paramFor(given)];
+        return [name, paramFor(fixtureParam(op, name, fixture))];
       }),
     ),
   );

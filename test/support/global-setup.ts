@@ -5,6 +5,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/dynamodb-local.ts';
 import { startRuntimeProcess, type RuntimeProcess } from './runtime-process.ts';
 
@@ -14,6 +15,7 @@ import { startRuntimeProcess, type RuntimeProcess } from './runtime-process.ts';
  * arrange, and their sweeps never reach the runtime's data.
  */
 export const IN_PROCESS_TABLE = 'rapport-in-process';
+export const IN_PROCESS_BUCKET = 'rapport-in-process';
 
 let runtime: RuntimeProcess | undefined;
 
@@ -21,6 +23,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     dynamoDbEndpoint: string;
+    s3Endpoint: string;
   }
 }
 
@@ -28,6 +31,11 @@ export async function setup(project: TestProject): Promise<void> {
   runtime = await startRuntimeProcess(['--in-memory'], { RAPPORT_SCHEDULE_TIMERS: 'off', WEBHOOK_TIME_SCALE: '0.001' });
   project.provide('baseUrl', runtime.baseUrl);
   project.provide('dynamoDbEndpoint', runtime.dynamoDbEndpoint);
+  project.provide('s3Endpoint', runtime.s3Endpoint);
+  // The in-process handlers' own bucket beside the runtime's, as their own table.
+  await new S3Client({ endpoint: runtime.s3Endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true }).send(
+    new CreateBucketCommand({ Bucket: IN_PROCESS_BUCKET }),
+  );
   await ensureTable(new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), IN_PROCESS_TABLE);
 }
 

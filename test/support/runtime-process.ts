@@ -8,6 +8,7 @@ export interface RuntimeProcess {
   child: ChildProcess;
   baseUrl: string;
   dynamoDbEndpoint: string;
+  s3Endpoint: string;
   /** The runtime's own process (under npm and tsx when started through npm). */
   pid: number;
   /** SIGTERM, then waits for the exit. */
@@ -52,11 +53,12 @@ export const startRuntimeProcess = async (args: string[], env: Record<string, st
   });
   child.stdout!.resume();
   child.stderr?.resume();
-  const health = (await (await fetch(`${baseUrl}/_local/health`)).json()) as { dynamoDbEndpoint: string; pid: number };
+  const health = (await (await fetch(`${baseUrl}/_local/health`)).json()) as { dynamoDbEndpoint: string; s3Endpoint: string; pid: number };
   return {
     child,
     baseUrl,
     dynamoDbEndpoint: health.dynamoDbEndpoint,
+    s3Endpoint: health.s3Endpoint,
     pid: health.pid,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

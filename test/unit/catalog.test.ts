@@ -20,7 +20,16 @@ describe('the operation catalog', () => {
   });
 
   /** The rule: functions/<family>/<the name in kebab case, without the family's word>.ts; a generation suffix (V3, V5) is a folder. */
-  const FAMILY_WORD = { tmf629: '', crm: 'Crm', 'bian-crm': 'bianCrm', 'bian-casemgmt': 'bianCaseMgmt', webhooks: '', fields: '', access: '' } as const;
+  const FAMILY_WORD = {
+    tmf629: '',
+    crm: 'Crm',
+    'bian-crm': 'bianCrm',
+    'bian-casemgmt': 'bianCaseMgmt',
+    webhooks: '',
+    fields: '',
+    access: '',
+    imports: '',
+  } as const;
   const handlerFileOf = (op: (typeof operations)[number]) => {
     const word = FAMILY_WORD[op.family];
     const [, base, generation] = /^(.*?)(V\d)?$/.exec(word ? op.name.replace(word, '') : op.name)!;

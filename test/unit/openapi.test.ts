@@ -54,6 +54,7 @@ describe('the OpenAPI document follows the catalog entries alone', () => {
       listTeams: { type: 'integer', minimum: 1, maximum: 500 },
       listRoles: { type: 'integer', minimum: 1, maximum: 500 },
       listUsers: { type: 'integer', minimum: 1, maximum: 500 },
+      listImportResults: { type: 'integer', minimum: 1, maximum: 1000 },
     });
   });
 

@@ -49,6 +49,12 @@ export const keys = {
     pk: `${tenantPrefix(tenantId)}#UNIQUE#${object}#${field}#${hash}`,
     sk: 'CLAIM',
   }),
+  /** An import job (issue 27): its own partition, with a marker per chunk it has counted (so a chunk run twice counts once). */
+  importJob: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#IMPORT#${id}`, sk: 'JOB' }),
+  importChunk: (tenantId: string, id: string, chunk: number) => ({
+    pk: `${tenantPrefix(tenantId)}#IMPORT#${id}`,
+    sk: `CHUNK#${String(chunk).padStart(6, '0')}`,
+  }),
   /** A tenant's webhook subscriptions share one partition (the dispatcher reads them all), with their events and count. */
   webhooks: (tenantId: string) => `${tenantPrefix(tenantId)}#WEBHOOKS`,
   webhook: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS`, sk: `WEBHOOK#${id}` }),

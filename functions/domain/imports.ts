@@ -1,0 +1,154 @@
+/**
+ * Bulk import (issue 27), as data: an import job — what it brings in, how rows match customers
+ * already there, how columns map to fields — its outcomes per line and its counts. A row becomes
+ * what a CRM create request would carry (`rowBody`), so the API's own checks judge it.
+ *
+ * Nothing here reads the table or the bucket.
+ */
+
+export const IMPORT_OBJECTS = ['customers'] as const;
+export const IMPORT_MODES = ['create', 'update', 'upsert', 'validate'] as const;
+export const IMPORT_MATCH_KEYS = ['id', 'email'] as const;
+export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
+export const IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting', 'running', 'completed', 'failed'] as const;
+export const OUTCOMES = ['created', 'updated', 'unchanged', 'failed', 'skipped'] as const;
+
+export type ImportMode = (typeof IMPORT_MODES)[number];
+export type ImportMatchKey = (typeof IMPORT_MATCH_KEYS)[number];
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const IMPORT_LIMITS = {
+  /** The largest file a job takes (S3's multipart upload of 10,000 parts reaches further). */
+  fileBytes: 5 * 1024 ** 3,
+  /** Rows a chunk holds: one chunk function's work, its results one object. */
+  chunkRows: 1000,
+  /** Columns of a CSV file (a "CSV bomb" of columns is a job failure, not a worker's memory). */
+  columns: 500,
+  /** Bytes of one record (a line of several MB is a row error in NDJSON, a job failure in CSV, where the parser cannot find the next record). */
+  recordBytes: 1024 * 1024,
+  /** Upload parts: a part per 64 MiB (S3 takes 5 MiB to 5 GiB a part, 10,000 parts). */
+  partBytes: 64 * 1024 * 1024,
+  /** Chunks of one job run at once (the Distributed Map's MaxConcurrency; the local driver's). */
+  chunkConcurrency: 4,
+} as const;
+
+export type Counts = Record<'read' | Outcome, number>;
+export const noCounts = (): Counts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0 });
+
+/** What a job is asked to do, as its creator gave it (checked by the operation's schema). */
+export interface ImportSpec {
+  object: (typeof IMPORT_OBJECTS)[number];
+  mode: ImportMode;
+  matchKey: ImportMatchKey;
+  format: ImportFormat;
+  /** CSV: the delimiter (one character; `,` by default). */
+  delimiter?: string;
+  /** Column (CSV header, NDJSON member) → field (`name`, `email`, `customFields.tier`, …); unmapped columns are left out. Without one, columns are named as fields. */
+  mapping?: Record<string, string>;
+  /** The file's size as declared: a bigger upload fails the job. */
+  bytes: number;
+}
+
+/** One line's outcome, as the results list it. */
+export interface LineResult {
+  line: number;
+  outcome: Outcome;
+  id?: string;
+  /** For a failure: a code, the field (and its column) when one is at fault, and what is wrong. */
+  code?: string;
+  field?: string;
+  column?: string;
+  message?: string;
+}
+
+/** The fields a row can fill: what a CRM create takes, `customFields.<key>`, and `id` (to match by). */
+export const IMPORT_FIELDS: readonly string[] = [
+  'id',
+  'name',
+  'type',
+  'email',
+  'phone',
+  'crmStatus',
+  'ownerId',
+  'teamId',
+  'tags',
+  'nextAction',
+  'nextActionDueDate',
+  'industry',
+  'leadSource',
+  'preferredLanguage',
+  'region',
+  'website',
+  'btw',
+  'kvk',
+  'subsidiaryId',
+];
+export const CUSTOM_FIELD_PREFIX = 'customFields.';
+
+/** Is this a field a column may map to? */
+export const isImportField = (field: string): boolean =>
+  IMPORT_FIELDS.includes(field) || (field.startsWith(CUSTOM_FIELD_PREFIX) && field.length > CUSTOM_FIELD_PREFIX.length);
+
+/** A list in one cell: tags and multi-select values are separated by `;`. */
+export const LIST_SEPARATOR = ';';
+
+/**
+ * A row as a CRM create body: each mapped column's value under its field (custom fields under
+ * `customFields`), empty cells left out; CSV text becomes what the field takes — a list for tags and
+ * for a multi-select field, a number for a number field, a boolean for a yes/no one.
+ * `customTypes` gives a custom field's type by key.
+ */
+export const rowBody = (
+  row: Record<string, unknown>,
+  mapping: Record<string, string> | undefined,
+  fromText: boolean,
+  customTypes: ReadonlyMap<string, string>,
+): Record<string, unknown> => {
+  const body: Record<string, unknown> = {};
+  const custom: Record<string, unknown> = {};
+  for (const [column, raw] of Object.entries(row)) {
+    const field = mapping ? mapping[column] : column;
+    if (field === undefined || raw === undefined || raw === null || raw === '') continue;
+    if (field.startsWith(CUSTOM_FIELD_PREFIX)) {
+      const key = field.slice(CUSTOM_FIELD_PREFIX.length);
+      custom[key] = fromText && typeof raw === 'string' ? customFromText(raw, customTypes.get(key)) : raw;
+    } else body[field] = fromText && field === 'tags' && typeof raw === 'string' ? splitList(raw) : raw;
+  }
+  if (Object.keys(custom).length > 0) body.customFields = custom;
+  return body;
+};
+
+const splitList = (text: string): string[] =>
+  text
+    .split(LIST_SEPARATOR)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+
+/** A cell's text as a custom field of this type takes it (a value it cannot be is passed on as text, for the field's own check to name). */
+const customFromText = (text: string, type: string | undefined): unknown => {
+  switch (type) {
+    case 'integer':
+    case 'decimal': {
+      const number = Number(text.trim());
+      return text.trim() !== '' && Number.isFinite(number) ? number : text;
+    }
+    case 'money': {
+      const number = Number(text.trim());
+      return Number.isFinite(number) ? number : text;
+    }
+    case 'boolean':
+      return /^(true|yes|1)$/i.test(text.trim()) ? true : /^(false|no|0)$/i.test(text.trim()) ? false : text;
+    case 'multiEnum':
+      return splitList(text);
+    default:
+      return text;
+  }
+};
+
+/** The column a field came from (for a failure's report), by the mapping or by its own name. */
+export const columnOf = (field: string, mapping: Record<string, string> | undefined): string | undefined => {
+  if (!mapping) return field;
+  return Object.entries(mapping).find(([, target]) => target === field || field.startsWith(`${target}.`) || field.startsWith(`${target}[`))?.[0];
+};

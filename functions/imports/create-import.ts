@@ -1,0 +1,47 @@
+import { defineHandler } from '../http/kernel.ts';
+import { actorOf } from '../http/internal-call.ts';
+import { newId } from '../domain/ids.ts';
+import { IMPORT_LIMITS, noCounts } from '../domain/imports.ts';
+import { newBookkeeping } from '../storage/table/bookkeeping.ts';
+import { importKeys, partUrls, PRESIGNED_SECONDS, startUpload } from '../storage/files/files.ts';
+import { insertImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
+import { importView } from './import-view.ts';
+import { imports, IMPORTS_PATH } from './operations.ts';
+
+/**
+ * POST /api/v1/imports — a job awaiting its file: a multipart upload is begun under the tenant's
+ * prefix and the answer carries a presigned URL per part (64 MiB each, the last smaller), valid for
+ * 15 minutes, each for that part of that object alone. The job writes as its creator, with the
+ * rights their roles gave them now.
+ */
+export const handler = defineHandler(imports.createImport, async (request) => {
+  const { tenantId, sub } = request.caller;
+  const spec = request.body;
+  const id = newId();
+  const contentType = spec.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
+  const upload = importKeys(tenantId, id).upload;
+  const uploadId = await startUpload(upload, contentType);
+  const parts = Math.max(1, Math.ceil(spec.bytes / IMPORT_LIMITS.partBytes));
+  const job: ImportJob = {
+    ...spec,
+    id,
+    tenantId,
+    status: 'awaiting-upload',
+    uploadId,
+    counts: noCounts(),
+    chunksDone: 0,
+    actor: { ...actorOf(request.caller) },
+    ...newBookkeeping(sub),
+  };
+  const body = {
+    ...importView(job),
+    upload: {
+      partBytes: IMPORT_LIMITS.partBytes,
+      parts: await partUrls(upload, uploadId, parts),
+      expiresAt: new Date(Date.now() + PRESIGNED_SECONDS * 1000).toISOString(),
+    },
+  };
+  const response = { status: 201, body, headers: { location: `${request.baseUrl}${IMPORTS_PATH}/${id}` } };
+  await insertImportJob(job, request.idempotency(response));
+  return response;
+});

@@ -1,0 +1,81 @@
+import * as z from 'zod/mini';
+import { limitParameter, type ResponseSpec } from '../http/operation.ts';
+import { OUTCOMES } from '../domain/imports.ts';
+import { ImportCreate, ImportError, ImportJobView, ImportResultsPage, ImportStart } from './schemas.ts';
+
+const json = 'application/json';
+export const IMPORTS_PATH = '/api/v1/imports';
+const error = (description: string): ResponseSpec => ({ description, schema: ImportError });
+const common = { 400: error('Bad Request'), 401: error('Unauthorized'), 403: error('Forbidden') };
+
+/** Largest page of line results. */
+export const MAX_RESULTS_PAGE = 1000;
+
+/**
+ * Bulk import (issue 27): a job is created with its spec, its file uploaded straight to S3 through
+ * presigned multipart URLs (API Gateway takes at most 10 MB a body), then started; its chunks run
+ * in parallel (Step Functions Distributed Map in AWS, in-process locally) and every line gets an
+ * outcome.
+ */
+export const imports = {
+  createImport: {
+    name: 'createImport',
+    family: 'imports',
+    method: 'POST',
+    path: IMPORTS_PATH,
+    handler: 'functions/imports/create-import.ts',
+    access: 'write',
+    summary: 'Creates an import job and answers where to upload its file, part by part (Idempotency-Key honoured)',
+    idempotent: true,
+    files: true,
+    responses: () => ({ 201: { description: 'The job, awaiting its upload', schema: ImportJobView, headers: { Location: 'string' } }, ...common }),
+    request: { body: { [json]: ImportCreate } },
+  },
+  startImport: {
+    name: 'startImport',
+    family: 'imports',
+    method: 'POST',
+    path: `${IMPORTS_PATH}/{id}/start`,
+    handler: 'functions/imports/start-import.ts',
+    access: 'write',
+    files: true,
+    summary: 'Completes the upload (the parts and their ETags) and starts the job; a job started before answers as it stands',
+    responses: () => ({
+      202: { description: 'The job, queued', schema: ImportJobView, headers: { ETag: 'string' } },
+      ...common,
+      404: error('Not Found'),
+      409: error('The upload is not complete'),
+      412: error('Precondition Failed'),
+    }),
+    request: { body: { [json]: ImportStart } },
+  },
+  getImport: {
+    name: 'getImport',
+    family: 'imports',
+    method: 'GET',
+    path: `${IMPORTS_PATH}/{id}`,
+    handler: 'functions/imports/get-import.ts',
+    access: 'read',
+    summary: 'An import job: where it stands, its counts, its progress (rows a second, an estimate of the end)',
+    responses: () => ({ 200: { description: 'The job', schema: ImportJobView, headers: { ETag: 'string' } }, ...common, 404: error('Not Found') }),
+    request: { query: z.strictObject({}) },
+  },
+  listImportResults: {
+    name: 'listImportResults',
+    family: 'imports',
+    method: 'GET',
+    path: `${IMPORTS_PATH}/{id}/results`,
+    handler: 'functions/imports/list-import-results.ts',
+    access: 'read',
+    files: true,
+    summary: `The job's line results in line order, optionally of one outcome (${OUTCOMES.join(', ')}); a page reads at most 5 chunks' results`,
+    responses: () => ({ 200: { description: 'A page of line results', schema: ImportResultsPage }, ...common, 404: error('Not Found') }),
+    request: {
+      query: z.strictObject({
+        outcome: z.optional(z.enum(OUTCOMES)),
+        limit: limitParameter(MAX_RESULTS_PAGE, 100),
+        cursor: z.optional(z.string().check(z.maxLength(2048))),
+      }),
+    },
+  },
+} as const;

@@ -1,0 +1,205 @@
+/**
+ * One chunk of an import (the Distributed Map's item): each row matched against the tenant's
+ * customers by the job's key, then written as its API request would be — the CRM create or PATCH
+ * through its real handler, as the job's creator (http/internal-call.ts), so every check, access
+ * rule, custom field validation and event is the API's own — and its outcome kept for its line. A
+ * create carries the Idempotency-Key `import-<job>-<line>`: a chunk run again replays it rather than
+ * creating twice. Throttling and write conflicts (503) are retried here, never reported as a row's
+ * failure. The chunk's outcomes are written as its results and added to the job's counts once.
+ */
+import type { Context } from 'aws-lambda';
+import { callOperation, type OperationHandler } from '../http/internal-call.ts';
+import type { AuthorizerContext } from '../http/kernel.ts';
+import { jsonEqual } from '../domain/canonical-json.ts';
+import { normaliseEmail } from '../domain/match-keys.ts';
+import { columnOf, noCounts, rowBody, type Counts, type LineResult } from '../domain/imports.ts';
+import { getCustomer } from '../storage/customers/customers.ts';
+import { customersMatching } from '../storage/customers/match-keys.ts';
+import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
+import { importKeys, readText, writeObject } from '../storage/files/files.ts';
+import { countChunk, getImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
+import { toCrmCustomer } from '../crm/customer-view.ts';
+import { crm } from '../crm/operations.ts';
+import { CrmCustomerCreate } from '../crm/schemas.ts';
+import { parseWith } from '../http/validation.ts';
+import { HttpError } from '../http/errors.ts';
+import { checkCustomValues } from '../domain/custom-fields.ts';
+import { handler as createCustomer } from '../crm/create-customer.ts';
+import { handler as updateCustomer } from '../crm/update-customer.ts';
+import type { ChunkRow } from './split-import.ts';
+
+/** Rows of a chunk written at once: each a transaction of its own, so a chunk's writes spread over time and partitions. */
+const CONCURRENCY = 8;
+/** Attempts at a row the service answered 503 (throttled, or a record others kept changing): then the chunk fails, to be retried whole. */
+const BUSY_ATTEMPTS = 8;
+
+/** What an existing customer's row may change through PATCH; the rest (status, owner, tags, next action) have operations of their own. */
+const NOT_PATCHED = ['crmStatus', 'ownerId', 'tags', 'nextAction', 'nextActionDueDate'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An API answer's failure as a line's: its code, the field at fault when the message names one, and the column it came from. */
+const failureOf = (status: number, body: unknown, mapping: ImportJob['mapping']): Omit<LineResult, 'line' | 'outcome'> => {
+  const message = String((body as { detail?: unknown } | undefined)?.detail ?? `HTTP ${status}`);
+  // The API names the member at fault first: "Invalid request body: email must be …", "… customFields.tier is not …".
+  const field = /^Invalid request body: ([\w.[\]]+) /.exec(message)?.[1] ?? /\b(customFields\.\w+)/.exec(message)?.[1];
+  const column = field ? columnOf(field.replace(/\[\d+\]$/, ''), mapping) : undefined;
+  const code = status === 409 ? 'CONFLICT' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 413 ? 'TOO_LARGE' : 'INVALID';
+  return { code, message, ...(field ? { field } : {}), ...(column ? { column } : {}) };
+};
+
+/** Calls an operation for a row, again while the service is busy (503). */
+const callForRow = async (
+  handler: OperationHandler,
+  operation: Parameters<typeof callOperation>[1],
+  actor: AuthorizerContext,
+  call: Parameters<typeof callOperation>[3],
+  context: Context,
+) => {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await callOperation(handler, operation, actor, call, context);
+    if (answer.status !== 503 && answer.status !== 429) return answer;
+    if (attempt >= BUSY_ATTEMPTS) throw new Error(`import: ${operation.name} stayed busy (${answer.status}) for ${attempt} attempts`);
+    await sleep(Math.min(2000, 50 * 2 ** attempt) * Math.random());
+  }
+};
+
+/** One row's outcome. */
+const processRow = async (job: ImportJob, item: ChunkRow, customTypes: ReadonlyMap<string, string>, context: Context): Promise<LineResult> => {
+  const { line } = item;
+  if ('error' in item) return { line, outcome: 'failed', ...item.error };
+  const actor = job.actor as unknown as AuthorizerContext;
+  const correlationId = `import-${job.id}`;
+  const body = rowBody(item.row, job.mapping, job.format === 'csv', customTypes);
+  const key = job.matchKey === 'id' ? body.id : body.email;
+  delete body.id;
+  // The customer the row names, by the job's key: none, one, or (by e-mail) several — never a guess.
+  let existing: string | undefined;
+  if (typeof key === 'string' && key !== '') {
+    if (job.matchKey === 'id') existing = (await getCustomer(job.tenantId, key)) ? key : undefined;
+    else {
+      const ids = await customersMatching(job.tenantId, { kind: 'email', value: normaliseEmail(key) }, 2);
+      if (ids.length > 1)
+        return {
+          line,
+          outcome: 'failed',
+          code: 'AMBIGUOUS_MATCH',
+          field: 'email',
+          column: columnOf('email', job.mapping) ?? 'email',
+          message: `Several customers have this e-mail address (${ids.join(', ')}).`,
+        };
+      existing = ids[0];
+    }
+  } else if (job.matchKey === 'id' && job.mode !== 'create')
+    return { line, outcome: 'failed', code: 'NO_KEY', field: 'id', message: 'The row has no id to match a customer by.' };
+  if (job.matchKey === 'id' && key !== undefined && existing === undefined && job.mode !== 'validate')
+    return {
+      line,
+      outcome: 'failed',
+      code: 'NOT_FOUND',
+      field: 'id',
+      message: `No customer ${String(key)}: an id names a customer that exists (match by e-mail to create).`,
+    };
+
+  if (job.mode === 'validate') return validateRow(job, line, body, existing);
+  if (existing === undefined) {
+    if (job.mode === 'update') return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'No customer matches the row, and the job only updates.' };
+    const created = await callForRow(
+      createCustomer,
+      crm.createCrmCustomer,
+      actor,
+      { body, headers: { 'idempotency-key': `import-${job.id}-${line}` }, correlationId },
+      context,
+    );
+    if (created.status === 201) return { line, outcome: 'created', id: String((created.body as { id: string }).id) };
+    return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
+  }
+  if (job.mode === 'create') return { line, outcome: 'skipped', id: existing, code: 'EXISTS', message: 'A customer matches the row; the job only creates.' };
+  // update or upsert: what the row says that the customer does not hold yet.
+  const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
+  const record = await getCustomer(job.tenantId, existing);
+  if (!record) return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'The matched customer is gone.' };
+  const current = toCrmCustomer(record, fields);
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (field === 'customFields') {
+      const currentCustom = (current.customFields ?? {}) as Record<string, unknown>;
+      const changed = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k, v]) => !jsonEqual(currentCustom[k], v)));
+      if (Object.keys(changed).length > 0) changes.customFields = changed;
+    } else if (!jsonEqual(current[field], field === 'tags' && Array.isArray(value) ? [...new Set(value)].sort() : value)) changes[field] = value;
+  }
+  const ignored = Object.keys(changes).filter((field) => NOT_PATCHED.includes(field));
+  for (const field of ignored) delete changes[field];
+  if (Object.keys(changes).length === 0) {
+    if (ignored.length > 0)
+      return {
+        line,
+        outcome: 'skipped',
+        id: existing,
+        code: 'NOT_UPDATED',
+        message: `An import does not change ${ignored.join(', ')} of an existing customer yet.`,
+      };
+    return { line, outcome: 'unchanged', id: existing };
+  }
+  const updated = await callForRow(updateCustomer, crm.updateCrmCustomer, actor, { body: changes, params: { id: existing }, correlationId }, context);
+  if (updated.status === 200) return { line, outcome: 'updated', id: existing };
+  return { line, outcome: 'failed', id: existing, ...failureOf(updated.status, updated.body, job.mapping) };
+};
+
+/**
+ * A row checked as a create's body would be — the CRM create's schema, then the tenant's custom
+ * fields — without writing anything: valid lines are skipped (nothing written), the others failed
+ * with what the API would have answered.
+ */
+const validateRow = async (job: ImportJob, line: number, body: Record<string, unknown>, existing: string | undefined): Promise<LineResult> => {
+  const found = existing ? { id: existing } : {};
+  try {
+    parseWith(CrmCustomerCreate, body, 'request body');
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    return { line, outcome: 'failed', ...found, ...failureOf(error.status, { detail: error.message }, job.mapping) };
+  }
+  const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
+  const { problems } = await checkCustomValues(fields, (body.customFields ?? {}) as Record<string, unknown>, { creating: true });
+  if (problems.length > 0) return { line, outcome: 'failed', ...found, ...failureOf(400, { detail: problems.join('; ') }, job.mapping) };
+  return { line, outcome: 'skipped', ...found, code: 'VALID', message: 'Valid; a validation job writes nothing.' };
+};
+
+/** The rows of a chunk, as the splitter wrote them. */
+const chunkRows = async (key: string): Promise<ChunkRow[]> => {
+  const text = await readText(key);
+  if (text === undefined) throw new Error(`import: chunk ${key} is missing`);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as ChunkRow);
+};
+
+/** Runs one chunk of a running job: its outcomes written as its results and counted once. */
+export const processChunk = async (tenantId: string, importId: string, chunk: number, context: Context): Promise<Counts> => {
+  const job = await getImportJob(tenantId, importId);
+  const counts = noCounts();
+  if (job?.status !== 'running') return counts;
+  const keys = importKeys(tenantId, importId);
+  const rows = await chunkRows(keys.chunk(chunk));
+  const fields = await fieldDefinitionsInForce(tenantId, 'customer');
+  const customTypes = new Map([...fields].map(([key, definition]) => [key, definition.type]));
+  const results: LineResult[] = new Array(rows.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, rows.length) }, async () => {
+      while (next < rows.length) {
+        const i = next++;
+        results[i] = await processRow(job, rows[i]!, customTypes, context);
+      }
+    }),
+  );
+  for (const result of results) counts[result.outcome]++;
+  await writeObject(keys.results(chunk), `${results.map((result) => JSON.stringify(result)).join('\n')}\n`);
+  await countChunk(tenantId, importId, chunk, { ...counts, read: 0 });
+  return counts;
+};
+
+/** The Distributed Map's item processor. */
+export const handler = async (item: { tenantId: string; importId: string; chunk: number }, context: Context) =>
+  processChunk(item.tenantId, item.importId, item.chunk, context);

@@ -1,0 +1,106 @@
+import * as z from 'zod/mini';
+import { IMPORT_FORMATS, IMPORT_LIMITS, IMPORT_MATCH_KEYS, IMPORT_MODES, IMPORT_OBJECTS, IMPORT_STATUSES, isImportField, OUTCOMES } from '../domain/imports.ts';
+
+/** The error body of the APIs under /api/v1. */
+export const ImportError = z.lazy(() => z.object({ title: z.string(), detail: z.string(), time: z.string() }));
+
+/** A new import job: what it brings in, how rows match, how columns map to fields, the file's size. */
+export const ImportCreate = z.lazy(() =>
+  z.strictObject({
+    object: z.enum(IMPORT_OBJECTS),
+    mode: z.enum(IMPORT_MODES),
+    matchKey: z.enum(IMPORT_MATCH_KEYS),
+    format: z.enum(IMPORT_FORMATS),
+    delimiter: z.optional(
+      z.string().check(
+        z.length(1),
+        z.refine((d) => d !== '"' && d !== '\n' && d !== '\r', 'not a quote or a line break'),
+      ),
+    ),
+    mapping: z.optional(
+      z
+        .record(
+          z.string().check(z.minLength(1), z.maxLength(200)),
+          z
+            .string()
+            .check(
+              z.refine(
+                isImportField,
+                'a field a customer row can fill: id, name, type, email, phone, crmStatus, ownerId, teamId, tags, … or customFields.<key>',
+              ),
+            ),
+        )
+        .check(z.refine((m) => Object.keys(m).length <= IMPORT_LIMITS.columns, `at most ${IMPORT_LIMITS.columns} columns`)),
+    ),
+    bytes: z.int().check(z.minimum(1), z.maximum(IMPORT_LIMITS.fileBytes)),
+  }),
+);
+
+/** Starting a job: the parts its file was uploaded in, each with the ETag S3 answered. */
+export const ImportStart = z.lazy(() =>
+  z.strictObject({
+    parts: z
+      .array(z.strictObject({ partNumber: z.int().check(z.minimum(1), z.maximum(10_000)), etag: z.string().check(z.minLength(1), z.maxLength(200)) }))
+      .check(z.minLength(1), z.maxLength(10_000)),
+  }),
+);
+
+const Counts = z.object({
+  read: z.int(),
+  created: z.int(),
+  updated: z.int(),
+  unchanged: z.int(),
+  failed: z.int(),
+  skipped: z.int(),
+});
+
+/** A job as the API shows it: its spec, where it stands, its counts and progress. */
+export const ImportJobView = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    object: z.enum(IMPORT_OBJECTS),
+    mode: z.enum(IMPORT_MODES),
+    matchKey: z.enum(IMPORT_MATCH_KEYS),
+    format: z.enum(IMPORT_FORMATS),
+    delimiter: z.optional(z.string()),
+    mapping: z.optional(z.record(z.string(), z.string())),
+    bytes: z.int(),
+    status: z.enum(IMPORT_STATUSES),
+    counts: Counts,
+    chunks: z.optional(z.int()),
+    chunksDone: z.int(),
+    /** Rows done (every outcome) per second since it started, and when it should end at that pace. */
+    progress: z.optional(z.object({ done: z.int(), rowsPerSecond: z.number(), estimatedEnd: z.optional(z.string()) })),
+    failure: z.optional(z.object({ code: z.string(), message: z.string(), line: z.optional(z.int()) })),
+    created: z.string(),
+    updated: z.string(),
+    started: z.optional(z.string()),
+    finished: z.optional(z.string()),
+    /** Only in the create's answer: where to send the file, part by part (PUT each part's bytes to its URL; keep each answer's ETag). */
+    upload: z.optional(
+      z.object({
+        partBytes: z.int(),
+        parts: z.array(z.object({ partNumber: z.int(), url: z.string() })),
+        expiresAt: z.string(),
+      }),
+    ),
+  }),
+);
+
+/** A page of a job's line results, in line order. */
+export const ImportResultsPage = z.lazy(() =>
+  z.object({
+    results: z.array(
+      z.object({
+        line: z.int(),
+        outcome: z.enum(OUTCOMES),
+        id: z.optional(z.string()),
+        code: z.optional(z.string()),
+        field: z.optional(z.string()),
+        column: z.optional(z.string()),
+        message: z.optional(z.string()),
+      }),
+    ),
+    next: z.optional(z.string()),
+  }),
+);

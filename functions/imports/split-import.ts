@@ -1,0 +1,227 @@
+/**
+ * An import's first step: its upload read once, as a stream (never held whole), into chunks of
+ * IMPORT_LIMITS.chunkRows rows, each row with the physical line it starts on — CSV by RFC 4180
+ * through npm `csv-parse` (BOM, quoted newlines, the job's delimiter), NDJSON a line a row — and a
+ * manifest of the chunks for the Distributed Map. A file it cannot read (not UTF-8, malformed CSV,
+ * a header of too many columns) fails the job naming the line; a row it can read but not use (the
+ * wrong number of columns, an NDJSON line that is not an object or too long) becomes that line's
+ * failure in its chunk. Run again, it writes the same chunks: the rows are not processed before it ends.
+ */
+import { pipeline, Transform, type Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { Context } from 'aws-lambda';
+import { IMPORT_LIMITS } from '../domain/imports.ts';
+import { importKeys, objectSize, readObject, writeObject } from '../storage/files/files.ts';
+import { getImportJob, moveImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
+
+/** A row as a chunk holds it: its line and its cells (by column), or why the line is not a row. */
+export type ChunkRow = { line: number; row: Record<string, unknown> } | { line: number; error: { code: string; message: string } };
+
+/** Why the file cannot be read: the job fails with it. */
+export class UnreadableFile extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'UnreadableFile';
+  }
+}
+
+/**
+ * Bytes as UTF-8 text, failing on the first invalid sequence (with the line it is on); CRLF line
+ * ends read as LF (csv-parse counts a CRLF inside quotes as two lines, which would shift every line
+ * number after it).
+ */
+const utf8 = (): Transform => {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lines = 1;
+  let carriedReturn = false;
+  const text = (decoded: string, last: boolean): string => {
+    let out = (carriedReturn ? '\r' : '') + decoded;
+    carriedReturn = !last && out.endsWith('\r');
+    if (carriedReturn) out = out.slice(0, -1);
+    out = out.replaceAll('\r\n', '\n');
+    for (let at = out.indexOf('\n'); at !== -1; at = out.indexOf('\n', at + 1)) lines++;
+    return out;
+  };
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      let decoded: string;
+      try {
+        decoded = decoder.decode(chunk, { stream: true });
+      } catch {
+        return done(new UnreadableFile('ENCODING', 'The file is not UTF-8 text.', lines + countLines(chunk)));
+      }
+      done(null, text(decoded, false));
+    },
+    flush(done) {
+      let decoded: string;
+      try {
+        decoded = decoder.decode();
+      } catch {
+        return done(new UnreadableFile('ENCODING', 'The file is not UTF-8 text (it ends inside a character).', lines));
+      }
+      done(null, text(decoded, true));
+    },
+  });
+};
+
+/** Line feeds before the first byte that is not valid UTF-8 in a chunk (where the decoder stopped: the line to name). */
+const countLines = (chunk: Buffer): number => {
+  let valid = chunk.length;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(chunk);
+  } catch {
+    // The longest prefix that decodes, found by halving: a few decodes of one chunk, once per failed job.
+    let [low, high] = [0, chunk.length];
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, mid), { stream: true });
+        low = mid;
+      } catch {
+        high = mid - 1;
+      }
+    }
+    valid = low;
+  }
+  let count = 0;
+  for (let at = chunk.indexOf(10); at !== -1 && at < valid; at = chunk.indexOf(10, at + 1)) count++;
+  return count;
+};
+
+/** CSV rows, the first line the header. */
+async function* csvRows(body: Readable, delimiter: string): AsyncGenerator<ChunkRow> {
+  const parser = parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, max_record_size: IMPORT_LIMITS.recordBytes, info: true });
+  // An error anywhere (S3's stream, the text's encoding) ends the parser with it, and so the loop below.
+  pipeline(body, utf8(), parser, () => {});
+  let header: string[] | undefined;
+  let ended = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+      // A record starts on the line after the previous one ended (and after any empty lines skipped between).
+      const line = ended + 1;
+      ended = info.lines;
+      if (!header) {
+        if (record.length > IMPORT_LIMITS.columns)
+          throw new UnreadableFile('TOO_MANY_COLUMNS', `The header has ${record.length} columns; at most ${IMPORT_LIMITS.columns}.`, line);
+        const seen = new Set<string>();
+        for (const name of record) {
+          if (name.trim() === '') throw new UnreadableFile('HEADER', 'A column of the header has no name.', line);
+          if (seen.has(name)) throw new UnreadableFile('HEADER', `The header names column '${name.slice(0, 100)}' twice.`, line);
+          seen.add(name);
+        }
+        header = record;
+        continue;
+      }
+      if (record.length !== header.length) {
+        yield { line, error: { code: 'COLUMN_COUNT', message: `The line has ${record.length} columns; the header has ${header.length}.` } };
+        continue;
+      }
+      yield { line, row: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
+    }
+  } catch (error) {
+    if (error instanceof UnreadableFile) throw error;
+    const { code, lines } = error as { code?: string; lines?: number };
+    throw new UnreadableFile(
+      'MALFORMED_CSV',
+      `The file is not CSV the reader can follow: ${(error as Error).message.slice(0, 300)}`,
+      lines ?? (code ? ended + 1 : undefined),
+    );
+  }
+  if (!header) throw new UnreadableFile('EMPTY', 'The file holds no header line.');
+}
+
+/** NDJSON rows, a line each; a line longer than IMPORT_LIMITS.recordBytes is that line's failure, read past without being kept. */
+async function* ndjsonRows(text: Readable): AsyncGenerator<ChunkRow> {
+  let line = 1;
+  let current = '';
+  let tooLong = false;
+  const finish = function* (): Generator<ChunkRow> {
+    const content = current.replace(/\r$/, '');
+    if (tooLong) yield { line, error: { code: 'RECORD_TOO_LARGE', message: `The line is longer than ${IMPORT_LIMITS.recordBytes} characters.` } };
+    else if (content.trim() !== '') {
+      let value: unknown;
+      try {
+        value = JSON.parse(content);
+      } catch (error) {
+        yield { line, error: { code: 'INVALID_JSON', message: `The line is not JSON: ${(error as Error).message.slice(0, 200)}` } };
+        return;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        yield { line, error: { code: 'NOT_AN_OBJECT', message: 'The line is not a JSON object.' } };
+      else yield { line, row: value as Record<string, unknown> };
+    }
+  };
+  for await (const piece of text as AsyncIterable<string>) {
+    let start = 0;
+    for (let at = piece.indexOf('\n'); at !== -1; at = piece.indexOf('\n', start)) {
+      if (!tooLong) current += piece.slice(start, at);
+      if (current.length > IMPORT_LIMITS.recordBytes) tooLong = true;
+      yield* finish();
+      line++;
+      current = '';
+      tooLong = false;
+      start = at + 1;
+    }
+    if (!tooLong) current += piece.slice(start);
+    if (current.length > IMPORT_LIMITS.recordBytes) {
+      tooLong = true;
+      current = '';
+    }
+  }
+  yield* finish();
+}
+
+/** The rows of an upload, as its format reads them. */
+export const rowsOf = (body: Readable, job: Pick<ImportJob, 'format' | 'delimiter'>): AsyncGenerator<ChunkRow> => {
+  if (job.format === 'csv') return csvRows(body, job.delimiter ?? ',');
+  const text = utf8();
+  pipeline(body, text, () => {});
+  return ndjsonRows(text);
+};
+
+/** Splits a queued job's upload into chunks; the job then runs (or fails, naming why). */
+export const splitImport = async (tenantId: string, importId: string): Promise<{ chunks: number; manifest: string }> => {
+  const job = await getImportJob(tenantId, importId);
+  if (!job) throw new Error(`import ${tenantId}/${importId} does not exist`);
+  const keys = importKeys(tenantId, importId);
+  if (job.chunks !== undefined) return { chunks: job.chunks, manifest: keys.manifest };
+  if (!(await moveImportJob(tenantId, importId, ['queued', 'splitting'], 'splitting', { started: job.started ?? new Date().toISOString() })))
+    return { chunks: 0, manifest: keys.manifest };
+  let chunks = 0;
+  let rows = 0;
+  try {
+    const size = await objectSize(keys.upload);
+    if (size === undefined) throw new UnreadableFile('NO_UPLOAD', 'The job has no uploaded file.');
+    if (size > job.bytes) throw new UnreadableFile('FILE_LARGER_THAN_DECLARED', `The file has ${size} bytes; the job declared ${job.bytes}.`);
+    let pending: ChunkRow[] = [];
+    const flush = async () => {
+      chunks++;
+      await writeObject(keys.chunk(chunks), `${pending.map((row) => JSON.stringify(row)).join('\n')}\n`);
+      pending = [];
+    };
+    for await (const row of rowsOf(await readObject(keys.upload), job)) {
+      pending.push(row);
+      rows++;
+      if (pending.length === IMPORT_LIMITS.chunkRows) await flush();
+    }
+    if (pending.length > 0) await flush();
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    await moveImportJob(tenantId, importId, ['splitting'], 'failed', {
+      failure: { code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) },
+      finished: new Date().toISOString(),
+    });
+    return { chunks: 0, manifest: keys.manifest };
+  }
+  await writeObject(keys.manifest, JSON.stringify(Array.from({ length: chunks }, (_, i) => ({ tenantId, importId, chunk: i + 1 }))), 'application/json');
+  await moveImportJob(tenantId, importId, ['splitting'], 'running', { chunks, counts: { read: rows } });
+  return { chunks, manifest: keys.manifest };
+};
+
+/** The state machine's first task. */
+export const handler = async (input: { tenantId: string; importId: string }, _context: Context) => splitImport(input.tenantId, input.importId);

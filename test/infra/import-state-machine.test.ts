@@ -1,0 +1,97 @@
+/**
+ * The import state machine as the stack defines it (lib/imports.ts), checked by `asl-validator`
+ * (Amazon States Language: schema, transitions, terminal states) and read for what the in-process
+ * driver (functions/imports/drive-import.ts) assumes of it: split, then every chunk of the manifest
+ * in a Distributed Map at the job's concurrency, each retried, then the finish — after a failed map too.
+ */
+import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App, NestedStack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addRapport } from '../../lib/rapport-app.ts';
+import { IMPORT_LIMITS } from '../../functions/domain/imports.ts';
+
+type Validate = (definition: unknown) => { isValid: boolean; errorsText(separator?: string): string };
+const validate = createRequire(import.meta.url)('asl-validator') as Validate;
+
+interface State {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Resource?: string;
+  Retry?: { ErrorEquals: string[]; MaxAttempts: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  MaxConcurrency?: number;
+  ItemReader?: { Resource: string; ReaderConfig?: { InputType: string }; Parameters: Record<string, unknown> };
+  ItemProcessor?: { ProcessorConfig: { Mode: string }; StartAt: string; States: Record<string, State> };
+  Choices?: { Next: string }[];
+  Default?: string;
+}
+interface Definition {
+  StartAt: string;
+  States: Record<string, State>;
+}
+
+/** The definition as CloudFormation would hand it to Step Functions, each reference standing for an ARN of its kind. */
+const definitionOf = (template: Template): Definition => {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const joined = (machine!.Properties as { DefinitionString: { 'Fn::Join': [string, unknown[]] } }).DefinitionString['Fn::Join'][1];
+  const PSEUDO: Record<string, string> = {
+    'AWS::Partition': 'aws',
+    'AWS::Region': 'eu-west-1',
+    'AWS::AccountId': '123456789012',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+  const text = joined
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = (part as { Ref?: string }).Ref;
+      if (ref && PSEUDO[ref]) return PSEUDO[ref];
+      return JSON.stringify(part).includes('Files') ? 'rapport-files' : 'arn:aws:lambda:eu-west-1:123456789012:function:step';
+    })
+    .join('');
+  return JSON.parse(text) as Definition;
+};
+
+describe('the import state machine', () => {
+  let definition: Definition;
+  beforeAll(() => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'rapport-cdk-')), context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = addRapport(app);
+    const imports = stack.node.findAll().find((c): c is NestedStack => c instanceof NestedStack && c.node.id === 'Imports')!;
+    definition = definitionOf(Template.fromStack(imports));
+  });
+
+  it('is valid Amazon States Language', () => {
+    const result = validate(definition);
+    expect(result.isValid, result.errorsText()).toBe(true);
+  });
+
+  it('splits, maps every chunk of the manifest at the job’s concurrency with retries, and finishes — after a failed map too', () => {
+    expect(definition.StartAt).toBe('Split');
+    const { Split, AnyChunks, Chunks, Finish } = definition.States;
+    expect(Split).toMatchObject({ Type: 'Task', Next: 'AnyChunks' });
+    expect(AnyChunks!.Type).toBe('Choice');
+    expect(AnyChunks!.Choices!.map((c) => c.Next)).toEqual(['Chunks']);
+    expect(Chunks).toMatchObject({ Type: 'Map', Next: 'Finish', MaxConcurrency: IMPORT_LIMITS.chunkConcurrency });
+    expect(Chunks!.ItemProcessor!.ProcessorConfig.Mode).toBe('DISTRIBUTED');
+    expect(Chunks!.ItemReader, JSON.stringify(Chunks!.ItemReader)).toMatchObject({
+      Resource: 'arn:aws:states:::s3:getObject',
+      ReaderConfig: { InputType: 'JSON' },
+      Parameters: { 'Key.$': '$.split.manifest' },
+    });
+    expect(Chunks!.Catch!.map((c) => [c.ErrorEquals, c.Next])).toEqual([[['States.ALL'], 'Finish']]);
+    const chunk = Chunks!.ItemProcessor!.States[Chunks!.ItemProcessor!.StartAt]!;
+    expect(chunk.Retry!.some((r) => r.ErrorEquals.includes('States.ALL') && r.MaxAttempts >= 3)).toBe(true);
+    expect(Finish).toMatchObject({ Type: 'Task', End: true });
+  });
+
+  it('fails the validator on a broken definition (the check is live)', () => {
+    const broken = structuredClone(definition);
+    delete broken.States.Finish;
+    expect(validate(broken).isValid).toBe(false);
+  });
+});

@@ -1,0 +1,3 @@
+import { describeFuzz } from '../support/fuzz.ts';
+
+describeFuzz('imports');

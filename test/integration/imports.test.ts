@@ -1,0 +1,182 @@
+/**
+ * Bulk import (issue 27) through the real handlers against DynamoDB Local and the local S3
+ * (s3rver): a job is created, its file uploaded through the presigned part URL it answers, started,
+ * and run in this process as the state machine's steps; every line gets an outcome, a re-run of the
+ * same file changes nothing, a validation job writes nothing, and files it cannot read fail the job
+ * naming why and where.
+ */
+import { describe, expect, it } from 'vitest';
+import { uniqueTenant } from '../../lib/local/direct-call.ts';
+import { importsSettled } from '../../lib/local/imports-local.ts';
+import { send } from '../support/send.ts';
+
+const admin = (tenant: string) => ({ sub: 'importer', tenant });
+
+/** Creates a job for `file`, uploads it through the job's part URL, starts it and waits for its run. */
+const runImport = async (tenant: string, spec: Record<string, unknown>, file: string | Buffer, declared?: number) => {
+  const bytes = Buffer.byteLength(file);
+  const created = await send('createImport', { ...admin(tenant), body: { object: 'customers', ...spec, bytes: declared ?? bytes } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect(created.body.status).toBe('awaiting-upload');
+  const [part] = created.body.upload.parts as { partNumber: number; url: string }[];
+  const put = await fetch(part!.url, { method: 'PUT', body: file });
+  expect(put.status).toBe(200);
+  const started = await send('startImport', {
+    ...admin(tenant),
+    params: { id: created.body.id },
+    body: { parts: [{ partNumber: 1, etag: put.headers.get('etag')! }] },
+  });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  await importsSettled();
+  const job = await send('getImport', { ...admin(tenant), params: { id: created.body.id } });
+  return job.body as { id: string; status: string; counts: Record<string, number>; chunks?: number; failure?: { code: string; line?: number } };
+};
+
+const resultsOf = async (tenant: string, id: string, outcome?: string) => {
+  const all: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await send('listImportResults', {
+      ...admin(tenant),
+      params: { id },
+      query: { limit: '7', ...(outcome ? { outcome } : {}), ...(cursor ? { cursor } : {}) },
+    });
+    expect(page.status, JSON.stringify(page.body)).toBe(200);
+    all.push(...page.body.results);
+    cursor = page.body.next;
+  } while (cursor);
+  return all;
+};
+
+const CSV = [
+  'Name,E-mail,Kind,Tier,Tags,Notes',
+  'Acme Bank,ops@acme.example,ORGANIZATION,gold,vip;b2b,first',
+  '"Brown, Adam",adam@brown.example,PERSON,silver,,"a note',
+  'over two lines"',
+  'Broken Mail,not-an-email,PERSON,gold,,',
+  'Short Row,short@example.com',
+  'Carla Díaz,carla@diaz.example,PERSON,platinum,,',
+  'Dan Evans,dan@evans.example,ROBOT,,,',
+  'Eve Fox,eve@fox.example,PERSON,,churn-risk,',
+  '',
+].join('\r\n');
+const MAPPING = { Name: 'name', 'E-mail': 'email', Kind: 'type', Tier: 'customFields.tier', Tags: 'tags' };
+
+describe('import jobs', () => {
+  it('imports a CSV file, accounts for every line, and a re-run of it changes nothing', async () => {
+    const tenant = uniqueTenant();
+    const field = await send('createField', {
+      ...admin(tenant),
+      params: { object: 'customer' },
+      body: { key: 'tier', label: 'Tier', type: 'enum', options: ['gold', 'silver'].map((key) => ({ key, label: key })) },
+    });
+    expect(field.status).toBe(201);
+    const job = await runImport(tenant, { mode: 'upsert', matchKey: 'email', format: 'csv', mapping: MAPPING }, CSV);
+    expect(job.status).toBe('completed');
+    expect(job.counts).toEqual({ read: 7, created: 3, updated: 0, unchanged: 0, failed: 4, skipped: 0 });
+    const failed = await resultsOf(tenant, job.id, 'failed');
+    // Lines are physical: the quoted note spans lines 3 and 4, so the next row is line 5.
+    expect(failed.map((r) => [r.line, r.code, r.column])).toEqual([
+      [5, 'INVALID', 'E-mail'],
+      [6, 'COLUMN_COUNT', undefined],
+      [7, 'INVALID', 'Tier'],
+      [8, 'INVALID', 'Kind'],
+    ]);
+    const all = await resultsOf(tenant, job.id);
+    expect(all.map((r) => r.line)).toEqual([2, 3, 5, 6, 7, 8, 9]);
+    const acme = all.find((r) => r.line === 2)!;
+    const customer = await send('getCrmCustomer', { ...admin(tenant), params: { id: String(acme.id) } });
+    expect(customer.body).toMatchObject({
+      name: 'Acme Bank',
+      email: 'ops@acme.example',
+      type: 'ORGANIZATION',
+      tags: ['b2b', 'vip'],
+      customFields: { tier: 'gold' },
+    });
+
+    // The same file again: every row it wrote is unchanged, the bad ones fail again.
+    const again = await runImport(tenant, { mode: 'upsert', matchKey: 'email', format: 'csv', mapping: MAPPING }, CSV);
+    expect(again.counts, JSON.stringify(await resultsOf(tenant, again.id))).toEqual({ read: 7, created: 0, updated: 0, unchanged: 3, failed: 4, skipped: 0 });
+    // A changed value updates only that customer.
+    const changed = await runImport(
+      tenant,
+      { mode: 'upsert', matchKey: 'email', format: 'csv', mapping: MAPPING },
+      CSV.replace('ops@acme.example,ORGANIZATION,gold', 'ops@acme.example,ORGANIZATION,silver'),
+    );
+    expect(changed.counts).toMatchObject({ updated: 1, unchanged: 2, failed: 4 });
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: String(acme.id) } })).body.customFields).toEqual({ tier: 'silver' });
+    // Create-only skips what exists.
+    const createOnly = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv', mapping: MAPPING }, CSV);
+    expect(createOnly.counts).toMatchObject({ created: 0, skipped: 3, failed: 4 });
+  }, 60_000);
+
+  it('validates without writing anything', async () => {
+    const tenant = uniqueTenant();
+    const job = await runImport(tenant, { mode: 'validate', matchKey: 'email', format: 'csv', mapping: { ...MAPPING, Tier: 'industry' } }, CSV);
+    expect(job.status).toBe('completed');
+    expect(job.counts).toEqual({ read: 7, created: 0, updated: 0, unchanged: 0, failed: 3, skipped: 4 });
+    const listed = await send('listCrmCustomers', { ...admin(tenant) });
+    expect(listed.body).toEqual([]);
+  });
+
+  it('reads NDJSON a line a row, and names the lines it cannot use', async () => {
+    const tenant = uniqueTenant();
+    const file = [
+      JSON.stringify({ name: 'Nd One', type: 'PERSON', email: 'one@nd.example' }),
+      '{"name": "broken"',
+      '[1, 2]',
+      '',
+      JSON.stringify({ name: 'Nd Two', type: 'PERSON', email: 'two@nd.example', customFields: { unknown: 1 } }),
+      JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+      JSON.stringify({ name: 'Nd Three', type: 'ORGANIZATION' }),
+    ].join('\n');
+    const job = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'ndjson' }, file);
+    expect(job.status).toBe('completed');
+    expect(job.counts).toEqual({ read: 6, created: 2, updated: 0, unchanged: 0, failed: 4, skipped: 0 });
+    const failed = await resultsOf(tenant, job.id, 'failed');
+    expect(failed.map((r) => [r.line, r.code])).toEqual([
+      [2, 'INVALID_JSON'],
+      [3, 'NOT_AN_OBJECT'],
+      [5, 'INVALID'],
+      [6, 'RECORD_TOO_LARGE'],
+    ]);
+  }, 60_000);
+
+  it('fails a job whose file it cannot read, naming why and where', async () => {
+    const tenant = uniqueTenant();
+    const latin1 = Buffer.concat([Buffer.from('Name,E-mail\nok,ok@example.com\n'), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0a])]);
+    const encoding = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv' }, latin1);
+    expect(encoding).toMatchObject({ status: 'failed', failure: { code: 'ENCODING', line: 3 } });
+    const malformed = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv' }, 'name,email\n"unclosed,a@b.example\nx,y\n');
+    expect(malformed).toMatchObject({ status: 'failed', failure: { code: 'MALFORMED_CSV' } });
+    const bomb = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv' }, `${Array.from({ length: 600 }, (_, i) => `c${i}`).join(',')}\n`);
+    expect(bomb).toMatchObject({ status: 'failed', failure: { code: 'TOO_MANY_COLUMNS', line: 1 } });
+    const bigger = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv' }, 'name\nA\nB\n', 5);
+    expect(bigger).toMatchObject({ status: 'failed', failure: { code: 'FILE_LARGER_THAN_DECLARED' } });
+    expect((await send('listCrmCustomers', { ...admin(tenant) })).body).toEqual([]);
+  }, 60_000);
+
+  it('refuses a bad spec with a 400 naming the member, and another tenant’s job is not found', async () => {
+    const tenant = uniqueTenant();
+    for (const [body, said] of [
+      [{ object: 'customers', mode: 'merge', matchKey: 'email', format: 'csv', bytes: 10 }, /mode/],
+      [{ object: 'customers', mode: 'create', matchKey: 'email', format: 'csv', bytes: 0 }, /bytes/],
+      [{ object: 'customers', mode: 'create', matchKey: 'email', format: 'csv', bytes: 10, mapping: { A: 'colour' } }, /mapping/],
+      [{ object: 'customers', mode: 'create', matchKey: 'email', format: 'csv', bytes: 10, delimiter: ';;' }, /delimiter/],
+    ] as const) {
+      const refused = await send('createImport', { ...admin(tenant), body });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(JSON.stringify(refused.body)).toMatch(said);
+    }
+    const created = await send('createImport', {
+      ...admin(tenant),
+      body: { object: 'customers', mode: 'create', matchKey: 'email', format: 'csv', bytes: 10 },
+    });
+    expect((await send('getImport', { ...admin(uniqueTenant()), params: { id: created.body.id } })).status).toBe(404);
+    // The part URLs name this tenant's object alone, for 15 minutes.
+    const url = new URL(created.body.upload.parts[0].url);
+    expect(decodeURIComponent(url.pathname)).toContain(`/tenants/${tenant}/imports/${created.body.id}/upload`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(url.searchParams.get('partNumber')).toBe('1');
+  });
+});
