@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: writes bench/RESULTS.md with fourteen tables — bundle sizes, cold start against a
+ * `npm run bench`: writes bench/RESULTS.md with fifteen tables — bundle sizes, cold start against a
  * baseline sending the same requests with the bare SDK, warm latency per operation against its own DynamoDB time, DynamoDB
  * requests and capacity per operation, the due sweep at growing table sizes, throughput through
- * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, custom fields, access (roles, field security, rate limits), search (five typical searches at growing tenants) and how soon a write is searchable. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
+ * the local runtime, cost vs tenant size, concurrent writers on one record, a customer's life (export, delete, restore, erasure, purge), webhooks and the event feed, custom fields, access (roles, field security, rate limits), search (five typical searches at growing tenants) how soon a write is searchable, and bulk import. Loopback only; no timing is asserted anywhere. `BENCH_ONLY=3,4` runs a subset
  * and prints it without writing the file; `BENCH_QUICK=1` uses fewer runs and smaller tables.
  */
 import { writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { measureSweepScaling } from './sweep-scaling.ts';
 import { runThroughputInChild } from './throughput.ts';
 import { runWebhooksInChild } from './webhooks.ts';
 import { runSearchLagInChild } from './search-lag.ts';
+import { runImportsInChild } from './imports.ts';
 import { measureTenantScaling } from './tenant-scaling.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -104,6 +105,12 @@ if (wanted(14))
   section(
     '14. Search: how soon a committed write is searchable — the projector’s lag through the local runtime under a steady write load',
     runSearchLagInChild(quick ? 5 : 20, quick ? [10] : [10, 40]),
+  );
+
+if (wanted(15))
+  section(
+    '15. Bulk import through the local runtime: rows a second, DynamoDB requests and units a row, the splitter’s memory',
+    runImportsInChild(quick ? 500 : 2000, quick ? 32 : 256),
   );
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));

@@ -9,12 +9,13 @@ import { finishImport } from './finish-import.ts';
 import { processChunk } from './process-chunk.ts';
 import { splitImport } from './split-import.ts';
 
-export const driveImport = async (tenantId: string, importId: string, context: Context): Promise<void> => {
+/** `chunkContext` makes a chunk's Lambda context, new for each chunk (its own time budget, as Lambda gives each invocation). */
+export const driveImport = async (tenantId: string, importId: string, chunkContext: () => Context): Promise<void> => {
   const { chunks } = await splitImport(tenantId, importId);
   let next = 1;
   await Promise.all(
     Array.from({ length: Math.min(IMPORT_LIMITS.chunkConcurrency, chunks) }, async () => {
-      while (next <= chunks) await processChunk(tenantId, importId, next++, context);
+      while (next <= chunks) await processChunk(tenantId, importId, next++, chunkContext());
     }),
   );
   await finishImport(tenantId, importId);

@@ -8,12 +8,16 @@ import { useLocalImportRuns } from '../../functions/imports/run-import.ts';
 import { driveImport } from '../../functions/imports/drive-import.ts';
 import { lambdaContext } from './functions.ts';
 import { printError } from './output.ts';
+import { SIZING } from '../sizing.ts';
 
 const running = new Set<Promise<void>>();
 
+/** A chunk's time, as its function has it in the stack (lib/sizing.ts). */
+const CHUNK_MS = SIZING.importChunk.timeout.toMilliseconds();
+
 export const useLocalImports = (): { settled(): Promise<void> } => {
   useLocalImportRuns((tenantId, importId) => {
-    const run = driveImport(tenantId, importId, lambdaContext('importRun')).catch((error: unknown) =>
+    const run = driveImport(tenantId, importId, () => lambdaContext('processImportChunk', CHUNK_MS)).catch((error: unknown) =>
       printError(`import ${tenantId}/${importId} stopped: ${(error as Error).stack ?? String(error)}`),
     );
     running.add(run);
