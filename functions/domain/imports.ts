@@ -10,7 +10,9 @@ export const IMPORT_OBJECTS = ['customers'] as const;
 export const IMPORT_MODES = ['create', 'update', 'upsert', 'validate'] as const;
 export const IMPORT_MATCH_KEYS = ['id', 'email'] as const;
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
-export const IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting', 'running', 'completed', 'failed'] as const;
+export const IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting', 'running', 'completed', 'failed', 'cancelled'] as const;
+/** A job in one of these has not ended: it can be cancelled. */
+export const ACTIVE_IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting', 'running'] as const;
 export const OUTCOMES = ['created', 'updated', 'unchanged', 'failed', 'skipped'] as const;
 
 export type ImportMode = (typeof IMPORT_MODES)[number];

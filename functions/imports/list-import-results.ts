@@ -39,6 +39,6 @@ export const handler = defineHandler(imports.listImportResults, async (request) 
     if (index >= lines.length) [chunk, index] = [chunk + 1, 0];
   }
   const more = chunk <= chunks || job.chunks === undefined;
-  const next = more && job.status !== 'failed' ? encodeValueCursor(list, [chunk, index]) : undefined;
+  const next = more && job.status !== 'failed' && job.status !== 'cancelled' ? encodeValueCursor(list, [chunk, index]) : undefined;
   return { status: 200, body: { results, ...(next ? { next } : {}) } };
 });

@@ -8,6 +8,15 @@ export const IMPORTS_PATH = '/api/v1/imports';
 const error = (description: string): ResponseSpec => ({ description, schema: ImportError });
 const common = { 400: error('Bad Request'), 401: error('Unauthorized'), 403: error('Forbidden') };
 
+/** The answers of a job's move (start, cancel): the job as it now stands, or why it could not move. */
+const moved = (description: string, refused: string): Record<number, ResponseSpec> => ({
+  202: { description, schema: ImportJobView, headers: { ETag: 'string' } },
+  ...common,
+  404: error('Not Found'),
+  409: error(refused),
+  412: error('Precondition Failed'),
+});
+
 /** Largest page of line results. */
 export const MAX_RESULTS_PAGE = 1000;
 
@@ -40,14 +49,19 @@ export const imports = {
     access: 'write',
     files: true,
     summary: 'Completes the upload (the parts and their ETags) and starts the job; a job started before answers as it stands',
-    responses: () => ({
-      202: { description: 'The job, queued', schema: ImportJobView, headers: { ETag: 'string' } },
-      ...common,
-      404: error('Not Found'),
-      409: error('The upload is not complete'),
-      412: error('Precondition Failed'),
-    }),
+    responses: () => moved('The job, queued', 'The upload is not complete'),
     request: { body: { [json]: ImportStart } },
+  },
+  cancelImport: {
+    name: 'cancelImport',
+    family: 'imports',
+    method: 'POST',
+    path: `${IMPORTS_PATH}/{id}/cancel`,
+    handler: 'functions/imports/cancel-import.ts',
+    access: 'write',
+    files: true,
+    summary: 'Cancels a job that has not ended: its upload is dropped, and its run stops at the next chunk (rows already written stay)',
+    responses: () => moved('The job, cancelled', 'The job has ended'),
   },
   getImport: {
     name: 'getImport',

@@ -77,7 +77,7 @@ describe('the local runtime’s life cycle', () => {
     runtime.child.kill('SIGKILL');
     await runtime.stop();
     await eventually('DynamoDB Local to be gone', async () => ((await accepts(runtime.dynamoDbEndpoint)) ? undefined : true), 15_000);
-  });
+  }, 90_000); // a cold start of the runtime (DynamoDB Local, PostgreSQL, the S3 server) on a loaded machine, then up to 15 s
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`stops everything (tsx, Node, the guardian, DynamoDB Local) on ${signal} to npm start's own pid`, async () => {

@@ -156,6 +156,28 @@ describe('import jobs', () => {
     expect((await send('listCrmCustomers', { ...admin(tenant) })).body).toEqual([]);
   }, 60_000);
 
+  it('cancels a job that has not ended, and only such a job', async () => {
+    const tenant = uniqueTenant();
+    const spec = { object: 'customers', mode: 'create', matchKey: 'email', format: 'csv', bytes: 20 };
+    const created = await send('createImport', { ...admin(tenant), body: spec });
+    const stale = await send('cancelImport', { ...admin(tenant), params: { id: created.body.id }, headers: { 'if-match': '"9"' } });
+    expect(stale.status).toBe(412);
+    const cancelled = await send('cancelImport', { ...admin(tenant), params: { id: created.body.id } });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(202);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', finished: expect.any(String) });
+    // Cancelled for good: a second cancel is refused, a start runs nothing.
+    const again = await send('cancelImport', { ...admin(tenant), params: { id: created.body.id } });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toMatch(/cancelled/);
+    const started = await send('startImport', { ...admin(tenant), params: { id: created.body.id }, body: { parts: [{ partNumber: 1, etag: '"x"' }] } });
+    expect(started.body.status).toBe('cancelled');
+    const results = await send('listImportResults', { ...admin(tenant), params: { id: created.body.id } });
+    expect(results.body).toEqual({ results: [] });
+    const done = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv' }, 'name,type\nDone Co,ORGANIZATION\n');
+    expect(done.status).toBe('completed');
+    expect((await send('cancelImport', { ...admin(tenant), params: { id: done.id } })).status).toBe(409);
+  }, 30_000);
+
   it('refuses a bad spec with a 400 naming the member, and another tenant’s job is not found', async () => {
     const tenant = uniqueTenant();
     for (const [body, said] of [

@@ -1,0 +1,33 @@
+import { defineHandler } from '../http/kernel.ts';
+import { conflict, notFound } from '../http/errors.ts';
+import { checkIfMatch, etag } from '../http/preconditions.ts';
+import { ACTIVE_IMPORT_STATUSES } from '../domain/imports.ts';
+import { abortUpload, importKeys } from '../storage/files/files.ts';
+import { getImportJob, moveImportJob } from '../storage/imports/import-jobs.ts';
+import { importView } from './import-view.ts';
+import { imports } from './operations.ts';
+
+/**
+ * POST /api/v1/imports/{id}/cancel — a job that has not ended is cancelled: a job awaiting its file
+ * drops the upload's parts; a running one stops at its next chunk (each chunk, and the finish, act only on
+ * a running job). Rows already written stay (reverting an import is not built yet). A job that has
+ * ended is a 409; `If-Match` (the job's ETag) refuses a cancel of a job that changed since (412).
+ */
+export const handler = defineHandler(imports.cancelImport, async (request) => {
+  const { tenantId } = request.caller;
+  const job = await getImportJob(tenantId, request.params.id);
+  if (!job) throw notFound(`No import ${request.params.id}.`);
+  checkIfMatch(request.headers, job.version);
+  const active = ACTIVE_IMPORT_STATUSES as readonly string[];
+  if (!active.includes(job.status) || !(await moveImportJob(tenantId, job.id, ACTIVE_IMPORT_STATUSES, 'cancelled', { finished: new Date().toISOString() }))) {
+    const now = (await getImportJob(tenantId, job.id))!;
+    throw conflict(`The import has ended: it is ${now.status}.`);
+  }
+  // Its parts are dropped now; where the store refuses (an upload gone already; s3rver, which has no abort), the bucket's rule drops them within a day.
+  if (job.status === 'awaiting-upload')
+    await abortUpload(importKeys(tenantId, job.id).upload, job.uploadId).catch((error: unknown) => {
+      if (!['NoSuchUpload', 'MethodNotAllowed'].includes((error as { name?: string }).name ?? '')) throw error;
+    });
+  const cancelled = (await getImportJob(tenantId, job.id))!;
+  return { status: 202, body: importView(cancelled), headers: { etag: etag(cancelled.version) } };
+});
