@@ -7,6 +7,7 @@ import { groupsWith } from '../domain/access.ts';
 import { loadRegexEngine } from '../domain/custom-fields.ts';
 import { selectFields } from '../domain/field-selection.ts';
 import {
+  allOf,
   QueryProblem,
   resolveFilter,
   resolveQ,
@@ -106,7 +107,7 @@ export const handler = defineHandler(crm.searchCrmCustomers, async (request) => 
       ...(body.filter === undefined ? [] : [resolveFilter(body.filter, fields, now, 'filter', re2)]),
       ...(body.q === undefined ? [] : [resolveQ(body.q, fields)]),
     ];
-    filter = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { kind: 'and', of: conditions };
+    filter = allOf(conditions);
     sort = resolveSort(body.sort, fields);
     for (const [i, facet] of (body.facets ?? []).entries()) {
       const field = searchFieldOf(fields, facet);

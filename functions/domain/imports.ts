@@ -39,6 +39,9 @@ export const IMPORT_LIMITS = {
 export type Counts = Record<'read' | Outcome, number>;
 export const noCounts = (): Counts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0 });
 
+/** Lines with an outcome so far: created + updated + unchanged + failed + skipped. */
+export const accountedFor = (counts: Counts): number => OUTCOMES.reduce((sum, outcome) => sum + (counts[outcome] ?? 0), 0);
+
 /** What a job is asked to do, as its creator gave it (checked by the operation's schema). */
 export interface ImportSpec {
   object: (typeof IMPORT_OBJECTS)[number];

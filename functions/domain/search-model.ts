@@ -252,6 +252,10 @@ export type Condition =
   | { kind: 'array'; field: string; op: 'containsAny' | 'containsAll'; values: string[] }
   | { kind: 'q'; fields: string[]; words: string[] };
 
+/** Conditions that must all hold, as one: none is no filter, one is itself, more are an `and`. */
+export const allOf = (conditions: readonly Condition[]): Condition | undefined =>
+  conditions.length <= 1 ? conditions[0] : { kind: 'and', of: [...conditions] };
+
 /** Characters of a word `q` compares (PostgreSQL's levenshtein takes at most 255): longer words are cut there. */
 export const WORD_LENGTH = 64;
 

@@ -13,6 +13,7 @@
  */
 import type { RE2JS } from 're2js';
 import {
+  allOf,
   CHARACTERISTIC_PREFIX,
   QueryProblem,
   resolveFilter,
@@ -154,7 +155,7 @@ export const readTmfQuery = (parameters: readonly (readonly [string, string])[],
   }
   // Repeated equalities on one attribute must all hold: DynamoDB's lists read a comma list as "any of", so they leave those to the projection.
   const repeated = new Set(written.filter(([p]) => p !== 'sort').map(([p]) => p)).size !== written.filter(([p]) => p !== 'sort').length;
-  const filter = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : ({ kind: 'and', of: conditions } as const);
+  const filter = allOf(conditions);
   return {
     ...(filter ? { filter } : {}),
     ...(sort ? { sort } : {}),

@@ -82,6 +82,13 @@ export const operationEvent = (operation: Operation, actor: AuthorizerContext, p
   };
 };
 
+/** A function's answer as a caller reads it: its status, its headers by lower-case name, its JSON body parsed. */
+export const answerOf = (result: APIGatewayProxyStructuredResultV2): { status: number; body: unknown; headers: Record<string, string> } => ({
+  status: result.statusCode ?? 200,
+  headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+  body: result.body ? JSON.parse(result.body) : undefined,
+});
+
 /** Calls an operation as `actor`; its status and parsed JSON body. */
 export const callOperation = async (
   handler: OperationHandler,
@@ -98,7 +105,5 @@ export const callOperation = async (
     sourceIp: '127.0.0.1',
     userAgent: 'rapport-internal',
   });
-  const result = await handler(event, context);
-  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return { status: result.statusCode ?? 200, body: result.body ? JSON.parse(result.body) : undefined, headers };
+  return answerOf(await handler(event, context));
 };

@@ -70,8 +70,8 @@ export interface Request<Body = unknown, Query = Record<string, string | undefin
   baseUrl: string;
   /** The path the caller asked for (one of the operation's paths, filled in). */
   path: string;
-  /** Every query parameter as sent, repeated ones each in turn (API Gateway's `query` joins a repeated one with commas). */
-  queryPairs: readonly (readonly [string, string])[];
+  /** The query string as sent (API Gateway's `query` joins a repeated parameter's values with commas; this keeps each). */
+  rawQuery: string;
   /**
    * What an idempotent operation (catalog `idempotent: true`) writes in its change's own
    * transaction to take the caller's `Idempotency-Key` with the response it answers; nothing
@@ -128,8 +128,7 @@ const normaliseRequest = (operation: Operation): Middleware => ({
       params[name] = value;
     }
     const baseUrl = `${headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
-    const queryPairs = [...new URLSearchParams(event.rawQueryString ?? '')];
-    event.kernel = { ...event.kernel, operation, headers, query, params, baseUrl, path: event.rawPath, queryPairs };
+    event.kernel = { ...event.kernel, operation, headers, query, params, baseUrl, path: event.rawPath, rawQuery: event.rawQueryString ?? '' };
   },
 });
 

@@ -18,16 +18,14 @@ export const handler = defineHandler(imports.cancelImport, async (request) => {
   const job = await getImportJob(tenantId, request.params.id);
   if (!job) throw notFound(`No import ${request.params.id}.`);
   checkIfMatch(request.headers, job.version);
-  const active = ACTIVE_IMPORT_STATUSES as readonly string[];
-  if (!active.includes(job.status) || !(await moveImportJob(tenantId, job.id, ACTIVE_IMPORT_STATUSES, 'cancelled', { finished: new Date().toISOString() }))) {
-    const now = (await getImportJob(tenantId, job.id))!;
-    throw conflict(`The import has ended: it is ${now.status}.`);
-  }
+  const active = (ACTIVE_IMPORT_STATUSES as readonly string[]).includes(job.status);
+  const cancelled = active ? await moveImportJob(tenantId, job.id, ACTIVE_IMPORT_STATUSES, 'cancelled', { finished: new Date().toISOString() }) : undefined;
+  // Ended before, or while this cancel was on its way (then read again to say how).
+  if (!cancelled) throw conflict(`The import has ended: it is ${active ? (await getImportJob(tenantId, job.id))!.status : job.status}.`);
   // Its parts are dropped now; where the store refuses (an upload gone already; s3rver, which has no abort), the bucket's rule drops them within a day.
   if (job.status === 'awaiting-upload')
     await abortUpload(importKeys(tenantId, job.id).upload, job.uploadId).catch((error: unknown) => {
       if (!['NoSuchUpload', 'MethodNotAllowed'].includes((error as { name?: string }).name ?? '')) throw error;
     });
-  const cancelled = (await getImportJob(tenantId, job.id))!;
   return { status: 202, body: importView(cancelled), headers: { etag: etag(cancelled.version) } };
 });

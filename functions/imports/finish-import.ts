@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { OUTCOMES } from '../domain/imports.ts';
+import { accountedFor } from '../domain/imports.ts';
 import { getImportJob, moveImportJob } from '../storage/imports/import-jobs.ts';
 
 /**
@@ -10,7 +10,7 @@ import { getImportJob, moveImportJob } from '../storage/imports/import-jobs.ts';
 export const finishImport = async (tenantId: string, importId: string): Promise<void> => {
   const job = await getImportJob(tenantId, importId);
   if (job?.status !== 'running') return;
-  const done = OUTCOMES.reduce((sum, outcome) => sum + job.counts[outcome], 0);
+  const done = accountedFor(job.counts);
   const finished = new Date().toISOString();
   if (job.chunksDone === job.chunks && done === job.counts.read) await moveImportJob(tenantId, importId, ['running'], 'completed', { finished });
   else

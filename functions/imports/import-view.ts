@@ -1,9 +1,9 @@
 import type { ImportJob } from '../storage/imports/import-jobs.ts';
-import { OUTCOMES } from '../domain/imports.ts';
+import { accountedFor } from '../domain/imports.ts';
 
 /** A job as the API shows it: its spec, status, counts and progress; not who it writes as, nor its upload's id. */
 export const importView = (job: ImportJob, now = Date.now()) => {
-  const done = OUTCOMES.reduce((sum, outcome) => sum + (job.counts[outcome] ?? 0), 0);
+  const done = accountedFor(job.counts);
   const elapsed = job.started ? ((job.finished ? Date.parse(job.finished) : now) - Date.parse(job.started)) / 1000 : 0;
   const rowsPerSecond = elapsed > 0 ? Math.round((done / elapsed) * 10) / 10 : 0;
   // The end at this pace, once the splitter has counted the rows (and while some remain).

@@ -28,8 +28,9 @@ export const handler = defineHandler(imports.listImportResults, async (request) 
   }
   const results: LineResult[] = [];
   const chunks = job.chunks ?? 0;
+  const keys = importKeys(tenantId, job.id);
   for (let read = 0; chunk <= chunks && read < CHUNKS_PER_PAGE && results.length < limit; read++) {
-    const text = await readText(importKeys(tenantId, job.id).results(chunk));
+    const text = await readText(keys.results(chunk));
     if (text === undefined) break;
     const lines = text.split('\n').filter((line) => line !== '');
     for (; index < lines.length && results.length < limit; index++) {

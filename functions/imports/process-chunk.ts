@@ -14,6 +14,8 @@ import { jsonEqual } from '../domain/canonical-json.ts';
 import { normaliseEmail } from '../domain/match-keys.ts';
 import { columnOf, noCounts, rowBody, type Counts, type LineResult } from '../domain/imports.ts';
 import { getCustomer } from '../storage/customers/customers.ts';
+import type { CustomerRecord } from '../storage/customers/customer-items.ts';
+import type { FieldsInForce } from '../domain/custom-values.ts';
 import { customersMatching } from '../storage/customers/match-keys.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { importKeys, readText, writeObject } from '../storage/files/files.ts';
@@ -65,7 +67,15 @@ const callForRow = async (
 };
 
 /** One row's outcome. */
-const processRow = async (job: ImportJob, item: ChunkRow, customTypes: ReadonlyMap<string, string>, context: Context): Promise<LineResult> => {
+/** What every row of a chunk is processed with: the job, the tenant's fields (read once a chunk) and their types by key, the chunk's Lambda context. */
+interface ChunkWork {
+  job: ImportJob;
+  fields: FieldsInForce;
+  customTypes: ReadonlyMap<string, string>;
+  context: Context;
+}
+
+const processRow = async ({ job, fields, customTypes, context }: ChunkWork, item: ChunkRow): Promise<LineResult> => {
   const { line } = item;
   if ('error' in item) return { line, outcome: 'failed', ...item.error };
   const actor = job.actor as unknown as AuthorizerContext;
@@ -75,9 +85,12 @@ const processRow = async (job: ImportJob, item: ChunkRow, customTypes: ReadonlyM
   delete body.id;
   // The customer the row names, by the job's key: none, one, or (by e-mail) several — never a guess.
   let existing: string | undefined;
+  let record: CustomerRecord | undefined;
   if (typeof key === 'string' && key !== '') {
-    if (job.matchKey === 'id') existing = (await getCustomer(job.tenantId, key)) ? key : undefined;
-    else {
+    if (job.matchKey === 'id') {
+      record = await getCustomer(job.tenantId, key);
+      existing = record ? key : undefined;
+    } else {
       const ids = await customersMatching(job.tenantId, { kind: 'email', value: normaliseEmail(key) }, 2);
       if (ids.length > 1)
         return {
@@ -101,7 +114,7 @@ const processRow = async (job: ImportJob, item: ChunkRow, customTypes: ReadonlyM
       message: `No customer ${String(key)}: an id names a customer that exists (match by e-mail to create).`,
     };
 
-  if (job.mode === 'validate') return validateRow(job, line, body, existing);
+  if (job.mode === 'validate') return validateRow(job, fields, line, body, existing);
   if (existing === undefined) {
     if (job.mode === 'update') return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'No customer matches the row, and the job only updates.' };
     const created = await callForRow(
@@ -115,9 +128,8 @@ const processRow = async (job: ImportJob, item: ChunkRow, customTypes: ReadonlyM
     return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
   }
   if (job.mode === 'create') return { line, outcome: 'skipped', id: existing, code: 'EXISTS', message: 'A customer matches the row; the job only creates.' };
-  // update or upsert: what the row says that the customer does not hold yet.
-  const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
-  const record = await getCustomer(job.tenantId, existing);
+  // update or upsert: what the row says that the customer does not hold yet (matched by id, it was read already).
+  record ??= await getCustomer(job.tenantId, existing);
   if (!record) return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'The matched customer is gone.' };
   const current = toCrmCustomer(record, fields);
   const changes: Record<string, unknown> = {};
@@ -151,7 +163,13 @@ const processRow = async (job: ImportJob, item: ChunkRow, customTypes: ReadonlyM
  * fields — without writing anything: valid lines are skipped (nothing written), the others failed
  * with what the API would have answered.
  */
-const validateRow = async (job: ImportJob, line: number, body: Record<string, unknown>, existing: string | undefined): Promise<LineResult> => {
+const validateRow = async (
+  job: ImportJob,
+  fields: FieldsInForce,
+  line: number,
+  body: Record<string, unknown>,
+  existing: string | undefined,
+): Promise<LineResult> => {
   const found = existing ? { id: existing } : {};
   try {
     parseWith(CrmCustomerCreate, body, 'request body');
@@ -159,7 +177,6 @@ const validateRow = async (job: ImportJob, line: number, body: Record<string, un
     if (!(error instanceof HttpError)) throw error;
     return { line, outcome: 'failed', ...found, ...failureOf(error.status, { detail: error.message }, job.mapping) };
   }
-  const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
   const { problems } = await checkCustomValues(fields, (body.customFields ?? {}) as Record<string, unknown>, { creating: true });
   if (problems.length > 0) return { line, outcome: 'failed', ...found, ...failureOf(400, { detail: problems.join('; ') }, job.mapping) };
   return { line, outcome: 'skipped', ...found, code: 'VALID', message: 'Valid; a validation job writes nothing.' };
@@ -183,14 +200,14 @@ export const processChunk = async (tenantId: string, importId: string, chunk: nu
   const keys = importKeys(tenantId, importId);
   const rows = await chunkRows(keys.chunk(chunk));
   const fields = await fieldDefinitionsInForce(tenantId, 'customer');
-  const customTypes = new Map([...fields].map(([key, definition]) => [key, definition.type]));
+  const work: ChunkWork = { job, fields, customTypes: new Map([...fields].map(([key, definition]) => [key, definition.type])), context };
   const results: LineResult[] = new Array(rows.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, rows.length) }, async () => {
       while (next < rows.length) {
         const i = next++;
-        results[i] = await processRow(job, rows[i]!, customTypes, context);
+        results[i] = await processRow(work, rows[i]!);
       }
     }),
   );

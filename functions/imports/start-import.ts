@@ -29,12 +29,15 @@ export const handler = defineHandler(imports.startImport, async (request) => {
     throw error;
   }
   const size = (await objectSize(upload)) ?? 0;
-  if (size > job.bytes) {
-    await moveImportJob(tenantId, job.id, ['awaiting-upload'], 'failed', {
-      failure: { code: 'FILE_LARGER_THAN_DECLARED', message: `The file has ${size} bytes; the job declared ${job.bytes}. Nothing of it was read.` },
-      finished: new Date().toISOString(),
-    });
-  } else if (await moveImportJob(tenantId, job.id, ['awaiting-upload'], 'queued')) await startImportRun(tenantId, job.id);
-  const now = (await getImportJob(tenantId, job.id))!;
+  const moved =
+    size > job.bytes
+      ? await moveImportJob(tenantId, job.id, ['awaiting-upload'], 'failed', {
+          failure: { code: 'FILE_LARGER_THAN_DECLARED', message: `The file has ${size} bytes; the job declared ${job.bytes}. Nothing of it was read.` },
+          finished: new Date().toISOString(),
+        })
+      : await moveImportJob(tenantId, job.id, ['awaiting-upload'], 'queued');
+  if (moved?.status === 'queued') await startImportRun(tenantId, job.id);
+  // A start that lost the race to another answers the job as the other left it.
+  const now = moved ?? (await getImportJob(tenantId, job.id))!;
   return { status: 202, body: importView(now), headers: { etag: etag(now.version) } };
 });

@@ -5,9 +5,8 @@ import { getCustomers } from '../storage/customers/customers.ts';
 import { searchCustomers } from '../storage/search/customer-search.ts';
 import { decodeValueCursor, encodeValueCursor, InvalidCursor } from '../storage/table/list-cursor.ts';
 import { mayReach, shownToCaller, visibilityOf } from '../http/access.ts';
-import { groupsWith } from '../domain/access.ts';
 import { loadRegexEngine } from '../domain/custom-fields.ts';
-import { isSearchPosition, QueryProblem, resolveSort, searchableBy, searchFieldsOf } from '../domain/search-model.ts';
+import { isSearchPosition, QueryProblem, resolveSort, searchFieldsOf } from '../domain/search-model.ts';
 import { readTmfQuery, type TmfListQuery } from '../domain/tmf630-query.ts';
 import type { TmfGeneration } from '../domain/tmf629/generation.ts';
 import { v4 } from '../domain/tmf629/generations.ts';
@@ -29,6 +28,9 @@ const tableAnswers = (query: TmfListQuery, offset: number): query is TmfListQuer
   return Object.keys(equalities).length === 0 || equalities.id !== undefined || equalities.name?.length === 1;
 };
 
+/** What a TMF list filters and sorts on: built-in fields and characteristics only (no custom field is a TMF630 attribute), whatever the tenant's fields. */
+const TMF_SEARCH_FIELDS = searchFieldsOf([]);
+
 /** A query problem as the 400 says it: the parameter, then what is wrong with it. */
 const queryProblem = (problem: QueryProblem): string =>
   problem.path === 'query' ? problem.message.slice('query: '.length) : `Query parameter ${problem.message}`;
@@ -47,12 +49,11 @@ export const listCustomer = (generation: TmfGeneration, operation: TmfCustomerOp
     const { offset, limit, cursor } = request.query;
     const tenantId = request.caller.tenantId;
     const fields = selectedFields(generation, request.query.fields);
-    const custom = await customerFields(request);
-    const searchFields = searchableBy(searchFieldsOf([...custom.values()]), groupsWith(request.caller.access, 'read'));
-    const re2 = request.queryPairs.some(([name]) => name.endsWith('.regex')) ? await loadRegexEngine() : undefined;
+    const pairs = [...new URLSearchParams(request.rawQuery)];
+    const re2 = pairs.some(([name]) => name.endsWith('.regex')) ? await loadRegexEngine() : undefined;
     let query: TmfListQuery;
     try {
-      query = readTmfQuery(request.queryPairs, searchFields, Date.now(), re2);
+      query = readTmfQuery(pairs, TMF_SEARCH_FIELDS, Date.now(), re2);
     } catch (error) {
       if (error instanceof QueryProblem) throw badRequest(queryProblem(error));
       throw error;
@@ -77,18 +78,21 @@ export const listCustomer = (generation: TmfGeneration, operation: TmfCustomerOp
       const filters = query.equalities!;
       const asked = { filters, offset, limit, ...(cursor === undefined ? {} : { cursor }) };
       // A caller whose roles reach less than the tenant lists what they reach (and gets no total, which would say more).
-      const page = request.caller.access.read.tenant
-        ? await listTmfCustomers(tenantId, { ...asked, attributes: storedAttributesFor(generation, fields) })
-        : await listVisibleTmfCustomers(tenantId, visibilityOf(request), asked, (record) => mayReach(request, record, 'read'));
+      const [page, custom] = await Promise.all([
+        request.caller.access.read.tenant
+          ? listTmfCustomers(tenantId, { ...asked, attributes: storedAttributesFor(generation, fields) })
+          : listVisibleTmfCustomers(tenantId, visibilityOf(request), asked, (record) => mayReach(request, record, 'read')),
+        customerFields(request),
+      ]);
       body = page.items.map((record) => customerAnswer(generation, shownToCaller(request, record, custom), request.baseUrl, fields, custom));
       if (page.total !== undefined) headers['x-total-count'] = String(page.total);
       next = page.next;
     } else {
-      const sort = query.sort ?? resolveSort(undefined, searchFields);
+      const sort = query.sort ?? resolveSort(undefined, TMF_SEARCH_FIELDS);
       if (after !== undefined && !isSearchPosition(after, sort.length)) throw new InvalidCursor();
       const page = await searchCustomers({
         tenantId,
-        fields: searchFields,
+        fields: TMF_SEARCH_FIELDS,
         ...(query.filter ? { filter: query.filter } : {}),
         sort,
         limit,
@@ -101,7 +105,7 @@ export const listCustomer = (generation: TmfGeneration, operation: TmfCustomerOp
         if (error instanceof QueryProblem) throw badRequest(queryProblem(error));
         throw error;
       });
-      const records = await getCustomers(tenantId, page.ids);
+      const [records, custom] = await Promise.all([getCustomers(tenantId, page.ids), customerFields(request)]);
       body = records
         .filter((record) => record !== undefined && mayReach(request, record, 'read'))
         .map((record) => customerAnswer(generation, shownToCaller(request, record!, custom), request.baseUrl, fields, custom));
@@ -111,7 +115,7 @@ export const listCustomer = (generation: TmfGeneration, operation: TmfCustomerOp
     headers['x-result-count'] = String(body.length);
     if (next) {
       // The same query from the cursor on: `offset` counted to it.
-      const link = new URLSearchParams(request.queryPairs.filter(([name]) => name !== 'offset' && name !== 'cursor') as [string, string][]);
+      const link = new URLSearchParams(pairs.filter(([name]) => name !== 'offset' && name !== 'cursor'));
       link.set('cursor', next);
       headers['x-next-cursor'] = next;
       headers.link = `<${request.baseUrl}${request.path}?${link.toString()}>; rel="next"`;

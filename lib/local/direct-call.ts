@@ -15,7 +15,7 @@ import type { RateLimits } from '../../functions/storage/access/access-config.ts
 import { lambdaContext as localContext } from './functions.ts';
 import { useLocalSearchEngine } from './search-engine.ts';
 import { useLocalImports } from './imports-local.ts';
-import { operationEvent } from '../../functions/http/internal-call.ts';
+import { answerOf, operationEvent } from '../../functions/http/internal-call.ts';
 
 // In-process calls search the projection in PGlite, in memory, opened when first searched (a test may hand in its own).
 useLocalSearchEngine();
@@ -96,9 +96,7 @@ export interface CallResult {
 /** Invokes a real handler (with its real middleware) in-process and parses the JSON answer. */
 export const call = async (handler: Handler, operation: Operation, options: CallOptions = {}): Promise<CallResult> => {
   const event = apiEvent(operation, options, options.decide ? await decidedContext(options) : givenContext(options));
-  const result = await handler(event, lambdaContext(operation.name));
-  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return { status: result.statusCode ?? 200, headers, body: result.body ? JSON.parse(result.body) : undefined };
+  return answerOf(await handler(event, lambdaContext(operation.name))) as CallResult;
 };
 
 export const uniqueTenant = (): string => `t-${randomUUID().slice(0, 8)}`;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalSearchEngine } from '../../lib/local/search-engine.ts';
 import { projectCustomer, projectGone, searchCustomers, searchDatabase } from '../../functions/storage/search/customer-search.ts';
 import {
+  allOf,
   QueryProblem,
   fold,
   resolveFilter,
@@ -265,7 +266,7 @@ describe('search: the SQL engine answers as the reference evaluator does', () =>
             ...(q.filter === undefined ? [] : [resolveFilter(q.filter, fields, now, 'filter', re2)]),
             ...(q.q === undefined ? [] : [resolveQ(q.q, fields)]),
           ];
-          condition = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : ({ kind: 'and', of: conditions } as const);
+          condition = allOf(conditions);
           sort = resolveSort(q.sort, fields);
         } catch (error) {
           if (!(error instanceof QueryProblem)) throw error;

@@ -51,14 +51,14 @@ export const getImportJob = async (tenantId: string, id: string): Promise<Import
   return Item ? fromItem(Item) : undefined;
 };
 
-/** The job moved from one of `from` to `to`, with `set` beside; false when it was in none of them (another step moved it). */
+/** The job moved from one of `from` to `to`, with `set` beside, as it now is; undefined when it was in none of them (another step moved it). */
 export const moveImportJob = async (
   tenantId: string,
   id: string,
   from: readonly ImportStatus[],
   to: ImportStatus,
   set: Partial<Pick<ImportJob, 'chunks' | 'failure' | 'started' | 'finished'>> & { counts?: Partial<Counts> } = {},
-): Promise<boolean> => {
+): Promise<ImportJob | undefined> => {
   const names: Record<string, string> = { '#status': 'status', '#updated': 'updated', '#version': 'version' };
   const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString(), ':one': 1 };
   const sets = ['#status = :to', '#updated = :now'];
@@ -75,7 +75,7 @@ export const moveImportJob = async (
   }
   for (const [i, status] of from.entries()) values[`:from${i}`] = status;
   try {
-    await db.send(
+    const { Attributes } = await db.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.importJob(tenantId, id),
@@ -83,11 +83,12 @@ export const moveImportJob = async (
         ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return Attributes ? fromItem(Attributes) : undefined;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof ConditionalCheckFailedException) return undefined;
     throw error;
   }
 };
