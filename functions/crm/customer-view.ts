@@ -22,6 +22,7 @@ export const CRM_ATTRIBUTES = [
   'crmStatus',
   'ownerId',
   'teamId',
+  'externalId',
   'nextAction',
   'nextActionDueDate',
   'mergedIds',

@@ -74,6 +74,8 @@ const profile = () => ({
   website: text(2000),
   /** The team the customer belongs to (issue 25): who reaches it through their team. */
   teamId: nonEmpty(63),
+  /** The id the system the customer came from knows it by (issue 27): unique in the tenant, an import's match key. */
+  externalId: nonEmpty(255),
 });
 
 /** A write's custom values by field key (README, "Custom fields"): each checked against the tenant's field; `null` clears one in a PATCH. */
@@ -230,6 +232,8 @@ const crmCustomerShape = () => ({
   tenantId: z.string(),
   name: z.string(),
   type: z.optional(PartyType),
+  /** Unique in the tenant: the id the system the customer came from knows it by. */
+  externalId: z.optional(z.string()),
   crmStatus: CrmStatus,
   tags: z.array(z.string()),
   /** The values of the tenant's active custom fields (GET /api/v1/fields/customer/schema describes them). */

@@ -64,6 +64,9 @@ export const customValueChanges = (before: CustomValues, after: CustomValues): R
   return Object.keys(changes).length > 0 ? changes : undefined;
 };
 
+/** A unique value's claim: a hash of the value as uniqueness compares it (an external id exactly as given: external systems' ids are case-sensitive). */
+export const claimHash = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
 /**
  * The unique values a customer with these stored values claims: for every unique field (archived
  * ones too: their values stay theirs), a hash of the value as uniqueness compares it (e-mail
@@ -75,7 +78,7 @@ export const uniqueClaimsOf = (values: CustomValues, fields: FieldsInForce): Rec
   for (const [key, value] of Object.entries(values)) {
     const definition = fields.get(key);
     if (!definition?.unique || value === null || value === undefined) continue;
-    claims[key] = createHash('sha256').update(uniqueValueKey(definition, value)).digest('base64url');
+    claims[key] = claimHash(uniqueValueKey(definition, value));
   }
   return claims;
 };
@@ -84,6 +87,19 @@ export const uniqueClaimsOf = (values: CustomValues, fields: FieldsInForce): Rec
 export const storedClaims = (record: Record<string, unknown>): Record<string, string> => {
   const claims = record[CUSTOM_FIELD_CLAIMS];
   return isJsonObject(claims) ? (claims as Record<string, string>) : {};
+};
+
+/**
+ * The built-in unique value of a customer: its `externalId`, the id the system it came from knows
+ * it by (an import's match key). Its claims live beside the custom fields' under this name, which
+ * no custom field can take (their keys are lower case).
+ */
+export const EXTERNAL_ID = 'externalId';
+
+/** Every unique value a stored customer claims, by field: its custom fields' and its external id's. */
+export const claimsOfCustomer = (record: Record<string, unknown>): Record<string, string> => {
+  const externalId = record[EXTERNAL_ID];
+  return { ...storedClaims(record), ...(typeof externalId === 'string' ? { [EXTERNAL_ID]: claimHash(externalId) } : {}) };
 };
 
 /**

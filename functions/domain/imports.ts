@@ -5,10 +5,14 @@
  *
  * Nothing here reads the table or the bucket.
  */
+import { checkValue, loadFieldEngines, uniqueValueKey } from './custom-fields.ts';
+import type { FieldsInForce } from './custom-values.ts';
+import { normaliseEmail } from './match-keys.ts';
 
 export const IMPORT_OBJECTS = ['customers'] as const;
 export const IMPORT_MODES = ['create', 'update', 'upsert', 'validate'] as const;
-export const IMPORT_MATCH_KEYS = ['id', 'email'] as const;
+/** Built-in match keys; `customFields.<key>` names a unique custom field as the key. */
+export const IMPORT_MATCH_KEYS = ['id', 'externalId', 'email'] as const;
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
 export const IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting', 'running', 'completed', 'failed', 'cancelled'] as const;
 /** A job in one of these has not ended: it can be cancelled. */
@@ -16,7 +20,7 @@ export const ACTIVE_IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting',
 export const OUTCOMES = ['created', 'updated', 'unchanged', 'failed', 'skipped'] as const;
 
 export type ImportMode = (typeof IMPORT_MODES)[number];
-export type ImportMatchKey = (typeof IMPORT_MATCH_KEYS)[number];
+export type ImportMatchKey = (typeof IMPORT_MATCH_KEYS)[number] | `customFields.${string}`;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export type Outcome = (typeof OUTCOMES)[number];
@@ -71,6 +75,7 @@ export interface LineResult {
 /** The fields a row can fill: what a CRM create takes, `customFields.<key>`, and `id` (to match by). */
 export const IMPORT_FIELDS: readonly string[] = [
   'id',
+  'externalId',
   'name',
   'type',
   'email',
@@ -152,8 +157,36 @@ const customFromText = (text: string, type: string | undefined): unknown => {
   }
 };
 
+/** The custom fields' types by key, as rowBody reads cells. */
+export const customTypesOf = (fields: FieldsInForce): ReadonlyMap<string, string> => new Map([...fields].map(([key, definition]) => [key, definition.type]));
+
 /** The column a field came from (for a failure's report), by the mapping or by its own name. */
 export const columnOf = (field: string, mapping: Record<string, string> | undefined): string | undefined => {
   if (!mapping) return field;
   return Object.entries(mapping).find(([, target]) => target === field || field.startsWith(`${target}.`) || field.startsWith(`${target}[`))?.[0];
+};
+
+/** The custom field a match key names (`customFields.<key>`), if it names one. */
+export const matchKeyField = (matchKey: ImportMatchKey): string | undefined =>
+  matchKey.startsWith(CUSTOM_FIELD_PREFIX) ? matchKey.slice(CUSTOM_FIELD_PREFIX.length) : undefined;
+
+/**
+ * A row's key (its body: rowBody) as the job's match key compares it: the id and the external id as
+ * given, the e-mail address without case, a unique custom field's value as its uniqueness compares it
+ * (checked and normalised by the field: a phone as E.164). Undefined when the row has none, or a value
+ * the field cannot hold (the write then says what is wrong).
+ */
+export const matchKeyText = async (matchKey: ImportMatchKey, body: Record<string, unknown>, fields: FieldsInForce): Promise<string | undefined> => {
+  const key = matchKeyField(matchKey);
+  if (key === undefined) {
+    const value = body[matchKey];
+    if (typeof value !== 'string' || value === '') return undefined;
+    return matchKey === 'email' ? normaliseEmail(value) : value;
+  }
+  const definition = fields.get(key);
+  const value = (body.customFields as Record<string, unknown> | undefined)?.[key];
+  if (!definition || value === undefined || value === null || value === '') return undefined;
+  await loadFieldEngines([definition]);
+  const checked = checkValue(definition, value);
+  return checked.ok ? uniqueValueKey(definition, checked.value) : undefined;
 };

@@ -1,7 +1,9 @@
 import { defineHandler } from '../http/kernel.ts';
 import { actorOf } from '../http/internal-call.ts';
 import { newId } from '../domain/ids.ts';
-import { IMPORT_LIMITS, noCounts } from '../domain/imports.ts';
+import { IMPORT_LIMITS, matchKeyField, noCounts } from '../domain/imports.ts';
+import { badRequest } from '../http/errors.ts';
+import { customerFields } from '../http/custom-values.ts';
 import { newBookkeeping } from '../storage/table/bookkeeping.ts';
 import { importKeys, partUrls, PRESIGNED_SECONDS, startUpload } from '../storage/files/files.ts';
 import { insertImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
@@ -17,6 +19,12 @@ import { imports, IMPORTS_PATH } from './operations.ts';
 export const handler = defineHandler(imports.createImport, async (request) => {
   const { tenantId, sub } = request.caller;
   const spec = request.body;
+  const key = matchKeyField(spec.matchKey);
+  if (key !== undefined) {
+    const definition = (await customerFields(request)).get(key);
+    if (!definition?.unique || definition.archived)
+      throw badRequest(`matchKey ${spec.matchKey} must name an active unique custom field of customers (its value finds one customer).`);
+  }
   const id = newId();
   const contentType = spec.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
   const upload = importKeys(tenantId, id).upload;

@@ -11,11 +11,11 @@ import type { Context } from 'aws-lambda';
 import { callOperation, type OperationHandler } from '../http/internal-call.ts';
 import type { AuthorizerContext } from '../http/kernel.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
-import { normaliseEmail } from '../domain/match-keys.ts';
-import { columnOf, noCounts, rowBody, type Counts, type LineResult } from '../domain/imports.ts';
+import { columnOf, customTypesOf, matchKeyField, matchKeyText, noCounts, rowBody, type Counts, type LineResult } from '../domain/imports.ts';
 import { getCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
-import type { FieldsInForce } from '../domain/custom-values.ts';
+import { claimHash, EXTERNAL_ID, type FieldsInForce } from '../domain/custom-values.ts';
+import { customerHolding } from '../storage/customers/unique-values.ts';
 import { customersMatching } from '../storage/customers/match-keys.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { importKeys, readText, writeObject } from '../storage/files/files.ts';
@@ -28,7 +28,7 @@ import { HttpError } from '../http/errors.ts';
 import { checkCustomValues } from '../domain/custom-fields.ts';
 import { handler as createCustomer } from '../crm/create-customer.ts';
 import { handler as updateCustomer } from '../crm/update-customer.ts';
-import type { ChunkRow } from './split-import.ts';
+import { rowPlace, type ChunkRow } from './split-import.ts';
 
 /** Rows of a chunk written at once: each a transaction of its own, so a chunk's writes spread over time and partitions. */
 const CONCURRENCY = 8;
@@ -66,43 +66,90 @@ const callForRow = async (
   }
 };
 
-/** One row's outcome. */
-/** What every row of a chunk is processed with: the job, the tenant's fields (read once a chunk) and their types by key, the chunk's Lambda context. */
+/** What every row of a chunk is processed with: the job, the tenant's fields (read once a chunk) and their types by key, the chunk's Lambda context, and the job's chunks read so far (a duplicate's first row may be in another). */
 interface ChunkWork {
   job: ImportJob;
   fields: FieldsInForce;
   customTypes: ReadonlyMap<string, string>;
   context: Context;
+  chunks: Map<number, Promise<ChunkRow[]>>;
 }
 
-const processRow = async ({ job, fields, customTypes, context }: ChunkWork, item: ChunkRow): Promise<LineResult> => {
+/** The row of the job's file with this ordinal (its chunk read once per chunk processed). */
+const rowAt = async (work: ChunkWork, ordinal: number): Promise<ChunkRow | undefined> => {
+  const { chunk, index } = rowPlace(ordinal);
+  let rows = work.chunks.get(chunk);
+  if (!rows) {
+    rows = chunkRows(importKeys(work.job.tenantId, work.job.id).chunk(chunk));
+    work.chunks.set(chunk, rows);
+  }
+  return (await rows)[index];
+};
+
+/** The column a failure of the match key names. */
+const keyColumn = (job: ImportJob): string => columnOf(job.matchKey, job.mapping) ?? job.matchKey;
+
+/**
+ * The customer a row's key names, by the job's match key: none, one, or (by e-mail, the one key
+ * several customers may share) several — a failure, never a guess. `record` when it was read.
+ */
+const findCustomer = async (job: ImportJob, line: number, key: string): Promise<{ existing?: string; record?: CustomerRecord } | { failure: LineResult }> => {
+  const field = matchKeyField(job.matchKey);
+  if (field !== undefined) return { existing: await customerHolding(job.tenantId, field, claimHash(key)) };
+  switch (job.matchKey) {
+    case 'id': {
+      const record = await getCustomer(job.tenantId, key);
+      return record ? { existing: key, record } : {};
+    }
+    case 'externalId':
+      return { existing: await customerHolding(job.tenantId, EXTERNAL_ID, claimHash(key)) };
+    default: {
+      const ids = await customersMatching(job.tenantId, { kind: 'email', value: key }, 2);
+      if (ids.length < 2) return { existing: ids[0] };
+      return {
+        failure: {
+          line,
+          outcome: 'failed',
+          code: 'AMBIGUOUS_MATCH',
+          field: 'email',
+          column: keyColumn(job),
+          message: `Several customers have this e-mail address (${ids.join(', ')}).`,
+        },
+      };
+    }
+  }
+};
+
+/** One row's outcome. */
+const processRow = async (work: ChunkWork, item: ChunkRow): Promise<LineResult> => {
+  const { job, fields, customTypes, context } = work;
   const { line } = item;
   if ('error' in item) return { line, outcome: 'failed', ...item.error };
   const actor = job.actor as unknown as AuthorizerContext;
   const correlationId = `import-${job.id}`;
   const body = rowBody(item.row, job.mapping, job.format === 'csv', customTypes);
-  const key = job.matchKey === 'id' ? body.id : body.email;
+  const key = await matchKeyText(job.matchKey, body, fields);
   delete body.id;
-  // The customer the row names, by the job's key: none, one, or (by e-mail) several — never a guess.
+  // A key an earlier row of the file held: that row is the record, this one a duplicate (once the keys themselves compare equal).
+  if (item.firstRow !== undefined && key !== undefined) {
+    const first = await rowAt(work, item.firstRow);
+    if (first && 'row' in first && (await matchKeyText(job.matchKey, rowBody(first.row, job.mapping, job.format === 'csv', customTypes), fields)) === key)
+      return {
+        line,
+        outcome: 'failed',
+        code: 'DUPLICATE_KEY',
+        field: job.matchKey,
+        column: keyColumn(job),
+        message: `Line ${first.line} has the same ${job.matchKey}: a file names each record once (this line was not written).`,
+      };
+  }
+  // The customer the row names, by the job's key.
   let existing: string | undefined;
   let record: CustomerRecord | undefined;
-  if (typeof key === 'string' && key !== '') {
-    if (job.matchKey === 'id') {
-      record = await getCustomer(job.tenantId, key);
-      existing = record ? key : undefined;
-    } else {
-      const ids = await customersMatching(job.tenantId, { kind: 'email', value: normaliseEmail(key) }, 2);
-      if (ids.length > 1)
-        return {
-          line,
-          outcome: 'failed',
-          code: 'AMBIGUOUS_MATCH',
-          field: 'email',
-          column: columnOf('email', job.mapping) ?? 'email',
-          message: `Several customers have this e-mail address (${ids.join(', ')}).`,
-        };
-      existing = ids[0];
-    }
+  if (key !== undefined) {
+    const found = await findCustomer(job, line, key);
+    if ('failure' in found) return found.failure;
+    ({ existing, record } = found);
   } else if (job.matchKey === 'id' && job.mode !== 'create')
     return { line, outcome: 'failed', code: 'NO_KEY', field: 'id', message: 'The row has no id to match a customer by.' };
   if (job.matchKey === 'id' && key !== undefined && existing === undefined && job.mode !== 'validate')
@@ -111,7 +158,7 @@ const processRow = async ({ job, fields, customTypes, context }: ChunkWork, item
       outcome: 'failed',
       code: 'NOT_FOUND',
       field: 'id',
-      message: `No customer ${String(key)}: an id names a customer that exists (match by e-mail to create).`,
+      message: `No customer ${key}: an id names a customer that exists (match by another key to create).`,
     };
 
   if (job.mode === 'validate') return validateRow(job, fields, line, body, existing);
@@ -200,7 +247,7 @@ export const processChunk = async (tenantId: string, importId: string, chunk: nu
   const keys = importKeys(tenantId, importId);
   const rows = await chunkRows(keys.chunk(chunk));
   const fields = await fieldDefinitionsInForce(tenantId, 'customer');
-  const work: ChunkWork = { job, fields, customTypes: new Map([...fields].map(([key, definition]) => [key, definition.type])), context };
+  const work: ChunkWork = { job, fields, customTypes: customTypesOf(fields), context, chunks: new Map([[chunk, Promise.resolve(rows)]]) };
   const results: LineResult[] = new Array(rows.length);
   let next = 0;
   await Promise.all(

@@ -1,15 +1,28 @@
 import * as z from 'zod/mini';
+import { FIELD_KEY } from '../domain/custom-fields.ts';
 import { IMPORT_FORMATS, IMPORT_LIMITS, IMPORT_MATCH_KEYS, IMPORT_MODES, IMPORT_OBJECTS, IMPORT_STATUSES, isImportField, OUTCOMES } from '../domain/imports.ts';
 
 /** The error body of the APIs under /api/v1. */
 export const ImportError = z.lazy(() => z.object({ title: z.string(), detail: z.string(), time: z.string() }));
+
+/** How a row finds the customer it is: by id, external id, e-mail address, or a unique custom field (`customFields.<key>`). */
+const MatchKey = z.lazy(() =>
+  z.union([
+    z.enum(IMPORT_MATCH_KEYS),
+    z
+      .string()
+      .check(
+        z.regex(new RegExp(`^customFields\\.${FIELD_KEY.source.slice(1)}`), 'id, externalId, email or customFields.<key>'),
+      ) as z.ZodMiniType<`customFields.${string}`>,
+  ]),
+);
 
 /** A new import job: what it brings in, how rows match, how columns map to fields, the file's size. */
 export const ImportCreate = z.lazy(() =>
   z.strictObject({
     object: z.enum(IMPORT_OBJECTS),
     mode: z.enum(IMPORT_MODES),
-    matchKey: z.enum(IMPORT_MATCH_KEYS),
+    matchKey: MatchKey,
     format: z.enum(IMPORT_FORMATS),
     delimiter: z.optional(
       z.string().check(
@@ -60,7 +73,7 @@ export const ImportJobView = z.lazy(() =>
     id: z.string(),
     object: z.enum(IMPORT_OBJECTS),
     mode: z.enum(IMPORT_MODES),
-    matchKey: z.enum(IMPORT_MATCH_KEYS),
+    matchKey: MatchKey,
     format: z.enum(IMPORT_FORMATS),
     delimiter: z.optional(z.string()),
     mapping: z.optional(z.record(z.string(), z.string())),

@@ -5,17 +5,31 @@
  * manifest of the chunks for the Distributed Map. A file it cannot read (not UTF-8, malformed CSV,
  * a header of too many columns) fails the job naming the line; a row it can read but not use (the
  * wrong number of columns, an NDJSON line that is not an object or too long) becomes that line's
- * failure in its chunk. Run again, it writes the same chunks: the rows are not processed before it ends.
+ * failure in its chunk. A row whose key (domain/imports.ts, matchKeyText) an earlier row of the file
+ * held is marked with that row (FirstSeen), to fail as a duplicate naming the first line, never to
+ * merge into it. Run again, it writes the same chunks: the rows are not processed before it ends.
  */
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Context } from 'aws-lambda';
-import { IMPORT_LIMITS } from '../domain/imports.ts';
+import { customTypesOf, IMPORT_LIMITS, matchKeyText, rowBody } from '../domain/imports.ts';
+import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
+import { FirstSeen } from './first-seen.ts';
 import { importKeys, objectSize, readObject, writeObject } from '../storage/files/files.ts';
 import { getImportJob, moveImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
 
-/** A row as a chunk holds it: its line and its cells (by column), or why the line is not a row. */
-export type ChunkRow = { line: number; row: Record<string, unknown> } | { line: number; error: { code: string; message: string } };
+/**
+ * A row as a chunk holds it: its line and its cells (by column) — and, when an earlier row of the
+ * file held its key, that row's ordinal in the file (`firstRow`: a candidate duplicate, confirmed
+ * where it is processed) — or why the line is not a row.
+ */
+export type ChunkRow = { line: number; row: Record<string, unknown>; firstRow?: number } | { line: number; error: { code: string; message: string } };
+
+/** Where a row of the file is, by its ordinal (0-based, every line that is a row or a row's error counted): its chunk and its index there. */
+export const rowPlace = (ordinal: number): { chunk: number; index: number } => ({
+  chunk: Math.floor(ordinal / IMPORT_LIMITS.chunkRows) + 1,
+  index: ordinal % IMPORT_LIMITS.chunkRows,
+});
 
 /** Why the file cannot be read: the job fails with it. */
 export class UnreadableFile extends Error {
@@ -198,6 +212,10 @@ export const splitImport = async (tenantId: string, importId: string): Promise<{
     const size = await objectSize(keys.upload);
     if (size === undefined) throw new UnreadableFile('NO_UPLOAD', 'The job has no uploaded file.');
     if (size > job.bytes) throw new UnreadableFile('FILE_LARGER_THAN_DECLARED', `The file has ${size} bytes; the job declared ${job.bytes}.`);
+    // Rows that share a key with an earlier row are marked with it (FirstSeen: 12 bytes a row, not the keys).
+    const fields = await fieldDefinitionsInForce(tenantId, 'customer');
+    const customTypes = customTypesOf(fields);
+    const seen = new FirstSeen();
     let pending: ChunkRow[] = [];
     const flush = async () => {
       chunks++;
@@ -205,6 +223,11 @@ export const splitImport = async (tenantId: string, importId: string): Promise<{
       pending = [];
     };
     for await (const row of rowsOf(await readObject(keys.upload), job)) {
+      if ('row' in row) {
+        const key = await matchKeyText(job.matchKey, rowBody(row.row, job.mapping, job.format === 'csv', customTypes), fields);
+        const first = key === undefined ? undefined : seen.see(key, rows);
+        if (first !== undefined) row.firstRow = first;
+      }
       pending.push(row);
       rows++;
       if (pending.length === IMPORT_LIMITS.chunkRows) await flush();

@@ -4,7 +4,7 @@
  * writes nothing), stored typed and normalised, shown in every view (TMF629 as typed
  * characteristics), hidden when their field is archived, flagged when their option is retired;
  * unique values held by one customer under concurrency, and released and taken again through
- * changes, delete, restore, erasure, merge and unmerge.
+ * changes, delete, restore, erasure, merge and unmerge; the external id held the same way.
  */
 import { describe, expect, it, vi } from 'vitest';
 
@@ -17,6 +17,8 @@ import { uniqueTenant, type CallOptions } from '../../lib/local/direct-call.ts';
 import { recordRequests } from '../../lib/local/request-recorder.ts';
 import { db, tableName } from '../../functions/storage/table/db.ts';
 import { keys } from '../../functions/storage/table/keys.ts';
+import { customerHolding } from '../../functions/storage/customers/unique-values.ts';
+import { EXTERNAL_ID, claimHash } from '../../functions/domain/custom-values.ts';
 import { send } from '../support/send.ts';
 import { isFamilyError } from '../support/error-bodies.ts';
 
@@ -325,6 +327,38 @@ describe('unique custom values (DynamoDB Local)', () => {
     expect(restore.body.detail).toBe(`The value of the unique field 'work_email' belongs to customer '${third.body.id}'.`);
     expect((await api('eraseCrmCustomer', { params: { id: third.body.id } })).status).toBeLessThan(300);
     expect((await api('restoreCrmCustomer', { params: { id: second.body.id } })).status).toBe(200);
+  });
+
+  it('holds an external id (issue 27) like a unique field: one customer of the tenant, case-sensitive, released by a change, a clear and a delete', async () => {
+    const tenant = uniqueTenant();
+    const api = tenantApi(tenant);
+    const create = (externalId: string, name: string) => api('createCrmCustomer', { body: { name, type: 'PERSON', externalId } });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => create('SF-0001', `Racer ${i}`)));
+    const won = answers.filter((a) => a.status === 201);
+    expect(won).toHaveLength(1);
+    const holder = won[0]!.body.id as string;
+    for (const lost of answers.filter((a) => a.status !== 201))
+      expect(lost.body.detail).toBe(`The value of the unique field 'externalId' belongs to customer '${holder}'.`);
+    expect(won[0]!.body.externalId).toBe('SF-0001');
+    expect(await customerHolding(tenant, EXTERNAL_ID, claimHash('SF-0001'))).toBe(holder);
+    // Another tenant's ids are its own; another case is another id.
+    expect(
+      (await send('createCrmCustomer', { tenant: uniqueTenant(), sub: 'user-1', body: { name: 'Elsewhere', type: 'PERSON', externalId: 'SF-0001' } })).status,
+    ).toBe(201);
+    const lower = await create('sf-0001', 'Lower case');
+    expect(lower.status).toBe(201);
+    // A change moves the claim; a clear drops it; a delete releases it.
+    expect((await api('updateCrmCustomer', { params: { id: holder }, body: { externalId: 'SF-0002' } })).status).toBe(200);
+    expect(await customerHolding(tenant, EXTERNAL_ID, claimHash('SF-0001'))).toBeUndefined();
+    expect((await api('updateCrmCustomer', { params: { id: lower.body.id }, body: { externalId: 'SF-0002' } })).status).toBe(409);
+    expect((await api('updateCrmCustomer', { params: { id: holder }, body: { externalId: null } })).status).toBe(200);
+    expect(await customerHolding(tenant, EXTERNAL_ID, claimHash('SF-0002'))).toBeUndefined();
+    const third = await create('SF-0002', 'Third');
+    expect(third.status).toBe(201);
+    await api('deleteCrmCustomer', { params: { id: third.body.id } });
+    expect(await customerHolding(tenant, EXTERNAL_ID, claimHash('SF-0002'))).toBeUndefined();
+    expect((await create('', 'Empty')).status).toBe(400);
+    expect((await create('x'.repeat(256), 'Too long')).status).toBe(400);
   });
 
   it('merges by the rule: the survivor keeps its values and takes the ones it lacks, unique ones with their claim; an unmerge gives them back', async () => {

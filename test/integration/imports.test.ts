@@ -2,8 +2,9 @@
  * Bulk import (issue 27) through the real handlers against DynamoDB Local and the local S3
  * (s3rver): a job is created, its file uploaded through the presigned part URL it answers, started,
  * and run in this process as the state machine's steps; every line gets an outcome, a re-run of the
- * same file changes nothing, a validation job writes nothing, and files it cannot read fail the job
- * naming why and where.
+ * same file changes nothing, a validation job writes nothing, rows match by id, external id,
+ * e-mail or a unique custom field, a key held twice in a file fails naming the first line, and
+ * files it cannot read fail the job naming why and where.
  */
 import { describe, expect, it } from 'vitest';
 import { uniqueTenant } from '../../lib/local/direct-call.ts';
@@ -177,6 +178,58 @@ describe('import jobs', () => {
     expect(done.status).toBe('completed');
     expect((await send('cancelImport', { ...admin(tenant), params: { id: done.id } })).status).toBe(409);
   }, 30_000);
+
+  it('matches by external id and by a unique custom field; a key held twice in one file fails naming the first line, never merged', async () => {
+    const tenant = uniqueTenant();
+    const field = await send('createField', {
+      ...admin(tenant),
+      params: { object: 'customer' },
+      body: { key: 'national_id', label: 'National id', type: 'string', unique: true },
+    });
+    expect(field.status).toBe(201);
+    const file = [
+      'Ext,Name,National,Type',
+      'SF-1,One,NL001,PERSON',
+      'SF-2,Two,NL002,PERSON',
+      'SF-1,One Again,NL003,PERSON',
+      'SF-3,Three,NL006,PERSON',
+      ',Keyless,NL004,PERSON',
+      'SF-1,One Thrice,NL005,PERSON',
+      '',
+    ].join('\n');
+    const mapping = { Ext: 'externalId', Name: 'name', National: 'customFields.national_id', Type: 'type' };
+    const byExternal = await runImport(tenant, { mode: 'upsert', matchKey: 'externalId', format: 'csv', mapping }, file);
+    // The keyless row is created (an upsert creates what it cannot match); both later SF-1 rows fail, naming line 2.
+    expect(byExternal.counts).toMatchObject({ read: 6, created: 4, failed: 2 });
+    const failed = await resultsOf(tenant, byExternal.id, 'failed');
+    expect(failed.map((r) => [r.line, r.code, r.column])).toEqual([
+      [4, 'DUPLICATE_KEY', 'Ext'],
+      [7, 'DUPLICATE_KEY', 'Ext'],
+    ]);
+    expect(failed[0]!.message).toMatch(/^Line 2 has the same externalId/);
+    expect(failed[1]!.message).toMatch(/^Line 2 /);
+    const one = (await resultsOf(tenant, byExternal.id, 'created')).find((r) => r.line === 2)!;
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: String(one.id) } })).body).toMatchObject({ name: 'One', externalId: 'SF-1' });
+
+    // By the unique custom field: the rows find the customers the first job made; a changed name updates, the duplicate NL002 row fails first.
+    const byNational = await runImport(
+      tenant,
+      { mode: 'update', matchKey: 'customFields.national_id', format: 'csv', mapping: { National: 'customFields.national_id', Name: 'name' } },
+      'National,Name\nnl001,Lower case is another value\nNL001,Uno\nNL002,Two\nNL002,Dos\n',
+    );
+    expect(byNational.counts).toMatchObject({ read: 4, updated: 1, unchanged: 1, failed: 2 });
+    expect((await resultsOf(tenant, byNational.id, 'failed')).map((r) => [r.line, r.code])).toEqual([
+      [2, 'NOT_FOUND'],
+      [5, 'DUPLICATE_KEY'],
+    ]);
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: String(one.id) } })).body.name).toBe('Uno');
+    const notUnique = await send('createImport', {
+      ...admin(tenant),
+      body: { object: 'customers', mode: 'upsert', matchKey: 'customFields.nothing_here', format: 'csv', bytes: 10 },
+    });
+    expect(notUnique.status).toBe(400);
+    expect(notUnique.body.detail).toMatch(/unique custom field/);
+  }, 60_000);
 
   it('refuses a bad spec with a 400 naming the member, and another tenant’s job is not found', async () => {
     const tenant = uniqueTenant();

@@ -1,13 +1,14 @@
 /**
- * Unique custom values (issue 24) as claim items: one per unique field and value, in its own
- * partition (`T#<t>#UNIQUE#customer#<field>#<hash of the value>`), naming the customer that holds
- * it. A customer's claims are its record's `customFieldClaims` (the domain computes them from its
- * values: domain/custom-values.ts); every write of the customer takes and releases the difference
+ * Unique custom values (issue 24) and external ids (issue 27) as claim items: one per unique field
+ * and value, in its own partition (`T#<t>#UNIQUE#customer#<field>#<hash of the value>`), naming the
+ * customer that holds it. A customer's claims are its record's `customFieldClaims` and its
+ * `externalId` (the domain computes them: domain/custom-values.ts, claimsOfCustomer); every write of the customer takes and releases the difference
  * in its own transaction, conditional on no other customer holding the value. So a value belongs
  * to one customer of the tenant however many write at once, and a refused write changes nothing.
  */
-import { CUSTOM_FIELD_CLAIMS } from '../../domain/custom-values.ts';
-import { tableName } from '../table/db.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { claimsOfCustomer } from '../../domain/custom-values.ts';
+import { db, tableName } from '../table/db.ts';
 import { keys } from '../table/keys.ts';
 import { ConditionFailed, transact, type TransactItem } from '../table/transactions.ts';
 import type { CustomerRecord } from './customer-items.ts';
@@ -27,7 +28,7 @@ export class UniqueValueTaken extends Error {
 
 const claimKey = (tenantId: string, field: string, hash: string) => keys.uniqueClaim(tenantId, 'customer', field, hash);
 
-const claimsOf = (record: CustomerRecord | undefined): Record<string, string> => (record?.[CUSTOM_FIELD_CLAIMS] as Record<string, string> | undefined) ?? {};
+const claimsOf = (record: CustomerRecord | undefined): Record<string, string> => (record ? claimsOfCustomer(record) : {});
 
 /** Whoever else holds it, a claim is this customer's only when it is absent or already this customer's. */
 const HELD_BY_NONE_OR = 'attribute_not_exists(pk) OR customerId = :me';
@@ -112,4 +113,10 @@ export const transactCustomer = async (items: TransactItem[]): Promise<void> => 
   } catch (error) {
     throw claimConflict(error, items);
   }
+};
+
+/** The customer that holds a unique field's value (by its claim's hash: domain/custom-values.ts), if any: one strongly consistent read. */
+export const customerHolding = async (tenantId: string, field: string, hash: string): Promise<string | undefined> => {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: claimKey(tenantId, field, hash), ConsistentRead: true }));
+  return typeof Item?.customerId === 'string' ? Item.customerId : undefined;
 };
