@@ -89,7 +89,7 @@ export const measureImports = async (rows: number, splitMiB: number): Promise<st
     const { getImportJob, moveImportJob } = await import('../functions/storage/imports/import-jobs.ts');
     const job = (await getImportJob(tenant, created.id))!;
     await completeUpload(importKeys(tenant, created.id).upload, job.uploadId, [{ partNumber: 1, etag: put.headers.get('etag')! }]);
-    await moveImportJob(tenant, created.id, ['awaiting-upload'], 'queued');
+    await moveImportJob(job, ['awaiting-upload'], 'queued');
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;

@@ -15,6 +15,8 @@ import { CASE_SOURCE, caseView, type CaseKind } from './bian-casemgmt/case-recor
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_SOURCE, WebhookView } from './events/webhook-events.ts';
 import { FIELD_EVENT_TYPES, FIELD_SOURCE, FieldView } from './events/field-events.ts';
 import { ACCESS_EVENT_TYPES, ACCESS_SOURCE } from './events/access-events.ts';
+import { IMPORT_EVENT_TYPES, IMPORT_SOURCE } from './events/import-events.ts';
+import { ImportJobView } from './imports/schemas.ts';
 import { RoleView, SettingsView, TeamView, UserView } from './access/schemas.ts';
 
 /** The envelope every event carries as `detail` (see domain/event-envelope.ts). */
@@ -43,6 +45,14 @@ const TMF_DESCRIPTIONS: Record<(typeof TMF_EVENT_TYPES)[number], string> = {
   CustomerAttributeValueChangeEvent: 'Attributes of a customer changed (TMF629); data carries the whole customer after the change.',
   CustomerStateChangeEvent: 'The status of a customer changed (TMF629).',
   CustomerDeleteEvent: 'A customer was deleted (TMF629); data carries its last state.',
+};
+
+const IMPORT_DESCRIPTIONS: Record<(typeof IMPORT_EVENT_TYPES)[number], string> = {
+  ImportStarted: 'An import job began its rows: the file was read and split; data.import.counts.read is how many rows it holds.',
+  ImportProgress: 'An import job is running: its counts so far, rows a second and estimated end (at most one every 10 seconds a job).',
+  ImportCompleted: 'An import job ended with every line accounted for (read = created + updated + unchanged + failed + skipped).',
+  ImportFailed: 'An import job failed: data.import.failure says why (a file it could not read, lines not accounted for).',
+  ImportCancelled: 'An import job was cancelled before it ended; rows already written stay.',
 };
 
 const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
@@ -211,6 +221,12 @@ export const eventTypes: readonly EventType[] = [
       detail: envelopeOf(detailType, subject, z.object({ [kind]: view(), before: z.optional(view()) })),
     };
   }),
+  ...IMPORT_EVENT_TYPES.map((detailType) => ({
+    source: IMPORT_SOURCE,
+    detailType,
+    description: IMPORT_DESCRIPTIONS[detailType],
+    detail: envelopeOf(detailType, 'Import', z.object({ import: ImportJobView })),
+  })),
   ...WEBHOOK_EVENT_TYPES.map((detailType) => ({
     source: WEBHOOK_SOURCE,
     detailType,

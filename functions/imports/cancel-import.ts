@@ -1,10 +1,10 @@
 import { defineHandler } from '../http/kernel.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { checkIfMatch, etag } from '../http/preconditions.ts';
-import { ACTIVE_IMPORT_STATUSES } from '../domain/imports.ts';
+import { ACTIVE_IMPORT_STATUSES, importView } from '../domain/imports.ts';
 import { abortUpload, importKeys } from '../storage/files/files.ts';
-import { getImportJob, moveImportJob } from '../storage/imports/import-jobs.ts';
-import { importView } from './import-view.ts';
+import { getImportJob } from '../storage/imports/import-jobs.ts';
+import { moveJob } from './job-moves.ts';
 import { imports } from './operations.ts';
 
 /**
@@ -19,7 +19,7 @@ export const handler = defineHandler(imports.cancelImport, async (request) => {
   if (!job) throw notFound(`No import ${request.params.id}.`);
   checkIfMatch(request.headers, job.version);
   const active = (ACTIVE_IMPORT_STATUSES as readonly string[]).includes(job.status);
-  const cancelled = active ? await moveImportJob(tenantId, job.id, ACTIVE_IMPORT_STATUSES, 'cancelled', { finished: new Date().toISOString() }) : undefined;
+  const cancelled = active ? await moveJob(job, ACTIVE_IMPORT_STATUSES, 'cancelled', { finished: new Date().toISOString() }, request.caller.sub) : undefined;
   // Ended before, or while this cancel was on its way (then read again to say how).
   if (!cancelled) throw conflict(`The import has ended: it is ${active ? (await getImportJob(tenantId, job.id))!.status : job.status}.`);
   // Its parts are dropped now; where the store refuses (an upload gone already; s3rver, which has no abort), the bucket's rule drops them within a day.

@@ -1,13 +1,12 @@
 import { defineHandler } from '../http/kernel.ts';
 import { actorOf } from '../http/internal-call.ts';
 import { newId } from '../domain/ids.ts';
-import { IMPORT_LIMITS, matchKeyField, noCounts } from '../domain/imports.ts';
+import { IMPORT_LIMITS, importView, matchKeyField, noCounts } from '../domain/imports.ts';
 import { badRequest } from '../http/errors.ts';
 import { customerFields } from '../http/custom-values.ts';
 import { newBookkeeping } from '../storage/table/bookkeeping.ts';
 import { importKeys, partUrls, PRESIGNED_SECONDS, startUpload } from '../storage/files/files.ts';
 import { insertImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
-import { importView } from './import-view.ts';
 import { imports, IMPORTS_PATH } from './operations.ts';
 
 /**
@@ -39,7 +38,9 @@ export const handler = defineHandler(imports.createImport, async (request) => {
     counts: noCounts(),
     chunksDone: 0,
     actor: { ...actorOf(request.caller) },
+    // No event yet: its summary events (events/import-events.ts) count from 1.
     ...newBookkeeping(sub),
+    sequence: 0,
   };
   const body = {
     ...importView(job),

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { accountedFor } from '../domain/imports.ts';
-import { getImportJob, moveImportJob } from '../storage/imports/import-jobs.ts';
+import { getImportJob } from '../storage/imports/import-jobs.ts';
+import { moveJob } from './job-moves.ts';
 
 /**
  * The state machine's last task: a running job whose every chunk is counted, and whose lines read
@@ -12,9 +13,9 @@ export const finishImport = async (tenantId: string, importId: string): Promise<
   if (job?.status !== 'running') return;
   const done = accountedFor(job.counts);
   const finished = new Date().toISOString();
-  if (job.chunksDone === job.chunks && done === job.counts.read) await moveImportJob(tenantId, importId, ['running'], 'completed', { finished });
+  if (job.chunksDone === job.chunks && done === job.counts.read) await moveJob(job, ['running'], 'completed', { finished });
   else
-    await moveImportJob(tenantId, importId, ['running'], 'failed', {
+    await moveJob(job, ['running'], 'failed', {
       failure: {
         code: 'INCOMPLETE',
         message: `${job.chunksDone} of ${job.chunks} chunks and ${done} of ${job.counts.read} lines were accounted for; run it again to resume.`,

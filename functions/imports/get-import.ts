@@ -1,8 +1,8 @@
 import { defineHandler } from '../http/kernel.ts';
+import { importView } from '../domain/imports.ts';
 import { notFound } from '../http/errors.ts';
 import { etag } from '../http/preconditions.ts';
 import { getImportJob } from '../storage/imports/import-jobs.ts';
-import { importView } from './import-view.ts';
 import { imports } from './operations.ts';
 
 /** GET /api/v1/imports/{id} — where the job stands. */

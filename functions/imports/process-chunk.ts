@@ -19,7 +19,8 @@ import { customerHolding } from '../storage/customers/unique-values.ts';
 import { customersMatching } from '../storage/customers/match-keys.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { importKeys, readText, writeObject } from '../storage/files/files.ts';
-import { countChunk, getImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
+import { countChunk, getImportJob, reportImportProgress, type ImportJob } from '../storage/imports/import-jobs.ts';
+import { importEvent, progressEveryMs } from '../events/import-events.ts';
 import { toCrmCustomer } from '../crm/customer-view.ts';
 import { crm } from '../crm/operations.ts';
 import { CrmCustomerCreate } from '../crm/schemas.ts';
@@ -260,8 +261,16 @@ export const processChunk = async (tenantId: string, importId: string, chunk: nu
   );
   for (const result of results) counts[result.outcome]++;
   await writeObject(keys.results(chunk), `${results.map((result) => JSON.stringify(result)).join('\n')}\n`);
-  await countChunk(tenantId, importId, chunk, { ...counts, read: 0 });
+  if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 })) await reportProgress(tenantId, importId);
   return counts;
+};
+
+/** A running job's progress as an event, when none was written for progressEveryMs(): a sample of its counts, never one per row or chunk. */
+const reportProgress = async (tenantId: string, importId: string): Promise<void> => {
+  const job = await getImportJob(tenantId, importId);
+  const last = job?.progressReported ?? job?.started;
+  if (job?.status !== 'running' || (last && Date.now() - Date.parse(last) < progressEveryMs())) return;
+  await reportImportProgress(job, new Date().toISOString(), importEvent('ImportProgress', { ...job, sequence: job.sequence + 1 }, job.createdBy));
 };
 
 /** The Distributed Map's item processor. */

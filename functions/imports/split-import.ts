@@ -16,7 +16,8 @@ import { customTypesOf, IMPORT_LIMITS, matchKeyText, rowBody } from '../domain/i
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { FirstSeen } from './first-seen.ts';
 import { importKeys, objectSize, readObject, writeObject } from '../storage/files/files.ts';
-import { getImportJob, moveImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
+import { getImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
+import { moveJob } from './job-moves.ts';
 
 /**
  * A row as a chunk holds it: its line and its cells (by column) — and, when an earlier row of the
@@ -204,8 +205,8 @@ export const splitImport = async (tenantId: string, importId: string): Promise<{
   if (!job) throw new Error(`import ${tenantId}/${importId} does not exist`);
   const keys = importKeys(tenantId, importId);
   if (job.chunks !== undefined) return { chunks: job.chunks, manifest: keys.manifest };
-  if (!(await moveImportJob(tenantId, importId, ['queued', 'splitting'], 'splitting', { started: job.started ?? new Date().toISOString() })))
-    return { chunks: 0, manifest: keys.manifest };
+  const splitting = await moveJob(job, ['queued', 'splitting'], 'splitting', { started: job.started ?? new Date().toISOString() });
+  if (!splitting) return { chunks: 0, manifest: keys.manifest };
   let chunks = 0;
   let rows = 0;
   try {
@@ -235,14 +236,14 @@ export const splitImport = async (tenantId: string, importId: string): Promise<{
     if (pending.length > 0) await flush();
   } catch (error) {
     if (!(error instanceof UnreadableFile)) throw error;
-    await moveImportJob(tenantId, importId, ['splitting'], 'failed', {
+    await moveJob(splitting, ['splitting'], 'failed', {
       failure: { code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) },
       finished: new Date().toISOString(),
     });
     return { chunks: 0, manifest: keys.manifest };
   }
   await writeObject(keys.manifest, JSON.stringify(Array.from({ length: chunks }, (_, i) => ({ tenantId, importId, chunk: i + 1 }))), 'application/json');
-  await moveImportJob(tenantId, importId, ['splitting'], 'running', { chunks, counts: { read: rows } });
+  await moveJob(splitting, ['splitting'], 'running', { chunks, counts: { read: rows } });
   return { chunks, manifest: keys.manifest };
 };
 

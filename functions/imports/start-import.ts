@@ -1,9 +1,10 @@
 import { defineHandler } from '../http/kernel.ts';
+import { importView } from '../domain/imports.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { checkIfMatch, etag } from '../http/preconditions.ts';
 import { completeUpload, importKeys, objectSize } from '../storage/files/files.ts';
-import { getImportJob, moveImportJob } from '../storage/imports/import-jobs.ts';
-import { importView } from './import-view.ts';
+import { getImportJob } from '../storage/imports/import-jobs.ts';
+import { moveJob } from './job-moves.ts';
 import { startImportRun } from './run-import.ts';
 import { imports } from './operations.ts';
 
@@ -31,11 +32,11 @@ export const handler = defineHandler(imports.startImport, async (request) => {
   const size = (await objectSize(upload)) ?? 0;
   const moved =
     size > job.bytes
-      ? await moveImportJob(tenantId, job.id, ['awaiting-upload'], 'failed', {
+      ? await moveJob(job, ['awaiting-upload'], 'failed', {
           failure: { code: 'FILE_LARGER_THAN_DECLARED', message: `The file has ${size} bytes; the job declared ${job.bytes}. Nothing of it was read.` },
           finished: new Date().toISOString(),
         })
-      : await moveImportJob(tenantId, job.id, ['awaiting-upload'], 'queued');
+      : await moveJob(job, ['awaiting-upload'], 'queued');
   if (moved?.status === 'queued') await startImportRun(tenantId, job.id);
   // A start that lost the race to another answers the job as the other left it.
   const now = moved ?? (await getImportJob(tenantId, job.id))!;

@@ -6,7 +6,15 @@
  * e-mail or a unique custom field, a key held twice in a file fails naming the first line, and
  * files it cannot read fail the job naming why and where.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.IMPORT_PROGRESS_SECONDS = '0';
+});
+
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../../functions/storage/table/db.ts';
+import { keys } from '../../functions/storage/table/keys.ts';
 import { uniqueTenant } from '../../lib/local/direct-call.ts';
 import { importsSettled } from '../../lib/local/imports-local.ts';
 import { send } from '../support/send.ts';
@@ -47,6 +55,23 @@ const resultsOf = async (tenant: string, id: string, outcome?: string) => {
     cursor = page.body.next;
   } while (cursor);
   return all;
+};
+
+/** A job's summary events in its outbox, in the order written: type, sequence, status and counts in the event. */
+const jobEvents = async (tenant: string, id: string) => {
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+      ExpressionAttributeValues: { ':pk': keys.importJob(tenant, id).pk, ':event': 'EVENT#' },
+    }),
+  );
+  return (page.Items ?? [])
+    .map(
+      (item) =>
+        item.detail as { eventType: string; sequence: number; correlationId: string; data: { import: { status: string; counts: Record<string, number> } } },
+    )
+    .sort((a, b) => a.sequence - b.sequence);
 };
 
 const CSV = [
@@ -109,6 +134,16 @@ describe('import jobs', () => {
     // Create-only skips what exists.
     const createOnly = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv', mapping: MAPPING }, CSV);
     expect(createOnly.counts).toMatchObject({ created: 0, skipped: 3, failed: 4 });
+
+    // Summary events, not one per row: started (rows counted), progress (here after every chunk), completed with the counts.
+    const events = await jobEvents(tenant, job.id);
+    expect(events.map((e) => [e.eventType, e.sequence, e.data.import.status])).toEqual([
+      ['ImportStarted', 1, 'running'],
+      ['ImportProgress', 2, 'running'],
+      ['ImportCompleted', 3, 'completed'],
+    ]);
+    expect(events[2]!.data.import.counts).toEqual({ read: 7, created: 3, updated: 0, unchanged: 0, failed: 4, skipped: 0 });
+    expect(events[1]!.correlationId).toBe(`import-${job.id}`);
   }, 60_000);
 
   it('validates without writing anything', async () => {
@@ -154,6 +189,7 @@ describe('import jobs', () => {
     expect(bomb).toMatchObject({ status: 'failed', failure: { code: 'TOO_MANY_COLUMNS', line: 1 } });
     const bigger = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv' }, 'name\nA\nB\n', 5);
     expect(bigger).toMatchObject({ status: 'failed', failure: { code: 'FILE_LARGER_THAN_DECLARED' } });
+    expect((await jobEvents(tenant, encoding.id)).map((e) => [e.eventType, e.sequence])).toEqual([['ImportFailed', 1]]);
     expect((await send('listCrmCustomers', { ...admin(tenant) })).body).toEqual([]);
   }, 60_000);
 
@@ -172,6 +208,9 @@ describe('import jobs', () => {
     expect(again.body.detail).toMatch(/cancelled/);
     const started = await send('startImport', { ...admin(tenant), params: { id: created.body.id }, body: { parts: [{ partNumber: 1, etag: '"x"' }] } });
     expect(started.body.status).toBe('cancelled');
+    expect((await jobEvents(tenant, created.body.id)).map((e) => [e.eventType, e.sequence, e.data.import.status])).toEqual([
+      ['ImportCancelled', 1, 'cancelled'],
+    ]);
     const results = await send('listImportResults', { ...admin(tenant), params: { id: created.body.id } });
     expect(results.body).toEqual({ results: [] });
     const done = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'csv' }, 'name,type\nDone Co,ORGANIZATION\n');

@@ -1,28 +1,20 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 import { db, tableName } from '../table/db.ts';
 import { keys } from '../table/keys.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
-import { ConditionFailed, transact, type TransactItem } from '../table/transactions.ts';
-import type { Counts, ImportSpec, ImportStatus } from '../../domain/imports.ts';
+import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
+import type { Counts, ImportJobState, ImportStatus } from '../../domain/imports.ts';
 
-/** An import job as the table keeps it. */
-export interface ImportJob extends ImportSpec, Bookkeeping {
-  id: string;
+/** An import job as the table keeps it: its state (chunks the splitter wrote, chunks counted, why it failed), and how it runs. */
+export interface ImportJob extends ImportJobState, Bookkeeping {
   tenantId: string;
-  status: ImportStatus;
   /** The multipart upload its file arrives by. */
   uploadId: string;
-  counts: Counts;
-  /** Chunks the splitter wrote, once it has; chunks counted so far. */
-  chunks?: number;
-  chunksDone: number;
-  /** Why it failed (a file it could not read), with the line where the reader stopped. */
-  failure?: { code: string; message: string; line?: number };
   /** Who it writes as: the authorizer's context of the request that created it. */
   actor: Record<string, string>;
-  started?: string;
-  finished?: string;
+  /** When its last progress event was written. */
+  progressReported?: string;
 }
 
 const ENTITY = 'IMPORT';
@@ -51,44 +43,106 @@ export const getImportJob = async (tenantId: string, id: string): Promise<Import
   return Item ? fromItem(Item) : undefined;
 };
 
-/** The job moved from one of `from` to `to`, with `set` beside, as it now is; undefined when it was in none of them (another step moved it). */
+/** Attempts at a move while other writers change the job (its counts do not count: a move conditions on its version and events). */
+const MOVE_ATTEMPTS = 10;
+
+/**
+ * The job moved from one of `from` to `to`, with `set` beside, and the event `eventOf` makes of it
+ * as moved (if any) written in the same transaction: the job as it now is, or undefined when it
+ * was in none of `from` (another step moved it). Conditional on the job's version and event count,
+ * so its events' sequence never repeats; read again and retried when another writer came between.
+ */
 export const moveImportJob = async (
-  tenantId: string,
-  id: string,
+  job: ImportJob,
   from: readonly ImportStatus[],
   to: ImportStatus,
   set: Partial<Pick<ImportJob, 'chunks' | 'failure' | 'started' | 'finished'>> & { counts?: Partial<Counts> } = {},
+  eventOf: (next: ImportJob) => PendingEvent | undefined = () => undefined,
 ): Promise<ImportJob | undefined> => {
-  const names: Record<string, string> = { '#status': 'status', '#updated': 'updated', '#version': 'version' };
-  const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString(), ':one': 1 };
-  const sets = ['#status = :to', '#updated = :now'];
-  for (const [name, value] of Object.entries(set)) {
-    if (value === undefined || name === 'counts') continue;
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    sets.push(`#${name} = :${name}`);
+  let current: ImportJob | undefined = job;
+  for (let attempt = 1; current && from.includes(current.status); attempt++) {
+    const next: ImportJob = {
+      ...current,
+      ...set,
+      counts: { ...current.counts, ...set.counts },
+      status: to,
+      updated: new Date().toISOString(),
+      version: current.version + 1,
+      sequence: current.sequence + 1,
+    };
+    const event = eventOf(next);
+    if (!event) next.sequence = current.sequence;
+    const names: Record<string, string> = { '#status': 'status', '#updated': 'updated', '#version': 'version', '#sequence': 'sequence' };
+    const values: Record<string, unknown> = {
+      ':to': to,
+      ':now': next.updated,
+      ':version': next.version,
+      ':sequence': next.sequence,
+      ':was': current.version,
+      ':wasSequence': current.sequence,
+    };
+    const sets = ['#status = :to', '#updated = :now', '#version = :version', '#sequence = :sequence'];
+    for (const [name, value] of Object.entries(set)) {
+      if (value === undefined || name === 'counts') continue;
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    }
+    for (const [name, value] of Object.entries(set.counts ?? {})) {
+      names[`#c_${name}`] = name;
+      values[`:c_${name}`] = value;
+      sets.push(`counts.#c_${name} = :c_${name}`);
+    }
+    for (const [i, status] of from.entries()) values[`:from${i}`] = status;
+    const key = keys.importJob(job.tenantId, job.id);
+    try {
+      await transact([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: key,
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')}) AND #version = :was AND #sequence = :wasSequence`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+        ...(event ? [putEvent(key.pk, event)] : []),
+      ]);
+      return next;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed && error.index === 0)) throw error;
+      if (attempt >= MOVE_ATTEMPTS) throw new Error(`import ${job.id}: the job kept changing while it was moved to ${to}`);
+      current = await getImportJob(job.tenantId, job.id);
+    }
   }
-  for (const [name, value] of Object.entries(set.counts ?? {})) {
-    names[`#c_${name}`] = name;
-    values[`:c_${name}`] = value;
-    sets.push(`counts.#c_${name} = :c_${name}`);
-  }
-  for (const [i, status] of from.entries()) values[`:from${i}`] = status;
+  return undefined;
+};
+
+/**
+ * A running job's progress event, written with the time it was reported at, unless another step
+ * wrote an event (or moved the job) since `job` was read: then none (false), as a progress event
+ * only samples the job.
+ */
+export const reportImportProgress = async (job: ImportJob, at: string, event: PendingEvent): Promise<boolean> => {
+  const key = keys.importJob(job.tenantId, job.id);
   try {
-    const { Attributes } = await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.importJob(tenantId, id),
-        UpdateExpression: `SET ${sets.join(', ')} ADD #version :one`,
-        ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Attributes ? fromItem(Attributes) : undefined;
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'SET progressReported = :at, #sequence = :sequence',
+          ConditionExpression: '#status = :running AND #sequence = :was',
+          ExpressionAttributeNames: { '#status': 'status', '#sequence': 'sequence' },
+          ExpressionAttributeValues: { ':at': at, ':sequence': job.sequence + 1, ':was': job.sequence, ':running': 'running' },
+        },
+      },
+      putEvent(key.pk, event),
+    ]);
+    return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
+    if (error instanceof ConditionFailed && error.index === 0) return false;
     throw error;
   }
 };
