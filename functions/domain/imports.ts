@@ -10,16 +10,20 @@ import type { FieldsInForce } from './custom-values.ts';
 import { normaliseEmail } from './match-keys.ts';
 
 export const IMPORT_OBJECTS = ['customers'] as const;
+/** What a created job does with its rows. */
 export const IMPORT_MODES = ['create', 'update', 'upsert', 'validate'] as const;
+/** What a job may do: an import's modes, or reverting another job (made by POST …/revert, never by a create). */
+export const JOB_MODES = [...IMPORT_MODES, 'revert'] as const;
 /** Built-in match keys; `customFields.<key>` names a unique custom field as the key. */
 export const IMPORT_MATCH_KEYS = ['id', 'externalId', 'email'] as const;
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
 export const IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting', 'running', 'completed', 'failed', 'cancelled'] as const;
 /** A job in one of these has not ended: it can be cancelled. */
 export const ACTIVE_IMPORT_STATUSES = ['awaiting-upload', 'queued', 'splitting', 'running'] as const;
-export const OUTCOMES = ['created', 'updated', 'unchanged', 'failed', 'skipped'] as const;
+/** A line's outcome: what an import did with its row — or, in a revert, `reverted` (what the import did was undone). */
+export const OUTCOMES = ['created', 'updated', 'unchanged', 'failed', 'skipped', 'reverted'] as const;
 
-export type ImportMode = (typeof IMPORT_MODES)[number];
+export type ImportMode = (typeof JOB_MODES)[number];
 export type ImportMatchKey = (typeof IMPORT_MATCH_KEYS)[number] | `customFields.${string}`;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
@@ -41,9 +45,9 @@ export const IMPORT_LIMITS = {
 } as const;
 
 export type Counts = Record<'read' | Outcome, number>;
-export const noCounts = (): Counts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0 });
+export const noCounts = (): Counts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0, reverted: 0 });
 
-/** Lines with an outcome so far: created + updated + unchanged + failed + skipped. */
+/** Lines with an outcome so far: created + updated + unchanged + failed + skipped (+ reverted, in a revert). */
 export const accountedFor = (counts: Counts): number => OUTCOMES.reduce((sum, outcome) => sum + (counts[outcome] ?? 0), 0);
 
 /** What a job is asked to do, as its creator gave it (checked by the operation's schema). */
@@ -58,6 +62,8 @@ export interface ImportSpec {
   mapping?: Record<string, string>;
   /** The file's size as declared: a bigger upload fails the job. */
   bytes: number;
+  /** A revert job's: the job whose writes it undoes. */
+  revertOf?: string;
 }
 
 /** A job's state beside its spec: what its view and its events show (storage's ImportJob holds more: who it writes as, its upload). */
@@ -90,6 +96,7 @@ export const importView = (job: ImportJobState, now = Date.now()) => {
     ...(job.delimiter ? { delimiter: job.delimiter } : {}),
     ...(job.mapping ? { mapping: job.mapping } : {}),
     bytes: job.bytes,
+    ...(job.revertOf ? { revertOf: job.revertOf } : {}),
     status: job.status,
     counts: job.counts,
     ...(job.chunks !== undefined ? { chunks: job.chunks } : {}),
@@ -112,6 +119,20 @@ export const importView = (job: ImportJobState, now = Date.now()) => {
     ...(job.finished ? { finished: job.finished } : {}),
   };
 };
+
+/**
+ * How to undo what an import did to a line's customer, kept beside its results (never shown: it
+ * holds values the reader may not be allowed to see): created (delete it) or the values its PATCH
+ * replaced (`before`, null where there was none: PATCH them back), and the customer's ETag after
+ * the import's write — the revert's If-Match, so a customer changed since is left as it is.
+ */
+export interface UndoEntry {
+  line: number;
+  id: string;
+  etag: string;
+  created?: true;
+  before?: Record<string, unknown>;
+}
 
 /** One line's outcome, as the results list it. */
 export interface LineResult {

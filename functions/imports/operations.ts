@@ -63,6 +63,24 @@ export const imports = {
     summary: 'Cancels a job that has not ended: its upload is dropped, and its run stops at the next chunk (rows already written stay)',
     responses: () => moved('The job, cancelled', 'The job has ended'),
   },
+  revertImport: {
+    name: 'revertImport',
+    family: 'imports',
+    method: 'POST',
+    path: `${IMPORTS_PATH}/{id}/revert`,
+    handler: 'functions/imports/revert-import.ts',
+    access: 'write',
+    files: true,
+    summary:
+      'Reverts an import that has ended: a revert job deletes what it created and puts back what it updated, unless changed since (listed); asked again, answers that job as it stands',
+    responses: () => ({
+      202: { description: 'The revert job', schema: ImportJobView, headers: { ETag: 'string', Location: 'string' } },
+      ...common,
+      404: error('Not Found'),
+      409: error('The import has not ended, or wrote nothing'),
+      412: error('Precondition Failed'),
+    }),
+  },
   getImport: {
     name: 'getImport',
     family: 'imports',

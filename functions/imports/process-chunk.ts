@@ -11,7 +11,7 @@ import type { Context } from 'aws-lambda';
 import { callOperation, type OperationHandler } from '../http/internal-call.ts';
 import type { AuthorizerContext } from '../http/kernel.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
-import { columnOf, customTypesOf, matchKeyField, matchKeyText, noCounts, rowBody, type Counts, type LineResult } from '../domain/imports.ts';
+import { columnOf, customTypesOf, matchKeyField, matchKeyText, noCounts, rowBody, type Counts, type LineResult, type UndoEntry } from '../domain/imports.ts';
 import { getCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { claimHash, EXTERNAL_ID, type FieldsInForce } from '../domain/custom-values.ts';
@@ -29,6 +29,7 @@ import { HttpError } from '../http/errors.ts';
 import { checkCustomValues } from '../domain/custom-fields.ts';
 import { handler as createCustomer } from '../crm/create-customer.ts';
 import { handler as updateCustomer } from '../crm/update-customer.ts';
+import { handler as deleteCustomer } from '../crm/delete-customer.ts';
 import { rowPlace, type ChunkRow } from './split-import.ts';
 
 /** Rows of a chunk written at once: each a transaction of its own, so a chunk's writes spread over time and partitions. */
@@ -121,8 +122,11 @@ const findCustomer = async (job: ImportJob, line: number, key: string): Promise<
   }
 };
 
+/** A line's result, with how to undo its write (kept apart from the results: UndoEntry). */
+type RowOutcome = LineResult & { undo?: Pick<UndoEntry, 'etag' | 'created' | 'before'> };
+
 /** One row's outcome. */
-const processRow = async (work: ChunkWork, item: ChunkRow): Promise<LineResult> => {
+const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> => {
   const { job, fields, customTypes, context } = work;
   const { line } = item;
   if ('error' in item) return { line, outcome: 'failed', ...item.error };
@@ -172,7 +176,8 @@ const processRow = async (work: ChunkWork, item: ChunkRow): Promise<LineResult> 
       { body, headers: { 'idempotency-key': `import-${job.id}-${line}` }, correlationId },
       context,
     );
-    if (created.status === 201) return { line, outcome: 'created', id: String((created.body as { id: string }).id) };
+    if (created.status === 201)
+      return { line, outcome: 'created', id: String((created.body as { id: string }).id), undo: { etag: created.headers.etag!, created: true } };
     return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
   }
   if (job.mode === 'create') return { line, outcome: 'skipped', id: existing, code: 'EXISTS', message: 'A customer matches the row; the job only creates.' };
@@ -202,8 +207,21 @@ const processRow = async (work: ChunkWork, item: ChunkRow): Promise<LineResult> 
     return { line, outcome: 'unchanged', id: existing };
   }
   const updated = await callForRow(updateCustomer, crm.updateCrmCustomer, actor, { body: changes, params: { id: existing }, correlationId }, context);
-  if (updated.status === 200) return { line, outcome: 'updated', id: existing };
+  if (updated.status === 200) return { line, outcome: 'updated', id: existing, undo: { etag: updated.headers.etag!, before: valuesBefore(current, changes) } };
   return { line, outcome: 'failed', id: existing, ...failureOf(updated.status, updated.body, job.mapping) };
+};
+
+/** What a PATCH of `changes` replaces in `current` (the CRM view): each field's value before, null where it had none — the PATCH that puts them back. */
+const valuesBefore = (current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> => {
+  const before: Record<string, unknown> = {};
+  for (const field of Object.keys(changes)) {
+    if (field !== 'customFields') before[field] = current[field] ?? null;
+    else {
+      const held = (current.customFields ?? {}) as Record<string, unknown>;
+      before.customFields = Object.fromEntries(Object.keys(changes.customFields as Record<string, unknown>).map((key) => [key, held[key] ?? null]));
+    }
+  }
+  return before;
 };
 
 /**
@@ -240,27 +258,86 @@ const chunkRows = async (key: string): Promise<ChunkRow[]> => {
     .map((line) => JSON.parse(line) as ChunkRow);
 };
 
-/** Runs one chunk of a running job: its outcomes written as its results and counted once. */
+/** `work` done for each item, CONCURRENCY at a time, the answers in the items' order. */
+const inParallel = async <T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> => {
+  const answers: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        answers[i] = await work(items[i]!);
+      }
+    }),
+  );
+  return answers;
+};
+
+/** An import's chunk: each row written (or checked) as its API request would be. */
+const importChunk = async (job: ImportJob, chunk: number, context: Context): Promise<RowOutcome[]> => {
+  const rows = await chunkRows(importKeys(job.tenantId, job.id).chunk(chunk));
+  const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
+  const work: ChunkWork = { job, fields, customTypes: customTypesOf(fields), context, chunks: new Map([[chunk, Promise.resolve(rows)]]) };
+  return inParallel(rows, (row) => processRow(work, row));
+};
+
+/** The NDJSON lines of a small object, parsed (none when it is absent). */
+const ndjsonOf = async <T>(key: string): Promise<T[] | undefined> =>
+  (await readText(key))
+    ?.split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+
+/**
+ * A revert's chunk: each line of the same chunk of the job it reverts, undone as its undo entry
+ * says — a customer the import created deleted, one it updated PATCHed back — through the CRM
+ * operations, with If-Match the customer's ETag after the import's write: a customer changed (or
+ * deleted) since is left as it is and listed (skipped, CHANGED_SINCE or GONE). A line the import
+ * wrote nothing for is unchanged; the lines of a chunk the import never finished are skipped
+ * (NO_RESULT), as nothing says what they wrote.
+ */
+const revertChunk = async (job: ImportJob, chunk: number, context: Context): Promise<RowOutcome[]> => {
+  const source = importKeys(job.tenantId, job.revertOf!);
+  const results = await ndjsonOf<LineResult>(source.results(chunk));
+  if (!results)
+    return (await chunkRows(source.chunk(chunk))).map(({ line }) => ({
+      line,
+      outcome: 'skipped',
+      code: 'NO_RESULT',
+      message: 'The import has no result for this line (its chunk never finished): nothing was reverted.',
+    }));
+  const undo = new Map(((await ndjsonOf<UndoEntry>(source.undo(chunk))) ?? []).map((entry) => [entry.line, entry]));
+  const actor = job.actor as unknown as AuthorizerContext;
+  const correlationId = `import-${job.id}`;
+  return inParallel(results, async ({ line, id }): Promise<RowOutcome> => {
+    const entry = undo.get(line);
+    if (!entry) return { line, outcome: 'unchanged', ...(id ? { id } : {}) };
+    const call = { params: { id: entry.id }, headers: { 'if-match': entry.etag }, correlationId };
+    const answer = entry.created
+      ? await callForRow(deleteCustomer, crm.deleteCrmCustomer, actor, call, context)
+      : await callForRow(updateCustomer, crm.updateCrmCustomer, actor, { ...call, body: entry.before }, context);
+    if (answer.status === 204 || answer.status === 200) return { line, outcome: 'reverted', id: entry.id };
+    if (answer.status === 412)
+      return { line, outcome: 'skipped', id: entry.id, code: 'CHANGED_SINCE', message: 'The customer changed after the import wrote it: left as it is.' };
+    if (answer.status === 404) return { line, outcome: 'skipped', id: entry.id, code: 'GONE', message: 'The customer is gone (deleted since the import).' };
+    return { line, outcome: 'failed', id: entry.id, ...failureOf(answer.status, answer.body, undefined) };
+  });
+};
+
+/**
+ * Runs one chunk of a running job — an import's rows, or a revert's lines — its outcomes written as
+ * its results (and, for an import, how to undo each write) and counted once.
+ */
 export const processChunk = async (tenantId: string, importId: string, chunk: number, context: Context): Promise<Counts> => {
   const job = await getImportJob(tenantId, importId);
   const counts = noCounts();
   if (job?.status !== 'running') return counts;
   const keys = importKeys(tenantId, importId);
-  const rows = await chunkRows(keys.chunk(chunk));
-  const fields = await fieldDefinitionsInForce(tenantId, 'customer');
-  const work: ChunkWork = { job, fields, customTypes: customTypesOf(fields), context, chunks: new Map([[chunk, Promise.resolve(rows)]]) };
-  const results: LineResult[] = new Array(rows.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, rows.length) }, async () => {
-      while (next < rows.length) {
-        const i = next++;
-        results[i] = await processRow(work, rows[i]!);
-      }
-    }),
-  );
-  for (const result of results) counts[result.outcome]++;
-  await writeObject(keys.results(chunk), `${results.map((result) => JSON.stringify(result)).join('\n')}\n`);
+  const outcomes = job.mode === 'revert' ? await revertChunk(job, chunk, context) : await importChunk(job, chunk, context);
+  const undo = outcomes.flatMap(({ line, id, undo }) => (undo && id ? [JSON.stringify({ line, id, ...undo } satisfies UndoEntry)] : []));
+  if (undo.length > 0) await writeObject(keys.undo(chunk), `${undo.join('\n')}\n`);
+  for (const outcome of outcomes) counts[outcome.outcome]++;
+  await writeObject(keys.results(chunk), `${outcomes.map(({ undo: _undo, ...result }) => JSON.stringify(result)).join('\n')}\n`);
   if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 })) await reportProgress(tenantId, importId);
   return counts;
 };

@@ -1,6 +1,16 @@
 import * as z from 'zod/mini';
 import { FIELD_KEY } from '../domain/custom-fields.ts';
-import { IMPORT_FORMATS, IMPORT_LIMITS, IMPORT_MATCH_KEYS, IMPORT_MODES, IMPORT_OBJECTS, IMPORT_STATUSES, isImportField, OUTCOMES } from '../domain/imports.ts';
+import {
+  IMPORT_FORMATS,
+  IMPORT_LIMITS,
+  IMPORT_MATCH_KEYS,
+  IMPORT_MODES,
+  IMPORT_OBJECTS,
+  IMPORT_STATUSES,
+  isImportField,
+  JOB_MODES,
+  OUTCOMES,
+} from '../domain/imports.ts';
 
 /** The error body of the APIs under /api/v1. */
 export const ImportError = z.lazy(() => z.object({ title: z.string(), detail: z.string(), time: z.string() }));
@@ -65,6 +75,7 @@ const Counts = z.object({
   unchanged: z.int(),
   failed: z.int(),
   skipped: z.int(),
+  reverted: z.int(),
 });
 
 /** A job as the API shows it: its spec, where it stands, its counts and progress. */
@@ -72,12 +83,14 @@ export const ImportJobView = z.lazy(() =>
   z.object({
     id: z.string(),
     object: z.enum(IMPORT_OBJECTS),
-    mode: z.enum(IMPORT_MODES),
+    mode: z.enum(JOB_MODES),
     matchKey: MatchKey,
     format: z.enum(IMPORT_FORMATS),
     delimiter: z.optional(z.string()),
     mapping: z.optional(z.record(z.string(), z.string())),
     bytes: z.int(),
+    /** A revert job's: the job it undoes. */
+    revertOf: z.optional(z.string()),
     status: z.enum(IMPORT_STATUSES),
     counts: Counts,
     chunks: z.optional(z.int()),

@@ -199,7 +199,10 @@ export const rowsOf = (body: Readable, job: Pick<ImportJob, 'format' | 'delimite
   return ndjsonRows(text);
 };
 
-/** Splits a queued job's upload into chunks; the job then runs (or fails, naming why). */
+/**
+ * Splits a queued job's upload into chunks (a revert's chunks are those of the job it reverts),
+ * writes their manifest; the job then runs (or fails, naming why).
+ */
 export const splitImport = async (tenantId: string, importId: string): Promise<{ chunks: number; manifest: string }> => {
   const job = await getImportJob(tenantId, importId);
   if (!job) throw new Error(`import ${tenantId}/${importId} does not exist`);
@@ -207,33 +210,9 @@ export const splitImport = async (tenantId: string, importId: string): Promise<{
   if (job.chunks !== undefined) return { chunks: job.chunks, manifest: keys.manifest };
   const splitting = await moveJob(job, ['queued', 'splitting'], 'splitting', { started: job.started ?? new Date().toISOString() });
   if (!splitting) return { chunks: 0, manifest: keys.manifest };
-  let chunks = 0;
-  let rows = 0;
+  let split: { chunks: number; rows: number };
   try {
-    const size = await objectSize(keys.upload);
-    if (size === undefined) throw new UnreadableFile('NO_UPLOAD', 'The job has no uploaded file.');
-    if (size > job.bytes) throw new UnreadableFile('FILE_LARGER_THAN_DECLARED', `The file has ${size} bytes; the job declared ${job.bytes}.`);
-    // Rows that share a key with an earlier row are marked with it (FirstSeen: 12 bytes a row, not the keys).
-    const fields = await fieldDefinitionsInForce(tenantId, 'customer');
-    const customTypes = customTypesOf(fields);
-    const seen = new FirstSeen();
-    let pending: ChunkRow[] = [];
-    const flush = async () => {
-      chunks++;
-      await writeObject(keys.chunk(chunks), `${pending.map((row) => JSON.stringify(row)).join('\n')}\n`);
-      pending = [];
-    };
-    for await (const row of rowsOf(await readObject(keys.upload), job)) {
-      if ('row' in row) {
-        const key = await matchKeyText(job.matchKey, rowBody(row.row, job.mapping, job.format === 'csv', customTypes), fields);
-        const first = key === undefined ? undefined : seen.see(key, rows);
-        if (first !== undefined) row.firstRow = first;
-      }
-      pending.push(row);
-      rows++;
-      if (pending.length === IMPORT_LIMITS.chunkRows) await flush();
-    }
-    if (pending.length > 0) await flush();
+    split = job.mode === 'revert' ? await linesToRevert(job) : await splitUpload(job);
   } catch (error) {
     if (!(error instanceof UnreadableFile)) throw error;
     await moveJob(splitting, ['splitting'], 'failed', {
@@ -242,9 +221,47 @@ export const splitImport = async (tenantId: string, importId: string): Promise<{
     });
     return { chunks: 0, manifest: keys.manifest };
   }
+  const { chunks, rows } = split;
   await writeObject(keys.manifest, JSON.stringify(Array.from({ length: chunks }, (_, i) => ({ tenantId, importId, chunk: i + 1 }))), 'application/json');
   await moveJob(splitting, ['splitting'], 'running', { chunks, counts: { read: rows } });
   return { chunks, manifest: keys.manifest };
+};
+
+/** A revert's lines: every line of the job it reverts, in that job's chunks. */
+const linesToRevert = async (job: ImportJob): Promise<{ chunks: number; rows: number }> => {
+  const source = await getImportJob(job.tenantId, job.revertOf!);
+  return { chunks: source?.chunks ?? 0, rows: source?.counts.read ?? 0 };
+};
+
+/** The upload read once into chunks of IMPORT_LIMITS.chunkRows rows: how many chunks and rows. */
+const splitUpload = async (job: ImportJob): Promise<{ chunks: number; rows: number }> => {
+  const keys = importKeys(job.tenantId, job.id);
+  const size = await objectSize(keys.upload);
+  if (size === undefined) throw new UnreadableFile('NO_UPLOAD', 'The job has no uploaded file.');
+  if (size > job.bytes) throw new UnreadableFile('FILE_LARGER_THAN_DECLARED', `The file has ${size} bytes; the job declared ${job.bytes}.`);
+  // Rows that share a key with an earlier row are marked with it (FirstSeen: 12 bytes a row, not the keys).
+  const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
+  const customTypes = customTypesOf(fields);
+  const seen = new FirstSeen();
+  let [chunks, rows] = [0, 0];
+  let pending: ChunkRow[] = [];
+  const flush = async () => {
+    chunks++;
+    await writeObject(keys.chunk(chunks), `${pending.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    pending = [];
+  };
+  for await (const row of rowsOf(await readObject(keys.upload), job)) {
+    if ('row' in row) {
+      const key = await matchKeyText(job.matchKey, rowBody(row.row, job.mapping, job.format === 'csv', customTypes), fields);
+      const first = key === undefined ? undefined : seen.see(key, rows);
+      if (first !== undefined) row.firstRow = first;
+    }
+    pending.push(row);
+    rows++;
+    if (pending.length === IMPORT_LIMITS.chunkRows) await flush();
+  }
+  if (pending.length > 0) await flush();
+  return { chunks, rows };
 };
 
 /** The state machine's first task. */

@@ -41,6 +41,14 @@ const runImport = async (tenant: string, spec: Record<string, unknown>, file: st
   return job.body as { id: string; status: string; counts: Record<string, number>; chunks?: number; failure?: { code: string; line?: number } };
 };
 
+/** Asks for a job's revert and waits for it to end: the revert job as it ends. */
+const revertAndWait = async (tenant: string, id: string) => {
+  const asked = await send('revertImport', { ...admin(tenant), params: { id } });
+  expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+  await importsSettled();
+  return (await send('getImport', { ...admin(tenant), params: { id: asked.body.id } })).body;
+};
+
 const resultsOf = async (tenant: string, id: string, outcome?: string) => {
   const all: Record<string, unknown>[] = [];
   let cursor: string | undefined;
@@ -99,7 +107,7 @@ describe('import jobs', () => {
     expect(field.status).toBe(201);
     const job = await runImport(tenant, { mode: 'upsert', matchKey: 'email', format: 'csv', mapping: MAPPING }, CSV);
     expect(job.status).toBe('completed');
-    expect(job.counts).toEqual({ read: 7, created: 3, updated: 0, unchanged: 0, failed: 4, skipped: 0 });
+    expect(job.counts).toEqual({ read: 7, created: 3, updated: 0, unchanged: 0, failed: 4, skipped: 0, reverted: 0 });
     const failed = await resultsOf(tenant, job.id, 'failed');
     // Lines are physical: the quoted note spans lines 3 and 4, so the next row is line 5.
     expect(failed.map((r) => [r.line, r.code, r.column])).toEqual([
@@ -122,7 +130,15 @@ describe('import jobs', () => {
 
     // The same file again: every row it wrote is unchanged, the bad ones fail again.
     const again = await runImport(tenant, { mode: 'upsert', matchKey: 'email', format: 'csv', mapping: MAPPING }, CSV);
-    expect(again.counts, JSON.stringify(await resultsOf(tenant, again.id))).toEqual({ read: 7, created: 0, updated: 0, unchanged: 3, failed: 4, skipped: 0 });
+    expect(again.counts, JSON.stringify(await resultsOf(tenant, again.id))).toEqual({
+      read: 7,
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+      failed: 4,
+      skipped: 0,
+      reverted: 0,
+    });
     // A changed value updates only that customer.
     const changed = await runImport(
       tenant,
@@ -142,15 +158,58 @@ describe('import jobs', () => {
       ['ImportProgress', 2, 'running'],
       ['ImportCompleted', 3, 'completed'],
     ]);
-    expect(events[2]!.data.import.counts).toEqual({ read: 7, created: 3, updated: 0, unchanged: 0, failed: 4, skipped: 0 });
+    expect(events[2]!.data.import.counts).toEqual({ read: 7, created: 3, updated: 0, unchanged: 0, failed: 4, skipped: 0, reverted: 0 });
     expect(events[1]!.correlationId).toBe(`import-${job.id}`);
+  }, 60_000);
+
+  it('reverts an import: what it created is deleted, what it updated is put back, unless changed since (listed)', async () => {
+    const tenant = uniqueTenant();
+    await send('createField', {
+      ...admin(tenant),
+      params: { object: 'customer' },
+      body: { key: 'tier', label: 'Tier', type: 'enum', options: ['gold', 'silver'].map((key) => ({ key, label: key })) },
+    });
+    const spec = { mode: 'upsert', matchKey: 'email', format: 'csv', mapping: MAPPING };
+    const first = await runImport(tenant, spec, CSV);
+    expect(first.counts).toMatchObject({ created: 3, failed: 4 });
+    const ids = Object.fromEntries((await resultsOf(tenant, first.id, 'created')).map((r) => [r.line, String(r.id)]));
+    // A second import changes Acme's tier and Eve's tags (the tags are not an import's to change yet: skipped) …
+    const second = await runImport(tenant, spec, CSV.replace('ops@acme.example,ORGANIZATION,gold', 'ops@acme.example,ORGANIZATION,silver'));
+    expect(second.counts).toMatchObject({ updated: 1, unchanged: 2 });
+    // … and reverting it puts the tier back: one line reverted, the rest had nothing to undo.
+    const revertSecond = await revertAndWait(tenant, second.id);
+    expect(revertSecond).toMatchObject({ status: 'completed', mode: 'revert', revertOf: second.id });
+    expect(revertSecond.counts).toEqual({ read: 7, created: 0, updated: 0, unchanged: 6, failed: 0, skipped: 0, reverted: 1 });
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: ids[2]! } })).body.customFields).toEqual({ tier: 'gold' });
+
+    // Someone changes Carla after the first import: reverting it deletes Adam, and lists Carla as changed since — and Acme,
+    // written since by the second import and its revert (a revert goes by the version the import left, not by values).
+    expect((await send('updateCrmCustomer', { ...admin(tenant), params: { id: ids[9]! }, body: { industry: 'Retail' } })).status).toBe(200);
+    const revertFirst = await revertAndWait(tenant, first.id);
+    expect(revertFirst.counts).toEqual({ read: 7, created: 0, updated: 0, unchanged: 4, failed: 0, skipped: 2, reverted: 1 });
+    expect((await resultsOf(tenant, revertFirst.id, 'skipped')).map((r) => [r.line, r.id, r.code])).toEqual([
+      [2, ids[2], 'CHANGED_SINCE'],
+      [9, ids[9], 'CHANGED_SINCE'],
+    ]);
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: ids[3]! } })).status).toBe(404);
+    const left = await send('listCrmCustomers', { ...admin(tenant) });
+    expect(left.body.map((c: { id: string }) => c.id).sort()).toEqual([ids[2], ids[9]].sort());
+    expect((await jobEvents(tenant, revertFirst.id)).map((e) => e.eventType)).toEqual(['ImportStarted', 'ImportProgress', 'ImportCompleted']);
+
+    // One revert per import: asked again, it answers that job; a validation has nothing to revert.
+    const again = await send('revertImport', { ...admin(tenant), params: { id: first.id } });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ id: revertFirst.id, status: 'completed' });
+    const validation = await runImport(tenant, { ...spec, mode: 'validate' }, CSV);
+    expect((await send('revertImport', { ...admin(tenant), params: { id: validation.id } })).status).toBe(409);
+    expect((await send('revertImport', { ...admin(tenant), params: { id: revertFirst.id } })).status).toBe(409);
   }, 60_000);
 
   it('validates without writing anything', async () => {
     const tenant = uniqueTenant();
     const job = await runImport(tenant, { mode: 'validate', matchKey: 'email', format: 'csv', mapping: { ...MAPPING, Tier: 'industry' } }, CSV);
     expect(job.status).toBe('completed');
-    expect(job.counts).toEqual({ read: 7, created: 0, updated: 0, unchanged: 0, failed: 3, skipped: 4 });
+    expect(job.counts).toEqual({ read: 7, created: 0, updated: 0, unchanged: 0, failed: 3, skipped: 4, reverted: 0 });
     const listed = await send('listCrmCustomers', { ...admin(tenant) });
     expect(listed.body).toEqual([]);
   });
@@ -168,7 +227,7 @@ describe('import jobs', () => {
     ].join('\n');
     const job = await runImport(tenant, { mode: 'create', matchKey: 'email', format: 'ndjson' }, file);
     expect(job.status).toBe('completed');
-    expect(job.counts).toEqual({ read: 6, created: 2, updated: 0, unchanged: 0, failed: 4, skipped: 0 });
+    expect(job.counts).toEqual({ read: 6, created: 2, updated: 0, unchanged: 0, failed: 4, skipped: 0, reverted: 0 });
     const failed = await resultsOf(tenant, job.id, 'failed');
     expect(failed.map((r) => [r.line, r.code])).toEqual([
       [2, 'INVALID_JSON'],

@@ -45,6 +45,8 @@ export const importKeys = (tenantId: string, importId: string) => {
     chunk: (n: number) => `${base}/chunks/${String(n).padStart(6, '0')}.ndjson`,
     manifest: `${base}/chunks/manifest.json`,
     results: (n: number) => `${base}/results/${String(n).padStart(6, '0')}.ndjson`,
+    /** How to undo each line's write (domain/imports.ts, UndoEntry), per chunk: what a revert reads. */
+    undo: (n: number) => `${base}/undo/${String(n).padStart(6, '0')}.ndjson`,
   };
 };
 
