@@ -8,6 +8,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { IMPORT_LIMITS } from '../functions/domain/imports.ts';
+import { CUSTOMER_PARTS } from '../functions/storage/customers/customer-lists.ts';
 import { functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { SIZING } from './sizing.ts';
 
@@ -62,10 +63,11 @@ const filesStatements = (bucket: s3.IBucket, write: boolean): iam.PolicyStatemen
 export class Imports extends NestedStack {
   readonly bucket: s3.Bucket;
   readonly stateMachine: sfn.StateMachine;
+  readonly exportStateMachine: sfn.StateMachine;
   readonly functions: lambda.IFunction[];
 
   constructor(scope: Construct, id: string, props: ImportsProps) {
-    super(scope, id, { description: 'Rapport bulk import: the files bucket, the import state machine and its steps' });
+    super(scope, id, { description: 'Rapport bulk import and export: the files bucket, the import and export state machines and their steps' });
     this.bucket = filesBucket(this, props.deletionProtection);
     const role = new iam.Role(this, 'RunRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -93,7 +95,10 @@ export class Imports extends NestedStack {
       SIZING.importChunk,
     );
     const finishFn = step('finishImport', 'functions/imports/finish-import.ts', 'Completes an import whose every line is accounted for', SIZING.notifier);
-    this.functions = [splitFn, chunkFn, finishFn];
+    const beginExportFn = step('beginExport', 'functions/imports/begin-export.ts', 'Begins an export and names its parts', SIZING.notifier);
+    const exportPartFn = step('exportPart', 'functions/imports/export-part.ts', "Writes one part of an export's customers into gzip files", SIZING.exportPart);
+    const finishExportFn = step('finishExport', 'functions/imports/finish-export.ts', 'Completes an export and writes its manifest', SIZING.notifier);
+    this.functions = [splitFn, chunkFn, finishFn, beginExportFn, exportPartFn, finishExportFn];
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -133,6 +138,34 @@ export class Imports extends NestedStack {
       tracingEnabled: true,
       logs: { destination: machineLogs, level: sfn.LogLevel.ALL },
     });
+
+    // Exports: begin, then every part at once (a Map of CUSTOMER_PARTS items), each run again until it says it is done, then the finish — after a failed map too.
+    const begin = new tasks.LambdaInvoke(this, 'ExportBegin', { lambdaFunction: beginExportFn, payloadResponseOnly: true, resultPath: '$.begin' });
+    const part = new tasks.LambdaInvoke(this, 'ExportPart', { lambdaFunction: exportPartFn, payloadResponseOnly: true, resultPath: '$.run' }).addRetry({
+      errors: ['States.ALL'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+    });
+    const parts = new sfn.Map(this, 'ExportParts', { itemsPath: '$.begin.parts', maxConcurrency: CUSTOMER_PARTS, resultPath: sfn.JsonPath.DISCARD });
+    parts.itemProcessor(
+      part.next(
+        new sfn.Choice(this, 'ExportPartDone').when(sfn.Condition.booleanEquals('$.run.done', true), new sfn.Succeed(this, 'PartWritten')).otherwise(part),
+      ),
+    );
+    const finishExport = new tasks.LambdaInvoke(this, 'ExportFinish', {
+      lambdaFunction: finishExportFn,
+      payloadResponseOnly: true,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    parts.addCatch(finishExport, { resultPath: '$.failure' });
+    const exportLogs = new logs.LogGroup(this, 'ExportMachineLogs', { retention: props.retention, removalPolicy: RemovalPolicy.DESTROY });
+    this.exportStateMachine = new sfn.StateMachine(this, 'ExportStateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(begin.next(parts).next(finishExport)),
+      timeout: Duration.hours(24),
+      tracingEnabled: true,
+      logs: { destination: exportLogs, level: sfn.LogLevel.ALL },
+    });
     // What Step Functions grants the machine's role, each as the service requires it.
     const logical = (construct: Construct): string => this.resolve(this.getLogicalId(construct.node.defaultChild as CfnElement));
     const machine = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logical(this.stateMachine)}"}]}]}`;
@@ -154,11 +187,25 @@ export class Imports extends NestedStack {
         reason: "The Distributed Map runs, describes and stops its child executions: this state machine's executions only.",
       })),
     );
+    Validations.of(this.exportStateMachine).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing and log delivery (logs:CreateLogDelivery and the like) support no resource-level permissions.',
+      },
+      ...[beginExportFn, exportPartFn, finishExportFn].map((fn) => ({
+        id: `AwsSolutions-IAM5[Resource::<${logical(fn)}.Arn>:*]`,
+        reason: 'The task may invoke its own function and only it; ":*" covers that function’s versions and aliases.',
+      })),
+    );
   }
 
   /** What an API function of the files operations is told. */
   get functionEnvironment(): Record<string, string> {
-    return { FILES_BUCKET: this.bucket.bucketName, IMPORT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn };
+    return {
+      FILES_BUCKET: this.bucket.bucketName,
+      IMPORT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+      EXPORT_STATE_MACHINE_ARN: this.exportStateMachine.stateMachineArn,
+    };
   }
 
   /** Lets an API role use the files bucket (reading only, or writing too: then it also starts jobs), by a policy of this stack. */
@@ -167,7 +214,14 @@ export class Imports extends NestedStack {
       roles: [role],
       statements: [
         ...filesStatements(this.bucket, write),
-        ...(write ? [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })] : []),
+        ...(write
+          ? [
+              new iam.PolicyStatement({
+                actions: ['states:StartExecution'],
+                resources: [this.stateMachine.stateMachineArn, this.exportStateMachine.stateMachineArn],
+              }),
+            ]
+          : []),
       ],
     });
     Validations.of(policy).acknowledge(this.tenantsAcknowledgement());

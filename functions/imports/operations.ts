@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import { limitParameter, type ResponseSpec } from '../http/operation.ts';
 import { OUTCOMES } from '../domain/imports.ts';
-import { ImportCreate, ImportError, ImportJobView, ImportResultsPage, ImportStart } from './schemas.ts';
+import { ExportCreate, ExportJobView, ImportCreate, ImportError, ImportJobView, ImportResultsPage, ImportStart } from './schemas.ts';
 
 const json = 'application/json';
 export const IMPORTS_PATH = '/api/v1/imports';
+export const EXPORTS_PATH = '/api/v1/exports';
 const error = (description: string): ResponseSpec => ({ description, schema: ImportError });
 const common = { 400: error('Bad Request'), 401: error('Unauthorized'), 403: error('Forbidden') };
 
@@ -109,5 +110,30 @@ export const imports = {
         cursor: z.optional(z.string().check(z.maxLength(2048))),
       }),
     },
+  },
+  createExport: {
+    name: 'createExport',
+    family: 'imports',
+    method: 'POST',
+    path: EXPORTS_PATH,
+    handler: 'functions/imports/create-export.ts',
+    access: 'admin',
+    summary: "Creates an export of the tenant's customers (NDJSON or CSV, gzip files with a manifest); Idempotency-Key honoured",
+    idempotent: true,
+    files: true,
+    responses: () => ({ 201: { description: 'The export, queued', schema: ExportJobView, headers: { Location: 'string' } }, ...common }),
+    request: { body: { [json]: ExportCreate } },
+  },
+  getExport: {
+    name: 'getExport',
+    family: 'imports',
+    method: 'GET',
+    path: `${EXPORTS_PATH}/{id}`,
+    handler: 'functions/imports/get-export.ts',
+    access: 'admin',
+    files: true,
+    summary: 'An export: where it stands; once completed, its manifest with a presigned URL per file (15 minutes)',
+    responses: () => ({ 200: { description: 'The export', schema: ExportJobView }, ...common, 404: error('Not Found') }),
+    request: { query: z.strictObject({}) },
   },
 } as const;

@@ -6,7 +6,7 @@ import { ACTIVE_IMPORT_STATUSES, importView, noCounts } from '../domain/imports.
 import { newBookkeeping } from '../storage/table/bookkeeping.ts';
 import { ConditionFailed } from '../storage/table/transactions.ts';
 import { getImportJob, insertImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
-import { startImportRun } from './run-import.ts';
+import { startJobRun } from './run-import.ts';
 import { imports, IMPORTS_PATH } from './operations.ts';
 
 /**
@@ -45,7 +45,7 @@ export const handler = defineHandler(imports.revertImport, async (request) => {
   let stands = job;
   try {
     await insertImportJob(job, []);
-    await startImportRun(tenantId, job.id);
+    await startJobRun('import', tenantId, job.id);
   } catch (error) {
     if (!(error instanceof ConditionFailed && error.index === 0)) throw error;
     stands = (await getImportJob(tenantId, job.id))!;

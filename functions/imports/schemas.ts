@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { EXPORT_FORMATS, EXPORT_STATUSES } from '../domain/exports.ts';
 import { FIELD_KEY } from '../domain/custom-fields.ts';
 import {
   IMPORT_FORMATS,
@@ -128,5 +129,35 @@ export const ImportResultsPage = z.lazy(() =>
       }),
     ),
     next: z.optional(z.string()),
+  }),
+);
+
+/** A new export job: the tenant's customers, in a format. */
+export const ExportCreate = z.lazy(() => z.strictObject({ format: z.enum(EXPORT_FORMATS) }));
+
+/** An export as the API shows it; once completed, its manifest (after FHIR bulk data's), each file a presigned URL valid 15 minutes. */
+export const ExportJobView = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    format: z.enum(EXPORT_FORMATS),
+    status: z.enum(EXPORT_STATUSES),
+    created: z.string(),
+    updated: z.string(),
+    finished: z.optional(z.string()),
+    failure: z.optional(z.object({ code: z.string(), message: z.string() })),
+    manifest: z.optional(
+      z.object({
+        /** What the files hold is the tenant as of this time or later. */
+        transactionTime: z.string(),
+        request: z.string(),
+        requiresAccessToken: z.boolean(),
+        output: z.array(z.object({ type: z.string(), url: z.string(), count: z.int(), sha256: z.string(), bytes: z.int() })),
+        error: z.array(z.unknown()),
+        /** Customers in the files, and the tenant's count as its counters said when the export ended. */
+        count: z.int(),
+        tenantCount: z.int(),
+        expiresAt: z.string(),
+      }),
+    ),
   }),
 );

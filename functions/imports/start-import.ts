@@ -5,7 +5,7 @@ import { checkIfMatch, etag } from '../http/preconditions.ts';
 import { completeUpload, importKeys, objectSize } from '../storage/files/files.ts';
 import { getImportJob } from '../storage/imports/import-jobs.ts';
 import { moveJob } from './job-moves.ts';
-import { startImportRun } from './run-import.ts';
+import { startJobRun } from './run-import.ts';
 import { imports } from './operations.ts';
 
 /**
@@ -37,7 +37,7 @@ export const handler = defineHandler(imports.startImport, async (request) => {
           finished: new Date().toISOString(),
         })
       : await moveJob(job, ['awaiting-upload'], 'queued');
-  if (moved?.status === 'queued') await startImportRun(tenantId, job.id);
+  if (moved?.status === 'queued') await startJobRun('import', tenantId, job.id);
   // A start that lost the race to another answers the job as the other left it.
   const now = moved ?? (await getImportJob(tenantId, job.id))!;
   return { status: 202, body: importView(now), headers: { etag: etag(now.version) } };

@@ -2,7 +2,8 @@
  * The import state machine as the stack defines it (lib/imports.ts), checked by `asl-validator`
  * (Amazon States Language: schema, transitions, terminal states) and read for what the in-process
  * driver (functions/imports/drive-import.ts) assumes of it: split, then every chunk of the manifest
- * in a Distributed Map at the job's concurrency, each retried, then the finish — after a failed map too.
+ * in a Distributed Map at the job's concurrency, each retried, then the finish — after a failed map too;
+ * and the export state machine (functions/imports/drive-export.ts): begin, every part run until done, finish.
  */
 import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { App, NestedStack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addRapport } from '../../lib/rapport-app.ts';
 import { IMPORT_LIMITS } from '../../functions/domain/imports.ts';
+import { CUSTOMER_PARTS } from '../../functions/storage/customers/customer-lists.ts';
 
 type Validate = (definition: unknown) => { isValid: boolean; errorsText(separator?: string): string };
 const validate = createRequire(import.meta.url)('asl-validator') as Validate;
@@ -35,9 +37,11 @@ interface Definition {
   States: Record<string, State>;
 }
 
-/** The definition as CloudFormation would hand it to Step Functions, each reference standing for an ARN of its kind. */
-const definitionOf = (template: Template): Definition => {
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+/** The definition of the machine whose logical id starts with `id`, as CloudFormation would hand it to Step Functions, each reference standing for an ARN of its kind. */
+const definitionOf = (template: Template, id: string): Definition => {
+  const [machine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))
+    .filter(([logicalId]) => logicalId.startsWith(id))
+    .map(([, resource]) => resource);
   const joined = (machine!.Properties as { DefinitionString: { 'Fn::Join': [string, unknown[]] } }).DefinitionString['Fn::Join'][1];
   const PSEUDO: Record<string, string> = {
     'AWS::Partition': 'aws',
@@ -56,13 +60,18 @@ const definitionOf = (template: Template): Definition => {
   return JSON.parse(text) as Definition;
 };
 
+let template: Template;
+beforeAll(() => {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'rapport-cdk-')), context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = addRapport(app);
+  const imports = stack.node.findAll().find((c): c is NestedStack => c instanceof NestedStack && c.node.id === 'Imports')!;
+  template = Template.fromStack(imports);
+});
+
 describe('the import state machine', () => {
   let definition: Definition;
   beforeAll(() => {
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'rapport-cdk-')), context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = addRapport(app);
-    const imports = stack.node.findAll().find((c): c is NestedStack => c instanceof NestedStack && c.node.id === 'Imports')!;
-    definition = definitionOf(Template.fromStack(imports));
+    definition = definitionOf(template, 'StateMachine');
   });
 
   it('is valid Amazon States Language', () => {
@@ -93,5 +102,32 @@ describe('the import state machine', () => {
     const broken = structuredClone(definition);
     delete broken.States.Finish;
     expect(validate(broken).isValid).toBe(false);
+  });
+});
+
+describe('the export state machine', () => {
+  let definition: Definition;
+  beforeAll(() => {
+    definition = definitionOf(template, 'ExportStateMachine');
+  });
+
+  it('is valid Amazon States Language', () => {
+    const result = validate(definition);
+    expect(result.isValid, result.errorsText()).toBe(true);
+  });
+
+  it('begins, runs every part at once — each again until it is done, retried — and finishes, after a failed map too', () => {
+    expect(definition.StartAt).toBe('ExportBegin');
+    const { ExportBegin, ExportParts, ExportFinish } = definition.States;
+    expect(ExportBegin).toMatchObject({ Type: 'Task', Next: 'ExportParts' });
+    expect(ExportParts).toMatchObject({ Type: 'Map', Next: 'ExportFinish', MaxConcurrency: CUSTOMER_PARTS });
+    expect(ExportParts!.Catch!.map((c) => [c.ErrorEquals, c.Next])).toEqual([[['States.ALL'], 'ExportFinish']]);
+    const processor = ExportParts!.ItemProcessor!;
+    const part = processor.States[processor.StartAt]!;
+    expect(part.Retry!.some((r) => r.ErrorEquals.includes('States.ALL') && r.MaxAttempts >= 3)).toBe(true);
+    expect(part.Next).toBe('ExportPartDone');
+    // Not done: the same part again (it continues from its saved state).
+    expect(processor.States.ExportPartDone).toMatchObject({ Type: 'Choice', Default: processor.StartAt });
+    expect(ExportFinish).toMatchObject({ Type: 'Task', End: true });
   });
 });

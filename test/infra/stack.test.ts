@@ -330,8 +330,8 @@ describe('the CDK stack', () => {
   it('traces every function with X-Ray, names its family as the Powertools service, and sizes it from the sizing table', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
     // publisher, notifier, search projector, due sweep, tenant-claim trigger, API authorizer, $default route, webhook dispatcher and worker;
-    // the import run's splitter, chunk and finish
-    expect(functions.length).toBe(operations.length + 12);
+    // the import run's splitter, chunk and finish; the export run's begin, part and finish
+    expect(functions.length).toBe(operations.length + 15);
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;

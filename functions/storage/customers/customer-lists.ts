@@ -163,7 +163,24 @@ const customerKeyOf =
   (entry: Record<string, unknown>): ItemKey =>
     keys.customer(tenantId, idOfSortKey(String(entry.nameSk)));
 
+/** Into how many parts the tenant's customers split for a reader that walks them all (an export): each part read on its own, in parallel. */
+export const CUSTOMER_PARTS = LIST_SHARDS;
+
+/** The tenant's customer count, as its counters hold it (one BatchGetItem). */
+export const tenantCustomerCount = async (tenantId: string): Promise<number> => sumCounts(await getItems(customerCountKeys(tenantId), { consistent: true }));
+
 export const customerLists = {
+  /**
+   * One part (0 … CUSTOMER_PARTS - 1) of the tenant's customers, by name within it: the parts
+   * together hold every customer once. For a job that walks the tenant (an export) a page at a time.
+   */
+  part: (tenantId: string, part: number, page: PageRequest) => {
+    const query: ShardedQuery = {
+      ...shardedQuery(tenantId, 'byName', (shard) => indexPartitions.byName(tenantId, shard)),
+      partitions: [indexPartitions.byName(tenantId, part)],
+    };
+    return customerPage(query, listId('part', tenantId, String(part)), page);
+  },
   /**
    * The customers a caller whose reach is less than the tenant may see (Visibility), by name;
    * `prefix` and the filters narrow it as they do the other lists.

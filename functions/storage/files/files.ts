@@ -113,8 +113,20 @@ export const readText = async (key: string): Promise<string | undefined> => {
   }
 };
 
-/** Writes a small object whole (a chunk, a chunk's results: bounded by the chunk size). */
-export const writeObject = async (key: string, body: string, contentType = 'application/x-ndjson'): Promise<void> => {
+/** An export's objects: its parts (gzip), and where each of its parts' steps stands. */
+export const exportKeys = (tenantId: string, exportId: string) => {
+  const base = `tenants/${tenantId}/exports/${exportId}`;
+  return {
+    part: (part: number, sequence: number, extension: string) =>
+      `${base}/parts/${String(part).padStart(3, '0')}-${String(sequence).padStart(6, '0')}.${extension}.gz`,
+    state: (part: number) => `${base}/state/${String(part).padStart(3, '0')}.json`,
+    /** Its files, their counts and sha256, once completed (kept here, not on the job: it grows with the tenant). */
+    manifest: `${base}/manifest.json`,
+  };
+};
+
+/** Writes a small object whole (a chunk, a chunk's results, an export's part: bounded). */
+export const writeObject = async (key: string, body: string | Uint8Array, contentType = 'application/x-ndjson'): Promise<void> => {
   await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body, ContentType: contentType }));
 };
 

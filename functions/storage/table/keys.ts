@@ -55,6 +55,8 @@ export const keys = {
     pk: `${tenantPrefix(tenantId)}#IMPORT#${id}`,
     sk: `CHUNK#${String(chunk).padStart(6, '0')}`,
   }),
+  /** An export job (issue 27): its own partition. */
+  exportJob: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#EXPORT#${id}`, sk: 'JOB' }),
   /** A tenant's webhook subscriptions share one partition (the dispatcher reads them all), with their events and count. */
   webhooks: (tenantId: string) => `${tenantPrefix(tenantId)}#WEBHOOKS`,
   webhook: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#WEBHOOKS`, sk: `WEBHOOK#${id}` }),

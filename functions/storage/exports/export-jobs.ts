@@ -1,0 +1,85 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { db, tableName } from '../table/db.ts';
+import { keys } from '../table/keys.ts';
+import type { Bookkeeping } from '../table/bookkeeping.ts';
+import { transact, type TransactItem } from '../table/transactions.ts';
+import type { ExportFormat, ExportStatus } from '../../domain/exports.ts';
+
+/** An export job as the table keeps it. */
+export interface ExportJob extends Bookkeeping {
+  id: string;
+  tenantId: string;
+  format: ExportFormat;
+  status: ExportStatus;
+  /** When it began reading: what it holds is the tenant as of this time or later (FHIR's transactionTime). */
+  transactionTime?: string;
+  /** Once completed (its files are listed in its manifest, storage/files): how many customers they hold, and the tenant's count as its counters said at the end. */
+  count?: number;
+  tenantCount?: number;
+  failure?: { code: string; message: string };
+  finished?: string;
+  /** Who it reads as: the authorizer's context of the request that created it. */
+  actor: Record<string, string>;
+}
+
+const ENTITY = 'EXPORT';
+
+/** Stores a new job, with what the create's idempotency writes beside it. */
+export const insertExportJob = async (job: ExportJob, extra: TransactItem[]): Promise<void> => {
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...job, ...keys.exportJob(job.tenantId, job.id), entity: ENTITY },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...extra,
+  ]);
+};
+
+export const getExportJob = async (tenantId: string, id: string): Promise<ExportJob | undefined> => {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.exportJob(tenantId, id), ConsistentRead: true }));
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, entity: _entity, ...job } = Item;
+  return job as ExportJob;
+};
+
+/** The job moved from `from` to `to` with `set` beside; false when it was not in `from` (another step moved it). */
+export const moveExportJob = async (
+  tenantId: string,
+  id: string,
+  from: ExportStatus,
+  to: ExportStatus,
+  set: Partial<Pick<ExportJob, 'transactionTime' | 'count' | 'tenantCount' | 'failure' | 'finished'>> = {},
+): Promise<boolean> => {
+  const entries = Object.entries(set).filter(([, value]) => value !== undefined);
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.exportJob(tenantId, id),
+        UpdateExpression: `SET #status = :to, #updated = :now${entries.map(([name]) => `, #${name} = :${name}`).join('')} ADD #version :one`,
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#updated': 'updated',
+          '#version': 'version',
+          ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':to': to,
+          ':from': from,
+          ':now': new Date().toISOString(),
+          ':one': 1,
+          ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};
