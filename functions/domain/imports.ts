@@ -120,18 +120,26 @@ export const importView = (job: ImportJobState, now = Date.now()) => {
   };
 };
 
+/** A CRM operation's call on a customer (by the operation's name): a step of an import's change of it, or of its undoing. */
+export interface UndoCall {
+  operation: 'updateCrmCustomer' | 'updateCrmStatus' | 'assignCrmOwner' | 'removeCrmOwner' | 'setNextAction' | 'addCrmTag' | 'removeCrmTag';
+  params: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
 /**
  * How to undo what an import did to a line's customer, kept beside its results (never shown: it
- * holds values the reader may not be allowed to see): created (delete it) or the values its PATCH
- * replaced (`before`, null where there was none: PATCH them back), and the customer's ETag after
- * the import's write — the revert's If-Match, so a customer changed since is left as it is.
+ * holds values the reader may not be allowed to see): created (delete it), or the calls that put
+ * back what each of its changes replaced (in the order they were made; a revert runs them last
+ * first), and the customer's ETag after the import's last write — the revert's If-Match, so a
+ * customer changed since is left as it is.
  */
 export interface UndoEntry {
   line: number;
   id: string;
   etag: string;
   created?: true;
-  before?: Record<string, unknown>;
+  calls?: UndoCall[];
 }
 
 /** One line's outcome, as the results list it. */

@@ -11,7 +11,18 @@ import type { Context } from 'aws-lambda';
 import { callOperation, type OperationHandler } from '../http/internal-call.ts';
 import type { AuthorizerContext } from '../http/kernel.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
-import { columnOf, customTypesOf, matchKeyField, matchKeyText, noCounts, rowBody, type Counts, type LineResult, type UndoEntry } from '../domain/imports.ts';
+import {
+  columnOf,
+  customTypesOf,
+  matchKeyField,
+  matchKeyText,
+  noCounts,
+  rowBody,
+  type Counts,
+  type LineResult,
+  type UndoCall,
+  type UndoEntry,
+} from '../domain/imports.ts';
 import { getCustomer } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { claimHash, EXTERNAL_ID, type FieldsInForce } from '../domain/custom-values.ts';
@@ -30,6 +41,12 @@ import { checkCustomValues } from '../domain/custom-fields.ts';
 import { handler as createCustomer } from '../crm/create-customer.ts';
 import { handler as updateCustomer } from '../crm/update-customer.ts';
 import { handler as deleteCustomer } from '../crm/delete-customer.ts';
+import { handler as updateStatus } from '../crm/update-status.ts';
+import { handler as assignOwner } from '../crm/assign-owner.ts';
+import { handler as removeOwner } from '../crm/remove-owner.ts';
+import { handler as setNextAction } from '../crm/set-next-action.ts';
+import { handler as addTag } from '../crm/add-tag.ts';
+import { handler as removeTag } from '../crm/remove-tag.ts';
 import { rowPlace, type ChunkRow } from './split-import.ts';
 
 /** Rows of a chunk written at once: each a transaction of its own, so a chunk's writes spread over time and partitions. */
@@ -37,8 +54,16 @@ const CONCURRENCY = 8;
 /** Attempts at a row the service answered 503 (throttled, or a record others kept changing): then the chunk fails, to be retried whole. */
 const BUSY_ATTEMPTS = 8;
 
-/** What an existing customer's row may change through PATCH; the rest (status, owner, tags, next action) have operations of their own. */
-const NOT_PATCHED = ['crmStatus', 'ownerId', 'tags', 'nextAction', 'nextActionDueDate'];
+/** The operations a change of an existing customer, or its undoing, calls: by name, its handler and its catalog entry. */
+const UNDO_OPERATIONS: Record<UndoCall['operation'], [OperationHandler, Parameters<typeof callOperation>[1]]> = {
+  updateCrmCustomer: [updateCustomer, crm.updateCrmCustomer],
+  updateCrmStatus: [updateStatus, crm.updateCrmStatus],
+  assignCrmOwner: [assignOwner, crm.assignCrmOwner],
+  removeCrmOwner: [removeOwner, crm.removeCrmOwner],
+  setNextAction: [setNextAction, crm.setNextAction],
+  addCrmTag: [addTag, crm.addCrmTag],
+  removeCrmTag: [removeTag, crm.removeCrmTag],
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -123,7 +148,7 @@ const findCustomer = async (job: ImportJob, line: number, key: string): Promise<
 };
 
 /** A line's result, with how to undo its write (kept apart from the results: UndoEntry). */
-type RowOutcome = LineResult & { undo?: Pick<UndoEntry, 'etag' | 'created' | 'before'> };
+type RowOutcome = LineResult & { undo?: Pick<UndoEntry, 'etag' | 'created' | 'calls'> };
 
 /** One row's outcome. */
 const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> => {
@@ -184,31 +209,80 @@ const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> 
   // update or upsert: what the row says that the customer does not hold yet (matched by id, it was read already).
   record ??= await getCustomer(job.tenantId, existing);
   if (!record) return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'The matched customer is gone.' };
-  const current = toCrmCustomer(record, fields);
+  const steps = changesOf(existing, toCrmCustomer(record, fields), body);
+  if (steps.length === 0) return { line, outcome: 'unchanged', id: existing };
+  // Each step through its operation, in order; what was done is kept to undo (a revert runs the undo calls backwards).
+  const done: UndoCall[] = [];
+  let etag = '';
+  for (const step of steps) {
+    const answer = await callForRow(...UNDO_OPERATIONS[step.call.operation], actor, { ...step.call, correlationId }, context);
+    if (answer.status !== 200) {
+      const failure = failureOf(answer.status, answer.body, job.mapping);
+      const partly = done.length > 0 ? ` (${done.length} of ${steps.length} changes were made before it: a revert undoes them)` : '';
+      return {
+        line,
+        outcome: 'failed',
+        id: existing,
+        ...failure,
+        message: `${failure.message}${partly}`,
+        ...(done.length > 0 ? { undo: { etag, calls: done } } : {}),
+      };
+    }
+    etag = answer.headers.etag!;
+    done.push(step.undo);
+  }
+  return { line, outcome: 'updated', id: existing, undo: { etag, calls: done } };
+};
+
+/** A change of an existing customer as one API call, and the call that puts back what it changed. */
+interface Step {
+  call: UndoCall;
+  undo: UndoCall;
+}
+
+/**
+ * The API calls that make an existing customer (its CRM view) hold what the row says: its profile
+ * and custom fields by PATCH (only what differs), then its status, owner, next action, and each of
+ * its tags it lacks (an import adds tags, never removes one) — each by its own operation, with the
+ * call that undoes it. None when the customer holds it all already.
+ */
+const changesOf = (id: string, current: Record<string, unknown>, body: Record<string, unknown>): Step[] => {
+  const { crmStatus, ownerId, tags, nextAction, nextActionDueDate, ...profile } = body;
+  const steps: Step[] = [];
   const changes: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(body)) {
+  for (const [field, value] of Object.entries(profile)) {
     if (field === 'customFields') {
       const currentCustom = (current.customFields ?? {}) as Record<string, unknown>;
       const changed = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k, v]) => !jsonEqual(currentCustom[k], v)));
       if (Object.keys(changed).length > 0) changes.customFields = changed;
-    } else if (!jsonEqual(current[field], field === 'tags' && Array.isArray(value) ? [...new Set(value)].sort() : value)) changes[field] = value;
+    } else if (!jsonEqual(current[field], value)) changes[field] = value;
   }
-  const ignored = Object.keys(changes).filter((field) => NOT_PATCHED.includes(field));
-  for (const field of ignored) delete changes[field];
-  if (Object.keys(changes).length === 0) {
-    if (ignored.length > 0)
-      return {
-        line,
-        outcome: 'skipped',
-        id: existing,
-        code: 'NOT_UPDATED',
-        message: `An import does not change ${ignored.join(', ')} of an existing customer yet.`,
-      };
-    return { line, outcome: 'unchanged', id: existing };
-  }
-  const updated = await callForRow(updateCustomer, crm.updateCrmCustomer, actor, { body: changes, params: { id: existing }, correlationId }, context);
-  if (updated.status === 200) return { line, outcome: 'updated', id: existing, undo: { etag: updated.headers.etag!, before: valuesBefore(current, changes) } };
-  return { line, outcome: 'failed', id: existing, ...failureOf(updated.status, updated.body, job.mapping) };
+  if (Object.keys(changes).length > 0)
+    steps.push({
+      call: { operation: 'updateCrmCustomer', params: { id }, body: changes },
+      undo: { operation: 'updateCrmCustomer', params: { id }, body: valuesBefore(current, changes) },
+    });
+  if (crmStatus !== undefined && crmStatus !== current.crmStatus)
+    steps.push({
+      call: { operation: 'updateCrmStatus', params: { id }, body: { crmStatus } },
+      undo: { operation: 'updateCrmStatus', params: { id }, body: { crmStatus: current.crmStatus } },
+    });
+  if (ownerId !== undefined && ownerId !== current.ownerId)
+    steps.push({
+      call: { operation: 'assignCrmOwner', params: { id, ownerId: String(ownerId) } },
+      undo:
+        typeof current.ownerId === 'string'
+          ? { operation: 'assignCrmOwner', params: { id, ownerId: current.ownerId } }
+          : { operation: 'removeCrmOwner', params: { id } },
+    });
+  const action = { nextAction: current.nextAction ?? null, nextActionDueDate: current.nextActionDueDate ?? null };
+  const wanted = { nextAction: nextAction ?? action.nextAction, nextActionDueDate: nextActionDueDate ?? action.nextActionDueDate };
+  if (!jsonEqual(action, wanted))
+    steps.push({ call: { operation: 'setNextAction', params: { id }, body: wanted }, undo: { operation: 'setNextAction', params: { id }, body: action } });
+  const held = new Set((current.tags as string[] | undefined) ?? []);
+  for (const tag of new Set(Array.isArray(tags) ? (tags as unknown[]).map(String) : []))
+    if (!held.has(tag)) steps.push({ call: { operation: 'addCrmTag', params: { id, tag } }, undo: { operation: 'removeCrmTag', params: { id, tag } } });
+  return steps;
 };
 
 /** What a PATCH of `changes` replaces in `current` (the CRM view): each field's value before, null where it had none — the PATCH that puts them back. */
@@ -312,11 +386,18 @@ const revertChunk = async (job: ImportJob, chunk: number, context: Context): Pro
   return inParallel(results, async ({ line, id }): Promise<RowOutcome> => {
     const entry = undo.get(line);
     if (!entry) return { line, outcome: 'unchanged', ...(id ? { id } : {}) };
-    const call = { params: { id: entry.id }, headers: { 'if-match': entry.etag }, correlationId };
-    const answer = entry.created
-      ? await callForRow(deleteCustomer, crm.deleteCrmCustomer, actor, call, context)
-      : await callForRow(updateCustomer, crm.updateCrmCustomer, actor, { ...call, body: entry.before }, context);
-    if (answer.status === 204 || answer.status === 200) return { line, outcome: 'reverted', id: entry.id };
+    // A create is undone by a delete; an update by its undo calls, last first, each If-Match the ETag the one before left.
+    const calls = entry.created ? [] : [...(entry.calls ?? [])].reverse();
+    let etag = entry.etag;
+    let answer = entry.created
+      ? await callForRow(deleteCustomer, crm.deleteCrmCustomer, actor, { params: { id: entry.id }, headers: { 'if-match': etag }, correlationId }, context)
+      : undefined;
+    for (const call of calls) {
+      answer = await callForRow(...UNDO_OPERATIONS[call.operation], actor, { ...call, headers: { 'if-match': etag }, correlationId }, context);
+      if (answer.status !== 200) break;
+      etag = answer.headers.etag!;
+    }
+    if (!answer || answer.status === 204 || answer.status === 200) return { line, outcome: 'reverted', id: entry.id };
     if (answer.status === 412)
       return { line, outcome: 'skipped', id: entry.id, code: 'CHANGED_SINCE', message: 'The customer changed after the import wrote it: left as it is.' };
     if (answer.status === 404) return { line, outcome: 'skipped', id: entry.id, code: 'GONE', message: 'The customer is gone (deleted since the import).' };

@@ -173,7 +173,7 @@ describe('import jobs', () => {
     const first = await runImport(tenant, spec, CSV);
     expect(first.counts).toMatchObject({ created: 3, failed: 4 });
     const ids = Object.fromEntries((await resultsOf(tenant, first.id, 'created')).map((r) => [r.line, String(r.id)]));
-    // A second import changes Acme's tier and Eve's tags (the tags are not an import's to change yet: skipped) …
+    // A second import changes Acme's tier …
     const second = await runImport(tenant, spec, CSV.replace('ops@acme.example,ORGANIZATION,gold', 'ops@acme.example,ORGANIZATION,silver'));
     expect(second.counts).toMatchObject({ updated: 1, unchanged: 2 });
     // … and reverting it puts the tier back: one line reverted, the rest had nothing to undo.
@@ -203,6 +203,42 @@ describe('import jobs', () => {
     const validation = await runImport(tenant, { ...spec, mode: 'validate' }, CSV);
     expect((await send('revertImport', { ...admin(tenant), params: { id: validation.id } })).status).toBe(409);
     expect((await send('revertImport', { ...admin(tenant), params: { id: revertFirst.id } })).status).toBe(409);
+  }, 60_000);
+
+  it("changes an existing customer's status, owner, next action and tags through their own operations, and a revert puts them back", async () => {
+    const tenant = uniqueTenant();
+    const spec = { mode: 'upsert', matchKey: 'externalId', format: 'csv' };
+    const first = await runImport(tenant, spec, 'externalId,name,type,tags\nX-1,Pipeline Co,ORGANIZATION,old\nX-2,Lost Co,ORGANIZATION,\n');
+    const [one, two] = (await resultsOf(tenant, first.id)).map((r) => String(r.id)) as [string, string];
+    const file = [
+      'externalId,name,crmStatus,ownerId,nextAction,nextActionDueDate,tags',
+      'X-1,Pipeline Co,PROSPECT,owner-7,Call back,2031-05-01T09:00:00Z,old;vip;b2b',
+      // LEAD cannot move to CUSTOMER: the line fails with the pipeline's own 409, after its new name was written (a revert undoes that too).
+      'X-2,Lost Company,CUSTOMER,owner-8,,,',
+      '',
+    ].join('\n');
+    const changed = await runImport(tenant, spec, file);
+    expect(changed.counts).toMatchObject({ read: 2, updated: 1, failed: 1 });
+    const [failed] = await resultsOf(tenant, changed.id, 'failed');
+    expect(failed).toMatchObject({ line: 3, code: 'CONFLICT' });
+    expect(failed!.message).toMatch(/1 of 3 changes were made before it/);
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: two } })).body).toMatchObject({ name: 'Lost Company', crmStatus: 'LEAD' });
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: one } })).body).toMatchObject({
+      crmStatus: 'PROSPECT',
+      ownerId: 'owner-7',
+      nextAction: 'Call back',
+      nextActionDueDate: '2031-05-01T09:00:00Z',
+      tags: ['b2b', 'old', 'vip'],
+    });
+    // The same file again: nothing to change for the first line; the second fails as before.
+    expect((await runImport(tenant, spec, file)).counts).toMatchObject({ unchanged: 1, failed: 1 });
+    const reverted = await revertAndWait(tenant, changed.id);
+    expect(reverted.counts).toMatchObject({ read: 2, reverted: 2 });
+    const back = (await send('getCrmCustomer', { ...admin(tenant), params: { id: one } })).body;
+    expect(back).toMatchObject({ crmStatus: 'LEAD', tags: ['old'] });
+    expect(back.ownerId).toBeUndefined();
+    expect(back.nextAction).toBeUndefined();
+    expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: two } })).body).toMatchObject({ name: 'Lost Co' });
   }, 60_000);
 
   it('validates without writing anything', async () => {

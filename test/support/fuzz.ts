@@ -14,6 +14,7 @@ import { operations } from '../../functions/catalog.ts';
 import type { Family, Operation } from '../../functions/http/operation.ts';
 import { call, uniqueTenant, type CallOptions } from '../../lib/local/direct-call.ts';
 import { recordRequests } from '../../lib/local/request-recorder.ts';
+import { importsSettled } from '../../lib/local/imports-local.ts';
 import { bodyFor, headersFor, paramFor, queryFor } from './arbitraries.ts';
 import { isFamilyError } from './error-bodies.ts';
 import { recordDelivery } from '../../functions/storage/webhooks/webhook-deliveries.ts';
@@ -128,6 +129,8 @@ export const fuzzFamily = async (family: Family, fixture: Fixture): Promise<{ op
     await fc.assert(
       fc.asyncProperty(requestFor(op, fixture), async ({ params, query, headers, body }) => {
         let answer: Awaited<ReturnType<typeof call>> | undefined;
+        // A job an earlier case started (an import, a revert, an export) runs in the background: it ends before this case is recorded.
+        await importsSettled();
         const requests = await recordRequests(async () => {
           answer = await call(handler, op, { tenant: fixture.tenant, sub: fixture.sub, params, query, headers, ...body });
         });
