@@ -110,7 +110,7 @@ if (wanted(14))
 if (wanted(15))
   section(
     '15. Bulk import through the local runtime: rows a second, DynamoDB requests and units a row, the splitter’s memory',
-    runImportsInChild(quick ? 500 : 2000, quick ? 32 : 256),
+    runImportsInChild(quick ? 500 : 2000, quick ? 32 : 1024),
   );
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
