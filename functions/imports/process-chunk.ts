@@ -102,13 +102,18 @@ interface ChunkWork {
   chunks: Map<number, Promise<ChunkRow[]>>;
 }
 
-/** The row of the job's file with this ordinal (its chunk read once per chunk processed). */
+/** Other chunks a chunk's run keeps read at once (a chunk whose duplicates' first rows lie in many others reads them again, never holds them all). */
+const OTHER_CHUNKS_KEPT = 16;
+
+/** The row of the job's file with this ordinal (its chunk read once while kept). */
 const rowAt = async (work: ChunkWork, ordinal: number): Promise<ChunkRow | undefined> => {
   const { chunk, index } = rowPlace(ordinal);
   let rows = work.chunks.get(chunk);
   if (!rows) {
     rows = chunkRows(importKeys(work.job.tenantId, work.job.id).chunk(chunk));
     work.chunks.set(chunk, rows);
+    // The oldest other chunk goes (the first entry is the chunk's own: kept).
+    if (work.chunks.size > OTHER_CHUNKS_KEPT + 1) work.chunks.delete([...work.chunks.keys()][1]!);
   }
   return (await rows)[index];
 };

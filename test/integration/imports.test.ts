@@ -365,6 +365,20 @@ describe('import jobs', () => {
     expect(notUnique.body.detail).toMatch(/unique custom field/);
   }, 60_000);
 
+  it('finds a duplicate whose first row is in another chunk (a validation: it checks every row, writes nothing)', async () => {
+    const tenant = uniqueTenant();
+    const rows = Array.from({ length: 1004 }, (_, i) => `Row ${i},row${i}@dup.example,PERSON`);
+    rows.push('Late Copy,ROW0@dup.example,PERSON', 'Another Copy,row999@dup.example,PERSON');
+    const job = await runImport(tenant, { mode: 'validate', matchKey: 'email', format: 'csv' }, `name,email,type\n${rows.join('\n')}\n`);
+    expect(job).toMatchObject({ status: 'completed', chunks: 2 });
+    expect(job.counts).toMatchObject({ read: 1006, skipped: 1004, failed: 2 });
+    // Lines 1006 and 1007 (chunk 2) repeat lines 2 and 1001 (chunk 1); e-mail addresses compare without case.
+    expect((await resultsOf(tenant, job.id, 'failed')).map((r) => [r.line, r.code, String(r.message).slice(0, 7)])).toEqual([
+      [1006, 'DUPLICATE_KEY', 'Line 2 '],
+      [1007, 'DUPLICATE_KEY', 'Line 10'],
+    ]);
+  }, 60_000);
+
   it('refuses a bad spec with a 400 naming the member, and another tenant’s job is not found', async () => {
     const tenant = uniqueTenant();
     for (const [body, said] of [
