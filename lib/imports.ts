@@ -55,8 +55,8 @@ const filesStatements = (bucket: s3.IBucket, write: boolean): iam.PolicyStatemen
 
 /**
  * Bulk import's own nested stack (issue 27): the files bucket, the role of its runs, its three
- * steps' functions and the state machine running them — the splitter, then the chunks in a
- * Distributed Map read from the manifest the splitter wrote (at most IMPORT_LIMITS.chunkConcurrency
+ * steps' functions and the state machine running them — the splitter, then the chunks in two
+ * Distributed Maps one after the other, read from the manifests the splitter wrote (customers, then the rows referring to them) (at most IMPORT_LIMITS.chunkConcurrency
  * of a job at once, each retried on any error: a chunk is safe to run again), then the finish — also
  * after the map failed, so a job whose chunks could not all run is failed, never left running.
  */
@@ -112,23 +112,31 @@ export class Imports extends NestedStack {
     );
 
     const split = new tasks.LambdaInvoke(this, 'Split', { lambdaFunction: splitFn, payloadResponseOnly: true, resultPath: '$.split' });
-    const chunk = new tasks.LambdaInvoke(this, 'Chunk', { lambdaFunction: chunkFn, payloadResponseOnly: true }).addRetry({
-      errors: ['States.ALL'],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 6,
-    });
-    const chunks = new sfn.DistributedMap(this, 'Chunks', {
-      itemReader: new sfn.S3JsonItemReader({ bucket: this.bucket, key: sfn.JsonPath.stringAt('$.split.manifest') }),
-      maxConcurrency: IMPORT_LIMITS.chunkConcurrency,
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    chunks.itemProcessor(chunk);
+    // Two maps, one after the other: the manifest's chunks (customers), then the second manifest's (the rows that refer to them).
+    const map = (id: string, manifest: string) => {
+      const chunks = new sfn.DistributedMap(this, id, {
+        itemReader: new sfn.S3JsonItemReader({ bucket: this.bucket, key: sfn.JsonPath.stringAt(manifest) }),
+        maxConcurrency: IMPORT_LIMITS.chunkConcurrency,
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+      // Each chunk retried on any error: a chunk is safe to run again.
+      chunks.itemProcessor(
+        new tasks.LambdaInvoke(this, `${id}Chunk`, { lambdaFunction: chunkFn, payloadResponseOnly: true }).addRetry({
+          errors: ['States.ALL'],
+          interval: Duration.seconds(2),
+          backoffRate: 2,
+          maxAttempts: 6,
+        }),
+      );
+      return chunks;
+    };
     const finish = new tasks.LambdaInvoke(this, 'Finish', { lambdaFunction: finishFn, payloadResponseOnly: true, resultPath: sfn.JsonPath.DISCARD });
-    chunks.addCatch(finish, { resultPath: '$.failure' });
+    const [first, next] = [map('Chunks', '$.split.manifest'), map('NextChunks', '$.split.childManifest')];
+    first.addCatch(finish, { resultPath: '$.failure' });
+    next.addCatch(finish, { resultPath: '$.failure' });
     const definition = split.next(
       new sfn.Choice(this, 'AnyChunks')
-        .when(sfn.Condition.numberGreaterThan('$.split.chunks', 0), chunks.next(finish))
+        .when(sfn.Condition.numberGreaterThan('$.split.chunks', 0), first.next(next).next(finish))
         .otherwise(new sfn.Succeed(this, 'NothingToRun')),
     );
     const machineLogs = new logs.LogGroup(this, 'MachineLogs', { retention: props.retention, removalPolicy: RemovalPolicy.DESTROY });

@@ -356,7 +356,8 @@ export const crm = {
     path: `${base}/{id}/activities`,
     handler: 'functions/crm/create-activity.ts',
     access: 'write',
-    summary: 'Logs or plans an activity with the customer',
+    summary: 'Logs or plans an activity with the customer (Idempotency-Key honoured)',
+    idempotent: true,
     responses: () => ({
       201: { description: 'Created', schema: Activity, headers: { Location: 'string', ETag: 'string' } },
       ...common,
@@ -396,6 +397,16 @@ export const crm = {
     summary: 'Marks an activity completed (completing it again changes nothing)',
     responses: () => ({ ...changed('The activity'), 200: { description: 'The activity', schema: Activity } }),
   },
+  deleteActivity: {
+    name: 'deleteActivity',
+    family: 'crm',
+    method: 'DELETE',
+    path: `${base}/{id}/activities/{activityId}`,
+    handler: 'functions/crm/delete-activity.ts',
+    access: 'write',
+    summary: 'Deletes an activity (If-Match honoured)',
+    responses: () => ({ 204: { description: 'Deleted' }, ...common, 404: error('Not Found'), 412: error('Precondition Failed') }),
+  },
   createOpportunity: {
     name: 'createOpportunity',
     family: 'crm',
@@ -403,7 +414,8 @@ export const crm = {
     path: `${base}/{id}/opportunities`,
     handler: 'functions/crm/create-opportunity.ts',
     access: 'write',
-    summary: 'Opens an opportunity with the customer',
+    summary: 'Opens an opportunity with the customer (Idempotency-Key honoured)',
+    idempotent: true,
     responses: () => ({
       201: { description: 'Created', schema: Opportunity, headers: { Location: 'string', ETag: 'string' } },
       ...common,
@@ -432,5 +444,15 @@ export const crm = {
     summary: 'Changes an opportunity; status moves NEW → … → WON | LOST (409 otherwise)',
     responses: () => ({ ...changed('The opportunity'), 200: { description: 'The opportunity', schema: Opportunity }, 409: error('Conflict') }),
     request: { body: { [json]: OpportunityUpdate } },
+  },
+  deleteOpportunity: {
+    name: 'deleteOpportunity',
+    family: 'crm',
+    method: 'DELETE',
+    path: `${base}/{id}/opportunities/{opportunityId}`,
+    handler: 'functions/crm/delete-opportunity.ts',
+    access: 'write',
+    summary: 'Deletes an opportunity (If-Match honoured)',
+    responses: () => ({ 204: { description: 'Deleted' }, ...common, 404: error('Not Found'), 412: error('Precondition Failed') }),
   },
 } as const satisfies Record<string, Operation>;

@@ -135,6 +135,8 @@ export const NextActionChange = z.lazy(() => z.strictObject({ nextAction: nullab
 
 export const ActivityType = z.lazy(() => z.enum(['CALL', 'MEETING', 'EMAIL', 'TASK', 'NOTE']));
 export const Priority = z.lazy(() => z.enum(['LOW', 'MEDIUM', 'HIGH']));
+/** An activity's or opportunity's id in the system it came from: unique among its customer's of its kind, set when it is created (what an import matches it by). */
+const ChildExternalId = z.lazy(() => nonEmpty(255));
 const activityFields = () => ({
   subject: nonEmpty(500),
   description: text(10000),
@@ -157,6 +159,7 @@ export const ActivityCreate = z.lazy(() => {
     type: ActivityType,
     ...optionalShape(fields),
     subject: fields.subject,
+    externalId: z.optional(ChildExternalId),
   }) as z.ZodMiniType<{ type: string; subject: string; dueDate?: string; [key: string]: unknown }>;
 });
 export const ActivityUpdate = z.lazy(
@@ -213,6 +216,7 @@ export const OpportunityCreate = z.lazy(() => {
     ...optionalShape(fields),
     name: fields.name,
     status: z.optional(OpportunityStatus),
+    externalId: z.optional(ChildExternalId),
   }) as z.ZodMiniType<{ name: string; status?: string; [key: string]: unknown }>;
 });
 export const OpportunityUpdate = z.lazy(

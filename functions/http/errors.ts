@@ -3,6 +3,7 @@ import { ConcurrentChanges, CustomerNotLive, IdempotencyKeyReused, InvalidIdempo
 import { NotStorable } from '../storage/table/limits.ts';
 import { FieldKeyTaken } from '../storage/fields/field-definitions.ts';
 import { UniqueValueTaken } from '../storage/customers/unique-values.ts';
+import { ChildExternalIdTaken } from '../storage/customers/customer-children.ts';
 
 /** An error that is the caller's to fix (or a state the caller must know of): it becomes a 4xx/5xx response. */
 export class HttpError extends Error {
@@ -72,7 +73,7 @@ export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof IdempotencyKeyReused || error instanceof LimitReached) return unprocessable(error.message);
   if (error instanceof ConcurrentChanges) return serviceUnavailable(error.message);
   if (error instanceof CustomerNotLive) return notFound(error.message);
-  if (error instanceof FieldKeyTaken || error instanceof UniqueValueTaken) return conflict(error.message);
+  if (error instanceof FieldKeyTaken || error instanceof UniqueValueTaken || error instanceof ChildExternalIdTaken) return conflict(error.message);
   if (error instanceof NotStorable) return error.tooLarge ? payloadTooLarge(error.message) : badRequest(error.message);
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : '';

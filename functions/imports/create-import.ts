@@ -17,7 +17,7 @@ import { imports, IMPORTS_PATH } from './operations.ts';
  */
 export const handler = defineHandler(imports.createImport, async (request) => {
   const { tenantId, sub } = request.caller;
-  const spec = request.body;
+  const spec = { ...request.body, matchKey: request.body.matchKey ?? 'externalId' };
   const key = matchKeyField(spec.matchKey);
   if (key !== undefined) {
     const definition = (await customerFields(request)).get(key);

@@ -12,12 +12,19 @@ import { callOperation, type OperationHandler } from '../http/internal-call.ts';
 import type { AuthorizerContext } from '../http/kernel.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
 import {
+  type CellProblem,
   columnOf,
+  CUSTOMER_REFERENCES,
+  type CustomerReference,
+  customerReferenceOf,
   customTypesOf,
   matchKeyField,
   matchKeyText,
   noCounts,
+  RECORD_FIELD,
+  recordOf,
   rowBody,
+  rowKey,
   type Counts,
   type LineResult,
   type UndoCall,
@@ -34,7 +41,7 @@ import { countChunk, getImportJob, reportImportProgress, type ImportJob } from '
 import { importEvent, progressEveryMs } from '../events/import-events.ts';
 import { toCrmCustomer } from '../crm/customer-view.ts';
 import { crm } from '../crm/operations.ts';
-import { CrmCustomerCreate } from '../crm/schemas.ts';
+import { ActivityCreate, CrmCustomerCreate, OpportunityCreate } from '../crm/schemas.ts';
 import { parseWith } from '../http/validation.ts';
 import { HttpError } from '../http/errors.ts';
 import { checkCustomValues } from '../domain/custom-fields.ts';
@@ -47,16 +54,28 @@ import { handler as removeOwner } from '../crm/remove-owner.ts';
 import { handler as setNextAction } from '../crm/set-next-action.ts';
 import { handler as addTag } from '../crm/add-tag.ts';
 import { handler as removeTag } from '../crm/remove-tag.ts';
-import { rowPlace, type ChunkRow } from './split-import.ts';
+import { handler as createActivity } from '../crm/create-activity.ts';
+import { handler as updateActivity } from '../crm/update-activity.ts';
+import { handler as deleteActivity } from '../crm/delete-activity.ts';
+import { handler as createOpportunity } from '../crm/create-opportunity.ts';
+import { handler as updateOpportunity } from '../crm/update-opportunity.ts';
+import { handler as deleteOpportunity } from '../crm/delete-opportunity.ts';
+import { childHolding, getChild } from '../storage/customers/customer-children.ts';
+import { rowPlace, type ChunkItem, type ChunkRow, type ChunkRows } from './split-import.ts';
 
 /** Rows of a chunk written at once: each a transaction of its own, so a chunk's writes spread over time and partitions. */
 const CONCURRENCY = 8;
 /** Attempts at a row the service answered 503 (throttled, or a record others kept changing): then the chunk fails, to be retried whole. */
 const BUSY_ATTEMPTS = 8;
 
-/** The operations a change of an existing customer, or its undoing, calls: by name, its handler and its catalog entry. */
-const UNDO_OPERATIONS: Record<UndoCall['operation'], [OperationHandler, Parameters<typeof callOperation>[1]]> = {
+/** The operations a change of an existing record, or the undoing of a write, calls: by name, its handler and its catalog entry. */
+const OPERATIONS: Record<UndoCall['operation'], [OperationHandler, Parameters<typeof callOperation>[1]]> = {
   updateCrmCustomer: [updateCustomer, crm.updateCrmCustomer],
+  deleteCrmCustomer: [deleteCustomer, crm.deleteCrmCustomer],
+  updateActivity: [updateActivity, crm.updateActivity],
+  deleteActivity: [deleteActivity, crm.deleteActivity],
+  updateOpportunity: [updateOpportunity, crm.updateOpportunity],
+  deleteOpportunity: [deleteOpportunity, crm.deleteOpportunity],
   updateCrmStatus: [updateStatus, crm.updateCrmStatus],
   assignCrmOwner: [assignOwner, crm.assignCrmOwner],
   removeCrmOwner: [removeOwner, crm.removeCrmOwner],
@@ -93,34 +112,60 @@ const callForRow = async (
   }
 };
 
-/** What every row of a chunk is processed with: the job, the tenant's fields (read once a chunk) and their types by key, the chunk's Lambda context, and the job's chunks read so far (a duplicate's first row may be in another). */
+/** What every row of a chunk is processed with: the job, the tenant's fields (read once a chunk) and their types by key, the chunk's Lambda context, and the job's files read so far (a duplicate's first row, a referred line's customer may be in another chunk). */
 interface ChunkWork {
   job: ImportJob;
   fields: FieldsInForce;
   customTypes: ReadonlyMap<string, string>;
   context: Context;
   chunks: Map<number, Promise<ChunkRow[]>>;
+  customers: Map<number, Promise<Map<number, LineResult>>>;
+  firstLines?: Promise<number[]>;
 }
 
-/** Other chunks a chunk's run keeps read at once (a chunk whose duplicates' first rows lie in many others reads them again, never holds them all). */
+/** Other chunks' files a chunk's run keeps read at once (a chunk whose rows point into many others reads them again, never holds them all). */
 const OTHER_CHUNKS_KEPT = 16;
 
-/** The row of the job's file with this ordinal (its chunk read once while kept). */
+/** What `load` gives for a chunk, read once while kept (the oldest other chunk goes when more are kept; the first entry, the chunk's own, stays). */
+const keptRead = <T>(kept: Map<number, Promise<T>>, chunk: number, load: () => Promise<T>): Promise<T> => {
+  let read = kept.get(chunk);
+  if (!read) {
+    read = load();
+    kept.set(chunk, read);
+    if (kept.size > OTHER_CHUNKS_KEPT + 1) kept.delete([...kept.keys()][1]!);
+  }
+  return read;
+};
+
+/** The row of the job's file with this ordinal. */
 const rowAt = async (work: ChunkWork, ordinal: number): Promise<ChunkRow | undefined> => {
   const { chunk, index } = rowPlace(ordinal);
-  let rows = work.chunks.get(chunk);
-  if (!rows) {
-    rows = chunkRows(importKeys(work.job.tenantId, work.job.id).chunk(chunk));
-    work.chunks.set(chunk, rows);
-    // The oldest other chunk goes (the first entry is the chunk's own: kept).
-    if (work.chunks.size > OTHER_CHUNKS_KEPT + 1) work.chunks.delete([...work.chunks.keys()][1]!);
+  return (await keptRead(work.chunks, chunk, () => chunkRows(importKeys(work.job.tenantId, work.job.id).chunk(chunk))))[index];
+};
+
+/** The outcome of the file's customer row on this line (written before any row referring to it ran), if the line is one. */
+const customerLineResult = async (work: ChunkWork, line: number): Promise<LineResult | undefined> => {
+  const keys = importKeys(work.job.tenantId, work.job.id);
+  work.firstLines ??= readText(keys.lines).then((text) => JSON.parse(text ?? '[]') as number[]);
+  const firstLines = await work.firstLines;
+  // The chunk whose first line is the last at or before the line.
+  let [low, high] = [0, firstLines.length - 1];
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (firstLines[mid]! <= line) low = mid;
+    else high = mid - 1;
   }
-  return (await rows)[index];
+  if (firstLines.length === 0 || firstLines[low]! > line) return undefined;
+  const chunk = low + 1;
+  const results = await keptRead(work.customers, chunk, async () => {
+    const lines = (await ndjsonOf<LineResult>(keys.results(chunk))) ?? (await ndjsonOf<LineResult>(keys.partialResults(chunk))) ?? [];
+    return new Map(lines.map((result) => [result.line, result]));
+  });
+  return results.get(line);
 };
 
 /** The column a failure of the match key names. */
-const keyColumn = (job: ImportJob): string => columnOf(job.matchKey, job.mapping) ?? job.matchKey;
-
+const keyColumn = (job: ImportJob, field: string = job.matchKey): string => columnOf(field, job.mapping) ?? field;
 /**
  * The customer a row's key names, by the job's match key: none, one, or (by e-mail, the one key
  * several customers may share) several — a failure, never a guess. `record` when it was read.
@@ -155,29 +200,53 @@ const findCustomer = async (job: ImportJob, line: number, key: string): Promise<
 /** A line's result, with how to undo its write (kept apart from the results: UndoEntry). */
 type RowOutcome = LineResult & { undo?: Pick<UndoEntry, 'etag' | 'created' | 'calls'> };
 
-/** One row's outcome. */
+/** One row's outcome: read as its mapping says, checked for a duplicate of an earlier row, then written as the record it is. */
 const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> => {
-  const { job, fields, customTypes, context } = work;
+  const { job, fields, customTypes } = work;
   const { line } = item;
   if ('error' in item) return { line, outcome: 'failed', ...item.error };
-  const actor = job.actor as unknown as AuthorizerContext;
-  const correlationId = `import-${job.id}`;
-  const body = rowBody(item.row, job.mapping, job.format === 'csv', customTypes);
-  const key = await matchKeyText(job.matchKey, body, fields);
-  delete body.id;
+  const { body, problems } = rowBody(item.row, job, customTypes);
+  if (problems.length > 0) {
+    const [{ field, column }] = problems as [CellProblem];
+    return { line, outcome: 'failed', code: 'INVALID_FORMAT', field, column, message: problems.map((problem) => problem.message).join(' ') };
+  }
+  const record = recordOf(job.object, body);
+  if (!record)
+    return {
+      line,
+      outcome: 'failed',
+      code: 'RECORD_TYPE',
+      field: RECORD_FIELD,
+      column: keyColumn(job, RECORD_FIELD),
+      message: `The row's ${RECORD_FIELD} is '${String(body[RECORD_FIELD] ?? '').slice(0, 100)}': customer, activity or opportunity.`,
+    };
   // A key an earlier row of the file held: that row is the record, this one a duplicate (once the keys themselves compare equal).
-  if (item.firstRow !== undefined && key !== undefined) {
-    const first = await rowAt(work, item.firstRow);
-    if (first && 'row' in first && (await matchKeyText(job.matchKey, rowBody(first.row, job.mapping, job.format === 'csv', customTypes), fields)) === key)
+  if (item.firstRow !== undefined) {
+    const key = await rowKey(job, body, fields);
+    const first = key === undefined ? undefined : await rowAt(work, item.firstRow);
+    if (first && 'row' in first && (await rowKey(job, rowBody(first.row, job, customTypes).body, fields)) === key) {
+      const field = record === 'customer' ? job.matchKey : 'externalId';
       return {
         line,
         outcome: 'failed',
         code: 'DUPLICATE_KEY',
-        field: job.matchKey,
-        column: keyColumn(job),
-        message: `Line ${first.line} has the same ${job.matchKey}: a file names each record once (this line was not written).`,
+        field,
+        column: keyColumn(job, field),
+        message: `Line ${first.line} has the same ${field}: a file names each record once (this line was not written).`,
       };
+    }
   }
+  delete body[RECORD_FIELD];
+  return record === 'customer' ? customerRow(work, line, body) : childRow(work, line, record, body);
+};
+
+/** A customer's row: matched by the job's key, then created, or changed where it differs. */
+const customerRow = async (work: ChunkWork, line: number, body: Record<string, unknown>): Promise<RowOutcome> => {
+  const { job, fields, context } = work;
+  const actor = job.actor as unknown as AuthorizerContext;
+  const correlationId = `import-${job.id}`;
+  const key = await matchKeyText(job.matchKey, body, fields);
+  delete body.id;
   // The customer the row names, by the job's key.
   let existing: string | undefined;
   let record: CustomerRecord | undefined;
@@ -196,7 +265,7 @@ const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> 
       message: `No customer ${key}: an id names a customer that exists (match by another key to create).`,
     };
 
-  if (job.mode === 'validate') return validateRow(job, fields, line, body, existing);
+  if (job.mode === 'validate') return validateRow(job, line, body, existing, CrmCustomerCreate, () => customValueProblems(fields, body));
   if (existing === undefined) {
     if (job.mode === 'update') return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'No customer matches the row, and the job only updates.' };
     const created = await callForRow(
@@ -206,37 +275,132 @@ const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> 
       { body, headers: { 'idempotency-key': `import-${job.id}-${line}` }, correlationId },
       context,
     );
-    if (created.status === 201)
-      return { line, outcome: 'created', id: String((created.body as { id: string }).id), undo: { etag: created.headers.etag!, created: true } };
-    return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
+    if (created.status !== 201) return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
+    const id = String((created.body as { id: string }).id);
+    return { line, outcome: 'created', id, undo: { etag: created.headers.etag!, created: true, calls: [{ operation: 'deleteCrmCustomer', params: { id } }] } };
   }
   if (job.mode === 'create') return { line, outcome: 'skipped', id: existing, code: 'EXISTS', message: 'A customer matches the row; the job only creates.' };
   // update or upsert: what the row says that the customer does not hold yet (matched by id, it was read already).
   record ??= await getCustomer(job.tenantId, existing);
   if (!record) return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'The matched customer is gone.' };
-  const steps = changesOf(existing, toCrmCustomer(record, fields), body);
-  if (steps.length === 0) return { line, outcome: 'unchanged', id: existing };
-  // Each step through its operation, in order; what was done is kept to undo (a revert runs the undo calls backwards).
+  return applySteps(work, line, existing, changesOf(existing, toCrmCustomer(record, fields), body));
+};
+
+/** Each step through its operation, in order, each one's undoing kept (a revert runs them backwards): updated, unchanged when there is none, or failed saying how many were made. */
+const applySteps = async (work: ChunkWork, line: number, id: string, steps: Step[]): Promise<RowOutcome> => {
+  const { job, context } = work;
+  if (steps.length === 0) return { line, outcome: 'unchanged', id };
   const done: UndoCall[] = [];
   let etag = '';
   for (const step of steps) {
-    const answer = await callForRow(...UNDO_OPERATIONS[step.call.operation], actor, { ...step.call, correlationId }, context);
+    const answer = await callForRow(
+      ...OPERATIONS[step.call.operation],
+      job.actor as unknown as AuthorizerContext,
+      { ...step.call, correlationId: `import-${job.id}` },
+      context,
+    );
     if (answer.status !== 200) {
       const failure = failureOf(answer.status, answer.body, job.mapping);
       const partly = done.length > 0 ? ` (${done.length} of ${steps.length} changes were made before it: a revert undoes them)` : '';
-      return {
-        line,
-        outcome: 'failed',
-        id: existing,
-        ...failure,
-        message: `${failure.message}${partly}`,
-        ...(done.length > 0 ? { undo: { etag, calls: done } } : {}),
-      };
+      return { line, outcome: 'failed', id, ...failure, message: `${failure.message}${partly}`, ...(done.length > 0 ? { undo: { etag, calls: done } } : {}) };
     }
     etag = answer.headers.etag!;
     done.push(step.undo);
   }
-  return { line, outcome: 'updated', id: existing, undo: { etag, calls: done } };
+  return { line, outcome: 'updated', id, undo: { etag, calls: done } };
+};
+
+/** An activity's or opportunity's kind, operations and path parameter. */
+const CHILD = {
+  activity: {
+    kind: 'ACTIVITY',
+    create: [createActivity, crm.createActivity],
+    schema: ActivityCreate,
+    update: 'updateActivity',
+    delete: 'deleteActivity',
+    param: 'activityId',
+  },
+  opportunity: {
+    kind: 'OPPORTUNITY',
+    create: [createOpportunity, crm.createOpportunity],
+    schema: OpportunityCreate,
+    update: 'updateOpportunity',
+    delete: 'deleteOpportunity',
+    param: 'opportunityId',
+  },
+} as const;
+
+/** The customer an activity's or opportunity's row names, by id, external id or the line of the file that brings it: its id (none in a validation of a line not written), or the row's failure. */
+const customerOf = async (work: ChunkWork, line: number, reference: CustomerReference): Promise<{ id?: string } | { failure: RowOutcome }> => {
+  const { job } = work;
+  const failed = (code: string, message: string): { failure: RowOutcome } => ({
+    failure: { line, outcome: 'failed', code, field: reference.by, column: keyColumn(job, reference.by), message },
+  });
+  if (reference.by === 'customerId') return { id: reference.value };
+  if (reference.by === 'customerExternalId') {
+    const id = await customerHolding(job.tenantId, EXTERNAL_ID, claimHash(reference.value));
+    return id ? { id } : failed('NOT_FOUND', `No customer has the externalId '${reference.value.slice(0, 255)}'.`);
+  }
+  if (!Number.isInteger(reference.line)) return failed('INVALID_REFERENCE', 'customerLine is the number of a line of this file.');
+  const result = await customerLineResult(work, reference.line);
+  if (!result) return failed('INVALID_REFERENCE', `Line ${reference.line} of the file is not a customer's row.`);
+  if (result.outcome === 'failed')
+    return failed('REFERENCE_FAILED', `Line ${reference.line} (the customer) failed, so this line was not written: ${result.message ?? result.code}`);
+  return result.id ? { id: result.id } : job.mode === 'validate' ? {} : failed('REFERENCE_FAILED', `Line ${reference.line} wrote no customer.`);
+};
+
+/**
+ * An activity's or opportunity's row: its customer found by its reference, itself matched among
+ * the customer's by its external id (a row without one is always new), then created through its
+ * API operation, or changed where it differs.
+ */
+const childRow = async (work: ChunkWork, line: number, record: 'activity' | 'opportunity', body: Record<string, unknown>): Promise<RowOutcome> => {
+  const { job, context } = work;
+  const child = CHILD[record];
+  const reference = customerReferenceOf(body);
+  for (const by of CUSTOMER_REFERENCES) delete body[by];
+  if (!reference)
+    return {
+      line,
+      outcome: 'failed',
+      code: 'NO_CUSTOMER',
+      field: 'customerId',
+      message: `The ${record} names no customer: customerId, customerExternalId or customerLine.`,
+    };
+  const customer = await customerOf(work, line, reference);
+  if ('failure' in customer) return customer.failure;
+  const externalId = typeof body.externalId === 'string' ? body.externalId : undefined;
+  const existing = externalId && customer.id ? await childHolding(child.kind, job.tenantId, customer.id, externalId) : undefined;
+  if (job.mode === 'validate') return validateRow(job, line, body, existing, child.schema, async () => []);
+  const customerId = customer.id!;
+  if (existing === undefined) {
+    if (job.mode === 'update')
+      return { line, outcome: 'failed', code: 'NOT_FOUND', message: `No ${record} of the customer has this externalId, and the job only updates.` };
+    const [handler, operation] = child.create;
+    const created = await callForRow(
+      handler,
+      operation,
+      job.actor as unknown as AuthorizerContext,
+      { params: { id: customerId }, body, headers: { 'idempotency-key': `import-${job.id}-${line}` }, correlationId: `import-${job.id}` },
+      context,
+    );
+    if (created.status !== 201) return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
+    const id = String((created.body as { id: string }).id);
+    const remove: UndoCall = { operation: child.delete, params: { id: customerId, [child.param]: id } };
+    return { line, outcome: 'created', id, undo: { etag: created.headers.etag!, created: true, calls: [remove] } };
+  }
+  if (job.mode === 'create')
+    return { line, outcome: 'skipped', id: existing, code: 'EXISTS', message: `The customer has a ${record} with this externalId; the job only creates.` };
+  const current = await getChild(child.kind, job.tenantId, customerId, existing);
+  if (!current) return { line, outcome: 'failed', code: 'NOT_FOUND', message: `The matched ${record} is gone.` };
+  const { externalId: _same, ...fields } = body;
+  const changes = Object.fromEntries(Object.entries(fields).filter(([field, value]) => !jsonEqual(current[field], value)));
+  const params = { id: customerId, [child.param]: existing };
+  const steps: Step[] =
+    Object.keys(changes).length === 0
+      ? []
+      : [{ call: { operation: child.update, params, body: changes }, undo: { operation: child.update, params, body: valuesBefore(current, changes) } }];
+  return applySteps(work, line, existing, steps);
 };
 
 /** A change of an existing customer as one API call, and the call that puts back what it changed. */
@@ -304,37 +468,46 @@ const valuesBefore = (current: Record<string, unknown>, changes: Record<string, 
 };
 
 /**
- * A row checked as a create's body would be — the CRM create's schema, then the tenant's custom
- * fields — without writing anything: valid lines are skipped (nothing written), the others failed
- * with what the API would have answered.
+ * A row checked as its create's body would be — the create's schema, then (a customer's) the
+ * tenant's custom fields — without writing anything: valid lines are skipped (nothing written), the
+ * others failed with what the API would have answered.
  */
 const validateRow = async (
   job: ImportJob,
-  fields: FieldsInForce,
   line: number,
   body: Record<string, unknown>,
   existing: string | undefined,
+  schema: Parameters<typeof parseWith>[0],
+  moreProblems: () => Promise<string[]>,
 ): Promise<LineResult> => {
   const found = existing ? { id: existing } : {};
   try {
-    parseWith(CrmCustomerCreate, body, 'request body');
+    parseWith(schema, body, 'request body');
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     return { line, outcome: 'failed', ...found, ...failureOf(error.status, { detail: error.message }, job.mapping) };
   }
-  const { problems } = await checkCustomValues(fields, (body.customFields ?? {}) as Record<string, unknown>, { creating: true });
+  const problems = await moreProblems();
   if (problems.length > 0) return { line, outcome: 'failed', ...found, ...failureOf(400, { detail: problems.join('; ') }, job.mapping) };
   return { line, outcome: 'skipped', ...found, code: 'VALID', message: 'Valid; a validation job writes nothing.' };
 };
 
+/** A customer's custom values as its create checks them. */
+const customValueProblems = async (fields: FieldsInForce, body: Record<string, unknown>): Promise<string[]> =>
+  (await checkCustomValues(fields, (body.customFields ?? {}) as Record<string, unknown>, { creating: true })).problems;
+
+/** The NDJSON lines of a small object, parsed (none when it is absent). */
+const ndjsonOf = async <T>(key: string): Promise<T[] | undefined> =>
+  (await readText(key))
+    ?.split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+
 /** The rows of a chunk, as the splitter wrote them. */
 const chunkRows = async (key: string): Promise<ChunkRow[]> => {
-  const text = await readText(key);
-  if (text === undefined) throw new Error(`import: chunk ${key} is missing`);
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as ChunkRow);
+  const rows = await ndjsonOf<ChunkRow>(key);
+  if (!rows) throw new Error(`import: chunk ${key} is missing`);
+  return rows;
 };
 
 /** `work` done for each item, CONCURRENCY at a time, the answers in the items' order. */
@@ -352,78 +525,93 @@ const inParallel = async <T, R>(items: readonly T[], work: (item: T) => Promise<
   return answers;
 };
 
-/** An import's chunk: each row written (or checked) as its API request would be. */
-const importChunk = async (job: ImportJob, chunk: number, context: Context): Promise<RowOutcome[]> => {
-  const rows = await chunkRows(importKeys(job.tenantId, job.id).chunk(chunk));
+/** An import's chunk: each of its rows this run takes (its customers, the others, or all) written (or checked) as its API request would be. */
+const importChunk = async (job: ImportJob, chunk: number, rows: ChunkRows, context: Context): Promise<RowOutcome[]> => {
+  const all = await chunkRows(importKeys(job.tenantId, job.id).chunk(chunk));
   const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
-  const work: ChunkWork = { job, fields, customTypes: customTypesOf(fields), context, chunks: new Map([[chunk, Promise.resolve(rows)]]) };
-  return inParallel(rows, (row) => processRow(work, row));
+  const customTypes = customTypesOf(fields);
+  const work: ChunkWork = { job, fields, customTypes, context, chunks: new Map([[chunk, Promise.resolve(all)]]), customers: new Map() };
+  const isCustomer = (item: ChunkRow) => 'row' in item && recordOf(job.object, rowBody(item.row, job, customTypes).body) === 'customer';
+  const mine = rows === 'all' ? all : all.filter((item) => isCustomer(item) === (rows === 'customers'));
+  return inParallel(mine, (row) => processRow(work, row));
 };
 
-/** The NDJSON lines of a small object, parsed (none when it is absent). */
-const ndjsonOf = async <T>(key: string): Promise<T[] | undefined> =>
-  (await readText(key))
-    ?.split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
+/** Is this undo entry an activity's or opportunity's (its calls are theirs)? */
+const undoesChild = (entry: UndoEntry | undefined): boolean => entry?.calls.some(({ operation }) => /Activity|Opportunity/.test(operation)) ?? false;
 
 /**
- * A revert's chunk: each line of the same chunk of the job it reverts, undone as its undo entry
- * says — a customer the import created deleted, one it updated PATCHed back — through the CRM
- * operations, with If-Match the customer's ETag after the import's write: a customer changed (or
+ * A revert's chunk: each line of the same chunk of the job it reverts (its activities and
+ * opportunities, the rest, or all), undone as its undo entry says — what the import created deleted,
+ * what it changed put back — through the CRM operations, last write first, each with If-Match the
+ * record's ETag after the import's write (then the ETag the one before left): a record changed (or
  * deleted) since is left as it is and listed (skipped, CHANGED_SINCE or GONE). A line the import
  * wrote nothing for is unchanged; the lines of a chunk the import never finished are skipped
  * (NO_RESULT), as nothing says what they wrote.
  */
-const revertChunk = async (job: ImportJob, chunk: number, context: Context): Promise<RowOutcome[]> => {
+const revertChunk = async (job: ImportJob, chunk: number, rows: ChunkRows, context: Context): Promise<RowOutcome[]> => {
   const source = importKeys(job.tenantId, job.revertOf!);
   const results = await ndjsonOf<LineResult>(source.results(chunk));
   if (!results)
-    return (await chunkRows(source.chunk(chunk))).map(({ line }) => ({
-      line,
-      outcome: 'skipped',
-      code: 'NO_RESULT',
-      message: 'The import has no result for this line (its chunk never finished): nothing was reverted.',
-    }));
+    return rows === 'children'
+      ? []
+      : (await chunkRows(source.chunk(chunk))).map(({ line }) => ({
+          line,
+          outcome: 'skipped',
+          code: 'NO_RESULT',
+          message: 'The import has no result for this line (its chunk never finished): nothing was reverted.',
+        }));
   const undo = new Map(((await ndjsonOf<UndoEntry>(source.undo(chunk))) ?? []).map((entry) => [entry.line, entry]));
   const actor = job.actor as unknown as AuthorizerContext;
   const correlationId = `import-${job.id}`;
-  return inParallel(results, async ({ line, id }): Promise<RowOutcome> => {
+  const mine = rows === 'all' ? results : results.filter(({ line }) => undoesChild(undo.get(line)) === (rows === 'children'));
+  return inParallel(mine, async ({ line, id }): Promise<RowOutcome> => {
     const entry = undo.get(line);
     if (!entry) return { line, outcome: 'unchanged', ...(id ? { id } : {}) };
-    // A create is undone by a delete; an update by its undo calls, last first, each If-Match the ETag the one before left.
-    const calls = entry.created ? [] : [...(entry.calls ?? [])].reverse();
     let etag = entry.etag;
-    let answer = entry.created
-      ? await callForRow(deleteCustomer, crm.deleteCrmCustomer, actor, { params: { id: entry.id }, headers: { 'if-match': etag }, correlationId }, context)
-      : undefined;
-    for (const call of calls) {
-      answer = await callForRow(...UNDO_OPERATIONS[call.operation], actor, { ...call, headers: { 'if-match': etag }, correlationId }, context);
-      if (answer.status !== 200) break;
-      etag = answer.headers.etag!;
+    let answer: Awaited<ReturnType<typeof callForRow>> | undefined;
+    for (const call of [...entry.calls].reverse()) {
+      answer = await callForRow(...OPERATIONS[call.operation], actor, { ...call, headers: { 'if-match': etag }, correlationId }, context);
+      if (answer.status !== 200 && answer.status !== 204) break;
+      etag = answer.headers.etag ?? etag;
     }
     if (!answer || answer.status === 204 || answer.status === 200) return { line, outcome: 'reverted', id: entry.id };
     if (answer.status === 412)
-      return { line, outcome: 'skipped', id: entry.id, code: 'CHANGED_SINCE', message: 'The customer changed after the import wrote it: left as it is.' };
-    if (answer.status === 404) return { line, outcome: 'skipped', id: entry.id, code: 'GONE', message: 'The customer is gone (deleted since the import).' };
+      return { line, outcome: 'skipped', id: entry.id, code: 'CHANGED_SINCE', message: 'The record changed after the import wrote it: left as it is.' };
+    if (answer.status === 404) return { line, outcome: 'skipped', id: entry.id, code: 'GONE', message: 'The record is gone (deleted since the import).' };
     return { line, outcome: 'failed', id: entry.id, ...failureOf(answer.status, answer.body, undefined) };
   });
 };
 
+const ndjson = (values: readonly unknown[]): string => `${values.map((value) => JSON.stringify(value)).join('\n')}\n`;
+
 /**
- * Runs one chunk of a running job — an import's rows, or a revert's lines — its outcomes written as
- * its results (and, for an import, how to undo each write) and counted once.
+ * Runs one chunk of a running job — an import's rows, or a revert's lines; all of them, or (a chunk
+ * run twice: `first`, then the rest) part of them. A first run's outcomes are kept aside (with how to
+ * undo them) and counted; the last run writes all the chunk's results in line order (and, for an
+ * import, how to undo each write) and counts its own, the chunk then done — each once.
  */
-export const processChunk = async (tenantId: string, importId: string, chunk: number, context: Context): Promise<Counts> => {
+export const processChunk = async (item: Omit<ChunkItem, 'rows'> & { rows?: ChunkRows }, context: Context): Promise<Counts> => {
+  const { tenantId, importId, chunk, rows = 'all', first } = item;
   const job = await getImportJob(tenantId, importId);
   const counts = noCounts();
   if (job?.status !== 'running') return counts;
   const keys = importKeys(tenantId, importId);
-  const outcomes = job.mode === 'revert' ? await revertChunk(job, chunk, context) : await importChunk(job, chunk, context);
-  const undo = outcomes.flatMap(({ line, id, undo }) => (undo && id ? [JSON.stringify({ line, id, ...undo } satisfies UndoEntry)] : []));
-  if (undo.length > 0) await writeObject(keys.undo(chunk), `${undo.join('\n')}\n`);
-  for (const outcome of outcomes) counts[outcome.outcome]++;
-  await writeObject(keys.results(chunk), `${outcomes.map(({ undo: _undo, ...result }) => JSON.stringify(result)).join('\n')}\n`);
+  const own = job.mode === 'revert' ? await revertChunk(job, chunk, rows, context) : await importChunk(job, chunk, rows, context);
+  for (const outcome of own) counts[outcome.outcome]++;
+  if (first) {
+    await writeObject(keys.partialResults(chunk), ndjson(own));
+    if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 }, 'first')) await reportProgress(tenantId, importId);
+    return counts;
+  }
+  let outcomes = own;
+  if (rows !== 'all') {
+    const earlier = await ndjsonOf<RowOutcome>(keys.partialResults(chunk));
+    if (!earlier) throw new Error(`import ${importId}: chunk ${chunk}'s first run left no outcomes`);
+    outcomes = [...earlier, ...own].sort((a, b) => a.line - b.line);
+  }
+  const undo = outcomes.flatMap(({ line, id, undo }) => (undo && id ? [{ line, id, ...undo } satisfies UndoEntry] : []));
+  if (undo.length > 0) await writeObject(keys.undo(chunk), ndjson(undo));
+  await writeObject(keys.results(chunk), ndjson(outcomes.map(({ undo: _undo, ...result }) => result)));
   if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 })) await reportProgress(tenantId, importId);
   return counts;
 };
@@ -437,5 +625,4 @@ const reportProgress = async (tenantId: string, importId: string): Promise<void>
 };
 
 /** The Distributed Map's item processor. */
-export const handler = async (item: { tenantId: string; importId: string; chunk: number }, context: Context) =>
-  processChunk(item.tenantId, item.importId, item.chunk, context);
+export const handler = async (item: ChunkItem, context: Context) => processChunk(item, context);

@@ -8,8 +8,11 @@ import {
   IMPORT_MODES,
   IMPORT_OBJECTS,
   IMPORT_STATUSES,
+  fieldOf,
+  fieldsOf,
   isImportField,
   JOB_MODES,
+  recordTypesOf,
   OUTCOMES,
 } from '../domain/imports.ts';
 
@@ -28,36 +31,62 @@ const MatchKey = z.lazy(() =>
   ]),
 );
 
+/** Where a column goes: a field, or a field with how its text reads (a date's format, an enum's words). */
+const ColumnTarget = z.lazy(() =>
+  z.union([
+    z.string().check(z.minLength(1), z.maxLength(300)),
+    z.strictObject({
+      field: z.string().check(z.minLength(1), z.maxLength(300)),
+      /** date-fns tokens: `dd/MM/yyyy`, `MM/dd/yyyy HH:mm`, `yyyyMMdd`, … (read as UTC). */
+      dateFormat: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+      /** The file's words → the field's values (`{"Hot": "QUALIFIED"}`). */
+      values: z.optional(
+        z
+          .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(200)))
+          .check(z.refine((values) => Object.keys(values).length <= 1000, 'at most 1000 values')),
+      ),
+    }),
+  ]),
+);
+
 /** A new import job: what it brings in, how rows match, how columns map to fields, the file's size. */
 export const ImportCreate = z.lazy(() =>
-  z.strictObject({
-    object: z.enum(IMPORT_OBJECTS),
-    mode: z.enum(IMPORT_MODES),
-    matchKey: MatchKey,
-    format: z.enum(IMPORT_FORMATS),
-    delimiter: z.optional(
-      z.string().check(
-        z.length(1),
-        z.refine((d) => d !== '"' && d !== '\n' && d !== '\r', 'not a quote or a line break'),
+  z
+    .strictObject({
+      object: z.enum(IMPORT_OBJECTS),
+      mode: z.enum(IMPORT_MODES),
+      /** How a customer's row finds the customer it is (externalId when not given); an activity or opportunity is matched by its externalId among its customer's. */
+      matchKey: z.optional(MatchKey),
+      format: z.enum(IMPORT_FORMATS),
+      delimiter: z.optional(
+        z.string().check(
+          z.length(1),
+          z.refine((d) => d !== '"' && d !== '\n' && d !== '\r', 'not a quote or a line break'),
+        ),
       ),
+      mapping: z.optional(
+        z
+          .record(z.string().check(z.minLength(1), z.maxLength(200)), ColumnTarget)
+          .check(z.refine((m) => Object.keys(m).length <= IMPORT_LIMITS.columns, `at most ${IMPORT_LIMITS.columns} columns`)),
+      ),
+      bytes: z.int().check(z.minimum(1), z.maximum(IMPORT_LIMITS.fileBytes)),
+    })
+    .check(
+      z.superRefine((spec, context) => {
+        for (const [column, target] of Object.entries(spec.mapping ?? {})) {
+          const field = fieldOf(target);
+          if (!isImportField(field, spec.object))
+            context.issues.push({
+              code: 'custom',
+              input: field,
+              path: ['mapping', column],
+              message: `'${field.slice(0, 100)}' is not a field a row of ${spec.object} can fill (${recordTypesOf(spec.object)
+                .map((record) => `${record}: ${fieldsOf(record).slice(0, 6).join(', ')}, …`)
+                .join('; ')}${spec.object === 'customers' || spec.object === 'mixed' ? '; customFields.<key>' : ''})`,
+            });
+        }
+      }),
     ),
-    mapping: z.optional(
-      z
-        .record(
-          z.string().check(z.minLength(1), z.maxLength(200)),
-          z
-            .string()
-            .check(
-              z.refine(
-                isImportField,
-                'a field a customer row can fill: id, name, type, email, phone, crmStatus, ownerId, teamId, tags, … or customFields.<key>',
-              ),
-            ),
-        )
-        .check(z.refine((m) => Object.keys(m).length <= IMPORT_LIMITS.columns, `at most ${IMPORT_LIMITS.columns} columns`)),
-    ),
-    bytes: z.int().check(z.minimum(1), z.maximum(IMPORT_LIMITS.fileBytes)),
-  }),
 );
 
 /** Starting a job: the parts its file was uploaded in, each with the ETag S3 answered. */
@@ -88,7 +117,7 @@ export const ImportJobView = z.lazy(() =>
     matchKey: MatchKey,
     format: z.enum(IMPORT_FORMATS),
     delimiter: z.optional(z.string()),
-    mapping: z.optional(z.record(z.string(), z.string())),
+    mapping: z.optional(z.record(z.string(), ColumnTarget)),
     bytes: z.int(),
     /** A revert job's: the job it undoes. */
     revertOf: z.optional(z.string()),

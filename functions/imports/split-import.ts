@@ -5,17 +5,24 @@
  * manifest of the chunks for the Distributed Map. A file it cannot read (not UTF-8, malformed CSV,
  * a header of too many columns) fails the job naming the line; a row it can read but not use (the
  * wrong number of columns, an NDJSON line that is not an object or too long) becomes that line's
- * failure in its chunk. A row whose key (domain/imports.ts, matchKeyText) an earlier row of the file
+ * failure in its chunk. A row whose key (domain/imports.ts, rowKey) an earlier row of the file
  * held is marked with that row (FirstSeen), to fail as a duplicate naming the first line, never to
  * merge into it. Run again, it writes the same chunks: the rows are not processed before it ends.
+ *
+ * A file's customers are written before the activities and opportunities that may refer to them:
+ * the manifest lists the chunks to run first (their customers: `rows: 'customers'`, or every row of
+ * a chunk with no activity or opportunity: `'all'`), the second manifest the chunks to run next
+ * (their other rows: `'children'`, or `'all'` for a chunk with no customer); a revert undoes them the
+ * other way round. Each chunk's first line is kept (`lines.json`), to find the chunk of a line a row
+ * refers to.
  */
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Context } from 'aws-lambda';
-import { customTypesOf, IMPORT_LIMITS, matchKeyText, rowBody } from '../domain/imports.ts';
+import { customTypesOf, IMPORT_LIMITS, recordOf, rowBody, rowKey } from '../domain/imports.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { FirstSeen } from './first-seen.ts';
-import { importKeys, objectSize, readObject, writeObject } from '../storage/files/files.ts';
+import { importKeys, objectSize, readObject, readText, writeObject } from '../storage/files/files.ts';
 import { getImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
 import { moveJob } from './job-moves.ts';
 
@@ -27,6 +34,21 @@ import { moveJob } from './job-moves.ts';
 export type ChunkRow = { line: number; row: Record<string, unknown>; firstRow?: number } | { line: number; error: { code: string; message: string } };
 
 /** Where a row of the file is, by its ordinal (0-based, every line that is a row or a row's error counted): its chunk and its index there. */
+/** Which of a chunk's rows a run of it processes: its customers, the others (activities, opportunities, lines that are no row), or all at once (a chunk holding one kind). */
+export type ChunkRows = 'customers' | 'children' | 'all';
+/**
+ * An item of a Distributed Map: a chunk of a job, which of its rows to run, and whether this run
+ * is the chunk's first of two (`first`: its outcomes kept aside and counted, the chunk done only when the
+ * second run writes all its results).
+ */
+export interface ChunkItem {
+  tenantId: string;
+  importId: string;
+  chunk: number;
+  rows: ChunkRows;
+  first?: true;
+}
+
 export const rowPlace = (ordinal: number): { chunk: number; index: number } => ({
   chunk: Math.floor(ordinal / IMPORT_LIMITS.chunkRows) + 1,
   index: ordinal % IMPORT_LIMITS.chunkRows,
@@ -203,14 +225,15 @@ export const rowsOf = (body: Readable, job: Pick<ImportJob, 'format' | 'delimite
  * Splits a queued job's upload into chunks (a revert's chunks are those of the job it reverts),
  * writes their manifest; the job then runs (or fails, naming why).
  */
-export const splitImport = async (tenantId: string, importId: string): Promise<{ chunks: number; manifest: string }> => {
+export const splitImport = async (tenantId: string, importId: string): Promise<Split> => {
   const job = await getImportJob(tenantId, importId);
   if (!job) throw new Error(`import ${tenantId}/${importId} does not exist`);
   const keys = importKeys(tenantId, importId);
-  if (job.chunks !== undefined) return { chunks: job.chunks, manifest: keys.manifest };
+  const answer = (chunks: number): Split => ({ chunks, manifest: keys.manifest, childManifest: keys.childManifest });
+  if (job.chunks !== undefined) return answer(job.chunks);
   const splitting = await moveJob(job, ['queued', 'splitting'], 'splitting', { started: job.started ?? new Date().toISOString() });
-  if (!splitting) return { chunks: 0, manifest: keys.manifest };
-  let split: { chunks: number; rows: number };
+  if (!splitting) return answer(0);
+  let split: SplitFile;
   try {
     split = job.mode === 'revert' ? await linesToRevert(job) : await splitUpload(job);
   } catch (error) {
@@ -219,22 +242,74 @@ export const splitImport = async (tenantId: string, importId: string): Promise<{
       failure: { code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) },
       finished: new Date().toISOString(),
     });
-    return { chunks: 0, manifest: keys.manifest };
+    return answer(0);
   }
-  const { chunks, rows } = split;
-  await writeObject(keys.manifest, JSON.stringify(Array.from({ length: chunks }, (_, i) => ({ tenantId, importId, chunk: i + 1 }))), 'application/json');
-  await moveJob(splitting, ['splitting'], 'running', { chunks, counts: { read: rows } });
-  return { chunks, manifest: keys.manifest };
+  const item = ({ chunk, rows, first }: Omit<ChunkItem, 'tenantId' | 'importId'>): ChunkItem => ({
+    tenantId,
+    importId,
+    chunk,
+    rows,
+    ...(first ? { first } : {}),
+  });
+  await writeObject(keys.manifest, JSON.stringify(split.first.map(item)), 'application/json');
+  await writeObject(keys.childManifest, JSON.stringify(split.next.map(item)), 'application/json');
+  await writeObject(keys.lines, JSON.stringify(split.firstLines), 'application/json');
+  await moveJob(splitting, ['splitting'], 'running', { chunks: split.chunks, counts: { read: split.rows } });
+  return answer(split.chunks);
 };
 
-/** A revert's lines: every line of the job it reverts, in that job's chunks. */
-const linesToRevert = async (job: ImportJob): Promise<{ chunks: number; rows: number }> => {
+/** What the splitter answers the state machine: how many chunks, and the manifests of the two maps (run one after the other). */
+export interface Split {
+  chunks: number;
+  manifest: string;
+  childManifest: string;
+}
+
+type Run = Omit<ChunkItem, 'tenantId' | 'importId'>;
+/** A file as split: its chunks and rows, the chunks' runs in the order of the two maps, and each chunk's first line. */
+interface SplitFile {
+  chunks: number;
+  rows: number;
+  first: Run[];
+  next: Run[];
+  firstLines: number[];
+}
+
+/** The runs of chunks holding so many customers and other rows: customers first, the rows that may refer to them next. */
+const runsOf = (kinds: readonly { customers: number; children: number }[]): Pick<SplitFile, 'first' | 'next'> => {
+  const first: Run[] = [];
+  const next: Run[] = [];
+  for (const [i, { customers, children }] of kinds.entries()) {
+    const chunk = i + 1;
+    if (customers > 0 && children > 0) {
+      first.push({ chunk, rows: 'customers', first: true });
+      next.push({ chunk, rows: 'children' });
+    } else (children === 0 ? first : next).push({ chunk, rows: 'all' });
+  }
+  return { first, next };
+};
+
+/**
+ * A revert's lines: every line of the job it reverts, in that job's chunks, the other way round —
+ * what refers to a customer undone before the customer (a customer the import created is deleted
+ * last, so its activities are reverted, not found gone).
+ */
+const linesToRevert = async (job: ImportJob): Promise<SplitFile> => {
   const source = await getImportJob(job.tenantId, job.revertOf!);
-  return { chunks: source?.chunks ?? 0, rows: source?.counts.read ?? 0 };
+  const keys = importKeys(job.tenantId, job.revertOf!);
+  const runs = async (key: string): Promise<Run[]> => JSON.parse((await readText(key)) ?? '[]') as Run[];
+  const [first, next] = [await runs(keys.childManifest), await runs(keys.manifest)];
+  return {
+    chunks: source?.chunks ?? 0,
+    rows: source?.counts.read ?? 0,
+    first: first.map(({ chunk, rows }) => (rows === 'all' ? { chunk, rows } : { chunk, rows, first: true })),
+    next: next.map(({ chunk, rows }) => ({ chunk, rows })),
+    firstLines: [],
+  };
 };
 
-/** The upload read once into chunks of IMPORT_LIMITS.chunkRows rows: how many chunks and rows. */
-const splitUpload = async (job: ImportJob): Promise<{ chunks: number; rows: number }> => {
+/** The upload read once into chunks of IMPORT_LIMITS.chunkRows rows. */
+const splitUpload = async (job: ImportJob): Promise<SplitFile> => {
   const keys = importKeys(job.tenantId, job.id);
   const size = await objectSize(keys.upload);
   if (size === undefined) throw new UnreadableFile('NO_UPLOAD', 'The job has no uploaded file.');
@@ -243,16 +318,24 @@ const splitUpload = async (job: ImportJob): Promise<{ chunks: number; rows: numb
   const fields = await fieldDefinitionsInForce(job.tenantId, 'customer');
   const customTypes = customTypesOf(fields);
   const seen = new FirstSeen();
-  let [chunks, rows] = [0, 0];
+  const kinds: { customers: number; children: number }[] = [];
+  const firstLines: number[] = [];
+  let rows = 0;
   let pending: ChunkRow[] = [];
+  let kind = { customers: 0, children: 0 };
   const flush = async () => {
-    chunks++;
-    await writeObject(keys.chunk(chunks), `${pending.map((row) => JSON.stringify(row)).join('\n')}\n`);
-    pending = [];
+    kinds.push(kind);
+    firstLines.push(pending[0]!.line);
+    await writeObject(keys.chunk(kinds.length), `${pending.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    [pending, kind] = [[], { customers: 0, children: 0 }];
   };
   for await (const row of rowsOf(await readObject(keys.upload), job)) {
     if ('row' in row) {
-      const key = await matchKeyText(job.matchKey, rowBody(row.row, job.mapping, job.format === 'csv', customTypes), fields);
+      const { body } = rowBody(row.row, job, customTypes);
+      const record = recordOf(job.object, body);
+      if (record === 'customer') kind.customers++;
+      else if (record) kind.children++;
+      const key = await rowKey(job, body, fields);
       const first = key === undefined ? undefined : seen.see(key, rows);
       if (first !== undefined) row.firstRow = first;
     }
@@ -261,7 +344,7 @@ const splitUpload = async (job: ImportJob): Promise<{ chunks: number; rows: numb
     if (pending.length === IMPORT_LIMITS.chunkRows) await flush();
   }
   if (pending.length > 0) await flush();
-  return { chunks, rows };
+  return { chunks: kinds.length, rows, ...runsOf(kinds), firstLines };
 };
 
 /** The state machine's first task. */

@@ -2,7 +2,7 @@
  * The import state machine as the stack defines it (lib/imports.ts), checked by `asl-validator`
  * (Amazon States Language: schema, transitions, terminal states) and read for what the in-process
  * driver (functions/imports/drive-import.ts) assumes of it: split, then every chunk of the manifest
- * in a Distributed Map at the job's concurrency, each retried, then the finish — after a failed map too;
+ * then of the next manifest, in two Distributed Maps at the job's concurrency, each retried, then the finish — after a failed map too;
  * and the export state machine (functions/imports/drive-export.ts): begin, every part run until done, finish.
  */
 import { createRequire } from 'node:module';
@@ -79,22 +79,29 @@ describe('the import state machine', () => {
     expect(result.isValid, result.errorsText()).toBe(true);
   });
 
-  it('splits, maps every chunk of the manifest at the job’s concurrency with retries, and finishes — after a failed map too', () => {
+  it('splits, maps the manifest’s chunks then the next manifest’s at the job’s concurrency with retries, and finishes — after a failed map too', () => {
     expect(definition.StartAt).toBe('Split');
-    const { Split, AnyChunks, Chunks, Finish } = definition.States;
+    const { Split, AnyChunks, Chunks, NextChunks, Finish } = definition.States;
     expect(Split).toMatchObject({ Type: 'Task', Next: 'AnyChunks' });
     expect(AnyChunks!.Type).toBe('Choice');
     expect(AnyChunks!.Choices!.map((c) => c.Next)).toEqual(['Chunks']);
-    expect(Chunks).toMatchObject({ Type: 'Map', Next: 'Finish', MaxConcurrency: IMPORT_LIMITS.chunkConcurrency });
-    expect(Chunks!.ItemProcessor!.ProcessorConfig.Mode).toBe('DISTRIBUTED');
-    expect(Chunks!.ItemReader, JSON.stringify(Chunks!.ItemReader)).toMatchObject({
-      Resource: 'arn:aws:states:::s3:getObject',
-      ReaderConfig: { InputType: 'JSON' },
-      Parameters: { 'Key.$': '$.split.manifest' },
-    });
-    expect(Chunks!.Catch!.map((c) => [c.ErrorEquals, c.Next])).toEqual([[['States.ALL'], 'Finish']]);
-    const chunk = Chunks!.ItemProcessor!.States[Chunks!.ItemProcessor!.StartAt]!;
-    expect(chunk.Retry!.some((r) => r.ErrorEquals.includes('States.ALL') && r.MaxAttempts >= 3)).toBe(true);
+    expect(Chunks).toMatchObject({ Type: 'Map', Next: 'NextChunks' });
+    expect(NextChunks).toMatchObject({ Type: 'Map', Next: 'Finish' });
+    for (const [map, manifest] of [
+      [Chunks!, '$.split.manifest'],
+      [NextChunks!, '$.split.childManifest'],
+    ] as const) {
+      expect(map.MaxConcurrency).toBe(IMPORT_LIMITS.chunkConcurrency);
+      expect(map.ItemProcessor!.ProcessorConfig.Mode).toBe('DISTRIBUTED');
+      expect(map.ItemReader, JSON.stringify(map.ItemReader)).toMatchObject({
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Key.$': manifest },
+      });
+      expect(map.Catch!.map((c) => [c.ErrorEquals, c.Next])).toEqual([[['States.ALL'], 'Finish']]);
+      const chunk = map.ItemProcessor!.States[map.ItemProcessor!.StartAt]!;
+      expect(chunk.Retry!.some((r) => r.ErrorEquals.includes('States.ALL') && r.MaxAttempts >= 3)).toBe(true);
+    }
     expect(Finish).toMatchObject({ Type: 'Task', End: true });
   });
 

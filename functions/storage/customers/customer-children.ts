@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../table/db.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
 import { keys } from '../table/keys.ts';
-import { ConditionFailed, putEvent, transact } from '../table/transactions.ts';
+import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
 import { CustomerNotLive } from '../table/errors.ts';
 import { dueIndexKeys } from '../due/due-index.ts';
 import { decodeCursor, encodeCursor } from '../table/list-cursor.ts';
@@ -32,10 +33,6 @@ export const getChild = async (kind: ChildKind, tenantId: string, customerId: st
   return Item ? childFromItem(Item) : undefined;
 };
 
-/**
- * Writes a child record with its event in one transaction: a new one only while its customer
- * exists, a changed one only if it is still at `expectedVersion`.
- */
 /** An activity is in the sparse due index while it has a due date and is neither completed nor notified. */
 const isDue = (kind: ChildKind, record: ChildRecord): record is ChildRecord & { dueDate: string } =>
   kind === 'ACTIVITY' && typeof record.dueDate === 'string' && record.completed !== true && record.dueNotifiedAt === undefined;
@@ -46,7 +43,52 @@ export const childItem = (kind: ChildKind, record: ChildRecord): Record<string, 
   return { ...record, ...key, entity: kind, ...(isDue(kind, record) ? dueIndexKeys(key.pk, key.sk, record.dueDate) : {}) };
 };
 
-export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVersion: number | undefined, events: PendingEvent[]): Promise<void> => {
+/**
+ * An activity's or opportunity's external id (issue 27: the id the system it came from knows it
+ * by, what an import matches it by) is unique among its customer's of its kind: a claim item in the
+ * customer's collection (`EXTERNAL#<kind>#<hash>`, outside the children's `<kind>#` range), taken in
+ * the create's transaction and released by its delete. Set at creation, never changed.
+ */
+const externalIdClaim = (record: ChildRecord, kind: ChildKind, externalId: string) => ({
+  pk: keys.customer(record.tenantId, record.customerId).pk,
+  sk: `EXTERNAL#${kind}#${createHash('sha256').update(externalId).digest('base64url')}`,
+});
+
+/** A new child's external id that another of its customer's children of its kind holds (409). */
+export class ChildExternalIdTaken extends Error {
+  constructor(
+    kind: ChildKind,
+    readonly holderId: string | undefined,
+  ) {
+    super(`Another ${kind.toLowerCase()} of this customer${holderId ? ` ('${holderId}')` : ''} has this externalId.`);
+    this.name = 'ChildExternalIdTaken';
+  }
+}
+
+/** The child of its kind of the customer whose external id this is, if any. */
+export const childHolding = async (kind: ChildKind, tenantId: string, customerId: string, externalId: string): Promise<string | undefined> => {
+  const { Item } = await db.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: externalIdClaim({ tenantId, customerId } as ChildRecord, kind, externalId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? String(Item.childId) : undefined;
+};
+
+/**
+ * Writes a child record with its event in one transaction: a new one only while its customer
+ * exists (and its external id is free), a changed one only if it is still at `expectedVersion`;
+ * `extra` beside (a create's idempotency record).
+ */
+export const putChild = async (
+  kind: ChildKind,
+  record: ChildRecord,
+  expectedVersion: number | undefined,
+  events: PendingEvent[],
+  extra: TransactItem[] = [],
+): Promise<void> => {
   const key = keys.child(record.tenantId, record.customerId, kind, record.id);
   const item = childItem(kind, record);
   const customerKey = keys.customer(record.tenantId, record.customerId);
@@ -66,12 +108,48 @@ export const putChild = async (kind: ChildKind, record: ChildRecord, expectedVer
       : {
           Put: { TableName: tableName(), Item: item, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } },
         };
+  const externalId = expectedVersion === undefined && typeof record.externalId === 'string' ? record.externalId : undefined;
+  const claim = externalId
+    ? [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...externalIdClaim(record, kind, externalId), entity: CHILD_CLAIM_ENTITY, childId: record.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+          },
+        },
+      ]
+    : [];
   try {
-    await transact([put, live, ...events.map((event) => putEvent(key.pk, event))]);
+    await transact([put, live, ...claim, ...events.map((event) => putEvent(key.pk, event)), ...extra]);
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 1) throw new CustomerNotLive(record.customerId);
+    if (error instanceof ConditionFailed && error.index === 2 && claim.length > 0) throw new ChildExternalIdTaken(kind, heldBy(error));
     throw error;
   }
+};
+
+const CHILD_CLAIM_ENTITY = 'CHILD_EXTERNAL_ID';
+
+/** The holder a refused claim names (the item DynamoDB returned with the refusal). */
+const heldBy = ({ item }: ConditionFailed): string | undefined => (typeof item?.childId === 'string' ? item.childId : undefined);
+
+/** Deletes a child still at `expectedVersion`, its external id's claim and its events in one transaction (a due activity leaves the due index with it). */
+export const deleteChild = async (kind: ChildKind, record: ChildRecord, events: PendingEvent[]): Promise<void> => {
+  const key = keys.child(record.tenantId, record.customerId, kind, record.id);
+  await transact([
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: key,
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': record.version },
+      },
+    },
+    ...(typeof record.externalId === 'string' ? [{ Delete: { TableName: tableName(), Key: externalIdClaim(record, kind, record.externalId) } }] : []),
+    ...events.map((event) => putEvent(key.pk, event)),
+  ]);
 };
 
 /** A page of a customer's children, newest first (their ids are time-ordered), and the cursor of the next. */

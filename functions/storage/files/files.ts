@@ -44,6 +44,12 @@ export const importKeys = (tenantId: string, importId: string) => {
     upload: `${base}/upload`,
     chunk: (n: number) => `${base}/chunks/${String(n).padStart(6, '0')}.ndjson`,
     manifest: `${base}/chunks/manifest.json`,
+    /** The chunks to run once the manifest's have (rows that refer to the file's customers). */
+    childManifest: `${base}/chunks/manifest-next.json`,
+    /** Each chunk's first line (where a line of the file is). */
+    lines: `${base}/chunks/lines.json`,
+    /** The outcomes of a chunk's first run (its customers; in a revert, its activities and opportunities), with how to undo them, kept until its second run writes all its results. */
+    partialResults: (n: number) => `${base}/partial/${String(n).padStart(6, '0')}.ndjson`,
     results: (n: number) => `${base}/results/${String(n).padStart(6, '0')}.ndjson`,
     /** How to undo each line's write (domain/imports.ts, UndoEntry), per chunk: what a revert reads. */
     undo: (n: number) => `${base}/undo/${String(n).padStart(6, '0')}.ndjson`,

@@ -95,26 +95,22 @@ export const moveImportJob = async (
     }
     for (const [i, status] of from.entries()) values[`:from${i}`] = status;
     const key = keys.importJob(job.tenantId, job.id);
-    try {
-      await transact([
-        {
-          Update: {
-            TableName: tableName(),
-            Key: key,
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')}) AND #version = :was AND #sequence = :wasSequence`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
+    const moved = await unlessFirstRefused([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')}) AND #version = :was AND #sequence = :wasSequence`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
-        ...(event ? [putEvent(key.pk, event)] : []),
-      ]);
-      return next;
-    } catch (error) {
-      if (!(error instanceof ConditionFailed && error.index === 0)) throw error;
-      if (attempt >= MOVE_ATTEMPTS) throw new Error(`import ${job.id}: the job kept changing while it was moved to ${to}`);
-      current = await getImportJob(job.tenantId, job.id);
-    }
+      },
+      ...(event ? [putEvent(key.pk, event)] : []),
+    ]);
+    if (moved) return next;
+    if (attempt >= MOVE_ATTEMPTS) throw new Error(`import ${job.id}: the job kept changing while it was moved to ${to}`);
+    current = await getImportJob(job.tenantId, job.id);
   }
   return undefined;
 };
@@ -126,59 +122,65 @@ export const moveImportJob = async (
  */
 export const reportImportProgress = async (job: ImportJob, at: string, event: PendingEvent): Promise<boolean> => {
   const key = keys.importJob(job.tenantId, job.id);
-  try {
-    await transact([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: key,
-          UpdateExpression: 'SET progressReported = :at, #sequence = :sequence',
-          ConditionExpression: '#status = :running AND #sequence = :was',
-          ExpressionAttributeNames: { '#status': 'status', '#sequence': 'sequence' },
-          ExpressionAttributeValues: { ':at': at, ':sequence': job.sequence + 1, ':was': job.sequence, ':running': 'running' },
-        },
+  return unlessFirstRefused([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: 'SET progressReported = :at, #sequence = :sequence',
+        ConditionExpression: '#status = :running AND #sequence = :was',
+        ExpressionAttributeNames: { '#status': 'status', '#sequence': 'sequence' },
+        ExpressionAttributeValues: { ':at': at, ':sequence': job.sequence + 1, ':was': job.sequence, ':running': 'running' },
       },
-      putEvent(key.pk, event),
-    ]);
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) return false;
-    throw error;
-  }
+    },
+    putEvent(key.pk, event),
+  ]);
 };
 
 /**
  * A chunk's outcomes added to the job's counts, once: its marker and the counts in one transaction,
  * so a chunk run again (a retry, a resumed job) is counted once. False when it was counted before.
+ * The first of a chunk's two runs (`part`: 'first', its customers) counts its outcomes without
+ * counting the chunk done: the second does.
  */
-export const countChunk = async (tenantId: string, id: string, chunk: number, counts: Counts): Promise<boolean> => {
-  const names: Record<string, string> = { '#done': 'chunksDone', '#counts': 'counts' };
-  const values: Record<string, unknown> = { ':one': 1 };
-  const adds = ['#done :one'];
+export const countChunk = async (tenantId: string, id: string, chunk: number, counts: Counts, part?: 'first'): Promise<boolean> => {
+  const names: Record<string, string> = { '#counts': 'counts' };
+  const values: Record<string, unknown> = {};
+  const adds: string[] = [];
+  if (!part) {
+    names['#done'] = 'chunksDone';
+    values[':one'] = 1;
+    adds.push('#done :one');
+  }
   for (const [name, value] of Object.entries(counts)) {
     names[`#c_${name}`] = name;
     values[`:c_${name}`] = value;
     adds.push(`#counts.#c_${name} :c_${name}`);
   }
+  return unlessFirstRefused([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.importChunk(tenantId, id, chunk, part), entity: 'IMPORT_CHUNK', counts },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.importJob(tenantId, id),
+        UpdateExpression: `ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  ]);
+};
+
+/** A transaction whose first item is conditional: false when that condition refused it (nothing written), every other failure thrown. */
+const unlessFirstRefused = async (items: TransactItem[]): Promise<boolean> => {
   try {
-    await transact([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: { ...keys.importChunk(tenantId, id, chunk), entity: 'IMPORT_CHUNK', counts },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.importJob(tenantId, id),
-          UpdateExpression: `ADD ${adds.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-    ]);
+    await transact(items);
     return true;
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 0) return false;

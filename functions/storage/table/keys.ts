@@ -51,9 +51,9 @@ export const keys = {
   }),
   /** An import job (issue 27): its own partition, with a marker per chunk it has counted (so a chunk run twice counts once). */
   importJob: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#IMPORT#${id}`, sk: 'JOB' }),
-  importChunk: (tenantId: string, id: string, chunk: number) => ({
+  importChunk: (tenantId: string, id: string, chunk: number, part?: string) => ({
     pk: `${tenantPrefix(tenantId)}#IMPORT#${id}`,
-    sk: `CHUNK#${String(chunk).padStart(6, '0')}`,
+    sk: `CHUNK#${String(chunk).padStart(6, '0')}${part ? `#${part}` : ''}`,
   }),
   /** An export job (issue 27): its own partition. */
   exportJob: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#EXPORT#${id}`, sk: 'JOB' }),
