@@ -18,6 +18,7 @@ import { runThroughputInChild } from './throughput.ts';
 import { runWebhooksInChild } from './webhooks.ts';
 import { runSearchLagInChild } from './search-lag.ts';
 import { runImportsInChild } from './imports.ts';
+import { runRoundTripInChild } from './import-roundtrip.ts';
 import { measureTenantScaling } from './tenant-scaling.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -112,6 +113,9 @@ if (wanted(15))
     '15. Bulk import through the local runtime: rows a second, DynamoDB requests and units a row, the splitter’s memory',
     runImportsInChild(quick ? 500 : 2000, quick ? 32 : 1024),
   );
+
+if (wanted(16))
+  section('16. Bulk import’s round trip at scale: import, re-run, export and revert of a mixed file', runRoundTripInChild(quick ? 5000 : 100_000));
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
 
