@@ -82,12 +82,12 @@ export const operationEvent = (operation: Operation, actor: AuthorizerContext, p
   };
 };
 
-/** A function's answer as a caller reads it: its status, its headers by lower-case name, its JSON body parsed. */
-export const answerOf = (result: APIGatewayProxyStructuredResultV2): { status: number; body: unknown; headers: Record<string, string> } => ({
-  status: result.statusCode ?? 200,
-  headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
-  body: result.body ? JSON.parse(result.body) : undefined,
-});
+/** A function's answer as a caller reads it: its status, its headers by lower-case name, its JSON body parsed (another media type's as its text). */
+export const answerOf = (result: APIGatewayProxyStructuredResultV2): { status: number; body: unknown; headers: Record<string, string> } => {
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const json = !headers['content-type'] || /json/.test(headers['content-type']);
+  return { status: result.statusCode ?? 200, headers, body: result.body ? (json ? JSON.parse(result.body) : result.body) : undefined };
+};
 
 /** Calls an operation as `actor`; its status and parsed JSON body. */
 export const callOperation = async (

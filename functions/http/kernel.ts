@@ -94,6 +94,8 @@ export const changeContext = (request: Request<unknown>, fields: FieldsInForce):
 export interface Response {
   status: number;
   body?: unknown;
+  /** A body already rendered in the media type its `content-type` header names (a CSV page, say): sent as it is, in place of `body`. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -334,6 +336,7 @@ export const defineHandler = <const O extends Operation>(
       const remembered = writes(operation) ? rememberCaller(kernel.caller) : undefined;
       try {
         const response = operation.idempotent ? await once(operation, request, implementation, options.replayed) : await implementation(request);
+        if (response.text !== undefined) return { statusCode: response.status, headers: response.headers ?? {}, body: response.text };
         return jsonResult(response.status, response.body, response.headers ?? {});
       } finally {
         await remembered;

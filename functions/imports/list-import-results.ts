@@ -1,10 +1,14 @@
 import { defineHandler } from '../http/kernel.ts';
 import { notFound } from '../http/errors.ts';
 import type { LineResult } from '../domain/imports.ts';
+import { csvCell } from '../domain/exports.ts';
 import { importKeys, readText } from '../storage/files/files.ts';
 import { getImportJob } from '../storage/imports/import-jobs.ts';
 import { decodeValueCursor, encodeValueCursor, InvalidCursor } from '../storage/table/list-cursor.ts';
 import { imports } from './operations.ts';
+
+/** A CSV page's columns: a result's members. */
+const RESULT_COLUMNS = ['line', 'outcome', 'id', 'code', 'field', 'column', 'message'] as const;
 
 /** Chunks' results a page reads at most: a page's cost is bounded however rare the outcome asked for. */
 const CHUNKS_PER_PAGE = 5;
@@ -12,7 +16,8 @@ const CHUNKS_PER_PAGE = 5;
 /**
  * GET /api/v1/imports/{id}/results — the job's line results in line order (chunk by chunk), of one
  * outcome when asked; `next` continues where the page stopped — also at a chunk not yet processed,
- * to be asked again later.
+ * to be asked again later. Asked with `Accept: text/csv`, the page is CSV (a header line; cells a
+ * spreadsheet would run as formulas escaped), its `next` in the `X-Next-Cursor` header.
  */
 export const handler = defineHandler(imports.listImportResults, async (request) => {
   const { tenantId } = request.caller;
@@ -41,5 +46,11 @@ export const handler = defineHandler(imports.listImportResults, async (request) 
   }
   const more = chunk <= chunks || job.chunks === undefined;
   const next = more && job.status !== 'failed' && job.status !== 'cancelled' ? encodeValueCursor(list, [chunk, index]) : undefined;
+  if (/\btext\/csv\b/.test(request.headers.accept ?? ''))
+    return {
+      status: 200,
+      text: [RESULT_COLUMNS.join(','), ...results.map((result) => RESULT_COLUMNS.map((column) => csvCell(result[column])).join(','))].join('\r\n') + '\r\n',
+      headers: { 'content-type': 'text/csv; charset=utf-8', ...(next ? { 'x-next-cursor': next } : {}) },
+    };
   return { status: 200, body: { results, ...(next ? { next } : {}) } };
 });

@@ -101,7 +101,7 @@ export const imports = {
     handler: 'functions/imports/list-import-results.ts',
     access: 'read',
     files: true,
-    summary: `The job's line results in line order, optionally of one outcome (${OUTCOMES.join(', ')}); a page reads at most 5 chunks' results`,
+    summary: `The job's line results in line order, optionally of one outcome (${OUTCOMES.join(', ')}); a page reads at most 5 chunks' results; with \`Accept: text/csv\` the page is CSV, its next cursor in X-Next-Cursor`,
     responses: () => ({ 200: { description: 'A page of line results', schema: ImportResultsPage }, ...common, 404: error('Not Found') }),
     request: {
       query: z.strictObject({

@@ -72,6 +72,35 @@ describe('import jobs', () => {
     ]);
     const all = await resultsOf(tenant, job.id);
     expect(all.map((r) => r.line)).toEqual([2, 3, 5, 6, 7, 8, 9]);
+    // The same results as CSV, a page at a time (the cursor in X-Next-Cursor), a message with a comma quoted.
+    const csvPage = await send('listImportResults', {
+      ...admin(tenant),
+      params: { id: job.id },
+      query: { limit: '3', outcome: 'failed' },
+      headers: { accept: 'text/csv' },
+    });
+    expect(csvPage.status).toBe(200);
+    expect(csvPage.headers['content-type']).toMatch(/^text\/csv/);
+    const [header, ...csvLines] = String(csvPage.body).trimEnd().split('\r\n');
+    expect(header).toBe('line,outcome,id,code,field,column,message');
+    expect(csvLines.map((line) => line.split(',').slice(0, 2))).toEqual([
+      ['5', 'failed'],
+      ['6', 'failed'],
+      ['7', 'failed'],
+    ]);
+    const csvNext = await send('listImportResults', {
+      ...admin(tenant),
+      params: { id: job.id },
+      query: { limit: '3', outcome: 'failed', cursor: csvPage.headers['x-next-cursor']! },
+      headers: { accept: 'text/csv' },
+    });
+    expect(
+      String(csvNext.body)
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['8']);
     const acme = all.find((r) => r.line === 2)!;
     const customer = await send('getCrmCustomer', { ...admin(tenant), params: { id: String(acme.id) } });
     expect(customer.body).toMatchObject({
