@@ -121,12 +121,22 @@ export class Imports extends NestedStack {
       });
       // Each chunk retried on any error: a chunk is safe to run again.
       chunks.itemProcessor(
-        new tasks.LambdaInvoke(this, `${id}Chunk`, { lambdaFunction: chunkFn, payloadResponseOnly: true }).addRetry({
-          errors: ['States.ALL'],
-          interval: Duration.seconds(2),
-          backoffRate: 2,
-          maxAttempts: 6,
-        }),
+        new tasks.LambdaInvoke(this, `${id}Chunk`, { lambdaFunction: chunkFn, payloadResponseOnly: true })
+          // Its tenant's other jobs held every chunk slot: later, for up to about two hours.
+          .addRetry({
+            errors: ['TenantBusy'],
+            interval: Duration.seconds(10),
+            backoffRate: 1.5,
+            maxDelay: Duration.minutes(5),
+            maxAttempts: 30,
+            jitterStrategy: sfn.JitterType.FULL,
+          })
+          .addRetry({
+            errors: ['States.ALL'],
+            interval: Duration.seconds(2),
+            backoffRate: 2,
+            maxAttempts: 6,
+          }),
       );
       return chunks;
     };

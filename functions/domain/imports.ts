@@ -56,6 +56,8 @@ export const IMPORT_LIMITS = {
   partBytes: 64 * 1024 * 1024,
   /** Chunks of one job run at once (the Distributed Map's MaxConcurrency; the local driver's). */
   chunkConcurrency: 4,
+  /** Chunks of all of a tenant's jobs that run at once (a slot each, storage/imports: a tenant's third job waits for a slot, so its imports never crowd out its live traffic). */
+  tenantChunkConcurrency: 8,
 } as const;
 
 export type Counts = Record<'read' | Outcome, number>;

@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { IMPORT_LIMITS } from '../domain/imports.ts';
 import { finishImport } from './finish-import.ts';
-import { processChunk } from './process-chunk.ts';
+import { processChunk, TenantBusy } from './process-chunk.ts';
 import { splitImport, type ChunkItem } from './split-import.ts';
 import { readText } from '../storage/files/files.ts';
 
@@ -19,7 +19,17 @@ export const driveImport = async (tenantId: string, importId: string, chunkConte
       let next = 0;
       await Promise.all(
         Array.from({ length: Math.min(IMPORT_LIMITS.chunkConcurrency, items.length) }, async () => {
-          while (next < items.length) await processChunk(items[next++]!, chunkContext());
+          while (next < items.length) {
+            const item = items[next++]!;
+            // As the state machine retries a chunk whose tenant was busy: again, until it runs.
+            for (;;)
+              try {
+                await processChunk(item, chunkContext());
+                break;
+              } catch (error) {
+                if (!(error instanceof TenantBusy)) throw error;
+              }
+          }
         }),
       );
     }

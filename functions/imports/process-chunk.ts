@@ -18,6 +18,7 @@ import {
   type CustomerReference,
   customerReferenceOf,
   customTypesOf,
+  IMPORT_LIMITS,
   matchKeyField,
   matchKeyText,
   noCounts,
@@ -37,7 +38,7 @@ import { customerHolding } from '../storage/customers/unique-values.ts';
 import { customersMatching } from '../storage/customers/match-keys.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { importKeys, readText, writeObject } from '../storage/files/files.ts';
-import { countChunk, getImportJob, reportImportProgress, type ImportJob } from '../storage/imports/import-jobs.ts';
+import { countChunk, getImportJob, releaseImportSlot, reportImportProgress, takeImportSlot, type ImportJob } from '../storage/imports/import-jobs.ts';
 import { importEvent, progressEveryMs } from '../events/import-events.ts';
 import { toCrmCustomer } from '../crm/customer-view.ts';
 import { crm } from '../crm/operations.ts';
@@ -586,12 +587,45 @@ const ndjson = (values: readonly unknown[]): string => `${values.map((value) => 
 
 /**
  * Runs one chunk of a running job — an import's rows, or a revert's lines; all of them, or (a chunk
- * run twice: `first`, then the rest) part of them. A first run's outcomes are kept aside (with how to
+ * run twice: `first`, then the rest) part of them — holding one of its tenant's chunk slots. A first run's outcomes are kept aside (with how to
  * undo them) and counted; the last run writes all the chunk's results in line order (and, for an
  * import, how to undo each write) and counts its own, the chunk then done — each once.
  */
 export const processChunk = async (item: Omit<ChunkItem, 'rows'> & { rows?: ChunkRows }, context: Context): Promise<Counts> => {
   const { tenantId, importId, chunk, rows = 'all', first } = item;
+  if ((await getImportJob(tenantId, importId))?.status !== 'running') return noCounts();
+  return withTenantSlot(tenantId, `${importId}/${chunk}/${rows}`, () => runChunk({ tenantId, importId, chunk, rows, first }, context));
+};
+
+/** How long a chunk's run holds its tenant's slot at most (Lambda's 15 minutes, and a margin): a run that crashed frees it then. */
+const SLOT_HOLD_MS = 16 * 60_000;
+/** How long a chunk waits for one of its tenant's slots before it gives up (TenantBusy: the state machine runs it again later). */
+const slotWaitMs = () => Number(process.env.IMPORT_SLOT_WAIT_SECONDS ?? 60) * 1000;
+
+/** All of the tenant's chunk slots stayed taken (by its other jobs' chunks): this chunk runs later. */
+export class TenantBusy extends Error {
+  constructor(tenantId: string) {
+    super(`tenant ${tenantId} runs ${IMPORT_LIMITS.tenantChunkConcurrency} import chunks already`);
+    this.name = 'TenantBusy';
+  }
+}
+
+/** `work` run holding one of the tenant's chunk slots (IMPORT_LIMITS.tenantChunkConcurrency), waited for a while when all are taken. */
+const withTenantSlot = async <T>(tenantId: string, holder: string, work: () => Promise<T>): Promise<T> => {
+  const deadline = Date.now() + slotWaitMs();
+  let slot: number | undefined;
+  while ((slot = await takeImportSlot(tenantId, IMPORT_LIMITS.tenantChunkConcurrency, holder, SLOT_HOLD_MS)) === undefined) {
+    if (Date.now() > deadline) throw new TenantBusy(tenantId);
+    await sleep(250 + Math.random() * 750);
+  }
+  try {
+    return await work();
+  } finally {
+    await releaseImportSlot(tenantId, slot, holder);
+  }
+};
+
+const runChunk = async ({ tenantId, importId, chunk, rows, first }: Omit<ChunkItem, 'rows'> & { rows: ChunkRows }, context: Context): Promise<Counts> => {
   const job = await getImportJob(tenantId, importId);
   const counts = noCounts();
   if (job?.status !== 'running') return counts;

@@ -101,6 +101,11 @@ describe('the import state machine', () => {
       expect(map.Catch!.map((c) => [c.ErrorEquals, c.Next])).toEqual([[['States.ALL'], 'Finish']]);
       const chunk = map.ItemProcessor!.States[map.ItemProcessor!.StartAt]!;
       expect(chunk.Retry!.some((r) => r.ErrorEquals.includes('States.ALL') && r.MaxAttempts >= 3)).toBe(true);
+      // A chunk whose tenant's slots were all taken is run again later, many times (States.ALL must come last to let it match).
+      const busy = chunk.Retry!.findIndex((r) => r.ErrorEquals.includes('TenantBusy'));
+      expect(busy).toBeGreaterThanOrEqual(0);
+      expect(busy).toBeLessThan(chunk.Retry!.findIndex((r) => r.ErrorEquals.includes('States.ALL')));
+      expect(chunk.Retry![busy]!.MaxAttempts).toBeGreaterThanOrEqual(20);
     }
     expect(Finish).toMatchObject({ Type: 'Task', End: true });
   });

@@ -18,6 +18,9 @@ import { keys } from '../../functions/storage/table/keys.ts';
 import { uniqueTenant } from '../../lib/local/direct-call.ts';
 import { send } from '../support/send.ts';
 import { admin, resultsOf, revertAndWait, runImport } from '../support/import-jobs.ts';
+import { IMPORT_LIMITS } from '../../functions/domain/imports.ts';
+import { releaseImportSlot, takeImportSlot } from '../../functions/storage/imports/import-jobs.ts';
+import { importsSettled } from '../../lib/local/imports-local.ts';
 
 /** A job's summary events in its outbox, in the order written: type, sequence, status and counts in the event. */
 const jobEvents = async (tenant: string, id: string) => {
@@ -385,4 +388,42 @@ describe('import jobs', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('partNumber')).toBe('1');
   });
+
+  it('runs at most the tenant’s chunk slots at once across its jobs: a job whose tenant holds them all waits, then runs', async () => {
+    const tenant = uniqueTenant();
+    // Every slot of the tenant held by other chunks (for an hour): no chunk of this tenant may write.
+    const held: number[] = [];
+    for (let i = 0; i < IMPORT_LIMITS.tenantChunkConcurrency; i++)
+      held.push((await takeImportSlot(tenant, IMPORT_LIMITS.tenantChunkConcurrency, `other/${i}`, 3_600_000))!);
+    expect(new Set(held).size).toBe(IMPORT_LIMITS.tenantChunkConcurrency);
+    expect(await takeImportSlot(tenant, IMPORT_LIMITS.tenantChunkConcurrency, 'one-more', 3_600_000)).toBeUndefined();
+    // Another tenant is not held back.
+    const other = await runImport(uniqueTenant(), { mode: 'upsert', matchKey: 'email', format: 'csv' }, 'name,email,type\nFree,free@example.com,PERSON\n');
+    expect(other.counts.created).toBe(1);
+
+    const file = 'name,email,type\nOne,one@example.com,PERSON\nTwo,two@example.com,PERSON\n';
+    const created = await send('createImport', {
+      ...admin(tenant),
+      body: { object: 'customers', mode: 'upsert', matchKey: 'email', format: 'csv', bytes: Buffer.byteLength(file) },
+    });
+    const put = await fetch(created.body.upload.parts[0].url, { method: 'PUT', body: file });
+    const started = await send('startImport', {
+      ...admin(tenant),
+      params: { id: created.body.id },
+      body: { parts: [{ partNumber: 1, etag: put.headers.get('etag')! }] },
+    });
+    expect(started.status).toBe(202);
+    const job = async () => (await send('getImport', { ...admin(tenant), params: { id: created.body.id } })).body;
+    while ((await job()).status !== 'running') {
+      expect((await job()).status).toMatch(/queued|splitting|running/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await job()).chunksDone).toBe(0);
+    expect((await send('listCrmCustomers', { ...admin(tenant), query: {} })).body).toEqual([]);
+    // One slot given back: the job runs and ends.
+    await releaseImportSlot(tenant, held[0]!, 'other/0');
+    await importsSettled();
+    expect(await job()).toMatchObject({ status: 'completed', chunksDone: 1, counts: { read: 2, created: 2 } });
+  }, 120_000);
 });

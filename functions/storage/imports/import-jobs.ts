@@ -187,3 +187,44 @@ const unlessFirstRefused = async (items: TransactItem[]): Promise<boolean> => {
     throw error;
   }
 };
+
+/**
+ * A tenant's slots for running chunks (IMPORT_LIMITS.tenantChunkConcurrency): a chunk's run takes
+ * one before it writes and gives it back after, so however many of the tenant's jobs run, at most
+ * that many chunks write at once. A slot is held until a time (a run that crashed never gives it
+ * back: it is free again when its time is up), each slot its own item, so no key is hot.
+ */
+export const takeImportSlot = async (tenantId: string, slots: number, holder: string, holdMs: number): Promise<number | undefined> => {
+  const now = Date.now();
+  const first = Math.floor(Math.random() * slots);
+  for (let i = 0; i < slots; i++) {
+    const slot = (first + i) % slots;
+    const taken = await unlessFirstRefused([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.importSlot(tenantId, slot), entity: 'IMPORT_SLOT', holder, until: now + holdMs },
+          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR holder = :holder',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':now': now, ':holder': holder },
+        },
+      },
+    ]);
+    if (taken) return slot;
+  }
+  return undefined;
+};
+
+/** Gives a slot back (if it is still this holder's). */
+export const releaseImportSlot = async (tenantId: string, slot: number, holder: string): Promise<void> => {
+  await unlessFirstRefused([
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.importSlot(tenantId, slot),
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: { ':holder': holder },
+      },
+    },
+  ]);
+};

@@ -55,6 +55,8 @@ export const keys = {
     pk: `${tenantPrefix(tenantId)}#IMPORT#${id}`,
     sk: `CHUNK#${String(chunk).padStart(6, '0')}${part ? `#${part}` : ''}`,
   }),
+  /** One of a tenant's slots for running import chunks (IMPORT_LIMITS.tenantChunkConcurrency of them), each its own partition. */
+  importSlot: (tenantId: string, slot: number) => ({ pk: `${tenantPrefix(tenantId)}#IMPORTSLOT#${slot}`, sk: 'SLOT' }),
   /** An export job (issue 27): its own partition. */
   exportJob: (tenantId: string, id: string) => ({ pk: `${tenantPrefix(tenantId)}#EXPORT#${id}`, sk: 'JOB' }),
   /** A tenant's webhook subscriptions share one partition (the dispatcher reads them all), with their events and count. */
