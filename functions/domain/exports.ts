@@ -1,5 +1,6 @@
 /**
- * Bulk export (issue 27), as data: an export job — the whole tenant's customers, in NDJSON or CSV —
+ * Bulk export (issue 27), as data: an export job — the whole tenant's customers, or (incremental)
+ * those changed and gone since an earlier export, in NDJSON or CSV —
  * its parts (gzip, bounded) and its manifest, shaped after the FHIR bulk-data manifest; and CSV as
  * a spreadsheet may open it safely: a cell that would run as a formula is escaped.
  *
@@ -24,9 +25,12 @@ export const EXPORT_LIMITS = {
   reserveMs: 60_000,
 } as const;
 
-/** One file of an export, as its manifest lists it. */
+/** How far back an incremental export may reach: the event feed keeps every customer's events at least this long. */
+export const EXPORT_SINCE_DAYS = 7;
+
+/** One file of an export, as its manifest lists it: customers, or (an incremental export's) the ids of customers gone since. */
 export interface ExportFile {
-  type: 'Customer';
+  type: 'Customer' | 'DeletedCustomer';
   /** Its object in the bucket (the API answers a presigned URL for it instead). */
   key: string;
   count: number;

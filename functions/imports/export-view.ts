@@ -4,11 +4,13 @@ import { EXPORTS_PATH } from './operations.ts';
 
 /**
  * An export as the API shows it: where it stands; once completed, its manifest (after FHIR bulk
- * data's) with its files as `output`, each with a download URL valid until `expiresAt`.
+ * data's) with its files as `output` (an incremental export's ids gone as `deleted`), each with a
+ * download URL valid until `expiresAt`.
  */
 export const exportView = (job: ExportJob, output?: { files: (Omit<ExportFile, 'key'> & { url: string })[]; expiresAt: string }) => ({
   id: job.id,
   format: job.format,
+  ...(job.since ? { since: job.since } : {}),
   status: job.status,
   created: job.created,
   updated: job.updated,
@@ -20,7 +22,8 @@ export const exportView = (job: ExportJob, output?: { files: (Omit<ExportFile, '
           transactionTime: job.transactionTime,
           request: `POST ${EXPORTS_PATH}`,
           requiresAccessToken: false,
-          output: output.files,
+          output: output.files.filter((file) => file.type === 'Customer'),
+          ...(job.since ? { deleted: output.files.filter((file) => file.type === 'DeletedCustomer') } : {}),
           error: [],
           count: job.count ?? 0,
           tenantCount: job.tenantCount ?? 0,

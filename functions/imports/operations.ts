@@ -118,10 +118,15 @@ export const imports = {
     path: EXPORTS_PATH,
     handler: 'functions/imports/create-export.ts',
     access: 'admin',
-    summary: "Creates an export of the tenant's customers (NDJSON or CSV, gzip files with a manifest); Idempotency-Key honoured",
+    summary:
+      "Creates an export of the tenant's customers (NDJSON or CSV, gzip files with a manifest), or with since (an earlier export) of those changed and gone since; Idempotency-Key honoured",
     idempotent: true,
     files: true,
-    responses: () => ({ 201: { description: 'The export, queued', schema: ExportJobView, headers: { Location: 'string' } }, ...common }),
+    responses: () => ({
+      201: { description: 'The export, queued', schema: ExportJobView, headers: { Location: 'string' } },
+      ...common,
+      422: error('Unprocessable Entity'),
+    }),
     request: { body: { [json]: ExportCreate } },
   },
   getExport: {

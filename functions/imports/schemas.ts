@@ -161,14 +161,18 @@ export const ImportResultsPage = z.lazy(() =>
   }),
 );
 
-/** A new export job: the tenant's customers, in a format. */
-export const ExportCreate = z.lazy(() => z.strictObject({ format: z.enum(EXPORT_FORMATS) }));
+/** A new export job: the tenant's customers, in a format; or (`since`: an earlier export's id) those changed and gone since that export. */
+export const ExportCreate = z.lazy(() =>
+  z.strictObject({ format: z.enum(EXPORT_FORMATS), since: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) }),
+);
 
 /** An export as the API shows it; once completed, its manifest (after FHIR bulk data's), each file a presigned URL valid 15 minutes. */
 export const ExportJobView = z.lazy(() =>
   z.object({
     id: z.string(),
     format: z.enum(EXPORT_FORMATS),
+    /** An incremental export's: the export it continues from. */
+    since: z.optional(z.string()),
     status: z.enum(EXPORT_STATUSES),
     created: z.string(),
     updated: z.string(),
@@ -181,6 +185,8 @@ export const ExportJobView = z.lazy(() =>
         request: z.string(),
         requiresAccessToken: z.boolean(),
         output: z.array(z.object({ type: z.string(), url: z.string(), count: z.int(), sha256: z.string(), bytes: z.int() })),
+        /** An incremental export's: files of the ids of customers gone (deleted, erased, merged away) since the export it continues from. */
+        deleted: z.optional(z.array(z.object({ type: z.string(), url: z.string(), count: z.int(), sha256: z.string(), bytes: z.int() }))),
         error: z.array(z.unknown()),
         /** Customers in the files, and the tenant's count as its counters said when the export ended. */
         count: z.int(),

@@ -8,6 +8,8 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.EXPORT_PART_RECORDS = '4';
+  // The event feed hands out an event at once (an incremental export reads it).
+  process.env.FEED_SETTLE_SECONDS = '0';
 });
 
 import { createHash } from 'node:crypto';
@@ -24,8 +26,8 @@ import { send } from '../support/send.ts';
 const admin = (tenant: string) => ({ sub: 'exporter', tenant });
 
 /** Exports the tenant and waits for it: the export as it ended, and each file's text (checked against its manifest entry). */
-const runExport = async (tenant: string, format: 'ndjson' | 'csv') => {
-  const created = await send('createExport', { ...admin(tenant), body: { format } });
+const runExport = async (tenant: string, format: 'ndjson' | 'csv', since?: string) => {
+  const created = await send('createExport', { ...admin(tenant), body: { format, ...(since ? { since } : {}) } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   await importsSettled();
   const done = await send('getExport', { ...admin(tenant), params: { id: created.body.id } });
@@ -37,7 +39,13 @@ const runExport = async (tenant: string, format: 'ndjson' | 'csv') => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
     files.push(gunzipSync(bytes).toString('utf8'));
   }
-  return { manifest: done.body.manifest, files };
+  const deleted: string[] = [];
+  for (const file of (done.body.manifest.deleted ?? []) as { url: string; sha256: string }[]) {
+    const bytes = Buffer.from(await (await fetch(file.url)).arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+    deleted.push(gunzipSync(bytes).toString('utf8'));
+  }
+  return { id: String(created.body.id), manifest: done.body.manifest, files, deleted };
 };
 
 describe('export jobs', () => {
@@ -111,5 +119,49 @@ describe('export jobs', () => {
     await importsSettled();
     expect((await send('getExport', { ...admin(uniqueTenant()), params: { id: created.body.id } })).status).toBe(404);
     expect((await send('createExport', { ...admin(tenant), body: { format: 'xml' } })).status).toBe(400);
+  });
+
+  it('exports incrementally: since an earlier export, the customers changed (as they are now) and the ids of those gone, read from the event feed', async () => {
+    const tenant = uniqueTenant();
+    const ids: string[] = [];
+    for (const name of ['Ann', 'Bob', 'Cid']) ids.push(String((await send('createCrmCustomer', { ...admin(tenant), body: { name, type: 'PERSON' } })).body.id));
+    const [ann, bob] = ids as [string, string, string];
+    const full = await runExport(tenant, 'ndjson');
+    expect(full.manifest.count).toBe(3);
+    expect(full.manifest.deleted).toBeUndefined();
+
+    expect((await send('updateCrmCustomer', { ...admin(tenant), params: { id: ann }, body: { name: 'Ann Changed' } })).status).toBe(200);
+    expect((await send('deleteCrmCustomer', { ...admin(tenant), params: { id: bob } })).status).toBe(204);
+    const dan = String((await send('createCrmCustomer', { ...admin(tenant), body: { name: 'Dan', type: 'PERSON' } })).body.id);
+    const since = await runExport(tenant, 'ndjson', full.id);
+    const changed = since.files.flatMap((text) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; name: string }),
+    );
+    expect(changed.map(({ id, name }) => [id, name]).sort()).toEqual(
+      [
+        [ann, 'Ann Changed'],
+        [dan, 'Dan'],
+      ].sort(),
+    );
+    expect(since.manifest.count).toBe(2);
+    expect(since.manifest.tenantCount).toBe(3);
+    expect(
+      since.deleted.flatMap((text) =>
+        text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line)),
+      ),
+    ).toEqual([{ id: bob }]);
+
+    // Nothing since: an export of nothing.
+    const nothing = await runExport(tenant, 'csv', since.id);
+    expect(nothing.manifest).toMatchObject({ count: 0, output: [], deleted: [] });
+    // Since an export that does not exist, or of another tenant: 400.
+    expect((await send('createExport', { ...admin(tenant), body: { format: 'ndjson', since: 'nope' } })).status).toBe(400);
+    expect((await send('createExport', { ...admin(uniqueTenant()), body: { format: 'ndjson', since: full.id } })).status).toBe(400);
   });
 });

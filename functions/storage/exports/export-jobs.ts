@@ -21,6 +21,11 @@ export interface ExportJob extends Bookkeeping {
   finished?: string;
   /** Who it reads as: the authorizer's context of the request that created it. */
   actor: Record<string, string>;
+  /** An incremental export's: the export it continues from, and the feed position it reads after (that export's `feedPosition`). */
+  since?: string;
+  after?: string;
+  /** Where an incremental export continuing from this one reads the event feed after: a full export's start, an incremental one's end. */
+  feedPosition?: string;
 }
 
 const ENTITY = 'EXPORT';
@@ -52,7 +57,7 @@ export const moveExportJob = async (
   id: string,
   from: ExportStatus,
   to: ExportStatus,
-  set: Partial<Pick<ExportJob, 'transactionTime' | 'count' | 'tenantCount' | 'failure' | 'finished'>> = {},
+  set: Partial<Pick<ExportJob, 'transactionTime' | 'count' | 'tenantCount' | 'failure' | 'finished' | 'feedPosition'>> = {},
 ): Promise<boolean> => {
   const entries = Object.entries(set).filter(([, value]) => value !== undefined);
   try {
