@@ -2,14 +2,14 @@
  * Table 16: issue 27's round trip at scale through the local runtime — a mixed CSV of 100,000 rows
  * (customers, bad rows, in-file duplicates, activities referring to the row above them) imported,
  * run again, exported and reverted, each step checked as the e2e test checks 1,200
- * (test/support/import-roundtrip.ts): rows a second for each. Runs in a process of its own; each
+ * (bench/import-roundtrip-scenario.ts): rows a second for each. Runs in a process of its own; each
  * step's time goes to stderr as it ends (a long run shows where it is).
  */
 import { startRuntime } from '../lib/local/runtime.ts';
 import { loadDevKey, signDevToken } from '../lib/local/dev-tokens.ts';
 import { STATE_DIR } from '../lib/local/state-dir.ts';
 import { SCOPES } from '../functions/http/operation.ts';
-import { importRoundTrip, roundTripFile } from '../test/support/import-roundtrip.ts';
+import { importRoundTrip, roundTripFile } from './import-roundtrip-scenario.ts';
 import { childMain, runInChild } from './child.ts';
 import { table } from './stats.ts';
 

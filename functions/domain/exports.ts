@@ -7,7 +7,7 @@
  * Nothing here reads the table or the bucket.
  */
 import type { FieldsInForce } from './custom-values.ts';
-import { IMPORT_FIELDS } from './imports.ts';
+import { ACTIVITY_IMPORT_FIELDS, CUSTOMER_REFERENCES, IMPORT_FIELDS, OPPORTUNITY_IMPORT_FIELDS } from './imports.ts';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export const EXPORT_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
@@ -28,9 +28,13 @@ export const EXPORT_LIMITS = {
 /** How far back an incremental export may reach: the event feed keeps every customer's events at least this long. */
 export const EXPORT_SINCE_DAYS = 7;
 
-/** One file of an export, as its manifest lists it: customers, or (an incremental export's) the ids of customers gone since. */
+/** What a full export may take beside each customer: what it owns. */
+export const EXPORT_INCLUDES = ['activities', 'opportunities'] as const;
+export type ExportInclude = (typeof EXPORT_INCLUDES)[number];
+
+/** One file of an export, as its manifest lists it: customers, their activities or opportunities, or (an incremental export's) the ids of customers gone since. */
 export interface ExportFile {
-  type: 'Customer' | 'DeletedCustomer';
+  type: 'Customer' | 'Activity' | 'Opportunity' | 'DeletedCustomer';
   /** Its object in the bucket (the API answers a presigned URL for it instead). */
   key: string;
   count: number;
@@ -52,6 +56,29 @@ export const csvCell = (value: unknown): string => {
 
 /** The built-in columns of a CSV export, in order: what an import's mapping takes by the same names, then who made and changed the customer when. */
 export const CSV_COLUMNS: readonly string[] = [...IMPORT_FIELDS, 'created', 'createdBy', 'updated', 'updatedBy'];
+
+/** The columns of an activity's or opportunity's CSV file: its id and its customer's, what an import of it takes (by the same names), and who made and changed it when. */
+export const CHILD_CSV_COLUMNS: Record<'Activity' | 'Opportunity', readonly string[]> = {
+  Activity: [
+    'id',
+    'customerId',
+    ...ACTIVITY_IMPORT_FIELDS.filter((field) => !(CUSTOMER_REFERENCES as readonly string[]).includes(field)),
+    'completed',
+    'created',
+    'createdBy',
+    'updated',
+    'updatedBy',
+  ],
+  Opportunity: [
+    'id',
+    'customerId',
+    ...OPPORTUNITY_IMPORT_FIELDS.filter((field) => !(CUSTOMER_REFERENCES as readonly string[]).includes(field)),
+    'created',
+    'createdBy',
+    'updated',
+    'updatedBy',
+  ],
+};
 
 /** A CSV export's columns: the built-ins, then `customFields.<key>` of every active custom field. */
 export const csvColumns = (fields: FieldsInForce): string[] => [

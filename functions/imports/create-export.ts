@@ -35,12 +35,16 @@ const continuedExport = async (tenantId: string, id: string): Promise<ExportJob 
  */
 export const handler = defineHandler(imports.createExport, async (request) => {
   const { tenantId, sub } = request.caller;
+  const include = [...new Set(request.body.include ?? [])];
+  if (include.length > 0 && request.body.since !== undefined)
+    throw badRequest('include: an incremental export (since) holds customers only; run a full export for their activities and opportunities.');
   const since = request.body.since === undefined ? undefined : await continuedExport(tenantId, request.body.since);
   const job: ExportJob = {
     id: newId(),
     tenantId,
     format: request.body.format,
     ...(since ? { since: since.id, after: since.feedPosition } : {}),
+    ...(include.length > 0 ? { include } : {}),
     status: 'queued',
     actor: { ...actorOf(request.caller) },
     ...newBookkeeping(sub),

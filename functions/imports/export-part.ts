@@ -10,7 +10,9 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'aws-lambda';
-import { csvCell, csvColumns, csvLine, EXPORT_LIMITS, type ExportFile } from '../domain/exports.ts';
+import { CHILD_CSV_COLUMNS, csvCell, csvColumns, csvLine, EXPORT_LIMITS, type ExportFile, type ExportInclude } from '../domain/exports.ts';
+import { listChildren, type ChildKind, type ChildRecord } from '../storage/customers/customer-children.ts';
+import { childView } from '../crm/child-changes.ts';
 import { customerLists } from '../storage/customers/customer-lists.ts';
 import { getCustomers } from '../storage/customers/customers.ts';
 import type { CustomerRecord } from '../storage/customers/customer-items.ts';
@@ -74,6 +76,30 @@ const changesPage = async (tenantId: string, after: string): Promise<SourcePage>
   };
 };
 
+const CHILD_KINDS = { activities: 'ACTIVITY', opportunities: 'OPPORTUNITY' } as const satisfies Record<ExportInclude, ChildKind>;
+
+/** Every activity or opportunity of a customer, page by page. */
+const allChildren = async (kind: ChildKind, tenantId: string, customerId: string): Promise<ChildRecord[]> => {
+  const all: ChildRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listChildren(kind, tenantId, customerId, 100, cursor);
+    all.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
+  return all;
+};
+
+/** Customers read at once for what they own. */
+const OWNED_CONCURRENCY = 16;
+
+/** `work` for each item, OWNED_CONCURRENCY at a time, the answers in the items' order. */
+const inBatches = async <T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> => {
+  const answers: R[] = [];
+  for (let i = 0; i < items.length; i += OWNED_CONCURRENCY) answers.push(...(await Promise.all(items.slice(i, i + OWNED_CONCURRENCY).map(work))));
+  return answers;
+};
+
 /** Runs a part until it is done, or its time is nearly spent (then `done: false`: run it again to continue). */
 export const exportPart = async (tenantId: string, exportId: string, part: number, context: Context): Promise<{ done: boolean }> => {
   const job = await getExportJob(tenantId, exportId);
@@ -84,44 +110,53 @@ export const exportPart = async (tenantId: string, exportId: string, part: numbe
   const fields = await fieldDefinitionsInForce(tenantId, 'customer');
   const columns = job.format === 'csv' ? csvColumns(fields) : [];
   const incremental = job.after !== undefined;
-  // The lines of the files being filled (customers, and ids gone), and the customers in them (a customer changed twice is written once a file).
-  let lines: string[] = [];
-  let gone: string[] = [];
+  // The lines of the files being filled, by type, and the customers in them (a customer changed twice is written once a file).
+  let lines = new Map<ExportFile['type'], string[]>();
   let inFile = new Set<string>();
   let bytes = 0;
   let cursor = state.cursor ?? job.after;
-  const file = async (type: ExportFile['type'], header: string, body: string[]) => {
-    const gzip = gzipSync(`${job.format === 'csv' ? `${header}\n` : ''}${body.join('\n')}\n`);
-    const key = keys.part(part, state.files.length + 1, job.format);
-    await writeObject(key, gzip, 'application/gzip');
-    state.files.push({ type, key, count: body.length, sha256: createHash('sha256').update(gzip).digest('hex'), bytes: gzip.length });
+  const add = (type: ExportFile['type'], line: string) => {
+    lines.set(type, [...(lines.get(type) ?? []), line]);
+    bytes += Buffer.byteLength(line) + 1;
   };
+  const header = (type: ExportFile['type']): string =>
+    type === 'Customer' ? columns.join(',') : type === 'DeletedCustomer' ? 'id' : CHILD_CSV_COLUMNS[type].join(',');
+  const records = () => [...lines.values()].reduce((sum, typed) => sum + typed.length, 0);
   // Files of what was read since the last, then the state after them: a run that stops later starts from here.
   const save = async (done: boolean) => {
-    if (lines.length > 0) await file('Customer', columns.join(','), lines);
-    if (gone.length > 0) await file('DeletedCustomer', 'id', gone);
+    for (const [type, body] of lines) {
+      const gzip = gzipSync(`${job.format === 'csv' ? `${header(type)}\n` : ''}${body.join('\n')}\n`);
+      const key = keys.part(part, state.files.length + 1, job.format);
+      await writeObject(key, gzip, 'application/gzip');
+      state.files.push({ type, key, count: body.length, sha256: createHash('sha256').update(gzip).digest('hex'), bytes: gzip.length });
+    }
     state.cursor = cursor;
     state.done = done;
     await writeObject(keys.state(part), JSON.stringify(state), 'application/json');
-    [lines, gone, inFile, bytes] = [[], [], new Set(), 0];
+    [lines, inFile, bytes] = [new Map(), new Set(), 0];
   };
+  const kinds = (job.include ?? []).map((include) => CHILD_KINDS[include]);
   for (;;) {
     const page = incremental ? await changesPage(tenantId, cursor!) : await shardPage(tenantId, part, cursor);
-    for (const record of page.customers) {
-      if (inFile.has(record.id)) continue;
+    const customers = page.customers.filter((record) => !inFile.has(record.id));
+    // What each customer owns, read a few customers at a time (every page of each: a customer's children are not capped).
+    const owned = kinds.length === 0 ? [] : await inBatches(customers, (record) => Promise.all(kinds.map((kind) => allChildren(kind, tenantId, record.id))));
+    for (const [i, record] of customers.entries()) {
       inFile.add(record.id);
       const view = toCrmCustomer(record, fields);
-      const line = job.format === 'csv' ? csvLine(view, columns) : JSON.stringify(view);
-      lines.push(line);
-      bytes += Buffer.byteLength(line) + 1;
+      add('Customer', job.format === 'csv' ? csvLine(view, columns) : JSON.stringify(view));
+      for (const [k, children] of (owned[i] ?? []).entries()) {
+        const type = kinds[k] === 'ACTIVITY' ? 'Activity' : 'Opportunity';
+        for (const child of children) add(type, job.format === 'csv' ? csvLine(childView(child), CHILD_CSV_COLUMNS[type]) : JSON.stringify(childView(child)));
+      }
     }
-    for (const id of page.gone) gone.push(job.format === 'csv' ? csvCell(id) : JSON.stringify({ id }));
+    for (const id of page.gone) add('DeletedCustomer', job.format === 'csv' ? csvCell(id) : JSON.stringify({ id }));
     cursor = page.cursor;
     if (page.end) {
       await save(true);
       return { done: true };
     }
-    if (lines.length + gone.length >= EXPORT_LIMITS.partRecords() || bytes >= EXPORT_LIMITS.partBytes) await save(false);
+    if (records() >= EXPORT_LIMITS.partRecords() || bytes >= EXPORT_LIMITS.partBytes) await save(false);
     if (context.getRemainingTimeInMillis() < EXPORT_LIMITS.reserveMs) {
       await save(false);
       return { done: false };

@@ -49,7 +49,7 @@ export const handler = defineHandler(imports.listImportResults, async (request) 
   if (/\btext\/csv\b/.test(request.headers.accept ?? ''))
     return {
       status: 200,
-      text: [RESULT_COLUMNS.join(','), ...results.map((result) => RESULT_COLUMNS.map((column) => csvCell(result[column])).join(','))].join('\r\n') + '\r\n',
+      text: `${[RESULT_COLUMNS.join(','), ...results.map((result) => RESULT_COLUMNS.map((column) => csvCell(result[column])).join(','))].join('\r\n')}\r\n`,
       headers: { 'content-type': 'text/csv; charset=utf-8', ...(next ? { 'x-next-cursor': next } : {}) },
     };
   return { status: 200, body: { results, ...(next ? { next } : {}) } };

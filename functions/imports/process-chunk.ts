@@ -613,10 +613,12 @@ export class TenantBusy extends Error {
 /** `work` run holding one of the tenant's chunk slots (IMPORT_LIMITS.tenantChunkConcurrency), waited for a while when all are taken. */
 const withTenantSlot = async <T>(tenantId: string, holder: string, work: () => Promise<T>): Promise<T> => {
   const deadline = Date.now() + slotWaitMs();
-  let slot: number | undefined;
-  while ((slot = await takeImportSlot(tenantId, IMPORT_LIMITS.tenantChunkConcurrency, holder, SLOT_HOLD_MS)) === undefined) {
+  const take = () => takeImportSlot(tenantId, IMPORT_LIMITS.tenantChunkConcurrency, holder, SLOT_HOLD_MS);
+  let slot = await take();
+  while (slot === undefined) {
     if (Date.now() > deadline) throw new TenantBusy(tenantId);
     await sleep(250 + Math.random() * 750);
+    slot = await take();
   }
   try {
     return await work();

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { EXPORT_FORMATS, EXPORT_STATUSES } from '../domain/exports.ts';
+import { EXPORT_FORMATS, EXPORT_INCLUDES, EXPORT_STATUSES } from '../domain/exports.ts';
 import { FIELD_KEY } from '../domain/custom-fields.ts';
 import {
   IMPORT_FORMATS,
@@ -163,7 +163,12 @@ export const ImportResultsPage = z.lazy(() =>
 
 /** A new export job: the tenant's customers, in a format; or (`since`: an earlier export's id) those changed and gone since that export. */
 export const ExportCreate = z.lazy(() =>
-  z.strictObject({ format: z.enum(EXPORT_FORMATS), since: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) }),
+  z.strictObject({
+    format: z.enum(EXPORT_FORMATS),
+    since: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    /** Files of the customers' activities, opportunities, beside theirs (a full export's). */
+    include: z.optional(z.array(z.enum(EXPORT_INCLUDES)).check(z.maxLength(EXPORT_INCLUDES.length))),
+  }),
 );
 
 /** An export as the API shows it; once completed, its manifest (after FHIR bulk data's), each file a presigned URL valid 15 minutes. */
@@ -173,6 +178,7 @@ export const ExportJobView = z.lazy(() =>
     format: z.enum(EXPORT_FORMATS),
     /** An incremental export's: the export it continues from. */
     since: z.optional(z.string()),
+    include: z.optional(z.array(z.enum(EXPORT_INCLUDES))),
     status: z.enum(EXPORT_STATUSES),
     created: z.string(),
     updated: z.string(),

@@ -2,13 +2,13 @@
  * Issue 27's round trip through the local runtime (`npm start`'s process, over HTTP, its files in
  * the local S3): a mixed CSV with bad rows, in-file duplicates and activities referring to the row
  * above them imported, run again (no change), exported (equal to what was imported) and reverted
- * (test/support/import-roundtrip.ts). 1,200 rows here, two chunks; `npm run bench` runs the same
+ * (bench/import-roundtrip-scenario.ts). 1,200 rows here, two chunks; `npm run bench` runs the same
  * scenario on 100,000 (BENCH_ONLY=16).
  */
 import { describe, expect, it } from 'vitest';
 import { SCOPES } from '../../functions/http/operation.ts';
 import { baseUrl, token } from '../support/http.ts';
-import { importRoundTrip } from '../support/import-roundtrip.ts';
+import { importRoundTrip } from '../../bench/import-roundtrip-scenario.ts';
 
 describe('bulk import round trip', () => {
   it('imports, re-runs, exports and reverts a 1,200-row mixed file, every line accounted for', async () => {

@@ -164,4 +164,47 @@ describe('export jobs', () => {
     expect((await send('createExport', { ...admin(tenant), body: { format: 'ndjson', since: 'nope' } })).status).toBe(400);
     expect((await send('createExport', { ...admin(uniqueTenant()), body: { format: 'ndjson', since: full.id } })).status).toBe(400);
   });
+
+  it('exports what the customers own beside them: files of their activities and opportunities, every page of each', async () => {
+    const tenant = uniqueTenant();
+    const [ann, bob] = [
+      String((await send('createCrmCustomer', { ...admin(tenant), body: { name: 'Ann', type: 'PERSON' } })).body.id),
+      String((await send('createCrmCustomer', { ...admin(tenant), body: { name: 'Bob', type: 'PERSON' } })).body.id),
+    ];
+    await send('createCrmCustomer', { ...admin(tenant), body: { name: 'Cid', type: 'PERSON' } });
+    for (let i = 0; i < 3; i++)
+      expect((await send('createActivity', { ...admin(tenant), params: { id: ann }, body: { type: 'CALL', subject: `=Call ${i}` } })).status).toBe(201);
+    expect((await send('createOpportunity', { ...admin(tenant), params: { id: bob }, body: { name: 'Deal', value: 10 } })).status).toBe(201);
+
+    const created = await send('createExport', { ...admin(tenant), body: { format: 'ndjson', include: ['activities', 'opportunities'] } });
+    expect(created.body.include).toEqual(['activities', 'opportunities']);
+    await importsSettled();
+    const done = (await send('getExport', { ...admin(tenant), params: { id: created.body.id } })).body;
+    const byType = new Map<string, Record<string, unknown>[]>();
+    for (const file of done.manifest.output as { type: string; url: string; count: number }[]) {
+      const lines = gunzipSync(Buffer.from(await (await fetch(file.url)).arrayBuffer()))
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean);
+      expect(lines.length).toBe(file.count);
+      byType.set(file.type, [...(byType.get(file.type) ?? []), ...lines.map((line) => JSON.parse(line) as Record<string, unknown>)]);
+    }
+    expect(byType.get('Customer')!.length).toBe(3);
+    expect(byType.get('Activity')!.map((a) => a.customerId)).toEqual([ann, ann, ann]);
+    expect(byType.get('Opportunity')).toMatchObject([{ customerId: bob, name: 'Deal', value: 10 }]);
+    expect(done.manifest.count).toBe(3);
+
+    // As CSV: an activity file's header names its columns, a formula escaped.
+    const csv = (await runExport(tenant, 'csv')).files.join('');
+    expect(csv).not.toContain('Call 0');
+    const withOwned = await send('createExport', { ...admin(tenant), body: { format: 'csv', include: ['activities'] } });
+    await importsSettled();
+    const csvDone = (await send('getExport', { ...admin(tenant), params: { id: withOwned.body.id } })).body;
+    const activityFiles = (csvDone.manifest.output as { type: string; url: string }[]).filter((file) => file.type === 'Activity');
+    const text = gunzipSync(Buffer.from(await (await fetch(activityFiles[0]!.url)).arrayBuffer())).toString('utf8');
+    expect(text.split('\n')[0]).toMatch(/^id,customerId,externalId,type,subject,/);
+    expect(text).toContain(",'=Call 0,");
+    // Not with an incremental export.
+    expect((await send('createExport', { ...admin(tenant), body: { format: 'ndjson', since: created.body.id, include: ['activities'] } })).status).toBe(400);
+  });
 });

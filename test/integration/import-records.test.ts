@@ -138,7 +138,7 @@ describe('importing activities and opportunities', () => {
     const deals = await runImport(
       tenant,
       { object: 'opportunities', mode: 'upsert', format: 'csv' },
-      'customerId,externalId,name,value\n' + `${id},O-9,Deal,2500\n`,
+      `customerId,externalId,name,value\n${id},O-9,Deal,2500\n`,
     );
     expect(deals.counts).toMatchObject({ read: 1, updated: 1 });
     expect((await send('listOpportunities', { ...admin(tenant), params: { id } })).body).toMatchObject([{ value: 2500 }]);

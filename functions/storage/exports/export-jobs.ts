@@ -4,7 +4,7 @@ import { db, tableName } from '../table/db.ts';
 import { keys } from '../table/keys.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
 import { transact, type TransactItem } from '../table/transactions.ts';
-import type { ExportFormat, ExportStatus } from '../../domain/exports.ts';
+import type { ExportFormat, ExportInclude, ExportStatus } from '../../domain/exports.ts';
 
 /** An export job as the table keeps it. */
 export interface ExportJob extends Bookkeeping {
@@ -21,6 +21,8 @@ export interface ExportJob extends Bookkeeping {
   finished?: string;
   /** Who it reads as: the authorizer's context of the request that created it. */
   actor: Record<string, string>;
+  /** What it takes beside each customer (a full export's). */
+  include?: ExportInclude[];
   /** An incremental export's: the export it continues from, and the feed position it reads after (that export's `feedPosition`). */
   since?: string;
   after?: string;
