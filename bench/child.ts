@@ -8,6 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 const RESULT = 'BENCH-RESULT:';
 
+/**
+ * A child's environment: the handlers' metrics (EMF lines on stdout, several a request) left out —
+ * stdout carries the result, and a long run's metrics would outgrow the buffer that holds it (a
+ * 100,000-row import's did: the child was killed).
+ */
+const CHILD_ENV = { ...process.env, POWERTOOLS_METRICS_DISABLED: 'true' };
+
 const resultOf = <T>(moduleUrl: string, args: string[], status: number | null, stdout: string): T => {
   const line = stdout.split('\n').find((l) => l.startsWith(RESULT));
   if (status !== 0 || !line) throw new Error(`${fileURLToPath(moduleUrl)} ${args.join(' ')} failed (exit ${status})`);
@@ -16,6 +23,7 @@ const resultOf = <T>(moduleUrl: string, args: string[], status: number | null, s
 
 export const runInChild = <T>(moduleUrl: string, args: string[]): T => {
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], {
+    env: CHILD_ENV,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
@@ -26,7 +34,7 @@ export const runInChild = <T>(moduleUrl: string, args: string[]): T => {
 /** `runInChild` without blocking this process, for a child that calls a loopback server this process runs. */
 export const runInChildAsync = <T>(moduleUrl: string, args: string[]): Promise<T> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), ...args], { env: CHILD_ENV, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', reject).on('close', (status) => {
