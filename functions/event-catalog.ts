@@ -16,7 +16,8 @@ import { WEBHOOK_EVENT_TYPES, WEBHOOK_SOURCE, WebhookView } from './events/webho
 import { FIELD_EVENT_TYPES, FIELD_SOURCE, FieldView } from './events/field-events.ts';
 import { ACCESS_EVENT_TYPES, ACCESS_SOURCE } from './events/access-events.ts';
 import { IMPORT_EVENT_TYPES, IMPORT_SOURCE } from './events/import-events.ts';
-import { ImportJobView } from './imports/schemas.ts';
+import { EXPORT_EVENT_TYPES } from './events/export-events.ts';
+import { ExportSummary, ImportJobView } from './imports/schemas.ts';
 import { RoleView, SettingsView, TeamView, UserView } from './access/schemas.ts';
 
 /** The envelope every event carries as `detail` (see domain/event-envelope.ts). */
@@ -53,6 +54,12 @@ const IMPORT_DESCRIPTIONS: Record<(typeof IMPORT_EVENT_TYPES)[number], string> =
   ImportCompleted: 'An import job ended with every line accounted for (read = created + updated + unchanged + failed + skipped).',
   ImportFailed: 'An import job failed: data.import.failure says why (a file it could not read, lines not accounted for).',
   ImportCancelled: 'An import job was cancelled before it ended; rows already written stay.',
+};
+
+const EXPORT_DESCRIPTIONS: Record<(typeof EXPORT_EVENT_TYPES)[number], string> = {
+  ExportStarted: 'An export job began reading (data.export.transactionTime: what it holds is the tenant as of then or later).',
+  ExportCompleted: 'An export job ended with every part written: data.export.count customers; GET /api/v1/exports/{id} answers its manifest.',
+  ExportFailed: 'An export job failed: data.export.failure says why.',
 };
 
 const CRM_DESCRIPTIONS: Record<(typeof CRM_EVENT_TYPES)[number], string> = {
@@ -228,6 +235,12 @@ export const eventTypes: readonly EventType[] = [
     detailType,
     description: IMPORT_DESCRIPTIONS[detailType],
     detail: envelopeOf(detailType, 'Import', z.object({ import: ImportJobView })),
+  })),
+  ...EXPORT_EVENT_TYPES.map((detailType) => ({
+    source: IMPORT_SOURCE,
+    detailType,
+    description: EXPORT_DESCRIPTIONS[detailType],
+    detail: envelopeOf(detailType, 'Export', z.object({ export: ExportSummary })),
   })),
   ...WEBHOOK_EVENT_TYPES.map((detailType) => ({
     source: WEBHOOK_SOURCE,

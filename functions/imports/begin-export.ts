@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { CUSTOMER_PARTS } from '../storage/customers/customer-lists.ts';
 import { getExportJob, moveExportJob, type ExportJob } from '../storage/exports/export-jobs.ts';
 import { timePrefix } from '../domain/ids.ts';
+import { withExportEvent } from '../events/export-events.ts';
 
 /**
  * The export state machine's first task: a queued job begins (its transaction time is now) and
@@ -12,10 +13,14 @@ export const beginExport = async (tenantId: string, exportId: string): Promise<{
   const now = Date.now();
   const job = await getExportJob(tenantId, exportId);
   // A full export reflects every change written before it began: the next incremental export reads the feed from here.
-  await moveExportJob(tenantId, exportId, 'queued', 'running', {
-    transactionTime: new Date(now).toISOString(),
-    ...(job?.after === undefined ? { feedPosition: timePrefix(now) } : {}),
-  });
+  if (job?.status === 'queued')
+    await moveExportJob(
+      job,
+      'queued',
+      'running',
+      { transactionTime: new Date(now).toISOString(), ...(job.after === undefined ? { feedPosition: timePrefix(now) } : {}) },
+      withExportEvent('running'),
+    );
   return { parts: Array.from({ length: partsOf(job) }, (_, part) => ({ tenantId, exportId, part })) };
 };
 

@@ -48,6 +48,8 @@ export const handler = defineHandler(imports.createExport, async (request) => {
     status: 'queued',
     actor: { ...actorOf(request.caller) },
     ...newBookkeeping(sub),
+    // No event yet: its summary events (events/export-events.ts) count from 1.
+    sequence: 0,
   };
   const response = { status: 201, body: exportView(job), headers: { location: `${request.baseUrl}${EXPORTS_PATH}/${job.id}` } };
   await insertExportJob(job, request.idempotency(response));

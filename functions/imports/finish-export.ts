@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { tenantCustomerCount } from '../storage/customers/customer-lists.ts';
 import { partsOf } from './begin-export.ts';
+import { withExportEvent } from '../events/export-events.ts';
 import { exportKeys, writeObject } from '../storage/files/files.ts';
 import { getExportJob, moveExportJob } from '../storage/exports/export-jobs.ts';
 import { partState } from './export-part.ts';
@@ -17,10 +18,13 @@ export const finishExport = async (tenantId: string, exportId: string): Promise<
   const unfinished = states.flatMap((state, part) => (state.done ? [] : [part]));
   const finished = new Date().toISOString();
   if (unfinished.length > 0) {
-    await moveExportJob(tenantId, exportId, 'running', 'failed', {
-      failure: { code: 'INCOMPLETE', message: `Parts ${unfinished.join(', ')} did not finish.` },
-      finished,
-    });
+    await moveExportJob(
+      job,
+      'running',
+      'failed',
+      { failure: { code: 'INCOMPLETE', message: `Parts ${unfinished.join(', ')} did not finish.` }, finished },
+      withExportEvent('failed'),
+    );
     return;
   }
   const files = states.flatMap((state) => state.files);
@@ -29,7 +33,7 @@ export const finishExport = async (tenantId: string, exportId: string): Promise<
   await writeObject(exportKeys(tenantId, exportId).manifest, JSON.stringify({ files, count, tenantCount }), 'application/json');
   // An incremental export read the feed to its state's cursor: the next one reads on from there.
   const feedPosition = job.after !== undefined ? (states[0]!.cursor ?? job.after) : undefined;
-  await moveExportJob(tenantId, exportId, 'running', 'completed', { count, tenantCount, finished, ...(feedPosition ? { feedPosition } : {}) });
+  await moveExportJob(job, 'running', 'completed', { count, tenantCount, finished, ...(feedPosition ? { feedPosition } : {}) }, withExportEvent('completed'));
 };
 
 export const handler = async (input: { tenantId: string; exportId: string }, _context: Context) => finishExport(input.tenantId, input.exportId);

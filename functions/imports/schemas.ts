@@ -202,3 +202,21 @@ export const ExportJobView = z.lazy(() =>
     ),
   }),
 );
+
+/** An export as its events carry it (events/export-events.ts: exportSummary): no file URLs. */
+export const ExportSummary = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    format: z.enum(EXPORT_FORMATS),
+    since: z.optional(z.string()),
+    include: z.optional(z.array(z.enum(EXPORT_INCLUDES))),
+    status: z.enum(EXPORT_STATUSES),
+    transactionTime: z.optional(z.string()),
+    count: z.optional(z.int()),
+    tenantCount: z.optional(z.int()),
+    failure: z.optional(z.object({ code: z.string(), message: z.string() })),
+    created: z.string(),
+    updated: z.string(),
+    finished: z.optional(z.string()),
+  }),
+);

@@ -22,6 +22,9 @@ import { exportPart, partState } from '../../functions/imports/export-part.ts';
 import { insertExportJob, moveExportJob } from '../../functions/storage/exports/export-jobs.ts';
 import { newBookkeeping } from '../../functions/storage/table/bookkeeping.ts';
 import { send } from '../support/send.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../../functions/storage/table/db.ts';
+import { keys } from '../../functions/storage/table/keys.ts';
 
 const admin = (tenant: string) => ({ sub: 'exporter', tenant });
 
@@ -97,8 +100,9 @@ describe('export jobs', () => {
     const tenant = uniqueTenant();
     for (let i = 0; i < 40; i++) await send('createCrmCustomer', { ...admin(tenant), body: { name: `Walk ${i}`, type: 'PERSON' } });
     const id = `resume-${Date.now()}`;
-    await insertExportJob({ id, tenantId: tenant, format: 'ndjson', status: 'queued', actor: {}, ...newBookkeeping('exporter') }, []);
-    await moveExportJob(tenant, id, 'queued', 'running', { transactionTime: new Date().toISOString() });
+    const queued = { id, tenantId: tenant, format: 'ndjson' as const, status: 'queued' as const, actor: {}, ...newBookkeeping('exporter') };
+    await insertExportJob(queued, []);
+    await moveExportJob(queued, 'queued', 'running', { transactionTime: new Date().toISOString() });
     // A context with less time left than the step keeps in reserve: each run writes one file's worth, then stops.
     const short = () => lambdaContext('exportPart', 1000);
     let runs = 0;
@@ -128,6 +132,21 @@ describe('export jobs', () => {
     const [ann, bob] = ids as [string, string, string];
     const full = await runExport(tenant, 'ndjson');
     expect(full.manifest.count).toBe(3);
+    // Its summary events, in the job's outbox: started, then completed with the count (no file URLs).
+    const events = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+        ExpressionAttributeValues: { ':pk': keys.exportJob(tenant, full.id).pk, ':event': 'EVENT#' },
+      }),
+    );
+    const details = (events.Items ?? []).map((item) => item.detail as { eventType: string; sequence: number; data: { export: Record<string, unknown> } });
+    expect(details.map((d) => [d.eventType, d.sequence]).sort()).toEqual([
+      ['ExportCompleted', 2],
+      ['ExportStarted', 1],
+    ]);
+    expect(details.find((d) => d.eventType === 'ExportCompleted')!.data.export).toMatchObject({ status: 'completed', count: 3, tenantCount: 3 });
+    expect(JSON.stringify(details)).not.toContain('http');
     expect(full.manifest.deleted).toBeUndefined();
 
     expect((await send('updateCrmCustomer', { ...admin(tenant), params: { id: ann }, body: { name: 'Ann Changed' } })).status).toBe(200);

@@ -1,9 +1,9 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { PendingEvent } from '../../domain/event-envelope.ts';
 import { db, tableName } from '../table/db.ts';
 import { keys } from '../table/keys.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
-import { transact, type TransactItem } from '../table/transactions.ts';
+import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
 import type { ExportFormat, ExportInclude, ExportStatus } from '../../domain/exports.ts';
 
 /** An export job as the table keeps it. */
@@ -53,40 +53,55 @@ export const getExportJob = async (tenantId: string, id: string): Promise<Export
   return job as ExportJob;
 };
 
-/** The job moved from `from` to `to` with `set` beside; false when it was not in `from` (another step moved it). */
+/**
+ * The job moved from `from` to `to` with `set` beside, and the event `eventOf` makes of it as moved
+ * written in the same transaction (conditional on the job's status and event count, so its events'
+ * sequence never repeats): the job as it now is, or undefined when it was not in `from` (another
+ * step moved it).
+ */
 export const moveExportJob = async (
-  tenantId: string,
-  id: string,
+  job: ExportJob,
   from: ExportStatus,
   to: ExportStatus,
   set: Partial<Pick<ExportJob, 'transactionTime' | 'count' | 'tenantCount' | 'failure' | 'finished' | 'feedPosition'>> = {},
-): Promise<boolean> => {
+  eventOf: (next: ExportJob) => PendingEvent | undefined = () => undefined,
+): Promise<ExportJob | undefined> => {
+  const next: ExportJob = { ...job, ...set, status: to, updated: new Date().toISOString(), version: job.version + 1, sequence: job.sequence + 1 };
+  const event = eventOf(next);
+  if (!event) next.sequence = job.sequence;
   const entries = Object.entries(set).filter(([, value]) => value !== undefined);
+  const key = keys.exportJob(job.tenantId, job.id);
   try {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.exportJob(tenantId, id),
-        UpdateExpression: `SET #status = :to, #updated = :now${entries.map(([name]) => `, #${name} = :${name}`).join('')} ADD #version :one`,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#updated': 'updated',
-          '#version': 'version',
-          ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: `SET #status = :to, #updated = :now, #version = :version, #sequence = :sequence${entries.map(([name]) => `, #${name} = :${name}`).join('')}`,
+          ConditionExpression: '#status = :from AND #sequence = :was',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#updated': 'updated',
+            '#version': 'version',
+            '#sequence': 'sequence',
+            ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ':from': from,
+            ':now': next.updated,
+            ':version': next.version,
+            ':sequence': next.sequence,
+            ':was': job.sequence,
+            ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+          },
         },
-        ExpressionAttributeValues: {
-          ':to': to,
-          ':from': from,
-          ':now': new Date().toISOString(),
-          ':one': 1,
-          ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-        },
-      }),
-    );
-    return true;
+      },
+      ...(event ? [putEvent(key.pk, event)] : []),
+    ]);
+    return next;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof ConditionFailed && error.index === 0) return undefined;
     throw error;
   }
 };
