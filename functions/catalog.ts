@@ -61,6 +61,12 @@ export const webhookDispatcher = { name: 'dispatchWebhooks', handler: 'functions
 /** The delivery queue's consumer: makes each delivery attempt, logs it, and queues the next on the retry schedule. */
 export const webhookWorker = { name: 'deliverWebhooks', handler: 'functions/webhooks/deliver-webhooks.ts' } as const;
 
+/**
+ * The import relay queue's consumer: an import's rows' events, a few at a time — to the bus and the
+ * webhooks when the job asked for them, else to the search projection only.
+ */
+export const importRelay = { name: 'relayImportEvents', handler: 'functions/imports/relay-import-events.ts' } as const;
+
 /** A function EventBridge Scheduler runs on a rate; locally also on `POST /_local/schedules/<name>`. */
 export interface Schedule {
   name: string;

@@ -27,6 +27,8 @@ export interface MonitoringProps {
   sweep: lambda.IFunction;
   /** The webhook dispatcher (the stream's second consumer) and the delivery queue. */
   webhooks: { dispatcher: lambda.IFunction; queue: sqs.IQueue };
+  /** The queue of an import's rows' events waiting for the import relay (paced: a backlog is expected, a stuck one is not). */
+  importEvents: sqs.IQueue;
   /** Dead-letter queues by what they catch. */
   deadLetterQueues: Record<string, sqs.IQueue>;
   /** Subscribed to the alarm topic when given. */
@@ -166,6 +168,14 @@ export class RapportMonitoring extends Construct {
       `${t.webhookBacklog} or more webhook deliveries are due and waiting for the delivery worker.`,
       props.webhooks.queue.metricApproximateNumberOfMessagesVisible({ period: t.period, statistic: 'Maximum' }),
       t.webhookBacklog,
+    );
+    // A big import's rows' events drain at the relay's pace (hours for millions of rows with recordEvents); a day old means it is stuck.
+    alarm(
+      'ImportRelayStuck',
+      'An import row’s event has waited a day or more for the import relay.',
+      props.importEvents.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(15), statistic: 'Maximum' }),
+      Duration.days(1).toSeconds(),
+      { evaluationPeriods: 1, datapointsToAlarm: 1 },
     );
     alarm(
       'SweepFailed',

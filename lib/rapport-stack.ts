@@ -16,7 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventRules, operations, schedules, streamPublisher, unmatchedRoute, webhookDispatcher, webhookWorker } from '../functions/catalog.ts';
+import { eventRules, importRelay, operations, schedules, streamPublisher, unmatchedRoute, webhookDispatcher, webhookWorker } from '../functions/catalog.ts';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SCOPES } from '../functions/http/operation.ts';
@@ -143,6 +143,16 @@ export class RapportStack extends Stack {
       enforceSSL: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       deadLetterQueue: { queue: webhookDlq, maxReceiveCount: 5 },
+    });
+    // An import's rows' events, waiting for the import relay (functions/events/import-record-events.ts): a big job's backlog
+    // drains at the relay's pace, so it is kept 14 days.
+    const importRelayDlq = deadLetterQueue('ImportRelayDeadLetterQueue', 'import rows’ events the relay failed on five times');
+    const importEventQueue = new sqs.Queue(this, 'ImportEventQueue', {
+      retentionPeriod: Duration.days(14),
+      visibilityTimeout: Duration.seconds(SIZING.importRelay.timeout.toSeconds() * 6),
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      deadLetterQueue: { queue: importRelayDlq, maxReceiveCount: 5 },
     });
 
     // --- Functions -------------------------------------------------------------------------------
@@ -316,10 +326,11 @@ export class RapportStack extends Stack {
     const publisherRole = role('PublisherRole', 'Rapport stream publisher: reads the table stream, puts events, parks failures');
     this.bus.grantPutEventsTo(publisherRole);
     publishDlq.grantSendMessages(publisherRole);
+    importEventQueue.grantSendMessages(publisherRole);
     const publisher = newFunction(functionId(streamPublisher.name), streamPublisher.handler, publisherRole, logGroupFor('Publisher'), SERVICE.publisher, {
-      description: 'Carries event items from the table stream to the EventBridge bus',
+      description: 'Carries event items from the table stream to the EventBridge bus (an import row’s to the import relay queue)',
       ...SIZING.publisher,
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName, PUBLISH_DLQ_URL: publishDlq.queueUrl },
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName, PUBLISH_DLQ_URL: publishDlq.queueUrl, IMPORT_EVENTS_QUEUE_URL: importEventQueue.queueUrl },
     });
     // Both consumers of the stream take only inserted event items (the outbox), in the same batches, with the same retries.
     const eventItemStream = (onFailure: sqs.IQueue, startingPosition: lambda.StartingPosition, reportBatchItemFailures: boolean) =>
@@ -390,6 +401,21 @@ export class RapportStack extends Stack {
     });
     background.push(dispatcher, worker);
 
+    // --- The import relay: an import's rows' events, paced (2 batches of 10 at once), to the bus and the webhooks or the search rows ---
+    const relayRole = role('ImportRelayRole', 'Rapport import relay: reads events and import jobs, puts events, queues webhook deliveries, writes search rows');
+    this.table.grantReadData(relayRole);
+    this.bus.grantPutEventsTo(relayRole);
+    webhookQueue.grantSendMessages(relayRole);
+    importEventQueue.grantConsumeMessages(relayRole);
+    search.grantAccess(relayRole);
+    const relay = newFunction(functionId(importRelay.name), importRelay.handler, relayRole, logGroupFor('Imports'), SERVICE.imports, {
+      description: 'Relays an import’s rows’ events at a bounded pace: to the bus and the webhooks when its job asked, else to the search projection',
+      ...SIZING.importRelay,
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName, ...search.functionEnvironment },
+    });
+    relay.addEventSource(new SqsEventSource(importEventQueue, { batchSize: 10, maxConcurrency: 2, reportBatchItemFailures: true }));
+    background.push(relay);
+
     // --- Scheduled functions (EventBridge Scheduler): the due sweep -------------------------------
     const scheduleDlq = deadLetterQueue('ScheduleDeadLetterQueue', 'scheduled runs that failed after all retries');
     const sweepRole = role('SweepRole', 'Rapport scheduled jobs: read the due index, flag items with their events');
@@ -428,6 +454,7 @@ export class RapportStack extends Stack {
       [apiRoles.search, 'read'],
       [notifierRole, 'read'],
       [projectorRole, 'read'],
+      [relayRole, 'read'],
       [sweepRole, 'read/write'],
       [apiRoles.files, 'read/write'],
       [apiRoles.filesRead, 'read'],
@@ -455,8 +482,10 @@ export class RapportStack extends Stack {
         Schedule: scheduleDlq,
         Webhook: webhookDlq,
         WebhookStream: streamWebhookDlq,
+        ImportRelay: importRelayDlq,
       },
       webhooks: { dispatcher, queue: webhookQueue },
+      importEvents: importEventQueue,
       alarmEmail: props.alarmEmail,
     });
 

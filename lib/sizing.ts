@@ -27,6 +27,8 @@ export const SIZING = {
   importSplit: { memorySize: 1024, timeout: Duration.minutes(15) },
   /** A chunk of 1,000 rows, 8 written at once, each an API write (tens of ms), retried while busy. */
   importChunk: { memorySize: 1024, timeout: Duration.minutes(5) },
+  /** The import relay: 10 rows' events a batch (a BatchGetItem, a PutEvents, the webhooks' queue or the search rows). */
+  importRelay: { memorySize: 256, timeout: Duration.seconds(30) },
   /** An export's part: pages of customers into gzip files, until 60 s before its time ends (then it runs again from where it stopped). */
   exportPart: { memorySize: 1024, timeout: Duration.minutes(15) },
   /** The API's authorizer: Cedar's WebAssembly compiles at cold start, faster with the CPU more memory brings. */

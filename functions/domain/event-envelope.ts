@@ -60,3 +60,13 @@ export const newEvent = <Data>(input: {
     },
   };
 };
+
+/**
+ * An import job's writes are correlated `import-<job>` (the kernel sets it for the job's calls only:
+ * a caller cannot claim it), which sends their events to the job's relay rather than straight to the bus.
+ */
+export const IMPORT_CORRELATION_PREFIX = 'import-';
+
+/** The import job whose row wrote an event with this correlation id, if any. */
+export const importJobOfCorrelation = (correlationId: string): string | undefined =>
+  correlationId.startsWith(IMPORT_CORRELATION_PREFIX) ? correlationId.slice(IMPORT_CORRELATION_PREFIX.length) : undefined;

@@ -93,6 +93,12 @@ export interface ImportSpec {
   bytes: number;
   /** A revert job's: the job whose writes it undoes. */
   revertOf?: string;
+  /**
+   * Each row's own events (the API's: CustomerCreated, CustomerCreateEvent, …) on the bus and to
+   * the webhooks, paced behind live traffic; without it (the default) the job emits its summary
+   * only, and its rows' events are kept in the table and the feed (README, "Bulk import", Events).
+   */
+  recordEvents?: boolean;
 }
 
 /** A job's state beside its spec: what its view and its events show (storage's ImportJob holds more: who it writes as, its upload). */
@@ -126,6 +132,7 @@ export const importView = (job: ImportJobState, now = Date.now()) => {
     ...(job.mapping ? { mapping: job.mapping } : {}),
     bytes: job.bytes,
     ...(job.revertOf ? { revertOf: job.revertOf } : {}),
+    recordEvents: job.recordEvents ?? false,
     status: job.status,
     counts: job.counts,
     ...(job.chunks !== undefined ? { chunks: job.chunks } : {}),

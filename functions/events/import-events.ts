@@ -1,10 +1,11 @@
-import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
+import { IMPORT_CORRELATION_PREFIX, newEvent, type PendingEvent } from '../domain/event-envelope.ts';
 import { importView, type ImportJobState } from '../domain/imports.ts';
 
 /**
  * The events of import jobs (`rapport.imports`): a job's summary — started (its rows counted),
  * progress (at most one every 10 seconds while it runs: progressEveryMs), and how it ended — never one per
- * row. Each carries the job as its API shows it. The rows' own writes emit the API's events.
+ * row. Each carries the job as its API shows it. The rows' own writes emit the API's events, which
+ * go through the job's relay (import-record-events.ts), not straight to the bus.
  */
 export const IMPORT_SOURCE = 'rapport.imports';
 
@@ -39,7 +40,7 @@ export const importEvent = (eventType: ImportEventType, job: ImportJobState & { 
     subject: { type: 'Import', id: job.id },
     sequence: job.sequence,
     actor,
-    correlationId: `import-${job.id}`,
+    correlationId: `${IMPORT_CORRELATION_PREFIX}${job.id}`,
     data: { import: importView(job) },
     description: DESCRIPTIONS[eventType](job),
   });

@@ -1,85 +1,27 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import { feedSettleMs, isStoredEventInsert } from '../storage/event-feed.ts';
-import { EVENT_BUS_LIMITS, eventEntryBytes } from '../storage/table/limits.ts';
 import { timeOfId } from '../domain/ids.ts';
 import { deadLetterQueues, requiredEnv, sendToDeadLetterQueue } from './dead-letters.ts';
+import { busEntryOf, putOnBus } from './bus.ts';
+import { importEventQueue, importRecordOf, queueImportRecordEvents, type ImportRecordEvent } from './import-record-events.ts';
 import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
-import { awsClient } from '../aws-clients.ts';
 
-const eventBridge = traced(awsClient(new EventBridgeClient({})));
+export { MAX_ATTEMPTS, putEventsBatches } from './bus.ts';
+
 traced(deadLetterQueues);
-
-/** PutEvents attempts per entry before it goes to the dead-letter queue. */
-export const MAX_ATTEMPTS = 4;
-const BASE_DELAY_MS = Number(process.env.PUBLISH_RETRY_BASE_MS ?? 50);
+traced(importEventQueue);
 
 interface Pending {
   record: DynamoDBRecord;
   entry: PutEventsRequestEntry;
   error?: string;
 }
-
-const toEntry = (record: DynamoDBRecord, busName: string): PutEventsRequestEntry => {
-  const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
-  return {
-    EventBusName: busName,
-    Source: String(item.source),
-    DetailType: String(item.detailType),
-    Detail: JSON.stringify(item.detail),
-    Time: new Date(String(item.createdAt)),
-  };
-};
-
-/**
- * The entries in stream order, in PutEvents requests EventBridge takes: at most 10 entries and
- * 256 KB together (every entry is at most 256 KB: the outbox refuses a larger event before writing it).
- */
-export const putEventsBatches = <P extends { entry: PutEventsRequestEntry }>(pending: P[]): P[][] => {
-  const batches: P[][] = [];
-  let current: P[] = [];
-  let size = 0;
-  for (const p of pending) {
-    const bytes = eventEntryBytes(p.entry);
-    if (current.length > 0 && (current.length === EVENT_BUS_LIMITS.entriesPerRequest || size + bytes > EVENT_BUS_LIMITS.requestBytes)) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(p);
-    size += bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Puts up to 10 entries, retrying the failed ones with backoff; returns those that never made it. */
-const putWithRetries = async (batch: Pending[]): Promise<Pending[]> => {
-  let pending = batch;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt++) {
-    if (attempt > 1) await sleep(BASE_DELAY_MS * 2 ** (attempt - 2) * (1 + Math.random()));
-    try {
-      const result = await eventBridge.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
-      if (!result.FailedEntryCount) return [];
-      const entries = result.Entries ?? [];
-      pending = pending
-        .map((p, i) => ({ ...p, error: entries[i]?.ErrorCode ? `${entries[i]?.ErrorCode}: ${entries[i]?.ErrorMessage}` : undefined }))
-        .filter((p) => p.error !== undefined);
-      logger.warn('PutEvents partially failed', { attempt, failed: pending.length, errors: pending.map((p) => p.error) });
-    } catch (error) {
-      pending = pending.map((p) => ({ ...p, error: `${(error as Error).name}: ${(error as Error).message}` }));
-      logger.warn('PutEvents failed', { attempt, error: error as Error });
-    }
-  }
-  return pending;
-};
 
 /**
  * The feed hands out an event once its position is FEED_SETTLE_SECONDS old, trusting every write
@@ -100,17 +42,23 @@ const countLateFeedEntries = (records: DynamoDBRecord[]): void => {
 
 /**
  * Stream publisher: carries each event item committed to the table onto the EventBridge bus, in
- * stream order, at least once. Failed entries are retried; what still fails goes to the dead-letter
+ * stream order, at least once — but an import row's, which it queues for the import's relay
+ * (import-record-events.ts: so a million-row job cannot crowd live traffic off the bus). Failed entries are retried; what still fails goes to the dead-letter
  * queue; if even that fails, the records are reported as batch item failures so the stream retries.
  */
 const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const busName = requiredEnv('EVENT_BUS_NAME');
   const failed: Pending[] = [];
   const pending: Pending[] = [];
+  const relayed: ImportRecordEvent[] = [];
   for (const record of event.Records.filter(isStoredEventInsert)) {
     // A record that cannot be read is parked with the rest of the failures, never blocking the stream.
     try {
-      pending.push({ record, entry: toEntry(record, busName) });
+      const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
+      // An import row's event goes to its job's relay (summary only, or paced behind live traffic).
+      const importRecord = importRecordOf(item);
+      if (importRecord) relayed.push(importRecord);
+      else pending.push({ record, entry: busEntryOf(item, busName) });
     } catch (error) {
       failed.push({
         record,
@@ -119,16 +67,15 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
       });
     }
   }
+  // Queued before anything is put: a queue that refuses them fails the batch, and the stream hands it again.
+  await queueImportRecordEvents(relayed);
   countLateFeedEntries(pending.map((p) => p.record));
-  let published = 0;
-  for (const batch of putEventsBatches(pending)) {
-    const undelivered = await putWithRetries(batch);
-    published += batch.length - undelivered.length;
-    failed.push(...undelivered);
-  }
+  const undelivered = await putOnBus(pending);
+  const published = pending.length - undelivered.length;
+  failed.push(...undelivered);
   count(BusinessMetric.EventsPublished, published);
   if (failed.length === 0) {
-    logger.info('published', { count: pending.length });
+    logger.info('published', { count: pending.length, relayed: relayed.length });
     return { batchItemFailures: [] };
   }
   try {

@@ -14,6 +14,7 @@ import type { ChangeContext } from '../events/tmf-customer-events.ts';
 import { fitsKeyPart, isKeyPart, MAX_KEY_PART_BYTES, unstorableValue } from '../storage/table/limits.ts';
 import { rememberUser } from '../storage/users.ts';
 import { seesEveryField, type AccessDecision } from '../domain/access.ts';
+import { IMPORT_CORRELATION_PREFIX } from '../domain/event-envelope.ts';
 import type { RateLimits } from '../storage/access/access-config.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,6 +48,13 @@ export interface AuthorizerContext {
   access: string;
   /** The tenant's RateLimits, JSON. */
   rateLimits: string;
+  /**
+   * Set only by Rapport itself, never by the authorizer: the import job whose row this call writes
+   * (functions/imports/process-chunk.ts). Its changes are correlated `import-<job>`, which routes
+   * their events through the import's relay (README, "Bulk import", Events) — a caller's own
+   * `X-Correlation-Id` cannot claim that prefix.
+   */
+  importJob?: string;
 }
 
 /**
@@ -146,7 +154,13 @@ const correlationIds = (operation: Operation): Middleware => {
   return {
     before: ({ event }) => {
       const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-correlation-id')?.[1];
-      const correlationId = header ?? event.requestContext.requestId;
+      const importJob = event.requestContext.authorizer?.lambda?.importJob;
+      // Only an import's own calls are correlated as an import's: a caller's header claiming it is not taken.
+      const correlationId = importJob
+        ? `${IMPORT_CORRELATION_PREFIX}${importJob}`
+        : header && !header.startsWith(IMPORT_CORRELATION_PREFIX)
+          ? header
+          : event.requestContext.requestId;
       event.kernel = { ...event.kernel, correlationId };
       logger.setCorrelationId(correlationId);
       logger.appendKeys({ operation: operation.name, requestId: event.requestContext.requestId });

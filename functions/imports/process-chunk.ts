@@ -8,8 +8,9 @@
  * failure. The chunk's outcomes are written as its results and added to the job's counts once.
  */
 import type { Context } from 'aws-lambda';
-import { callOperation, type OperationHandler } from '../http/internal-call.ts';
+import { callOperation, type InternalCall, type OperationHandler } from '../http/internal-call.ts';
 import type { AuthorizerContext } from '../http/kernel.ts';
+import { IMPORT_CORRELATION_PREFIX } from '../domain/event-envelope.ts';
 import { jsonEqual } from '../domain/canonical-json.ts';
 import {
   type CellProblem,
@@ -97,16 +98,21 @@ const failureOf = (status: number, body: unknown, mapping: ImportJob['mapping'])
   return { code, message, ...(field ? { field } : {}), ...(column ? { column } : {}) };
 };
 
-/** Calls an operation for a row, again while the service is busy (503). */
+/**
+ * Calls an operation for a row as the job's creator, again while the service is busy (503). The
+ * call is the job's (`importJob` in its authorizer context): correlated `import-<job>`, its events
+ * go through the job's relay — summary only, or paced per record (relay-import-events.ts).
+ */
 const callForRow = async (
   handler: OperationHandler,
   operation: Parameters<typeof callOperation>[1],
-  actor: AuthorizerContext,
-  call: Parameters<typeof callOperation>[3],
+  job: ImportJob,
+  call: Omit<InternalCall, 'correlationId'>,
   context: Context,
 ) => {
+  const actor: AuthorizerContext = { ...(job.actor as unknown as AuthorizerContext), importJob: job.id };
   for (let attempt = 1; ; attempt++) {
-    const answer = await callOperation(handler, operation, actor, call, context);
+    const answer = await callOperation(handler, operation, actor, { ...call, correlationId: `${IMPORT_CORRELATION_PREFIX}${job.id}` }, context);
     if (answer.status !== 503 && answer.status !== 429) return answer;
     if (attempt >= BUSY_ATTEMPTS) throw new Error(`import: ${operation.name} stayed busy (${answer.status}) for ${attempt} attempts`);
     await sleep(Math.min(2000, 50 * 2 ** attempt) * Math.random());
@@ -244,8 +250,6 @@ const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> 
 /** A customer's row: matched by the job's key, then created, or changed where it differs. */
 const customerRow = async (work: ChunkWork, line: number, body: Record<string, unknown>): Promise<RowOutcome> => {
   const { job, fields, context } = work;
-  const actor = job.actor as unknown as AuthorizerContext;
-  const correlationId = `import-${job.id}`;
   const key = await matchKeyText(job.matchKey, body, fields);
   delete body.id;
   // The customer the row names, by the job's key.
@@ -269,13 +273,7 @@ const customerRow = async (work: ChunkWork, line: number, body: Record<string, u
   if (job.mode === 'validate') return validateRow(job, line, body, existing, CrmCustomerCreate, () => customValueProblems(fields, body));
   if (existing === undefined) {
     if (job.mode === 'update') return { line, outcome: 'failed', code: 'NOT_FOUND', message: 'No customer matches the row, and the job only updates.' };
-    const created = await callForRow(
-      createCustomer,
-      crm.createCrmCustomer,
-      actor,
-      { body, headers: { 'idempotency-key': `import-${job.id}-${line}` }, correlationId },
-      context,
-    );
+    const created = await callForRow(createCustomer, crm.createCrmCustomer, job, { body, headers: { 'idempotency-key': `import-${job.id}-${line}` } }, context);
     if (created.status !== 201) return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
     const id = String((created.body as { id: string }).id);
     return { line, outcome: 'created', id, undo: { etag: created.headers.etag!, created: true, calls: [{ operation: 'deleteCrmCustomer', params: { id } }] } };
@@ -294,12 +292,7 @@ const applySteps = async (work: ChunkWork, line: number, id: string, steps: Step
   const done: UndoCall[] = [];
   let etag = '';
   for (const step of steps) {
-    const answer = await callForRow(
-      ...OPERATIONS[step.call.operation],
-      job.actor as unknown as AuthorizerContext,
-      { ...step.call, correlationId: `import-${job.id}` },
-      context,
-    );
+    const answer = await callForRow(...OPERATIONS[step.call.operation], job, step.call, context);
     if (answer.status !== 200) {
       const failure = failureOf(answer.status, answer.body, job.mapping);
       const partly = done.length > 0 ? ` (${done.length} of ${steps.length} changes were made before it: a revert undoes them)` : '';
@@ -381,8 +374,8 @@ const childRow = async (work: ChunkWork, line: number, record: 'activity' | 'opp
     const created = await callForRow(
       handler,
       operation,
-      job.actor as unknown as AuthorizerContext,
-      { params: { id: customerId }, body, headers: { 'idempotency-key': `import-${job.id}-${line}` }, correlationId: `import-${job.id}` },
+      job,
+      { params: { id: customerId }, body, headers: { 'idempotency-key': `import-${job.id}-${line}` } },
       context,
     );
     if (created.status !== 201) return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
@@ -562,8 +555,6 @@ const revertChunk = async (job: ImportJob, chunk: number, rows: ChunkRows, conte
           message: 'The import has no result for this line (its chunk never finished): nothing was reverted.',
         }));
   const undo = new Map(((await ndjsonOf<UndoEntry>(source.undo(chunk))) ?? []).map((entry) => [entry.line, entry]));
-  const actor = job.actor as unknown as AuthorizerContext;
-  const correlationId = `import-${job.id}`;
   const mine = rows === 'all' ? results : results.filter(({ line }) => undoesChild(undo.get(line)) === (rows === 'children'));
   return inParallel(mine, async ({ line, id }): Promise<RowOutcome> => {
     const entry = undo.get(line);
@@ -571,7 +562,7 @@ const revertChunk = async (job: ImportJob, chunk: number, rows: ChunkRows, conte
     let etag = entry.etag;
     let answer: Awaited<ReturnType<typeof callForRow>> | undefined;
     for (const call of [...entry.calls].reverse()) {
-      answer = await callForRow(...OPERATIONS[call.operation], actor, { ...call, headers: { 'if-match': etag }, correlationId }, context);
+      answer = await callForRow(...OPERATIONS[call.operation], job, { ...call, headers: { 'if-match': etag } }, context);
       if (answer.status !== 200 && answer.status !== 204) break;
       etag = answer.headers.etag ?? etag;
     }

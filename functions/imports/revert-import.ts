@@ -24,12 +24,13 @@ export const handler = defineHandler(imports.revertImport, async (request) => {
   if (source.mode === 'validate' || source.mode === 'revert') throw conflict(`A ${source.mode} job wrote nothing to revert.`);
   if ((ACTIVE_IMPORT_STATUSES as readonly string[]).includes(source.status))
     throw conflict(`The import has not ended (it is ${source.status}): cancel it, or wait for it to end, then revert it.`);
-  const { object, matchKey, format, bytes } = source;
+  const { object, matchKey, format, bytes, recordEvents } = source;
   const job: ImportJob = {
     object,
     matchKey,
     format,
     bytes,
+    ...(recordEvents ? { recordEvents } : {}),
     mode: 'revert',
     revertOf: source.id,
     id: `${source.id}-revert`,

@@ -70,6 +70,8 @@ export const ImportCreate = z.lazy(() =>
           .check(z.refine((m) => Object.keys(m).length <= IMPORT_LIMITS.columns, `at most ${IMPORT_LIMITS.columns} columns`)),
       ),
       bytes: z.int().check(z.minimum(1), z.maximum(IMPORT_LIMITS.fileBytes)),
+      /** Each row's own events on the bus and to the webhooks, paced behind live traffic (default: the job's summary events only). */
+      recordEvents: z.optional(z.boolean()),
     })
     .check(
       z.superRefine((spec, context) => {
@@ -121,6 +123,8 @@ export const ImportJobView = z.lazy(() =>
     bytes: z.int(),
     /** A revert job's: the job it undoes. */
     revertOf: z.optional(z.string()),
+    /** Whether each row's own events go to the bus and the webhooks (paced), or only the job's summary. */
+    recordEvents: z.boolean(),
     status: z.enum(IMPORT_STATUSES),
     counts: Counts,
     chunks: z.optional(z.int()),

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse } from 'aws-lambda';
-import { eventRules, schedules, streamPublisher, webhookDispatcher, webhookWorker, type Schedule } from '../../functions/catalog.ts';
+import { eventRules, importRelay, schedules, streamPublisher, webhookDispatcher, webhookWorker, type Schedule } from '../../functions/catalog.ts';
 import { buildOpenApi, renderDocsPage } from '../openapi.ts';
 import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-endpoints.ts';
 import { loadDevKey } from './dev-tokens.ts';
@@ -43,6 +43,8 @@ export interface RuntimeOptions {
 
 export const WEBHOOK_QUEUE = 'rapport-webhook-deliveries';
 export const WEBHOOK_DLQ = 'rapport-webhook-dlq';
+export const IMPORT_EVENT_QUEUE = 'rapport-import-events';
+export const IMPORT_RELAY_DLQ = 'rapport-import-relay-dlq';
 
 export interface Runtime {
   baseUrl: string;
@@ -112,6 +114,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     );
     aws.consumedQueues.set(WEBHOOK_QUEUE, deliveries);
     cleanups.unshift(() => deliveries.stop());
+    // An import's rows' events and the import relay, paced as its event source is in AWS: batches of 10, 2 at once.
+    const importEvents = new LocalQueue(
+      `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${IMPORT_EVENT_QUEUE}`,
+      (event) => invoke(importRelay.name, importRelay.handler, event) as Promise<SQSBatchResponse>,
+      { maxReceiveCount: 5, visibilityTimeoutMs: 1000, deadLetter: (message) => aws.deadLetter(IMPORT_RELAY_DLQ, message), batchSize: 10, concurrency: 2 },
+    );
+    aws.consumedQueues.set(IMPORT_EVENT_QUEUE, importEvents);
+    cleanups.unshift(() => importEvents.stop());
 
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
@@ -150,6 +160,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       PUBLISH_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-publish-dlq`,
       NOTIFY_DLQ_URL: `${baseUrl}/${LOCAL_ACCOUNT}/rapport-notify-dlq`,
       WEBHOOK_QUEUE_URL: `${baseUrl}/${LOCAL_ACCOUNT}/${WEBHOOK_QUEUE}`,
+      IMPORT_EVENTS_QUEUE_URL: `${baseUrl}/${LOCAL_ACCOUNT}/${IMPORT_EVENT_QUEUE}`,
       WEBHOOK_TIME_SCALE: String(options.webhookTimeScale ?? 1),
       // Every webhook change reaches the next delivery (deployed: 15 s per function instance; the bench sets that).
       WEBHOOK_CACHE_SECONDS: process.env.WEBHOOK_CACHE_SECONDS ?? '0',
@@ -225,6 +236,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           if (request.method === 'GET' && url.pathname === '/_local/dead-letters') return send(response, 200, Object.fromEntries(aws.queues));
           if (request.method === 'POST' && url.pathname === '/_local/idle') {
             await drainStreams();
+            await importEvents.idle();
             await Promise.allSettled([...pendingTargets]);
             await deliveries.idle();
             return send(response, 200, { idle: true });

@@ -330,8 +330,8 @@ describe('the CDK stack', () => {
   it('traces every function with X-Ray, names its family as the Powertools service, and sizes it from the sizing table', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
     // publisher, notifier, search projector, due sweep, tenant-claim trigger, API authorizer, $default route, webhook dispatcher and worker;
-    // the import run's splitter, chunk and finish; the export run's begin, part and finish
-    expect(functions.length).toBe(operations.length + 15);
+    // the import run's splitter, chunk and finish; the import relay; the export run's begin, part and finish
+    expect(functions.length).toBe(operations.length + 16);
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;
@@ -435,7 +435,8 @@ describe('alarms and dashboard', () => {
 
   it('alarms as soon as any dead-letter queue holds a message, on stream iterator age, and on sweep failures', () => {
     const deliveryQueue = idsOf('AWS::SQS::Queue').find((id) => id.startsWith('WebhookDeliveryQueue'))!;
-    for (const queue of idsOf('AWS::SQS::Queue').filter((id) => id !== deliveryQueue)) {
+    const importEventQueue = idsOf('AWS::SQS::Queue').find((id) => id.startsWith('ImportEventQueue'))!;
+    for (const queue of idsOf('AWS::SQS::Queue').filter((id) => id !== deliveryQueue && id !== importEventQueue)) {
       const alarm = alarms.find((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && subjectsOf(a).includes(queue));
       expect(alarm, queue).toMatchObject({ Properties: { Threshold: 1, EvaluationPeriods: 1, Statistic: 'Maximum' } });
     }
@@ -450,6 +451,9 @@ describe('alarms and dashboard', () => {
     // The delivery queue holds retries waiting their turn: it alarms on a backlog of due deliveries, not on one message.
     expect(alarmNamed('WebhookDeliveryBacklog')).toMatchObject({ Properties: { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1000 } });
     expect(subjectsOf(alarmNamed('WebhookDeliveryBacklog')!)).toEqual([deliveryQueue]);
+    // The import relay's queue drains at its pace: it alarms when an event has waited a day, not on a backlog.
+    expect(alarmNamed('ImportRelayStuck')).toMatchObject({ Properties: { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 86_400 } });
+    expect(subjectsOf(alarmNamed('ImportRelayStuck')!)).toEqual([importEventQueue]);
     const sweep = idsOf('AWS::Lambda::Function').find((id) => id.startsWith('DueSweepFunction'))!;
     expect(alarmNamed('SweepFailed')).toMatchObject({ Properties: { MetricName: 'Errors', Threshold: 1 } });
     expect(subjectsOf(alarmNamed('SweepFailed')!)).toEqual([sweep]);
@@ -488,7 +492,7 @@ describe('the cdk-nag gate (AwsSolutions)', () => {
 });
 
 describe('the search database (issue 26)', () => {
-  it('is Aurora PostgreSQL Serverless v2 pausing at 0 ACU, reached through the Data API by the search functions and the projector only', () => {
+  it('is Aurora PostgreSQL Serverless v2 pausing at 0 ACU, reached through the Data API by the search functions, the projector and the import relay only', () => {
     const { resources } = synthesize();
     const clusters = Object.values(resources).filter((r) => r.Type === 'AWS::RDS::DBCluster');
     expect(clusters).toHaveLength(1);
@@ -511,9 +515,10 @@ describe('the search database (issue 26)', () => {
       [
         ...operations.filter((op) => op.searches).map((op) => `${op.method} ${op.path} (${op.family}, ${op.access})`),
         'Keeps the customers’ search projection (PostgreSQL) to what the table holds',
+        'Relays an import’s rows’ events at a bounded pace: to the bus and the webhooks when its job asked, else to the search projection',
       ].sort(),
     );
     const dataApi = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties).includes('rds-data:ExecuteStatement'));
-    expect(dataApi.map((p) => JSON.stringify(p.Properties.Roles)).sort()).toHaveLength(2);
+    expect(dataApi.map((p) => JSON.stringify(p.Properties.Roles)).sort()).toHaveLength(3);
   });
 });

@@ -79,6 +79,21 @@ describe('TMF629 customers against DynamoDB Local', () => {
     expect(list.body).toEqual([]);
   });
 
+  it('takes a caller’s X-Correlation-Id for its events, but never one claiming an import job’s (whose events would go to its relay, kept from consumers)', async () => {
+    const tenant = uniqueTenant();
+    const traced = await create(tenant, moon, { 'X-Correlation-Id': 'trace-7' });
+    const claiming = await create(tenant, moon, { 'X-Correlation-Id': 'import-someone-elses-job' });
+    expect(traced.headers['x-correlation-id']).toBe('trace-7');
+    expect(claiming.status).toBe(201);
+    expect(claiming.headers['x-correlation-id']).not.toMatch(/^import-/);
+    const correlationOf = async (id: string) =>
+      (await itemCollection(tenant, id)).filter((item) => item.entity === 'EVENT').map((item) => (item.detail as { correlationId: string }).correlationId);
+    expect(await correlationOf(String(traced.body.id))).toEqual(['trace-7']);
+    const claimed = await correlationOf(String(claiming.body.id));
+    expect(claimed).toHaveLength(1);
+    expect(claimed[0]).not.toMatch(/^import-/);
+  });
+
   it('answers malformed JSON with 400, a wrong content type with 415 and an oversized body with 413', async () => {
     const tenant = uniqueTenant();
     const malformed = await call(createCustomer, tmf629.createCustomer, { tenant, rawBody: '{"name": ', headers: { 'X-Correlation-Id': 'trace-42' } });

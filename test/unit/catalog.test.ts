@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventRules, operations, schedules, streamPublisher } from '../../functions/catalog.ts';
+import { eventRules, importRelay, operations, schedules, streamPublisher } from '../../functions/catalog.ts';
 import { matchRoute } from '../../lib/local/gateway.ts';
 import { pathsOf } from '../../functions/http/operation.ts';
 
@@ -82,8 +82,12 @@ describe('code rules', () => {
     }
   });
 
-  it('never calls PutEvents from a handler other than the stream publisher', () => {
-    for (const [file, text] of functionsCode) if (text.includes('PutEventsCommand')) expect(file).toBe(streamPublisher.handler);
+  it('calls PutEvents in one place: the bus module, which only the stream publisher and the import relay use', () => {
+    for (const [file, text] of functionsCode) if (text.includes('PutEventsCommand')) expect(file).toBe('functions/events/bus.ts');
+    const users = functionsCode
+      .filter(([file, text]) => file !== 'functions/events/bus.ts' && /from '[./]+\/(events\/)?bus\.ts'/.test(text))
+      .map(([file]) => file);
+    expect(users.sort()).toEqual([streamPublisher.handler, importRelay.handler].sort());
   });
 
   it('uses zod/mini in request paths (classic zod does not tree-shake)', () => {

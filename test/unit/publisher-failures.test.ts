@@ -32,6 +32,7 @@ beforeEach(() => {
   sqs.reset();
   process.env.EVENT_BUS_NAME = 'rapport-bus';
   process.env.PUBLISH_DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/publish-dlq';
+  process.env.IMPORT_EVENTS_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/import-events';
 });
 
 describe('stream publisher failure paths', () => {
@@ -134,6 +135,46 @@ describe('stream publisher failure paths', () => {
       .callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
     await handler(streamEvent(Array.from({ length: 23 }, (_, i) => eventRecord(i))), lambdaContext('publisher'));
     expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
+  });
+});
+
+/** An event item as an import's row (correlated `import-<job>`) or the job itself (`rapport.imports`) writes it. */
+const importRecord = (n: number, source = 'rapport.crm'): DynamoDBRecord => {
+  const record = eventRecord(n);
+  record.dynamodb!.NewImage = marshall({
+    ...unmarshall(record.dynamodb!.NewImage as never),
+    source,
+    detail: { eventId: `e${n}`, sequence: n, tenantId: 'acme', correlationId: 'import-job-1' },
+  }) as never;
+  return record;
+};
+
+describe('stream publisher and an import’s rows’ events', () => {
+  it('queues a row’s event for the import relay instead of the bus; the job’s own summary events and live ones go on the bus', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const result = await handler(
+      streamEvent([importRecord(1), eventRecord(2), importRecord(3, 'rapport.imports'), importRecord(4)]),
+      lambdaContext('publisher'),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).eventId))).toEqual(['e2', 'e3']);
+    const queued = sqs.commandCalls(SendMessageBatchCommand);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.args[0].input.QueueUrl).toBe(process.env.IMPORT_EVENTS_QUEUE_URL);
+    expect(queued[0]!.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!))).toEqual([
+      { tenantId: 'acme', importId: 'job-1', event: { pk: 'T#t#CUSTOMER#c', sk: 'EVENT#1' } },
+      { tenantId: 'acme', importId: 'job-1', event: { pk: 'T#t#CUSTOMER#c', sk: 'EVENT#4' } },
+    ]);
+  });
+
+  it('fails the whole batch, before putting anything, when the relay queue refuses: the stream hands it again', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ok' }] });
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'InternalError', Message: 'try again', SenderFault: false }] });
+    await expect(handler(streamEvent([eventRecord(1), importRecord(2)]), lambdaContext('publisher'))).rejects.toThrow(/import event queue refused 1/);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 });
 
