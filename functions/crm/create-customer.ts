@@ -62,6 +62,9 @@ export const handler = defineHandler(crm.createCrmCustomer, async (request) => {
       : []),
   ];
   // A create races only on its unique values' claims: a concurrent writer's conflict is retried, then seen as a taken value (409).
-  await withOptimisticRetry(() => insertCustomer(record, events, request.idempotency(response, record.id)));
+  // An import's row is counted in the tenant's count by its chunk, once for all the chunk created (a shared item takes one write a chunk, not one a row).
+  await withOptimisticRetry(() =>
+    insertCustomer(record, events, request.idempotency(response, record.id), { tenantCount: request.caller.importJob === undefined }),
+  );
   return response;
 });

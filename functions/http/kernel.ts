@@ -31,6 +31,8 @@ export interface Caller {
   access: AccessDecision;
   /** The tenant's rate limits, from its access settings (none for an in-process call: not limited). */
   rateLimits?: RateLimits;
+  /** The import job whose row this call writes (an import's own call, never a caller's request): it counts the customers it creates itself, summed once a chunk. */
+  importJob?: string;
 }
 
 /**
@@ -196,6 +198,7 @@ const callerContext = (operation: Operation): Middleware => ({
       displayName: context.name || undefined,
       access: JSON.parse(context.access) as AccessDecision,
       ...(context.rateLimits ? { rateLimits: JSON.parse(context.rateLimits) as RateLimits } : {}),
+      ...(context.importJob ? { importJob: context.importJob } : {}),
     };
     if (operation.wholeTenant && !(caller.access.read.tenant && seesEveryField(caller.access))) {
       count(BusinessMetric.AccessRefused);

@@ -37,6 +37,7 @@ import type { CustomerRecord } from '../storage/customers/customer-items.ts';
 import { claimHash, EXTERNAL_ID, type FieldsInForce } from '../domain/custom-values.ts';
 import { customerHolding } from '../storage/customers/unique-values.ts';
 import { customersMatching } from '../storage/customers/match-keys.ts';
+import { customerCountAdditions } from '../storage/customers/counters.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { importKeys, readText, writeObject } from '../storage/files/files.ts';
 import { countChunk, getImportJob, releaseImportSlot, reportImportProgress, takeImportSlot, type ImportJob } from '../storage/imports/import-jobs.ts';
@@ -205,7 +206,8 @@ const findCustomer = async (job: ImportJob, line: number, key: string): Promise<
 };
 
 /** A line's result, with how to undo its write (kept apart from the results: UndoEntry). */
-type RowOutcome = LineResult & { undo?: Pick<UndoEntry, 'etag' | 'created' | 'calls'> };
+/** A row's outcome as a chunk keeps it: its result, how to undo its writes, and whether it created a customer (which the chunk then counts in the tenant's count). */
+type RowOutcome = LineResult & { undo?: Pick<UndoEntry, 'etag' | 'created' | 'calls'>; newCustomer?: true };
 
 /** One row's outcome: read as its mapping says, checked for a duplicate of an earlier row, then written as the record it is. */
 const processRow = async (work: ChunkWork, item: ChunkRow): Promise<RowOutcome> => {
@@ -276,7 +278,13 @@ const customerRow = async (work: ChunkWork, line: number, body: Record<string, u
     const created = await callForRow(createCustomer, crm.createCrmCustomer, job, { body, headers: { 'idempotency-key': `import-${job.id}-${line}` } }, context);
     if (created.status !== 201) return { line, outcome: 'failed', ...failureOf(created.status, created.body, job.mapping) };
     const id = String((created.body as { id: string }).id);
-    return { line, outcome: 'created', id, undo: { etag: created.headers.etag!, created: true, calls: [{ operation: 'deleteCrmCustomer', params: { id } }] } };
+    return {
+      line,
+      outcome: 'created',
+      id,
+      newCustomer: true,
+      undo: { etag: created.headers.etag!, created: true, calls: [{ operation: 'deleteCrmCustomer', params: { id } }] },
+    };
   }
   if (job.mode === 'create') return { line, outcome: 'skipped', id: existing, code: 'EXISTS', message: 'A customer matches the row; the job only creates.' };
   // update or upsert: what the row says that the customer does not hold yet (matched by id, it was read already).
@@ -625,9 +633,14 @@ const runChunk = async ({ tenantId, importId, chunk, rows, first }: Omit<ChunkIt
   const keys = importKeys(tenantId, importId);
   const own = job.mode === 'revert' ? await revertChunk(job, chunk, rows, context) : await importChunk(job, chunk, rows, context);
   for (const outcome of own) counts[outcome.outcome]++;
+  // The customers this run created, in the tenant's count: one summed update a shard, with the chunk's counts (their creates left it out).
+  const tenantCount = customerCountAdditions(
+    tenantId,
+    own.flatMap(({ id, newCustomer }) => (newCustomer && id ? [id] : [])),
+  );
   if (first) {
     await writeObject(keys.partialResults(chunk), ndjson(own));
-    if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 }, 'first')) await reportProgress(tenantId, importId);
+    if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 }, 'first', tenantCount)) await reportProgress(tenantId, importId);
     return counts;
   }
   let outcomes = own;
@@ -638,8 +651,8 @@ const runChunk = async ({ tenantId, importId, chunk, rows, first }: Omit<ChunkIt
   }
   const undo = outcomes.flatMap(({ line, id, undo }) => (undo && id ? [{ line, id, ...undo } satisfies UndoEntry] : []));
   if (undo.length > 0) await writeObject(keys.undo(chunk), ndjson(undo));
-  await writeObject(keys.results(chunk), ndjson(outcomes.map(({ undo: _undo, ...result }) => result)));
-  if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 })) await reportProgress(tenantId, importId);
+  await writeObject(keys.results(chunk), ndjson(outcomes.map(({ undo: _undo, newCustomer: _new, ...result }) => result)));
+  if (await countChunk(tenantId, importId, chunk, { ...counts, read: 0 }, undefined, tenantCount)) await reportProgress(tenantId, importId);
   return counts;
 };
 

@@ -21,6 +21,8 @@ import { admin, resultsOf, revertAndWait, runImport } from '../support/import-jo
 import { IMPORT_LIMITS } from '../../functions/domain/imports.ts';
 import { releaseImportSlot, takeImportSlot } from '../../functions/storage/imports/import-jobs.ts';
 import { importsSettled } from '../../lib/local/imports-local.ts';
+import { recordRequests } from '../../lib/local/request-recorder.ts';
+import { tenantCustomerCount } from '../../functions/storage/customers/customer-lists.ts';
 
 /** A job's summary events in its outbox, in the order written: type, sequence, status and counts in the event. */
 const jobEvents = async (tenant: string, id: string) => {
@@ -226,6 +228,29 @@ describe('import jobs', () => {
     expect(back.nextAction).toBeUndefined();
     expect((await send('getCrmCustomer', { ...admin(tenant), params: { id: two } })).body).toMatchObject({ name: 'Lost Co' });
   }, 60_000);
+
+  it('counts the customers a chunk creates in the tenant’s count once, with the chunk’s counts — one summed update a shard, none a row', async () => {
+    const tenant = uniqueTenant();
+    const rows = Array.from({ length: 40 }, (_, i) => `Counted ${i},counted${i}@count.example,PERSON`);
+    const file = `name,email,type\n${rows.join('\n')}\n`;
+    let job: Awaited<ReturnType<typeof runImport>> | undefined;
+    const requests = await recordRequests(async () => {
+      job = await runImport(tenant, { mode: 'upsert', matchKey: 'email', format: 'csv' }, file);
+    });
+    expect(job!.counts).toMatchObject({ read: 40, created: 40 });
+    const countShard = `"${keys.customerCount(tenant, 0).pk.replace(/#0$/, '#')}`;
+    const touching = requests.filter((r) => r.write && r.key.includes(countShard));
+    // One transaction touched the count shards: the chunk's, with its marker (no create of a row did).
+    expect(touching).toHaveLength(1);
+    expect(touching[0]!.key).toContain(keys.importChunk(tenant, job!.id, 0).pk);
+    expect(await tenantCustomerCount(tenant)).toBe(40);
+    // Run again: nothing created, nothing added; a live create counts as ever; the revert's deletes take the imported ones away.
+    expect((await runImport(tenant, { mode: 'upsert', matchKey: 'email', format: 'csv' }, file)).counts).toMatchObject({ unchanged: 40 });
+    expect((await send('createCrmCustomer', { ...admin(tenant), body: { name: 'Live One', type: 'PERSON' } })).status).toBe(201);
+    expect(await tenantCustomerCount(tenant)).toBe(41);
+    expect((await revertAndWait(tenant, job!.id)).counts).toMatchObject({ reverted: 40 });
+    expect(await tenantCustomerCount(tenant)).toBe(1);
+  });
 
   it('validates without writing anything', async () => {
     const tenant = uniqueTenant();

@@ -71,12 +71,16 @@ export const combineCounterWrites = (items: TransactItem[]): TransactItem[] => {
 export const COUNT_ENTITY = 'COUNT';
 const add = (key: ItemKey, amount: number): TransactItem => addToCounters(key, { n: amount }, COUNT_ENTITY);
 
-/** The counter updates a customer write makes: a create (no `before`), a delete (no `after`), or a change. */
-export const customerCountChanges = (before: CustomerRecord | undefined, after: CustomerRecord | undefined): TransactItem[] => {
+/**
+ * The counter updates a customer write makes: a create (no `before`), a delete (no `after`), or a
+ * change. `tenantCount: false` leaves the tenant's count to the writer, which adds it later
+ * (customerCountAdditions: a bulk import's chunk, once for all it created).
+ */
+export const customerCountChanges = (before: CustomerRecord | undefined, after: CustomerRecord | undefined, tenantCount = true): TransactItem[] => {
   if (before && !isCounted(before)) return []; // written before the counters; the backfill counts it
   const record = (after ?? before)!;
   const changes: TransactItem[] = [];
-  if (!before || !after) {
+  if ((!before || !after) && tenantCount) {
     changes.push(add(keys.customerCount(record.tenantId, shardOf(record.id)), after ? 1 : -1));
   }
   if (before?.name !== after?.name) {
@@ -84,6 +88,18 @@ export const customerCountChanges = (before: CustomerRecord | undefined, after: 
     if (after) changes.push(add(keys.nameCount(record.tenantId, after.name), 1));
   }
   return changes;
+};
+
+/**
+ * The tenant's count of customers created in bulk, each shard's one summed update: what a chunk of
+ * an import adds once, in the transaction that counts the chunk, for the customers it created
+ * without counting them (their creates passed `tenantCount: false`) — so the shard items take one
+ * write a chunk, not one a row, and no two writers of a tenant's rows contend for them.
+ */
+export const customerCountAdditions = (tenantId: string, createdIds: readonly string[]): TransactItem[] => {
+  const byShard = new Map<number, number>();
+  for (const id of createdIds) byShard.set(shardOf(id), (byShard.get(shardOf(id)) ?? 0) + 1);
+  return [...byShard].map(([shard, amount]) => add(keys.customerCount(tenantId, shard), amount));
 };
 
 /** The keys of the tenant's customer count shards (read them together, e.g. with a page's items). */

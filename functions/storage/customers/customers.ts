@@ -21,13 +21,22 @@ export const getCustomer = async (tenantId: string, id: string): Promise<Custome
 export const getCustomers = async (tenantId: string, ids: string[]): Promise<(CustomerRecord | undefined)[]> =>
   (await getItems(ids.map((id) => keys.customer(tenantId, id)))).map((item) => (item?.entity === CUSTOMER_ENTITY ? fromItem(item) : undefined));
 
-/** Creates the customer with its events (numbered 1 to `record.sequence`), its count changes and `extra`, in one transaction. */
-export const insertCustomer = async (record: CustomerRecord, events: PendingEvent[], extra: TransactItem[] = []): Promise<void> => {
+/**
+ * Creates the customer with its events (numbered 1 to `record.sequence`), its count changes and
+ * `extra`, in one transaction; `tenantCount: false` leaves the tenant's count to the caller (a bulk
+ * import's chunk, which adds it once for all it created: customerCountAdditions).
+ */
+export const insertCustomer = async (
+  record: CustomerRecord,
+  events: PendingEvent[],
+  extra: TransactItem[] = [],
+  { tenantCount = true }: { tenantCount?: boolean } = {},
+): Promise<void> => {
   const item = toItem(record, true);
   await transactCustomer([
     { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...events.map((event) => putEvent(String(item.pk), event)),
-    ...customerSideWrites(undefined, record),
+    ...customerSideWrites(undefined, record, tenantCount),
     ...extra,
   ]);
   count(BusinessMetric.CustomersCreated);

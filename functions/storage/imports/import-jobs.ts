@@ -141,9 +141,10 @@ export const reportImportProgress = async (job: ImportJob, at: string, event: Pe
  * A chunk's outcomes added to the job's counts, once: its marker and the counts in one transaction,
  * so a chunk run again (a retry, a resumed job) is counted once. False when it was counted before.
  * The first of a chunk's two runs (`part`: 'first', its customers) counts its outcomes without
- * counting the chunk done: the second does.
+ * counting the chunk done: the second does. `also` joins the same transaction, once with the counts:
+ * the tenant's count of the customers the run created (customerCountAdditions).
  */
-export const countChunk = async (tenantId: string, id: string, chunk: number, counts: Counts, part?: 'first'): Promise<boolean> => {
+export const countChunk = async (tenantId: string, id: string, chunk: number, counts: Counts, part?: 'first', also: TransactItem[] = []): Promise<boolean> => {
   const names: Record<string, string> = { '#counts': 'counts' };
   const values: Record<string, unknown> = {};
   const adds: string[] = [];
@@ -174,6 +175,7 @@ export const countChunk = async (tenantId: string, id: string, chunk: number, co
         ExpressionAttributeValues: values,
       },
     },
+    ...also,
   ]);
 };
 
