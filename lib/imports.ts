@@ -19,6 +19,8 @@ export interface ImportsProps {
   common: FunctionCommon;
   retention: logs.RetentionDays;
   deletionProtection: boolean;
+  /** The search database (lib/search-database.ts): a filtered export's part reads its matches there. */
+  search: { grantAccess(role: iam.IGrantable): void; functionEnvironment: Record<string, string> };
 }
 
 /** The files bucket: per-tenant prefixes, SSE-S3, HTTPS only, no public access, objects kept 30 days, uploads from browsers (PUT, ETag exposed). */
@@ -75,8 +77,10 @@ export class Imports extends NestedStack {
     });
     props.table.grantReadWriteData(role);
     for (const statement of filesStatements(this.bucket, true)) role.addToPrincipalPolicy(statement);
+    // The runs' one role reaches the search database for the export part (a filtered export reads its matches there).
+    props.search.grantAccess(role);
     const logGroup = new logs.LogGroup(this, 'StepLogs', { retention: props.retention, removalPolicy: RemovalPolicy.DESTROY });
-    const step = (name: string, entry: string, description: string, sizing: FunctionExtras) =>
+    const step = (name: string, entry: string, description: string, sizing: FunctionExtras, environment: Record<string, string> = {}) =>
       rapportFunction(this, functionId(name), {
         entry,
         role,
@@ -85,7 +89,7 @@ export class Imports extends NestedStack {
         common: props.common,
         description,
         ...sizing,
-        environment: { FILES_BUCKET: this.bucket.bucketName },
+        environment: { FILES_BUCKET: this.bucket.bucketName, ...environment },
       });
     const splitFn = step('splitImport', 'functions/imports/split-import.ts', "Reads an import's upload once into chunks with their lines", SIZING.importSplit);
     const chunkFn = step(
@@ -96,7 +100,13 @@ export class Imports extends NestedStack {
     );
     const finishFn = step('finishImport', 'functions/imports/finish-import.ts', 'Completes an import whose every line is accounted for', SIZING.notifier);
     const beginExportFn = step('beginExport', 'functions/imports/begin-export.ts', 'Begins an export and names its parts', SIZING.notifier);
-    const exportPartFn = step('exportPart', 'functions/imports/export-part.ts', "Writes one part of an export's customers into gzip files", SIZING.exportPart);
+    const exportPartFn = step(
+      'exportPart',
+      'functions/imports/export-part.ts',
+      "Writes one part of an export's customers into gzip files",
+      SIZING.exportPart,
+      props.search.functionEnvironment,
+    );
     const finishExportFn = step('finishExport', 'functions/imports/finish-export.ts', 'Completes an export and writes its manifest', SIZING.notifier);
     this.functions = [splitFn, chunkFn, finishFn, beginExportFn, exportPartFn, finishExportFn];
     Validations.of(role).acknowledge(

@@ -233,6 +233,7 @@ export class RapportStack extends Stack {
       common,
       retention,
       deletionProtection: settings.deletionProtection,
+      search,
     });
     this.table.grantReadWriteData(apiRoles.files);
     this.table.grantReadData(apiRoles.filesRead);

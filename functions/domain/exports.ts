@@ -32,6 +32,12 @@ export const EXPORT_SINCE_DAYS = 7;
 export const EXPORT_INCLUDES = ['activities', 'opportunities'] as const;
 export type ExportInclude = (typeof EXPORT_INCLUDES)[number];
 
+/** A filtered export's search: a filter and/or full text, as the customers' search takes them (domain/search-model.ts checks them). */
+export interface ExportSearch {
+  filter?: unknown;
+  q?: string;
+}
+
 /** One file of an export, as its manifest lists it: customers, their activities or opportunities, or (an incremental export's) the ids of customers gone since. */
 export interface ExportFile {
   type: 'Customer' | 'Activity' | 'Opportunity' | 'DeletedCustomer';

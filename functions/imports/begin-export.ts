@@ -24,7 +24,7 @@ export const beginExport = async (tenantId: string, exportId: string): Promise<{
   return { parts: Array.from({ length: partsOf(job) }, (_, part) => ({ tenantId, exportId, part })) };
 };
 
-/** The parts of an export: one per customer shard, or one for an incremental export (it reads the tenant's feed, merged across its shards). */
-export const partsOf = (job: ExportJob | undefined): number => (job?.after !== undefined ? 1 : CUSTOMER_PARTS);
+/** The parts of an export: one per customer shard, or one for an incremental export (it reads the tenant's feed, merged across its shards) or a filtered one (it pages through the search's results). */
+export const partsOf = (job: ExportJob | undefined): number => (job?.after !== undefined || job?.search !== undefined ? 1 : CUSTOMER_PARTS);
 
 export const handler = async (input: { tenantId: string; exportId: string }, _context: Context) => beginExport(input.tenantId, input.exportId);

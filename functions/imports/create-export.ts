@@ -6,7 +6,9 @@ import { getExportJob, insertExportJob, type ExportJob } from '../storage/export
 import { badRequest, unprocessable } from '../http/errors.ts';
 import { timeOfId } from '../domain/ids.ts';
 import { EXPORT_SINCE_DAYS } from '../domain/exports.ts';
+import { QueryProblem } from '../domain/search-model.ts';
 import { startJobRun } from './run-import.ts';
+import { exportSearchQuery } from './export-search.ts';
 import { exportView } from './export-view.ts';
 import { EXPORTS_PATH, imports } from './operations.ts';
 
@@ -31,13 +33,23 @@ const continuedExport = async (tenantId: string, id: string): Promise<ExportJob 
  * queued and started at once: its parts are read in parallel into gzip files; GET …/{id} follows it
  * and, once completed, answers its manifest. With `since` (an earlier export), an incremental
  * export: the customers changed since that export, as they are now, and the ids of those gone —
- * read from the tenant's event feed, so it costs what changed, not what the tenant holds.
+ * read from the tenant's event feed, so it costs what changed, not what the tenant holds. With
+ * `search`, only the customers that search finds (read from the search projection, page by page).
  */
 export const handler = defineHandler(imports.createExport, async (request) => {
   const { tenantId, sub } = request.caller;
   const include = [...new Set(request.body.include ?? [])];
   if (include.length > 0 && request.body.since !== undefined)
     throw badRequest('include: an incremental export (since) holds customers only; run a full export for their activities and opportunities.');
+  const { search } = request.body;
+  if (search !== undefined && request.body.since !== undefined)
+    throw badRequest('search: an incremental export (since) holds what changed, whatever it is; filter a full export instead.');
+  const bookkeeping = newBookkeeping(sub);
+  // The search is checked now, as the search API checks it (relative dates read as of the export's creation, for every page).
+  if (search !== undefined)
+    await exportSearchQuery(tenantId, search, Date.parse(bookkeeping.created)).catch((error: unknown) => {
+      throw error instanceof QueryProblem ? badRequest(error.message) : error;
+    });
   const since = request.body.since === undefined ? undefined : await continuedExport(tenantId, request.body.since);
   const job: ExportJob = {
     id: newId(),
@@ -45,9 +57,10 @@ export const handler = defineHandler(imports.createExport, async (request) => {
     format: request.body.format,
     ...(since ? { since: since.id, after: since.feedPosition } : {}),
     ...(include.length > 0 ? { include } : {}),
+    ...(search !== undefined ? { search } : {}),
     status: 'queued',
     actor: { ...actorOf(request.caller) },
-    ...newBookkeeping(sub),
+    ...bookkeeping,
     // No event yet: its summary events (events/export-events.ts) count from 1.
     sequence: 0,
   };

@@ -1,7 +1,8 @@
 /**
  * One part of an export (the export state machine's Map item): the part's customers
  * (storage's customerLists.part; an incremental export's one part: the customers the tenant's event
- * feed names since the export it continues from, and the ids of those gone) read a page at a time, each as the CRM API shows it, into gzip
+ * feed names since the export it continues from, and the ids of those gone; a filtered export's one
+ * part: the customers its search finds in the search projection) read a page at a time, each as the CRM API shows it, into gzip
  * files of at most EXPORT_LIMITS.partRecords customers (or partBytes), each with its count and
  * sha256. Where it stands is saved beside its files after each file (its cursor and its files), so
  * a run that stops — its Lambda's time nearly spent, or a crash — continues from its last file,
@@ -21,6 +22,8 @@ import { exportKeys, readText, writeObject } from '../storage/files/files.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 import { getExportJob } from '../storage/exports/export-jobs.ts';
 import { toCrmCustomer } from '../crm/customer-view.ts';
+import { searchCustomers } from '../storage/search/customer-search.ts';
+import { exportSearchQuery } from './export-search.ts';
 
 /** Where a part's step stands: the list's cursor after its last file, its files, and whether it is done. */
 export interface PartState {
@@ -76,6 +79,31 @@ const changesPage = async (tenantId: string, after: string): Promise<SourcePage>
   };
 };
 
+/**
+ * A page of a search's customers (a filtered export's one part), in id order after `cursor`: the
+ * ids from the search projection, the customers themselves from the table (one that is gone since
+ * is left out).
+ */
+const searchPage = async (tenantId: string, query: Awaited<ReturnType<typeof exportSearchQuery>>, cursor: string | undefined): Promise<SourcePage> => {
+  const page = await searchCustomers({
+    tenantId,
+    ...query,
+    sort: [],
+    limit: Math.min(EXPORT_LIMITS.pageSize, EXPORT_LIMITS.partRecords()),
+    ...(cursor ? { after: [cursor] } : {}),
+    count: false,
+    facets: [],
+  });
+  const records = await getCustomers(tenantId, page.ids);
+  const next = page.next?.at(-1);
+  return {
+    customers: records.filter((record): record is CustomerRecord => record !== undefined),
+    gone: [],
+    ...(next ? { cursor: String(next) } : {}),
+    end: next === undefined,
+  };
+};
+
 const CHILD_KINDS = { activities: 'ACTIVITY', opportunities: 'OPPORTUNITY' } as const satisfies Record<ExportInclude, ChildKind>;
 
 /** Every activity or opportunity of a customer, page by page. */
@@ -110,6 +138,7 @@ export const exportPart = async (tenantId: string, exportId: string, part: numbe
   const fields = await fieldDefinitionsInForce(tenantId, 'customer');
   const columns = job.format === 'csv' ? csvColumns(fields) : [];
   const incremental = job.after !== undefined;
+  const query = job.search ? await exportSearchQuery(tenantId, job.search, Date.parse(job.created)) : undefined;
   // The lines of the files being filled, by type, and the customers in them (a customer changed twice is written once a file).
   let lines = new Map<ExportFile['type'], string[]>();
   let inFile = new Set<string>();
@@ -137,7 +166,11 @@ export const exportPart = async (tenantId: string, exportId: string, part: numbe
   };
   const kinds = (job.include ?? []).map((include) => CHILD_KINDS[include]);
   for (;;) {
-    const page = incremental ? await changesPage(tenantId, cursor!) : await shardPage(tenantId, part, cursor);
+    const page = incremental
+      ? await changesPage(tenantId, cursor!)
+      : query
+        ? await searchPage(tenantId, query, cursor)
+        : await shardPage(tenantId, part, cursor);
     const customers = page.customers.filter((record) => !inFile.has(record.id));
     // What each customer owns, read a few customers at a time (every page of each: a customer's children are not capped).
     const owned = kinds.length === 0 ? [] : await inBatches(customers, (record) => Promise.all(kinds.map((kind) => allChildren(kind, tenantId, record.id))));

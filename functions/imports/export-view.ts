@@ -12,6 +12,7 @@ export const exportView = (job: ExportJob, output?: { files: (Omit<ExportFile, '
   format: job.format,
   ...(job.since ? { since: job.since } : {}),
   ...(job.include?.length ? { include: job.include } : {}),
+  ...(job.search ? { search: job.search } : {}),
   status: job.status,
   created: job.created,
   updated: job.updated,

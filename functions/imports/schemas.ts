@@ -172,8 +172,17 @@ export const ExportCreate = z.lazy(() =>
     since: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
     /** Files of the customers' activities, opportunities, beside theirs (a full export's). */
     include: z.optional(z.array(z.enum(EXPORT_INCLUDES)).check(z.maxLength(EXPORT_INCLUDES.length))),
+    /** Only the customers a search finds: its filter and/or full text, as `POST /api/v1/crm/customers/search` takes them. */
+    search: z.optional(ExportSearch),
   }),
 );
+
+/**
+ * What a filtered export takes of a search: its filter (a predicate or a group: `and`, `or`, `not`)
+ * and its full-text `q`, as `POST /api/v1/crm/customers/search` takes them (README, "Search"); the
+ * query model checks the filter member by member (a 400 naming the one at fault).
+ */
+const ExportSearch = z.lazy(() => z.strictObject({ filter: z.optional(z.record(z.string(), z.unknown())), q: z.optional(z.string().check(z.maxLength(256))) }));
 
 /** An export as the API shows it; once completed, its manifest (after FHIR bulk data's), each file a presigned URL valid 15 minutes. */
 export const ExportJobView = z.lazy(() =>
@@ -183,6 +192,8 @@ export const ExportJobView = z.lazy(() =>
     /** An incremental export's: the export it continues from. */
     since: z.optional(z.string()),
     include: z.optional(z.array(z.enum(EXPORT_INCLUDES))),
+    /** A filtered export's: the search whose customers it holds. */
+    search: z.optional(ExportSearch),
     status: z.enum(EXPORT_STATUSES),
     created: z.string(),
     updated: z.string(),

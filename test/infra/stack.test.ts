@@ -492,7 +492,7 @@ describe('the cdk-nag gate (AwsSolutions)', () => {
 });
 
 describe('the search database (issue 26)', () => {
-  it('is Aurora PostgreSQL Serverless v2 pausing at 0 ACU, reached through the Data API by the search functions, the projector and the import relay only', () => {
+  it('is Aurora PostgreSQL Serverless v2 pausing at 0 ACU, reached through the Data API by the search functions, the projector, the import relay and the export parts only', () => {
     const { resources } = synthesize();
     const clusters = Object.values(resources).filter((r) => r.Type === 'AWS::RDS::DBCluster');
     expect(clusters).toHaveLength(1);
@@ -516,9 +516,10 @@ describe('the search database (issue 26)', () => {
         ...operations.filter((op) => op.searches).map((op) => `${op.method} ${op.path} (${op.family}, ${op.access})`),
         'Keeps the customers’ search projection (PostgreSQL) to what the table holds',
         'Relays an import’s rows’ events at a bounded pace: to the bus and the webhooks when its job asked, else to the search projection',
+        "Writes one part of an export's customers into gzip files",
       ].sort(),
     );
     const dataApi = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties).includes('rds-data:ExecuteStatement'));
-    expect(dataApi.map((p) => JSON.stringify(p.Properties.Roles)).sort()).toHaveLength(3);
+    expect(dataApi.map((p) => JSON.stringify(p.Properties.Roles)).sort()).toHaveLength(4);
   });
 });

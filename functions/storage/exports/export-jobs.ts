@@ -4,7 +4,7 @@ import { db, tableName } from '../table/db.ts';
 import { keys } from '../table/keys.ts';
 import type { Bookkeeping } from '../table/bookkeeping.ts';
 import { ConditionFailed, putEvent, transact, type TransactItem } from '../table/transactions.ts';
-import type { ExportFormat, ExportInclude, ExportStatus } from '../../domain/exports.ts';
+import type { ExportFormat, ExportInclude, ExportSearch, ExportStatus } from '../../domain/exports.ts';
 
 /** An export job as the table keeps it. */
 export interface ExportJob extends Bookkeeping {
@@ -23,6 +23,8 @@ export interface ExportJob extends Bookkeeping {
   actor: Record<string, string>;
   /** What it takes beside each customer (a full export's). */
   include?: ExportInclude[];
+  /** A filtered export's: only the customers this search finds (in the search projection). */
+  search?: ExportSearch;
   /** An incremental export's: the export it continues from, and the feed position it reads after (that export's `feedPosition`). */
   since?: string;
   after?: string;
