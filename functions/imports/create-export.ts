@@ -38,9 +38,8 @@ const continuedExport = async (tenantId: string, id: string): Promise<ExportJob 
  */
 export const handler = defineHandler(imports.createExport, async (request) => {
   const { tenantId, sub } = request.caller;
+  // With since, a changed customer's activities and opportunities are written whole, as they are now (those that changed name their customer as changed).
   const include = [...new Set(request.body.include ?? [])];
-  if (include.length > 0 && request.body.since !== undefined)
-    throw badRequest('include: an incremental export (since) holds customers only; run a full export for their activities and opportunities.');
   const { search } = request.body;
   if (search !== undefined && request.body.since !== undefined)
     throw badRequest('search: an incremental export (since) holds what changed, whatever it is; filter a full export instead.');

@@ -57,17 +57,25 @@ const shardPage = async (tenantId: string, part: number, cursor: string | undefi
 
 /**
  * A page of the tenant's event feed after `after` (an incremental export's part): each customer an
- * event names — its subject, or the customers a merge took in or an unmerge gave back — read as it
- * is now: live, or gone (deleted, erased, merged away). Read to the feed's settled head.
+ * event names — its subject, or the customers a merge took in or an unmerge gave back, and, when
+ * the export takes what customers own (`owned`), the customer of an activity or opportunity that
+ * changed — read as it is now: live, or gone (deleted, erased, merged away). Read to the feed's settled head.
  */
-const changesPage = async (tenantId: string, after: string): Promise<SourcePage> => {
+const changesPage = async (tenantId: string, after: string, owned: boolean): Promise<SourcePage> => {
   const page = await readFeed(tenantId, { after, limit: MAX_FEED_PAGE });
   const ids = new Set<string>();
   for (const event of page.events) {
     if (event.subject.type === 'Customer') ids.add(event.subject.id);
-    const data = (event.data ?? {}) as { mergedIds?: unknown; unmergedId?: unknown };
+    const data = (event.data ?? {}) as {
+      mergedIds?: unknown;
+      unmergedId?: unknown;
+      activity?: { customerId?: unknown };
+      opportunity?: { customerId?: unknown };
+    };
     if (Array.isArray(data.mergedIds)) for (const id of data.mergedIds) ids.add(String(id));
     if (typeof data.unmergedId === 'string') ids.add(data.unmergedId);
+    const ownerOf = (event.subject.type === 'Activity' ? data.activity : event.subject.type === 'Opportunity' ? data.opportunity : undefined)?.customerId;
+    if (owned && typeof ownerOf === 'string') ids.add(ownerOf);
   }
   const records = await getCustomers(tenantId, [...ids]);
   return {
@@ -167,7 +175,7 @@ export const exportPart = async (tenantId: string, exportId: string, part: numbe
   const kinds = (job.include ?? []).map((include) => CHILD_KINDS[include]);
   for (;;) {
     const page = incremental
-      ? await changesPage(tenantId, cursor!)
+      ? await changesPage(tenantId, cursor!, kinds.length > 0)
       : query
         ? await searchPage(tenantId, query, cursor)
         : await shardPage(tenantId, part, cursor);

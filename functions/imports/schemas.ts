@@ -170,7 +170,7 @@ export const ExportCreate = z.lazy(() =>
   z.strictObject({
     format: z.enum(EXPORT_FORMATS),
     since: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-    /** Files of the customers' activities, opportunities, beside theirs (a full export's). */
+    /** Files of the customers' activities, opportunities, beside theirs (an incremental export's: every changed customer's, whole). */
     include: z.optional(z.array(z.enum(EXPORT_INCLUDES)).check(z.maxLength(EXPORT_INCLUDES.length))),
     /** Only the customers a search finds: its filter and/or full text, as `POST /api/v1/crm/customers/search` takes them. */
     search: z.optional(ExportSearch),

@@ -266,7 +266,38 @@ describe('export jobs', () => {
     const text = gunzipSync(Buffer.from(await (await fetch(activityFiles[0]!.url)).arrayBuffer())).toString('utf8');
     expect(text.split('\n')[0]).toMatch(/^id,customerId,externalId,type,subject,/);
     expect(text).toContain(",'=Call 0,");
-    // Not with an incremental export.
-    expect((await send('createExport', { ...admin(tenant), body: { format: 'ndjson', since: created.body.id, include: ['activities'] } })).status).toBe(400);
+
+    // Incrementally: a customer whose activity changed (Ann: one deleted) comes with all it owns as it is now; one that did not
+    // change (Cid), or whose owned records did not (Bob), is not written.
+    const anns = (await send('listActivities', { ...admin(tenant), params: { id: ann } })).body as { id: string }[];
+    expect((await send('deleteActivity', { ...admin(tenant), params: { id: ann, activityId: anns[0]!.id } })).status).toBe(204);
+    const since = await send('createExport', {
+      ...admin(tenant),
+      body: { format: 'ndjson', since: created.body.id, include: ['activities', 'opportunities'] },
+    });
+    expect(since.status, JSON.stringify(since.body)).toBe(201);
+    await importsSettled();
+    const sinceDone = (await send('getExport', { ...admin(tenant), params: { id: since.body.id } })).body;
+    const sinceByType = new Map<string, Record<string, unknown>[]>();
+    for (const file of sinceDone.manifest.output as { type: string; url: string }[]) {
+      const lines = gunzipSync(Buffer.from(await (await fetch(file.url)).arrayBuffer()))
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean);
+      sinceByType.set(file.type, [...(sinceByType.get(file.type) ?? []), ...lines.map((line) => JSON.parse(line) as Record<string, unknown>)]);
+    }
+    expect(sinceByType.get('Customer')!.map((c) => c.id)).toEqual([ann]);
+    expect(
+      sinceByType
+        .get('Activity')!
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(
+      anns
+        .slice(1)
+        .map((a) => a.id)
+        .sort(),
+    );
+    expect(sinceByType.get('Opportunity')).toBeUndefined();
   });
 });

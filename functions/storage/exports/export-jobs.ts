@@ -21,7 +21,7 @@ export interface ExportJob extends Bookkeeping {
   finished?: string;
   /** Who it reads as: the authorizer's context of the request that created it. */
   actor: Record<string, string>;
-  /** What it takes beside each customer (a full export's). */
+  /** What it takes beside each customer (an incremental export: each changed customer's, whole). */
   include?: ExportInclude[];
   /** A filtered export's: only the customers this search finds (in the search projection). */
   search?: ExportSearch;
