@@ -67,6 +67,18 @@ describe('layers', () => {
     expect([...KNOWN].filter((k) => !violations.has(k)).sort()).toEqual([]);
   });
 
+  it('keeps the client package on its own: clients/ imports nothing of Rapport outside it (it is published apart)', () => {
+    const client = sourceFiles('clients/typescript/src');
+    expect(client.length).toBeGreaterThan(0);
+    expect(
+      client.flatMap((f) =>
+        importsOf(f)
+          .filter((t) => !t.startsWith('clients/typescript/'))
+          .map((t) => `${f} → ${t}`),
+      ),
+    ).toEqual([]);
+  });
+
   it('keeps storage free of HTTP: storage throws its own errors and the kernel maps them', () => {
     const offending = files.filter((f) => f.startsWith('functions/storage/') && importsOf(f).some((t) => t.startsWith('functions/http/')));
     expect(offending).toEqual([]);
