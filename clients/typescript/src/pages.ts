@@ -11,12 +11,13 @@ export interface PageAnswer<Body> {
 
 /** The API answered an error where a page was expected: its status and body (Rapport's error format for the family). */
 export class RapportError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
     super(`Rapport answered ${status}: ${typeof body === 'object' && body !== null ? JSON.stringify(body).slice(0, 300) : String(body)}`);
     this.name = 'RapportError';
+    this.status = status;
+    this.body = body;
   }
 }
 

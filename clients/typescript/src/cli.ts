@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+/**
+ * `rapport`, the command line on `@rapport/client`: configure where Rapport is and the token once,
+ * then list, get and search customers, import a file with a live progress line, and tail the
+ * event feed. Exit codes a script can rely on: 0 done; 1 the API or the job failed; 2 a usage
+ * error; 3 an import completed with rows that failed (read them with `--failed`).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRapportClient, RapportError, type CrmCustomer, type RapportClient } from './index.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, rowsFailed: 3 } as const;
+
+class UsageError extends Error {}
+
+const USAGE = `rapport — Rapport's API from the command line
+
+  rapport config [--base-url URL] [--token TOKEN]     save where Rapport is and the token (or RAPPORT_BASE_URL, RAPPORT_TOKEN)
+  rapport customers list [--status S] [--owner ID] [--limit N] [--json]
+  rapport customers get <id> [--json]
+  rapport customers search [--q TEXT] [--filter JSON] [--json]
+  rapport import <file> [--object customers] [--mode upsert] [--match-key externalId] [--format csv|ndjson]
+                        [--mapping JSON] [--record-events]   upload, start and follow an import
+  rapport import --job <id>                            follow an import that runs (after a dropped connection)
+  rapport events [--after POSITION] [--types A,B] [--follow]   the event feed as NDJSON
+
+Exit codes: 0 done, 1 the API or the job failed, 2 usage, 3 an import completed with failed rows.`;
+
+interface Config {
+  baseUrl?: string;
+  token?: string;
+}
+
+const configPath = (env: NodeJS.ProcessEnv): string => join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'rapport', 'config.json');
+
+const readConfig = (env: NodeJS.ProcessEnv): Config => {
+  try {
+    return JSON.parse(readFileSync(configPath(env), 'utf8')) as Config;
+  } catch {
+    return {};
+  }
+};
+
+/** What the command writes to: its output (stdout), its messages and progress (stderr), and whether that is a terminal. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  tty: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const clientOf = (io: Io): RapportClient => {
+  const saved = readConfig(io.env);
+  const baseUrl = io.env.RAPPORT_BASE_URL ?? saved.baseUrl;
+  const token = io.env.RAPPORT_TOKEN ?? saved.token;
+  if (!baseUrl || !token)
+    throw new UsageError('No base URL or token: run `rapport config --base-url URL --token TOKEN` (or set RAPPORT_BASE_URL and RAPPORT_TOKEN).');
+  return createRapportClient({ baseUrl, token });
+};
+
+const fail = (response: Response, error: unknown): never => {
+  throw new RapportError(response.status, error);
+};
+
+const table = (rows: CrmCustomer[]): string => {
+  const columns = ['id', 'name', 'crmStatus', 'ownerId'] as const;
+  const cells = rows.map((row) => columns.map((column) => String(row[column] ?? '')));
+  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((cell) => cell[i]!.length)));
+  const line = (values: readonly string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(columns), ...cells.map(line)].join('\n');
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A request tried again while the connection is down (a dropped network, a restarting server), for up to five minutes. */
+const whileReachable = async <T>(io: Io, work: () => Promise<T>): Promise<T> => {
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof RapportError || Date.now() > deadline) throw error;
+      io.err(`rapport: ${(error as Error).message}; trying again\n`);
+      await sleep(2000);
+    }
+  }
+};
+
+type Job = {
+  id: string;
+  status: string;
+  counts: Record<string, number>;
+  progress?: { done: number; rowsPerSecond: number; estimatedEnd?: string };
+  failure?: { code: string; message: string };
+};
+
+const progressLine = (job: Job): string => {
+  const { read = 0, failed = 0 } = job.counts;
+  const done = job.progress?.done ?? 0;
+  const left = job.progress?.estimatedEnd ? Math.max(0, Math.round((Date.parse(job.progress.estimatedEnd) - Date.now()) / 1000)) : undefined;
+  return `${job.id} ${job.status}: ${done.toLocaleString('en')}${read ? ` / ${read.toLocaleString('en')}` : ''} rows, ${failed.toLocaleString('en')} failed, ${job.progress?.rowsPerSecond ?? 0} rows/s${left !== undefined ? `, ${left} s left` : ''}`;
+};
+
+/** Follows a job to its end, the progress on one line of a terminal (else a line every 10 s); its exit code. */
+const follow = async (rapport: RapportClient, io: Io, id: string): Promise<number> => {
+  let lastPrinted = 0;
+  for (;;) {
+    const job = await whileReachable(io, async () => {
+      const { data, error, response } = await rapport.GET('/api/v1/imports/{id}', { params: { path: { id } } });
+      return (data as Job | undefined) ?? fail(response, error);
+    });
+    const ended = ['completed', 'failed', 'cancelled'].includes(job.status);
+    if (io.tty) io.err(`\r\x1b[2K${progressLine(job)}`);
+    else if (ended || Date.now() - lastPrinted >= 10_000) {
+      io.err(`${progressLine(job)}\n`);
+      lastPrinted = Date.now();
+    }
+    if (ended) {
+      if (io.tty) io.err('\n');
+      io.out(`${JSON.stringify({ id: job.id, status: job.status, counts: job.counts, ...(job.failure ? { failure: job.failure } : {}) })}\n`);
+      if (job.status !== 'completed') return EXIT.failed;
+      if ((job.counts.failed ?? 0) > 0) {
+        io.err(`${job.counts.failed} rows failed: rapport reads them with GET /api/v1/imports/${job.id}/results?outcome=failed\n`);
+        return EXIT.rowsFailed;
+      }
+      return EXIT.ok;
+    }
+    await sleep(1000);
+  }
+};
+
+/** Creates the job, sends the file part by part to its presigned URLs, starts it and follows it. */
+const importFile = async (rapport: RapportClient, io: Io, file: string, values: Record<string, string | boolean | undefined>): Promise<number> => {
+  const bytes = (await stat(file)).size;
+  const format = String(values.format ?? (file.endsWith('.ndjson') || file.endsWith('.jsonl') ? 'ndjson' : 'csv'));
+  const body = {
+    object: String(values.object ?? 'customers'),
+    mode: String(values.mode ?? 'upsert'),
+    format,
+    bytes,
+    ...(values['match-key'] ? { matchKey: String(values['match-key']) } : {}),
+    ...(values.mapping ? { mapping: JSON.parse(String(values.mapping)) as Record<string, string> } : {}),
+    ...(values['record-events'] ? { recordEvents: true } : {}),
+  };
+  // The body's members are checked by the API (a 400 names the one at fault).
+  const created = await rapport.POST('/api/v1/imports', { body: body as never });
+  if (!created.data) fail(created.response, created.error);
+  const job = created.data as unknown as { id: string; upload: { partBytes: number; parts: { partNumber: number; url: string }[] } };
+  io.err(`import ${job.id}: sending ${bytes.toLocaleString('en')} bytes in ${job.upload.parts.length} part(s)\n`);
+  const handle = await open(file, 'r');
+  const parts: { partNumber: number; etag: string }[] = [];
+  try {
+    for (const { partNumber, url } of job.upload.parts) {
+      const start = (partNumber - 1) * job.upload.partBytes;
+      const buffer = Buffer.alloc(Math.min(job.upload.partBytes, bytes - start));
+      await handle.read(buffer, 0, buffer.length, start);
+      const put = await whileReachable(io, () => fetch(url, { method: 'PUT', body: buffer }));
+      if (!put.ok) throw new RapportError(put.status, await put.text());
+      parts.push({ partNumber, etag: put.headers.get('etag') ?? '' });
+    }
+  } finally {
+    await handle.close();
+  }
+  const started = await rapport.POST('/api/v1/imports/{id}/start', { params: { path: { id: job.id } }, body: { parts } });
+  if (started.error !== undefined) fail(started.response, started.error);
+  return follow(rapport, io, job.id);
+};
+
+const customers = async (rapport: RapportClient, io: Io, positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> => {
+  const [action, id] = positionals;
+  const json = values.json === true;
+  const print = (rows: CrmCustomer[]) => io.out(json ? rows.map((row) => `${JSON.stringify(row)}\n`).join('') : `${table(rows)}\n`);
+  if (action === 'get') {
+    if (!id) throw new UsageError('rapport customers get <id>');
+    const { data, error, response } = await rapport.GET('/api/v1/crm/customers/{id}', { params: { path: { id } } });
+    if (!data) fail(response, error);
+    io.out(json ? `${JSON.stringify(data)}\n` : `${table([data as CrmCustomer])}\n`);
+    return EXIT.ok;
+  }
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit takes a whole number above 0');
+  const rows: CrmCustomer[] = [];
+  const walk =
+    action === 'list'
+      ? rapport.customers({
+          limit: Math.min(limit ?? 200, 200),
+          ...(values.status ? { crmStatus: String(values.status) as never } : {}),
+          ...(values.owner ? { ownerId: String(values.owner) } : {}),
+        })
+      : action === 'search'
+        ? rapport.search({
+            limit: Math.min(limit ?? 200, 200),
+            ...(values.q ? { q: String(values.q) } : {}),
+            ...(values.filter ? { filter: JSON.parse(String(values.filter)) as never } : {}),
+          })
+        : undefined;
+  if (!walk) throw new UsageError('rapport customers list|get|search');
+  for await (const customer of walk) {
+    rows.push(customer);
+    if (json) {
+      io.out(`${JSON.stringify(customer)}\n`);
+      rows.length = 0;
+    }
+    if (limit !== undefined && rows.length >= limit) break;
+  }
+  if (!json) print(rows);
+  return EXIT.ok;
+};
+
+const events = async (rapport: RapportClient, io: Io, values: Record<string, string | boolean | undefined>): Promise<number> => {
+  let position = values.after ? String(values.after) : undefined;
+  const types = values.types ? String(values.types).split(',').filter(Boolean) : undefined;
+  const stop = new AbortController();
+  const interrupted = () => stop.abort();
+  process.once('SIGINT', interrupted);
+  try {
+    for await (const page of rapport.feed({
+      ...(position ? { after: position } : {}),
+      ...(types ? { types } : {}),
+      follow: values.follow === true,
+      signal: stop.signal,
+    })) {
+      for (const event of page.events) io.out(`${JSON.stringify(event)}\n`);
+      position = page.next;
+    }
+  } finally {
+    process.off('SIGINT', interrupted);
+    if (position) io.err(`rapport: resume with --after ${position}\n`);
+  }
+  return EXIT.ok;
+};
+
+/** Runs one command line; its exit code (messages to `io`). */
+export const run = async (argv: string[], io: Io): Promise<number> => {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'base-url': { type: 'string' },
+        token: { type: 'string' },
+        json: { type: 'boolean' },
+        limit: { type: 'string' },
+        status: { type: 'string' },
+        owner: { type: 'string' },
+        q: { type: 'string' },
+        filter: { type: 'string' },
+        object: { type: 'string' },
+        mode: { type: 'string' },
+        'match-key': { type: 'string' },
+        format: { type: 'string' },
+        mapping: { type: 'string' },
+        'record-events': { type: 'boolean' },
+        job: { type: 'string' },
+        after: { type: 'string' },
+        types: { type: 'string' },
+        follow: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.err(`rapport: ${(error as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { positionals, values } = parsed as { positionals: string[]; values: Record<string, string | boolean | undefined> };
+  const [command, ...rest] = positionals;
+  try {
+    if (values.help) {
+      io.out(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (!command) throw new UsageError('a command is needed');
+    if (command === 'config') {
+      const path = configPath(io.env);
+      const config = {
+        ...readConfig(io.env),
+        ...(values['base-url'] ? { baseUrl: String(values['base-url']) } : {}),
+        ...(values.token ? { token: String(values.token) } : {}),
+      };
+      if (values['base-url'] || values.token) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+      }
+      io.out(`${JSON.stringify({ path, baseUrl: config.baseUrl ?? null, token: config.token ? `${config.token.slice(0, 8)}…` : null })}\n`);
+      return EXIT.ok;
+    }
+    const rapport = clientOf(io);
+    if (command === 'customers') return await customers(rapport, io, rest, values);
+    if (command === 'events') return await events(rapport, io, values);
+    if (command === 'import') {
+      if (values.job) return await follow(rapport, io, String(values.job));
+      if (!rest[0]) throw new UsageError('rapport import <file> (or --job <id> to follow one)');
+      return await importFile(rapport, io, rest[0], values);
+    }
+    throw new UsageError(`unknown command '${command}'`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`rapport: ${error.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    io.err(`rapport: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+};
+
+if (import.meta.main)
+  process.exitCode = await run(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    tty: process.stderr.isTTY === true,
+    env: process.env,
+  });
