@@ -3,10 +3,12 @@
  * (Node runs the TypeScript as it is), configured once, its output parsed, its exit codes relied on.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SCOPES } from '../../functions/http/operation.ts';
 import { baseUrl, eventually, token } from '../support/http.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'clients', 'typescript', 'src', 'cli.ts');
@@ -26,7 +28,10 @@ describe('the rapport command line', () => {
   it('is configured once, lists, gets and searches customers, imports a file following its progress, and reads the feed — with exit codes to rely on', async () => {
     const tenant = `cli-${Date.now()}`;
     const env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'rapport-cli-')) };
-    const configured = await rapport(['config', '--base-url', baseUrl(), '--token', await token({ tenant })], env);
+    const configured = await rapport(
+      ['config', '--base-url', baseUrl(), '--token', await token({ tenant, scopes: [SCOPES.read, SCOPES.write, SCOPES.admin] })],
+      env,
+    );
     expect(configured.code).toBe(0);
     const saved = JSON.parse(configured.out) as { path: string };
     // The token is kept for its owner only.
@@ -60,6 +65,19 @@ describe('the rapport command line', () => {
       return answer.out.trim().split('\n').filter(Boolean).length === 2 ? answer : undefined;
     });
     expect(found.code).toBe(0);
+
+    // An export of the tenant, its files downloaded and checked.
+    const out = mkdtempSync(join(tmpdir(), 'rapport-export-'));
+    const exported = await rapport(['export', '--format', 'csv', '--out', out], env);
+    expect(exported.code, exported.err).toBe(0);
+    const manifest = JSON.parse(exported.out) as { count: number; tenantCount: number; files: string[] };
+    expect(manifest).toMatchObject({ count: 2, tenantCount: 2 });
+    const names = manifest.files.flatMap((name) => {
+      const [header, ...rows] = gunzipSync(readFileSync(name)).toString('utf8').trim().split('\n');
+      const column = header!.split(',').indexOf('name');
+      return rows.map((row) => row.split(',')[column]);
+    });
+    expect(names.sort()).toEqual(['Cli One', 'Cli Two']);
 
     const feed = await eventually('the feed to hold the imports’ summary', async () => {
       const answer = await rapport(['events', '--types', 'ImportCompleted'], env);

@@ -5,6 +5,7 @@
  * event feed. Exit codes a script can rely on: 0 done; 1 the API or the job failed; 2 a usage
  * error; 3 an import completed with rows that failed (read them with `--failed`).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -25,6 +26,8 @@ const USAGE = `rapport — Rapport's API from the command line
   rapport import <file> [--object customers] [--mode upsert] [--match-key externalId] [--format csv|ndjson]
                         [--mapping JSON] [--record-events]   upload, start and follow an import
   rapport import --job <id>                            follow an import that runs (after a dropped connection)
+  rapport export [--format ndjson|csv] [--since EXPORT] [--include activities,opportunities] [--search JSON] [--out DIR]
+                                                       run an export, download its files (sha256 checked) to DIR
   rapport events [--after POSITION] [--types A,B] [--follow]   the event feed as NDJSON
 
 Exit codes: 0 done, 1 the API or the job failed, 2 usage, 3 an import completed with failed rows.`;
@@ -173,6 +176,52 @@ const importFile = async (rapport: RapportClient, io: Io, file: string, values: 
   return follow(rapport, io, job.id);
 };
 
+/** Runs an export to its end and downloads its files into `out`, each checked against the manifest's sha256. */
+const exportFiles = async (rapport: RapportClient, io: Io, values: Record<string, string | boolean | undefined>): Promise<number> => {
+  const body = {
+    format: String(values.format ?? 'ndjson'),
+    ...(values.since ? { since: String(values.since) } : {}),
+    ...(values.include ? { include: String(values.include).split(',').filter(Boolean) } : {}),
+    ...(values.search ? { search: JSON.parse(String(values.search)) as Record<string, unknown> } : {}),
+  };
+  const created = await rapport.POST('/api/v1/exports', { body: body as never });
+  if (!created.data) fail(created.response, created.error);
+  const id = (created.data as unknown as { id: string }).id;
+  type Manifest = { output: ExportedFile[]; deleted?: ExportedFile[]; count: number; tenantCount: number; transactionTime: string };
+  type ExportedFile = { type: string; url: string; count: number; sha256: string };
+  let job: { status: string; manifest?: Manifest; failure?: { message: string } };
+  for (;;) {
+    job = await whileReachable(io, async () => {
+      const { data, error, response } = await rapport.GET('/api/v1/exports/{id}', { params: { path: { id } } });
+      return (data as unknown as typeof job | undefined) ?? fail(response, error);
+    });
+    if (job.status === 'completed' || job.status === 'failed') break;
+    if (io.tty) io.err(`\r\x1b[2Kexport ${id} ${job.status}`);
+    await sleep(1000);
+  }
+  if (io.tty) io.err('\n');
+  if (job.status !== 'completed' || !job.manifest) {
+    io.err(`rapport: export ${id} ${job.status}${job.failure ? `: ${job.failure.message}` : ''}\n`);
+    return EXIT.failed;
+  }
+  const out = String(values.out ?? '.');
+  mkdirSync(out, { recursive: true });
+  const files = [...job.manifest.output, ...(job.manifest.deleted ?? [])];
+  const written: string[] = [];
+  for (const [i, file] of files.entries()) {
+    const bytes = Buffer.from(await (await whileReachable(io, () => fetch(file.url))).arrayBuffer());
+    if (createHash('sha256').update(bytes).digest('hex') !== file.sha256)
+      throw new Error(`file ${i + 1} (${file.type}) does not match its sha256: download it again`);
+    const name = join(out, `${id}-${String(i + 1).padStart(3, '0')}-${file.type}.${body.format}.gz`);
+    writeFileSync(name, bytes);
+    written.push(name);
+  }
+  io.out(
+    `${JSON.stringify({ id, count: job.manifest.count, tenantCount: job.manifest.tenantCount, transactionTime: job.manifest.transactionTime, files: written })}\n`,
+  );
+  return EXIT.ok;
+};
+
 const customers = async (rapport: RapportClient, io: Io, positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> => {
   const [action, id] = positionals;
   const json = values.json === true;
@@ -263,6 +312,10 @@ export const run = async (argv: string[], io: Io): Promise<number> => {
         after: { type: 'string' },
         types: { type: 'string' },
         follow: { type: 'boolean' },
+        since: { type: 'string' },
+        include: { type: 'string' },
+        search: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -295,6 +348,7 @@ export const run = async (argv: string[], io: Io): Promise<number> => {
     const rapport = clientOf(io);
     if (command === 'customers') return await customers(rapport, io, rest, values);
     if (command === 'events') return await events(rapport, io, values);
+    if (command === 'export') return await exportFiles(rapport, io, values);
     if (command === 'import') {
       if (values.job) return await follow(rapport, io, String(values.job));
       if (!rest[0]) throw new UsageError('rapport import <file> (or --job <id> to follow one)');
