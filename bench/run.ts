@@ -20,6 +20,7 @@ import { runSearchLagInChild } from './search-lag.ts';
 import { runImportsInChild } from './imports.ts';
 import { runRoundTripInChild } from './import-roundtrip.ts';
 import { measureTenantScaling } from './tenant-scaling.ts';
+import { measureClient } from './client.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.env.BENCH_QUICK === '1';
@@ -116,6 +117,8 @@ if (wanted(15))
 
 if (wanted(16))
   section('16. Bulk import’s round trip at scale: import, re-run, export and revert of a mixed file', runRoundTripInChild(quick ? 5000 : 100_000));
+
+if (wanted(17)) section('17. The TypeScript client: its bundle, and what a call through it adds to a bare fetch', await measureClient(quick ? 100 : 500));
 
 if (wanted(6)) section('6. Throughput through the local runtime (loopback, autocannon, fixed request count)', runThroughputInChild(quick ? 1 : 3));
 
