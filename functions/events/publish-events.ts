@@ -51,7 +51,8 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
   const failed: Pending[] = [];
   const pending: Pending[] = [];
   const relayed: ImportRecordEvent[] = [];
-  for (const record of event.Records.filter(isStoredEventInsert)) {
+  const inserted = event.Records.filter(isStoredEventInsert);
+  for (const record of inserted) {
     // A record that cannot be read is parked with the rest of the failures, never blocking the stream.
     try {
       const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
@@ -69,7 +70,8 @@ const publish = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
   }
   // Queued before anything is put: a queue that refuses them fails the batch, and the stream hands it again.
   await queueImportRecordEvents(relayed);
-  countLateFeedEntries(pending.map((p) => p.record));
+  // Every event item the feed hands out, an import row's too (an incremental export reads them).
+  countLateFeedEntries(inserted);
   const undelivered = await putOnBus(pending);
   const published = pending.length - undelivered.length;
   failed.push(...undelivered);
