@@ -4,14 +4,11 @@ import { mayReach, shownToCaller } from '../http/access.ts';
 import { customerFields } from '../http/custom-values.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { groupsWith } from '../domain/access.ts';
-import { loadRegexEngine } from '../domain/custom-fields.ts';
 import { selectFields } from '../domain/field-selection.ts';
 import {
-  allOf,
   QueryProblem,
-  resolveFilter,
-  resolveQ,
   resolveSort,
+  searchCondition,
   searchFieldOf,
   searchFieldsOf,
   searchableBy,
@@ -97,17 +94,10 @@ export const handler = defineHandler(crm.searchCrmCustomers, async (request) => 
   }
   const definitions = await customerFields(request);
   const fields = searchableBy(searchFieldsOf([...definitions.values()]), groupsWith(request.caller.access, 'read'));
-  const now = Date.now();
-  // RE2 is loaded only when a query holds a pattern (it stays out of the cold start).
-  const re2 = body.filter !== undefined && JSON.stringify(body.filter).includes('"regex"') ? await loadRegexEngine() : undefined;
   let filter: Condition | undefined;
   let sort: ReturnType<typeof resolveSort>;
   try {
-    const conditions = [
-      ...(body.filter === undefined ? [] : [resolveFilter(body.filter, fields, now, 'filter', re2)]),
-      ...(body.q === undefined ? [] : [resolveQ(body.q, fields)]),
-    ];
-    filter = allOf(conditions);
+    filter = await searchCondition(body, fields, Date.now());
     sort = resolveSort(body.sort, fields);
     for (const [i, facet] of (body.facets ?? []).entries()) {
       const field = searchFieldOf(fields, facet);

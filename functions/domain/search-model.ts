@@ -11,7 +11,7 @@
  * Nothing here reads the table.
  */
 import type { RE2JS } from 're2js';
-import type { FieldDefinition } from './custom-fields.ts';
+import { loadRegexEngine, type FieldDefinition } from './custom-fields.ts';
 import type { FieldGroup } from './access.ts';
 
 /** What a field holds, which decides its operators. */
@@ -597,4 +597,23 @@ export const searchDocumentOf = (record: Record<string, unknown> & { tenantId: s
   }
   const shares = typeof record.shares === 'object' && record.shares !== null ? Object.keys(record.shares) : [];
   return { tenantId: record.tenantId, id: record.id, values, words, sharedWith: shares.sort(compareStrings) };
+};
+
+/**
+ * The condition a search's filter and full text `q` make together (undefined for neither): what
+ * the customers' search and a filtered export both ask. RE2 is loaded only when the filter holds a
+ * pattern (it stays out of the cold start). Throws QueryProblem naming what is wrong, the filter's
+ * members under `path`.
+ */
+export const searchCondition = async (
+  query: { filter?: unknown; q?: unknown },
+  fields: SearchFields,
+  now: number,
+  path = 'filter',
+): Promise<Condition | undefined> => {
+  const re2 = query.filter !== undefined && JSON.stringify(query.filter).includes('"regex"') ? await loadRegexEngine() : undefined;
+  return allOf([
+    ...(query.filter === undefined ? [] : [resolveFilter(query.filter, fields, now, path, re2)]),
+    ...(query.q === undefined ? [] : [resolveQ(query.q, fields)]),
+  ]);
 };

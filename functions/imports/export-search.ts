@@ -1,6 +1,5 @@
 import type { ExportSearch } from '../domain/exports.ts';
-import { loadRegexEngine } from '../domain/custom-fields.ts';
-import { allOf, resolveFilter, resolveQ, searchFieldsOf, type Condition, type SearchFields } from '../domain/search-model.ts';
+import { searchCondition, searchFieldsOf, type Condition, type SearchFields } from '../domain/search-model.ts';
 import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts';
 
 /**
@@ -11,11 +10,6 @@ import { fieldDefinitionsInForce } from '../storage/fields/field-definitions.ts'
  */
 export const exportSearchQuery = async (tenantId: string, search: ExportSearch, now: number): Promise<{ fields: SearchFields; filter?: Condition }> => {
   const fields = searchFieldsOf([...(await fieldDefinitionsInForce(tenantId, 'customer')).values()]);
-  // RE2 is loaded only when the filter holds a pattern.
-  const re2 = search.filter !== undefined && JSON.stringify(search.filter).includes('"regex"') ? await loadRegexEngine() : undefined;
-  const filter = allOf([
-    ...(search.filter === undefined ? [] : [resolveFilter(search.filter, fields, now, 'search.filter', re2)]),
-    ...(search.q === undefined ? [] : [resolveQ(search.q, fields)]),
-  ]);
+  const filter = await searchCondition(search, fields, now, 'search.filter');
   return { fields, ...(filter ? { filter } : {}) };
 };

@@ -205,7 +205,6 @@ const findCustomer = async (job: ImportJob, line: number, key: string): Promise<
   }
 };
 
-/** A line's result, with how to undo its write (kept apart from the results: UndoEntry). */
 /** A row's outcome as a chunk keeps it: its result, how to undo its writes, and whether it created a customer (which the chunk then counts in the tenant's count). */
 type RowOutcome = LineResult & { undo?: Pick<UndoEntry, 'etag' | 'created' | 'calls'>; newCustomer?: true };
 

@@ -16,7 +16,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { Webhook } from 'standardwebhooks';
 import type { paths } from './schema.ts';
-import { items, RapportError, type PageAnswer } from './pages.ts';
+import { items, RapportError } from './pages.ts';
 import { retryingFetch, type RetryOptions } from './retrying-fetch.ts';
 
 export type { components, paths } from './schema.ts';
@@ -105,12 +105,11 @@ export const createRapportClient = (options: RapportClientOptions): RapportClien
   const send = retryingFetch(options.fetch ?? ((request) => fetch(request)), options);
   const client = createClient<paths>({ baseUrl: options.baseUrl.replace(/\/$/, ''), fetch: send });
   client.use(bearer(options.token), idempotencyKeys(options.newKey ?? (() => crypto.randomUUID())));
-  const read = (answer: Promise<PageAnswer<unknown>>) => answer;
   return Object.assign(client, {
     customers: (query: Omit<CustomerQuery, 'cursor'> = {}) =>
-      items<CrmCustomer>((cursor) => read(client.GET('/api/v1/crm/customers', { params: { query: { ...query, ...(cursor ? { cursor } : {}) } } }))),
+      items<CrmCustomer>((cursor) => client.GET('/api/v1/crm/customers', { params: { query: { ...query, ...(cursor ? { cursor } : {}) } } })),
     search: (body: Omit<SearchBody, 'cursor'>) =>
-      items<CrmCustomer>((cursor) => read(client.POST('/api/v1/crm/customers/search', { body: { ...body, ...(cursor ? { cursor } : {}) } }))),
+      items<CrmCustomer>((cursor) => client.POST('/api/v1/crm/customers/search', { body: { ...body, ...(cursor ? { cursor } : {}) } })),
     async *feed({ after, types, limit = 100, follow = false, pollMs = 1000, signal }: FeedOptions = {}): AsyncGenerator<FeedPage> {
       let position = after;
       while (!signal?.aborted) {
