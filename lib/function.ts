@@ -69,6 +69,18 @@ export const CEDAR_BUNDLING = {
   },
 };
 
+/** The docs function's bundle: the OpenAPI document and Swagger UI's files are written beside it (bin/docs-files.ts). */
+export const DOCS_BUNDLING = {
+  ...BUNDLING,
+  format: OutputFormat.ESM,
+  externalModules: [],
+  commandHooks: {
+    beforeBundling: (): string[] => [],
+    beforeInstall: (): string[] => [],
+    afterBundling: (inputDir: string, outputDir: string): string[] => [`"${inputDir}/node_modules/.bin/tsx" "${inputDir}/bin/docs-files.ts" "${outputDir}"`],
+  },
+};
+
 /**
  * Not given to the functions: with `--enable-source-maps` Node reads and parses the bundle's source
  * map on every cold start (bench table 2: about a fifth more cold-start CPU than the bundle alone).

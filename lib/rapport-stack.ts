@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -16,7 +16,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventRules, importRelay, operations, schedules, streamPublisher, unmatchedRoute, webhookDispatcher, webhookWorker } from '../functions/catalog.ts';
+import {
+  docsRoute,
+  eventRules,
+  importRelay,
+  operations,
+  schedules,
+  streamPublisher,
+  unmatchedRoute,
+  webhookDispatcher,
+  webhookWorker,
+} from '../functions/catalog.ts';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SCOPES } from '../functions/http/operation.ts';
@@ -26,7 +36,7 @@ import type { SecretRecord } from '../functions/storage/table/sealed-secrets.ts'
 import { FamilyApi } from './family-api.ts';
 import { SearchDatabase } from './search-database.ts';
 import { Imports } from './imports.ts';
-import { CEDAR_BUNDLING, functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
+import { CEDAR_BUNDLING, DOCS_BUNDLING, functionId, rapportFunction, type FunctionCommon, type FunctionExtras } from './function.ts';
 import { RapportMonitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
 import { ACCESS_CACHE_SECONDS, ACCESS_RESULT_CACHE_SECONDS, SIZING, sweepTimeout } from './sizing.ts';
@@ -323,6 +333,28 @@ export class RapportStack extends Stack {
         'The $default route only answers requests that match no operation (404, 405 with Allow, 308 for a trailing slash) from the catalog, which the public OpenAPI document already describes; its function has no data access. Every operation route has the API authorizer; each function checks its operation scope.',
     });
 
+    // --- The public reference: /openapi.json and /docs (Swagger UI bundled from npm), no authorizer, nothing else exposed.
+    // Its bundle gets the document generated from the catalog and Swagger UI's files beside it (lib/docs-files.ts).
+    const docsRole = role('DocsRole', 'Rapport reference: serves the OpenAPI document and its page from its own package; no data access');
+    const docs = newFunction(functionId(docsRoute.name), docsRoute.handler, docsRole, logGroupFor('Docs'), 'docs', {
+      description: 'Serves the OpenAPI document and the reference page that shows it, without a token',
+      ...SIZING.apiRead,
+      bundling: DOCS_BUNDLING,
+    });
+    const docsIntegration = new HttpLambdaIntegration('DocsIntegration', docs);
+    docsRoute.paths.forEach((path, i) => {
+      const route = new HttpRoute(this, `DocsRoute${i + 1}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(path, HttpMethod.GET),
+        integration: docsIntegration,
+      });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The public reference (the OpenAPI document and the page that shows it) is meant to be read without a token; its function serves a fixed list of files from its own package and has no data access.',
+      });
+    });
+
     // --- Stream publisher: event items → EventBridge -------------------------------------------
     const publisherRole = role('PublisherRole', 'Rapport stream publisher: reads the table stream, puts events, parks failures');
     this.bus.grantPutEventsTo(publisherRole);
@@ -363,7 +395,7 @@ export class RapportStack extends Stack {
     const projectorRole = role('SearchProjectorRole', 'Rapport search projector: reads customers, writes the search database (RDS Data API)');
     this.table.grantReadData(projectorRole);
     search.grantAccess(projectorRole);
-    const background: lambda.IFunction[] = [publisher, unmatched];
+    const background: lambda.IFunction[] = [publisher, unmatched, docs];
     for (const rule of eventRules) {
       const target = newFunction(functionId(rule.name), rule.handler, rule.search ? projectorRole : notifierRole, logGroupFor('Notifier'), SERVICE.notifier, {
         description: rule.description,

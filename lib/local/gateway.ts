@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Event } from '../../functions/http/kernel.ts';
 import { contextOf } from '../../functions/auth/authorizer-context.ts';
-import { operations } from '../../functions/catalog.ts';
+import { docsRoute, operations } from '../../functions/catalog.ts';
 import { answerUnmatched } from '../../functions/unmatched-route.ts';
 import { pathPattern, pathsOf, type Operation } from '../../functions/http/operation.ts';
 import { verifyDevToken } from './dev-tokens.ts';
@@ -21,8 +21,10 @@ const routes = operations
 export interface GatewayResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
+
+const docsPatterns = docsRoute.paths.map((path) => ({ path, pattern: pathPattern(path) }));
 
 const gatewayError = (status: number, message: string): GatewayResponse => ({
   status,
@@ -56,6 +58,16 @@ const headerValues = (request: IncomingMessage): Record<string, string> => {
 export const handleApiRequest = async (request: IncomingMessage, body: Buffer, key: KeyObject): Promise<GatewayResponse> => {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = (request.method ?? 'GET').toUpperCase();
+  const docs = method === 'GET' ? docsPatterns.find(({ pattern }) => pattern.test(url.pathname)) : undefined;
+  if (docs) {
+    // The public reference's routes: no authorizer (functions/docs/serve-docs.ts).
+    const result = (await invoke(
+      docsRoute.name,
+      docsRoute.handler,
+      eventOf(request, url, method, `GET ${docs.path}`, {}, body),
+    )) as APIGatewayProxyStructuredResultV2;
+    return responseOf(result);
+  }
   const route = matchRoute(method, url.pathname);
   if (!route) {
     // API Gateway's `$default` route: the same function answers (functions/unmatched-route.ts).
@@ -67,8 +79,7 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
     };
   }
   if (body.length > MAX_PAYLOAD_BYTES) return gatewayError(413, 'Request Entity Too Large');
-  const headers = headerValues(request);
-  const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+  const token = /^Bearer\s+(.+)$/i.exec(headerValues(request).authorization ?? '')?.[1];
   if (!token) return gatewayError(401, 'Unauthorized');
   let claims: Record<string, unknown>;
   try {
@@ -78,24 +89,37 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   }
   const context = await contextOf(claims);
 
+  const event = eventOf(request, url, method, `${route.operation.method} ${route.route}`, route.params, body);
+  const authorized: Event = { ...event, requestContext: { ...event.requestContext, authorizer: { lambda: context } } };
+  return responseOf((await invoke(route.operation.name, route.operation.handler, authorized)) as APIGatewayProxyStructuredResultV2);
+};
+
+/** A real API Gateway v2 event of a request (a route with the authorizer adds its context). */
+const eventOf = (
+  request: IncomingMessage,
+  url: URL,
+  method: string,
+  routeKey: string,
+  params: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 => {
+  const headers = headerValues(request);
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
-  const routeKey = `${route.operation.method} ${route.route}`;
   const text = body.toString('utf8');
   const binary = body.length > 0 && Buffer.from(text, 'utf8').length !== body.length;
-  const event: Event = {
+  return {
     version: '2.0',
     routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers: { ...headers, 'x-forwarded-proto': 'http' },
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    ...(Object.keys(route.params).length > 0 ? { pathParameters: route.params } : {}),
+    ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: { lambda: context },
       domainName: headers.host ?? 'localhost',
       domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
       http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
@@ -108,12 +132,11 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
     ...(body.length > 0 ? { body: binary ? body.toString('base64') : text } : {}),
     isBase64Encoded: binary,
   };
-  const result = (await invoke(route.operation.name, route.operation.handler, event)) as APIGatewayProxyStructuredResultV2;
-  const responseHeaders: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name] = String(value);
-  return {
-    status: result.statusCode ?? 200,
-    headers: responseHeaders,
-    body: result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? ''),
-  };
 };
+
+/** What API Gateway sends back of a function's answer: a base64 body as its bytes. */
+const responseOf = (result: APIGatewayProxyStructuredResultV2): GatewayResponse => ({
+  status: result.statusCode ?? 200,
+  headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)])),
+  body: result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse } from 'aws-lambda';
 import { eventRules, importRelay, schedules, streamPublisher, webhookDispatcher, webhookWorker, type Schedule } from '../../functions/catalog.ts';
-import { buildOpenApi, renderDocsPage } from '../openapi.ts';
+import { writeDocsFiles } from '../docs-files.ts';
 import { LOCAL_ACCOUNT, LocalAws, matchesPattern, type BusEvent } from './aws-endpoints.ts';
 import { loadDevKey } from './dev-tokens.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal, upgradeTable } from './dynamodb-local.ts';
@@ -64,7 +64,7 @@ const readBody = (request: IncomingMessage): Promise<Buffer> =>
   });
 
 const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(text);
 };
@@ -143,6 +143,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     cleanups.unshift(() => importRuns.settled());
 
     // The handlers' environment, as the stack sets it for the functions; endpoints through AWS_ENDPOINT_URL_*.
+    const docsDir = join(STATE_DIR, 'docs');
+    writeDocsFiles(docsDir);
     Object.assign(process.env, {
       TABLE_NAME,
       EVENT_BUS_NAME,
@@ -171,6 +173,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       // DynamoDB Local updates its indexes with the write: the feed need not wait long.
       FEED_SETTLE_SECONDS: process.env.FEED_SETTLE_SECONDS ?? '1',
       ALLOW_LOOPBACK_CALLBACKS: 'true',
+      // What the stack's bundling puts beside the docs function (the OpenAPI document, Swagger UI's files), written at each start.
+      DOCS_DIR: docsDir,
       CURSOR_SECRET: cursorSecret(options.inMemory),
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
@@ -214,7 +218,6 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         : [];
     cleanups.unshift(() => timers.forEach(clearInterval));
 
-    const openApi = buildOpenApi(baseUrl);
     server.on('request', (request, response) => {
       void (async () => {
         try {
@@ -255,9 +258,6 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
             const result = await runSchedule(schedule);
             return send(response, 200, result ?? {});
           }
-          if (request.method === 'GET' && url.pathname === '/openapi.json') return send(response, 200, openApi);
-          if (request.method === 'GET' && url.pathname === '/docs')
-            return send(response, 200, renderDocsPage(openApi), { 'content-type': 'text/html; charset=utf-8' });
           const answer = await handleApiRequest(request, body, key);
           send(response, answer.status, answer.body, answer.headers);
         } catch (error) {

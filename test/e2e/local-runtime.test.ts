@@ -169,7 +169,7 @@ describe('local runtime over HTTP', () => {
     expect(failed.body.results).toMatchObject([{ line: 3, outcome: 'failed', field: 'email', column: 'email' }]);
   });
 
-  it('serves an OpenAPI 3.1 document of the whole catalog that passes the linter, and a readable reference page', async () => {
+  it('serves an OpenAPI 3.1 document of the whole catalog that passes the linter, and its reference page, without a token', async () => {
     const document = (await http('GET', '/openapi.json', { token: null })).body;
     // Both pages are fetched before the linter runs: it holds the event loop for seconds, long enough for the server to close the idle
     // keep-alive connection while the client still counts it as open ("other side closed" on the next request).
@@ -187,7 +187,24 @@ describe('local runtime over HTTP', () => {
     delete broken.paths[withParam.path][withParam.method.toLowerCase()].parameters;
     const brokenProblems = await lintFromString({ source: JSON.stringify(broken), absoluteRef: 'broken.json', config });
     expect(brokenProblems.filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
+    // The page is Swagger UI's (functions/docs/serve-docs.ts): its script and styles from this server, under a CSP allowing nothing else.
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    for (const op of operations) expect(html).toContain(`id="${op.name}"`);
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    const scripts = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+    expect(scripts).toEqual(['/docs/swagger-ui-bundle.js', '/docs/reference.js']);
+    expect(html).not.toMatch(/<script>|<style|style=|https?:\/\//);
+    const bundle = await fetch(`${baseUrl()}/docs/swagger-ui-bundle.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-encoding')).toBe('gzip');
+    expect(await bundle.text()).toContain('SwaggerUIBundle');
+    const etag = bundle.headers.get('etag')!;
+    expect((await fetch(`${baseUrl()}/docs/swagger-ui-bundle.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    // Nothing else is served without a token: a file not on the reference's list, another method, a path beside it.
+    expect((await fetch(`${baseUrl()}/docs/package.json`)).status).toBe(404);
+    expect((await fetch(`${baseUrl()}/docs/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${baseUrl()}/openapi.json`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${baseUrl()}/api/v1/crm/customers`)).status).toBe(401);
   });
 });

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addRapport } from '../../lib/rapport-app.ts';
 import { functionId } from '../../lib/function.ts';
-import { operations } from '../../functions/catalog.ts';
+import { docsRoute, operations } from '../../functions/catalog.ts';
 import { pathsOf, writes } from '../../functions/http/operation.ts';
 import { INDEXES } from '../../functions/storage/table/table-schema.ts';
 import { ACCESS_RESULT_CACHE_SECONDS, SIZING } from '../../lib/sizing.ts';
@@ -72,12 +72,12 @@ describe('the CDK stack', () => {
       (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description ?? '').includes('/'),
     );
     expect(rootApiFunctions).toEqual([]);
-    // The root's one route is $default, for requests no operation matches (functions/unmatched-route.ts).
+    // The root's routes are $default, for requests no operation matches (functions/unmatched-route.ts), and the public reference's.
     expect(
       Object.values(root.Resources)
         .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
         .map((r) => r.Properties.RouteKey),
-    ).toEqual(['$default']);
+    ).toEqual(['$default', ...docsRoute.paths.map((path) => `GET ${path}`)]);
     const families = [...new Set(operations.map((op) => op.family))];
     expect(nested.map((n) => n.stack.node.id).sort()).toEqual([...families.map((f) => `${pascalCase(f)}Api`), 'Search', 'Imports'].sort());
     for (const family of families) {
@@ -119,7 +119,10 @@ describe('the CDK stack', () => {
   });
 
   it('wires every route to its own function behind the API authorizer (the kernel checks the scopes: test/integration/access-*.test.ts)', () => {
-    const routes = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey !== '$default');
+    const reference = docsRoute.paths.map((path) => `GET ${path}`);
+    const routes = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey !== '$default' && !reference.includes(r.Properties.RouteKey as string),
+    );
     expect(routes).toHaveLength(operations.reduce((sum, op) => sum + pathsOf(op).length, 0));
     for (const op of operations)
       for (const path of pathsOf(op)) {
@@ -132,6 +135,23 @@ describe('the CDK stack', () => {
         const uri = JSON.stringify(integration.Properties.IntegrationUri);
         expect(uri).toContain(logicalIdOf(functionId(op.name)));
       }
+  });
+
+  it('serves the OpenAPI document and the reference page without a token, from a function with no data access', () => {
+    const docs = logicalIdOf(functionId(docsRoute.name))!;
+    for (const path of docsRoute.paths) {
+      const route = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === `GET ${path}`);
+      expect(route, path).toBeDefined();
+      expect(route!.Properties.AuthorizationType ?? 'NONE', path).toBe('NONE');
+      const integrationId = (route!.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
+      expect(JSON.stringify(resources[integrationId.Ref]!.Properties.IntegrationUri)).toContain(docs);
+    }
+    const roleRef = (resources[docs]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const actions = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((s) => s.Action));
+    // X-Ray only: no table, queue, bucket, key or database.
+    expect(actions.filter((a) => !a.startsWith('xray:'))).toEqual([]);
   });
 
   it('gives read functions no write permission on the table', () => {
@@ -330,8 +350,8 @@ describe('the CDK stack', () => {
   it('traces every function with X-Ray, names its family as the Powertools service, and sizes it from the sizing table', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
     // publisher, notifier, search projector, due sweep, tenant-claim trigger, API authorizer, $default route, webhook dispatcher and worker;
-    // the import run's splitter, chunk and finish; the import relay; the export run's begin, part and finish
-    expect(functions.length).toBe(operations.length + 16);
+    // the import run's splitter, chunk and finish; the import relay; the export run's begin, part and finish; the public reference
+    expect(functions.length).toBe(operations.length + 17);
     for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     for (const op of operations) {
       const fn = resources[logicalIdOf(functionId(op.name))!]!;

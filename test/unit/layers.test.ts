@@ -27,6 +27,7 @@ const layerOf = (file: string): { rank: number; family?: string } => {
   // Bulk work over the families' operations: an import writes each row through the operation its API request would call.
   if (file.startsWith('functions/imports/')) return { rank: 3.75 };
   if (file === 'functions/catalog.ts' || file === 'functions/event-catalog.ts' || file === 'functions/unmatched-route.ts') return { rank: 4 };
+  if (file.startsWith('functions/docs/')) return { rank: 4 }; // the public reference: serves what the catalog's document was built into
   if (file.startsWith('lib/') || file.startsWith('bin/')) return { rank: 5 };
   return { rank: 6 }; // bench/, test/: may import anything below them
 };
