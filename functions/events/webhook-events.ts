@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { newEvent, type PendingEvent } from '../domain/event-envelope.ts';
+import { newEvent, type EventEnvelope, type PendingEvent } from '../domain/event-envelope.ts';
 
 /**
  * The events of webhook subscriptions themselves (`rapport.webhooks`): every change of one, and the
@@ -9,6 +9,34 @@ export const WEBHOOK_SOURCE = 'rapport.webhooks';
 
 export const WEBHOOK_EVENT_TYPES = ['WebhookCreated', 'WebhookUpdated', 'WebhookSecretRotated', 'WebhookDeleted', 'WebhookDisabled'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** The event type of a test delivery (`POST /api/v1/webhooks/{id}/test`): sent to one webhook when asked, never published nor in the feed. */
+export const WEBHOOK_TEST_EVENT = 'WebhookTest';
+
+/**
+ * The event a test delivery sends: the envelope every event has, about the webhook itself, with
+ * sequence 0 (outside the webhook's own events' sequence: a consumer orders nothing by it).
+ */
+export const webhookTestEvent = (test: {
+  eventId: string;
+  tenantId: string;
+  webhookId: string;
+  url: string;
+  actor: string;
+  correlationId: string;
+  eventTime: string;
+}): EventEnvelope<{ message: string; url: string }> & { source: string } => ({
+  source: WEBHOOK_SOURCE,
+  eventId: test.eventId,
+  eventTime: test.eventTime,
+  eventType: WEBHOOK_TEST_EVENT,
+  tenantId: test.tenantId,
+  subject: { type: 'Webhook', id: test.webhookId },
+  sequence: 0,
+  actor: test.actor,
+  correlationId: test.correlationId,
+  data: { message: 'A test delivery from Rapport: answer 2xx to show this URL receives and verifies its events.', url: test.url },
+});
 
 /** A webhook subscription as the API and its events show it: everything but its secrets. */
 export const WebhookView = z.object({

@@ -18,7 +18,10 @@ export interface DeliveryMessage {
   webhookId: string;
   eventId: string;
   eventType: string;
-  event: StoredEventRef;
+  /** Where the event is stored; none for a test delivery, whose event is made when it is sent. */
+  event?: StoredEventRef;
+  /** A test delivery (`POST /api/v1/webhooks/{id}/test`): who asked, and when, for the `WebhookTest` event it sends once. */
+  test?: { actor: string; correlationId: string; eventTime: string };
   /** 1 for the first attempt (and the first of a redelivery). */
   attempt: number;
   /** Epoch ms before which the attempt must not be made: a wait longer than SQS's 15-minute delay is made of several. */

@@ -9,6 +9,13 @@ import { importKeys, partUrls, PRESIGNED_SECONDS, startUpload } from '../storage
 import { insertImportJob, type ImportJob } from '../storage/imports/import-jobs.ts';
 import { imports, IMPORTS_PATH } from './operations.ts';
 
+/** Where a job's file goes: a presigned URL per part (the create's answer, and a renewal's: renew-import-upload.ts). */
+export const uploadOf = async (job: Pick<ImportJob, 'tenantId' | 'id' | 'uploadId' | 'bytes'>) => ({
+  partBytes: IMPORT_LIMITS.partBytes,
+  parts: await partUrls(importKeys(job.tenantId, job.id).upload, job.uploadId, Math.max(1, Math.ceil(job.bytes / IMPORT_LIMITS.partBytes))),
+  expiresAt: new Date(Date.now() + PRESIGNED_SECONDS * 1000).toISOString(),
+});
+
 /**
  * POST /api/v1/imports — a job awaiting its file: a multipart upload is begun under the tenant's
  * prefix and the answer carries a presigned URL per part (64 MiB each, the last smaller), valid for
@@ -28,7 +35,6 @@ export const handler = defineHandler(imports.createImport, async (request) => {
   const contentType = spec.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
   const upload = importKeys(tenantId, id).upload;
   const uploadId = await startUpload(upload, contentType);
-  const parts = Math.max(1, Math.ceil(spec.bytes / IMPORT_LIMITS.partBytes));
   const job: ImportJob = {
     ...spec,
     id,
@@ -42,14 +48,7 @@ export const handler = defineHandler(imports.createImport, async (request) => {
     ...newBookkeeping(sub),
     sequence: 0,
   };
-  const body = {
-    ...importView(job),
-    upload: {
-      partBytes: IMPORT_LIMITS.partBytes,
-      parts: await partUrls(upload, uploadId, parts),
-      expiresAt: new Date(Date.now() + PRESIGNED_SECONDS * 1000).toISOString(),
-    },
-  };
+  const body = { ...importView(job), upload: await uploadOf(job) };
   const response = { status: 201, body, headers: { location: `${request.baseUrl}${IMPORTS_PATH}/${id}` } };
   await insertImportJob(job, request.idempotency(response));
   return response;

@@ -41,6 +41,22 @@ export const imports = {
     responses: () => ({ 201: { description: 'The job, awaiting its upload', schema: ImportJobView, headers: { Location: 'string' } }, ...common }),
     request: { body: { [json]: ImportCreate } },
   },
+  renewImportUpload: {
+    name: 'renewImportUpload',
+    family: 'imports',
+    method: 'POST',
+    path: `${IMPORTS_PATH}/{id}/upload`,
+    handler: 'functions/imports/renew-import-upload.ts',
+    access: 'write',
+    files: true,
+    summary: 'Where to send the file again, while the job awaits it: fresh presigned URLs of every part (an upload resumed after its URLs expired)',
+    responses: () => ({
+      200: { description: 'The job, with its upload’s URLs', schema: ImportJobView, headers: { ETag: 'string' } },
+      ...common,
+      404: error('Not Found'),
+      409: error('The job no longer awaits its file'),
+    }),
+  },
   startImport: {
     name: 'startImport',
     family: 'imports',

@@ -13,6 +13,7 @@ import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
 import { disableWebhook } from './webhook-changes.ts';
+import { webhookTestEvent } from '../events/webhook-events.ts';
 import { forgetTenantWebhooks, tenantWebhooks } from './webhook-cache.ts';
 
 const TIMEOUT_MS = Number(process.env.WEBHOOK_TIMEOUT_MS ?? 10_000);
@@ -47,8 +48,16 @@ export const deliver = async (message: DeliveryMessage): Promise<void> => {
   const webhook = (await tenantWebhooks(tenantId)).find((w) => w.id === webhookId);
   // A deleted webhook's deliveries stop (its log expires with its retention).
   if (!webhook) return;
-  const entry = { tenantId, webhookId, eventId: message.eventId, eventType: message.eventType, event: message.event };
-  if (!webhook.enabled) {
+  const entry = {
+    tenantId,
+    webhookId,
+    eventId: message.eventId,
+    eventType: message.eventType,
+    ...(message.event ? { event: message.event } : {}),
+    ...(message.test ? { test: true as const } : {}),
+  };
+  // A test goes to a disabled webhook too: it is how a receiver is tried before the webhook is enabled again.
+  if (!webhook.enabled && !message.test) {
     await recordDelivery({
       ...entry,
       status: 'skipped',
@@ -56,7 +65,9 @@ export const deliver = async (message: DeliveryMessage): Promise<void> => {
     });
     return;
   }
-  const event = await getStoredEvent(message.event);
+  const event = message.test
+    ? webhookTestEvent({ ...message.test, eventId: message.eventId, tenantId, webhookId, url: webhook.url })
+    : message.event && (await getStoredEvent(message.event));
   if (!event) {
     await recordDelivery({ ...entry, status: 'dropped', reason: 'the event is no longer stored: its subject was erased, purged or merged into another' });
     return;
@@ -76,6 +87,13 @@ export const deliver = async (message: DeliveryMessage): Promise<void> => {
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     ...(message.redelivery && message.attempt === 1 ? { redelivery: true } : {}),
   };
+  if (message.test) {
+    // A test is sent once and says only how the receiver answered: no retries, the webhook's health untouched.
+    await recordDelivery(
+      verdict === 'delivered' ? { ...entry, status: 'delivered', attempt } : { ...entry, status: 'failed', attempt, reason: 'a test delivery is made once' },
+    );
+    return;
+  }
   if (verdict === 'delivered') {
     // The webhook is healthy again before its log says so.
     if (webhook.failingSince) {

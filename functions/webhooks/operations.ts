@@ -128,6 +128,20 @@ export const webhooks = {
       409: error('The delivery is still under way'),
     }),
   },
+  testWebhook: {
+    name: 'testWebhook',
+    family: 'webhooks',
+    method: 'POST',
+    path: `${base}/{id}/test`,
+    handler: 'functions/webhooks/test-webhook.ts',
+    access: 'write',
+    summary: 'Sends a signed WebhookTest event to the URL once (a disabled webhook too); its outcome joins the delivery log',
+    responses: () => ({
+      202: { description: 'The test delivery, queued: follow it in the delivery log by its id', schema: Delivery },
+      ...common,
+      404: error('Not Found'),
+    }),
+  },
   listEvents: {
     name: 'listEvents',
     family: 'webhooks',

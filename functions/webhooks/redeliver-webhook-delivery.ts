@@ -25,8 +25,12 @@ export const handler = defineHandler(webhooks.redeliverWebhookDelivery, async (r
   const claim = await claimRedelivery(tenantId, id, deliveryId);
   if ('refused' in claim) throw claim.refused === 'missing' ? missing() : busy(claim.status);
   const { delivery } = claim;
+  const what = delivery.test
+    ? // A test delivery is sent again as a test, made now for whoever asked.
+      { test: { actor: request.caller.sub, correlationId: request.correlationId, eventTime: new Date().toISOString() } }
+    : { event: delivery.event };
   await enqueueDeliveries([
-    { message: { tenantId, webhookId: id, eventId: delivery.id, eventType: delivery.eventType, event: delivery.event, attempt: 1, redelivery: true } },
+    { message: { tenantId, webhookId: id, eventId: delivery.id, eventType: delivery.eventType, ...what, attempt: 1, redelivery: true } },
   ]);
   return { status: 202, body: deliveryView(delivery) };
 });

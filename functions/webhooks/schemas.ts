@@ -63,6 +63,8 @@ export const Delivery = z.lazy(() =>
     attempts: z.array(DeliveryAttempt).check(z.maxLength(MAX_LOGGED_ATTEMPTS)),
     nextAttemptAt: z.optional(z.string()),
     reason: z.optional(z.string()),
+    /** A test delivery (POST /api/v1/webhooks/{id}/test): its WebhookTest event made for it, sent once. */
+    test: z.optional(z.boolean()),
     created: z.string(),
     updated: z.string(),
   }),

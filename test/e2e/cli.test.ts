@@ -3,6 +3,7 @@
  * (Node runs the TypeScript as it is), configured once, its output parsed, its exit codes relied on.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ const rapport = (args: string[], env: Record<string, string>) =>
 describe('the rapport command line', () => {
   it('is configured once, lists, gets and searches customers, imports a file following its progress, and reads the feed — with exit codes to rely on', async () => {
     const tenant = `cli-${Date.now()}`;
-    const env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'rapport-cli-')) };
+    const env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'rapport-cli-')), XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'rapport-state-')) };
     const configured = await rapport(
       ['config', '--base-url', baseUrl(), '--token', await token({ tenant, scopes: [SCOPES.read, SCOPES.write, SCOPES.admin] })],
       env,
@@ -92,5 +93,106 @@ describe('the rapport command line', () => {
     expect(missing.err).toMatch(/404/);
     expect((await rapport(['customers', 'list', '--no-such-option'], env)).code).toBe(2);
     expect((await rapport(['customers', 'list'], { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'rapport-none-')) })).code).toBe(2);
+  }, 120_000);
+
+  it('goes on with an import after a failure part-way — the same job, the parts it had sent kept — and follows a job it had started', async () => {
+    const tenant = `cli-resume-${Date.now()}`;
+    const auth = await token({ tenant });
+    // Rapport behind a proxy that, while `refuseStart` holds, answers a job's start with a 500 (a run that died before its job began).
+    let refuseStart = true;
+    const starts: string[] = [];
+    const proxy = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request
+        .on('data', (chunk: Buffer) => chunks.push(chunk))
+        .on('end', async () => {
+          if (request.method === 'POST' && /\/start$/.test(request.url ?? '')) {
+            starts.push(request.url!);
+            if (refuseStart) return response.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"the connection dropped"}');
+          }
+          const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'content-length')) as Record<
+            string,
+            string
+          >;
+          const answer = await fetch(`${baseUrl()}${request.url}`, {
+            method: request.method,
+            headers,
+            ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+          });
+          response.writeHead(answer.status, Object.fromEntries(answer.headers)).end(Buffer.from(await answer.arrayBuffer()));
+        });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const env = {
+        RAPPORT_BASE_URL: `http://127.0.0.1:${port}`,
+        RAPPORT_TOKEN: auth,
+        XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'rapport-state-')),
+      };
+      const file = join(mkdtempSync(join(tmpdir(), 'rapport-import-')), 'people.csv');
+      writeFileSync(file, 'name,email,type\nRes One,one@resume.example,PERSON\nRes Two,two@resume.example,PERSON\n');
+
+      const first = await rapport(['import', file, '--match-key', 'email'], env);
+      expect(first.code, first.err).toBe(1);
+      const jobId = /import (\S+): sending/.exec(first.err)?.[1];
+      expect(jobId, first.err).toBeDefined();
+
+      // Run again: the same job, its upload's URLs renewed, nothing sent twice, then started and followed to its end.
+      refuseStart = false;
+      const second = await rapport(['import', file, '--match-key', 'email'], env);
+      expect(second.code, second.err).toBe(0);
+      expect(second.err).toContain(`import ${jobId}: going on with its upload (1 of 1 part(s) sent before)`);
+      expect(JSON.parse(second.out)).toMatchObject({ id: jobId, status: 'completed', counts: { read: 2, created: 2 } });
+      expect(new Set(starts)).toEqual(new Set([`/api/v1/imports/${jobId}/start`]));
+
+      // The job ended: the next run of the same file is a new job (upserting the same rows: unchanged).
+      const third = await rapport(['import', file, '--match-key', 'email'], env);
+      expect(third.code, third.err).toBe(0);
+      expect(JSON.parse(third.out)).toMatchObject({ status: 'completed', counts: { read: 2, unchanged: 2 } });
+      expect(JSON.parse(third.out).id).not.toBe(jobId);
+
+      // The renewal is for a job that awaits its file only; naming a started one with --job follows it.
+      const renewed = await fetch(`${baseUrl()}/api/v1/imports/${jobId}/upload`, { method: 'POST', headers: { authorization: `Bearer ${auth}` } });
+      expect(renewed.status).toBe(409);
+      const again = await rapport(['import', file, '--job', jobId!], env);
+      expect(again.code, again.err).toBe(0);
+      expect(again.err).toContain(`import ${jobId}: its file was sent before; following it`);
+      expect((await fetch(`${baseUrl()}/api/v1/imports/NOSUCHJOB/upload`, { method: 'POST', headers: { authorization: `Bearer ${auth}` } })).status).toBe(404);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  }, 120_000);
+
+  it('sends a test delivery to a webhook and says how its receiver answered: 0 when it took it, 1 when not', async () => {
+    const tenant = `cli-webhook-${Date.now()}`;
+    const env = { RAPPORT_BASE_URL: baseUrl(), RAPPORT_TOKEN: await token({ tenant }) };
+    let answer = 204;
+    const receiver = createServer((_request, response) => response.writeHead(answer).end());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+      const created = await fetch(`${baseUrl()}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${env.RAPPORT_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url, eventTypes: ['CustomerCreated'] }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const listed = await rapport(['webhooks', 'list'], env);
+      expect(listed.out).toContain(`${id}  enabled   ${url}  CustomerCreated`);
+      const passed = await rapport(['webhooks', 'test', id], env);
+      expect(passed.code, passed.err).toBe(0);
+      expect(JSON.parse(passed.out)).toMatchObject({ status: 'delivered', statusCode: 204 });
+      answer = 500;
+      const failed = await rapport(['webhooks', 'test', id], env);
+      expect(failed.code, failed.err).toBe(1);
+      expect(JSON.parse(failed.out)).toMatchObject({ status: 'failed', statusCode: 500 });
+      expect((await rapport(['webhooks', 'test', 'no-such-webhook'], env)).code).toBe(1);
+      expect((await rapport(['webhooks', 'test'], env)).code).toBe(2);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   }, 120_000);
 });

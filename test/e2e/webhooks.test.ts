@@ -232,6 +232,66 @@ describe('webhooks: signed deliveries and the event feed', () => {
     expect((await http('POST', `${WEBHOOKS}/${webhook.body.id}/deliveries/NOSUCHDELIVERY/redeliver`, { token: auth })).status).toBe(404);
   });
 
+  it('sends a test delivery once when asked — signed, to a disabled webhook too — logs it as a test, and leaves the webhook’s health alone', async () => {
+    const tenant = newTenant('test');
+    const auth = token({ tenant });
+    let answer = 500;
+    const receiver = await listen((_req, res) => res.writeHead(answer).end());
+    const webhook = await http('POST', WEBHOOKS, { token: auth, body: { url: receiver.url, eventTypes: ['CustomerCreated'], enabled: false } });
+    expect(webhook.status).toBe(201);
+    const outcome = async (id: string) =>
+      eventually(`test delivery ${id} settled`, async () => {
+        const entry = (await http('GET', `${WEBHOOKS}/${webhook.body.id}/deliveries`, { token: auth })).body.find((d: { id: string }) => d.id === id);
+        return ['delivered', 'failed'].includes(entry?.status) ? entry : undefined;
+      });
+
+    // A receiver answering 500: one attempt, logged failed as a test, no retry queued, the webhook not marked failing.
+    const failing = await http('POST', `${WEBHOOKS}/${webhook.body.id}/test`, { token: auth });
+    expect(failing.status, JSON.stringify(failing.body)).toBe(202);
+    expect(failing.body).toMatchObject({ id: expect.any(String), webhookId: webhook.body.id, eventType: 'WebhookTest', status: 'pending', test: true });
+    const failed = await outcome(failing.body.id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      test: true,
+      reason: 'a test delivery is made once',
+      attempts: [expect.objectContaining({ statusCode: 500 })],
+    });
+    await idle();
+    expect(receiver.received).toHaveLength(1);
+    const after = (await http('GET', `${WEBHOOKS}/${webhook.body.id}`, { token: auth })).body;
+    expect(after.failingSince).toBeUndefined();
+    expect(after.enabled).toBe(false);
+
+    // Answering 204: delivered, signed with the webhook's secret, a WebhookTest event about the webhook itself.
+    answer = 204;
+    const passing = await http('POST', `${WEBHOOKS}/${webhook.body.id}/test`, { token: auth });
+    expect((await outcome(passing.body.id)).status).toBe('delivered');
+    const sent = receiver.received[1]!;
+    expect(sent.headers['webhook-id']).toBe(passing.body.id);
+    const verified = new Webhook(webhook.body.secret).verify(sent.raw, sent.headers) as Record<string, unknown>;
+    expect(verified).toMatchObject({
+      source: 'rapport.webhooks',
+      eventId: passing.body.id,
+      eventType: 'WebhookTest',
+      subject: { type: 'Webhook', id: webhook.body.id },
+      sequence: 0,
+      data: { url: receiver.url },
+    });
+    // A failed test redelivered is sent as a test again, once.
+    const again = await http('POST', `${WEBHOOKS}/${webhook.body.id}/deliveries/${failing.body.id}/redeliver`, { token: auth });
+    expect(again.status).toBe(202);
+    expect((await outcome(failing.body.id)).attempts).toEqual([
+      expect.objectContaining({ statusCode: 500 }),
+      expect.objectContaining({ statusCode: 204, redelivery: true }),
+    ]);
+    expect(receiver.received[2]!.body).toMatchObject({ eventType: 'WebhookTest', eventId: failing.body.id });
+    // Tests are not events: not in the feed.
+    expect((await readFeed(auth, 100)).events.filter((e) => e.eventType === 'WebhookTest')).toEqual([]);
+    expect((await http('POST', `${WEBHOOKS}/NOSUCHWEBHOOK/test`, { token: auth })).status).toBe(404);
+    // Sending is a write: a read-only caller is refused.
+    expect((await http('POST', `${WEBHOOKS}/${webhook.body.id}/test`, { token: token({ tenant, scopes: ['rapport/read'] }) })).status).toBe(403);
+  });
+
   it('rotates the secret: both sign during the overlap, only the new one after it', async () => {
     const auth = token({ tenant: newTenant('rotate') });
     const receiver = await listen((_req, res) => res.writeHead(204).end());

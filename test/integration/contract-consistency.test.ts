@@ -80,9 +80,13 @@ const BODIES: Record<string, (fixture: Fixture, other: string) => unknown> = {
   bianCrmExchangeIncident: () => ({ ExchangeActionType: 'accept' }),
   startImport: () => ({ parts: [{ partNumber: 1, etag: '"0"' }] }),
 };
-/** Operations that make something new (or queue a delivery again): no version to match, so no If-Match. */
+/**
+ * Operations that make something new (or queue a delivery, again or as a test; or presign an upload's
+ * URLs again): they change no version of the resource they name, so no If-Match.
+ */
 const makesNew = (op: Operation): boolean =>
-  op.method === 'POST' && (/^(create|register|bian\w*Create)/.test(op.name) || op.name === 'redeliverWebhookDelivery');
+  op.method === 'POST' &&
+  (/^(create|register|bian\w*Create)/.test(op.name) || ['redeliverWebhookDelivery', 'testWebhook', 'renewImportUpload'].includes(op.name));
 
 describe('If-Match: honoured exactly where the catalog declares 412', () => {
   it('answers 412 to a stale If-Match on every change of an existing resource, each declaring 412; operations that make something new declare none', async () => {

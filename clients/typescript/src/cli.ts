@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /**
  * `rapport`, the command line on `@rapport/client`: configure where Rapport is and the token once,
- * then list, get and search customers, import a file with a live progress line, and tail the
- * event feed. Exit codes a script can rely on: 0 done; 1 the API or the job failed; 2 a usage
+ * then list, get and search customers, import and export files with a live progress line, tail
+ * the event feed, and send a test delivery to a webhook. Exit codes a script can rely on: 0 done; 1 the API or the job failed; 2 a usage
  * error; 3 an import completed with rows that failed (read them with `--failed`).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRapportClient, RapportError, type CrmCustomer, type RapportClient } from './index.ts';
 
@@ -25,10 +25,14 @@ const USAGE = `rapport — Rapport's API from the command line
   rapport customers search [--q TEXT] [--filter JSON] [--json]
   rapport import <file> [--object customers] [--mode upsert] [--match-key externalId] [--format csv|ndjson]
                         [--mapping JSON] [--record-events]   upload, start and follow an import
-  rapport import --job <id>                            follow an import that runs (after a dropped connection)
+                        [--job ID] [--new]            run again after a dropped connection, it goes on with the
+                                                       upload or follows the job it started (--job names it; --new starts another)
+  rapport import --job <id>                            follow an import that runs
   rapport export [--format ndjson|csv] [--since EXPORT] [--include activities,opportunities] [--search JSON] [--out DIR]
                                                        run an export, download its files (sha256 checked) to DIR
   rapport events [--after POSITION] [--types A,B] [--follow]   the event feed as NDJSON
+  rapport webhooks list [--json]                       the tenant's webhooks
+  rapport webhooks test <id>                           send a signed WebhookTest event once; prints how the receiver answered
 
 Exit codes: 0 done, 1 the API or the job failed, 2 usage, 3 an import completed with failed rows.`;
 
@@ -139,41 +143,112 @@ const follow = async (rapport: RapportClient, io: Io, id: string): Promise<numbe
   }
 };
 
-/** Creates the job, sends the file part by part to its presigned URLs, starts it and follows it. */
-const importFile = async (rapport: RapportClient, io: Io, file: string, values: Record<string, string | boolean | undefined>): Promise<number> => {
-  const bytes = (await stat(file)).size;
-  const format = String(values.format ?? (file.endsWith('.ndjson') || file.endsWith('.jsonl') ? 'ndjson' : 'csv'));
-  const body = {
-    object: String(values.object ?? 'customers'),
-    mode: String(values.mode ?? 'upsert'),
-    format,
-    bytes,
-    ...(values['match-key'] ? { matchKey: String(values['match-key']) } : {}),
-    ...(values.mapping ? { mapping: JSON.parse(String(values.mapping)) as Record<string, string> } : {}),
-    ...(values['record-events'] ? { recordEvents: true } : {}),
-  };
-  // The body's members are checked by the API (a 400 names the one at fault).
-  const created = await rapport.POST('/api/v1/imports', { body: body as never });
-  if (!created.data) fail(created.response, created.error);
-  const job = created.data as unknown as { id: string; upload: { partBytes: number; parts: { partNumber: number; url: string }[] } };
-  io.err(`import ${job.id}: sending ${bytes.toLocaleString('en')} bytes in ${job.upload.parts.length} part(s)\n`);
-  const handle = await open(file, 'r');
-  const parts: { partNumber: number; etag: string }[] = [];
+type Upload = { partBytes: number; parts: { partNumber: number; url: string }[] };
+type SentPart = { partNumber: number; etag: string };
+/** An upload under way, remembered until its job ends: the job, and each part sent with the ETag S3 answered. */
+type UploadState = { job: string; parts: SentPart[] };
+
+/** Where an upload is remembered: per Rapport and file (its path, size and modification time), under $XDG_STATE_HOME. */
+const uploadStatePath = (io: Io, file: string, size: number, mtimeMs: number): string => {
+  const key = createHash('sha256')
+    .update([io.env.RAPPORT_BASE_URL ?? readConfig(io.env).baseUrl ?? '', resolve(file), size, mtimeMs].join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+  return join(io.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'rapport', 'imports', `${key}.json`);
+};
+
+const readUploadState = (path: string): UploadState | undefined => {
   try {
-    for (const { partNumber, url } of job.upload.parts) {
-      const start = (partNumber - 1) * job.upload.partBytes;
-      const buffer = Buffer.alloc(Math.min(job.upload.partBytes, bytes - start));
+    return JSON.parse(readFileSync(path, 'utf8')) as UploadState;
+  } catch {
+    return undefined;
+  }
+};
+
+const writeUploadState = (path: string, state: UploadState): void => {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+};
+
+/**
+ * Imports a file: creates the job, sends the file part by part to its presigned URLs, starts it and
+ * follows it to its end. What was sent is remembered (uploadStatePath) until the job ends, so the
+ * same command run again after a dropped connection or a killed process goes on where it stopped —
+ * the parts not yet sent, through fresh URLs — or follows the job it had started; `--job <id>`
+ * names the job to go on with, `--new` starts another.
+ */
+const importFile = async (rapport: RapportClient, io: Io, file: string, values: Record<string, string | boolean | undefined>): Promise<number> => {
+  const { size: bytes, mtimeMs } = await stat(file);
+  const remembered = uploadStatePath(io, file, bytes, mtimeMs);
+  const saved = values.new === true ? undefined : readUploadState(remembered);
+  let state: UploadState | undefined = values.job ? { job: String(values.job), parts: saved?.job === values.job ? saved.parts : [] } : saved;
+  let upload: Upload | undefined;
+  if (state) {
+    const id = state.job;
+    const renewed = await whileReachable(io, () => rapport.POST('/api/v1/imports/{id}/upload', { params: { path: { id } } }));
+    if (renewed.response.status === 409) {
+      io.err(`import ${id}: its file was sent before; following it\n`);
+      const code = await follow(rapport, io, id);
+      rmSync(remembered, { force: true });
+      return code;
+    }
+    if (renewed.response.status === 404 && !values.job) state = undefined;
+    else if (!renewed.data) fail(renewed.response, renewed.error);
+    else {
+      upload = renewed.data.upload as Upload;
+      io.err(`import ${id}: going on with its upload (${state.parts.length} of ${upload.parts.length} part(s) sent before)\n`);
+    }
+  }
+  if (!state || !upload) {
+    const format = String(values.format ?? (file.endsWith('.ndjson') || file.endsWith('.jsonl') ? 'ndjson' : 'csv'));
+    const body = {
+      object: String(values.object ?? 'customers'),
+      mode: String(values.mode ?? 'upsert'),
+      format,
+      bytes,
+      ...(values['match-key'] ? { matchKey: String(values['match-key']) } : {}),
+      ...(values.mapping ? { mapping: JSON.parse(String(values.mapping)) as Record<string, string> } : {}),
+      ...(values['record-events'] ? { recordEvents: true } : {}),
+    };
+    // The body's members are checked by the API (a 400 names the one at fault).
+    const created = await rapport.POST('/api/v1/imports', { body: body as never });
+    if (!created.data) fail(created.response, created.error);
+    const job = created.data as unknown as { id: string; upload: Upload };
+    state = { job: job.id, parts: [] };
+    upload = job.upload;
+    writeUploadState(remembered, state);
+    io.err(`import ${job.id}: sending ${bytes.toLocaleString('en')} bytes in ${upload.parts.length} part(s)\n`);
+  }
+  const id = state.job;
+  const handle = await open(file, 'r');
+  try {
+    for (const { partNumber } of upload.parts) {
+      if (state.parts.some((sent) => sent.partNumber === partNumber)) continue;
+      const start = (partNumber - 1) * upload.partBytes;
+      const buffer = Buffer.alloc(Math.min(upload.partBytes, bytes - start));
       await handle.read(buffer, 0, buffer.length, start);
-      const put = await whileReachable(io, () => fetch(url, { method: 'PUT', body: buffer }));
+      const send = () => whileReachable(io, () => fetch(upload!.parts[partNumber - 1]!.url, { method: 'PUT', body: buffer }));
+      let put = await send();
+      if (put.status === 403) {
+        // Its URLs expired while the connection was down: fresh ones, and the part again.
+        const renewed = await rapport.POST('/api/v1/imports/{id}/upload', { params: { path: { id } } });
+        if (!renewed.data) fail(renewed.response, renewed.error);
+        upload = renewed.data!.upload as Upload;
+        put = await send();
+      }
       if (!put.ok) throw new RapportError(put.status, await put.text());
-      parts.push({ partNumber, etag: put.headers.get('etag') ?? '' });
+      state.parts.push({ partNumber, etag: put.headers.get('etag') ?? '' });
+      writeUploadState(remembered, state);
     }
   } finally {
     await handle.close();
   }
-  const started = await rapport.POST('/api/v1/imports/{id}/start', { params: { path: { id: job.id } }, body: { parts } });
+  const parts = [...state.parts].sort((a, b) => a.partNumber - b.partNumber);
+  const started = await whileReachable(io, () => rapport.POST('/api/v1/imports/{id}/start', { params: { path: { id } }, body: { parts } }));
   if (started.error !== undefined) fail(started.response, started.error);
-  return follow(rapport, io, job.id);
+  const code = await follow(rapport, io, id);
+  rmSync(remembered, { force: true });
+  return code;
 };
 
 /** Runs an export to its end and downloads its files into `out`, each checked against the manifest's sha256. */
@@ -286,6 +361,45 @@ const events = async (rapport: RapportClient, io: Io, values: Record<string, str
   return EXIT.ok;
 };
 
+type Delivery = { id: string; status: string; attempts: { statusCode?: number; latencyMs: number; error?: string }[]; reason?: string };
+
+/** `webhooks list`, and `webhooks test <id>`: the test delivery followed in the log until it settles; 0 when the receiver took it. */
+const webhooks = async (rapport: RapportClient, io: Io, positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> => {
+  const [action, id] = positionals;
+  if (action === 'list') {
+    const { data, error, response } = await rapport.GET('/api/v1/webhooks');
+    if (!data) fail(response, error);
+    for (const webhook of data ?? [])
+      io.out(
+        values.json === true
+          ? `${JSON.stringify(webhook)}\n`
+          : `${webhook.id}  ${webhook.enabled ? 'enabled ' : 'disabled'}  ${webhook.url}  ${webhook.eventTypes.join(',')}\n`,
+      );
+    return EXIT.ok;
+  }
+  if (action !== 'test' || !id) throw new UsageError('rapport webhooks list | rapport webhooks test <id>');
+  const sent = await rapport.POST('/api/v1/webhooks/{id}/test', { params: { path: { id } } });
+  if (!sent.data) fail(sent.response, sent.error);
+  const deliveryId = sent.data!.id;
+  io.err(`webhook ${id}: test delivery ${deliveryId} sent\n`);
+  // One attempt (at most 10 s) after the queue hands it over: a minute is plenty.
+  for (const until = Date.now() + 60_000; Date.now() < until; await sleep(500)) {
+    const log = await whileReachable(io, async () => {
+      const { data, error, response } = await rapport.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: { limit: 20 } } });
+      return (data as Delivery[] | undefined) ?? fail(response, error);
+    });
+    const delivery = log.find((entry) => entry.id === deliveryId);
+    if (!delivery || !['delivered', 'failed', 'dropped', 'skipped'].includes(delivery.status)) continue;
+    const attempt = delivery.attempts.at(-1);
+    io.out(
+      `${JSON.stringify({ id: deliveryId, status: delivery.status, ...(attempt?.statusCode === undefined ? {} : { statusCode: attempt.statusCode }), ...(attempt ? { latencyMs: attempt.latencyMs } : {}), ...(attempt?.error ? { error: attempt.error } : {}) })}\n`,
+    );
+    return delivery.status === 'delivered' ? EXIT.ok : EXIT.failed;
+  }
+  io.err(`rapport: test delivery ${deliveryId} has not settled after a minute: see GET /api/v1/webhooks/${id}/deliveries\n`);
+  return EXIT.failed;
+};
+
 /** Runs one command line; its exit code (messages to `io`). */
 export const run = async (argv: string[], io: Io): Promise<number> => {
   let parsed: ReturnType<typeof parseArgs>;
@@ -308,6 +422,7 @@ export const run = async (argv: string[], io: Io): Promise<number> => {
         format: { type: 'string' },
         mapping: { type: 'string' },
         'record-events': { type: 'boolean' },
+        new: { type: 'boolean' },
         job: { type: 'string' },
         after: { type: 'string' },
         types: { type: 'string' },
@@ -349,8 +464,9 @@ export const run = async (argv: string[], io: Io): Promise<number> => {
     if (command === 'customers') return await customers(rapport, io, rest, values);
     if (command === 'events') return await events(rapport, io, values);
     if (command === 'export') return await exportFiles(rapport, io, values);
+    if (command === 'webhooks') return await webhooks(rapport, io, rest, values);
     if (command === 'import') {
-      if (values.job) return await follow(rapport, io, String(values.job));
+      if (!rest[0] && values.job) return await follow(rapport, io, String(values.job));
       if (!rest[0]) throw new UsageError('rapport import <file> (or --job <id> to follow one)');
       return await importFile(rapport, io, rest[0], values);
     }

@@ -820,6 +820,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/{id}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Where to send the file again, while the job awaits it: fresh presigned URLs of every part (an upload resumed after its URLs expired) */
+        post: operations["renewImportUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -902,6 +919,23 @@ export interface paths {
         put?: never;
         /** A new signing secret; the previous one keeps signing for overlapHours (24) */
         post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a signed WebhookTest event to the URL once (a disabled webhook too); its outcome joins the delivery log */
+        post: operations["testWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -13922,6 +13956,151 @@ export interface operations {
             };
         };
     };
+    renewImportUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, with its upload’s URLs */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bytes: number;
+                        chunks?: number;
+                        chunksDone: number;
+                        counts: {
+                            created: number;
+                            failed: number;
+                            read: number;
+                            reverted: number;
+                            skipped: number;
+                            unchanged: number;
+                            updated: number;
+                        };
+                        created: string;
+                        delimiter?: string;
+                        failure?: {
+                            code: string;
+                            line?: number;
+                            message: string;
+                        };
+                        finished?: string;
+                        /** @enum {string} */
+                        format: "csv" | "ndjson";
+                        id: string;
+                        mapping?: {
+                            [key: string]: string | {
+                                dateFormat?: string;
+                                field: string;
+                                values?: {
+                                    [key: string]: string;
+                                };
+                            };
+                        };
+                        matchKey: ("id" | "externalId" | "email") | string;
+                        /** @enum {string} */
+                        mode: "create" | "update" | "upsert" | "validate" | "revert";
+                        /** @enum {string} */
+                        object: "customers" | "activities" | "opportunities" | "mixed";
+                        progress?: {
+                            done: number;
+                            estimatedEnd?: string;
+                            rowsPerSecond: number;
+                        };
+                        recordEvents: boolean;
+                        revertOf?: string;
+                        started?: string;
+                        /** @enum {string} */
+                        status: "awaiting-upload" | "queued" | "splitting" | "running" | "completed" | "failed" | "cancelled";
+                        updated: string;
+                        upload?: {
+                            expiresAt: string;
+                            partBytes: number;
+                            parts: {
+                                partNumber: number;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description The job no longer awaits its file */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+        };
+    };
     listWebhooks: {
         parameters: {
             query?: never;
@@ -14429,6 +14608,7 @@ export interface operations {
                         reason?: string;
                         /** @enum {string} */
                         status: "pending" | "retrying" | "delivered" | "failed" | "dropped" | "skipped";
+                        test?: boolean;
                         updated: string;
                         webhookId: string;
                     }[];
@@ -14521,6 +14701,7 @@ export interface operations {
                         reason?: string;
                         /** @enum {string} */
                         status: "pending" | "retrying" | "delivered" | "failed" | "dropped" | "skipped";
+                        test?: boolean;
                         updated: string;
                         webhookId: string;
                     };
@@ -14694,6 +14875,98 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test delivery, queued: follow it in the delivery log by its id */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: {
+                            at: string;
+                            error?: string;
+                            latencyMs: number;
+                            redelivery?: boolean;
+                            statusCode?: number;
+                        }[];
+                        created: string;
+                        eventType: string;
+                        id: string;
+                        nextAttemptAt?: string;
+                        reason?: string;
+                        /** @enum {string} */
+                        status: "pending" | "retrying" | "delivered" | "failed" | "dropped" | "skipped";
+                        test?: boolean;
+                        updated: string;
+                        webhookId: string;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        time: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

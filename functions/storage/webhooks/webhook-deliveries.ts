@@ -38,8 +38,10 @@ export interface Delivery {
   reason?: string;
   created: string;
   updated: string;
-  /** The stored event it delivers (not shown). */
-  event: StoredEventRef;
+  /** The stored event it delivers (not shown); none for a test delivery. */
+  event?: StoredEventRef;
+  /** A test delivery (`POST /api/v1/webhooks/{id}/test`): a `WebhookTest` event made for it, sent once. */
+  test?: true;
 }
 
 /** Attempts one log entry keeps (a delivery makes at most 8 a round; redeliveries add rounds). */
@@ -59,7 +61,8 @@ const deliveryOf = (item: Record<string, unknown>): Delivery => ({
   ...(item.reason ? { reason: String(item.reason) } : {}),
   created: String(item.created),
   updated: String(item.updated),
-  event: { pk: String(item.eventPk), sk: String(item.eventSk) },
+  ...(item.eventPk === undefined ? {} : { event: { pk: String(item.eventPk), sk: String(item.eventSk) } }),
+  ...(item.test === true ? { test: true } : {}),
 });
 
 const live = (item: Record<string, unknown> | undefined): item is Record<string, unknown> => item !== undefined && Number(item[TTL_ATTRIBUTE]) > nowSeconds();
@@ -69,15 +72,17 @@ export interface DeliveryRecord {
   webhookId: string;
   eventId: string;
   eventType: string;
-  event: StoredEventRef;
+  /** The stored event delivered; none for a test delivery. */
+  event?: StoredEventRef;
+  test?: true;
   status: DeliveryStatus;
   attempt?: DeliveryAttempt;
   nextAttemptAt?: string;
   reason?: string;
 }
 
-/** Records where a delivery stands (and the attempt just made), creating its log entry on the first; the entry's expiry moves with it. */
-export const recordDelivery = async (record: DeliveryRecord): Promise<void> => {
+/** Records where a delivery stands (and the attempt just made), creating its log entry on the first; the entry's expiry moves with it. The entry as it now stands. */
+export const recordDelivery = async (record: DeliveryRecord): Promise<Delivery> => {
   const now = new Date();
   const removals = [...(record.nextAttemptAt ? [] : ['nextAttemptAt']), ...(record.reason ? [] : ['reason'])];
   const update = (withAttempt: boolean) =>
@@ -86,7 +91,9 @@ export const recordDelivery = async (record: DeliveryRecord): Promise<void> => {
         TableName: tableName(),
         Key: keys.webhookDelivery(record.tenantId, record.webhookId, record.eventId),
         UpdateExpression: [
-          'SET id = :id, webhookId = :webhook, eventType = :type, eventPk = :epk, eventSk = :esk, #status = :status, created = if_not_exists(created, :now), updated = :now, #ttl = :ttl',
+          'SET id = :id, webhookId = :webhook, eventType = :type, #status = :status, created = if_not_exists(created, :now), updated = :now, #ttl = :ttl',
+          ...(record.event ? [', eventPk = :epk, eventSk = :esk'] : []),
+          ...(record.test ? [', test = :test'] : []),
           ...(withAttempt ? [', attempts = list_append(if_not_exists(attempts, :none), :attempt)'] : []),
           ...(record.nextAttemptAt ? [', nextAttemptAt = :next'] : []),
           ...(record.reason ? [', reason = :reason'] : []),
@@ -98,8 +105,8 @@ export const recordDelivery = async (record: DeliveryRecord): Promise<void> => {
           ':id': record.eventId,
           ':webhook': record.webhookId,
           ':type': record.eventType,
-          ':epk': record.event.pk,
-          ':esk': record.event.sk,
+          ...(record.event ? { ':epk': record.event.pk, ':esk': record.event.sk } : {}),
+          ...(record.test ? { ':test': true } : {}),
           ':status': record.status,
           ':now': now.toISOString(),
           ':ttl': Math.floor(now.getTime() / 1000) + deliveryLogDays() * 86_400,
@@ -107,14 +114,15 @@ export const recordDelivery = async (record: DeliveryRecord): Promise<void> => {
           ...(record.nextAttemptAt ? { ':next': record.nextAttemptAt } : {}),
           ...(record.reason ? { ':reason': record.reason } : {}),
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
   try {
-    await update(record.attempt !== undefined);
+    return deliveryOf((await update(record.attempt !== undefined)).Attributes!);
   } catch (error) {
     // A log entry that holds MAX_LOGGED_ATTEMPTS keeps its status current without more attempts.
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    await update(false);
+    return deliveryOf((await update(false)).Attributes!);
   }
 };
 
