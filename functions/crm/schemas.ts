@@ -232,6 +232,11 @@ export const CrmError = z.lazy(() => z.object({ title: z.string(), detail: z.str
 
 const TimelineEntry = z.lazy(() => z.object({ id: z.string(), type: z.string(), date: z.string(), authorId: z.string(), description: z.string() }));
 const crmCustomerShape = () => ({
+  // The profile as a create or a change left it (typed for readers: the OpenAPI document, the client).
+  ...optionalShape(profile()),
+  ownerId: z.optional(z.string()),
+  nextAction: z.optional(z.string()),
+  nextActionDueDate: z.optional(z.string()),
   id: z.string(),
   tenantId: z.string(),
   name: z.string(),

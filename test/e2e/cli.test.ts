@@ -195,4 +195,29 @@ describe('the rapport command line', () => {
       await new Promise((resolve) => receiver.close(resolve));
     }
   }, 120_000);
+
+  it('tails the event feed: a change made while it follows is printed as it lands; interrupted, it says where to resume', async () => {
+    const tenant = `cli-tail-${Date.now()}`;
+    const auth = await token({ tenant });
+    const env = { RAPPORT_BASE_URL: baseUrl(), RAPPORT_TOKEN: auth };
+    const child = spawn(process.execPath, [CLI, 'events', '--types', 'CustomerCreated', '--follow'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    const created = await fetch(`${baseUrl()}/api/v1/crm/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Tailed', type: 'PERSON' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const line = await eventually('the create printed by the tail', async () => out.split('\n').find((l) => l.includes(id)), 30_000);
+    expect(JSON.parse(line)).toMatchObject({ eventType: 'CustomerCreated', subject: { id } });
+    child.kill('SIGINT');
+    expect(await closed).toBe(0);
+    expect(err).toMatch(/resume with --after \S+/);
+  }, 60_000);
 });

@@ -3,9 +3,19 @@
  * its Idempotency-Key), the bearer token and the keys its middleware adds, cursor pages, and
  * webhook verification. The e2e test (test/e2e/client.test.ts) drives it against `npm start`.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { createRapportClient, RapportError, retryAfterMs, retryingFetch, verifyWebhook } from '../../clients/typescript/src/index.ts';
+import {
+  changeIfMatch,
+  createRapportClient,
+  RapportError,
+  retryAfterMs,
+  retryingFetch,
+  verifyWebhook,
+  type EventOf,
+  type RapportEvent,
+  type WebhookTestEvent,
+} from '../../clients/typescript/src/index.ts';
 import { items } from '../../clients/typescript/src/pages.ts';
 
 /** A fetch answering from a list, recording what it was sent. */
@@ -138,5 +148,58 @@ describe('verifyWebhook', () => {
     const headers = { 'Webhook-Id': 'msg_1', 'Webhook-Timestamp': String(Math.floor(at.getTime() / 1000)), 'Webhook-Signature': signature };
     expect(verifyWebhook(secret, body, headers)).toMatchObject({ eventType: 'CustomerCreated' });
     expect(() => verifyWebhook(secret, body.replace('e1', 'e2'), headers)).toThrow();
+  });
+});
+
+describe('changeIfMatch', () => {
+  const customer = { id: 'c1', name: 'Ada', type: 'PERSON' };
+  it('changes under the version it read; after a 412 it reads again and changes what is there now', async () => {
+    const { fetch, sent } = scripted([
+      json(200, { ...customer, tags: ['a'] }, { etag: '"1"' }),
+      json(412, { message: 'Precondition Failed' }),
+      json(200, { ...customer, tags: ['a', 'b'] }, { etag: '"2"' }),
+      json(200, { ...customer, tags: ['a', 'b', 'vip'] }, { etag: '"3"' }),
+    ]);
+    const rapport = createRapportClient({ baseUrl: 'https://rapport.test', token: 't', fetch });
+    const path = { params: { path: { id: 'c1' } } };
+    const changed = await changeIfMatch(
+      () => rapport.GET('/api/v1/crm/customers/{id}', path),
+      (current, headers) => rapport.PATCH('/api/v1/crm/customers/{id}', { ...path, headers, body: { tags: [...(current.tags ?? []), 'vip'] } }),
+    );
+    expect(changed.tags).toEqual(['a', 'b', 'vip']);
+    // The second change is made from the second read: b, written by someone else in between, is kept.
+    expect(sent.filter((s) => s.method === 'PATCH').map((s) => [s.headers.get('if-match'), JSON.parse(s.body).tags])).toEqual([
+      ['"1"', ['a', 'vip']],
+      ['"2"', ['a', 'b', 'vip']],
+    ]);
+  });
+
+  it('gives up after its attempts, answering the last 412', async () => {
+    const { fetch } = scripted(Array.from({ length: 4 }, (_, i) => (i % 2 === 0 ? json(200, customer, { etag: `"${i}"` }) : json(412, { message: 'stale' }))));
+    const rapport = createRapportClient({ baseUrl: 'https://rapport.test', token: 't', fetch });
+    const path = { params: { path: { id: 'c1' } } };
+    const attempt = changeIfMatch(
+      () => rapport.GET('/api/v1/crm/customers/{id}', path),
+      (_current, headers) => rapport.PATCH('/api/v1/crm/customers/{id}', { ...path, headers, body: { name: 'Ada L.' } }),
+      2,
+    );
+    await expect(attempt).rejects.toMatchObject({ status: 412 });
+    await expect(attempt).rejects.toBeInstanceOf(RapportError);
+  });
+});
+
+describe('typed events', () => {
+  it('narrow an event by its eventType to its own data and source (checked by tsc)', () => {
+    const typed = (event: RapportEvent | WebhookTestEvent): string => {
+      if (event.eventType === 'CustomerCreated') {
+        expectTypeOf(event.source).toEqualTypeOf<'rapport.crm'>();
+        expectTypeOf(event.data.customer.id).toEqualTypeOf<string>();
+        return event.data.customer.name;
+      }
+      if (event.eventType === 'WebhookTest') return event.data.url;
+      return event.eventType;
+    };
+    expectTypeOf<EventOf<'ImportCompleted'>['source']>().toEqualTypeOf<'rapport.imports'>();
+    expect(typed({ eventType: 'WebhookTest', data: { url: 'https://x.test' } } as WebhookTestEvent)).toBe('https://x.test');
   });
 });

@@ -4,7 +4,8 @@
  * called through openapi-fetch, with what every caller would otherwise write again: the bearer
  * token (fixed, or asked for before each request), an `Idempotency-Key` on every POST (so a create
  * retried is answered once), retries of 429 and 503 after their `Retry-After` (never a write
- * without its key), async iterators over cursor lists, searches and the event feed, and webhook
+ * without its key), read-modify-write under `If-Match`, async iterators over cursor lists, searches
+ * and the event feed (its events typed from Rapport's event schemas: `src/events.ts`), and webhook
  * signature verification.
  *
  * ```ts
@@ -15,11 +16,13 @@
  */
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { Webhook } from 'standardwebhooks';
+import type { RapportEvent } from './events.ts';
 import type { paths } from './schema.ts';
 import { items, RapportError } from './pages.ts';
 import { retryingFetch, type RetryOptions } from './retrying-fetch.ts';
 
 export type { components, paths } from './schema.ts';
+export type * from './events.ts';
 export { items, pages, RapportError, type PageAnswer } from './pages.ts';
 export { retryAfterMs, retryingFetch, safeToRepeat, type RetryOptions } from './retrying-fetch.ts';
 
@@ -32,8 +35,22 @@ type Answer<Path extends keyof paths, Method extends 'get' | 'post'> = paths[Pat
 
 /** A customer as the CRM API shows it. */
 export type CrmCustomer = Answer<'/api/v1/crm/customers/{id}', 'get'>;
-/** An event as the feed and the webhooks carry it: the envelope and its source. */
-export type FeedEvent = Answer<'/api/v1/events', 'get'>['events'][number];
+/** An event as the feed and the webhooks carry it: the envelope and its source, its `data` typed by its `eventType`. */
+export type FeedEvent = RapportEvent;
+
+/** What `POST /api/v1/webhooks/{id}/test` sends: the envelope, about the webhook itself, never published nor in the feed. */
+export interface WebhookTestEvent {
+  source: 'rapport.webhooks';
+  eventId: string;
+  eventTime: string;
+  eventType: 'WebhookTest';
+  tenantId: string;
+  subject: { type: 'Webhook'; id: string };
+  sequence: 0;
+  actor: string;
+  correlationId: string;
+  data: { message: string; url: string };
+}
 type CustomerQuery = NonNullable<paths['/api/v1/crm/customers']['get']['parameters']['query']>;
 type SearchBody = NonNullable<paths['/api/v1/crm/customers/search']['post']['requestBody']>['content']['application/json'];
 
@@ -134,7 +151,39 @@ export const createRapportClient = (options: RapportClientOptions): RapportClien
  * its id, timestamp and body, and a timestamp within five minutes. Answers the event; throws when
  * the delivery is not Rapport's.
  */
-export const verifyWebhook = (secret: string, body: string, headers: Record<string, string | string[] | undefined>): FeedEvent => {
+export const verifyWebhook = (secret: string, body: string, headers: Record<string, string | string[] | undefined>): RapportEvent | WebhookTestEvent => {
   const flat = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : (value ?? '')]));
-  return new Webhook(secret).verify(body, flat) as FeedEvent;
+  return new Webhook(secret).verify(body, flat) as RapportEvent | WebhookTestEvent;
+};
+
+type Answered<T> = { data?: T; error?: unknown; response: Response };
+
+/**
+ * A change that never overwrites another writer's: reads the resource, makes the change from what it
+ * read with `If-Match` set to that version (its ETag), and when someone changed it in between (412)
+ * reads it again and makes the change again, at most `attempts` times. Answers the changed resource.
+ *
+ * ```ts
+ * await changeIfMatch(
+ *   () => rapport.GET('/api/v1/crm/customers/{id}', { params: { path: { id } } }),
+ *   (customer, headers) =>
+ *     rapport.PATCH('/api/v1/crm/customers/{id}', { params: { path: { id } }, headers, body: { deliveryAddresses: [...(customer.deliveryAddresses ?? []), { city: 'Delft' }] } }),
+ * );
+ * ```
+ */
+export const changeIfMatch = async <T, R>(
+  read: () => Promise<Answered<T>>,
+  change: (current: T, headers: { 'if-match': string }) => Promise<Answered<R>>,
+  attempts = 5,
+): Promise<R> => {
+  for (let attempt = 1; ; attempt++) {
+    const current = await read();
+    if (current.data === undefined) throw new RapportError(current.response.status, current.error);
+    const etag = current.response.headers.get('etag');
+    if (!etag) throw new Error(`${current.response.url} answered no ETag: it takes no If-Match`);
+    const changed = await change(current.data, { 'if-match': etag });
+    if (changed.response.status === 412 && attempt < attempts) continue;
+    if (changed.data === undefined) throw new RapportError(changed.response.status, changed.error);
+    return changed.data;
+  }
 };

@@ -7856,6 +7856,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": ({
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -7866,6 +7891,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -7875,13 +7912,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     })[];
@@ -8021,6 +8077,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -8031,6 +8112,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -8040,13 +8133,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8138,6 +8250,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -8148,6 +8285,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -8157,7 +8306,12 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
                         opportunities: ({
                             customerId: string;
                             id: string;
@@ -8172,6 +8326,9 @@ export interface operations {
                             id: string;
                             username?: string;
                         };
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
                         recentActivities: ({
                             completed: boolean;
                             customerId: string;
@@ -8182,12 +8339,23 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8421,6 +8589,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -8431,6 +8624,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -8440,13 +8645,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9059,6 +9283,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -9069,6 +9318,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -9078,13 +9339,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9192,6 +9472,31 @@ export interface operations {
                 content: {
                     "application/json": {
                         customer: {
+                            avatar?: {
+                                blobId?: string;
+                                height?: number;
+                                thumbnailBlobId?: string;
+                                width?: number;
+                            };
+                            billingAddress?: {
+                                city?: string;
+                                country?: string;
+                                houseNumber?: string;
+                                id?: string;
+                                latitude?: number;
+                                longitude?: number;
+                                postalCode?: string;
+                                street?: string;
+                            };
+                            btw?: string;
+                            contacts?: {
+                                department?: string;
+                                email?: string;
+                                firstName?: string;
+                                id?: string;
+                                lastName?: string;
+                                phone?: string;
+                            }[];
                             created: string;
                             createdBy: string;
                             /** @enum {string} */
@@ -9202,6 +9507,18 @@ export interface operations {
                             customFieldsRetired?: {
                                 [key: string]: string[];
                             };
+                            deliveryAddresses?: {
+                                city?: string;
+                                country?: string;
+                                houseNumber?: string;
+                                id?: string;
+                                latitude?: number;
+                                longitude?: number;
+                                postalCode?: string;
+                                street?: string;
+                            }[];
+                            /** Format: email */
+                            email?: string;
                             events?: {
                                 authorId: string;
                                 date: string;
@@ -9211,13 +9528,32 @@ export interface operations {
                             }[];
                             externalId?: string;
                             id: string;
+                            industry?: string;
+                            kvk?: string;
+                            leadSource?: string;
                             name: string;
+                            nextAction?: string;
+                            nextActionDueDate?: string;
+                            ownerId?: string;
+                            phone?: string;
+                            preferredLanguage?: string;
+                            region?: string;
+                            subsidiaryId?: string;
                             tags: string[];
+                            teamId?: string;
                             tenantId: string;
                             /** @enum {string} */
                             type?: "PERSON" | "ORGANIZATION";
                             updated: string;
                             updatedBy: string;
+                            userId?: string;
+                            visits?: {
+                                frequency?: number;
+                                ip?: string;
+                                /** Format: date-time */
+                                time?: string;
+                            }[];
+                            website?: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -9427,6 +9763,31 @@ export interface operations {
                         })[];
                         customer?: {
                             crm: {
+                                avatar?: {
+                                    blobId?: string;
+                                    height?: number;
+                                    thumbnailBlobId?: string;
+                                    width?: number;
+                                };
+                                billingAddress?: {
+                                    city?: string;
+                                    country?: string;
+                                    houseNumber?: string;
+                                    id?: string;
+                                    latitude?: number;
+                                    longitude?: number;
+                                    postalCode?: string;
+                                    street?: string;
+                                };
+                                btw?: string;
+                                contacts?: {
+                                    department?: string;
+                                    email?: string;
+                                    firstName?: string;
+                                    id?: string;
+                                    lastName?: string;
+                                    phone?: string;
+                                }[];
                                 created: string;
                                 createdBy: string;
                                 /** @enum {string} */
@@ -9437,6 +9798,18 @@ export interface operations {
                                 customFieldsRetired?: {
                                     [key: string]: string[];
                                 };
+                                deliveryAddresses?: {
+                                    city?: string;
+                                    country?: string;
+                                    houseNumber?: string;
+                                    id?: string;
+                                    latitude?: number;
+                                    longitude?: number;
+                                    postalCode?: string;
+                                    street?: string;
+                                }[];
+                                /** Format: email */
+                                email?: string;
                                 events?: {
                                     authorId: string;
                                     date: string;
@@ -9446,13 +9819,32 @@ export interface operations {
                                 }[];
                                 externalId?: string;
                                 id: string;
+                                industry?: string;
+                                kvk?: string;
+                                leadSource?: string;
                                 name: string;
+                                nextAction?: string;
+                                nextActionDueDate?: string;
+                                ownerId?: string;
+                                phone?: string;
+                                preferredLanguage?: string;
+                                region?: string;
+                                subsidiaryId?: string;
                                 tags: string[];
+                                teamId?: string;
                                 tenantId: string;
                                 /** @enum {string} */
                                 type?: "PERSON" | "ORGANIZATION";
                                 updated: string;
                                 updatedBy: string;
+                                userId?: string;
+                                visits?: {
+                                    frequency?: number;
+                                    ip?: string;
+                                    /** Format: date-time */
+                                    time?: string;
+                                }[];
+                                website?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -9563,6 +9955,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -9573,6 +9990,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -9582,13 +10011,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -9716,6 +10164,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -9726,6 +10199,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -9735,13 +10220,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10296,6 +10800,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -10306,6 +10835,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -10315,13 +10856,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10417,6 +10977,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -10427,6 +11012,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -10436,13 +11033,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10537,6 +11153,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -10547,6 +11188,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -10556,13 +11209,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10757,6 +11429,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -10767,6 +11464,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -10776,13 +11485,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -10891,6 +11619,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -10901,6 +11654,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -10910,13 +11675,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11012,6 +11796,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -11022,6 +11831,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -11031,13 +11852,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11146,6 +11986,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -11156,6 +12021,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -11165,13 +12042,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11272,6 +12168,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -11282,6 +12203,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -11291,13 +12224,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11406,6 +12358,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": ({
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -11416,6 +12393,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -11425,13 +12414,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     })[];
@@ -11501,6 +12509,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": ({
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -11511,6 +12544,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -11520,13 +12565,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     })[];
@@ -11594,6 +12658,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": ({
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -11604,6 +12693,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -11613,13 +12714,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     })[];
@@ -11687,6 +12807,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": ({
+                        avatar?: {
+                            blobId?: string;
+                            height?: number;
+                            thumbnailBlobId?: string;
+                            width?: number;
+                        };
+                        billingAddress?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        };
+                        btw?: string;
+                        contacts?: {
+                            department?: string;
+                            email?: string;
+                            firstName?: string;
+                            id?: string;
+                            lastName?: string;
+                            phone?: string;
+                        }[];
                         created: string;
                         createdBy: string;
                         /** @enum {string} */
@@ -11697,6 +12842,18 @@ export interface operations {
                         customFieldsRetired?: {
                             [key: string]: string[];
                         };
+                        deliveryAddresses?: {
+                            city?: string;
+                            country?: string;
+                            houseNumber?: string;
+                            id?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            postalCode?: string;
+                            street?: string;
+                        }[];
+                        /** Format: email */
+                        email?: string;
                         events?: {
                             authorId: string;
                             date: string;
@@ -11706,13 +12863,32 @@ export interface operations {
                         }[];
                         externalId?: string;
                         id: string;
+                        industry?: string;
+                        kvk?: string;
+                        leadSource?: string;
                         name: string;
+                        nextAction?: string;
+                        nextActionDueDate?: string;
+                        ownerId?: string;
+                        phone?: string;
+                        preferredLanguage?: string;
+                        region?: string;
+                        subsidiaryId?: string;
                         tags: string[];
+                        teamId?: string;
                         tenantId: string;
                         /** @enum {string} */
                         type?: "PERSON" | "ORGANIZATION";
                         updated: string;
                         updatedBy: string;
+                        userId?: string;
+                        visits?: {
+                            frequency?: number;
+                            ip?: string;
+                            /** Format: date-time */
+                            time?: string;
+                        }[];
+                        website?: string;
                     } & {
                         [key: string]: unknown;
                     })[];
