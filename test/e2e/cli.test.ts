@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +71,7 @@ describe('the rapport command line', () => {
     const out = mkdtempSync(join(tmpdir(), 'rapport-export-'));
     const exported = await rapport(['export', '--format', 'csv', '--out', out], env);
     expect(exported.code, exported.err).toBe(0);
-    const manifest = JSON.parse(exported.out) as { count: number; tenantCount: number; files: string[] };
+    const manifest = JSON.parse(exported.out) as { id: string; count: number; tenantCount: number; files: string[] };
     expect(manifest).toMatchObject({ count: 2, tenantCount: 2 });
     const names = manifest.files.flatMap((name) => {
       const [header, ...rows] = gunzipSync(readFileSync(name)).toString('utf8').trim().split('\n');
@@ -79,6 +79,14 @@ describe('the rapport command line', () => {
       return rows.map((row) => row.split(',')[column]);
     });
     expect(names.sort()).toEqual(['Cli One', 'Cli Two']);
+    // Followed again by its id (a run cut off part-way): what is there whole stays, what is missing is fetched.
+    const exportId = manifest.id;
+    rmSync(manifest.files[0]!);
+    const again = await rapport(['export', '--job', exportId, '--out', out], env);
+    expect(again.code, again.err).toBe(0);
+    expect(JSON.parse(again.out)).toMatchObject({ id: exportId, files: manifest.files });
+    expect(again.err).toMatch(new RegExp(`export ${exportId}: ${manifest.files.length} / ${manifest.files.length} files`));
+    expect(readFileSync(manifest.files[0]!).length).toBeGreaterThan(0);
 
     const feed = await eventually('the feed to hold the imports’ summary', async () => {
       const answer = await rapport(['events', '--types', 'ImportCompleted'], env);

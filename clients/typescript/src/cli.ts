@@ -6,7 +6,7 @@
  * error; 3 an import completed with rows that failed (read them with `--failed`).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +30,7 @@ const USAGE = `rapport — Rapport's API from the command line
   rapport import --job <id>                            follow an import that runs
   rapport export [--format ndjson|csv] [--since EXPORT] [--include activities,opportunities] [--search JSON] [--out DIR]
                                                        run an export, download its files (sha256 checked) to DIR
+  rapport export --job <id> [--out DIR]                follow an export made before and download what is not there yet
   rapport events [--after POSITION] [--types A,B] [--follow]   the event feed as NDJSON
   rapport webhooks list [--json]                       the tenant's webhooks
   rapport webhooks test <id>                           send a signed WebhookTest event once; prints how the receiver answered
@@ -251,28 +252,40 @@ const importFile = async (rapport: RapportClient, io: Io, file: string, values: 
   return code;
 };
 
-/** Runs an export to its end and downloads its files into `out`, each checked against the manifest's sha256. */
+/**
+ * Runs an export to its end (or, with `--job`, follows one already made) and downloads its files
+ * into `out`, each checked against the manifest's sha256, with a progress line. Run again after a
+ * dropped connection with `--job`, it skips the files already there whole and fetches the rest,
+ * through fresh URLs when theirs expired.
+ */
 const exportFiles = async (rapport: RapportClient, io: Io, values: Record<string, string | boolean | undefined>): Promise<number> => {
-  const body = {
-    format: String(values.format ?? 'ndjson'),
-    ...(values.since ? { since: String(values.since) } : {}),
-    ...(values.include ? { include: String(values.include).split(',').filter(Boolean) } : {}),
-    ...(values.search ? { search: JSON.parse(String(values.search)) as Record<string, unknown> } : {}),
-  };
-  const created = await rapport.POST('/api/v1/exports', { body: body as never });
-  if (!created.data) fail(created.response, created.error);
-  const id = (created.data as unknown as { id: string }).id;
+  let id = values.job ? String(values.job) : undefined;
+  if (!id) {
+    const body = {
+      format: String(values.format ?? 'ndjson'),
+      ...(values.since ? { since: String(values.since) } : {}),
+      ...(values.include ? { include: String(values.include).split(',').filter(Boolean) } : {}),
+      ...(values.search ? { search: JSON.parse(String(values.search)) as Record<string, unknown> } : {}),
+    };
+    const created = await rapport.POST('/api/v1/exports', { body: body as never });
+    if (!created.data) fail(created.response, created.error);
+    id = (created.data as unknown as { id: string }).id;
+    io.err(`export ${id}: started (follow it again with --job ${id})\n`);
+  }
+  type ExportedFile = { type: string; url: string; count: number; sha256: string; bytes: number };
   type Manifest = { output: ExportedFile[]; deleted?: ExportedFile[]; count: number; tenantCount: number; transactionTime: string };
-  type ExportedFile = { type: string; url: string; count: number; sha256: string };
-  let job: { status: string; manifest?: Manifest; failure?: { message: string } };
-  for (;;) {
-    job = await whileReachable(io, async () => {
-      const { data, error, response } = await rapport.GET('/api/v1/exports/{id}', { params: { path: { id } } });
-      return (data as unknown as typeof job | undefined) ?? fail(response, error);
+  type Job = { status: string; format: string; manifest?: Manifest; failure?: { message: string } };
+  const read = (): Promise<Job> =>
+    whileReachable(io, async () => {
+      const { data, error, response } = await rapport.GET('/api/v1/exports/{id}', { params: { path: { id: id! } } });
+      return (data as unknown as Job | undefined) ?? fail(response, error);
     });
-    if (job.status === 'completed' || job.status === 'failed') break;
-    if (io.tty) io.err(`\r\x1b[2Kexport ${id} ${job.status}`);
+  const started = Date.now();
+  let job = await read();
+  while (job.status !== 'completed' && job.status !== 'failed') {
+    if (io.tty) io.err(`\r\x1b[2Kexport ${id} ${job.status}, ${Math.round((Date.now() - started) / 1000)} s`);
     await sleep(1000);
+    job = await read();
   }
   if (io.tty) io.err('\n');
   if (job.status !== 'completed' || !job.manifest) {
@@ -281,15 +294,32 @@ const exportFiles = async (rapport: RapportClient, io: Io, values: Record<string
   }
   const out = String(values.out ?? '.');
   mkdirSync(out, { recursive: true });
-  const files = [...job.manifest.output, ...(job.manifest.deleted ?? [])];
+  const filesOf = (manifest: Manifest) => [...manifest.output, ...(manifest.deleted ?? [])];
+  let files = filesOf(job.manifest);
+  const total = files.reduce((sum, file) => sum + file.bytes, 0);
+  let done = 0;
   const written: string[] = [];
-  for (const [i, file] of files.entries()) {
-    const bytes = Buffer.from(await (await whileReachable(io, () => fetch(file.url))).arrayBuffer());
-    if (createHash('sha256').update(bytes).digest('hex') !== file.sha256)
-      throw new Error(`file ${i + 1} (${file.type}) does not match its sha256: download it again`);
-    const name = join(out, `${id}-${String(i + 1).padStart(3, '0')}-${file.type}.${body.format}.gz`);
-    writeFileSync(name, bytes);
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  for (let i = 0; i < files.length; i++) {
+    const name = join(out, `${id}-${String(i + 1).padStart(3, '0')}-${files[i]!.type}.${job.format}.gz`);
+    const already = existsSync(name) ? readFileSync(name) : undefined;
+    if (!already || sha256(already) !== files[i]!.sha256) {
+      let answer = await whileReachable(io, () => fetch(files[i]!.url));
+      if (answer.status === 403) {
+        // Its URL expired (they last 15 minutes): the export answers fresh ones.
+        files = filesOf((await read()).manifest!);
+        answer = await whileReachable(io, () => fetch(files[i]!.url));
+      }
+      if (!answer.ok) throw new RapportError(answer.status, await answer.text());
+      const bytes = Buffer.from(await answer.arrayBuffer());
+      if (sha256(bytes) !== files[i]!.sha256) throw new Error(`file ${i + 1} (${files[i]!.type}) does not match its sha256: run again with --job ${id}`);
+      writeFileSync(name, bytes);
+    }
     written.push(name);
+    done += files[i]!.bytes;
+    const line = `export ${id}: ${i + 1} / ${files.length} files, ${done.toLocaleString('en')} / ${total.toLocaleString('en')} bytes`;
+    if (io.tty) io.err(`\r\x1b[2K${line}${i + 1 === files.length ? '\n' : ''}`);
+    else if (i + 1 === files.length) io.err(`${line}\n`);
   }
   io.out(
     `${JSON.stringify({ id, count: job.manifest.count, tenantCount: job.manifest.tenantCount, transactionTime: job.manifest.transactionTime, files: written })}\n`,
