@@ -87,13 +87,13 @@ export const schedules: readonly Schedule[] = [
 ];
 
 /**
- * The `$default` route: every request no operation's route matches (unknown path, wrong method,
- * trailing slash), answered in the family's error body.
- */
-/**
  * The public reference: the OpenAPI document and the page that shows it, on routes with no
  * authorizer (functions/docs/serve-docs.ts). Its function reads only the files bundled beside it.
  */
 export const docsRoute = { name: 'serveDocs', handler: 'functions/docs/serve-docs.ts', paths: ['/openapi.json', '/docs', '/docs/{file}'] } as const;
 
+/**
+ * The `$default` route: every request no operation's route matches (unknown path, wrong method,
+ * trailing slash), answered in the family's error body.
+ */
 export const unmatchedRoute = { name: 'answerUnmatchedRoute', handler: 'functions/unmatched-route.ts' } as const;

@@ -51,35 +51,28 @@ export const BUNDLING = {
   esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([module, shim]) => `${module}=./${shim}`) },
 };
 
+/** An ESM bundle with files written beside it once it is built (what its function reads from its own package). */
+const withFilesBeside = (banner: string, afterBundling: (inputDir: string, outputDir: string) => string[]) => ({
+  ...BUNDLING,
+  banner,
+  format: OutputFormat.ESM,
+  externalModules: [],
+  commandHooks: { beforeBundling: (): string[] => [], beforeInstall: (): string[] => [], afterBundling },
+});
+
 /**
  * The authorizer's bundle: Cedar's Node build reads its WebAssembly from `__dirname`, which an ESM
  * bundle defines here, and the .wasm file is copied beside the bundle (only this function loads it).
  */
-export const CEDAR_BUNDLING = {
-  ...BUNDLING,
-  banner: `${BUNDLING.banner} import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const __dirname = __dn(__fu(import.meta.url));`,
-  format: OutputFormat.ESM,
-  externalModules: [],
-  commandHooks: {
-    beforeBundling: (): string[] => [],
-    beforeInstall: (): string[] => [],
-    afterBundling: (inputDir: string, outputDir: string): string[] => [
-      `cp ${inputDir}/node_modules/@cedar-policy/cedar-wasm/nodejs/cedar_wasm_bg.wasm ${outputDir}/`,
-    ],
-  },
-};
+export const CEDAR_BUNDLING = withFilesBeside(
+  `${BUNDLING.banner} import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const __dirname = __dn(__fu(import.meta.url));`,
+  (inputDir, outputDir) => [`cp ${inputDir}/node_modules/@cedar-policy/cedar-wasm/nodejs/cedar_wasm_bg.wasm ${outputDir}/`],
+);
 
 /** The docs function's bundle: the OpenAPI document and Swagger UI's files are written beside it (bin/docs-files.ts). */
-export const DOCS_BUNDLING = {
-  ...BUNDLING,
-  format: OutputFormat.ESM,
-  externalModules: [],
-  commandHooks: {
-    beforeBundling: (): string[] => [],
-    beforeInstall: (): string[] => [],
-    afterBundling: (inputDir: string, outputDir: string): string[] => [`"${inputDir}/node_modules/.bin/tsx" "${inputDir}/bin/docs-files.ts" "${outputDir}"`],
-  },
-};
+export const DOCS_BUNDLING = withFilesBeside(BUNDLING.banner, (inputDir, outputDir) => [
+  `"${inputDir}/node_modules/.bin/tsx" "${inputDir}/bin/docs-files.ts" "${outputDir}"`,
+]);
 
 /**
  * Not given to the functions: with `--enable-source-maps` Node reads and parses the bundle's source

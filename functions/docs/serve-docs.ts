@@ -88,6 +88,8 @@ const load = (): Map<string, Asset> => {
   return assets;
 };
 
+const documents = new Map<string, Asset>();
+
 /** The document with this API's address (the host API Gateway answered on) as its server, so a tool that reads it calls the right place. */
 const openApiFor = (event: APIGatewayProxyEventV2): Asset => {
   const server = `${event.headers['x-forwarded-proto'] === 'http' ? 'http' : 'https'}://${event.requestContext.domainName}`;
@@ -100,7 +102,6 @@ const openApiFor = (event: APIGatewayProxyEventV2): Asset => {
   }
   return found;
 };
-const documents = new Map<string, Asset>();
 
 const gzipped = new WeakMap<Buffer, Buffer>();
 

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import { DISABLE_AFTER_SECONDS, MAX_ATTEMPTS, retryAfterMs, retryDelayMs, verdictOf } from '../domain/webhook-retries.ts';
 import { postJson } from '../events/outbound.ts';
 import { signatureHeaders } from '../events/signing.ts';
+import { webhookTestEvent } from '../events/webhook-events.ts';
 import { deliveryQueue, enqueueDeliveries, type DeliveryMessage } from '../events/webhook-queue.ts';
 import { getStoredEvent } from '../storage/event-feed.ts';
 import { recordDelivery, type DeliveryAttempt } from '../storage/webhooks/webhook-deliveries.ts';
@@ -13,7 +14,6 @@ import { BusinessMetric } from '../business-metrics.ts';
 import { count, logger } from '../observability.ts';
 import { traced, tracedInstrumentation } from '../tracing.ts';
 import { disableWebhook } from './webhook-changes.ts';
-import { webhookTestEvent } from '../events/webhook-events.ts';
 import { forgetTenantWebhooks, tenantWebhooks } from './webhook-cache.ts';
 
 const TIMEOUT_MS = Number(process.env.WEBHOOK_TIMEOUT_MS ?? 10_000);

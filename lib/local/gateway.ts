@@ -61,22 +61,14 @@ export const handleApiRequest = async (request: IncomingMessage, body: Buffer, k
   const docs = method === 'GET' ? docsPatterns.find(({ pattern }) => pattern.test(url.pathname)) : undefined;
   if (docs) {
     // The public reference's routes: no authorizer (functions/docs/serve-docs.ts).
-    const result = (await invoke(
-      docsRoute.name,
-      docsRoute.handler,
-      eventOf(request, url, method, `GET ${docs.path}`, {}, body),
-    )) as APIGatewayProxyStructuredResultV2;
-    return responseOf(result);
+    return responseOf(
+      (await invoke(docsRoute.name, docsRoute.handler, eventOf(request, url, method, `GET ${docs.path}`, {}, body))) as APIGatewayProxyStructuredResultV2,
+    );
   }
   const route = matchRoute(method, url.pathname);
   if (!route) {
     // API Gateway's `$default` route: the same function answers (functions/unmatched-route.ts).
-    const result = answerUnmatched(method, url.pathname, url.search.replace(/^\?/, ''));
-    return {
-      status: result.statusCode ?? 404,
-      headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
-      body: result.body ?? '',
-    };
+    return responseOf(answerUnmatched(method, url.pathname, url.search.replace(/^\?/, '')));
   }
   if (body.length > MAX_PAYLOAD_BYTES) return gatewayError(413, 'Request Entity Too Large');
   const token = /^Bearer\s+(.+)$/i.exec(headerValues(request).authorization ?? '')?.[1];

@@ -10,20 +10,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCOPES } from '../../functions/http/operation.ts';
-import { baseUrl, eventually, token } from '../support/http.ts';
+import { baseUrl, eventually, startListener, token } from '../support/http.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'clients', 'typescript', 'src', 'cli.ts');
 
-/** Runs `rapport …` in its own process: its exit code, stdout and stderr. */
-const rapport = (args: string[], env: Record<string, string>) =>
-  new Promise<{ code: number; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('error', reject).on('close', (code) => resolve({ code: code ?? -1, out, err }));
+/** Starts `rapport …` in its own process: the process, what it has written so far, and its end (exit code, stdout, stderr). */
+const launch = (args: string[], env: Record<string, string>) => {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
+  const output = { out: '', err: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.err += chunk));
+  const ended = new Promise<{ code: number; out: string; err: string }>((resolve, reject) => {
+    child.on('error', reject).on('close', (code) => resolve({ code: code ?? -1, ...output }));
   });
+  return { child, output, ended };
+};
+
+/** Runs `rapport …` in its own process: its exit code, stdout and stderr. */
+const rapport = (args: string[], env: Record<string, string>) => launch(args, env).ended;
 
 describe('the rapport command line', () => {
   it('is configured once, lists, gets and searches customers, imports a file following its progress, and reads the feed — with exit codes to rely on', async () => {
@@ -177,10 +181,9 @@ describe('the rapport command line', () => {
     const tenant = `cli-webhook-${Date.now()}`;
     const env = { RAPPORT_BASE_URL: baseUrl(), RAPPORT_TOKEN: await token({ tenant }) };
     let answer = 204;
-    const receiver = createServer((_request, response) => response.writeHead(answer).end());
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiver = await startListener((_request, response) => response.writeHead(answer).end());
     try {
-      const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+      const { url } = receiver;
       const created = await fetch(`${baseUrl()}/api/v1/webhooks`, {
         method: 'POST',
         headers: { authorization: `Bearer ${env.RAPPORT_TOKEN}`, 'content-type': 'application/json' },
@@ -199,8 +202,7 @@ describe('the rapport command line', () => {
       expect((await rapport(['webhooks', 'test', 'no-such-webhook'], env)).code).toBe(1);
       expect((await rapport(['webhooks', 'test'], env)).code).toBe(2);
     } finally {
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   }, 120_000);
 
@@ -208,24 +210,18 @@ describe('the rapport command line', () => {
     const tenant = `cli-tail-${Date.now()}`;
     const auth = await token({ tenant });
     const env = { RAPPORT_BASE_URL: baseUrl(), RAPPORT_TOKEN: auth };
-    const child = spawn(process.execPath, [CLI, 'events', '--types', 'CustomerCreated', '--follow'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    const tail = launch(['events', '--types', 'CustomerCreated', '--follow'], env);
     const created = await fetch(`${baseUrl()}/api/v1/crm/customers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Tailed', type: 'PERSON' }),
     });
     const { id } = (await created.json()) as { id: string };
-    const line = await eventually('the create printed by the tail', async () => out.split('\n').find((l) => l.includes(id)), 30_000);
+    const line = await eventually('the create printed by the tail', async () => tail.output.out.split('\n').find((l) => l.includes(id)), 30_000);
     expect(JSON.parse(line)).toMatchObject({ eventType: 'CustomerCreated', subject: { id } });
-    child.kill('SIGINT');
-    expect(await closed).toBe(0);
-    expect(err).toMatch(/resume with --after \S+/);
+    tail.child.kill('SIGINT');
+    const ended = await tail.ended;
+    expect(ended.code).toBe(0);
+    expect(ended.err).toMatch(/resume with --after \S+/);
   }, 60_000);
 });
