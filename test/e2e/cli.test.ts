@@ -171,6 +171,11 @@ describe('the rapport command line', () => {
       expect(again.code, again.err).toBe(0);
       expect(again.err).toContain(`import ${jobId}: its file was sent before; following it`);
       expect((await fetch(`${baseUrl()}/api/v1/imports/NOSUCHJOB/upload`, { method: 'POST', headers: { authorization: `Bearer ${auth}` } })).status).toBe(404);
+      // Another tenant's job is not found.
+      const stranger = await token({ tenant: `${tenant}-other` });
+      expect((await fetch(`${baseUrl()}/api/v1/imports/${jobId}/upload`, { method: 'POST', headers: { authorization: `Bearer ${stranger}` } })).status).toBe(
+        404,
+      );
     } finally {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));

@@ -288,6 +288,10 @@ describe('webhooks: signed deliveries and the event feed', () => {
     // Tests are not events: not in the feed.
     expect((await readFeed(auth, 100)).events.filter((e) => e.eventType === 'WebhookTest')).toEqual([]);
     expect((await http('POST', `${WEBHOOKS}/NOSUCHWEBHOOK/test`, { token: auth })).status).toBe(404);
+    // Another tenant cannot send to it: not found, and nothing reaches the receiver.
+    expect((await http('POST', `${WEBHOOKS}/${webhook.body.id}/test`, { token: token({ tenant: newTenant('other') }) })).status).toBe(404);
+    await idle();
+    expect(receiver.received).toHaveLength(3);
     // Sending is a write: a read-only caller is refused.
     expect((await http('POST', `${WEBHOOKS}/${webhook.body.id}/test`, { token: token({ tenant, scopes: ['rapport/read'] }) })).status).toBe(403);
   });
